@@ -1,0 +1,62 @@
+#include "common/crypto.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+#include <sodium.h>
+
+#include <stdexcept>
+
+namespace infrashare {
+
+namespace {
+
+std::string ToHex(const unsigned char* data, size_t n) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(n * 2, '0');
+  for (size_t i = 0; i < n; ++i) {
+    out[2 * i] = kDigits[data[i] >> 4];
+    out[2 * i + 1] = kDigits[data[i] & 0xf];
+  }
+  return out;
+}
+
+}  // namespace
+
+void InitCrypto() {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialize");
+}
+
+std::string Sha256Hex(std::string_view bytes) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+  return ToHex(digest, sizeof digest);
+}
+
+std::string HmacSha256Hex(std::string_view key, std::string_view message) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), int(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+       message.size(), digest, &len);
+  return ToHex(digest, len);
+}
+
+std::string RandomHex(size_t bytes) {
+  std::string raw(bytes, '\0');
+  randombytes_buf(raw.data(), raw.size());
+  return ToHex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+}
+
+std::string NewId(std::string_view prefix) {
+  std::string id(prefix);
+  id += '_';
+  id += RandomHex(10);
+  return id;
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace infrashare

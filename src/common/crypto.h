@@ -1,0 +1,27 @@
+// Cryptographic primitives the system needs, each defined once: SHA-256
+// (audit chain, token hashes), HMAC-SHA256 (webhook signatures), random
+// identifiers and secrets (libsodium's CSPRNG).
+//
+// Thread behaviour: every function is thread-safe. InitCrypto() must run
+// once before the first call (main and test mains do it).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace infrashare {
+
+void InitCrypto();
+
+// Lower-case hex SHA-256 of the bytes.
+std::string Sha256Hex(std::string_view bytes);
+// Lower-case hex HMAC-SHA256.
+std::string HmacSha256Hex(std::string_view key, std::string_view message);
+// `bytes` random bytes, lower-case hex (2*bytes characters).
+std::string RandomHex(size_t bytes);
+// A new identifier: prefix, '_' and 20 random hex characters ("rpt_3f9a...").
+std::string NewId(std::string_view prefix);
+// Constant-time comparison of two strings of possibly different length.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+}  // namespace infrashare

@@ -1,0 +1,61 @@
+// Errors as values. Everything a user or the environment can cause (bad
+// input, not found, forbidden, conflict, database busy) is an Error returned
+// in a Result<T>; exceptions are kept for bugs and caught at the HTTP
+// boundary. The mapping from ErrorCode to an HTTP status lives in one place,
+// src/http/problem.h.
+//
+// Thread behaviour: plain values, safe to copy across threads.
+#pragma once
+
+#include <expected>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace infrashare {
+
+enum class ErrorCode {
+  kInvalidArgument,  // the request is malformed or violates a rule
+  kUnauthenticated,  // no or bad credentials
+  kForbidden,        // authenticated, but the role does not allow it
+  kNotFound,         // unknown id, or a record the caller may not see
+  kConflict,         // the state of a record forbids the change
+  kTooLarge,         // a body or a field exceeds a documented limit
+  kUnavailable,      // the database or a dependency is busy or down; retry
+  kInternal,         // a bug; the message must not leak details
+};
+
+std::string_view ErrorCodeName(ErrorCode code);
+
+struct Error {
+  ErrorCode code = ErrorCode::kInternal;
+  std::string message;  // a sentence a person can act on
+  std::string field;    // the field at fault, as a JSON pointer-ish path ("audience.sectors[2]"); may be empty
+};
+
+template <class T = void>
+using Result = std::expected<T, Error>;
+
+inline std::unexpected<Error> MakeError(ErrorCode code, std::string message, std::string field = {}) {
+  return std::unexpected<Error>(Error{code, std::move(message), std::move(field)});
+}
+inline std::unexpected<Error> InvalidArgument(std::string field, std::string message) {
+  return MakeError(ErrorCode::kInvalidArgument, std::move(message), std::move(field));
+}
+inline std::unexpected<Error> NotFound(std::string message) {
+  return MakeError(ErrorCode::kNotFound, std::move(message));
+}
+inline std::unexpected<Error> Forbidden(std::string message) {
+  return MakeError(ErrorCode::kForbidden, std::move(message));
+}
+inline std::unexpected<Error> Conflict(std::string message, std::string field = {}) {
+  return MakeError(ErrorCode::kConflict, std::move(message), std::move(field));
+}
+inline std::unexpected<Error> Unavailable(std::string message) {
+  return MakeError(ErrorCode::kUnavailable, std::move(message));
+}
+inline std::unexpected<Error> Internal(std::string message) {
+  return MakeError(ErrorCode::kInternal, std::move(message));
+}
+
+}  // namespace infrashare

@@ -1,0 +1,132 @@
+// The Store interface: everything the services keep, behind one interface so
+// that the SQLite backend (store/sqlite) and a PostgreSQL backend can be
+// swapped without touching services or handlers.
+//
+// Transactions:
+//   * Write(fn) runs fn inside a write transaction. Concurrent Write calls are
+//     group-committed: the backend batches them into one database transaction
+//     (one fsync), each call inside its own savepoint, so a failing fn rolls
+//     back only its own changes. Write returns only after the transaction is
+//     durable (WAL, synchronous=FULL): a caller that answered "201 Created"
+//     after Write returned never loses the record.
+//   * Read(fn) runs fn on a consistent read snapshot; reads run concurrently
+//     with each other and with the writer.
+//   fn's Error is returned unchanged (its changes rolled back); a database
+//   failure becomes kUnavailable.
+//
+// Thread behaviour: a Store is safe to use from many threads. ReadTx/WriteTx
+// objects are valid only inside the fn they were handed to, on that thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "common/json.h"
+#include "common/time.h"
+#include "domain/registry/principal.h"
+#include "domain/registry/registry.h"
+#include "domain/report/report.h"
+
+namespace infrashare {
+
+// A filtered, paginated list of report heads, newest first (by seq).
+struct ReportQuery {
+  std::string space = "live";
+  std::optional<ReportKind> kind;
+  std::optional<std::string> sector;  // affected sector id
+  std::optional<Route> route;
+  std::optional<Tlp> tlp;
+  std::optional<Timestamp> created_from;   // inclusive
+  std::optional<Timestamp> created_to;     // exclusive
+  std::optional<Timestamp> updated_since;  // inclusive
+  std::optional<std::string> text;         // words that must all appear in title or text
+  std::optional<int64_t> before_seq;       // cursor: only seq < before_seq
+  int limit = 50;
+  // The caller's grant keys (domain/sharing ViewerKeys). Only reports with at
+  // least one grant among them are returned. Never empty.
+  std::vector<std::string> grant_keys;
+};
+
+// One hash-chained audit event. seq and hash are assigned when it is
+// appended (service/audit computes the hash).
+struct AuditEvent {
+  int64_t seq = 0;
+  Timestamp at;
+  std::string actor_principal;  // empty for the system itself
+  std::string actor_org;
+  std::string action;       // "report.submit", "report.relay", "token.issue", ...
+  std::string target_kind;  // "report", "organization", "principal", "token"
+  std::string target_id;
+  Json detail = Json::object();
+  std::string prev_hash;
+  std::string hash;
+};
+
+// One event of the outbox that feeds the live channels (stream, webhooks).
+struct OutboxEvent {
+  int64_t seq = 0;
+  Timestamp at;
+  std::string space = "live";
+  std::string type;       // "report.created", "report.updated", "report.relayed"
+  std::string record_id;  // the report (or alert) id
+};
+
+class ReadTx {
+ public:
+  virtual ~ReadTx() = default;
+
+  // Registry: sectors, CEPTOARs, groups and organizations as stored.
+  virtual Result<RegistryData> LoadRegistry() = 0;
+  virtual Result<std::optional<Principal>> GetPrincipal(const std::string& id) = 0;
+  virtual Result<std::vector<Principal>> ListPrincipals(const std::optional<std::string>& organization) = 0;
+  virtual Result<std::optional<ApiToken>> GetToken(const std::string& id) = 0;
+
+  // Reports. Get* return nullopt when the id is unknown; callers decide
+  // visibility with domain/sharing.
+  virtual Result<std::optional<Report>> GetReport(const std::string& space, const std::string& id) = 0;
+  virtual Result<std::vector<Revision>> ListRevisions(const std::string& report_id) = 0;
+  virtual Result<std::vector<Report>> ListReports(const ReportQuery& query) = 0;
+  virtual Result<int64_t> CountReports() = 0;
+
+  virtual Result<std::vector<AuditEvent>> ListAudit(int64_t after_seq, int limit) = 0;
+  virtual Result<std::vector<OutboxEvent>> ListOutbox(int64_t after_seq, int limit) = 0;
+  virtual Result<std::optional<std::string>> GetMeta(const std::string& key) = 0;
+};
+
+class WriteTx : public ReadTx {
+ public:
+  virtual Result<void> UpsertSector(const Sector& sector) = 0;
+  virtual Result<void> UpsertCeptoar(const Ceptoar& ceptoar) = 0;
+  virtual Result<void> UpsertGroup(const SharingGroup& group) = 0;
+  virtual Result<void> UpsertOrganization(const Organization& org) = 0;
+  virtual Result<void> InsertPrincipal(const Principal& principal) = 0;
+  virtual Result<void> InsertToken(const ApiToken& token) = 0;
+  virtual Result<void> RevokeToken(const std::string& id, Timestamp at) = 0;
+
+  // Inserts a new report head; assigns and returns its seq. `grants` are the
+  // keys that may see it (domain/sharing GrantKeys), indexed for ListReports.
+  virtual Result<int64_t> InsertReport(const Report& report, const std::vector<std::string>& grants) = 0;
+  // Replaces the head of an existing report (by id) and its grants.
+  virtual Result<void> UpdateReport(const Report& report, const std::vector<std::string>& grants) = 0;
+  virtual Result<void> InsertRevision(const Revision& revision) = 0;
+
+  // The hash of the last audit event ("" when there is none).
+  virtual Result<std::string> LastAuditHash() = 0;
+  // Appends an event whose prev_hash and hash are set; assigns and returns seq.
+  virtual Result<int64_t> AppendAudit(const AuditEvent& event) = 0;
+  virtual Result<int64_t> AppendOutbox(const OutboxEvent& event) = 0;
+  virtual Result<void> SetMeta(const std::string& key, const std::string& value) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual Result<void> Write(const std::function<Result<void>(WriteTx&)>& fn) = 0;
+  virtual Result<void> Read(const std::function<Result<void>(ReadTx&)>& fn) = 0;
+};
+
+}  // namespace infrashare
