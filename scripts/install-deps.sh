@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what infrashare needs from Debian 12's packages, if missing.
+set -euo pipefail
+packages=(
+  g++ cmake ninja-build pkg-config
+  libboost-dev libboost-system-dev nlohmann-json3-dev libsqlite3-dev sqlite3
+  libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libssl-dev libsodium-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libpq-dev
+  curl procps
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

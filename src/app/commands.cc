@@ -1,0 +1,163 @@
+#include "app/commands.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "api/api.h"
+#include "common/crypto.h"
+#include "domain/registry/registry_file.h"
+#include "http/server.h"
+#include "service/audit.h"
+#include "service/services.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace infrashare {
+
+namespace {
+
+constexpr char kDatabaseFile[] = "infrashare.db";
+constexpr char kAdminPrincipal[] = "admin";
+
+int Fail(const Error& e) {
+  if (e.field.empty())
+    fmt::print(stderr, "error: {}\n", e.message);
+  else
+    fmt::print(stderr, "error: {}: {}\n", e.field, e.message);
+  return e.code == ErrorCode::kInvalidArgument ? 2 : 1;
+}
+
+Result<std::unique_ptr<Store>> OpenStore(const std::string& data_dir, bool create) {
+  std::error_code ec;
+  if (create) std::filesystem::create_directories(data_dir, ec);
+  if (ec) return InvalidArgument("data", fmt::format("cannot create {}: {}", data_dir, ec.message()));
+  const auto path = std::filesystem::path(data_dir) / kDatabaseFile;
+  if (!create && !std::filesystem::exists(path))
+    return InvalidArgument("data", fmt::format("no database at {}; run `infrashare init --data {}` first",
+                                               path.string(), data_dir));
+  return OpenSqliteStore(SqliteOptions{.path = path.string()});
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgument("file", fmt::format("cannot read {}", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
+std::string DefaultDataFile(const std::string& relative) {
+  return (std::filesystem::path(INFRASHARE_DATA_DIR) / relative).string();
+}
+
+int RunInit(const std::string& data_dir, const std::string& registry_file) {
+  auto store = OpenStore(data_dir, /*create=*/true);
+  if (!store) return Fail(store.error());
+  SystemClock clock;
+  Services services(**store, clock);
+  if (auto l = services.registry.Load(); !l) return Fail(l.error());
+  if (services.registry.Snapshot()->CoordinationCenter() == nullptr) {
+    auto text = ReadFile(registry_file);
+    if (!text) return Fail(text.error());
+    auto data = ParseRegistryToml(*text, registry_file);
+    if (!data) return Fail(data.error());
+    if (auto i = services.registry.Import(*data); !i) return Fail(i.error());
+    fmt::print("loaded the registry from {}: {} sectors, {} CEPTOARs, {} organizations\n", registry_file,
+               data->sectors.size(), data->ceptoars.size(), data->organizations.size());
+  } else {
+    fmt::print("the registry is already loaded; issuing a new administrator token\n");
+  }
+  const Caller system = SystemCaller(services.registry.Snapshot());
+  bool have_admin = false;
+  auto existing = services.registry.ListPrincipals(system, std::nullopt);
+  if (!existing) return Fail(existing.error());
+  for (const auto& p : *existing) have_admin |= p.id == kAdminPrincipal;
+  if (!have_admin) {
+    auto p = services.registry.AddPrincipal(
+        system, Json{{"id", kAdminPrincipal},
+                     {"organization", system.organization->id},
+                     {"name", "first administrator"},
+                     {"roles", {"admin", "analyst", "duty_officer"}}});
+    if (!p) return Fail(p.error());
+  }
+  auto token = services.registry.IssueToken(system, kAdminPrincipal, Json{{"label", "init"}});
+  if (!token) return Fail(token.error());
+  fmt::print("database: {}\nadministrator token (shown once; keep it safe):\n{}\n",
+             (std::filesystem::path(data_dir) / kDatabaseFile).string(), token->secret_token);
+  return 0;
+}
+
+int RunServe(const Config& config) {
+  auto listen = ParseListen(config.listen);
+  if (!listen) return Fail(listen.error());
+  auto store = OpenStore(config.data_dir, /*create=*/false);
+  if (!store) return Fail(store.error());
+  SystemClock clock;
+  Services services(**store, clock);
+  if (auto l = services.registry.Load(); !l) return Fail(l.error());
+  Router router;
+  AddRoutes(router, services);
+  HttpServer server(ServerOptions{.host = listen->first,
+                                  .port = listen->second,
+                                  .io_threads = config.io_threads,
+                                  .worker_threads = config.worker_threads,
+                                  .handle_signals = true},
+                    router);
+  if (auto s = server.Start(); !s) return Fail(s.error());
+  fmt::print("infrashare listening on http://{}:{}\n", listen->first, server.port());
+  fmt::print("API: http://{}:{}/api/v1/openapi.json — get an administrator token with "
+             "`infrashare init --data {}` (its last line)\n",
+             listen->first, server.port(), config.data_dir);
+  std::fflush(stdout);
+  server.Wait();
+  spdlog::info("stopped");
+  return 0;
+}
+
+int RunAdmin(const std::string& data_dir, const std::string& what, const Json& body, const std::string& target) {
+  auto store = OpenStore(data_dir, /*create=*/false);
+  if (!store) return Fail(store.error());
+  SystemClock clock;
+  Services services(**store, clock);
+  if (auto l = services.registry.Load(); !l) return Fail(l.error());
+  const Caller system = SystemCaller(services.registry.Snapshot());
+  if (what == "org-add") {
+    auto o = services.registry.AddOrganization(system, body);
+    if (!o) return Fail(o.error());
+    fmt::print("added organization {}\n", o->id);
+  } else if (what == "principal-add") {
+    auto p = services.registry.AddPrincipal(system, body);
+    if (!p) return Fail(p.error());
+    fmt::print("added principal {}\n", p->id);
+  } else if (what == "token-issue") {
+    auto t = services.registry.IssueToken(system, target, body);
+    if (!t) return Fail(t.error());
+    fmt::print("token {} for {} (shown once):\n{}\n", t->token.id, target, t->secret_token);
+  } else if (what == "token-revoke") {
+    if (auto r = services.registry.RevokeToken(system, target); !r) return Fail(r.error());
+    fmt::print("revoked token {}\n", target);
+  } else {
+    return Fail(Error{ErrorCode::kInvalidArgument, "unknown admin command", ""});
+  }
+  return 0;
+}
+
+int RunAuditVerify(const std::string& data_dir) {
+  auto store = OpenStore(data_dir, /*create=*/false);
+  if (!store) return Fail(store.error());
+  auto check = VerifyAuditChain(**store);
+  if (!check) return Fail(check.error());
+  if (check->first_broken) {
+    fmt::print("BROKEN at event {}: {} ({} events checked)\n", *check->first_broken, check->reason, check->events);
+    return 1;
+  }
+  fmt::print("ok: {} events, the chain is intact\n", check->events);
+  return 0;
+}
+
+}  // namespace infrashare

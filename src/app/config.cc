@@ -1,0 +1,60 @@
+#include "app/config.h"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include <charconv>
+
+namespace infrashare {
+
+Result<void> LoadConfigFile(const std::string& path, Config& config) {
+  toml::table doc;
+  try {
+    doc = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return InvalidArgument("config", fmt::format("{}:{}: {}", path, e.source().begin.line, e.description()));
+  }
+  auto where = [&](const toml::node& n) { return fmt::format("{}:{}", path, n.source().begin.line); };
+  for (auto&& [section, node] : doc) {
+    const toml::table* t = node.as_table();
+    if (!t || (section != "server" && section != "database"))
+      return InvalidArgument("config", fmt::format("{}: {}: unknown section (server, database)", where(node),
+                                                   section.str()));
+    for (auto&& [key, value] : *t) {
+      const std::string name = fmt::format("{}.{}", section.str(), key.str());
+      if (name == "server.listen" && value.is_string()) {
+        config.listen = value.as_string()->get();
+      } else if (name == "server.io_threads" && value.is_integer()) {
+        config.io_threads = int(value.as_integer()->get());
+      } else if (name == "server.worker_threads" && value.is_integer()) {
+        config.worker_threads = int(value.as_integer()->get());
+      } else if (name == "database.data_dir" && value.is_string()) {
+        config.data_dir = value.as_string()->get();
+      } else {
+        return InvalidArgument("config", fmt::format("{}: {}: unknown key or wrong type", where(value), name));
+      }
+    }
+  }
+  if (config.io_threads < 1 || config.io_threads > 64)
+    return InvalidArgument("config", fmt::format("{}: server.io_threads: must be 1..64", path));
+  if (config.worker_threads < 1 || config.worker_threads > 1024)
+    return InvalidArgument("config", fmt::format("{}: server.worker_threads: must be 1..1024", path));
+  return {};
+}
+
+Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    return InvalidArgument("listen", "must be HOST:PORT, e.g. 127.0.0.1:8080");
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned port = 0;
+  const char* b = listen.data() + colon + 1;
+  const char* e = listen.data() + listen.size();
+  auto [p, ec] = std::from_chars(b, e, port);
+  if (ec != std::errc() || p != e || port > 65535)
+    return InvalidArgument("listen", "the port must be a number from 0 to 65535");
+  return std::pair{host, uint16_t(port)};
+}
+
+}  // namespace infrashare

@@ -1,0 +1,32 @@
+// The server's configuration: defaults, then an optional TOML file
+// (--config), then command-line flags, each overriding the one before.
+//
+//   # infrashare.toml
+//   [server]
+//   listen = "127.0.0.1:8080"
+//   io_threads = 2
+//   worker_threads = 64
+//   [database]
+//   data_dir = "./data"
+#pragma once
+
+#include <string>
+
+#include "common/error.h"
+
+namespace infrashare {
+
+struct Config {
+  std::string data_dir = "./data";
+  std::string listen = "127.0.0.1:8080";
+  int io_threads = 2;
+  int worker_threads = 64;
+};
+
+// Reads `path` over `config`. Errors name the file, line and key.
+Result<void> LoadConfigFile(const std::string& path, Config& config);
+
+// "HOST:PORT" -> host and port. Errors name the field "listen".
+Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& listen);
+
+}  // namespace infrashare

@@ -1,0 +1,95 @@
+// infrashare: the server and its command line in one binary.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "app/commands.h"
+#include "app/config.h"
+#include "common/crypto.h"
+
+using namespace infrashare;
+
+int main(int argc, char** argv) {
+  InitCrypto();
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%fZ %l %v", spdlog::pattern_time_type::utc);
+  CLI::App app{"infrashare — information sharing for critical-infrastructure protection"};
+  app.require_subcommand(1);
+
+  std::string data_dir = "./data";
+  std::string registry_file = DefaultDataFile("registry/registry.toml");
+  auto* init = app.add_subcommand("init", "Create the database, load the registry, print an administrator token");
+  init->add_option("--data", data_dir, "Data directory")->capture_default_str();
+  init->add_option("--registry", registry_file, "Registry file (TOML)")->capture_default_str();
+
+  Config config;
+  std::string config_file;
+  std::string listen_flag, data_flag;
+  int workers_flag = 0;
+  auto* serve = app.add_subcommand("serve", "Serve the API until SIGINT/SIGTERM");
+  serve->add_option("--config", config_file, "Configuration file (TOML)");
+  serve->add_option("--data", data_flag, "Data directory (default ./data)");
+  serve->add_option("--listen", listen_flag, "HOST:PORT (default 127.0.0.1:8080)");
+  serve->add_option("--workers", workers_flag, "Handler threads (default 64)");
+
+  auto* admin = app.add_subcommand("admin", "Administer organizations, principals and tokens");
+  admin->add_option("--data", data_dir, "Data directory")->capture_default_str();
+  admin->require_subcommand(1);
+  auto* org = admin->add_subcommand("org", "Organizations")->require_subcommand(1);
+  auto* org_add = org->add_subcommand("add", "Add an organization");
+  std::string id, kind, name_ja, name_en, org_id, name, principal, label, token_id;
+  std::vector<std::string> sectors, ceptoars, groups, roles;
+  org_add->add_option("--id", id)->required();
+  org_add->add_option("--kind", kind)->required();
+  org_add->add_option("--name-ja", name_ja)->required();
+  org_add->add_option("--name-en", name_en)->required();
+  org_add->add_option("--sector", sectors);
+  org_add->add_option("--ceptoar", ceptoars);
+  org_add->add_option("--group", groups);
+  auto* principal_cmd = admin->add_subcommand("principal", "Principals")->require_subcommand(1);
+  auto* principal_add = principal_cmd->add_subcommand("add", "Add a principal");
+  principal_add->add_option("--id", id)->required();
+  principal_add->add_option("--org", org_id)->required();
+  principal_add->add_option("--name", name)->required();
+  principal_add->add_option("--role", roles)->required();
+  auto* token = admin->add_subcommand("token", "API tokens")->require_subcommand(1);
+  auto* token_issue = token->add_subcommand("issue", "Issue a token (printed once, on the last line)");
+  token_issue->add_option("--principal", principal)->required();
+  token_issue->add_option("--label", label);
+  auto* token_revoke = token->add_subcommand("revoke", "Revoke a token");
+  token_revoke->add_option("--id", token_id)->required();
+
+  auto* audit = app.add_subcommand("audit", "The audit trail");
+  audit->require_subcommand(1);
+  auto* verify = audit->add_subcommand("verify", "Check the hash chain; name the first broken link");
+  verify->add_option("--data", data_dir, "Data directory")->capture_default_str();
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*init) return RunInit(data_dir, registry_file);
+  if (*serve) {
+    if (!config_file.empty())
+      if (auto r = LoadConfigFile(config_file, config); !r) {
+        fmt::print(stderr, "error: {}\n", r.error().message);
+        return 2;
+      }
+    if (!data_flag.empty()) config.data_dir = data_flag;
+    if (!listen_flag.empty()) config.listen = listen_flag;
+    if (workers_flag > 0) config.worker_threads = workers_flag;
+    return RunServe(config);
+  }
+  if (*admin) {
+    if (*org_add)
+      return RunAdmin(data_dir, "org-add",
+                      Json{{"id", id}, {"kind", kind}, {"name_ja", name_ja}, {"name_en", name_en},
+                           {"sectors", sectors}, {"ceptoars", ceptoars}, {"groups", groups}},
+                      "");
+    if (*principal_add)
+      return RunAdmin(data_dir, "principal-add",
+                      Json{{"id", id}, {"organization", org_id}, {"name", name}, {"roles", roles}}, "");
+    if (*token_issue)
+      return RunAdmin(data_dir, "token-issue", label.empty() ? Json::object() : Json{{"label", label}}, principal);
+    if (*token_revoke) return RunAdmin(data_dir, "token-revoke", Json::object(), token_id);
+  }
+  if (*verify) return RunAuditVerify(data_dir);
+  return 2;
+}

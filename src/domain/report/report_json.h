@@ -1,0 +1,27 @@
+// The JSON form of a report, a revision and their parts: the one
+// representation used by the store (documents) and the API (bodies). A view
+// from domain/sharing blanks the source fields first; empty source fields are
+// left out of the JSON.
+//
+// Thread behaviour: pure functions.
+#pragma once
+
+#include "common/error.h"
+#include "common/json.h"
+#include "domain/report/report.h"
+
+namespace infrashare {
+
+Json ToJson(const Audience& audience);
+Json ToJson(const ReportContent& content);
+Json ToJson(const Report& report);
+Json ToJson(const Revision& revision);
+Json ToJson(const Delivery& delivery);
+
+// Reads what ToJson wrote (trusted documents from the store). Request bodies
+// are read by service/report_input instead, which checks every rule.
+Result<Report> ReportFromJson(const Json& json);
+Result<Revision> RevisionFromJson(const Json& json);
+Result<ReportContent> ContentFromJson(const Json& json);
+
+}  // namespace infrashare

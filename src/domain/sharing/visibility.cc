@@ -1,0 +1,145 @@
+#include "domain/sharing/visibility.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace infrashare {
+
+namespace {
+
+void AddKey(std::vector<std::string>& keys, std::string_view kind, std::string_view id) {
+  std::string key;
+  key.reserve(kind.size() + 1 + id.size());
+  key.append(kind).append(":").append(id);
+  keys.push_back(std::move(key));
+}
+
+void SortUnique(std::vector<std::string>& keys) {
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+}
+
+// Case-insensitive (ASCII) replacement of every occurrence of `term`.
+void Scrub(std::string& s, std::string_view term) {
+  if (term.empty() || s.size() < term.size()) return;
+  auto lower = [](unsigned char c) { return std::tolower(c); };
+  std::string out;
+  size_t i = 0;
+  bool changed = false;
+  while (i < s.size()) {
+    if (i + term.size() <= s.size() &&
+        std::equal(term.begin(), term.end(), s.begin() + i,
+                   [&](char a, char b) { return lower(a) == lower(b); })) {
+      out += kAnonymizedMark;
+      i += term.size();
+      changed = true;
+    } else {
+      out += s[i++];
+    }
+  }
+  if (changed) s = std::move(out);
+}
+
+void ScrubAll(std::string& s, std::span<const std::string> terms) {
+  for (const auto& t : terms) Scrub(s, t);
+}
+
+void ScrubJson(Json& j, std::span<const std::string> terms) {
+  if (j.is_string()) {
+    ScrubAll(j.get_ref<std::string&>(), terms);
+  } else if (j.is_array()) {
+    for (auto& v : j) ScrubJson(v, terms);
+  } else if (j.is_object()) {
+    for (auto& [k, v] : j.items()) ScrubJson(v, terms);
+  }
+}
+
+void ScrubContent(ReportContent& c, std::span<const std::string> terms) {
+  ScrubAll(c.title, terms);
+  ScrubAll(c.text, terms);
+  for (auto& s : c.services) ScrubAll(s, terms);
+  for (auto& i : c.indicators) ScrubAll(i.value, terms);
+  ScrubJson(c.facts, terms);
+  // The submitter may have named itself in the audience; others see the
+  // audience without it.
+  auto& orgs = c.audience.organizations;
+  orgs.erase(std::remove_if(orgs.begin(), orgs.end(),
+                            [&](const std::string& o) {
+                              return std::find(terms.begin(), terms.end(), o) != terms.end();
+                            }),
+             orgs.end());
+}
+
+bool IsRelay(const Report& report, std::string_view org) {
+  if (report.relay_org == org) return true;
+  for (const auto& d : report.deliveries)
+    if (d.role == DeliveryRole::kRelay && d.organization == org) return true;
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::string> GrantKeys(const Report& report) {
+  std::vector<std::string> keys;
+  AddKey(keys, "org", report.submitter_org);
+  if (!report.relay_org.empty()) AddKey(keys, "org", report.relay_org);
+  for (const auto& d : report.deliveries) AddKey(keys, "org", d.organization);
+  if (report.released) {
+    const Audience& a = report.content.audience;
+    const Tlp tlp = report.content.tlp;
+    for (const auto& o : a.organizations) AddKey(keys, "org", o);
+    if (tlp == Tlp::kClear || tlp == Tlp::kGreen || tlp == Tlp::kAmber) {
+      for (const auto& s : a.sectors) AddKey(keys, "sector", s);
+      for (const auto& c : a.ceptoars) AddKey(keys, "ceptoar", c);
+      for (const auto& g : a.groups) AddKey(keys, "group", g);
+    }
+    if (a.everyone && tlp == Tlp::kClear) keys.emplace_back("public");
+    if (a.everyone && tlp == Tlp::kGreen) keys.emplace_back("members");
+  }
+  SortUnique(keys);
+  return keys;
+}
+
+std::vector<std::string> ViewerKeys(const Organization* viewer, const Registry& registry) {
+  std::vector<std::string> keys{"public"};
+  if (viewer == nullptr) return keys;
+  keys.emplace_back("members");
+  AddKey(keys, "org", viewer->id);
+  for (const auto& s : viewer->sectors) AddKey(keys, "sector", s);
+  for (const auto& c : viewer->ceptoars) AddKey(keys, "ceptoar", c);
+  for (const Ceptoar* c : registry.CeptoarsRunBy(viewer->id)) AddKey(keys, "ceptoar", c->id);
+  for (const auto& g : viewer->groups) AddKey(keys, "group", g);
+  SortUnique(keys);
+  return keys;
+}
+
+View Visibility(const Organization* viewer, const Report& report, const Registry& registry) {
+  if (viewer != nullptr && (viewer->id == report.submitter_org || IsRelay(report, viewer->id))) return View::kFull;
+  const auto granted = GrantKeys(report);
+  const auto held = ViewerKeys(viewer, registry);
+  std::vector<std::string> common;
+  std::set_intersection(granted.begin(), granted.end(), held.begin(), held.end(), std::back_inserter(common));
+  if (common.empty()) return View::kNone;
+  return report.anonymized ? View::kSourceHidden : View::kFull;
+}
+
+Report Present(Report report, View view, std::span<const std::string> source_terms) {
+  if (view != View::kSourceHidden) return report;
+  report.submitter_org.clear();
+  report.submitter_principal.clear();
+  ScrubContent(report.content, source_terms);
+  return report;
+}
+
+Revision Present(Revision revision, const Report& head, View view, std::span<const std::string> source_terms) {
+  if (view != View::kSourceHidden) return revision;
+  if (revision.author_org == head.submitter_org) {
+    revision.author_org.clear();
+    revision.author_principal.clear();
+  }
+  ScrubContent(revision.content, source_terms);
+  ScrubAll(revision.note, source_terms);
+  return revision;
+}
+
+}  // namespace infrashare

@@ -1,0 +1,61 @@
+// Who may see a report, and how much of it. This file is the one place that
+// decides; every reader (REST, TAXII, stream, webhook, search, export) asks
+// Visibility() for each record it is about to show, and list queries narrow
+// their candidates with the same keys (GrantKeys/ViewerKeys) before asking.
+//
+// The rule (DESIGN.md, "Visibility and anonymity"):
+//   * the submitting organization and the relay (a CEPTOAR secretariat or
+//     security agency the route passes through) always see the whole report;
+//   * every organization on the delivery trail (ministry, NISC, incident
+//     agencies) sees it;
+//   * once released (direct: at submit; relayed routes: when relayed) the
+//     audience sees it, capped by TLP — CLEAR: anyone, also unauthenticated;
+//     GREEN: every member; AMBER: the audience's organizations (not
+//     "everyone"); AMBER+STRICT and RED: the named organizations only;
+//   * for an anonymized report everyone but the submitter and the relay sees
+//     it with its source hidden (View::kSourceHidden; see Present()).
+//
+// Keys: a report grants keys ("org:X", "sector:S", "ceptoar:C", "group:G",
+// "members", "public"); a viewer holds keys; the viewer may see the report
+// if the two sets meet.
+//
+// Thread behaviour: pure functions.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "domain/registry/registry.h"
+#include "domain/report/report.h"
+
+namespace infrashare {
+
+enum class View {
+  kNone,          // may not see it; answer exactly as for a missing record
+  kSourceHidden,  // may see it, without anything that names the source
+  kFull,          // may see everything
+};
+
+// The keys a report grants. Stored beside the report and indexed so list
+// queries can narrow candidates; Visibility() recomputes them.
+std::vector<std::string> GrantKeys(const Report& report);
+
+// The keys a viewer holds. `viewer` nullptr means an unauthenticated caller,
+// who holds only "public".
+std::vector<std::string> ViewerKeys(const Organization* viewer, const Registry& registry);
+
+// THE decision. `viewer` nullptr means unauthenticated.
+View Visibility(const Organization* viewer, const Report& report, const Registry& registry);
+
+// The report as `view` allows: for kSourceHidden the submitter organization
+// and principal are removed, and every occurrence of `source_terms` (the
+// submitter's ids and names) in title, text, services, indicators and facts
+// is replaced by "[anonymized]".
+// REQUIRES: view != kNone.
+Report Present(Report report, View view, std::span<const std::string> source_terms);
+Revision Present(Revision revision, const Report& head, View view, std::span<const std::string> source_terms);
+
+inline constexpr std::string_view kAnonymizedMark = "[anonymized]";
+
+}  // namespace infrashare

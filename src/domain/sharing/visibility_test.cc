@@ -1,0 +1,168 @@
+#include "domain/sharing/visibility.h"
+
+#include <gtest/gtest.h>
+
+#include "domain/sharing/route.h"
+#include "domain/sharing/sharing_test_registry.h"
+
+namespace infrashare {
+namespace {
+
+class VisibilityTest : public ::testing::Test {
+ protected:
+  VisibilityTest() : registry_(testing::SharingTestRegistryData()) {}
+
+  Report Submit(Route route, Tlp tlp, Audience audience, bool anonymized = false,
+                ReportKind kind = ReportKind::kAttackInfo) {
+    Report r;
+    r.id = "rpt_1";
+    r.content.kind = kind;
+    r.content.tlp = tlp;
+    r.content.audience = std::move(audience);
+    r.route = route;
+    r.anonymized = anonymized;
+    r.submitter_org = "power_a";
+    r.submitter_principal = "alice";
+    RouteRequest req{.route = route, .anonymized = anonymized};
+    if (route == Route::kViaAgency) req.agency = "jpcert";
+    auto d = RouteAtSubmit(req, kind, *Org("power_a"), registry_, Timestamp{});
+    EXPECT_TRUE(d.has_value()) << d.error().message;
+    r.relay_org = d->relay_org;
+    r.via_ceptoar = d->via_ceptoar;
+    r.released = d->released;
+    r.deliveries = d->deliveries;
+    return r;
+  }
+  void Release(Report& r) {
+    for (auto& d : DeliveriesAtRelay(r, registry_, Timestamp{})) r.deliveries.push_back(d);
+    r.released = true;
+  }
+  const Organization* Org(std::string_view id) { return registry_.FindOrganization(id); }
+  View ViewOf(std::string_view org, const Report& r) { return Visibility(Org(org), r, registry_); }
+
+  Registry registry_;
+};
+
+TEST_F(VisibilityTest, DirectGreenEveryoneReachesEveryMemberButNotThePublic) {
+  Report r = Submit(Route::kDirect, Tlp::kGreen, {.everyone = true});
+  for (auto org : {"nisc", "meti", "eisac", "jpcert", "npa", "power_a", "power_b", "gas_c"})
+    EXPECT_EQ(ViewOf(org, r), View::kFull) << org;
+  EXPECT_EQ(Visibility(nullptr, r, registry_), View::kNone);
+}
+
+TEST_F(VisibilityTest, ClearEveryoneReachesThePublic) {
+  Report r = Submit(Route::kDirect, Tlp::kClear, {.everyone = true});
+  EXPECT_EQ(Visibility(nullptr, r, registry_), View::kFull);
+}
+
+TEST_F(VisibilityTest, DirectRouteDeliversToMinistryAndNisc) {
+  Report r = Submit(Route::kDirect, Tlp::kRed, {});
+  ASSERT_EQ(r.deliveries.size(), 2u);
+  EXPECT_EQ(r.deliveries[0].organization, "meti");
+  EXPECT_EQ(r.deliveries[1].organization, "nisc");
+  EXPECT_EQ(ViewOf("meti", r), View::kFull);
+  EXPECT_EQ(ViewOf("nisc", r), View::kFull);
+  EXPECT_EQ(ViewOf("power_b", r), View::kNone);
+  EXPECT_EQ(ViewOf("eisac", r), View::kNone);
+}
+
+TEST_F(VisibilityTest, AmberSectorAudienceReachesTheSectorOnly) {
+  Report r = Submit(Route::kDirect, Tlp::kAmber, {.sectors = {"electric_power"}});
+  EXPECT_EQ(ViewOf("power_b", r), View::kFull);
+  EXPECT_EQ(ViewOf("gas_c", r), View::kNone);
+}
+
+TEST_F(VisibilityTest, AmberStrictIgnoresSectorsEvenIfStored) {
+  Report r = Submit(Route::kDirect, Tlp::kAmberStrict, {.sectors = {"electric_power"}, .organizations = {"gas_c"}});
+  EXPECT_EQ(ViewOf("power_b", r), View::kNone);
+  EXPECT_EQ(ViewOf("gas_c", r), View::kFull);
+}
+
+TEST_F(VisibilityTest, AmberNeverReachesEveryoneEvenIfStored) {
+  Report r = Submit(Route::kDirect, Tlp::kAmber, {.everyone = true});
+  EXPECT_EQ(ViewOf("gas_c", r), View::kNone);
+}
+
+TEST_F(VisibilityTest, ViaCeptoarReachesOnlyTheSecretariatUntilRelayed) {
+  Report r = Submit(Route::kViaCeptoar, Tlp::kGreen, {.everyone = true});
+  EXPECT_EQ(ViewOf("eisac", r), View::kFull);
+  EXPECT_EQ(ViewOf("nisc", r), View::kNone);
+  EXPECT_EQ(ViewOf("power_b", r), View::kNone);
+  Release(r);
+  EXPECT_EQ(ViewOf("nisc", r), View::kFull);
+  EXPECT_EQ(ViewOf("power_b", r), View::kFull);
+}
+
+TEST_F(VisibilityTest, AnonymizedHidesTheSourceFromAllButSubmitterAndRelay) {
+  Report r = Submit(Route::kViaCeptoar, Tlp::kGreen, {.everyone = true}, /*anonymized=*/true);
+  Release(r);
+  EXPECT_EQ(ViewOf("power_a", r), View::kFull);
+  EXPECT_EQ(ViewOf("eisac", r), View::kFull);
+  EXPECT_EQ(ViewOf("nisc", r), View::kSourceHidden);
+  EXPECT_EQ(ViewOf("power_b", r), View::kSourceHidden);
+}
+
+TEST_F(VisibilityTest, PresentScrubsTheSourceEverywhere) {
+  Report r = Submit(Route::kViaCeptoar, Tlp::kGreen, {.everyone = true, .organizations = {"power_a"}}, true);
+  r.content.title = "Outage at power_a Corp substation";
+  r.content.text = "POWER_A CORP staff saw it";
+  r.content.facts = {{"note", "power_a社 control room"}};
+  const std::vector<std::string> terms{"power_a", "alice", "power_a社", "power_a Corp"};
+  Report shown = Present(r, View::kSourceHidden, terms);
+  EXPECT_TRUE(shown.submitter_org.empty());
+  EXPECT_TRUE(shown.submitter_principal.empty());
+  const std::string all = shown.content.title + shown.content.text + shown.content.facts.dump();
+  EXPECT_EQ(all.find("power_a"), std::string::npos) << all;
+  EXPECT_EQ(all.find("POWER_A"), std::string::npos) << all;
+  EXPECT_TRUE(shown.content.audience.organizations.empty());
+}
+
+TEST_F(VisibilityTest, CrimeReportReachesIncidentAgencies) {
+  Report r = Submit(Route::kDirect, Tlp::kRed, {}, false, ReportKind::kCrimeReport);
+  EXPECT_EQ(ViewOf("npa", r), View::kFull);
+}
+
+TEST_F(VisibilityTest, ViewerKeysOfSecretariatIncludeItsCeptoar) {
+  const auto keys = ViewerKeys(Org("eisac"), registry_);
+  EXPECT_NE(std::find(keys.begin(), keys.end(), "ceptoar:electricity_ceptoar"), keys.end());
+}
+
+TEST(RouteTest, DirectCannotBeAnonymized) {
+  Registry registry(testing::SharingTestRegistryData());
+  auto d = RouteAtSubmit({.route = Route::kDirect, .anonymized = true}, ReportKind::kAttackInfo,
+                         *registry.FindOrganization("power_a"), registry, Timestamp{});
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.error().field, "anonymized");
+  EXPECT_EQ(d.error().message, "anonymity needs a relayed route (via_ceptoar or via_agency)");
+}
+
+TEST(RouteTest, ViaCeptoarNeedsMembership) {
+  Registry registry(testing::SharingTestRegistryData());
+  auto d = RouteAtSubmit({.route = Route::kViaCeptoar}, ReportKind::kAttackInfo,
+                         *registry.FindOrganization("gas_c"), registry, Timestamp{});
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.error().message, "via_ceptoar needs a CEPTOAR membership; your organization has none");
+}
+
+TEST(RouteTest, ViaAgencyNeedsASecurityAgency) {
+  Registry registry(testing::SharingTestRegistryData());
+  auto d = RouteAtSubmit({.route = Route::kViaAgency, .agency = "npa"}, ReportKind::kAttackInfo,
+                         *registry.FindOrganization("power_a"), registry, Timestamp{});
+  ASSERT_FALSE(d);
+  EXPECT_EQ(d.error().field, "agency");
+  EXPECT_EQ(d.error().message, "'npa' is not a security agency; one of: jpcert");
+}
+
+TEST(RouteTest, AudienceEveryoneNeedsClearOrGreen) {
+  Registry registry(testing::SharingTestRegistryData());
+  auto v = ValidateAudience({.everyone = true}, Tlp::kAmber, registry, "audience");
+  ASSERT_FALSE(v);
+  EXPECT_EQ(v.error().field, "audience.everyone");
+  auto unknown = ValidateAudience({.sectors = {"space"}}, Tlp::kGreen, registry, "audience");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().field, "audience.sectors[0]");
+  EXPECT_EQ(unknown.error().message, "unknown id 'space'");
+}
+
+}  // namespace
+}  // namespace infrashare

@@ -1,0 +1,71 @@
+#include "service/auth_service.h"
+
+#include "common/crypto.h"
+
+namespace infrashare {
+
+namespace {
+
+constexpr size_t kMaxCacheEntries = 100000;
+
+std::unexpected<Error> BadToken() {
+  return MakeError(ErrorCode::kUnauthenticated, "the bearer token is not valid (malformed, unknown or revoked)");
+}
+
+}  // namespace
+
+AuthService::AuthService(Store& store, RegistryService& registry) : store_(store), registry_(registry) {
+  registry_.OnTokenRevoked([this](const std::string& id) { Forget(id); });
+}
+
+void AuthService::Forget(const std::string& token_id) {
+  std::lock_guard lock(mutex_);
+  cache_.erase(token_id);
+}
+
+Result<Caller> AuthService::Authenticate(std::string_view header) {
+  Caller caller;
+  caller.registry = registry_.Snapshot();
+  if (header.empty()) return caller;
+  constexpr std::string_view kBearer = "Bearer ";
+  if (header.size() <= kBearer.size() || header.substr(0, kBearer.size()) != kBearer) return BadToken();
+  const std::string_view token = header.substr(kBearer.size());
+  const size_t dot = token.find('.');
+  if (dot == std::string_view::npos || dot == 0 || token.size() > 200) return BadToken();
+  const std::string id(token.substr(0, dot));
+  const std::string secret_hash = Sha256Hex(token.substr(dot + 1));
+
+  std::optional<Principal> principal;
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = cache_.find(id); it != cache_.end() && it->second.expires > now) {
+      if (!ConstantTimeEquals(it->second.secret_sha256, secret_hash)) return BadToken();
+      principal = it->second.principal;
+    }
+  }
+  if (!principal) {
+    std::optional<ApiToken> stored;
+    auto r = store_.Read([&](ReadTx& tx) -> Result<void> {
+      auto t = tx.GetToken(id);
+      if (!t) return std::unexpected(t.error());
+      if (!*t || (*t)->revoked_at) return {};
+      stored = **t;
+      auto p = tx.GetPrincipal(stored->principal);
+      if (!p) return std::unexpected(p.error());
+      principal = std::move(*p);
+      return {};
+    });
+    if (!r) return std::unexpected(r.error());
+    if (!stored || !principal || !ConstantTimeEquals(stored->secret_sha256, secret_hash)) return BadToken();
+    std::lock_guard lock(mutex_);
+    if (cache_.size() >= kMaxCacheEntries) cache_.clear();
+    cache_[id] = Cached{*principal, stored->secret_sha256, now + kCacheTtl};
+  }
+  caller.organization = caller.registry->FindOrganization(principal->organization);
+  if (caller.organization == nullptr) return BadToken();
+  caller.principal = std::move(principal);
+  return caller;
+}
+
+}  // namespace infrashare

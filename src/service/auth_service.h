@@ -1,0 +1,53 @@
+// Authentication: turns an "Authorization: Bearer tok_….<secret>" header into
+// a Caller. Tokens are stored only as SHA-256 of their secret; a verified
+// token is cached for kCacheTtl so that the ingest path does not read the
+// database on every request. A revocation in this process takes effect at
+// once; one made by another process within kCacheTtl.
+//
+// Thread behaviour: thread-safe.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "common/error.h"
+#include "common/time.h"
+#include "service/caller.h"
+#include "service/registry_service.h"
+#include "store/store.h"
+
+namespace infrashare {
+
+class AuthService {
+ public:
+  static constexpr std::chrono::seconds kCacheTtl{2};
+
+  // Registers itself with `registry` to hear of revocations.
+  AuthService(Store& store, RegistryService& registry);
+
+  // An empty header gives an unauthenticated Caller; a malformed, unknown or
+  // revoked token is kUnauthenticated with the same message for each, so a
+  // caller cannot probe which tokens exist.
+  Result<Caller> Authenticate(std::string_view authorization_header);
+
+  void Forget(const std::string& token_id);
+
+ private:
+  struct Cached {
+    Principal principal;
+    std::string secret_sha256;
+    std::chrono::steady_clock::time_point expires;
+  };
+
+  Store& store_;
+  RegistryService& registry_;
+
+  // State below is protected by mutex_.
+  std::mutex mutex_;
+  std::unordered_map<std::string, Cached> cache_;
+};
+
+}  // namespace infrashare

@@ -1,0 +1,35 @@
+// Who is calling: an authenticated principal acting for its organization, or
+// an unauthenticated caller (public feeds only), with the registry snapshot
+// the request is judged against.
+//
+// Thread behaviour: a Caller is a value owned by one request; the registry
+// snapshot it holds is immutable and shared.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "common/error.h"
+#include "domain/registry/principal.h"
+#include "domain/registry/registry.h"
+
+namespace infrashare {
+
+struct Caller {
+  std::optional<Principal> principal;         // nullopt: unauthenticated
+  std::shared_ptr<const Registry> registry;   // never null
+  const Organization* organization = nullptr; // in `registry`; nullptr when unauthenticated
+
+  bool authenticated() const { return principal.has_value(); }
+
+  // Succeeds when the caller is authenticated and holds `role`.
+  Result<void> Require(Role role) const;
+  // Succeeds when the caller is authenticated.
+  Result<void> RequireAuthenticated() const;
+};
+
+// The command line acts as the platform itself (whoever can run it can read
+// the database files): an administrator of NISC named "system".
+Caller SystemCaller(std::shared_ptr<const Registry> registry);
+
+}  // namespace infrashare

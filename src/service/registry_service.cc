@@ -1,0 +1,294 @@
+#include "service/registry_service.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "common/crypto.h"
+#include "domain/registry/registry_file.h"
+#include "domain/registry/registry_json.h"
+#include "service/audit.h"
+
+namespace infrashare {
+
+namespace {
+
+constexpr char kVersionKey[] = "registry_version";
+constexpr size_t kMaxListItems = 100;
+const StringLimits kIdLimits{1, 64};
+const StringLimits kNameLimits{1, 300};
+
+Result<void> CheckId(const std::string& id, const std::string& field) {
+  for (char c : id)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'))
+      return InvalidArgument(field, "may contain only letters, digits, '_', '-' and '.'");
+  return {};
+}
+
+template <class T>
+Result<T> Fail(const Error& e) {
+  return std::unexpected(e);
+}
+
+}  // namespace
+
+RegistryService::RegistryService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+Result<void> RegistryService::Reload() {
+  RegistryData data;
+  std::string version;
+  auto r = store_.Read([&](ReadTx& tx) -> Result<void> {
+    auto d = tx.LoadRegistry();
+    if (!d) return std::unexpected(d.error());
+    data = std::move(*d);
+    auto v = tx.GetMeta(kVersionKey);
+    if (!v) return std::unexpected(v.error());
+    version = v->value_or("");
+    return {};
+  });
+  if (!r) return r;
+  auto snapshot = std::make_shared<const Registry>(std::move(data));
+  std::lock_guard lock(mutex_);
+  snapshot_ = std::move(snapshot);
+  version_ = std::move(version);
+  checked_at_ = std::chrono::steady_clock::now();
+  return {};
+}
+
+Result<void> RegistryService::Load() { return Reload(); }
+
+std::shared_ptr<const Registry> RegistryService::Snapshot() {
+  {
+    std::lock_guard lock(mutex_);
+    if (std::chrono::steady_clock::now() - checked_at_ < kVersionCheckInterval) return snapshot_;
+    checked_at_ = std::chrono::steady_clock::now();
+  }
+  std::optional<std::string> stored;
+  (void)store_.Read([&](ReadTx& tx) -> Result<void> {
+    auto v = tx.GetMeta(kVersionKey);
+    if (v) stored = v->value_or("");
+    return {};
+  });
+  bool stale = false;
+  {
+    std::lock_guard lock(mutex_);
+    stale = stored && *stored != version_;
+  }
+  if (stale) (void)Reload();  // on failure keep serving the last good snapshot
+  std::lock_guard lock(mutex_);
+  return snapshot_;
+}
+
+Result<void> RegistryService::BumpVersion(WriteTx& tx) { return tx.SetMeta(kVersionKey, RandomHex(8)); }
+
+Result<void> RegistryService::Import(const RegistryData& data) {
+  if (auto v = ValidateRegistry(data); !v) return v;
+  auto r = store_.Write([&](WriteTx& tx) -> Result<void> {
+    for (const auto& s : data.sectors)
+      if (auto w = tx.UpsertSector(s); !w) return w;
+    for (const auto& g : data.groups)
+      if (auto w = tx.UpsertGroup(g); !w) return w;
+    for (const auto& o : data.organizations)
+      if (auto w = tx.UpsertOrganization(o); !w) return w;
+    for (const auto& c : data.ceptoars)
+      if (auto w = tx.UpsertCeptoar(c); !w) return w;
+    if (auto w = BumpVersion(tx); !w) return w;
+    return AppendAudit(tx, AuditEvent{.at = clock_.Now(),
+                                      .actor_principal = "system",
+                                      .action = "registry.import",
+                                      .target_kind = "registry",
+                                      .detail = {{"sectors", data.sectors.size()},
+                                                 {"ceptoars", data.ceptoars.size()},
+                                                 {"organizations", data.organizations.size()}}});
+  });
+  if (!r) return r;
+  return Reload();
+}
+
+Result<Organization> RegistryService::AddOrganization(const Caller& caller, const Json& body) {
+  if (auto r = caller.Require(Role::kAdmin); !r) return Fail<Organization>(r.error());
+  ObjectReader in(body, "");
+  Organization org;
+  auto id = in.String("id", kIdLimits);
+  if (!id) return Fail<Organization>(id.error());
+  if (auto c = CheckId(*id, "id"); !c) return Fail<Organization>(c.error());
+  org.id = *id;
+  auto kind = in.String("kind", kIdLimits);
+  if (!kind) return Fail<Organization>(kind.error());
+  auto k = ParseName(kOrgKindNames, *kind);
+  if (!k) return InvalidArgument("kind", AllowedNames(kOrgKindNames));
+  org.kind = *k;
+  if (org.kind == OrgKind::kCoordinationCenter)
+    return InvalidArgument("kind", "there is exactly one coordination center (NISC); it cannot be added");
+  auto ja = in.String("name_ja", kNameLimits);
+  if (!ja) return Fail<Organization>(ja.error());
+  auto en = in.String("name_en", kNameLimits);
+  if (!en) return Fail<Organization>(en.error());
+  org.name_ja = *ja;
+  org.name_en = *en;
+  auto sectors = in.StringList("sectors", kMaxListItems, kIdLimits);
+  if (!sectors) return Fail<Organization>(sectors.error());
+  auto ceptoars = in.StringList("ceptoars", kMaxListItems, kIdLimits);
+  if (!ceptoars) return Fail<Organization>(ceptoars.error());
+  auto groups = in.StringList("groups", kMaxListItems, kIdLimits);
+  if (!groups) return Fail<Organization>(groups.error());
+  if (const Json* contacts = in.Raw("contacts")) {
+    if (!contacts->is_array() || contacts->size() > 20)
+      return InvalidArgument("contacts", "must be an array of at most 20 contacts");
+    for (size_t i = 0; i < contacts->size(); ++i) {
+      ObjectReader c((*contacts)[i], IndexPath("contacts", i));
+      auto name = c.String("name", kNameLimits);
+      if (!name) return Fail<Organization>(name.error());
+      auto email = c.OptionalString("email", {0, 254});
+      if (!email) return Fail<Organization>(email.error());
+      auto phone = c.OptionalString("phone", {0, 40});
+      if (!phone) return Fail<Organization>(phone.error());
+      if (auto f = c.Finish(); !f) return Fail<Organization>(f.error());
+      org.contacts.push_back({*name, email->value_or(""), phone->value_or("")});
+    }
+  }
+  if (auto f = in.Finish(); !f) return Fail<Organization>(f.error());
+  org.sectors = *sectors;
+  org.ceptoars = *ceptoars;
+  org.groups = *groups;
+
+  auto registry = Snapshot();
+  for (size_t i = 0; i < org.sectors.size(); ++i)
+    if (!registry->FindSector(org.sectors[i]))
+      return InvalidArgument(IndexPath("sectors", i), fmt::format("unknown sector '{}'", org.sectors[i]));
+  for (size_t i = 0; i < org.ceptoars.size(); ++i)
+    if (!registry->FindCeptoar(org.ceptoars[i]))
+      return InvalidArgument(IndexPath("ceptoars", i), fmt::format("unknown CEPTOAR '{}'", org.ceptoars[i]));
+  for (size_t i = 0; i < org.groups.size(); ++i)
+    if (!registry->FindGroup(org.groups[i]))
+      return InvalidArgument(IndexPath("groups", i), fmt::format("unknown sharing group '{}'", org.groups[i]));
+  if (registry->FindOrganization(org.id))
+    return Conflict(fmt::format("organization '{}' already exists", org.id), "id");
+
+  auto r = store_.Write([&](WriteTx& tx) -> Result<void> {
+    auto existing = tx.LoadRegistry();
+    if (!existing) return std::unexpected(existing.error());
+    for (const auto& o : existing->organizations)
+      if (o.id == org.id) return Conflict(fmt::format("organization '{}' already exists", org.id), "id");
+    if (auto w = tx.UpsertOrganization(org); !w) return w;
+    if (auto w = BumpVersion(tx); !w) return w;
+    return AppendAudit(tx, AuditEvent{.at = clock_.Now(),
+                                      .actor_principal = caller.principal->id,
+                                      .actor_org = caller.principal->organization,
+                                      .action = "organization.add",
+                                      .target_kind = "organization",
+                                      .target_id = org.id,
+                                      .detail = {{"kind", NameOf(kOrgKindNames, org.kind)}}});
+  });
+  if (!r) return Fail<Organization>(r.error());
+  if (auto l = Reload(); !l) return Fail<Organization>(l.error());
+  return org;
+}
+
+Result<Principal> RegistryService::AddPrincipal(const Caller& caller, const Json& body) {
+  if (auto r = caller.Require(Role::kAdmin); !r) return Fail<Principal>(r.error());
+  ObjectReader in(body, "");
+  Principal p;
+  auto id = in.String("id", kIdLimits);
+  if (!id) return Fail<Principal>(id.error());
+  if (auto c = CheckId(*id, "id"); !c) return Fail<Principal>(c.error());
+  auto org = in.String("organization", kIdLimits);
+  if (!org) return Fail<Principal>(org.error());
+  auto name = in.String("name", kNameLimits);
+  if (!name) return Fail<Principal>(name.error());
+  auto roles = in.StringList("roles", 10, kIdLimits, /*required=*/true);
+  if (!roles) return Fail<Principal>(roles.error());
+  if (auto f = in.Finish(); !f) return Fail<Principal>(f.error());
+  if (roles->empty()) return InvalidArgument("roles", "must name at least one role");
+  for (size_t i = 0; i < roles->size(); ++i) {
+    auto role = ParseName(kRoleNames, (*roles)[i]);
+    if (!role) return InvalidArgument(IndexPath("roles", i), AllowedNames(kRoleNames));
+    if (!p.HasRole(*role)) p.roles.push_back(*role);
+  }
+  if (!Snapshot()->FindOrganization(*org))
+    return InvalidArgument("organization", fmt::format("unknown organization '{}'", *org));
+  p.id = *id;
+  p.organization = *org;
+  p.name = *name;
+  p.created_at = clock_.Now();
+  auto r = store_.Write([&](WriteTx& tx) -> Result<void> {
+    if (auto w = tx.InsertPrincipal(p); !w) return w;
+    return AppendAudit(tx, AuditEvent{.at = p.created_at,
+                                      .actor_principal = caller.principal->id,
+                                      .actor_org = caller.principal->organization,
+                                      .action = "principal.add",
+                                      .target_kind = "principal",
+                                      .target_id = p.id,
+                                      .detail = {{"organization", p.organization}}});
+  });
+  if (!r) return Fail<Principal>(r.error());
+  return p;
+}
+
+Result<std::vector<Principal>> RegistryService::ListPrincipals(const Caller& caller,
+                                                               const std::optional<std::string>& org) {
+  if (auto r = caller.Require(Role::kAdmin); !r) return std::unexpected(r.error());
+  std::vector<Principal> out;
+  auto r = store_.Read([&](ReadTx& tx) -> Result<void> {
+    auto list = tx.ListPrincipals(org);
+    if (!list) return std::unexpected(list.error());
+    out = std::move(*list);
+    return {};
+  });
+  if (!r) return std::unexpected(r.error());
+  return out;
+}
+
+Result<IssuedToken> RegistryService::IssueToken(const Caller& caller, const std::string& principal_id,
+                                                const Json& body) {
+  if (auto r = caller.Require(Role::kAdmin); !r) return Fail<IssuedToken>(r.error());
+  ObjectReader in(body, "");
+  auto label = in.OptionalString("label", {0, 200});
+  if (!label) return Fail<IssuedToken>(label.error());
+  if (auto f = in.Finish(); !f) return Fail<IssuedToken>(f.error());
+  IssuedToken issued;
+  const std::string secret = RandomHex(32);
+  issued.token = ApiToken{.id = NewId("tok"),
+                          .principal = principal_id,
+                          .secret_sha256 = Sha256Hex(secret),
+                          .label = label->value_or(""),
+                          .created_at = clock_.Now()};
+  issued.secret_token = issued.token.id + "." + secret;
+  auto r = store_.Write([&](WriteTx& tx) -> Result<void> {
+    auto p = tx.GetPrincipal(principal_id);
+    if (!p) return std::unexpected(p.error());
+    if (!*p) return NotFound(fmt::format("principal '{}' not found", principal_id));
+    if (auto w = tx.InsertToken(issued.token); !w) return w;
+    return AppendAudit(tx, AuditEvent{.at = issued.token.created_at,
+                                      .actor_principal = caller.principal->id,
+                                      .actor_org = caller.principal->organization,
+                                      .action = "token.issue",
+                                      .target_kind = "token",
+                                      .target_id = issued.token.id,
+                                      .detail = {{"principal", principal_id}}});
+  });
+  if (!r) return Fail<IssuedToken>(r.error());
+  return issued;
+}
+
+Result<void> RegistryService::RevokeToken(const Caller& caller, const std::string& token_id) {
+  if (auto r = caller.Require(Role::kAdmin); !r) return r;
+  auto r = store_.Write([&](WriteTx& tx) -> Result<void> {
+    auto t = tx.GetToken(token_id);
+    if (!t) return std::unexpected(t.error());
+    if (!*t) return NotFound(fmt::format("token '{}' not found", token_id));
+    if ((*t)->revoked_at) return Conflict(fmt::format("token '{}' is already revoked", token_id));
+    const Timestamp now = clock_.Now();
+    if (auto w = tx.RevokeToken(token_id, now); !w) return w;
+    return AppendAudit(tx, AuditEvent{.at = now,
+                                      .actor_principal = caller.principal->id,
+                                      .actor_org = caller.principal->organization,
+                                      .action = "token.revoke",
+                                      .target_kind = "token",
+                                      .target_id = token_id});
+  });
+  if (r && on_token_revoked_) on_token_revoked_(token_id);
+  return r;
+}
+
+}  // namespace infrashare

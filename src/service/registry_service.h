@@ -1,0 +1,73 @@
+// The registry as the running system sees it: an immutable snapshot loaded
+// from the store, replaced after every administrative change, and the
+// administrative use cases (organizations, principals, API tokens).
+//
+// Changes made by another process on the same database (the command line
+// beside a serving process) are noticed through the stored registry version,
+// checked at most every kVersionCheckInterval.
+//
+// Thread behaviour: thread-safe. Snapshot() is cheap (a shared_ptr copy
+// under a mutex); writers go through the store's serialized writer.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "common/json.h"
+#include "common/time.h"
+#include "service/caller.h"
+#include "store/store.h"
+
+namespace infrashare {
+
+struct IssuedToken {
+  ApiToken token;
+  std::string secret_token;  // "tok_….<secret>": shown once, never stored
+};
+
+class RegistryService {
+ public:
+  static constexpr std::chrono::seconds kVersionCheckInterval{2};
+
+  RegistryService(Store& store, const Clock& clock);
+
+  // Loads the snapshot from the store. REQUIRES: called before Snapshot().
+  Result<void> Load();
+  std::shared_ptr<const Registry> Snapshot();
+
+  // Stores the plan's registry (init). Validates it first.
+  Result<void> Import(const RegistryData& data);
+
+  // Administrative use cases; each needs the admin role and is audited.
+  Result<Organization> AddOrganization(const Caller& caller, const Json& body);
+  Result<Principal> AddPrincipal(const Caller& caller, const Json& body);
+  Result<std::vector<Principal>> ListPrincipals(const Caller& caller, const std::optional<std::string>& org);
+  Result<IssuedToken> IssueToken(const Caller& caller, const std::string& principal_id, const Json& body);
+  Result<void> RevokeToken(const Caller& caller, const std::string& token_id);
+
+  // Called after a token is revoked (the auth cache forgets it).
+  // REQUIRES: set once, before serving.
+  void OnTokenRevoked(std::function<void(const std::string& token_id)> fn) { on_token_revoked_ = std::move(fn); }
+
+ private:
+  Result<void> Reload();
+  Result<void> BumpVersion(WriteTx& tx);
+
+  Store& store_;
+  const Clock& clock_;
+  std::function<void(const std::string&)> on_token_revoked_;
+
+  // State below is protected by mutex_.
+  std::mutex mutex_;
+  std::shared_ptr<const Registry> snapshot_;
+  std::string version_;
+  std::chrono::steady_clock::time_point checked_at_;
+};
+
+}  // namespace infrashare

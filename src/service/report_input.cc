@@ -1,0 +1,224 @@
+#include "service/report_input.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "domain/report/indicator.h"
+#include "domain/report/limits.h"
+
+namespace infrashare {
+
+namespace {
+
+const StringLimits kIdLimits{1, 64};
+
+template <class E, size_t N>
+Result<E> ReadEnum(ObjectReader& in, std::string_view key, const std::array<EnumName<E>, N>& names) {
+  auto s = in.String(key, kIdLimits);
+  if (!s) return std::unexpected(s.error());
+  auto v = ParseName(names, *s);
+  if (!v) return InvalidArgument(in.PathOf(key), AllowedNames(names));
+  return *v;
+}
+
+Result<Audience> ReadAudience(const Json& j, const std::string& path) {
+  ObjectReader in(j, path);
+  Audience a;
+  auto everyone = in.Bool("everyone", false);
+  if (!everyone) return std::unexpected(everyone.error());
+  a.everyone = *everyone;
+  for (auto [key, out] : {std::pair{"sectors", &a.sectors}, std::pair{"ceptoars", &a.ceptoars},
+                          std::pair{"groups", &a.groups}, std::pair{"organizations", &a.organizations}}) {
+    auto list = in.StringList(key, kMaxAudienceItems, kIdLimits);
+    if (!list) return std::unexpected(list.error());
+    *out = std::move(*list);
+  }
+  if (auto f = in.Finish(); !f) return std::unexpected(f.error());
+  return a;
+}
+
+// Reads each content field that is present into `c`. With `require_all`,
+// the fields a submission must have are required.
+Result<void> ReadContent(ObjectReader& in, ReportContent& c, bool require_all) {
+  if (require_all || in.Has("kind")) {
+    auto kind = ReadEnum(in, "kind", kReportKindNames);
+    if (!kind) return std::unexpected(kind.error());
+    c.kind = *kind;
+  }
+  if (require_all || in.Has("title")) {
+    auto title = in.String("title", {1, kMaxTitleBytes});
+    if (!title) return std::unexpected(title.error());
+    c.title = std::move(*title);
+  }
+  if (in.Has("text")) {
+    auto text = in.String("text", {0, kMaxTextBytes});
+    if (!text) return std::unexpected(text.error());
+    c.text = std::move(*text);
+  }
+  if (in.Has("sectors")) {
+    auto sectors = in.StringList("sectors", kMaxSectors, kIdLimits);
+    if (!sectors) return std::unexpected(sectors.error());
+    c.sectors = std::move(*sectors);
+  }
+  if (in.Has("services")) {
+    auto services = in.StringList("services", kMaxServices, {1, kMaxServiceBytes});
+    if (!services) return std::unexpected(services.error());
+    c.services = std::move(*services);
+  }
+  if (in.Has("systems")) {
+    auto systems = in.StringList("systems", 3, kIdLimits);
+    if (!systems) return std::unexpected(systems.error());
+    c.systems.clear();
+    for (size_t i = 0; i < systems->size(); ++i) {
+      auto s = ParseName(kSystemKindNames, (*systems)[i]);
+      if (!s) return InvalidArgument(IndexPath("systems", i), AllowedNames(kSystemKindNames));
+      c.systems.push_back(*s);
+    }
+  }
+  if (const Json* facts = in.Raw("facts")) {
+    if (!facts->is_object()) return InvalidArgument("facts", "must be an object");
+    if (facts->dump().size() > kMaxFactsBytes)
+      return InvalidArgument("facts", fmt::format("must be at most {} bytes", kMaxFactsBytes));
+    c.facts = *facts;
+  }
+  if (const Json* list = in.Raw("indicators")) {
+    if (!list->is_array()) return InvalidArgument("indicators", "must be an array of {type, value}");
+    if (list->size() > kMaxIndicators)
+      return InvalidArgument("indicators", fmt::format("must have at most {} items", kMaxIndicators));
+    c.indicators.clear();
+    for (size_t i = 0; i < list->size(); ++i) {
+      const std::string path = IndexPath("indicators", i);
+      ObjectReader ind((*list)[i], path);
+      auto type = ind.String("type", kIdLimits);
+      if (!type) return std::unexpected(type.error());
+      auto value = ind.String("value", {1, kMaxIndicatorValueBytes});
+      if (!value) return std::unexpected(value.error());
+      if (auto f = ind.Finish(); !f) return std::unexpected(f.error());
+      if (auto v = ValidateIndicator(*type, *value, path); !v) return std::unexpected(v.error());
+      c.indicators.push_back({std::move(*type), std::move(*value)});
+    }
+  }
+  if (require_all || in.Has("tlp")) {
+    auto tlp = ReadEnum(in, "tlp", kTlpNames);
+    if (!tlp) return std::unexpected(tlp.error());
+    c.tlp = *tlp;
+  }
+  if (const Json* audience = in.Raw("audience")) {
+    auto a = ReadAudience(*audience, "audience");
+    if (!a) return std::unexpected(a.error());
+    c.audience = std::move(*a);
+  }
+  return {};
+}
+
+Result<std::optional<Timestamp>> ReadTime(const std::string& value, const std::string& name) {
+  auto t = ParseRfc3339(value);
+  if (!t) return InvalidArgument(name, "must be an RFC 3339 date-time, e.g. 2026-11-25T03:00:00Z");
+  return std::optional<Timestamp>(*t);
+}
+
+}  // namespace
+
+Result<SubmitInput> ParseSubmit(const Json& body) {
+  ObjectReader in(body, "");
+  SubmitInput out;
+  if (auto r = ReadContent(in, out.content, /*require_all=*/true); !r) return std::unexpected(r.error());
+  auto route = ReadEnum(in, "route", kRouteNames);
+  if (!route) return std::unexpected(route.error());
+  out.route.route = *route;
+  auto anonymized = in.Bool("anonymized", false);
+  if (!anonymized) return std::unexpected(anonymized.error());
+  out.route.anonymized = *anonymized;
+  auto ceptoar = in.OptionalString("ceptoar", kIdLimits);
+  if (!ceptoar) return std::unexpected(ceptoar.error());
+  out.route.ceptoar = *ceptoar;
+  auto agency = in.OptionalString("agency", kIdLimits);
+  if (!agency) return std::unexpected(agency.error());
+  out.route.agency = *agency;
+  if (auto f = in.Finish(); !f) return std::unexpected(f.error());
+  return out;
+}
+
+Result<std::pair<ReportContent, std::string>> ParseUpdate(const Json& body, const ReportContent& base) {
+  if (body.is_object())
+    for (const char* fixed : {"route", "anonymized", "ceptoar", "agency", "id"})
+      if (body.contains(fixed))
+        return InvalidArgument(fixed, "cannot be changed after submission");
+  ObjectReader in(body, "");
+  ReportContent c = base;
+  if (auto r = ReadContent(in, c, /*require_all=*/false); !r) return std::unexpected(r.error());
+  auto note = in.OptionalString("note", {0, kMaxNoteBytes});
+  if (!note) return std::unexpected(note.error());
+  if (auto f = in.Finish(); !f) return std::unexpected(f.error());
+  if (c == base) return InvalidArgument("", "the update changes nothing");
+  return std::pair{std::move(c), note->value_or("")};
+}
+
+Result<RelayInput> ParseRelay(const Json& body) {
+  ObjectReader in(body, "");
+  RelayInput out;
+  if (in.Has("anonymized")) {
+    auto a = in.Bool("anonymized");
+    if (!a) return std::unexpected(a.error());
+    out.anonymized = *a;
+  }
+  if (const Json* audience = in.Raw("audience")) {
+    auto a = ReadAudience(*audience, "audience");
+    if (!a) return std::unexpected(a.error());
+    out.audience = std::move(*a);
+  }
+  auto note = in.OptionalString("note", {0, kMaxNoteBytes});
+  if (!note) return std::unexpected(note.error());
+  out.note = note->value_or("");
+  if (auto f = in.Finish(); !f) return std::unexpected(f.error());
+  return out;
+}
+
+Result<ReportQuery> ParseListQuery(const std::vector<std::pair<std::string, std::string>>& params) {
+  ReportQuery q;
+  q.limit = kDefaultPageSize;
+  for (const auto& [name, value] : params) {
+    if (name == "kind") {
+      auto v = ParseName(kReportKindNames, value);
+      if (!v) return InvalidArgument(name, AllowedNames(kReportKindNames));
+      q.kind = *v;
+    } else if (name == "sector") {
+      if (value.empty() || value.size() > 64) return InvalidArgument(name, "must be a sector id");
+      q.sector = value;
+    } else if (name == "route") {
+      auto v = ParseName(kRouteNames, value);
+      if (!v) return InvalidArgument(name, AllowedNames(kRouteNames));
+      q.route = *v;
+    } else if (name == "tlp") {
+      auto v = ParseName(kTlpNames, value);
+      if (!v) return InvalidArgument(name, AllowedNames(kTlpNames));
+      q.tlp = *v;
+    } else if (name == "created_from" || name == "created_to" || name == "updated_since") {
+      auto t = ReadTime(value, name);
+      if (!t) return std::unexpected(t.error());
+      (name == "created_from" ? q.created_from : name == "created_to" ? q.created_to : q.updated_since) = *t;
+    } else if (name == "q") {
+      if (value.size() > 200) return InvalidArgument(name, "must be at most 200 bytes");
+      if (!value.empty()) q.text = value;
+    } else if (name == "cursor") {
+      int64_t seq = 0;
+      auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), seq);
+      if (ec != std::errc() || p != value.data() + value.size() || seq <= 0)
+        return InvalidArgument(name, "is not a cursor this server issued");
+      q.before_seq = seq;
+    } else if (name == "limit") {
+      int limit = 0;
+      auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+      if (ec != std::errc() || p != value.data() + value.size() || limit < 1 || limit > kMaxPageSize)
+        return InvalidArgument(name, fmt::format("must be an integer from 1 to {}", kMaxPageSize));
+      q.limit = limit;
+    } else {
+      return InvalidArgument(name, "is not a known query parameter (kind, sector, route, tlp, created_from, "
+                                   "created_to, updated_since, q, cursor, limit)");
+    }
+  }
+  return q;
+}
+
+}  // namespace infrashare

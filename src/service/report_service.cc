@@ -1,0 +1,242 @@
+#include "service/report_service.h"
+
+#include <fmt/format.h>
+
+#include "common/crypto.h"
+#include "domain/sharing/route.h"
+#include "domain/sharing/visibility.h"
+#include "service/audit.h"
+#include "service/report_input.h"
+
+namespace infrashare {
+
+namespace {
+
+constexpr std::string_view kNotFoundMessage = "report not found";
+
+std::unexpected<Error> ReportNotFound() { return NotFound(std::string(kNotFoundMessage)); }
+
+}  // namespace
+
+std::vector<std::string> SourceTerms(ReadTx& tx, const Report& report, const Registry& registry) {
+  std::vector<std::string> terms{report.submitter_org, report.submitter_principal};
+  if (const Organization* org = registry.FindOrganization(report.submitter_org)) {
+    terms.push_back(org->name_ja);
+    terms.push_back(org->name_en);
+  }
+  if (auto p = tx.GetPrincipal(report.submitter_principal); p && *p) terms.push_back((*p)->name);
+  std::erase_if(terms, [](const std::string& t) { return t.size() < 3; });  // too short to scrub safely
+  return terms;
+}
+
+ReportService::ReportService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+Result<void> ReportService::CheckContent(const ReportContent& c, const Registry& registry) const {
+  for (size_t i = 0; i < c.sectors.size(); ++i)
+    if (!registry.FindSector(c.sectors[i]))
+      return InvalidArgument(IndexPath("sectors", i), fmt::format("unknown sector '{}'", c.sectors[i]));
+  return ValidateAudience(c.audience, c.tlp, registry, "audience");
+}
+
+Result<void> ReportService::SaveChange(WriteTx& tx, const Caller& caller, const Report& head,
+                                       const std::string& note, const std::string& action,
+                                       const std::string& event_type, bool insert) {
+  const auto grants = GrantKeys(head);
+  if (insert) {
+    auto seq = tx.InsertReport(head, grants);
+    if (!seq) return std::unexpected(seq.error());
+  } else if (auto u = tx.UpdateReport(head, grants); !u) {
+    return u;
+  }
+  Revision rev{.report_id = head.id,
+               .number = head.revision,
+               .content = head.content,
+               .author_principal = caller.principal->id,
+               .author_org = caller.principal->organization,
+               .note = note,
+               .at = head.updated_at};
+  if (auto r = tx.InsertRevision(rev); !r) return r;
+  // The audit detail never names the submitter: audit views are read by
+  // other organizations (see AuditService).
+  if (auto a = AppendAudit(tx, AuditEvent{.at = head.updated_at,
+                                          .actor_principal = caller.principal->id,
+                                          .actor_org = caller.principal->organization,
+                                          .action = action,
+                                          .target_kind = "report",
+                                          .target_id = head.id,
+                                          .detail = {{"revision", head.revision},
+                                                     {"route", NameOf(kRouteNames, head.route)},
+                                                     {"anonymized", head.anonymized}}});
+      !a)
+    return a;
+  auto e = tx.AppendOutbox(OutboxEvent{.at = head.updated_at, .space = head.space, .type = event_type,
+                                       .record_id = head.id});
+  if (!e) return std::unexpected(e.error());
+  return {};
+}
+
+Result<Report> ReportService::Submit(const Caller& caller, const Json& body) {
+  if (auto r = caller.Require(Role::kReporter); !r) return std::unexpected(r.error());
+  auto input = ParseSubmit(body);
+  if (!input) return std::unexpected(input.error());
+  const Registry& registry = *caller.registry;
+  if (auto c = CheckContent(input->content, registry); !c) return std::unexpected(c.error());
+  const Timestamp now = clock_.Now();
+  auto route = RouteAtSubmit(input->route, input->content.kind, *caller.organization, registry, now);
+  if (!route) return std::unexpected(route.error());
+
+  Report report;
+  report.id = NewId("rpt");
+  report.content = std::move(input->content);
+  report.route = input->route.route;
+  report.anonymized = input->route.anonymized;
+  report.submitter_org = caller.organization->id;
+  report.submitter_principal = caller.principal->id;
+  report.relay_org = route->relay_org;
+  report.via_ceptoar = route->via_ceptoar;
+  report.released = route->released;
+  if (report.released) report.released_at = now;
+  report.deliveries = std::move(route->deliveries);
+  report.created_at = report.updated_at = now;
+
+  auto w = store_.Write([&](WriteTx& tx) {
+    return SaveChange(tx, caller, report, "submitted", "report.submit", "report.created", /*insert=*/true);
+  });
+  if (!w) return std::unexpected(w.error());
+  return report;
+}
+
+Result<std::pair<Report, View>> ReportService::LoadVisible(ReadTx& tx, const Caller& caller, const std::string& id) {
+  auto found = tx.GetReport("live", id);
+  if (!found) return std::unexpected(found.error());
+  if (!*found) return ReportNotFound();
+  const View view = Visibility(caller.organization, **found, *caller.registry);
+  if (view == View::kNone) return ReportNotFound();
+  return std::pair{std::move(**found), view};
+}
+
+Result<Report> ReportService::Relay(const Caller& caller, const std::string& id, const Json& body) {
+  if (auto r = caller.Require(Role::kRelay); !r) return std::unexpected(r.error());
+  auto input = ParseRelay(body);
+  if (!input) return std::unexpected(input.error());
+  const Registry& registry = *caller.registry;
+  Report result;
+  auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
+    auto loaded = LoadVisible(tx, caller, id);
+    if (!loaded) return std::unexpected(loaded.error());
+    Report& report = loaded->first;
+    const bool is_relay = std::any_of(report.deliveries.begin(), report.deliveries.end(), [&](const Delivery& d) {
+      return d.role == DeliveryRole::kRelay && d.organization == caller.organization->id;
+    });
+    if (!is_relay) return Forbidden("only the CEPTOAR secretariat or agency this report was sent through can relay it");
+    if (report.released) return Conflict("this report has already been relayed");
+    if (input->anonymized) {
+      if (!*input->anonymized && report.anonymized)
+        return Conflict("the submitter asked for anonymity; a relay cannot lift it", "anonymized");
+      report.anonymized = *input->anonymized;
+    }
+    if (input->audience) {
+      if (report.content.tlp == Tlp::kRed)
+        return InvalidArgument("audience", "TLP:RED is never relayed onward; its audience cannot be widened");
+      if (auto v = ValidateAudience(*input->audience, report.content.tlp, registry, "audience"); !v) return v;
+      report.content.audience = *input->audience;
+    }
+    const Timestamp now = clock_.Now();
+    for (auto& d : DeliveriesAtRelay(report, registry, now)) report.deliveries.push_back(std::move(d));
+    report.released = true;
+    report.released_at = now;
+    report.updated_at = now;
+    report.revision += 1;
+    if (auto s = SaveChange(tx, caller, report, input->note.empty() ? "relayed" : input->note, "report.relay",
+                            "report.relayed", /*insert=*/false);
+        !s)
+      return s;
+    result = std::move(report);
+    return {};
+  });
+  if (!w) return std::unexpected(w.error());
+  return result;
+}
+
+Result<Report> ReportService::Update(const Caller& caller, const std::string& id, const Json& body) {
+  if (auto r = caller.Require(Role::kReporter); !r) return std::unexpected(r.error());
+  const Registry& registry = *caller.registry;
+  Report result;
+  auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
+    auto loaded = LoadVisible(tx, caller, id);
+    if (!loaded) return std::unexpected(loaded.error());
+    Report& report = loaded->first;
+    if (report.submitter_org != caller.organization->id)
+      return Forbidden("only the submitting organization can revise a report");
+    auto update = ParseUpdate(body, report.content);
+    if (!update) return std::unexpected(update.error());
+    if (auto c = CheckContent(update->first, registry); !c) return c;
+    report.content = std::move(update->first);
+    report.revision += 1;
+    report.updated_at = clock_.Now();
+    if (auto s = SaveChange(tx, caller, report, update->second.empty() ? "revised" : update->second,
+                            "report.update", "report.updated", /*insert=*/false);
+        !s)
+      return s;
+    result = std::move(report);
+    return {};
+  });
+  if (!w) return std::unexpected(w.error());
+  return result;
+}
+
+Result<Report> ReportService::Get(const Caller& caller, const std::string& id) {
+  if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
+  Report result;
+  auto rd = store_.Read([&](ReadTx& tx) -> Result<void> {
+    auto loaded = LoadVisible(tx, caller, id);
+    if (!loaded) return std::unexpected(loaded.error());
+    const auto terms = SourceTerms(tx, loaded->first, *caller.registry);
+    result = Present(std::move(loaded->first), loaded->second, terms);
+    return {};
+  });
+  if (!rd) return std::unexpected(rd.error());
+  return result;
+}
+
+Result<std::vector<Revision>> ReportService::Revisions(const Caller& caller, const std::string& id) {
+  if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
+  std::vector<Revision> result;
+  auto rd = store_.Read([&](ReadTx& tx) -> Result<void> {
+    auto loaded = LoadVisible(tx, caller, id);
+    if (!loaded) return std::unexpected(loaded.error());
+    auto revisions = tx.ListRevisions(id);
+    if (!revisions) return std::unexpected(revisions.error());
+    const auto terms = SourceTerms(tx, loaded->first, *caller.registry);
+    for (auto& rev : *revisions) result.push_back(Present(std::move(rev), loaded->first, loaded->second, terms));
+    return {};
+  });
+  if (!rd) return std::unexpected(rd.error());
+  return result;
+}
+
+Result<ReportPage> ReportService::List(const Caller& caller,
+                                       const std::vector<std::pair<std::string, std::string>>& params) {
+  if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
+  auto query = ParseListQuery(params);
+  if (!query) return std::unexpected(query.error());
+  query->grant_keys = ViewerKeys(caller.organization, *caller.registry);
+  ReportPage page;
+  auto rd = store_.Read([&](ReadTx& tx) -> Result<void> {
+    auto candidates = tx.ListReports(*query);
+    if (!candidates) return std::unexpected(candidates.error());
+    if (candidates->size() == size_t(query->limit)) page.next_cursor = std::to_string(candidates->back().seq);
+    for (auto& report : *candidates) {
+      const View view = Visibility(caller.organization, report, *caller.registry);
+      if (view == View::kNone) continue;  // the store's key filter and the rule must agree; the rule wins
+      std::vector<std::string> terms;
+      if (view == View::kSourceHidden) terms = SourceTerms(tx, report, *caller.registry);
+      page.items.push_back(Present(std::move(report), view, terms));
+    }
+    return {};
+  });
+  if (!rd) return std::unexpected(rd.error());
+  return page;
+}
+
+}  // namespace infrashare

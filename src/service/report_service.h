@@ -1,0 +1,61 @@
+// Reports: submit, relay, update, read. Every write is one store transaction
+// (report head, revision, grants, audit event, outbox event together or not
+// at all); every read asks domain/sharing's Visibility() for each record and
+// answers a record the caller may not see exactly as a missing one.
+//
+// Thread behaviour: thread-safe; holds no state of its own beyond references.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "common/json.h"
+#include "common/time.h"
+#include "domain/sharing/visibility.h"
+#include "service/caller.h"
+#include "service/registry_service.h"
+#include "store/store.h"
+
+namespace infrashare {
+
+struct ReportPage {
+  std::vector<Report> items;               // as the caller may see them
+  std::optional<std::string> next_cursor;  // absent on the last page
+};
+
+class ReportService {
+ public:
+  ReportService(Store& store, const Clock& clock);
+
+  // POST /reports. Needs the reporter role. Returns the report as the
+  // submitter sees it.
+  Result<Report> Submit(const Caller& caller, const Json& body);
+  // POST /reports/{id}/relay. Needs the relay role and an organization that
+  // the route passes through; releases the report to NISC and its audience.
+  Result<Report> Relay(const Caller& caller, const std::string& id, const Json& body);
+  // PATCH /reports/{id}. Needs the reporter role in the submitting
+  // organization; makes a new revision.
+  Result<Report> Update(const Caller& caller, const std::string& id, const Json& body);
+
+  Result<Report> Get(const Caller& caller, const std::string& id);
+  Result<std::vector<Revision>> Revisions(const Caller& caller, const std::string& id);
+  Result<ReportPage> List(const Caller& caller, const std::vector<std::pair<std::string, std::string>>& query);
+
+ private:
+  Result<void> CheckContent(const ReportContent& content, const Registry& registry) const;
+  // Loads a report the caller may see, with its view; NotFound otherwise.
+  Result<std::pair<Report, View>> LoadVisible(ReadTx& tx, const Caller& caller, const std::string& id);
+  Result<void> SaveChange(WriteTx& tx, const Caller& caller, const Report& head, const std::string& note,
+                          const std::string& action, const std::string& event_type, bool insert);
+
+  Store& store_;
+  const Clock& clock_;
+};
+
+// The terms that name a report's source (organization id and names,
+// principal id and name), scrubbed from views that hide it.
+std::vector<std::string> SourceTerms(ReadTx& tx, const Report& report, const Registry& registry);
+
+}  // namespace infrashare
