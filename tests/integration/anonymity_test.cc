@@ -1,0 +1,76 @@
+// Anonymity: for an anonymized report the submitting organization, its
+// principal and their names never appear in anything another organization
+// receives — answers, errors, search results, revisions, the registry's
+// report-related views — nor in the server's log.
+#include <gtest/gtest.h>
+
+#include "integration/test_server.h"
+
+namespace infrashare::testing {
+namespace {
+
+TEST(AnonymityTest, TheSourceOfAnAnonymizedReportNeverLeaks) {
+  TestServer server;
+  server.AddOrganization({{"id", "hidden_power"}, {"kind", "operator"}, {"name_ja", "秘匿電力株式会社"},
+                          {"name_en", "Secretive Power KK"}, {"sectors", {"electric_power"}},
+                          {"ceptoars", {"electricity_ceptoar"}}});
+  server.AddOrganization({{"id", "peer_power"}, {"kind", "operator"}, {"name_ja", "同業電力"},
+                          {"name_en", "Peer Power"}, {"sectors", {"electric_power"}}, {"ceptoars", {"electricity_ceptoar"}}});
+  const std::string reporter = server.AddPrincipal("whistle_7781", "hidden_power", {"reporter"}, "Taro Whistleblower");
+  const std::vector<std::string> secrets{"hidden_power", "秘匿電力", "Secretive Power", "whistle_7781",
+                                         "Taro Whistleblower"};
+
+  auto submitted = server.Call("POST", "/api/v1/reports", reporter,
+                               Json{{"kind", "near_miss"},
+                                    {"title", "Near miss at Secretive Power KK plant"},
+                                    {"text", "秘匿電力株式会社 staff (Taro Whistleblower) found malware on an HMI"},
+                                    {"sectors", {"electric_power"}},
+                                    {"services", {"hidden_power generation"}},
+                                    {"tlp", "green"},
+                                    {"audience", {{"everyone", true}}},
+                                    {"route", "via_ceptoar"},
+                                    {"anonymized", true}});
+  ASSERT_EQ(submitted.status, 201) << submitted.body;
+  const std::string id = submitted.json()["id"];
+  ASSERT_EQ(server.Call("POST", "/api/v1/reports/" + id + "/relay", server.TokenFor("electricity_isac"),
+                        Json{{"audience", {{"everyone", true}}}})
+                .status,
+            200);
+  ASSERT_EQ(server.Call("PATCH", "/api/v1/reports/" + id, reporter, Json{{"text", "update from hidden_power"}}).status,
+            200);
+  const size_t before = server.Bodies().size();
+
+  // Every other organization, by every route it has.
+  for (const std::string org : {"nisc", "meti", "peer_power", "jpcert", "mlit"}) {
+    const std::string token = server.TokenFor(org);
+    server.Call("GET", "/api/v1/reports/" + id, token);
+    server.Call("GET", "/api/v1/reports/" + id + "/revisions", token);
+    server.Call("GET", "/api/v1/reports", token);
+    server.Call("GET", "/api/v1/reports?q=malware", token);
+    server.Call("GET", "/api/v1/reports?q=Whistleblower", token);
+    server.Call("GET", "/api/v1/reports?kind=near_miss&sector=electric_power", token);
+    server.Call("POST", "/api/v1/reports/" + id + "/relay", token, Json::object());  // errors too
+    server.Call("PATCH", "/api/v1/reports/" + id, token, Json{{"title", "x"}});
+  }
+  const auto bodies = server.Bodies();
+  int seen = 0;
+  for (size_t i = before; i < bodies.size(); ++i) {
+    if (bodies[i].find(id) != std::string::npos) ++seen;
+    for (const auto& secret : secrets) EXPECT_EQ(bodies[i].find(secret), std::string::npos) << secret << " in " << bodies[i];
+  }
+  EXPECT_GT(seen, 10);  // the report was really seen, with its source hidden
+
+  // The submitter and the relay still see the source.
+  EXPECT_NE(server.Call("GET", "/api/v1/reports/" + id, reporter).body.find("hidden_power"), std::string::npos);
+  EXPECT_NE(server.Call("GET", "/api/v1/reports/" + id, server.TokenFor("electricity_isac")).body.find("hidden_power"),
+            std::string::npos);
+
+  // Nothing in the log names the source.
+  server.Terminate();
+  const std::string log = server.Log();
+  EXPECT_FALSE(log.empty());
+  for (const auto& secret : secrets) EXPECT_EQ(log.find(secret), std::string::npos) << secret << " in the log";
+}
+
+}  // namespace
+}  // namespace infrashare::testing

@@ -1,0 +1,68 @@
+// A real infrashare server for integration tests: a fresh data directory,
+// `infrashare init` (the plan's registry), `infrashare serve` on a free
+// loopback port, and helpers to create organizations, principals and tokens
+// through the admin API. Every response body the tests receive is recorded,
+// so anonymity tests can search all of them.
+#pragma once
+
+#include <memory>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/json.h"
+#include "support/server_process.h"
+
+namespace infrashare::testing {
+
+struct Reply {
+  int status = 0;
+  std::string body;
+  std::string content_type;
+  Json json() const;  // the body parsed; null when it is not JSON
+};
+
+class TestServer {
+ public:
+  TestServer();
+  ~TestServer();
+
+  // Starts (or restarts, after Kill9) the server on the same data directory.
+  void Start();
+  void Kill9();
+  void Terminate();
+
+  Reply Call(const std::string& method, const std::string& target, const std::string& token = "",
+             const std::string& body = "", const std::string& content_type = "application/json");
+  Reply Call(const std::string& method, const std::string& target, const std::string& token, const Json& body);
+
+  // Adds an organization and returns nothing; fails the test on error.
+  void AddOrganization(const Json& org);
+  // Adds a principal of `org` with `roles` and returns a new token for it.
+  std::string AddPrincipal(const std::string& id, const std::string& org, const std::vector<std::string>& roles,
+                           const std::string& name = "");
+  // The token of a principal with every role in `org` ("<org>_all"), created once.
+  std::string TokenFor(const std::string& org);
+
+  // Runs the binary with these arguments (e.g. {"audit", "verify", "--data", dir}).
+  std::pair<int, std::string> RunCli(const std::vector<std::string>& args);
+
+  const std::string& admin_token() const { return admin_token_; }
+  const std::string& data_dir() const { return data_dir_; }
+  uint16_t port() const { return port_; }
+  std::string Log() const;                    // everything the server wrote
+  std::vector<std::string> Bodies() const;    // every response body received so far
+
+ private:
+  std::string data_dir_;
+  std::string log_path_;
+  std::string admin_token_;
+  uint16_t port_ = 0;
+  std::unique_ptr<ServerProcess> process_;
+  mutable std::mutex mutex_;
+  std::vector<std::string> bodies_;
+  std::map<std::string, std::string> tokens_;
+};
+
+}  // namespace infrashare::testing
