@@ -1,6 +1,7 @@
 #include "api/registry_handlers.h"
 
 #include "api/handler_support.h"
+#include "common/parse.h"
 #include "domain/registry/registry_json.h"
 
 namespace infrashare {
@@ -125,6 +126,26 @@ void AddRegistryRoutes(Router& router, Services& s) {
                                                  {"token", t->secret_token}}
                                                 .dump());
                  });
+               });
+             });
+  router.Add("GET", "/api/v1/admin/audit",
+             "The audit trail, oldest first (admin; after, limit); what the caller's organization may not see "
+             "is left out or has its source blanked",
+             [&s](const HttpRequest& req) {
+               return WithCaller(s, req, [&](const Caller& caller) {
+                 auto after = ParseInteger(req.Query("after").value_or("0"), "after", 0, INT64_MAX);
+                 if (!after) return ProblemResponse(after.error());
+                 auto limit = ParseInteger(req.Query("limit").value_or("100"), "limit", 1, AuditService::kMaxPage);
+                 if (!limit) return ProblemResponse(limit.error());
+                 auto events = s.audit.List(caller, *after, int(*limit));
+                 if (!events) return ProblemResponse(events.error());
+                 Json items = Json::array();
+                 for (const auto& e : *events)
+                   items.push_back({{"seq", e.seq}, {"at", FormatRfc3339(e.at)}, {"actor_principal", e.actor_principal},
+                                    {"actor_organization", e.actor_org}, {"action", e.action},
+                                    {"target_kind", e.target_kind}, {"target_id", e.target_id},
+                                    {"detail", e.detail}, {"hash", e.hash}});
+                 return JsonResponse(200, Json{{"items", std::move(items)}}.dump());
                });
              });
   router.Add("DELETE", "/api/v1/admin/tokens/{id}", "Revoke an API token (admin)", [&s](const HttpRequest& req) {

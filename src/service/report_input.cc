@@ -2,8 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
-
+#include "common/parse.h"
 #include "domain/report/indicator.h"
 #include "domain/report/limits.h"
 
@@ -202,17 +201,13 @@ Result<ReportQuery> ParseListQuery(const std::vector<std::pair<std::string, std:
       if (value.size() > 200) return InvalidArgument(name, "must be at most 200 bytes");
       if (!value.empty()) q.text = value;
     } else if (name == "cursor") {
-      int64_t seq = 0;
-      auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), seq);
-      if (ec != std::errc() || p != value.data() + value.size() || seq <= 0)
-        return InvalidArgument(name, "is not a cursor this server issued");
-      q.before_seq = seq;
+      auto seq = ParseInteger(value, name, 1, INT64_MAX);
+      if (!seq) return InvalidArgument(name, "is not a cursor this server issued");
+      q.before_seq = *seq;
     } else if (name == "limit") {
-      int limit = 0;
-      auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
-      if (ec != std::errc() || p != value.data() + value.size() || limit < 1 || limit > kMaxPageSize)
-        return InvalidArgument(name, fmt::format("must be an integer from 1 to {}", kMaxPageSize));
-      q.limit = limit;
+      auto limit = ParseInteger(value, name, 1, kMaxPageSize);
+      if (!limit) return std::unexpected(limit.error());
+      q.limit = int(*limit);
     } else {
       return InvalidArgument(name, "is not a known query parameter (kind, sector, route, tlp, created_from, "
                                    "created_to, updated_since, q, cursor, limit)");

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "common/time.h"
+#include "service/audit_service.h"
 #include "service/auth_service.h"
 #include "service/registry_service.h"
 #include "service/report_service.h"
@@ -14,13 +15,14 @@ namespace infrashare {
 
 struct Services {
   Services(Store& store_in, const Clock& clock_in)
-      : store(store_in), clock(clock_in), registry(store, clock), auth(store, registry), reports(store, clock) {}
+      : store(store_in), clock(clock_in), registry(store, clock), auth(store, registry), reports(store, clock), audit(store) {}
 
   Store& store;
   const Clock& clock;
   RegistryService registry;
   AuthService auth;
   ReportService reports;
+  AuditService audit;
 };
 
 }  // namespace infrashare

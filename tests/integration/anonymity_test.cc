@@ -60,6 +60,18 @@ TEST(AnonymityTest, TheSourceOfAnAnonymizedReportNeverLeaks) {
   }
   EXPECT_GT(seen, 10);  // the report was really seen, with its source hidden
 
+  // The audit view of another organization's administrator: the report's
+  // events are there, without the source.
+  auto audit = server.Call("GET", "/api/v1/admin/audit?limit=500", server.admin_token());
+  ASSERT_EQ(audit.status, 200) << audit.body;
+  int report_events = 0;
+  for (const auto& e : Json(audit.json()["items"])) {
+    if (e["target_id"] != id) continue;
+    ++report_events;
+    for (const auto& secret : secrets) EXPECT_EQ(e.dump().find(secret), std::string::npos) << secret << " in " << e.dump();
+  }
+  EXPECT_EQ(report_events, 3);  // submit, relay, update
+
   // The submitter and the relay still see the source.
   EXPECT_NE(server.Call("GET", "/api/v1/reports/" + id, reporter).body.find("hidden_power"), std::string::npos);
   EXPECT_NE(server.Call("GET", "/api/v1/reports/" + id, server.TokenFor("electricity_isac")).body.find("hidden_power"),
