@@ -9,7 +9,7 @@ Result<Json> ParseJson(std::string_view text) {
   if (doc.is_discarded()) {
     // Re-run with exceptions only to learn where it broke; this path is cold.
     try {
-      (void)Json::parse(text.begin(), text.end());
+      [[maybe_unused]] Json again = Json::parse(text.begin(), text.end());
     } catch (const Json::parse_error& e) {
       return InvalidArgument("", fmt::format("body is not valid JSON (syntax error at byte {})", e.byte));
     }

@@ -97,7 +97,7 @@ struct RegistryData {
 
 class Registry {
  public:
-  // Builds the lookup maps. REQUIRES: ids unique (Validate() checks it).
+  // Builds the lookup maps. REQUIRES: ids unique (ValidateRegistry() in registry_rules.h checks it).
   explicit Registry(RegistryData data);
 
   const RegistryData& data() const { return data_; }
