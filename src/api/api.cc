@@ -1,7 +1,10 @@
 #include "api/api.h"
 
+#include <set>
+
 #include "api/registry_handlers.h"
 #include "api/report_handlers.h"
+#include "api/severity_handlers.h"
 
 namespace infrashare {
 
@@ -21,6 +24,7 @@ void AddRoutes(Router& router, Services& services) {
   });
   AddReportRoutes(router, services);
   AddRegistryRoutes(router, services);
+  AddSeverityRoutes(router, services);
 }
 
 Json OpenApiDocument(const Router& router) {
@@ -40,9 +44,10 @@ Json OpenApiDocument(const Router& router) {
       pos = end;
     }
     if (!params.empty()) op["parameters"] = std::move(params);
-    if (route.pattern.starts_with("/api/v1/") && !route.pattern.starts_with("/api/v1/registry/s") &&
-        route.pattern != "/api/v1/openapi.json")
-      op["security"] = Json::array({{{"bearer", Json::array()}}});
+    static const std::set<std::string_view> kPublic = {"/healthz", "/api/v1/openapi.json",
+                                                       "/api/v1/registry/sectors", "/api/v1/registry/ministries",
+                                                       "/api/v1/registry/ceptoars", "/api/v1/severity/policies"};
+    if (!kPublic.contains(route.pattern)) op["security"] = Json::array({{{"bearer", Json::array()}}});
     std::string method = route.method;
     std::transform(method.begin(), method.end(), method.begin(), ::tolower);
     paths[route.pattern][method] = std::move(op);

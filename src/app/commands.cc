@@ -49,6 +49,34 @@ Result<std::string> ReadFile(const std::string& path) {
   return ss.str();
 }
 
+// Every *.toml of `dir`, in name order, as (path, text).
+Result<std::vector<std::pair<std::string, std::string>>> ReadPolicyFiles(const std::string& dir) {
+  std::vector<std::string> paths;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
+    if (entry.path().extension() == ".toml") paths.push_back(entry.path().string());
+  if (ec) return InvalidArgument("severity", fmt::format("cannot read the severity policies in {}: {}", dir, ec.message()));
+  std::sort(paths.begin(), paths.end());
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& p : paths) {
+    auto text = ReadFile(p);
+    if (!text) return std::unexpected(text.error());
+    files.emplace_back(p, std::move(*text));
+  }
+  return files;
+}
+
+// Loads and validates the policies; the server refuses to start on any error.
+Result<std::vector<Policy>> LoadPolicies(const std::string& dir, const std::string& active, const Registry& registry) {
+  auto files = ReadPolicyFiles(dir);
+  if (!files) return std::unexpected(files.error());
+  auto policies = AssessmentService::LoadPolicies(*files, registry);
+  if (!policies) return std::unexpected(policies.error());
+  for (const auto& p : *policies)
+    if (p.id == active) return policies;
+  return InvalidArgument("severity.policy", fmt::format("no policy '{}' in {}", active, dir));
+}
+
 }  // namespace
 
 std::string DefaultDataFile(const std::string& relative) {
@@ -98,7 +126,16 @@ int RunServe(const Config& config) {
   auto store = OpenStore(config.data_dir, /*create=*/false);
   if (!store) return Fail(store.error());
   SystemClock clock;
-  Services services(**store, clock);
+  std::vector<Policy> policies;
+  {
+    RegistryService loader(**store, clock);
+    if (auto l = loader.Load(); !l) return Fail(l.error());
+    const std::string dir = config.severity_dir.empty() ? DefaultDataFile("severity") : config.severity_dir;
+    auto loaded = LoadPolicies(dir, config.severity_policy, *loader.Snapshot());
+    if (!loaded) return Fail(loaded.error());
+    policies = std::move(*loaded);
+  }
+  Services services(**store, clock, std::move(policies), config.severity_policy);
   if (auto l = services.registry.Load(); !l) return Fail(l.error());
   Router router;
   AddRoutes(router, services);
@@ -144,6 +181,32 @@ int RunAdmin(const std::string& data_dir, const std::string& what, const Json& b
   } else {
     return Fail(Error{ErrorCode::kInvalidArgument, "unknown admin command", ""});
   }
+  return 0;
+}
+
+int RunAssess(const std::string& facts_file, const std::string& registry_file, const std::string& severity_dir,
+              const std::string& policy, const std::string& sector) {
+  auto registry_text = ReadFile(registry_file);
+  if (!registry_text) return Fail(registry_text.error());
+  auto data = ParseRegistryToml(*registry_text, registry_file);
+  if (!data) return Fail(data.error());
+  auto registry = std::make_shared<const Registry>(std::move(*data));
+  auto policies = LoadPolicies(severity_dir.empty() ? DefaultDataFile("severity") : severity_dir, policy, *registry);
+  if (!policies) return Fail(policies.error());
+  auto text = ReadFile(facts_file);
+  if (!text) return Fail(text.error());
+  auto doc = ParseJson(*text);
+  if (!doc) return Fail(Error{doc.error().code, facts_file + ": " + doc.error().message, doc.error().field});
+  // The file holds either the facts themselves or a preview body {"facts", "sector", "policy"}.
+  Json body = doc->is_object() && doc->contains("facts") ? *doc : Json{{"facts", *doc}};
+  if (!sector.empty()) body["sector"] = sector;
+  if (!body.contains("policy")) body["policy"] = policy;
+  SystemClock clock;
+  AssessmentService service(nullptr, clock, std::move(*policies), policy);
+  Caller caller = SystemCaller(registry);
+  auto preview = service.Preview(caller, body);
+  if (!preview) return Fail(preview.error());
+  fmt::print("{}\n", preview->dump(2));
   return 0;
 }
 

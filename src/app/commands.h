@@ -23,6 +23,12 @@ int RunServe(const Config& config);
 // "org-add", "principal-add", "token-issue", "token-revoke".
 int RunAdmin(const std::string& data_dir, const std::string& what, const Json& body, const std::string& target);
 
+// assess: the assessment and response plan for the facts in `facts_file`
+// (the facts object, or a preview body {"facts", "sector", "policy"}),
+// printed as JSON; nothing is stored.
+int RunAssess(const std::string& facts_file, const std::string& registry_file, const std::string& severity_dir,
+              const std::string& policy, const std::string& sector);
+
 // audit verify: checks the hash chain; prints the first broken link.
 int RunAuditVerify(const std::string& data_dir);
 

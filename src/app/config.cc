@@ -17,8 +17,8 @@ Result<void> LoadConfigFile(const std::string& path, Config& config) {
   auto where = [&](const toml::node& n) { return fmt::format("{}:{}", path, n.source().begin.line); };
   for (auto&& [section, node] : doc) {
     const toml::table* t = node.as_table();
-    if (!t || (section != "server" && section != "database"))
-      return InvalidArgument("config", fmt::format("{}: {}: unknown section (server, database)", where(node),
+    if (!t || (section != "server" && section != "database" && section != "severity"))
+      return InvalidArgument("config", fmt::format("{}: {}: unknown section (server, database, severity)", where(node),
                                                    section.str()));
     for (auto&& [key, value] : *t) {
       const std::string name = fmt::format("{}.{}", section.str(), key.str());
@@ -30,6 +30,10 @@ Result<void> LoadConfigFile(const std::string& path, Config& config) {
         config.worker_threads = int(value.as_integer()->get());
       } else if (name == "database.data_dir" && value.is_string()) {
         config.data_dir = value.as_string()->get();
+      } else if (name == "severity.dir" && value.is_string()) {
+        config.severity_dir = value.as_string()->get();
+      } else if (name == "severity.policy" && value.is_string()) {
+        config.severity_policy = value.as_string()->get();
       } else {
         return InvalidArgument("config", fmt::format("{}: {}: unknown key or wrong type", where(value), name));
       }

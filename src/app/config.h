@@ -8,6 +8,9 @@
 //   worker_threads = 64
 //   [database]
 //   data_dir = "./data"
+//   [severity]
+//   dir = "data/severity"      # every *.toml there is loaded and validated
+//   policy = "plan4-draft"     # the one in force
 #pragma once
 
 #include <string>
@@ -21,6 +24,8 @@ struct Config {
   std::string listen = "127.0.0.1:8080";
   int io_threads = 2;
   int worker_threads = 64;
+  std::string severity_dir;     // default: the shipped data/severity
+  std::string severity_policy = "plan4-draft";  // the policy in force
 };
 
 // Reads `path` over `config`. Errors name the file, line and key.

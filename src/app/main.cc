@@ -30,6 +30,18 @@ int main(int argc, char** argv) {
   serve->add_option("--data", data_flag, "Data directory (default ./data)");
   serve->add_option("--listen", listen_flag, "HOST:PORT (default 127.0.0.1:8080)");
   serve->add_option("--workers", workers_flag, "Handler threads (default 64)");
+  std::string severity_flag, policy_flag;
+  serve->add_option("--severity-dir", severity_flag, "Severity policies directory (default: the shipped data/severity)");
+  serve->add_option("--policy", policy_flag, "The severity policy in force (default plan4-draft)");
+
+  std::string facts_file, sector;
+  std::string assess_policy = "plan4-draft";
+  auto* assess = app.add_subcommand("assess", "Assess impact facts from a JSON file; prints assessment and plan");
+  assess->add_option("FILE", facts_file, "JSON file with the facts")->required();
+  assess->add_option("--policy", assess_policy, "Severity policy")->capture_default_str();
+  assess->add_option("--sector", sector, "The sector whose thresholds apply");
+  assess->add_option("--registry", registry_file, "Registry file (TOML)")->capture_default_str();
+  assess->add_option("--severity-dir", severity_flag, "Severity policies directory");
 
   auto* admin = app.add_subcommand("admin", "Administer organizations, principals and tokens");
   admin->add_option("--data", data_dir, "Data directory")->capture_default_str();
@@ -75,6 +87,8 @@ int main(int argc, char** argv) {
     if (!data_flag.empty()) config.data_dir = data_flag;
     if (!listen_flag.empty()) config.listen = listen_flag;
     if (workers_flag > 0) config.worker_threads = workers_flag;
+    if (!severity_flag.empty()) config.severity_dir = severity_flag;
+    if (!policy_flag.empty()) config.severity_policy = policy_flag;
     return RunServe(config);
   }
   if (*admin) {
@@ -91,5 +105,6 @@ int main(int argc, char** argv) {
     if (*token_revoke) return RunAdmin(data_dir, "token-revoke", Json::object(), token_id);
   }
   if (*verify) return RunAuditVerify(data_dir);
+  if (*assess) return RunAssess(facts_file, registry_file, severity_flag, assess_policy, sector);
   return 2;
 }

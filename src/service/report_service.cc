@@ -29,7 +29,16 @@ std::vector<std::string> SourceTerms(ReadTx& tx, const Report& report, const Reg
   return terms;
 }
 
-ReportService::ReportService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+ReportService::ReportService(Store& store, const Clock& clock, const AssessmentService* assessments)
+    : store_(store), clock_(clock), assessments_(assessments) {}
+
+Result<void> ReportService::Assess(Report& report, const Registry& registry) const {
+  if (assessments_ == nullptr) return {};
+  auto assessed = assessments_->AssessReport(report, registry);
+  if (!assessed) return std::unexpected(assessed.error());
+  report.assessment = std::move(*assessed);
+  return {};
+}
 
 Result<void> ReportService::CheckContent(const ReportContent& c, const Registry& registry) const {
   for (size_t i = 0; i < c.sectors.size(); ++i)
@@ -51,6 +60,7 @@ Result<void> ReportService::SaveChange(WriteTx& tx, const Caller& caller, const 
   Revision rev{.report_id = head.id,
                .number = head.revision,
                .content = head.content,
+               .assessment = head.assessment,
                .author_principal = caller.principal->id,
                .author_org = caller.principal->organization,
                .note = note,
@@ -98,6 +108,7 @@ Result<Report> ReportService::Submit(const Caller& caller, const Json& body) {
   if (report.released) report.released_at = now;
   report.deliveries = std::move(route->deliveries);
   report.created_at = report.updated_at = now;
+  if (auto a = Assess(report, registry); !a) return std::unexpected(a.error());
 
   auto w = store_.Write([&](WriteTx& tx) {
     return SaveChange(tx, caller, report, "submitted", "report.submit", "report.created", /*insert=*/true);
@@ -172,6 +183,7 @@ Result<Report> ReportService::Update(const Caller& caller, const std::string& id
     if (!update) return std::unexpected(update.error());
     if (auto c = CheckContent(update->first, registry); !c) return c;
     report.content = std::move(update->first);
+    if (auto a = Assess(report, registry); !a) return a;
     report.revision += 1;
     report.updated_at = clock_.Now();
     if (auto s = SaveChange(tx, caller, report, update->second.empty() ? "revised" : update->second,

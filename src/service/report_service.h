@@ -14,6 +14,7 @@
 #include "common/json.h"
 #include "common/time.h"
 #include "domain/sharing/visibility.h"
+#include "service/assessment_service.h"
 #include "service/caller.h"
 #include "service/registry_service.h"
 #include "store/store.h"
@@ -27,7 +28,8 @@ struct ReportPage {
 
 class ReportService {
  public:
-  ReportService(Store& store, const Clock& clock);
+  // `assessments` may be null (no severity assessment); it must outlive this.
+  ReportService(Store& store, const Clock& clock, const AssessmentService* assessments);
 
   // POST /reports. Needs the reporter role. Returns the report as the
   // submitter sees it.
@@ -45,6 +47,8 @@ class ReportService {
 
  private:
   Result<void> CheckContent(const ReportContent& content, const Registry& registry) const;
+  // Sets report.assessment from its facts (keeps an analyst's review).
+  Result<void> Assess(Report& report, const Registry& registry) const;
   // Loads a report the caller may see, with its view; NotFound otherwise.
   Result<std::pair<Report, View>> LoadVisible(ReadTx& tx, const Caller& caller, const std::string& id);
   Result<void> SaveChange(WriteTx& tx, const Caller& caller, const Report& head, const std::string& note,
@@ -52,6 +56,7 @@ class ReportService {
 
   Store& store_;
   const Clock& clock_;
+  const AssessmentService* assessments_;
 };
 
 // The terms that name a report's source (organization id and names,

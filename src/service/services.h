@@ -4,7 +4,13 @@
 // Thread behaviour: every service is thread-safe.
 #pragma once
 
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "common/time.h"
+#include "domain/severity/policy.h"
+#include "service/assessment_service.h"
 #include "service/audit_service.h"
 #include "service/auth_service.h"
 #include "service/registry_service.h"
@@ -14,13 +20,24 @@
 namespace infrashare {
 
 struct Services {
-  Services(Store& store_in, const Clock& clock_in)
-      : store(store_in), clock(clock_in), registry(store, clock), auth(store, registry), reports(store, clock), audit(store) {}
+  // Without policies there is no severity assessment: only for commands that
+  // never take reports (init, admin). `serve` always loads them.
+  Services(Store& store_in, const Clock& clock_in, std::vector<Policy> policies = {}, std::string active_policy = "")
+      : store(store_in),
+        clock(clock_in),
+        registry(store, clock),
+        auth(store, registry),
+        assessments(policies.empty() ? nullptr
+                                     : std::make_unique<AssessmentService>(&store, clock, std::move(policies),
+                                                                           std::move(active_policy))),
+        reports(store, clock, assessments.get()),
+        audit(store) {}
 
   Store& store;
   const Clock& clock;
   RegistryService registry;
   AuthService auth;
+  std::unique_ptr<AssessmentService> assessments;  // null without policies
   ReportService reports;
   AuditService audit;
 };

@@ -131,6 +131,7 @@ struct Report {
   std::string via_ceptoar;   // the CEPTOAR of a via_ceptoar route
   bool released = false;     // direct: at submit; relayed routes: once relayed
   std::vector<Delivery> deliveries;  // the delivery trail, in order
+  Json assessment;           // severity (service/assessment_service.h); null without impact facts
   Timestamp created_at, updated_at;
   std::optional<Timestamp> released_at;
 };
@@ -139,6 +140,7 @@ struct Revision {
   std::string report_id;
   int number = 1;
   ReportContent content;
+  Json assessment;               // the report's assessment as of this revision; null without facts
   std::string author_principal;  // hidden where the source is hidden and the author is the submitter's
   std::string author_org;
   std::string note;              // "submitted", "relayed", or the editor's note

@@ -1,0 +1,191 @@
+#include "service/assessment_service.h"
+
+#include <fmt/format.h>
+
+#include "domain/severity/assess.h"
+#include "domain/severity/facts.h"
+#include "domain/severity/response.h"
+#include "domain/sharing/visibility.h"
+#include "service/audit.h"
+
+namespace infrashare {
+
+namespace {
+
+const StringLimits kIdLimits{1, 64};
+
+}  // namespace
+
+std::string AssessmentSector(const Report& report, const Registry& registry) {
+  if (!report.content.sectors.empty()) return report.content.sectors.front();
+  if (const Organization* org = registry.FindOrganization(report.submitter_org); org && !org->sectors.empty())
+    return org->sectors.front();
+  return "";
+}
+
+AssessmentService::AssessmentService(Store* store, const Clock& clock, std::vector<Policy> policies,
+                                     std::string active)
+    : store_(store), clock_(clock), policies_(std::move(policies)) {
+  for (size_t i = 0; i < policies_.size(); ++i)
+    if (policies_[i].id == active) active_ = i;
+}
+
+Result<std::vector<Policy>> AssessmentService::LoadPolicies(
+    const std::vector<std::pair<std::string, std::string>>& files, const Registry& registry) {
+  std::vector<Policy> out;
+  for (const auto& [name, text] : files) {
+    auto policy = ParsePolicy(text, name);
+    if (!policy) return std::unexpected(policy.error());
+    if (auto v = ValidatePolicySectors(*policy, registry); !v) return std::unexpected(v.error());
+    for (const auto& p : out)
+      if (p.id == policy->id)
+        return InvalidArgument("policy", fmt::format("{}: policy id '{}' is used twice", name, policy->id));
+    out.push_back(std::move(*policy));
+  }
+  if (out.empty()) return InvalidArgument("policy", "no severity policy was loaded");
+  return out;
+}
+
+const Policy& AssessmentService::active() const { return policies_[active_]; }
+
+std::vector<const Policy*> AssessmentService::policies() const {
+  std::vector<const Policy*> out;
+  for (const auto& p : policies_) out.push_back(&p);
+  return out;
+}
+
+const Policy* AssessmentService::Find(std::string_view id) const {
+  for (const auto& p : policies_)
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+Result<Json> AssessmentService::AssessReport(const Report& report, const Registry& registry) const {
+  if (report.content.facts.empty()) return Json();
+  auto facts = ParseFacts(report.content.facts);
+  if (!facts) return std::unexpected(facts.error());
+  const Policy& policy = active();
+  const std::string sector = AssessmentSector(report, registry);
+  Assessment a = Assess(*facts, policy, sector);
+  Json out{{"automatic", AssessmentToJson(a)}, {"level", a.level}};
+  // An analyst's review stays in force across revisions; the automatic
+  // assessment beside it is always the latest.
+  if (report.assessment.is_object() && report.assessment.contains("review")) {
+    out["review"] = report.assessment["review"];
+    a.level = std::clamp(out["review"]["level"].get<int>(), policy.scale_min, policy.scale_max);
+    out["level"] = a.level;
+  }
+  ResponseContext context{.sector_id = sector, .registry = registry,
+                          .dependent_sectors = facts->other_sectors.value_or(std::vector<std::string>{})};
+  out["response_plan"] = ResponsePlanToJson(PlanResponse(a, policy, context));
+  return out;
+}
+
+Result<Json> AssessmentService::Preview(const Caller& caller, const Json& body) const {
+  if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
+  ObjectReader in(body, "");
+  const Json* facts_json = in.Raw("facts");
+  if (facts_json == nullptr) return InvalidArgument("facts", "is required");
+  auto sector = in.OptionalString("sector", kIdLimits);
+  if (!sector) return std::unexpected(sector.error());
+  auto policy_id = in.OptionalString("policy", kIdLimits);
+  if (!policy_id) return std::unexpected(policy_id.error());
+  if (auto f = in.Finish(); !f) return std::unexpected(f.error());
+  const Policy* policy = policy_id->has_value() ? Find(**policy_id) : &active();
+  if (policy == nullptr) {
+    std::string names;
+    for (const auto& p : policies_) names += (names.empty() ? "" : ", ") + std::string(p.id);
+    return InvalidArgument("policy", "must be one of: " + names);
+  }
+  const Registry& registry = *caller.registry;
+  std::string sector_id = sector->value_or("");
+  if (sector_id.empty() && caller.organization && !caller.organization->sectors.empty())
+    sector_id = caller.organization->sectors.front();
+  if (!sector_id.empty() && registry.FindSector(sector_id) == nullptr)
+    return InvalidArgument("sector", fmt::format("unknown sector '{}'", sector_id));
+  auto facts = ParseFacts(*facts_json);
+  if (!facts) return std::unexpected(facts.error());
+  const Assessment a = Assess(*facts, *policy, sector_id);
+  ResponseContext context{.sector_id = sector_id, .registry = registry,
+                          .dependent_sectors = facts->other_sectors.value_or(std::vector<std::string>{})};
+  return Json{{"assessment", AssessmentToJson(a)},
+              {"response_plan", ResponsePlanToJson(PlanResponse(a, *policy, context))}};
+}
+
+Result<Report> AssessmentService::Review(const Caller& caller, const std::string& report_id, const Json& body) {
+  if (auto r = caller.Require(Role::kAnalyst); !r) return std::unexpected(r.error());
+  const OrgKind kind = caller.organization->kind;
+  if (kind != OrgKind::kCoordinationCenter && kind != OrgKind::kMinistry)
+    return Forbidden("only analysts of NISC or a ministry confirm or override a severity assessment");
+  ObjectReader in(body, "");
+  auto action = in.String("action", kIdLimits);
+  if (!action) return std::unexpected(action.error());
+  if (*action != "confirm" && *action != "override")
+    return InvalidArgument("action", "must be one of: confirm, override");
+  std::optional<int64_t> level;
+  if (*action == "override") {
+    auto l = in.Int("level", active().scale_min, active().scale_max);
+    if (!l) return std::unexpected(l.error());
+    level = *l;
+  } else if (in.Has("level")) {
+    return InvalidArgument("level", "only an override sets a level");
+  }
+  auto justification = in.String("justification", {1, 2000});
+  if (!justification) return std::unexpected(justification.error());
+  if (auto f = in.Finish(); !f) return std::unexpected(f.error());
+
+  if (store_ == nullptr) return Unavailable("reviews need the server's database");
+  const Registry& registry = *caller.registry;
+  Report result;
+  auto w = store_->Write([&](WriteTx& tx) -> Result<void> {
+    auto found = tx.GetReport("live", report_id);
+    if (!found) return std::unexpected(found.error());
+    if (!*found || Visibility(caller.organization, **found, registry) == View::kNone)
+      return NotFound("report not found");
+    Report report = std::move(**found);
+    if (report.assessment.is_null())
+      return Conflict("this report has no impact facts to assess; add facts first", "facts");
+    const int automatic = report.assessment["automatic"]["level"].get<int>();
+    const int in_force = level ? int(*level) : automatic;
+    const Timestamp now = clock_.Now();
+    report.assessment["review"] = {{"action", *action},
+                                   {"level", in_force},
+                                   {"justification", *justification},
+                                   {"by_organization", caller.organization->id},
+                                   {"by_principal", caller.principal->id},
+                                   {"at", FormatRfc3339(now)}};
+    auto reassessed = AssessReport(report, registry);  // the plan for the level now in force
+    if (!reassessed) return std::unexpected(reassessed.error());
+    report.assessment = std::move(*reassessed);
+    report.revision += 1;
+    report.updated_at = now;
+    if (auto u = tx.UpdateReport(report, GrantKeys(report)); !u) return u;
+    Revision rev{.report_id = report.id,
+                 .number = report.revision,
+                 .content = report.content,
+                 .assessment = report.assessment,
+                 .author_principal = caller.principal->id,
+                 .author_org = caller.organization->id,
+                 .note = fmt::format("severity {}: level {}", *action, in_force),
+                 .at = now};
+    if (auto r = tx.InsertRevision(rev); !r) return r;
+    if (auto a = AppendAudit(tx, AuditEvent{.at = now,
+                                            .actor_principal = caller.principal->id,
+                                            .actor_org = caller.organization->id,
+                                            .action = "report.assessment." + *action,
+                                            .target_kind = "report",
+                                            .target_id = report.id,
+                                            .detail = {{"level", in_force}, {"automatic_level", automatic}}});
+        !a)
+      return a;
+    auto e = tx.AppendOutbox(OutboxEvent{.at = now, .space = report.space, .type = "report.updated",
+                                         .record_id = report.id});
+    if (!e) return std::unexpected(e.error());
+    result = std::move(report);
+    return {};
+  });
+  if (!w) return std::unexpected(w.error());
+  return result;
+}
+
+}  // namespace infrashare
