@@ -14,6 +14,16 @@ namespace {
 
 const StringLimits kIdLimits{1, 64};
 
+// Sectors named in the facts must exist (the facts parser checks only their form).
+Result<void> CheckSectors(const ImpactFacts& facts, const Registry& registry) {
+  if (!facts.other_sectors) return {};
+  for (size_t i = 0; i < facts.other_sectors->size(); ++i)
+    if (registry.FindSector((*facts.other_sectors)[i]) == nullptr)
+      return InvalidArgument(IndexPath("facts.other_sectors", i),
+                             fmt::format("unknown sector '{}'", (*facts.other_sectors)[i]));
+  return {};
+}
+
 }  // namespace
 
 std::string AssessmentSector(const Report& report, const Registry& registry) {
@@ -64,6 +74,7 @@ Result<Json> AssessmentService::AssessReport(const Report& report, const Registr
   if (report.content.facts.empty()) return Json();
   auto facts = ParseFacts(report.content.facts);
   if (!facts) return std::unexpected(facts.error());
+  if (auto c = CheckSectors(*facts, registry); !c) return std::unexpected(c.error());
   const Policy& policy = active();
   const std::string sector = AssessmentSector(report, registry);
   Assessment a = Assess(*facts, policy, sector);
@@ -105,6 +116,7 @@ Result<Json> AssessmentService::Preview(const Caller& caller, const Json& body) 
     return InvalidArgument("sector", fmt::format("unknown sector '{}'", sector_id));
   auto facts = ParseFacts(*facts_json);
   if (!facts) return std::unexpected(facts.error());
+  if (auto c = CheckSectors(*facts, registry); !c) return std::unexpected(c.error());
   const Assessment a = Assess(*facts, *policy, sector_id);
   ResponseContext context{.sector_id = sector_id, .registry = registry,
                           .dependent_sectors = facts->other_sectors.value_or(std::vector<std::string>{})};
