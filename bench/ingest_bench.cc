@@ -1,0 +1,194 @@
+// Ingest over HTTP: many keep-alive clients submitting reports
+// (POST /api/v1/reports) as fast as the server answers, for a fixed time, on
+// loopback. Prints requests, errors (anything but 201), throughput, p50/p99/max
+// latency and the server's peak resident memory. Issue 2's target: at least
+// 10,000 reports/s with p99 under 50 ms, 64 connections.
+//
+// Against a running server:
+//   ingest_bench --port 8080 --token TOKEN --server-pid PID [--connections 64] [--seconds 10]
+// Or set up everything (fresh data directory, reporter token, server) first:
+//   ingest_bench --setup /tmp/bench-data --binary build/src/app/infrashare [--connections 64] [--seconds 10]
+// The setup runs `BINARY init --data DIR` (its last stdout line is an admin
+// token), starts `BINARY serve --data DIR --listen 127.0.0.1:PORT` (log in
+// DIR/bench-server.log), creates an operator organization, a reporter and
+// its token through the admin API, runs the load, and stops the server with
+// SIGTERM.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "support/http_client.h"
+#include "support/load_generator.h"
+#include "support/server_process.h"
+
+namespace infrashare {
+namespace {
+
+struct BenchOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;
+  std::string token;
+  int connections = 64;
+  int seconds = 10;
+  int threads = 1;
+  pid_t server_pid = 0;
+  std::string setup_dir;
+  std::string binary;
+};
+
+constexpr std::string_view kOrganization = "bench-operator";
+constexpr std::string_view kReporter = "bench-reporter";
+
+// The report every request submits; only the title changes.
+std::string ReportBody(uint64_t n) {
+  return fmt::format(
+      R"({{"kind":"attack_info","title":"bench {}","text":"load test report","sectors":["electric_power"],)"
+      R"("systems":["ot"],"tlp":"green","audience":{{"everyone":true}},"route":"direct",)"
+      R"("indicators":[{{"type":"ipv4-addr","value":"198.51.100.7"}}]}})",
+      n);
+}
+
+int RunIngest(const BenchOptions& options) {
+  fmt::print("ingest_bench: POST /api/v1/reports, {} connections, {} s, {} client thread(s), {}:{}\n",
+             options.connections, options.seconds, options.threads, options.host, options.port);
+  fmt::print("machine           {}\n", DescribeMachine());
+  std::fflush(stdout);
+  const std::string authorization = "Bearer " + options.token;
+  auto report = RunLoad(LoadOptions{.host = options.host,
+                                    .port = options.port,
+                                    .connections = options.connections,
+                                    .duration = std::chrono::seconds(options.seconds),
+                                    .threads = options.threads,
+                                    .expected_status = 201},
+                        [&authorization](uint64_t n) {
+                          return LoadRequest{.method = "POST",
+                                             .target = "/api/v1/reports",
+                                             .body = ReportBody(n),
+                                             .headers = {{"Authorization", authorization}}};
+                        });
+  if (!report) {
+    fmt::print(stderr, "ingest_bench: {}: {}\n", report.error().field, report.error().message);
+    return 2;
+  }
+  fmt::print("{}", FormatLoadReport(*report, 201, PeakRssMegabytes(options.server_pid)));
+  std::fflush(stdout);
+  return report->statuses.contains(201) ? 0 : 1;
+}
+
+// POSTs `body` and returns the parsed answer if the status is one of `ok`.
+Result<Json> AdminPost(HttpClient& client, const std::string& target, const Json& body,
+                       std::initializer_list<int> ok) {
+  auto res = client.Request("POST", target, body.dump());
+  if (!res) return std::unexpected(res.error());
+  for (int status : ok)
+    if (res->status == status) return res->JsonBody();
+  return Unavailable(fmt::format("POST {} answered {}: {}", target, res->status, res->body));
+}
+
+// Creates the organization, the reporter and its token; returns the token.
+Result<std::string> CreateReporter(HttpClient& admin) {
+  auto org = AdminPost(admin, "/api/v1/admin/organizations",
+                       Json{{"id", kOrganization},
+                            {"kind", "operator"},
+                            {"name_ja", "ベンチマーク電力株式会社"},
+                            {"name_en", "Benchmark Power Co."},
+                            {"sectors", {"electric_power"}},
+                            {"ceptoars", {"electricity_ceptoar"}}},
+                       {201, 409});
+  if (!org) return std::unexpected(org.error());
+  auto principal = AdminPost(admin, "/api/v1/admin/principals",
+                             Json{{"id", kReporter},
+                                  {"organization", kOrganization},
+                                  {"name", "Benchmark reporter"},
+                                  {"roles", {"reporter"}}},
+                             {201, 409});
+  if (!principal) return std::unexpected(principal.error());
+  auto token = AdminPost(admin, fmt::format("/api/v1/admin/principals/{}/tokens", kReporter),
+                         Json{{"label", "ingest_bench"}}, {201});
+  if (!token) return std::unexpected(token.error());
+  if (!token->contains("token") || !(*token)["token"].is_string())
+    return Unavailable(fmt::format("the token answer has no \"token\": {}", token->dump()));
+  return (*token)["token"].get<std::string>();
+}
+
+int RunWithSetup(BenchOptions options) {
+  if (options.binary.empty()) {
+    fmt::print(stderr, "ingest_bench: --setup needs --binary PATH (the infrashare program)\n");
+    return 2;
+  }
+  fmt::print("setup: {} init --data {}\n", options.binary, options.setup_dir);
+  auto init =
+      RunToCompletion({options.binary, "init", "--data", options.setup_dir}, std::chrono::seconds(300));
+  if (!init || init->exit_code != 0) {
+    fmt::print(
+        stderr, "ingest_bench: init failed: {}\n",
+        init ? fmt::format("exit {}\n{}{}", init->exit_code, init->out, init->err) : init.error().message);
+    return 2;
+  }
+  const std::string admin_token = LastLine(init->out);
+
+  options.host = "127.0.0.1";
+  options.port = ServerProcess::FreePort();
+  const std::string log_path = options.setup_dir + "/bench-server.log";
+  fmt::print("setup: {} serve --data {} --listen 127.0.0.1:{} (log {})\n", options.binary, options.setup_dir,
+             options.port, log_path);
+  std::fflush(stdout);
+  auto server = ServerProcess::Start({options.binary, "serve", "--data", options.setup_dir, "--listen",
+                                      fmt::format("127.0.0.1:{}", options.port)},
+                                     log_path);
+  if (!server) {
+    fmt::print(stderr, "ingest_bench: {}\n", server.error().message);
+    return 2;
+  }
+  HttpClient admin(options.host, options.port);
+  admin.SetBearerToken(admin_token);
+  auto token = CreateReporter(admin);
+  if (!token) {
+    fmt::print(stderr, "ingest_bench: setting up the reporter failed: {}\n", token.error().message);
+    return 2;
+  }
+  options.token = *token;
+  options.server_pid = server->pid();
+
+  const int code = RunIngest(options);
+  auto exit_code = server->Terminate();
+  fmt::print("server stopped   {}\n",
+             exit_code ? fmt::format("exit {}", *exit_code) : exit_code.error().message);
+  return code != 0 ? code : (exit_code && *exit_code == 0 ? 0 : 1);
+}
+
+}  // namespace
+}  // namespace infrashare
+
+int main(int argc, char** argv) {
+  using infrashare::BenchOptions;
+  BenchOptions options;
+  CLI::App app{"Ingest benchmark: concurrent keep-alive clients POSTing reports on loopback"};
+  app.add_option("--host", options.host, "server address; loopback only (127.x.x.x, localhost, ::1)");
+  app.add_option("--port", options.port, "server port");
+  app.add_option("--token", options.token, "a reporter's API token");
+  app.add_option("--connections", options.connections, "concurrent keep-alive connections")
+      ->check(CLI::Range(1, 10000));
+  app.add_option("--seconds", options.seconds, "how long to load the server")->check(CLI::Range(1, 3600));
+  app.add_option("--threads", options.threads, "client threads")->check(CLI::Range(1, 64));
+  app.add_option("--server-pid", options.server_pid, "the server's pid, to read its peak RSS (VmHWM)");
+  app.add_option("--setup", options.setup_dir,
+                 "initialize this new data directory and start the server first");
+  app.add_option("--binary", options.binary, "the infrashare program (with --setup)");
+  CLI11_PARSE(app, argc, argv);
+
+  if (!infrashare::IsLoopbackHost(options.host)) {
+    fmt::print(stderr, "ingest_bench: --host {} is not loopback; refusing to load another machine\n",
+               options.host);
+    return 2;
+  }
+  if (!options.setup_dir.empty()) return infrashare::RunWithSetup(options);
+  if (options.port == 0 || options.token.empty()) {
+    fmt::print(stderr, "ingest_bench: give --port and --token (or --setup DIR --binary PATH)\n");
+    return 2;
+  }
+  return infrashare::RunIngest(options);
+}

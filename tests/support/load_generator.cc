@@ -1,0 +1,275 @@
+#include "support/load_generator.h"
+
+#include <fmt/format.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <fstream>
+#include <memory>
+#include <thread>
+
+namespace infrashare {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+// After a transport error a connection waits this long before reconnecting,
+// so that a server that refuses connections is not hammered in a tight loop.
+constexpr std::chrono::milliseconds kReconnectDelay{10};
+constexpr size_t kMaxQuotedBody = 300;
+
+// One client connection; lives on one io_context (one thread), so its state
+// needs no locks. Figures are read after that thread has ended.
+class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
+ public:
+  LoadConnection(asio::io_context& ioc, tcp::resolver::results_type endpoints, const LoadOptions& options,
+                 const LoadRequestFactory& next_request, std::atomic<uint64_t>& sequence,
+                 Clock::time_point deadline)
+      : stream_(ioc),
+        timer_(ioc),
+        endpoints_(std::move(endpoints)),
+        options_(options),
+        next_request_(next_request),
+        sequence_(sequence),
+        deadline_(deadline) {}
+
+  void Start() { DoConnect(); }
+  const LoadReport& figures() const { return figures_; }
+  Clock::time_point last_response() const { return last_response_; }
+
+ private:
+  void DoConnect() {
+    if (Clock::now() >= deadline_) return;
+    stream_.expires_after(options_.request_timeout);
+    stream_.async_connect(
+        endpoints_,
+        [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) { self->OnConnect(ec); });
+  }
+
+  void OnConnect(beast::error_code ec) {
+    if (ec) return Fail(ec, "connect");
+    stream_.socket().set_option(tcp::no_delay(true), ec);
+    buffer_.clear();
+    DoWrite();
+  }
+
+  void DoWrite() {
+    if (Clock::now() >= deadline_) return Close();
+    LoadRequest next = next_request_(sequence_.fetch_add(1, std::memory_order_relaxed));
+    request_ = {};
+    http::verb verb = http::string_to_verb(next.method);
+    if (verb == http::verb::unknown)
+      request_.method_string(next.method);
+    else
+      request_.method(verb);
+    request_.target(next.target);
+    request_.version(11);
+    request_.set(http::field::host, options_.host);
+    if (!next.body.empty()) request_.set(http::field::content_type, "application/json");
+    for (const auto& [name, value] : next.headers) request_.set(name, value);
+    request_.body() = std::move(next.body);
+    request_.keep_alive(true);
+    request_.prepare_payload();
+    started_ = Clock::now();
+    stream_.expires_after(options_.request_timeout);
+    http::async_write(stream_, request_,
+                      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnWrite(ec); });
+  }
+
+  void OnWrite(beast::error_code ec) {
+    if (ec) return Fail(ec, "send");
+    parser_.emplace();
+    parser_->body_limit(64 << 20);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (ec) return Fail(ec, "receive");
+    last_response_ = Clock::now();
+    figures_.latency.Record(static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(last_response_ - started_).count()));
+    ++figures_.requests;
+    const auto& response = parser_->get();
+    const int status = static_cast<int>(response.result_int());
+    ++figures_.statuses[status];
+    if (status != options_.expected_status) {
+      ++figures_.unexpected_status;
+      if (figures_.first_unexpected.empty())
+        figures_.first_unexpected =
+            fmt::format("status {}: {}", status, response.body().substr(0, kMaxQuotedBody));
+    }
+    if (!response.keep_alive()) {
+      Close();
+      return DoConnect();
+    }
+    DoWrite();
+  }
+
+  void Fail(beast::error_code ec, std::string_view step) {
+    ++figures_.transport_errors;
+    if (figures_.first_transport_error.empty())
+      figures_.first_transport_error = fmt::format("{}: {}", step, ec.message());
+    Close();
+    timer_.expires_after(kReconnectDelay);
+    timer_.async_wait([self = shared_from_this()](beast::error_code) { self->DoConnect(); });
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  asio::steady_timer timer_;
+  beast::flat_buffer buffer_;
+  http::request<http::string_body> request_;
+  std::optional<http::response_parser<http::string_body>> parser_;
+  const tcp::resolver::results_type endpoints_;
+  const LoadOptions& options_;
+  const LoadRequestFactory& next_request_;
+  std::atomic<uint64_t>& sequence_;
+  const Clock::time_point deadline_;
+  Clock::time_point started_;
+  Clock::time_point last_response_{};
+  LoadReport figures_;
+};
+
+std::string ReadFirstMatching(const std::string& path, std::string_view prefix) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.starts_with(prefix)) return line;
+  return {};
+}
+
+}  // namespace
+
+bool IsLoopbackHost(std::string_view host) {
+  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+  beast::error_code ec;
+  auto address = asio::ip::make_address_v4(std::string(host), ec);
+  return !ec && address.is_loopback();
+}
+
+Result<LoadReport> RunLoad(const LoadOptions& options, const LoadRequestFactory& next_request) {
+  if (!IsLoopbackHost(options.host))
+    return InvalidArgument("host",
+                           fmt::format("\"{}\" is not a loopback address (127.x.x.x, localhost, ::1); "
+                                       "the load generator only measures a server on this machine",
+                                       options.host));
+  if (options.port == 0) return InvalidArgument("port", "is required");
+  if (options.connections < 1) return InvalidArgument("connections", "must be at least 1");
+  if (options.threads < 1) return InvalidArgument("threads", "must be at least 1");
+  if (options.duration.count() < 1) return InvalidArgument("seconds", "must be at least 1");
+
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  for (int i = 0; i < options.threads; ++i) contexts.push_back(std::make_unique<asio::io_context>(1));
+  beast::error_code ec;
+  tcp::resolver resolver(*contexts.front());
+  std::string host = options.host == "[::1]" ? "::1" : options.host;
+  auto endpoints = resolver.resolve(host, std::to_string(options.port), ec);
+  if (ec) return Unavailable(fmt::format("cannot resolve {}: {}", options.host, ec.message()));
+
+  std::atomic<uint64_t> sequence{0};
+  const Clock::time_point start = Clock::now();
+  const Clock::time_point deadline = start + options.duration;
+  std::vector<std::shared_ptr<LoadConnection>> connections;
+  for (int i = 0; i < options.connections; ++i) {
+    connections.push_back(std::make_shared<LoadConnection>(*contexts[i % options.threads], endpoints, options,
+                                                           next_request, sequence, deadline));
+    connections.back()->Start();
+  }
+  std::vector<std::thread> threads;
+  for (auto& ioc : contexts) threads.emplace_back([&ioc] { ioc->run(); });
+  for (auto& t : threads) t.join();
+
+  LoadReport report;
+  Clock::time_point end = start;
+  for (const auto& c : connections) {
+    const LoadReport& f = c->figures();
+    report.requests += f.requests;
+    report.unexpected_status += f.unexpected_status;
+    report.transport_errors += f.transport_errors;
+    for (const auto& [status, n] : f.statuses) report.statuses[status] += n;
+    if (report.first_unexpected.empty()) report.first_unexpected = f.first_unexpected;
+    if (report.first_transport_error.empty()) report.first_transport_error = f.first_transport_error;
+    report.latency.Merge(f.latency);
+    end = std::max(end, c->last_response());
+  }
+  // With no responses at all, the run still lasted its duration.
+  if (report.requests == 0) end = std::max(Clock::now(), deadline);
+  report.seconds = std::chrono::duration<double>(end - start).count();
+  return report;
+}
+
+std::optional<double> PeakRssMegabytes(pid_t pid) {
+  if (pid <= 0) return std::nullopt;
+  std::string line = ReadFirstMatching(fmt::format("/proc/{}/status", pid), "VmHWM:");
+  if (line.empty()) return std::nullopt;
+  try {
+    return std::stod(line.substr(6)) / 1024.0;  // "VmHWM:   123456 kB"
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+std::string DescribeMachine() {
+  std::string model = ReadFirstMatching("/proc/cpuinfo", "model name");
+  if (auto colon = model.find(':'); colon != std::string::npos) model = model.substr(colon + 2);
+  std::string mem = ReadFirstMatching("/proc/meminfo", "MemTotal:");
+  double mem_gib = 0;
+  try {
+    mem_gib = std::stod(mem.substr(9)) / (1024.0 * 1024.0);
+  } catch (...) {
+  }
+  utsname uts{};
+  ::uname(&uts);
+  return fmt::format("{} CPUs ({}), {:.1f} GiB RAM, {} {}", std::thread::hardware_concurrency(),
+                     model.empty() ? "unknown model" : model, mem_gib, uts.sysname, uts.release);
+}
+
+std::string FormatLoadReport(const LoadReport& report, int expected_status,
+                             std::optional<double> server_rss_mb) {
+  auto ms = [](uint64_t micros) { return static_cast<double>(micros) / 1000.0; };
+  std::string statuses;
+  for (const auto& [status, n] : report.statuses) statuses += fmt::format(" {}x{}", n, status);
+  std::string out;
+  out += fmt::format("requests          {}\n", report.requests);
+  out += fmt::format("errors            {} (not {}: {}, transport: {})\n",
+                     report.unexpected_status + report.transport_errors, expected_status,
+                     report.unexpected_status, report.transport_errors);
+  out += fmt::format("statuses         {}\n", statuses.empty() ? " none" : statuses);
+  if (!report.first_unexpected.empty()) out += fmt::format("first unexpected  {}\n", report.first_unexpected);
+  if (!report.first_transport_error.empty())
+    out += fmt::format("first transport   {}\n", report.first_transport_error);
+  out += fmt::format("duration          {:.2f} s\n", report.seconds);
+  out += fmt::format("throughput        {:.0f} requests/s\n", report.throughput());
+  out += fmt::format("latency p50       {:.2f} ms\n", ms(report.latency.Percentile(0.50)));
+  out += fmt::format("latency p99       {:.2f} ms\n", ms(report.latency.Percentile(0.99)));
+  out += fmt::format("latency max       {:.2f} ms\n", ms(report.latency.max()));
+  out +=
+      fmt::format("server peak RSS   {}\n", server_rss_mb ? fmt::format("{:.1f} MiB (VmHWM)", *server_rss_mb)
+                                                          : std::string("unknown (no --server-pid)"));
+  out += fmt::format(
+      "RESULT requests={} errors={} throughput={:.0f} p50_ms={:.2f} p99_ms={:.2f} max_ms={:.2f} "
+      "rss_mb={}\n",
+      report.requests, report.unexpected_status + report.transport_errors, report.throughput(),
+      ms(report.latency.Percentile(0.50)), ms(report.latency.Percentile(0.99)), ms(report.latency.max()),
+      server_rss_mb ? fmt::format("{:.1f}", *server_rss_mb) : "NA");
+  return out;
+}
+
+}  // namespace infrashare
