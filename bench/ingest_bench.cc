@@ -4,6 +4,9 @@
 // latency and the server's peak resident memory. Issue 2's target: at least
 // 10,000 reports/s with p99 under 50 ms, 64 connections.
 //
+// With --preview the load is the web form's severity preview instead
+// (POST /api/v1/assess; issue 3's target: p99 under 2 ms at 64 clients).
+//
 // Against a running server:
 //   ingest_bench --port 8080 --token TOKEN --server-pid PID [--connections 64] [--seconds 10]
 // Or set up everything (fresh data directory, reporter token, server) first:
@@ -37,6 +40,7 @@ struct BenchOptions {
   pid_t server_pid = 0;
   std::string setup_dir;
   std::string binary;
+  bool preview = false;  // POST /api/v1/assess (the form's severity preview) instead of reports
 };
 
 constexpr std::string_view kOrganization = "bench-operator";
@@ -51,8 +55,19 @@ std::string ReportBody(uint64_t n) {
       n);
 }
 
+// Impact facts as a reporter types them; the numbers change with n.
+std::string PreviewBody(uint64_t n) {
+  return fmt::format(
+      R"({{"facts":{{"service":{{"state":"{}","lost_percent":{}}},"outage":{{"elapsed_minutes":{},)"
+      R"("expected_minutes":{}}},"affected":{{"people":{}}},"attack":{{"status":"ongoing"}}}},)"
+      R"("sector":"electric_power"}})",
+      n % 2 ? "stopped" : "degraded", n % 101, n % 300, 300 + n % 900, (n * 7919) % 3000000);
+}
+
 int RunIngest(const BenchOptions& options) {
-  fmt::print("ingest_bench: POST /api/v1/reports, {} connections, {} s, {} client thread(s), {}:{}\n",
+  const char* target = options.preview ? "/api/v1/assess" : "/api/v1/reports";
+  const int expected = options.preview ? 200 : 201;
+  fmt::print("ingest_bench: POST {}, {} connections, {} s, {} client thread(s), {}:{}\n", target,
              options.connections, options.seconds, options.threads, options.host, options.port);
   fmt::print("machine           {}\n", DescribeMachine());
   std::fflush(stdout);
@@ -62,20 +77,20 @@ int RunIngest(const BenchOptions& options) {
                                     .connections = options.connections,
                                     .duration = std::chrono::seconds(options.seconds),
                                     .threads = options.threads,
-                                    .expected_status = 201},
-                        [&authorization](uint64_t n) {
+                                    .expected_status = expected},
+                        [&](uint64_t n) {
                           return LoadRequest{.method = "POST",
-                                             .target = "/api/v1/reports",
-                                             .body = ReportBody(n),
+                                             .target = target,
+                                             .body = options.preview ? PreviewBody(n) : ReportBody(n),
                                              .headers = {{"Authorization", authorization}}};
                         });
   if (!report) {
     fmt::print(stderr, "ingest_bench: {}: {}\n", report.error().field, report.error().message);
     return 2;
   }
-  fmt::print("{}", FormatLoadReport(*report, 201, PeakRssMegabytes(options.server_pid)));
+  fmt::print("{}", FormatLoadReport(*report, expected, PeakRssMegabytes(options.server_pid)));
   std::fflush(stdout);
-  return report->statuses.contains(201) ? 0 : 1;
+  return report->statuses.contains(expected) ? 0 : 1;
 }
 
 // POSTs `body` and returns the parsed answer if the status is one of `ok`.
@@ -178,6 +193,7 @@ int main(int argc, char** argv) {
   app.add_option("--setup", options.setup_dir,
                  "initialize this new data directory and start the server first");
   app.add_option("--binary", options.binary, "the infrashare program (with --setup)");
+  app.add_flag("--preview", options.preview, "load POST /api/v1/assess (severity preview) instead of report submission");
   CLI11_PARSE(app, argc, argv);
 
   if (!infrashare::IsLoopbackHost(options.host)) {

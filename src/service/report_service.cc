@@ -239,7 +239,7 @@ Result<ReportPage> ReportService::List(const Caller& caller,
     if (!candidates) return std::unexpected(candidates.error());
     if (candidates->size() == size_t(query->limit)) page.next_cursor = std::to_string(candidates->back().seq);
     for (auto& report : *candidates) {
-      const View view = Visibility(caller.organization, report, *caller.registry);
+      const View view = Visibility(caller.organization, query->grant_keys, report);
       if (view == View::kNone) continue;  // the store's key filter and the rule must agree; the rule wins
       std::vector<std::string> terms;
       if (view == View::kSourceHidden) terms = SourceTerms(tx, report, *caller.registry);

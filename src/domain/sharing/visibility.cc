@@ -114,13 +114,24 @@ std::vector<std::string> ViewerKeys(const Organization* viewer, const Registry& 
 }
 
 View Visibility(const Organization* viewer, const Report& report, const Registry& registry) {
+  return Visibility(viewer, ViewerKeys(viewer, registry), report);
+}
+
+View Visibility(const Organization* viewer, std::span<const std::string> viewer_keys, const Report& report) {
   if (viewer != nullptr && (viewer->id == report.submitter_org || IsRelay(report, viewer->id))) return View::kFull;
   const auto granted = GrantKeys(report);
-  const auto held = ViewerKeys(viewer, registry);
-  std::vector<std::string> common;
-  std::set_intersection(granted.begin(), granted.end(), held.begin(), held.end(), std::back_inserter(common));
-  if (common.empty()) return View::kNone;
-  return report.anonymized ? View::kSourceHidden : View::kFull;
+  auto g = granted.begin();
+  auto h = viewer_keys.begin();
+  while (g != granted.end() && h != viewer_keys.end()) {  // sorted ranges: do they meet?
+    if (*g < *h) {
+      ++g;
+    } else if (*h < *g) {
+      ++h;
+    } else {
+      return report.anonymized ? View::kSourceHidden : View::kFull;
+    }
+  }
+  return View::kNone;
 }
 
 Report Present(Report report, View view, std::span<const std::string> source_terms) {

@@ -47,6 +47,10 @@ std::vector<std::string> ViewerKeys(const Organization* viewer, const Registry& 
 
 // THE decision. `viewer` nullptr means unauthenticated.
 View Visibility(const Organization* viewer, const Report& report, const Registry& registry);
+// The same decision with the viewer's keys computed once, for readers that
+// judge many reports for one viewer. REQUIRES: viewer_keys ==
+// ViewerKeys(viewer, registry) (sorted, as ViewerKeys returns them).
+View Visibility(const Organization* viewer, std::span<const std::string> viewer_keys, const Report& report);
 
 // The report as `view` allows: for kSourceHidden the submitter organization
 // and principal are removed, and every occurrence of `source_terms` (the
