@@ -202,8 +202,11 @@ TEST(VisibilityMatrixTest, EveryViewerSeesExactlyWhatTheRuleAllowsByEveryRoute) 
     }
   }
   // Without a token nothing is readable.
-  for (const auto& c : cases)
-    if (!c.id.empty()) EXPECT_EQ(server.Call("GET", "/api/v1/reports/" + c.id).status, 401);
+  for (const auto& c : cases) {
+    if (!c.id.empty()) {
+      EXPECT_EQ(server.Call("GET", "/api/v1/reports/" + c.id).status, 401);
+    }
+  }
 }
 
 }  // namespace
