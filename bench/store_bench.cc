@@ -1,0 +1,548 @@
+// Store benchmark (SQLite backend): bulk ingest through Write, concurrent
+// single-report writes (group commit), then ListReports with typical callers
+// and filters over the whole history.
+//
+//   store_bench [--reports N] [--dir DIR] [--queries Q] [--batch B]
+//               [--writers W] [--concurrent-seconds S] [--reuse] [--keep]
+//
+//   --reports N   reports in the history (default 1,000,000)
+//   --dir DIR     where the database goes (default: a new directory under
+//                 /tmp, removed at the end unless --keep)
+//   --queries Q   ListReports calls to time (default 1000)
+//   --batch B     reports per Write during the bulk ingest (default 2000)
+//   --writers W   threads in the concurrent-write phase (default 64)
+//   --concurrent-seconds S   length of that phase (default 5; 0 skips it)
+//   --reuse       use the database already in --dir if it holds the reports
+//                 (skips the bulk ingest; for tuning queries)
+//
+// Prints inserts/s, write latency under concurrency, ListReports p50/p99/max
+// (ms) per query shape and overall, the database size and peak RSS (VmHWM).
+//
+// Shapes follow the platform: ~80% of reports are CLEAR or GREEN (granted to
+// "members"), the rest to sector, CEPTOAR or named organizations; every
+// report grants its submitter, and NISC holds a key on nearly every report
+// (cross-sector information always reaches it).
+#include <fmt/format.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/sqlite_store.h"
+
+namespace infrashare {
+namespace {
+
+namespace fs = std::filesystem;
+using SteadyClock = std::chrono::steady_clock;
+
+struct Options {
+  int64_t reports = 1'000'000;
+  std::string dir;
+  int queries = 1000;
+  int batch = 2000;
+  int writers = 64;
+  double concurrent_seconds = 5;
+  bool reuse = false;
+  bool keep = false;
+};
+
+constexpr int kSectors = 14;
+constexpr int kCeptoars = 19;
+constexpr int kOperators = 6000;
+constexpr int kMinistries = 5;
+constexpr int64_t kEpochMicros = 1'700'000'000'000'000;
+constexpr int64_t kSpacingMicros = 30'000'000;  // one report every 30 s: 1M reports ≈ one year
+
+const std::vector<std::string> kWords{
+    "outage",        "malware",      "phishing", "ransomware",   "scada",        "ddos",
+    "vulnerability", "patch",        "firmware", "vpn",          "credential",   "lateral",
+    "exfiltration",  "backup",       "restore",  "substation",   "pipeline",     "payment",
+    "atm",           "signal",       "railway",  "airport",      "hospital",     "water",
+    "pump",          "plc",          "hmi",      "modbus",       "botnet",       "c2",
+    "beacon",        "loader",       "停電",     "障害",         "攻撃",         "復旧",
+    "不正アクセス",  "標的型メール", "脆弱性",   "情報漏えい",   "サービス停止", "大規模停電が発生",
+    "制御系",        "電力需給",     "通信障害", "決済システム", "運行停止",     "断水"};
+const std::vector<std::string> kRareWords{"zeroday", "wiper", "サプライチェーン攻撃", "ランサムウェア感染"};
+
+// Report ids are random in production (NewId): a bijective mix of the
+// index gives ids as scattered, and still unique.
+uint64_t Mix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111eb;
+  return x ^ (x >> 31);
+}
+
+std::string Org(std::string_view kind, int n) { return fmt::format("org_{}_{}", kind, n); }
+int SectorOf(int op) { return op % kSectors; }
+int CeptoarOf(int op) { return op % kCeptoars; }
+
+// Deterministic report history.
+class Generator {
+ public:
+  explicit Generator(uint64_t seed) : rng_(seed) {}
+
+  int Pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
+  // Skewed towards low indexes, as words and reporters are in practice.
+  int Skewed(int n) {
+    const double u = std::uniform_real_distribution<double>(0, 1)(rng_);
+    return std::min(n - 1, static_cast<int>(n * u * u));
+  }
+  std::string Words(int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) {
+      if (i) out += ' ';
+      out += Pick(2000) == 0 ? kRareWords[Pick(static_cast<int>(kRareWords.size()))]
+                             : kWords[Skewed(static_cast<int>(kWords.size()))];
+    }
+    return out;
+  }
+  ReportKind Kind() {
+    static std::discrete_distribution<int> d{15, 15, 10, 30, 5, 5, 10, 3, 7};  // ReportKind order
+    return static_cast<ReportKind>(d(rng_));
+  }
+
+  Report Make(int64_t i, std::vector<std::string>& grants) {
+    static std::discrete_distribution<int> tlp_dist{10, 70, 15, 3, 2};  // clear green amber amber+strict red
+    static std::discrete_distribution<int> route_dist{60, 30, 10};
+    const int op = Skewed(kOperators);
+    const int sector = SectorOf(op), ceptoar = CeptoarOf(op);
+    Report r;
+    r.id = fmt::format("rpt_{:020x}", Mix(static_cast<uint64_t>(i)));
+    r.content.kind = Kind();
+    r.content.title = Words(4);
+    r.content.text = Words(40);
+    r.content.sectors = {fmt::format("sector_{}", sector)};
+    if (Pick(10) == 0) r.content.sectors.push_back(fmt::format("sector_{}", Pick(kSectors)));
+    r.content.services = {"power supply"};
+    r.content.systems = {SystemKind::kIt};
+    r.content.facts = Json{{"service_state", "degraded"}, {"customers_affected", Pick(100000)}};
+    r.content.tlp = static_cast<Tlp>(tlp_dist(rng_));
+    r.content.audience.everyone = r.content.tlp <= Tlp::kGreen;
+    r.route = static_cast<Route>(route_dist(rng_));
+    r.submitter_org = Org("op", op);
+    r.submitter_principal = fmt::format("prn_op_{}", op);
+    r.released = true;
+    r.created_at = FromMicros(kEpochMicros + i * kSpacingMicros + Pick(120'000'000) - 60'000'000);
+    r.updated_at = Pick(20) == 0 ? r.created_at + std::chrono::hours(Pick(72)) : r.created_at;
+    r.released_at = r.created_at;
+    r.deliveries = {{Org("nisc", 0), DeliveryRole::kCoordinationCenter, r.created_at}};
+
+    grants.clear();
+    grants.push_back("org:" + r.submitter_org);
+    if (Pick(20) != 0) grants.push_back("org:" + Org("nisc", 0));
+    switch (r.route) {
+      case Route::kDirect:
+        grants.push_back("org:" + Org("min", sector % kMinistries));
+        break;
+      case Route::kViaCeptoar:
+        r.relay_org = Org("sec", ceptoar);
+        grants.push_back("org:" + r.relay_org);
+        break;
+      case Route::kViaAgency:
+        r.relay_org = Org("agency", 0);
+        grants.push_back("org:" + r.relay_org);
+        break;
+    }
+    switch (r.content.tlp) {
+      case Tlp::kClear:
+        grants.insert(grants.end(), {"public", "members"});
+        break;
+      case Tlp::kGreen:
+        grants.push_back("members");
+        break;
+      case Tlp::kAmber:
+        grants.push_back(Pick(2) ? fmt::format("sector:sector_{}", sector)
+                                 : fmt::format("ceptoar:ceptoar_{}", ceptoar));
+        break;
+      case Tlp::kAmberStrict:
+      case Tlp::kRed:
+        grants.push_back("org:" + Org("op", Pick(kOperators)));
+        break;
+    }
+    return r;
+  }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+double Ms(SteadyClock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+// CPU time of the calling thread, in ms: unlike wall time, not inflated when
+// other processes share the cores.
+double ThreadCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+// CPU time of the whole process (all threads), in seconds.
+double ProcessCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto sec = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return sec(u.ru_utime) + sec(u.ru_stime);
+}
+
+double LoadAverage() {
+  double load[1] = {0};
+  return getloadavg(load, 1) == 1 ? load[0] : -1;
+}
+
+struct Stats {
+  std::vector<double> ms;
+  double Pct(double p) {
+    if (ms.empty()) return 0;
+    std::sort(ms.begin(), ms.end());
+    return ms[std::min(ms.size() - 1, static_cast<size_t>(p * static_cast<double>(ms.size())))];
+  }
+  double Max() { return ms.empty() ? 0 : *std::max_element(ms.begin(), ms.end()); }
+};
+
+int64_t PeakRssKb() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6));
+  return -1;
+}
+
+uint64_t DatabaseBytes(const fs::path& db) {
+  uint64_t total = 0;
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::error_code ec;
+    auto n = fs::file_size(db.string() + suffix, ec);
+    if (!ec) total += n;
+  }
+  return total;
+}
+
+[[noreturn]] void Fail(const std::string& what, const Error& e) {
+  fmt::print(stderr, "store_bench: {}: {}\n", what, e.message);
+  std::exit(1);
+}
+
+Options ParseArgs(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        fmt::print(stderr, "store_bench: {} needs a value\n", a);
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--reports")
+      o.reports = std::stoll(value());
+    else if (a == "--dir")
+      o.dir = value();
+    else if (a == "--queries")
+      o.queries = std::stoi(value());
+    else if (a == "--batch")
+      o.batch = std::stoi(value());
+    else if (a == "--writers")
+      o.writers = std::stoi(value());
+    else if (a == "--concurrent-seconds")
+      o.concurrent_seconds = std::stod(value());
+    else if (a == "--reuse")
+      o.reuse = true;
+    else if (a == "--keep")
+      o.keep = true;
+    else {
+      fmt::print(stderr,
+                 "usage: store_bench [--reports N] [--dir DIR] [--queries Q] [--batch B] [--writers W] "
+                 "[--concurrent-seconds S] [--reuse] [--keep]\n");
+      std::exit(2);
+    }
+  }
+  return o;
+}
+
+void BulkIngest(Store& store, const Options& o, int64_t already) {
+  Generator gen(1);
+  std::vector<std::string> grants;
+  std::vector<std::pair<Report, std::vector<std::string>>> batch;
+  const auto start = SteadyClock::now();
+  SteadyClock::duration in_write{};
+  double cpu_in_write = 0;
+  for (int64_t i = already; i < o.reports;) {
+    batch.clear();
+    for (; i < o.reports && static_cast<int>(batch.size()) < o.batch; ++i) {
+      Report r = gen.Make(i, grants);
+      batch.emplace_back(std::move(r), grants);
+    }
+    const auto t0 = SteadyClock::now();
+    const double cpu0 = ProcessCpuSeconds();
+    auto w = store.Write([&](WriteTx& tx) -> Result<void> {
+      for (const auto& [report, keys] : batch) {
+        auto seq = tx.InsertReport(report, keys);
+        if (!seq) return std::unexpected(seq.error());
+      }
+      return {};
+    });
+    in_write += SteadyClock::now() - t0;
+    cpu_in_write += ProcessCpuSeconds() - cpu0;
+    if (!w) Fail("bulk insert", w.error());
+    if ((i / o.batch) % 50 == 0)
+      fmt::print(stderr, "  … {} reports, {:.0f}/s\n", i,
+                 static_cast<double>(i - already) / Ms(SteadyClock::now() - start) * 1000);
+  }
+  const double secs = Ms(SteadyClock::now() - start) / 1000;
+  const double store_secs = Ms(in_write) / 1000;
+  const double n = static_cast<double>(o.reports - already);
+  fmt::print(
+      "bulk ingest        {:>10} reports in {:.1f} s ({:.1f} s inside Write, {} reports per Write): "
+      "{:.0f} inserts/s; {:.0f} µs CPU per report\n",
+      o.reports - already, secs, store_secs, o.batch, n / store_secs, cpu_in_write / n * 1e6);
+}
+
+// Every writer inserts one report with its revision, audit event and outbox
+// event per Write, as a submission does.
+void ConcurrentWrites(Store& store, const Options& o) {
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> next_id{0};
+  const uint64_t salt =
+      (uint64_t{std::random_device{}()} << 32) | std::random_device{}();  // fresh ids per run
+  std::vector<Stats> per_thread(o.writers);
+  std::vector<std::thread> threads;
+  const auto start = SteadyClock::now();
+  const double cpu0 = ProcessCpuSeconds();
+  for (int t = 0; t < o.writers; ++t) {
+    threads.emplace_back([&, t] {
+      Generator gen(1000 + t);
+      std::vector<std::string> grants;
+      while (!stop) {
+        const int64_t n = next_id++;
+        Report r = gen.Make(o.reports + n, grants);
+        r.id = fmt::format("rpt_{:020x}", Mix(static_cast<uint64_t>(n)) ^ salt);
+        const auto t0 = SteadyClock::now();
+        auto w = store.Write([&](WriteTx& tx) -> Result<void> {
+          auto seq = tx.InsertReport(r, grants);
+          if (!seq) return std::unexpected(seq.error());
+          Revision rev{.report_id = r.id,
+                       .number = 1,
+                       .content = r.content,
+                       .author_principal = r.submitter_principal,
+                       .author_org = r.submitter_org,
+                       .note = "submitted",
+                       .at = r.created_at};
+          if (auto v = tx.InsertRevision(rev); !v) return v;
+          auto prev = tx.LastAuditHash();
+          if (!prev) return std::unexpected(prev.error());
+          auto a = tx.AppendAudit(AuditEvent{.at = r.created_at,
+                                             .actor_principal = r.submitter_principal,
+                                             .actor_org = r.submitter_org,
+                                             .action = "report.submit",
+                                             .target_kind = "report",
+                                             .target_id = r.id,
+                                             .prev_hash = *prev,
+                                             .hash = fmt::format("{:064}", n)});
+          if (!a) return std::unexpected(a.error());
+          auto e =
+              tx.AppendOutbox(OutboxEvent{.at = r.created_at, .type = "report.created", .record_id = r.id});
+          if (!e) return std::unexpected(e.error());
+          return {};
+        });
+        if (!w) Fail("concurrent write", w.error());
+        per_thread[t].ms.push_back(Ms(SteadyClock::now() - t0));
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(o.concurrent_seconds));
+  stop = true;
+  for (auto& th : threads) th.join();
+  const double secs = Ms(SteadyClock::now() - start) / 1000;
+  const double cpu = ProcessCpuSeconds() - cpu0;
+  Stats all;
+  for (auto& s : per_thread) all.ms.insert(all.ms.end(), s.ms.begin(), s.ms.end());
+  fmt::print(
+      "concurrent writes  {:>10} submissions by {} threads in {:.1f} s: {:.0f}/s, latency p50 {:.2f} ms, "
+      "p99 {:.2f} ms, max {:.2f} ms; {:.0f} µs CPU per submission (generation included)\n",
+      all.ms.size(), o.writers, secs, static_cast<double>(all.ms.size()) / secs, all.Pct(0.50), all.Pct(0.99),
+      all.Max(), cpu / static_cast<double>(all.ms.size()) * 1e6);
+}
+
+struct Caller {
+  std::string name;
+  std::vector<std::string> keys;
+};
+
+Caller RandomCaller(Generator& gen) {
+  switch (gen.Pick(10)) {
+    case 0:
+    case 1:
+      return {"nisc", {"org:" + Org("nisc", 0), "members", "public"}};
+    case 2: {
+      const int m = gen.Pick(kMinistries);
+      return {"ministry", {"org:" + Org("min", m), "members", "public"}};
+    }
+    case 3: {
+      const int c = gen.Pick(kCeptoars);
+      return {"secretariat",
+              {"org:" + Org("sec", c), fmt::format("ceptoar:ceptoar_{}", c), "members", "public"}};
+    }
+    default: {
+      const int op = gen.Skewed(kOperators);
+      return {"operator",
+              {"org:" + Org("op", op), fmt::format("sector:sector_{}", SectorOf(op)),
+               fmt::format("ceptoar:ceptoar_{}", CeptoarOf(op)), "members", "public"}};
+    }
+  }
+}
+
+void Queries(Store& store, const Options& o, int64_t max_seq) {
+  Generator gen(99);
+  std::map<std::string, Stats> wall, cpu, wall_by_caller;
+  Stats all_wall, all_cpu;
+  size_t rows = 0, short_pages = 0;
+  const Timestamp newest = FromMicros(kEpochMicros + (max_seq - 1) * kSpacingMicros);
+  for (int n = 0; n < o.queries; ++n) {
+    const Caller caller = RandomCaller(gen);
+    ReportQuery q;
+    q.grant_keys = caller.keys;
+    q.limit = 50;
+    std::string shape;
+    const int dice = gen.Pick(100);
+    if (dice < 25) {
+      shape = "newest";
+    } else if (dice < 40) {
+      shape = "kind";
+      q.kind = gen.Kind();
+    } else if (dice < 55) {
+      shape = "sector";
+      q.sector = fmt::format("sector_{}", gen.Pick(kSectors));
+    } else if (dice < 60) {
+      shape = "tlp";
+      q.tlp = static_cast<Tlp>(gen.Pick(3));
+    } else if (dice < 65) {
+      shape = "route+kind";
+      q.route = static_cast<Route>(gen.Pick(3));
+      q.kind = gen.Kind();
+    } else if (dice < 80) {
+      shape = "text";
+      q.text = kWords[gen.Skewed(static_cast<int>(kWords.size()))];
+    } else if (dice < 83) {
+      shape = "text-rare";
+      q.text = kRareWords[gen.Pick(static_cast<int>(kRareWords.size()))];
+    } else if (dice < 90) {
+      shape = "updated-6h";
+      q.updated_since = newest - std::chrono::hours(6);
+    } else if (dice < 95) {
+      shape = "created-30d+sector";
+      q.created_from = newest - std::chrono::days(30);
+      q.sector = fmt::format("sector_{}", gen.Pick(kSectors));
+    } else {
+      shape = "deep-page";
+      q.before_seq = max_seq - gen.Pick(static_cast<int>(std::min<int64_t>(max_seq, 500'000)));
+    }
+    const auto t0 = SteadyClock::now();
+    const double cpu0 = ThreadCpuMs();
+    size_t got = 0;
+    auto r = store.Read([&](ReadTx& tx) -> Result<void> {
+      auto listed = tx.ListReports(q);
+      if (!listed) return std::unexpected(listed.error());
+      got = listed->size();
+      return {};
+    });
+    const double wall_ms = Ms(SteadyClock::now() - t0);
+    const double cpu_ms = ThreadCpuMs() - cpu0;
+    if (!r) Fail("list reports", r.error());
+    rows += got;
+    if (got < 50) ++short_pages;
+    wall[shape].ms.push_back(wall_ms);
+    cpu[shape].ms.push_back(cpu_ms);
+    wall_by_caller[fmt::format("{:<18} {}", shape, caller.name)].ms.push_back(wall_ms);
+    all_wall.ms.push_back(wall_ms);
+    all_cpu.ms.push_back(cpu_ms);
+  }
+  fmt::print("\nListReports, page of 50, {} queries ({} rows, {} short pages), load average {:.1f}\n",
+             o.queries, rows, short_pages, LoadAverage());
+  fmt::print("wall time (what a caller waits) and CPU time of the querying thread (what it costs):\n");
+  const auto line = [](std::string_view name, Stats& w, Stats* c) {
+    fmt::print("  {:<30} {:>6} {:>9.3f} {:>9.3f} {:>9.3f}", name, w.ms.size(), w.Pct(0.5), w.Pct(0.99),
+               w.Max());
+    if (c) fmt::print(" {:>9.3f} {:>9.3f}", c->Pct(0.5), c->Pct(0.99));
+    fmt::print("\n");
+  };
+  fmt::print("  {:<30} {:>6} {:>9} {:>9} {:>9} {:>9} {:>9}\n", "shape", "n", "p50 ms", "p99 ms", "max ms",
+             "cpu p50", "cpu p99");
+  for (auto& [name, s] : wall) line(name, s, &cpu[name]);
+  line("ALL", all_wall, &all_cpu);
+  fmt::print("\n  wall time by shape and caller:\n");
+  for (auto& [name, s] : wall_by_caller) line(name, s, nullptr);
+}
+
+int Main(int argc, char** argv) {
+  Options o = ParseArgs(argc, argv);
+  const bool temp_dir = o.dir.empty();
+  if (temp_dir)
+    o.dir = (fs::temp_directory_path() / fmt::format("infrashare-store-bench-{}", ::getpid())).string();
+  fs::create_directories(o.dir);
+  const fs::path db = fs::path(o.dir) / "infrashare.db";
+  if (!o.reuse) {
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
+  }
+  fmt::print("store_bench: SQLite backend, {} reports, database {}\n", o.reports, db.string());
+  fmt::print("machine: {} hardware threads\n\n", std::thread::hardware_concurrency());
+
+  int64_t max_seq = 0;
+  {
+    auto store = OpenSqliteStore({.path = db.string()});
+    if (!store) Fail("open", store.error());
+    int64_t existing = 0;
+    auto c = (*store)->Read([&](ReadTx& tx) -> Result<void> {
+      auto n = tx.CountReports();
+      if (!n) return std::unexpected(n.error());
+      existing = *n;
+      return {};
+    });
+    if (!c) Fail("count", c.error());
+    if (existing < o.reports)
+      BulkIngest(**store, o, existing);
+    else
+      fmt::print("bulk ingest        reusing {} reports\n", existing);
+    if (o.concurrent_seconds > 0) ConcurrentWrites(**store, o);
+  }
+  // Reopen, as a server restart would, so list figures start from a cold
+  // process (the OS page cache stays warm, as on a running server).
+  auto store = OpenSqliteStore({.path = db.string()});
+  if (!store) Fail("reopen", store.error());
+  const auto t0 = SteadyClock::now();
+  auto c = (*store)->Read([&](ReadTx& tx) -> Result<void> {
+    auto n = tx.CountReports();
+    if (!n) return std::unexpected(n.error());
+    max_seq = *n;
+    return {};
+  });
+  if (!c) Fail("count", c.error());
+  fmt::print("CountReports       {} in {:.1f} ms\n", max_seq, Ms(SteadyClock::now() - t0));
+  Queries(**store, o, std::min<int64_t>(max_seq, o.reports));
+  store->reset();
+
+  fmt::print("\ndatabase size      {:.1f} MiB ({:.0f} bytes/report)\n",
+             static_cast<double>(DatabaseBytes(db)) / (1 << 20),
+             static_cast<double>(DatabaseBytes(db)) / static_cast<double>(std::max<int64_t>(1, max_seq)));
+  fmt::print("peak RSS (VmHWM)   {:.1f} MiB\n", static_cast<double>(PeakRssKb()) / 1024);
+  if (temp_dir && !o.keep) fs::remove_all(o.dir);
+  return 0;
+}
+
+}  // namespace
+}  // namespace infrashare
+
+int main(int argc, char** argv) { return infrashare::Main(argc, argv); }

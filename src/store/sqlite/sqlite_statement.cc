@@ -1,0 +1,54 @@
+#include "store/sqlite/sqlite_statement.h"
+
+#include "store/sqlite/sqlite_error.h"
+
+namespace infrashare::sqlite {
+
+int Statement::IndexOf(const char* name) {
+  const int index = sqlite3_bind_parameter_index(stmt_, name);
+  if (index == 0) Check(SQLITE_RANGE);  // a bug: the SQL has no such parameter
+  return index;
+}
+
+void Statement::Bind(const char* name, int64_t value) {
+  if (int i = IndexOf(name)) Check(sqlite3_bind_int64(stmt_, i, value));
+}
+
+void Statement::Bind(const char* name, std::string_view value) {
+  if (int i = IndexOf(name))
+    Check(sqlite3_bind_text64(stmt_, i, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+}
+
+void Statement::Bind(const char* name, std::nullopt_t) {
+  if (int i = IndexOf(name)) Check(sqlite3_bind_null(stmt_, i));
+}
+
+Result<bool> Statement::Step(std::string_view what) {
+  if (bind_rc_ != SQLITE_OK) return std::unexpected(MakeSqliteError(bind_rc_, what, db_));
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return std::unexpected(MakeSqliteError(sqlite3_extended_errcode(db_), what, db_));
+}
+
+Result<void> Statement::Run(std::string_view what) {
+  for (;;) {
+    auto row = Step(what);
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return {};
+  }
+}
+
+std::string_view Statement::Text(int column) const {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+  if (p == nullptr) return {};
+  return std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  bind_rc_ = SQLITE_OK;
+}
+
+}  // namespace infrashare::sqlite

@@ -1,0 +1,269 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <span>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/checkpointer.h"
+#include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_connection.h"
+#include "store/sqlite/sqlite_tx.h"
+
+namespace infrashare {
+
+namespace {
+
+using sqlite::Connection;
+using sqlite::SqliteTx;
+
+constexpr std::string_view kBatchLost =
+    "the database failed to commit the transaction; nothing was written, retry";
+
+class SqliteStore final : public Store {
+ public:
+  // REQUIRES: checkpointer is attached to writer.
+  SqliteStore(SqliteOptions options, std::unique_ptr<Connection> writer,
+              std::unique_ptr<sqlite::Checkpointer> checkpointer,
+              std::vector<std::unique_ptr<Connection>> readers)
+      : options_(std::move(options)),
+        writer_conn_(std::move(writer)),
+        checkpointer_(std::move(checkpointer)),
+        idle_readers_(std::move(readers)) {
+    writer_ = std::thread([this] { WriterLoop(); });
+    writer_id_ = writer_.get_id();
+  }
+
+  ~SqliteStore() override {
+    {
+      std::lock_guard lock(queue_mutex_);
+      stopping_ = true;
+    }
+    queue_cv_.notify_one();
+    writer_.join();  // the writer drains the queue first
+    checkpointer_->Detach(*writer_conn_);
+    checkpointer_.reset();
+  }
+
+  Result<void> Write(const std::function<Result<void>(WriteTx&)>& fn) override;
+  Result<void> Read(const std::function<Result<void>(ReadTx&)>& fn) override;
+
+ private:
+  // One queued Write. Lives on the caller's stack until `done`.
+  struct Job {
+    const std::function<Result<void>(WriteTx&)>* fn;
+    Result<void> result;
+    std::exception_ptr exception;
+    bool done = false;  // protected by queue_mutex_
+  };
+
+  void WriterLoop();
+  // Runs `jobs` in as few transactions as possible (one unless SQLite rolls
+  // a transaction back by itself) and sets each job's result.
+  void RunBatch(std::span<Job*> jobs);
+  // Runs one job inside a savepoint of the open transaction.
+  void RunJob(Job& job, SqliteTx& tx);
+
+  std::unique_ptr<Connection> AcquireReader();
+  void ReleaseReader(std::unique_ptr<Connection> conn);
+
+  const SqliteOptions options_;
+
+  // Used only by the writer thread once it runs.
+  std::unique_ptr<Connection> writer_conn_;
+  std::unique_ptr<sqlite::Checkpointer> checkpointer_;
+
+  // State below is protected by queue_mutex_.
+  std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;  // the writer waits for work
+  std::condition_variable done_cv_;   // callers wait for their job
+  std::deque<Job*> queue_;
+  bool stopping_ = false;
+
+  // State below is protected by pool_mutex_.
+  std::mutex pool_mutex_;
+  std::condition_variable pool_cv_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_;
+
+  std::thread writer_;
+  std::thread::id writer_id_;
+};
+
+Result<void> SqliteStore::Write(const std::function<Result<void>(WriteTx&)>& fn) {
+  if (std::this_thread::get_id() == writer_id_)
+    return Internal("store bug: Write called from inside a Write function");
+  Job job{.fn = &fn, .result = {}, .exception = nullptr};
+  {
+    std::unique_lock lock(queue_mutex_);
+    if (stopping_) return Unavailable("the store is shutting down");
+    queue_.push_back(&job);
+    queue_cv_.notify_one();
+    done_cv_.wait(lock, [&] { return job.done; });
+  }
+  if (job.exception) std::rethrow_exception(job.exception);
+  return std::move(job.result);
+}
+
+void SqliteStore::WriterLoop() {
+  std::vector<Job*> batch;
+  for (;;) {
+    batch.clear();
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything is done
+      while (!queue_.empty() && batch.size() < options_.max_batch) {
+        batch.push_back(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    RunBatch(batch);
+    {
+      std::lock_guard lock(queue_mutex_);
+      for (Job* job : batch) job->done = true;
+    }
+    done_cv_.notify_all();
+  }
+}
+
+void SqliteStore::RunJob(Job& job, SqliteTx& tx) {
+  Connection& conn = *writer_conn_;
+  if (auto s = conn.Run("SAVEPOINT job", "begin savepoint"); !s) {
+    job.result = std::unexpected(s.error());
+    return;
+  }
+  const size_t text_mark = tx.PendingTextMark();
+  try {
+    job.result = (*job.fn)(tx);
+  } catch (...) {
+    job.exception = std::current_exception();
+  }
+  if (!conn.InTransaction()) return;  // SQLite rolled everything back; RunBatch sees it
+  if (job.result && !job.exception) {
+    if (auto r = conn.Run("RELEASE job", "release savepoint"); r)
+      return;
+    else
+      job.result = std::unexpected(r.error());
+  }
+  // Undo this job only; the rest of the batch stays.
+  tx.DropPendingTextSince(text_mark);
+  auto undo = conn.Run("ROLLBACK TO job", "roll back savepoint");
+  auto release = conn.Run("RELEASE job", "release savepoint");
+  if (!undo || !release) {
+    spdlog::error("sqlite store: cannot roll back a failed write: {}",
+                  (!undo ? undo : release).error().message);
+    (void)conn.Run("ROLLBACK", "roll back transaction");  // RunBatch fails the whole batch
+  }
+}
+
+void SqliteStore::RunBatch(std::span<Job*> jobs) {
+  Connection& conn = *writer_conn_;
+  SqliteTx tx(conn);
+  size_t next = 0;
+  while (next < jobs.size()) {
+    if (auto b = conn.Run("BEGIN IMMEDIATE", "begin transaction"); !b) {
+      spdlog::warn("sqlite store: {}", b.error().message);
+      for (; next < jobs.size(); ++next) jobs[next]->result = Unavailable(b.error().message);
+      return;
+    }
+    const size_t first = next;
+    bool lost = false;
+    for (; next < jobs.size(); ++next) {
+      RunJob(*jobs[next], tx);
+      if (!conn.InTransaction()) {  // an I/O error or full disk ended the transaction
+        lost = true;
+        ++next;
+        break;
+      }
+    }
+    Result<void> commit;
+    if (lost) {
+      tx.DropPendingTextSince(0);
+    } else {
+      commit = tx.FlushPendingText();
+      if (commit) commit = conn.Run("COMMIT", "commit transaction");
+      if (!commit && conn.InTransaction()) (void)conn.Run("ROLLBACK", "roll back transaction");
+    }
+    if (lost || !commit) {
+      spdlog::warn("sqlite store: a batch of {} writes failed: {}", next - first,
+                   lost ? "the transaction was rolled back" : commit.error().message);
+      // A job that failed on its own keeps its error; the others were undone.
+      for (size_t i = first; i < next; ++i)
+        if (jobs[i]->result || jobs[i]->result.error().code == ErrorCode::kUnavailable)
+          jobs[i]->result = Unavailable(std::string(kBatchLost));
+    }
+  }
+}
+
+std::unique_ptr<Connection> SqliteStore::AcquireReader() {
+  std::unique_lock lock(pool_mutex_);
+  pool_cv_.wait(lock, [&] { return !idle_readers_.empty(); });
+  auto conn = std::move(idle_readers_.back());
+  idle_readers_.pop_back();
+  return conn;
+}
+
+void SqliteStore::ReleaseReader(std::unique_ptr<Connection> conn) {
+  {
+    std::lock_guard lock(pool_mutex_);
+    idle_readers_.push_back(std::move(conn));
+  }
+  pool_cv_.notify_one();
+}
+
+Result<void> SqliteStore::Read(const std::function<Result<void>(ReadTx&)>& fn) {
+  // Returns the connection to the pool however fn ends, its snapshot closed.
+  struct Lease {
+    SqliteStore& store;
+    std::unique_ptr<Connection> conn;
+    ~Lease() {
+      if (conn->InTransaction()) (void)conn->Run("ROLLBACK", "end read");
+      store.ReleaseReader(std::move(conn));
+    }
+  } lease{*this, AcquireReader()};
+
+  if (auto b = lease.conn->Run("BEGIN", "begin read"); !b) return b;
+  SqliteTx tx(*lease.conn);
+  auto result = fn(tx);
+  if (auto c = lease.conn->Run("COMMIT", "end read"); !c && result) return c;
+  return result;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
+  if (options.path.empty()) return InvalidArgument("path", "the database path must not be empty");
+  if (options.read_connections < 1) return InvalidArgument("read_connections", "must be at least 1");
+  if (options.max_batch < 1) return InvalidArgument("max_batch", "must be at least 1");
+
+  auto writer =
+      Connection::Open({.path = options.path, .role = sqlite::ConnectionRole::kWriter, .vfs = options.vfs});
+  if (!writer) return std::unexpected(writer.error());
+  if (auto m = sqlite::Migrate(**writer); !m) return std::unexpected(m.error());
+
+  auto checkpointer = sqlite::Checkpointer::Start(
+      {.path = options.path, .role = sqlite::ConnectionRole::kCheckpointer, .vfs = options.vfs});
+  if (!checkpointer) return std::unexpected(checkpointer.error());
+  if (auto a = (*checkpointer)->Attach(**writer); !a) return std::unexpected(a.error());
+
+  std::vector<std::unique_ptr<Connection>> readers;
+  for (int i = 0; i < options.read_connections; ++i) {
+    auto reader =
+        Connection::Open({.path = options.path, .role = sqlite::ConnectionRole::kReader, .vfs = options.vfs});
+    if (!reader) {
+      (*checkpointer)->Detach(**writer);
+      return std::unexpected(reader.error());
+    }
+    readers.push_back(std::move(*reader));
+  }
+  return std::make_unique<SqliteStore>(options, std::move(*writer), std::move(*checkpointer),
+                                       std::move(readers));
+}
+
+}  // namespace infrashare

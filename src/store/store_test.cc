@@ -1,0 +1,425 @@
+// The Store contract, part 1: registry, principals, tokens, meta, audit,
+// outbox, transactions (group commit, rollback, errors) and durability.
+// Reports and lists are in store_report_test.cc. Every backend runs these
+// unchanged (store_test_suite.h).
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "domain/registry/registry_json.h"
+#include "domain/report/report_json.h"
+#include "store/store_test_suite.h"
+#include "store/store_test_util.h"
+
+namespace infrashare {
+namespace {
+
+using store_test::At;
+using store_test::MakeReport;
+using store_test::ReadValue;
+using store_test::WriteValue;
+
+RegistryData SampleRegistry() {
+  RegistryData d;
+  // Deliberately not in id order: the store keeps insertion order.
+  d.sectors = {{"information_communication", "情報通信", "Information and communication", "org_mic"},
+               {"finance", "金融", "Finance", "org_fsa"},
+               {"electric_power", "電力", "Electric power", "org_meti"}};
+  Ceptoar c;
+  c.id = "electricity_ceptoar";
+  c.name_ja = "電力CEPTOAR";
+  c.name_en = "Electricity CEPTOAR";
+  c.sector = "electric_power";
+  c.scope_ja = "電力事業者";
+  c.scope_en = "Electric utilities";
+  c.secretariats = {"org_fepc"};
+  c.members = {"23社、1団体", "23 companies, 1 body", 24};
+  c.further_recipients = {"", "", std::nullopt};
+  d.ceptoars = {c};
+  d.groups = {{"ics_isac", "ICS-ISAC", "ICS-ISAC", true}};
+  Organization o;
+  o.id = "org_tepco";
+  o.kind = OrgKind::kOperator;
+  o.name_ja = "東京電力";
+  o.name_en = "TEPCO";
+  o.sectors = {"electric_power"};
+  o.ceptoars = {"electricity_ceptoar"};
+  o.groups = {"ics_isac"};
+  o.contacts = {{"SOC desk", "soc@example.jp", "+81-3-0000-0000"}};
+  Organization nisc;
+  nisc.id = "org_nisc";
+  nisc.kind = OrgKind::kCoordinationCenter;
+  nisc.name_ja = "内閣サイバーセキュリティセンター";
+  nisc.name_en = "NISC";
+  d.organizations = {o, nisc};
+  return d;
+}
+
+Result<void> WriteRegistry(WriteTx& tx, const RegistryData& d) {
+  for (const auto& s : d.sectors)
+    if (auto r = tx.UpsertSector(s); !r) return r;
+  for (const auto& c : d.ceptoars)
+    if (auto r = tx.UpsertCeptoar(c); !r) return r;
+  for (const auto& g : d.groups)
+    if (auto r = tx.UpsertGroup(g); !r) return r;
+  for (const auto& o : d.organizations)
+    if (auto r = tx.UpsertOrganization(o); !r) return r;
+  return {};
+}
+
+Json RegistryJson(const RegistryData& d) {
+  Json j = Json::object();
+  for (const auto& s : d.sectors) j["sectors"].push_back(ToJson(s));
+  for (const auto& c : d.ceptoars) j["ceptoars"].push_back(ToJson(c));
+  for (const auto& g : d.groups) j["groups"].push_back(ToJson(g));
+  for (const auto& o : d.organizations) j["organizations"].push_back(ToJson(o));
+  return j;
+}
+
+Principal SamplePrincipal(std::string id, std::string org) {
+  return Principal{std::move(id), std::move(org), "山田 太郎", {Role::kReporter, Role::kAnalyst}, At(5)};
+}
+
+TEST_P(StoreTest, EmptyStoreAnswersEmpty) {
+  auto reg = ReadValue(store(), [](ReadTx& tx) { return tx.LoadRegistry(); });
+  ASSERT_TRUE(reg) << reg.error().message;
+  EXPECT_TRUE(reg->sectors.empty() && reg->ceptoars.empty() && reg->groups.empty() &&
+              reg->organizations.empty());
+  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.CountReports(); }), 0);
+  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.GetPrincipal("nobody"); }), std::nullopt);
+  EXPECT_FALSE(ReadValue(store(), [](ReadTx& tx) { return tx.GetToken("tok_none"); })->has_value());
+  EXPECT_FALSE(ReadValue(store(), [](ReadTx& tx) { return tx.GetReport("live", "rpt_none"); })->has_value());
+  EXPECT_TRUE(ReadValue(store(), [](ReadTx& tx) { return tx.ListRevisions("rpt_none"); })->empty());
+  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.GetMeta("registry_version"); }), std::nullopt);
+  auto hash = WriteValue(store(), [](WriteTx& tx) { return tx.LastAuditHash(); });
+  ASSERT_TRUE(hash);
+  EXPECT_EQ(*hash, "");
+}
+
+TEST_P(StoreTest, RegistryRoundTripKeepsOrderAndUpserts) {
+  RegistryData d = SampleRegistry();
+  ASSERT_TRUE(store().Write([&](WriteTx& tx) { return WriteRegistry(tx, d); }));
+  auto loaded = ReadValue(store(), [](ReadTx& tx) { return tx.LoadRegistry(); });
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(RegistryJson(*loaded), RegistryJson(d));
+
+  // Upsert changes a document in place; order and count stay.
+  d.sectors[1].name_en = "Finance (banks, insurers)";
+  d.organizations[0].contacts.push_back({"Backup", "backup@example.jp", ""});
+  ASSERT_TRUE(store().Write([&](WriteTx& tx) { return WriteRegistry(tx, d); }));
+  loaded = ReadValue(store(), [](ReadTx& tx) { return tx.LoadRegistry(); });
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(RegistryJson(*loaded), RegistryJson(d));
+  ASSERT_EQ(loaded->sectors.size(), 3u);
+  EXPECT_EQ(loaded->sectors[0].id, "information_communication");
+  ASSERT_TRUE(loaded->ceptoars[0].members.count);
+  EXPECT_EQ(*loaded->ceptoars[0].members.count, 24);
+  EXPECT_FALSE(loaded->ceptoars[0].further_recipients.count);
+}
+
+TEST_P(StoreTest, PrincipalsInsertGetListAndConflict) {
+  ASSERT_TRUE(store().Write([](WriteTx& tx) -> Result<void> {
+    for (auto* id : {"prn_b", "prn_a"})
+      if (auto r = tx.InsertPrincipal(SamplePrincipal(id, "org_tepco")); !r) return r;
+    return tx.InsertPrincipal(SamplePrincipal("prn_nisc", "org_nisc"));
+  }));
+  auto p = ReadValue(store(), [](ReadTx& tx) { return tx.GetPrincipal("prn_a"); });
+  ASSERT_TRUE(p && *p);
+  EXPECT_EQ((*p)->organization, "org_tepco");
+  EXPECT_EQ((*p)->name, "山田 太郎");
+  EXPECT_EQ((*p)->roles, (std::vector<Role>{Role::kReporter, Role::kAnalyst}));
+  EXPECT_EQ((*p)->created_at, At(5));
+
+  auto of_org = ReadValue(store(), [](ReadTx& tx) { return tx.ListPrincipals("org_tepco"); });
+  ASSERT_TRUE(of_org);
+  ASSERT_EQ(of_org->size(), 2u);
+  EXPECT_EQ((*of_org)[0].id, "prn_a");
+  EXPECT_EQ((*of_org)[1].id, "prn_b");
+  EXPECT_EQ(ReadValue(store(), [](ReadTx& tx) { return tx.ListPrincipals(std::nullopt); })->size(), 3u);
+
+  auto dup = store().Write([](WriteTx& tx) { return tx.InsertPrincipal(SamplePrincipal("prn_a", "org_x")); });
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(dup.error().message, "principal 'prn_a' already exists");
+}
+
+TEST_P(StoreTest, TokensInsertGetRevoke) {
+  ApiToken t{"tok_1", "prn_a", std::string(64, 'a'), "ci pipeline", At(10), std::nullopt};
+  ASSERT_TRUE(store().Write([&](WriteTx& tx) -> Result<void> {
+    if (auto r = tx.InsertPrincipal(SamplePrincipal("prn_a", "org_tepco")); !r) return r;
+    return tx.InsertToken(t);
+  }));
+  auto got = ReadValue(store(), [](ReadTx& tx) { return tx.GetToken("tok_1"); });
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->principal, "prn_a");
+  EXPECT_EQ((*got)->secret_sha256, t.secret_sha256);
+  EXPECT_EQ((*got)->label, "ci pipeline");
+  EXPECT_EQ((*got)->created_at, At(10));
+  EXPECT_FALSE((*got)->revoked_at);
+
+  ASSERT_TRUE(store().Write([](WriteTx& tx) { return tx.RevokeToken("tok_1", At(20)); }));
+  // Revoking again keeps the first time.
+  ASSERT_TRUE(store().Write([](WriteTx& tx) { return tx.RevokeToken("tok_1", At(30)); }));
+  got = ReadValue(store(), [](ReadTx& tx) { return tx.GetToken("tok_1"); });
+  ASSERT_TRUE(got && *got && (*got)->revoked_at);
+  EXPECT_EQ(*(*got)->revoked_at, At(20));
+
+  auto unknown = store().Write([](WriteTx& tx) { return tx.RevokeToken("tok_none", At(20)); });
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(unknown.error().message, "token 'tok_none' not found");
+
+  auto dup = store().Write([&](WriteTx& tx) { return tx.InsertToken(t); });
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code, ErrorCode::kConflict);
+
+  // A token belongs to a principal that exists.
+  auto orphan = store().Write([](WriteTx& tx) {
+    return tx.InsertToken(ApiToken{"tok_2", "prn_ghost", std::string(64, 'b'), "", At(1), std::nullopt});
+  });
+  ASSERT_FALSE(orphan);
+  EXPECT_EQ(orphan.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(orphan.error().field, "principal");
+}
+
+TEST_P(StoreTest, MetaSetGetOverwrite) {
+  ASSERT_TRUE(store().Write([](WriteTx& tx) { return tx.SetMeta("registry_version", "v1"); }));
+  ASSERT_TRUE(store().Write([](WriteTx& tx) { return tx.SetMeta("registry_version", "v2"); }));
+  auto v = ReadValue(store(), [](ReadTx& tx) { return tx.GetMeta("registry_version"); });
+  ASSERT_TRUE(v && *v);
+  EXPECT_EQ(**v, "v2");
+}
+
+AuditEvent Event(std::string action, std::string prev, std::string hash, int64_t at) {
+  return AuditEvent{.at = At(at),
+                    .actor_principal = "prn_a",
+                    .actor_org = "org_tepco",
+                    .action = std::move(action),
+                    .target_kind = "report",
+                    .target_id = "rpt_1",
+                    .detail = Json{{"revision", 1}, {"note", "停電"}},
+                    .prev_hash = std::move(prev),
+                    .hash = std::move(hash)};
+}
+
+TEST_P(StoreTest, AuditChainAppendAndList) {
+  std::vector<int64_t> seqs;
+  for (int i = 0; i < 3; ++i) {
+    auto seq = WriteValue(store(), [&](WriteTx& tx) -> Result<int64_t> {
+      auto prev = tx.LastAuditHash();
+      if (!prev) return std::unexpected(prev.error());
+      return tx.AppendAudit(Event(fmt::format("report.step{}", i), *prev, fmt::format("h{}", i), i));
+    });
+    ASSERT_TRUE(seq) << seq.error().message;
+    seqs.push_back(*seq);
+  }
+  EXPECT_LT(seqs[0], seqs[1]);
+  EXPECT_LT(seqs[1], seqs[2]);
+
+  auto all = ReadValue(store(), [](ReadTx& tx) { return tx.ListAudit(0, 100); });
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].prev_hash, "");
+  EXPECT_EQ((*all)[1].prev_hash, "h0");
+  EXPECT_EQ((*all)[2].prev_hash, "h1");
+  EXPECT_EQ((*all)[2].hash, "h2");
+  EXPECT_EQ((*all)[2].seq, seqs[2]);
+  EXPECT_EQ((*all)[2].at, At(2));
+  EXPECT_EQ((*all)[2].action, "report.step2");
+  EXPECT_EQ((*all)[2].actor_org, "org_tepco");
+  EXPECT_EQ((*all)[2].target_id, "rpt_1");
+  EXPECT_EQ((*all)[2].detail, (Json{{"revision", 1}, {"note", "停電"}}));
+
+  auto tail = ReadValue(store(), [&](ReadTx& tx) { return tx.ListAudit(seqs[0], 1); });
+  ASSERT_TRUE(tail);
+  ASSERT_EQ(tail->size(), 1u);
+  EXPECT_EQ((*tail)[0].seq, seqs[1]);
+  EXPECT_EQ(*WriteValue(store(), [](WriteTx& tx) { return tx.LastAuditHash(); }), "h2");
+
+  auto bad = ReadValue(store(), [](ReadTx& tx) { return tx.ListAudit(0, 0); });
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(bad.error().field, "limit");
+}
+
+TEST_P(StoreTest, OutboxAppendAndListAfter) {
+  std::vector<int64_t> seqs;
+  for (auto* type : {"report.created", "report.updated", "report.relayed"}) {
+    auto seq = WriteValue(store(), [&](WriteTx& tx) {
+      return tx.AppendOutbox(OutboxEvent{.at = At(7), .space = "live", .type = type, .record_id = "rpt_9"});
+    });
+    ASSERT_TRUE(seq);
+    seqs.push_back(*seq);
+  }
+  auto after = ReadValue(store(), [&](ReadTx& tx) { return tx.ListOutbox(seqs[0], 10); });
+  ASSERT_TRUE(after);
+  ASSERT_EQ(after->size(), 2u);
+  EXPECT_EQ((*after)[0].seq, seqs[1]);
+  EXPECT_EQ((*after)[0].type, "report.updated");
+  EXPECT_EQ((*after)[1].type, "report.relayed");
+  EXPECT_EQ((*after)[1].record_id, "rpt_9");
+  EXPECT_EQ((*after)[1].space, "live");
+  EXPECT_EQ((*after)[1].at, At(7));
+  EXPECT_TRUE(ReadValue(store(), [&](ReadTx& tx) { return tx.ListOutbox(seqs[2], 10); })->empty());
+}
+
+TEST_P(StoreTest, FailingWriteChangesNothingAndKeepsItsError) {
+  auto r = store().Write([](WriteTx& tx) -> Result<void> {
+    if (auto m = tx.SetMeta("k", "v"); !m) return m;
+    if (auto p = tx.InsertPrincipal(SamplePrincipal("prn_a", "org_tepco")); !p) return p;
+    return InvalidArgument("title", "must not be empty");
+  });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(r.error().field, "title");
+  EXPECT_EQ(r.error().message, "must not be empty");
+  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.GetMeta("k"); }), std::nullopt);
+  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.GetPrincipal("prn_a"); }), std::nullopt);
+}
+
+TEST_P(StoreTest, ExceptionInWriteReachesCallerAndRollsBack) {
+  EXPECT_THROW((void)store().Write([](WriteTx& tx) -> Result<void> {
+    (void)tx.SetMeta("k", "v");
+    throw std::logic_error("bug");
+  }),
+               std::logic_error);
+  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.GetMeta("k"); }), std::nullopt);
+  EXPECT_TRUE(store().Write([](WriteTx& tx) { return tx.SetMeta("k", "after"); }));
+}
+
+TEST_P(StoreTest, WriteSeesItsOwnChanges) {
+  auto r = store().Write([](WriteTx& tx) -> Result<void> {
+    if (auto m = tx.SetMeta("k", "v"); !m) return m;
+    auto v = tx.GetMeta("k");
+    if (!v || !*v || **v != "v") return Internal("own write not visible");
+    return {};
+  });
+  EXPECT_TRUE(r) << r.error().message;
+}
+
+// 64 threads write at once; every other one fails after writing. All
+// succeeding writes are kept, each failing one leaves nothing, even though
+// they share batches (the first write holds the writer until all are queued).
+TEST_P(StoreTest, GroupCommitKeepsEachWriteApart) {
+  constexpr int kThreads = 64;
+  std::atomic<bool> release{false};
+  std::thread blocker([&] {
+    (void)store().Write([&](WriteTx& tx) -> Result<void> {
+      while (!release.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      return tx.SetMeta("blocker", "done");
+    });
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::vector<std::thread> threads;
+  std::vector<Result<void>> results(kThreads);
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      results[i] = store().Write([i](WriteTx& tx) -> Result<void> {
+        auto report = MakeReport({.id = fmt::format("rpt_{:02}", i), .created_at = At(i)});
+        auto seq = tx.InsertReport(report, {"members"});
+        if (!seq) return std::unexpected(seq.error());
+        if (auto m = tx.SetMeta(fmt::format("writer_{:02}", i), "x"); !m) return m;
+        if (i % 2 == 1) return Conflict(fmt::format("writer {} gives up", i));
+        return {};
+      });
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  release = true;
+  for (auto& t : threads) t.join();
+  blocker.join();
+
+  for (int i = 0; i < kThreads; ++i) {
+    if (i % 2 == 0) {
+      EXPECT_TRUE(results[i]) << i << ": " << results[i].error().message;
+    } else {
+      ASSERT_FALSE(results[i]) << i;
+      EXPECT_EQ(results[i].error().code, ErrorCode::kConflict);
+      EXPECT_EQ(results[i].error().message, fmt::format("writer {} gives up", i));
+    }
+  }
+  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.CountReports(); }), kThreads / 2);
+  for (int i = 0; i < kThreads; ++i) {
+    auto report =
+        ReadValue(store(), [&](ReadTx& tx) { return tx.GetReport("live", fmt::format("rpt_{:02}", i)); });
+    auto meta = ReadValue(store(), [&](ReadTx& tx) { return tx.GetMeta(fmt::format("writer_{:02}", i)); });
+    ASSERT_TRUE(report && meta);
+    EXPECT_EQ(report->has_value(), i % 2 == 0) << i;
+    EXPECT_EQ(meta->has_value(), i % 2 == 0) << i;
+  }
+  ReportQuery q;
+  q.grant_keys = {"members"};
+  q.limit = 100;
+  auto listed = ReadValue(store(), [&](ReadTx& tx) { return tx.ListReports(q); });
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->size(), size_t(kThreads / 2));
+  q.text = "title";  // the text index holds only the kept writes
+  listed = ReadValue(store(), [&](ReadTx& tx) { return tx.ListReports(q); });
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->size(), size_t(kThreads / 2));
+}
+
+TEST_P(StoreTest, ReadsRunWhileWriting) {
+  std::atomic<bool> stop{false};
+  std::atomic<int> reads{0};
+  std::thread reader([&] {
+    while (!stop) {
+      auto n = ReadValue(store(), [](ReadTx& tx) { return tx.CountReports(); });
+      ASSERT_TRUE(n) << n.error().message;
+      ++reads;
+    }
+  });
+  for (int i = 0; i < 50; ++i)
+    ASSERT_TRUE(store().Write([i](WriteTx& tx) -> Result<void> {
+      auto seq = tx.InsertReport(MakeReport({.id = fmt::format("rpt_{}", i)}), {"members"});
+      if (!seq) return std::unexpected(seq.error());
+      return {};
+    }));
+  stop = true;
+  reader.join();
+  EXPECT_GT(reads.load(), 0);
+}
+
+TEST_P(StoreTest, EverythingSurvivesReopen) {
+  RegistryData d = SampleRegistry();
+  int64_t seq = 0;
+  ASSERT_TRUE(store().Write([&](WriteTx& tx) -> Result<void> {
+    if (auto r = WriteRegistry(tx, d); !r) return r;
+    if (auto r = tx.InsertPrincipal(SamplePrincipal("prn_a", "org_tepco")); !r) return r;
+    if (auto r = tx.InsertToken({"tok_1", "prn_a", "hash", "label", At(1), std::nullopt}); !r) return r;
+    auto s = tx.InsertReport(MakeReport({.id = "rpt_1", .title = "大規模停電"}), {"members"});
+    if (!s) return std::unexpected(s.error());
+    seq = *s;
+    if (auto r = tx.AppendAudit(Event("report.submit", "", "h0", 1)); !r) return std::unexpected(r.error());
+    if (auto r = tx.AppendOutbox({.at = At(1), .type = "report.created", .record_id = "rpt_1"}); !r)
+      return std::unexpected(r.error());
+    return tx.SetMeta("k", "v");
+  }));
+  Reopen();
+  auto loaded = ReadValue(store(), [](ReadTx& tx) { return tx.LoadRegistry(); });
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(RegistryJson(*loaded), RegistryJson(d));
+  EXPECT_TRUE(ReadValue(store(), [](ReadTx& tx) { return tx.GetPrincipal("prn_a"); })->has_value());
+  EXPECT_TRUE(ReadValue(store(), [](ReadTx& tx) { return tx.GetToken("tok_1"); })->has_value());
+  auto report = ReadValue(store(), [](ReadTx& tx) { return tx.GetReport("live", "rpt_1"); });
+  ASSERT_TRUE(report && *report);
+  EXPECT_EQ((*report)->seq, seq);
+  EXPECT_EQ(ReadValue(store(), [](ReadTx& tx) { return tx.ListAudit(0, 10); })->size(), 1u);
+  EXPECT_EQ(ReadValue(store(), [](ReadTx& tx) { return tx.ListOutbox(0, 10); })->size(), 1u);
+  EXPECT_EQ(**ReadValue(store(), [](ReadTx& tx) { return tx.GetMeta("k"); }), "v");
+  ReportQuery q;
+  q.grant_keys = {"members"};
+  q.text = "停電";
+  auto found = ReadValue(store(), [&](ReadTx& tx) { return tx.ListReports(q); });
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->size(), 1u);
+  EXPECT_EQ(*WriteValue(store(), [](WriteTx& tx) { return tx.LastAuditHash(); }), "h0");
+  // Seqs continue after the reopen.
+  auto next =
+      WriteValue(store(), [](WriteTx& tx) { return tx.InsertReport(MakeReport({.id = "rpt_2"}), {}); });
+  ASSERT_TRUE(next);
+  EXPECT_GT(*next, seq);
+}
+
+}  // namespace
+}  // namespace infrashare

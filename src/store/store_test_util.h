@@ -1,0 +1,86 @@
+// Helpers shared by the store suite's test files: building records and
+// running one read or write and getting its value.
+#pragma once
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "store/store.h"
+
+namespace infrashare::store_test {
+
+// A fixed instant plus `seconds`, so tests never read a clock.
+inline Timestamp At(int64_t seconds) { return FromMicros(1'760'000'000'000'000 + seconds * 1'000'000); }
+
+// Runs f(tx) in a read and hands back its Result (or the Read's error).
+template <class F>
+auto ReadValue(Store& store, F&& f) -> decltype(f(std::declval<ReadTx&>())) {
+  using R = decltype(f(std::declval<ReadTx&>()));
+  std::optional<R> out;
+  auto r = store.Read([&](ReadTx& tx) -> Result<void> {
+    out.emplace(f(tx));
+    return {};
+  });
+  if (!r) return std::unexpected(r.error());
+  return std::move(*out);
+}
+
+// Runs f(tx) in a write that fails when f fails; hands back f's value.
+template <class F>
+auto WriteValue(Store& store, F&& f) -> decltype(f(std::declval<WriteTx&>())) {
+  using R = decltype(f(std::declval<WriteTx&>()));
+  std::optional<R> out;
+  auto r = store.Write([&](WriteTx& tx) -> Result<void> {
+    out.emplace(f(tx));
+    if (!*out) return std::unexpected(out->error());
+    return {};
+  });
+  if (!r) return std::unexpected(r.error());
+  return std::move(*out);
+}
+
+struct ReportSpec {
+  std::string id;
+  std::string space = "live";
+  ReportKind kind = ReportKind::kAttackInfo;
+  std::vector<std::string> sectors = {"electric_power"};
+  Route route = Route::kDirect;
+  Tlp tlp = Tlp::kGreen;
+  std::string title = "title";
+  std::string text = "text";
+  Timestamp created_at = At(0);
+  std::optional<Timestamp> updated_at;  // default: created_at
+};
+
+inline Report MakeReport(const ReportSpec& s) {
+  Report r;
+  r.id = s.id;
+  r.space = s.space;
+  r.content.kind = s.kind;
+  r.content.title = s.title;
+  r.content.text = s.text;
+  r.content.sectors = s.sectors;
+  r.content.services = {"power supply"};
+  r.content.systems = {SystemKind::kOt};
+  r.content.facts = Json{{"customers_affected", 1200}, {"service_state", "degraded"}};
+  r.content.indicators = {{"ipv4-addr", "192.0.2.7"}};
+  r.content.tlp = s.tlp;
+  r.content.audience.everyone = true;
+  r.route = s.route;
+  r.submitter_org = "org_operator";
+  r.submitter_principal = "prn_reporter";
+  r.released = true;
+  r.released_at = s.created_at;
+  r.deliveries = {{"org_nisc", DeliveryRole::kCoordinationCenter, s.created_at}};
+  r.created_at = s.created_at;
+  r.updated_at = s.updated_at.value_or(s.created_at);
+  return r;
+}
+
+}  // namespace infrashare::store_test
