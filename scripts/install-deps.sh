@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs what infrashare needs from Debian 12's packages, if missing.
+# Installs what infrashare needs from Debian 12's packages, if missing
+# (postgresql: the server binaries; the tests start a cluster of their own,
+# scripts/pg-test-cluster.sh).
 set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config
   libboost-dev libboost-system-dev nlohmann-json3-dev libsqlite3-dev sqlite3
   libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libssl-dev libsodium-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libpq-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libpq-dev postgresql
   curl procps
 )
 missing=()

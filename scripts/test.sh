@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # The second README command: install what is missing, build, run every test
-# (unit, store, integration against the real server on loopback).
+# (unit, store on SQLite and PostgreSQL, integration against the real server
+# on loopback). The PostgreSQL tests run on a throwaway cluster
+# (scripts/pg-test-cluster.sh) that is stopped however the tests end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh
+root="$PWD"
+pg_env="$root/build/pg-test-$$.env"
+trap 'bash "$root/scripts/pg-test-cluster.sh" stop "$pg_env"' EXIT
+bash scripts/pg-test-cluster.sh start "$pg_env" >/dev/null
+# shellcheck source=/dev/null
+. "$pg_env"
 cd build
 ctest --output-on-failure -j "$(nproc)" --timeout 600

@@ -13,14 +13,9 @@
 #include "http/server.h"
 #include "service/audit.h"
 #include "service/services.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/open_store.h"
 
 namespace infrashare {
-
-namespace {
-
-constexpr char kDatabaseFile[] = "infrashare.db";
-constexpr char kAdminPrincipal[] = "admin";
 
 int Fail(const Error& e) {
   if (e.field.empty())
@@ -30,16 +25,9 @@ int Fail(const Error& e) {
   return e.code == ErrorCode::kInvalidArgument ? 2 : 1;
 }
 
-Result<std::unique_ptr<Store>> OpenStore(const std::string& data_dir, bool create) {
-  std::error_code ec;
-  if (create) std::filesystem::create_directories(data_dir, ec);
-  if (ec) return InvalidArgument("data", fmt::format("cannot create {}: {}", data_dir, ec.message()));
-  const auto path = std::filesystem::path(data_dir) / kDatabaseFile;
-  if (!create && !std::filesystem::exists(path))
-    return InvalidArgument("data", fmt::format("no database at {}; run `infrashare init --data {}` first",
-                                               path.string(), data_dir));
-  return OpenSqliteStore(SqliteOptions{.path = path.string()});
-}
+namespace {
+
+constexpr char kAdminPrincipal[] = "admin";
 
 Result<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -83,8 +71,8 @@ std::string DefaultDataFile(const std::string& relative) {
   return (std::filesystem::path(INFRASHARE_DATA_DIR) / relative).string();
 }
 
-int RunInit(const std::string& data_dir, const std::string& registry_file) {
-  auto store = OpenStore(data_dir, /*create=*/true);
+int RunInit(const std::string& database, const std::string& registry_file) {
+  auto store = OpenStore(database, {.create = true});
   if (!store) return Fail(store.error());
   SystemClock clock;
   Services services(**store, clock);
@@ -115,15 +103,15 @@ int RunInit(const std::string& data_dir, const std::string& registry_file) {
   }
   auto token = services.registry.IssueToken(system, kAdminPrincipal, Json{{"label", "init"}});
   if (!token) return Fail(token.error());
-  fmt::print("database: {}\nadministrator token (shown once; keep it safe):\n{}\n",
-             (std::filesystem::path(data_dir) / kDatabaseFile).string(), token->secret_token);
+  fmt::print("database: {}\nadministrator token (shown once; keep it safe):\n{}\n", DescribeDatabase(database),
+             token->secret_token);
   return 0;
 }
 
 int RunServe(const Config& config) {
   auto listen = ParseListen(config.listen);
   if (!listen) return Fail(listen.error());
-  auto store = OpenStore(config.data_dir, /*create=*/false);
+  auto store = OpenStore(config.database(), {.create = false, .pool_size = config.database_pool});
   if (!store) return Fail(store.error());
   SystemClock clock;
   std::vector<Policy> policies;
@@ -148,16 +136,16 @@ int RunServe(const Config& config) {
   if (auto s = server.Start(); !s) return Fail(s.error());
   fmt::print("infrashare listening on http://{}:{}\n", listen->first, server.port());
   fmt::print("API: http://{}:{}/api/v1/openapi.json — get an administrator token with "
-             "`infrashare init --data {}` (its last line)\n",
-             listen->first, server.port(), config.data_dir);
+             "`infrashare init {}` (its last line)\n",
+             listen->first, server.port(), DatabaseFlag(config.database()));
   std::fflush(stdout);
   server.Wait();
   spdlog::info("stopped");
   return 0;
 }
 
-int RunAdmin(const std::string& data_dir, const std::string& what, const Json& body, const std::string& target) {
-  auto store = OpenStore(data_dir, /*create=*/false);
+int RunAdmin(const std::string& database, const std::string& what, const Json& body, const std::string& target) {
+  auto store = OpenStore(database, {.create = false, .pool_size = 2});
   if (!store) return Fail(store.error());
   SystemClock clock;
   Services services(**store, clock);
@@ -210,8 +198,8 @@ int RunAssess(const std::string& facts_file, const std::string& registry_file, c
   return 0;
 }
 
-int RunAuditVerify(const std::string& data_dir) {
-  auto store = OpenStore(data_dir, /*create=*/false);
+int RunAuditVerify(const std::string& database) {
+  auto store = OpenStore(database, {.create = false, .pool_size = 2});
   if (!store) return Fail(store.error());
   auto check = VerifyAuditChain(**store);
   if (!check) return Fail(check.error());

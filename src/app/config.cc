@@ -30,6 +30,10 @@ Result<void> LoadConfigFile(const std::string& path, Config& config) {
         config.worker_threads = int(value.as_integer()->get());
       } else if (name == "database.data_dir" && value.is_string()) {
         config.data_dir = value.as_string()->get();
+      } else if (name == "database.url" && value.is_string()) {
+        config.database_url = value.as_string()->get();
+      } else if (name == "database.pool_size" && value.is_integer()) {
+        config.database_pool = int(value.as_integer()->get());
       } else if (name == "severity.dir" && value.is_string()) {
         config.severity_dir = value.as_string()->get();
       } else if (name == "severity.policy" && value.is_string()) {
@@ -41,6 +45,8 @@ Result<void> LoadConfigFile(const std::string& path, Config& config) {
   }
   if (config.io_threads < 1 || config.io_threads > 64)
     return InvalidArgument("config", fmt::format("{}: server.io_threads: must be 1..64", path));
+  if (config.database_pool < 2 || config.database_pool > 1000)
+    return InvalidArgument("config", fmt::format("{}: database.pool_size: must be 2..1000", path));
   if (config.worker_threads < 1 || config.worker_threads > 1024)
     return InvalidArgument("config", fmt::format("{}: server.worker_threads: must be 1..1024", path));
   return {};

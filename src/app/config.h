@@ -7,7 +7,9 @@
 //   io_threads = 2
 //   worker_threads = 64
 //   [database]
-//   data_dir = "./data"
+//   data_dir = "./data"          # SQLite (the default)
+//   url = "postgresql://infrashare@db.example/infrashare"  # PostgreSQL instead
+//   pool_size = 8                # PostgreSQL connections of this process
 //   [severity]
 //   dir = "data/severity"      # every *.toml there is loaded and validated
 //   policy = "plan4-draft"     # the one in force
@@ -21,6 +23,10 @@ namespace infrashare {
 
 struct Config {
   std::string data_dir = "./data";
+  std::string database_url;  // postgresql://…; when set, used instead of data_dir
+  int database_pool = 8;
+  // The database to open: the URL when set, else the data directory.
+  const std::string& database() const { return database_url.empty() ? data_dir : database_url; }
   std::string listen = "127.0.0.1:8080";
   int io_threads = 2;
   int worker_threads = 64;

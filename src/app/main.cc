@@ -16,9 +16,14 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   std::string data_dir = "./data";
+  std::string database_url;  // --database: PostgreSQL instead of the data directory
+  auto add_database = [&](CLI::App* cmd) {
+    cmd->add_option("--data", data_dir, "Data directory (SQLite)")->capture_default_str();
+    cmd->add_option("--database", database_url, "postgresql:// URL (instead of --data)");
+  };
   std::string registry_file = DefaultDataFile("registry/registry.toml");
   auto* init = app.add_subcommand("init", "Create the database, load the registry, print an administrator token");
-  init->add_option("--data", data_dir, "Data directory")->capture_default_str();
+  add_database(init);
   init->add_option("--registry", registry_file, "Registry file (TOML)")->capture_default_str();
 
   Config config;
@@ -28,6 +33,8 @@ int main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "Serve the API until SIGINT/SIGTERM");
   serve->add_option("--config", config_file, "Configuration file (TOML)");
   serve->add_option("--data", data_flag, "Data directory (default ./data)");
+  std::string database_flag;
+  serve->add_option("--database", database_flag, "postgresql:// URL (instead of --data; config [database] url)");
   serve->add_option("--listen", listen_flag, "HOST:PORT (default 127.0.0.1:8080)");
   serve->add_option("--workers", workers_flag, "Handler threads (default 64)");
   std::string severity_flag, policy_flag;
@@ -44,7 +51,7 @@ int main(int argc, char** argv) {
   assess->add_option("--severity-dir", severity_flag, "Severity policies directory");
 
   auto* admin = app.add_subcommand("admin", "Administer organizations, principals and tokens");
-  admin->add_option("--data", data_dir, "Data directory")->capture_default_str();
+  add_database(admin);
   admin->require_subcommand(1);
   auto* org = admin->add_subcommand("org", "Organizations")->require_subcommand(1);
   auto* org_add = org->add_subcommand("add", "Add an organization");
@@ -73,11 +80,24 @@ int main(int argc, char** argv) {
   auto* audit = app.add_subcommand("audit", "The audit trail");
   audit->require_subcommand(1);
   auto* verify = audit->add_subcommand("verify", "Check the hash chain; name the first broken link");
-  verify->add_option("--data", data_dir, "Data directory")->capture_default_str();
+  add_database(verify);
+
+  std::string dump_file, from, to;
+  auto* export_cmd = app.add_subcommand("export", "Write every table as JSON lines (for import or migrate)");
+  add_database(export_cmd);
+  export_cmd->add_option("--out", dump_file, "The dump file to write")->required();
+  auto* import_cmd = app.add_subcommand("import", "Load a dump file into a new, empty database and check it");
+  add_database(import_cmd);
+  import_cmd->add_option("--in", dump_file, "The dump file to read")->required();
+  auto* migrate = app.add_subcommand(
+      "migrate", "Copy a database into a new, empty one (e.g. SQLite to PostgreSQL) and check counts and hashes");
+  migrate->add_option("--from", from, "Data directory or postgresql:// URL to copy")->required();
+  migrate->add_option("--to", to, "Data directory or postgresql:// URL to fill (must be empty)")->required();
 
   CLI11_PARSE(app, argc, argv);
 
-  if (*init) return RunInit(data_dir, registry_file);
+  const std::string database = database_url.empty() ? data_dir : database_url;
+  if (*init) return RunInit(database, registry_file);
   if (*serve) {
     if (!config_file.empty())
       if (auto r = LoadConfigFile(config_file, config); !r) {
@@ -85,6 +105,7 @@ int main(int argc, char** argv) {
         return 2;
       }
     if (!data_flag.empty()) config.data_dir = data_flag;
+    if (!database_flag.empty()) config.database_url = database_flag;
     if (!listen_flag.empty()) config.listen = listen_flag;
     if (workers_flag > 0) config.worker_threads = workers_flag;
     if (!severity_flag.empty()) config.severity_dir = severity_flag;
@@ -93,18 +114,21 @@ int main(int argc, char** argv) {
   }
   if (*admin) {
     if (*org_add)
-      return RunAdmin(data_dir, "org-add",
+      return RunAdmin(database, "org-add",
                       Json{{"id", id}, {"kind", kind}, {"name_ja", name_ja}, {"name_en", name_en},
                            {"sectors", sectors}, {"ceptoars", ceptoars}, {"groups", groups}},
                       "");
     if (*principal_add)
-      return RunAdmin(data_dir, "principal-add",
+      return RunAdmin(database, "principal-add",
                       Json{{"id", id}, {"organization", org_id}, {"name", name}, {"roles", roles}}, "");
     if (*token_issue)
-      return RunAdmin(data_dir, "token-issue", label.empty() ? Json::object() : Json{{"label", label}}, principal);
-    if (*token_revoke) return RunAdmin(data_dir, "token-revoke", Json::object(), token_id);
+      return RunAdmin(database, "token-issue", label.empty() ? Json::object() : Json{{"label", label}}, principal);
+    if (*token_revoke) return RunAdmin(database, "token-revoke", Json::object(), token_id);
   }
-  if (*verify) return RunAuditVerify(data_dir);
+  if (*verify) return RunAuditVerify(database);
+  if (*export_cmd) return RunExport(database, dump_file);
+  if (*import_cmd) return RunImport(dump_file, database);
+  if (*migrate) return RunMigrate(from, to);
   if (*assess) return RunAssess(facts_file, registry_file, severity_flag, assess_policy, sector);
   return 2;
 }

@@ -22,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/error.h"
@@ -95,6 +96,14 @@ class ReadTx {
   virtual Result<std::vector<AuditEvent>> ListAudit(int64_t after_seq, int limit) = 0;
   virtual Result<std::vector<OutboxEvent>> ListOutbox(int64_t after_seq, int limit) = 0;
   virtual Result<std::optional<std::string>> GetMeta(const std::string& key) = 0;
+
+  // Every row of every table, in the backend-neutral form of store/dump.h
+  // (table by table in dump::kTables order, each in its canonical order),
+  // handed to `sink` one at a time; stops at the first error of `sink` and
+  // returns it. For infrashare export / migrate: reads the one snapshot of
+  // this transaction, holding little in memory.
+  virtual Result<void> ExportRows(
+      const std::function<Result<void>(std::string_view table, const Json& row)>& sink) = 0;
 };
 
 class WriteTx : public ReadTx {
@@ -120,6 +129,12 @@ class WriteTx : public ReadTx {
   virtual Result<int64_t> AppendAudit(const AuditEvent& event) = 0;
   virtual Result<int64_t> AppendOutbox(const OutboxEvent& event) = 0;
   virtual Result<void> SetMeta(const std::string& key, const std::string& value) = 0;
+
+  // Stores one row that ExportRows produced, as it was (seq values kept;
+  // indexes rebuilt). For infrashare import into an empty database.
+  // Errors: kInvalidArgument naming the table and field of a bad row;
+  // kConflict when the row is already there.
+  virtual Result<void> ImportRow(std::string_view table, const Json& row) = 0;
 };
 
 class Store {

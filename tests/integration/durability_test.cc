@@ -74,7 +74,9 @@ TEST(DurabilityTest, AcknowledgedReportsSurviveKillNine) {
     auto revs = server.Call("GET", "/api/v1/reports/" + id + "/revisions", token).json()["items"];
     EXPECT_EQ(revs.size(), 1u) << id;
   }
-  auto verify = server.RunCli({"audit", "verify", "--data", server.data_dir()});
+  std::vector<std::string> args{"audit", "verify"};
+  for (auto& a : server.DatabaseArgs()) args.push_back(a);
+  auto verify = server.RunCli(args);
   EXPECT_EQ(verify.first, 0) << verify.second;
 }
 

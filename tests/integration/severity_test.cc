@@ -133,8 +133,10 @@ TEST(SeverityPolicyTest, TheServerRefusesToStartWithAnInvalidPolicy) {
   std::filesystem::create_directories(dir);
   std::filesystem::copy(std::string(INFRASHARE_SOURCE_DIR) + "/data/severity/plan4-draft.toml", dir);
   std::ofstream(dir + "/broken.toml") << "id = \"broken\"\nversion = \"1\"\nsurprise = true\n";
-  auto [code, out] = server.RunCli({"serve", "--data", server.data_dir(), "--listen", "127.0.0.1:0",
-                                    "--severity-dir", dir});
+  std::vector<std::string> args{"serve"};
+  for (auto& a : server.DatabaseArgs()) args.push_back(a);
+  args.insert(args.end(), {"--listen", "127.0.0.1:0", "--severity-dir", dir});
+  auto [code, out] = server.RunCli(args);
   EXPECT_NE(code, 0);
   EXPECT_NE(out.find("broken.toml:"), std::string::npos) << out;
 }

@@ -1,7 +1,6 @@
 // The server as a whole: health, the OpenAPI document, the registry, the
 // administration of principals and tokens, and the audit chain.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include "integration/test_server.h"
 
@@ -96,18 +95,15 @@ TEST_F(SystemTest, AdminEndpointsNeedTheAdminRole) {
 }
 
 TEST_F(SystemTest, AuditVerifyFindsTheFirstBrokenLink) {
-  auto ok = server_->RunCli({"audit", "verify", "--data", server_->data_dir()});
+  std::vector<std::string> verify{"audit", "verify"};
+  for (auto& a : server_->DatabaseArgs()) verify.push_back(a);
+  auto ok = server_->RunCli(verify);
   EXPECT_EQ(ok.first, 0) << ok.second;
   EXPECT_NE(ok.second.find("the chain is intact"), std::string::npos) << ok.second;
 
   // Alter the third event behind the server's back.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((server_->data_dir() + "/infrashare.db").c_str(), &db), SQLITE_OK);
-  sqlite3_busy_timeout(db, 5000);
-  ASSERT_EQ(sqlite3_exec(db, "UPDATE audit SET action = 'forged' WHERE seq = 3", nullptr, nullptr, nullptr), SQLITE_OK)
-      << sqlite3_errmsg(db);
-  sqlite3_close(db);
-  auto broken = server_->RunCli({"audit", "verify", "--data", server_->data_dir()});
+  server_->ExecSql("UPDATE audit SET action = 'forged' WHERE seq = 3");
+  auto broken = server_->RunCli(verify);
   EXPECT_EQ(broken.first, 1);
   EXPECT_NE(broken.second.find("BROKEN at event 3"), std::string::npos) << broken.second;
 }

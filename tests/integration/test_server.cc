@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 #include <fmt/format.h>
 
+#include <sqlite3.h>
+
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "support/http_client.h"
@@ -24,16 +28,48 @@ std::string MakeTempDir() {
   return pattern;
 }
 
+// postgresql://u@h:p/postgres -> postgresql://u@h:p/NAME
+std::string WithDatabase(const std::string& url, const std::string& name) {
+  const size_t scheme = url.find("://");
+  const size_t path = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  const size_t query = url.find('?');
+  const std::string tail = query == std::string::npos ? "" : url.substr(query);
+  return (path == std::string::npos ? url.substr(0, query) : url.substr(0, path)) + "/" + name + tail;
+}
+
+std::string Psql(const std::string& url, const std::string& sql) {
+  auto r = RunToCompletion({"psql", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", sql});
+  if (!r) return r.error().message;
+  return r->exit_code == 0 ? "" : r->err + r->out;
+}
+
 thread_local std::unique_ptr<HttpClient> tls_client;
 thread_local uint16_t tls_port = 0;
 
 }  // namespace
 
 TestServer::TestServer() {
+  if (const char* db = std::getenv("INFRASHARE_TEST_DATABASE"); db != nullptr && std::string_view(db) == "postgres") {
+    const char* cluster = std::getenv("INFRASHARE_TEST_PG");
+    if (cluster == nullptr || *cluster == '\0') {
+      if (const char* ci = std::getenv("CI"); ci != nullptr && *ci != '\0')
+        throw std::runtime_error("INFRASHARE_TEST_DATABASE=postgres needs INFRASHARE_TEST_PG, and CI must run it");
+      throw std::runtime_error("skipped: INFRASHARE_TEST_DATABASE=postgres needs INFRASHARE_TEST_PG "
+                               "(scripts/pg-test-cluster.sh start)");
+    }
+    std::random_device rd;
+    pg_cluster_ = cluster;
+    pg_name_ = fmt::format("it_{:08x}{:08x}", rd(), rd());
+    if (auto e = Psql(pg_cluster_, "CREATE DATABASE " + pg_name_); !e.empty())
+      throw std::runtime_error("cannot create the test database: " + e);
+    pg_url_ = WithDatabase(pg_cluster_, pg_name_);
+  }
   data_dir_ = MakeTempDir();
   log_path_ = data_dir_ + "/server.log";
-  auto init = RunToCompletion({INFRASHARE_BINARY, "init", "--data", data_dir_, "--registry",
-                               std::string(INFRASHARE_SOURCE_DIR) + "/data/registry/registry.toml"});
+  std::vector<std::string> init_args{INFRASHARE_BINARY, "init"};
+  for (auto& a : DatabaseArgs()) init_args.push_back(a);
+  init_args.insert(init_args.end(), {"--registry", std::string(INFRASHARE_SOURCE_DIR) + "/data/registry/registry.toml"});
+  auto init = RunToCompletion(init_args);
   if (!init || init->exit_code != 0)
     throw std::runtime_error("infrashare init failed: " + (init ? init->err : init.error().message));
   admin_token_ = LastLine(init->out);
@@ -43,14 +79,36 @@ TestServer::TestServer() {
 TestServer::~TestServer() {
   process_.reset();
   std::error_code ec;
-  if (!::testing::Test::HasFailure()) std::filesystem::remove_all(data_dir_, ec);
+  if (!::testing::Test::HasFailure()) {
+    std::filesystem::remove_all(data_dir_, ec);
+    if (!pg_name_.empty()) (void)Psql(pg_cluster_, "DROP DATABASE IF EXISTS " + pg_name_ + " WITH (FORCE)");
+  }
+}
+
+std::vector<std::string> TestServer::DatabaseArgs() const {
+  if (!pg_url_.empty()) return {"--database", pg_url_};
+  return {"--data", data_dir_};
+}
+
+void TestServer::ExecSql(const std::string& sql) {
+  if (!pg_url_.empty()) {
+    auto e = Psql(pg_url_, sql);
+    EXPECT_TRUE(e.empty()) << sql << ": " << e;
+    return;
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((data_dir_ + "/infrashare.db").c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
 }
 
 void TestServer::Start() {
   port_ = ServerProcess::FreePort();
-  auto p = ServerProcess::Start({INFRASHARE_BINARY, "serve", "--data", data_dir_, "--listen",
-                                 fmt::format("127.0.0.1:{}", port_), "--workers", "16"},
-                                log_path_);
+  std::vector<std::string> args{INFRASHARE_BINARY, "serve"};
+  for (auto& a : DatabaseArgs()) args.push_back(a);
+  args.insert(args.end(), {"--listen", fmt::format("127.0.0.1:{}", port_), "--workers", "16"});
+  auto p = ServerProcess::Start(args, log_path_);
   if (!p) throw std::runtime_error("server did not start: " + p.error().message);
   process_ = std::make_unique<ServerProcess>(std::move(*p));
 }

@@ -3,6 +3,13 @@
 // loopback port, and helpers to create organizations, principals and tokens
 // through the admin API. Every response body the tests receive is recorded,
 // so anonymity tests can search all of them.
+//
+// With env INFRASHARE_TEST_DATABASE=postgres the server runs on PostgreSQL
+// instead: a fresh database on the cluster named by INFRASHARE_TEST_PG
+// (scripts/pg-test-cluster.sh), created with psql and dropped at the end
+// (kept, like the data directory, when the test failed). Without
+// INFRASHARE_TEST_PG the constructor throws "skipped: …" (ctest reports the
+// test as skipped), or, when env CI is set, a plain failure.
 #pragma once
 
 #include <memory>
@@ -48,6 +55,13 @@ class TestServer {
   // Runs the binary with these arguments (e.g. {"audit", "verify", "--data", dir}).
   std::pair<int, std::string> RunCli(const std::vector<std::string>& args);
 
+  // The arguments that name this server's database: {"--data", dir} or
+  // {"--database", url}.
+  std::vector<std::string> DatabaseArgs() const;
+  // Runs SQL on the database behind the server's back (sqlite3 or psql);
+  // fails the test on error.
+  void ExecSql(const std::string& sql);
+
   const std::string& admin_token() const { return admin_token_; }
   const std::string& data_dir() const { return data_dir_; }
   uint16_t port() const { return port_; }
@@ -56,6 +70,7 @@ class TestServer {
 
  private:
   std::string data_dir_;
+  std::string pg_cluster_, pg_name_, pg_url_;  // PostgreSQL mode only
   std::string log_path_;
   std::string admin_token_;
   uint16_t port_ = 0;

@@ -1,0 +1,514 @@
+// Store backends side by side: the same ingest and list queries against
+// SQLite and PostgreSQL in one run (issue 5: "PostgreSQL ingest within 2x of
+// SQLite's").
+//
+//   store_backends_bench [--reports N] [--seconds S] [--writers W] [--queries Q]
+//                        [--pg URL] [--only sqlite|postgres] [--keep]
+//
+//   --reports N   history written first, in Writes of 2,000 (default 200,000)
+//   --seconds S   length of the concurrent ingest (default 10)
+//   --writers W   threads submitting at once (default 64)
+//   --queries Q   ListReports calls timed (default 2,000)
+//   --pg URL      the PostgreSQL cluster (default: env INFRASHARE_TEST_PG; if
+//                 unset, scripts/pg-test-cluster.sh starts one, run from the
+//                 source tree, and stops it at the end). The bench makes a
+//                 database of its own there and drops it afterwards.
+//
+// Per backend it prints: bulk inserts/s; concurrent submissions/s with p50
+// and p99 latency — each submission one Write with what the service writes
+// (report with grants, revision, audit event linked to the chain, outbox
+// event); ListReports p50/p99 over typical callers and filters (page of 50),
+// overall and per shape. Then both backends in one table.
+#include <fmt/format.h>
+#include <libpq-fe.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/postgres/pg_store.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace infrashare {
+namespace {
+
+namespace fs = std::filesystem;
+using SteadyClock = std::chrono::steady_clock;
+
+struct Options {
+  int64_t reports = 200'000;
+  double seconds = 10;
+  int writers = 64;
+  int queries = 2000;
+  std::string pg;
+  std::string only;
+  bool keep = false;
+};
+
+constexpr int kSectors = 14;
+constexpr int kCeptoars = 19;
+constexpr int kOperators = 6000;
+constexpr int kMinistries = 5;
+constexpr int64_t kEpochMicros = 1'700'000'000'000'000;
+constexpr int64_t kSpacingMicros = 30'000'000;  // one report every 30 s
+
+const std::vector<std::string> kWords{"outage",     "malware",       "phishing",   "ransomware", "scada",
+                                      "ddos",       "vulnerability", "patch",      "firmware",   "vpn",
+                                      "credential", "backup",        "substation", "pipeline",   "payment",
+                                      "railway",    "停電",          "障害",       "攻撃",       "復旧",
+                                      "脆弱性",     "不正アクセス",  "通信障害",   "断水"};
+const std::vector<std::string> kRareWords{"zeroday", "wiper", "サプライチェーン攻撃"};
+
+[[noreturn]] void Fail(const std::string& what, const Error& e) {
+  fmt::print(stderr, "store_backends_bench: {}: {}\n", what, e.message);
+  std::exit(1);
+}
+
+double Ms(SteadyClock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+struct Stats {
+  std::vector<double> ms;
+  double Pct(double p) {
+    if (ms.empty()) return 0;
+    std::sort(ms.begin(), ms.end());
+    return ms[std::min(ms.size() - 1, static_cast<size_t>(p * static_cast<double>(ms.size())))];
+  }
+};
+
+std::string Org(std::string_view kind, int n) { return fmt::format("org_{}_{}", kind, n); }
+
+// A deterministic history shaped like the platform's: ~80% CLEAR/GREEN
+// (granted to "members"), the rest to a sector, CEPTOAR or organization;
+// every report grants its submitter and nearly all NISC.
+class Generator {
+ public:
+  explicit Generator(uint64_t seed) : rng_(seed) {}
+  int Pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
+  int Skewed(int n) {
+    const double u = std::uniform_real_distribution<double>(0, 1)(rng_);
+    return std::min(n - 1, static_cast<int>(n * u * u));
+  }
+  std::string Words(int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) {
+      if (i) out += ' ';
+      out += Pick(2000) == 0 ? kRareWords[Pick(static_cast<int>(kRareWords.size()))]
+                             : kWords[Skewed(static_cast<int>(kWords.size()))];
+    }
+    return out;
+  }
+
+  Report Make(int64_t i, const std::string& id, std::vector<std::string>& grants) {
+    static const std::discrete_distribution<int> tlp_dist{10, 70, 15, 3, 2};
+    static const std::discrete_distribution<int> route_dist{60, 30, 10};
+    auto tlp_d = tlp_dist;
+    auto route_d = route_dist;
+    const int op = Skewed(kOperators);
+    const int sector = op % kSectors, ceptoar = op % kCeptoars;
+    Report r;
+    r.id = id;
+    r.content.kind = static_cast<ReportKind>(Pick(9));
+    r.content.title = Words(4);
+    r.content.text = Words(40);
+    r.content.sectors = {fmt::format("sector_{}", sector)};
+    r.content.services = {"power supply"};
+    r.content.systems = {SystemKind::kIt};
+    r.content.facts = Json{{"service_state", "degraded"}, {"customers_affected", Pick(100000)}};
+    r.content.tlp = static_cast<Tlp>(tlp_d(rng_));
+    r.content.audience.everyone = r.content.tlp <= Tlp::kGreen;
+    r.route = static_cast<Route>(route_d(rng_));
+    r.submitter_org = Org("op", op);
+    r.submitter_principal = fmt::format("prn_op_{}", op);
+    r.released = true;
+    r.created_at = FromMicros(kEpochMicros + i * kSpacingMicros);
+    r.updated_at = r.created_at;
+    r.released_at = r.created_at;
+    r.deliveries = {{Org("nisc", 0), DeliveryRole::kCoordinationCenter, r.created_at}};
+    grants = {"org:" + r.submitter_org};
+    if (Pick(20) != 0) grants.push_back("org:" + Org("nisc", 0));
+    if (r.route == Route::kDirect) grants.push_back("org:" + Org("min", sector % kMinistries));
+    if (r.route == Route::kViaCeptoar) grants.push_back("org:" + Org("sec", ceptoar));
+    switch (r.content.tlp) {
+      case Tlp::kClear:
+        grants.insert(grants.end(), {"public", "members"});
+        break;
+      case Tlp::kGreen:
+        grants.push_back("members");
+        break;
+      case Tlp::kAmber:
+        grants.push_back(Pick(2) ? fmt::format("sector:sector_{}", sector)
+                                 : fmt::format("ceptoar:ceptoar_{}", ceptoar));
+        break;
+      default:
+        grants.push_back("org:" + Org("op", Pick(kOperators)));
+        break;
+    }
+    return r;
+  }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+struct Figures {
+  double bulk_per_s = 0;
+  double submit_per_s = 0, submit_p50 = 0, submit_p99 = 0;
+  double list_p50 = 0, list_p99 = 0;
+  std::map<std::string, std::pair<double, double>> shapes;  // p50, p99
+};
+
+void BulkIngest(Store& store, const Options& o, Figures& f) {
+  Generator gen(1);
+  std::vector<std::string> grants;
+  std::vector<std::pair<Report, std::vector<std::string>>> batch;
+  const auto start = SteadyClock::now();
+  for (int64_t i = 0; i < o.reports;) {
+    batch.clear();
+    for (; i < o.reports && batch.size() < 2000; ++i) {
+      Report r = gen.Make(i, fmt::format("rpt_h{:012}", i), grants);
+      batch.emplace_back(std::move(r), grants);
+    }
+    auto w = store.Write([&](WriteTx& tx) -> Result<void> {
+      for (const auto& [report, keys] : batch)
+        if (auto seq = tx.InsertReport(report, keys); !seq) return std::unexpected(seq.error());
+      return {};
+    });
+    if (!w) Fail("bulk insert", w.error());
+  }
+  const double secs = Ms(SteadyClock::now() - start) / 1000;
+  f.bulk_per_s = static_cast<double>(o.reports) / secs;
+  fmt::print("  bulk ingest       {} reports in {:.1f} s: {:.0f} inserts/s\n", o.reports, secs, f.bulk_per_s);
+}
+
+// Each Write is one submission as the service makes it.
+void ConcurrentIngest(Store& store, const Options& o, Figures& f) {
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> next{0};
+  std::vector<Stats> per_thread(o.writers);
+  std::vector<std::thread> threads;
+  const auto start = SteadyClock::now();
+  for (int t = 0; t < o.writers; ++t) {
+    threads.emplace_back([&, t] {
+      Generator gen(1000 + t);
+      std::vector<std::string> grants;
+      while (!stop) {
+        const int64_t n = next++;
+        Report r = gen.Make(o.reports + n, fmt::format("rpt_c{:012}", n), grants);
+        const auto t0 = SteadyClock::now();
+        auto w = store.Write([&](WriteTx& tx) -> Result<void> {
+          if (auto seq = tx.InsertReport(r, grants); !seq) return std::unexpected(seq.error());
+          Revision rev{.report_id = r.id,
+                       .number = 1,
+                       .content = r.content,
+                       .author_principal = r.submitter_principal,
+                       .author_org = r.submitter_org,
+                       .note = "submitted",
+                       .at = r.created_at};
+          if (auto v = tx.InsertRevision(rev); !v) return v;
+          auto prev = tx.LastAuditHash();
+          if (!prev) return std::unexpected(prev.error());
+          auto a = tx.AppendAudit(AuditEvent{.at = r.created_at,
+                                             .actor_principal = r.submitter_principal,
+                                             .actor_org = r.submitter_org,
+                                             .action = "report.submit",
+                                             .target_kind = "report",
+                                             .target_id = r.id,
+                                             .detail = Json{{"revision", 1}},
+                                             .prev_hash = *prev,
+                                             .hash = fmt::format("{:064}", n)});
+          if (!a) return std::unexpected(a.error());
+          auto e =
+              tx.AppendOutbox(OutboxEvent{.at = r.created_at, .type = "report.created", .record_id = r.id});
+          if (!e) return std::unexpected(e.error());
+          return {};
+        });
+        if (!w) Fail("submission", w.error());
+        per_thread[t].ms.push_back(Ms(SteadyClock::now() - t0));
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(o.seconds));
+  stop = true;
+  for (auto& th : threads) th.join();
+  const double secs = Ms(SteadyClock::now() - start) / 1000;
+  Stats all;
+  for (auto& s : per_thread) all.ms.insert(all.ms.end(), s.ms.begin(), s.ms.end());
+  f.submit_per_s = static_cast<double>(all.ms.size()) / secs;
+  f.submit_p50 = all.Pct(0.5);
+  f.submit_p99 = all.Pct(0.99);
+  fmt::print(
+      "  concurrent ingest {} submissions by {} threads in {:.1f} s: {:.0f}/s, p50 {:.2f} ms, p99 {:.2f} "
+      "ms\n",
+      all.ms.size(), o.writers, secs, f.submit_per_s, f.submit_p50, f.submit_p99);
+}
+
+std::vector<std::string> RandomCaller(Generator& gen) {
+  switch (gen.Pick(10)) {
+    case 0:
+    case 1:
+      return {"org:" + Org("nisc", 0), "members", "public"};
+    case 2:
+      return {"org:" + Org("min", gen.Pick(kMinistries)), "members", "public"};
+    case 3: {
+      const int c = gen.Pick(kCeptoars);
+      return {"org:" + Org("sec", c), fmt::format("ceptoar:ceptoar_{}", c), "members", "public"};
+    }
+    default: {
+      const int op = gen.Skewed(kOperators);
+      return {"org:" + Org("op", op), fmt::format("sector:sector_{}", op % kSectors),
+              fmt::format("ceptoar:ceptoar_{}", op % kCeptoars), "members", "public"};
+    }
+  }
+}
+
+void Queries(Store& store, const Options& o, Figures& f) {
+  Generator gen(99);
+  std::map<std::string, Stats> by_shape;
+  Stats all;
+  const Timestamp newest = FromMicros(kEpochMicros + (o.reports - 1) * kSpacingMicros);
+  for (int n = 0; n < o.queries; ++n) {
+    ReportQuery q;
+    q.grant_keys = RandomCaller(gen);
+    q.limit = 50;
+    std::string shape;
+    const int dice = gen.Pick(100);
+    if (dice < 30) {
+      shape = "newest";
+    } else if (dice < 45) {
+      shape = "kind";
+      q.kind = static_cast<ReportKind>(gen.Pick(9));
+    } else if (dice < 60) {
+      shape = "sector";
+      q.sector = fmt::format("sector_{}", gen.Pick(kSectors));
+    } else if (dice < 65) {
+      shape = "tlp";
+      q.tlp = static_cast<Tlp>(gen.Pick(3));
+    } else if (dice < 80) {
+      shape = "text";
+      q.text = kWords[gen.Skewed(static_cast<int>(kWords.size()))];
+    } else if (dice < 83) {
+      shape = "text-rare";
+      q.text = kRareWords[gen.Pick(static_cast<int>(kRareWords.size()))];
+    } else if (dice < 93) {
+      shape = "updated-6h";
+      q.updated_since = newest - std::chrono::hours(6);
+    } else {
+      shape = "deep-page";
+      q.before_seq =
+          std::max<int64_t>(2, o.reports - gen.Pick(static_cast<int>(std::min<int64_t>(o.reports, 100'000))));
+    }
+    const auto t0 = SteadyClock::now();
+    auto r = store.Read([&](ReadTx& tx) -> Result<void> {
+      auto listed = tx.ListReports(q);
+      if (!listed) return std::unexpected(listed.error());
+      return {};
+    });
+    if (!r) Fail("list reports", r.error());
+    const double ms = Ms(SteadyClock::now() - t0);
+    by_shape[shape].ms.push_back(ms);
+    all.ms.push_back(ms);
+  }
+  f.list_p50 = all.Pct(0.5);
+  f.list_p99 = all.Pct(0.99);
+  fmt::print("  ListReports       {} queries, page of 50: p50 {:.2f} ms, p99 {:.2f} ms\n", o.queries,
+             f.list_p50, f.list_p99);
+  for (auto& [shape, s] : by_shape) {
+    f.shapes[shape] = {s.Pct(0.5), s.Pct(0.99)};
+    fmt::print("    {:<14} n={:<5} p50 {:>7.2f} ms  p99 {:>7.2f} ms\n", shape, s.ms.size(), s.Pct(0.5),
+               s.Pct(0.99));
+  }
+}
+
+Figures Run(const std::string& name, const std::function<Result<std::unique_ptr<Store>>()>& open,
+            const Options& o) {
+  fmt::print("\n{}\n", name);
+  Figures f;
+  {
+    auto store = open();
+    if (!store) Fail("open " + name, store.error());
+    BulkIngest(**store, o, f);
+    ConcurrentIngest(**store, o, f);
+  }
+  auto store = open();  // reopened, as after a restart
+  if (!store) Fail("reopen " + name, store.error());
+  Queries(**store, o, f);
+  return f;
+}
+
+// The PostgreSQL cluster: --pg, INFRASHARE_TEST_PG, or one started here.
+class Cluster {
+ public:
+  explicit Cluster(std::string url) : url_(std::move(url)) {
+    if (!url_.empty()) return;
+    if (const char* env = std::getenv("INFRASHARE_TEST_PG"); env != nullptr && *env != '\0') {
+      url_ = env;
+      return;
+    }
+    env_file_ = fmt::format("/tmp/infrashare-bench-pg-{}.env", ::getpid());
+    if (!fs::exists("scripts/pg-test-cluster.sh") ||
+        std::system(fmt::format("bash scripts/pg-test-cluster.sh start {} >/dev/null", env_file_).c_str()) !=
+            0)
+      Fail("PostgreSQL",
+           Error{ErrorCode::kUnavailable,
+                 "no cluster: set INFRASHARE_TEST_PG or --pg, or run from the source tree so that "
+                 "scripts/pg-test-cluster.sh can start one",
+                 ""});
+    FILE* f = std::fopen(env_file_.c_str(), "r");
+    char line[512];
+    while (f != nullptr && std::fgets(line, sizeof line, f) != nullptr) {
+      std::string_view l(line);
+      constexpr std::string_view kKey = "export INFRASHARE_TEST_PG='";
+      if (l.starts_with(kKey))
+        url_ = std::string(l.substr(kKey.size(), l.find('\'', kKey.size()) - kKey.size()));
+    }
+    if (f != nullptr) std::fclose(f);
+  }
+  ~Cluster() {
+    if (!env_file_.empty())
+      (void)std::system(fmt::format("bash scripts/pg-test-cluster.sh stop {}", env_file_).c_str());
+  }
+  const std::string& url() const { return url_; }
+
+  // Runs SQL as the cluster's administrator; false on failure.
+  bool Admin(const std::string& sql) const {
+    PGconn* conn = PQconnectdb(url_.c_str());
+    bool ok = PQstatus(conn) == CONNECTION_OK;
+    if (ok) {
+      PGresult* r = PQexec(conn, sql.c_str());
+      ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+      if (!ok) fmt::print(stderr, "{}: {}", sql, PQresultErrorMessage(r));
+      PQclear(r);
+    } else {
+      fmt::print(stderr, "cannot connect to {}: {}", url_, PQerrorMessage(conn));
+    }
+    PQfinish(conn);
+    return ok;
+  }
+
+ private:
+  std::string url_, env_file_;
+};
+
+// The URL with its database name replaced.
+std::string WithDatabase(const std::string& url, const std::string& name) {
+  const size_t scheme = url.find("://");
+  const size_t path = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  const size_t query = url.find('?');
+  const std::string tail = query == std::string::npos ? "" : url.substr(query);
+  return (path == std::string::npos ? url.substr(0, query) : url.substr(0, path)) + "/" + name + tail;
+}
+
+Options ParseArgs(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        fmt::print(stderr, "store_backends_bench: {} needs a value\n", a);
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--reports")
+      o.reports = std::stoll(value());
+    else if (a == "--seconds")
+      o.seconds = std::stod(value());
+    else if (a == "--writers")
+      o.writers = std::stoi(value());
+    else if (a == "--queries")
+      o.queries = std::stoi(value());
+    else if (a == "--pg")
+      o.pg = value();
+    else if (a == "--only")
+      o.only = value();
+    else if (a == "--keep")
+      o.keep = true;
+    else {
+      fmt::print(stderr,
+                 "usage: store_backends_bench [--reports N] [--seconds S] [--writers W] [--queries Q] "
+                 "[--pg URL] [--only sqlite|postgres] [--keep]\n");
+      std::exit(2);
+    }
+  }
+  o.reports = std::max<int64_t>(o.reports, 1);
+  return o;
+}
+
+int Main(int argc, char** argv) {
+  const Options o = ParseArgs(argc, argv);
+  fmt::print(
+      "store_backends_bench: {} reports of history, {} writers for {:.0f} s, {} queries; {} hardware "
+      "threads\n",
+      o.reports, o.writers, o.seconds, o.queries, std::thread::hardware_concurrency());
+  std::map<std::string, Figures> figures;
+
+  if (o.only.empty() || o.only == "sqlite") {
+    const fs::path dir = fs::temp_directory_path() / fmt::format("infrashare-backends-bench-{}", ::getpid());
+    fs::create_directories(dir);
+    const std::string path = (dir / "infrashare.db").string();
+    figures["SQLite"] = Run(
+        "SQLite (WAL, synchronous=FULL)", [&] { return OpenSqliteStore({.path = path}); }, o);
+    if (!o.keep) fs::remove_all(dir);
+  }
+  if (o.only.empty() || o.only == "postgres") {
+    Cluster cluster(o.pg);
+    const std::string db = fmt::format("bench_{}", ::getpid());
+    if (!cluster.Admin(fmt::format("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0", db)))
+      Fail("PostgreSQL", Error{ErrorCode::kUnavailable, "cannot create the bench database", ""});
+    const std::string url = WithDatabase(cluster.url(), db);
+    figures["PostgreSQL"] = Run(
+        "PostgreSQL (" + url + ", synchronous_commit=on, pool 8)",
+        [&] { return OpenPostgresStore({.url = url}); }, o);
+    if (!o.keep) cluster.Admin(fmt::format("DROP DATABASE {} WITH (FORCE)", db));
+  }
+
+  fmt::print("\n{:<34} {:>12} {:>12} {:>8}\n", "", "SQLite", "PostgreSQL", "PG/SQL");
+  auto row = [&](std::string_view name, auto get, bool ratio) {
+    fmt::print("{:<34}", name);
+    for (const char* b : {"SQLite", "PostgreSQL"}) {
+      if (figures.count(b))
+        fmt::print(" {:>12.2f}", get(figures[b]));
+      else
+        fmt::print(" {:>12}", "-");
+    }
+    if (ratio && figures.count("SQLite") && figures.count("PostgreSQL") && get(figures["SQLite"]) > 0)
+      fmt::print(" {:>8.2f}", get(figures["PostgreSQL"]) / get(figures["SQLite"]));
+    fmt::print("\n");
+  };
+  row(
+      "bulk inserts/s (2,000 per Write)", [](Figures& f) { return f.bulk_per_s; }, true);
+  row(
+      fmt::format("submissions/s ({} writers)", o.writers), [](Figures& f) { return f.submit_per_s; }, true);
+  row(
+      "submission p50 ms", [](Figures& f) { return f.submit_p50; }, true);
+  row(
+      "submission p99 ms", [](Figures& f) { return f.submit_p99; }, true);
+  row(
+      "list p50 ms", [](Figures& f) { return f.list_p50; }, true);
+  row(
+      "list p99 ms", [](Figures& f) { return f.list_p99; }, true);
+  std::vector<std::string> shapes;
+  for (auto& [backend, f] : figures)
+    for (auto& [shape, v] : f.shapes)
+      if (std::find(shapes.begin(), shapes.end(), shape) == shapes.end()) shapes.push_back(shape);
+  for (const auto& shape : shapes) {
+    row(
+        fmt::format("  {} p50 ms", shape), [&](Figures& f) { return f.shapes[shape].first; }, true);
+    row(
+        fmt::format("  {} p99 ms", shape), [&](Figures& f) { return f.shapes[shape].second; }, true);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace infrashare
+
+int main(int argc, char** argv) { return infrashare::Main(argc, argv); }

@@ -1,0 +1,67 @@
+// The dump: every table of a database as backend-neutral JSON rows, so that
+// an installation moves between backends unchanged (infrashare export,
+// import, migrate). ReadTx::ExportRows writes it, WriteTx::ImportRow reads
+// it back; both backends use the row forms defined here.
+//
+// Tables, in dump order (an import in this order meets every reference),
+// each row an object, each table in its canonical order:
+//   meta            {key, value}                                     by key
+//   sectors, ceptoars, sharing_groups, organizations
+//                   {id, doc}                             in insertion order
+//   principals      {id, organization, name, roles[], created_at}    by id
+//   tokens          {id, principal, secret_sha256, label, created_at,
+//                    revoked_at (null when not revoked)}             by id
+//   reports         {seq, grants[], doc}                             by seq
+//   revisions       {report_id, number, doc}         by report_id, number
+//   audit           {seq, at, actor_principal, actor_org, action,
+//                    target_kind, target_id, detail, prev_hash, hash} by seq
+//   outbox          {seq, at, space, type, record_id}                by seq
+// Times are microseconds since the epoch; `doc` and `detail` are the stored
+// JSON documents; `grants` the report's grant keys, sorted. What a backend
+// derives from these (grant and sector indexes, text search) is rebuilt on
+// import, and seq values are kept: list cursors stay valid.
+//
+// Thread behaviour: pure functions, and ImportRow runs inside the write
+// transaction it is given.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+#include "common/error.h"
+#include "common/json.h"
+#include "store/store.h"
+
+namespace infrashare::dump {
+
+inline constexpr std::array<std::string_view, 11> kTables{
+    "meta",   "sectors", "ceptoars",  "sharing_groups", "organizations", "principals",
+    "tokens", "reports", "revisions", "audit",          "outbox"};
+
+Json MetaRow(std::string_view key, std::string_view value);
+Json DocumentRow(std::string_view id, Json doc);
+Json PrincipalRow(const Principal& principal);
+Json TokenRow(const ApiToken& token);
+Json ReportRow(int64_t seq, Json grants, Json doc);
+Json RevisionRow(std::string_view report_id, int64_t number, Json doc);
+Json AuditRow(const AuditEvent& event);
+Json OutboxRow(const OutboxEvent& event);
+
+// What ImportRow needs of a backend beyond WriteTx: rows of the logs and
+// reports keep their seq (and the backend's counters move past it).
+class SeqWriter {
+ public:
+  virtual ~SeqWriter() = default;
+  virtual Result<void> InsertReportAt(int64_t seq, const Report& report,
+                                      const std::vector<std::string>& grants) = 0;
+  virtual Result<void> AppendAuditAt(const AuditEvent& event) = 0;    // event.seq is set
+  virtual Result<void> AppendOutboxAt(const OutboxEvent& event) = 0;  // event.seq is set
+};
+
+// Decodes one row of `table` and stores it through tx and seqs.
+// Errors: kInvalidArgument naming the table and the field ("reports.seq:
+// must be an integer …", "unknown table 'x'"); whatever the store answers
+// (kConflict for a row that is already there).
+Result<void> ImportRow(WriteTx& tx, SeqWriter& seqs, std::string_view table, const Json& row);
+
+}  // namespace infrashare::dump

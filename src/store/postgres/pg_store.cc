@@ -1,0 +1,308 @@
+#include "store/postgres/pg_store.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <span>
+#include <thread>
+#include <vector>
+
+#include "store/postgres/pg_connection.h"
+#include "store/postgres/pg_error.h"
+#include "store/postgres/pg_migrations.h"
+#include "store/postgres/pg_tuning.h"
+#include "store/postgres/pg_tx.h"
+
+namespace infrashare {
+
+namespace {
+
+using postgres::Connection;
+using postgres::PgTx;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::string_view kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
+// Opens connections, failing at once while the server is known to be gone
+// (one attempt per kReconnectBackoff).
+class Connector {
+ public:
+  explicit Connector(std::string url) : url_(std::move(url)) {}
+
+  Result<std::unique_ptr<Connection>> Connect() {
+    {
+      std::lock_guard lock(mutex_);
+      if (Clock::now() < next_attempt_)
+        return std::unexpected(
+            postgres::UnavailableError("connect", "the server was unreachable moments ago"));
+    }
+    auto conn = Connection::Open(url_);
+    std::lock_guard lock(mutex_);
+    if (!conn) {
+      next_attempt_ = Clock::now() + postgres::kReconnectBackoff;
+      return std::unexpected(postgres::UnavailableError("connect", conn.error().message));
+    }
+    next_attempt_ = {};
+    return conn;
+  }
+
+ private:
+  const std::string url_;
+  std::mutex mutex_;
+  Clock::time_point next_attempt_;  // protected by mutex_
+};
+
+// BEGINs `sql` on *conn; a connection that turns out dead is replaced once
+// (nothing has happened on it yet, so the caller's work is not at stake).
+Result<void> Begin(std::unique_ptr<Connection>& conn, Connector& connector, std::string_view sql) {
+  if (conn && !conn->Broken()) {
+    auto b = conn->Run(sql, "begin transaction");
+    if (b || !conn->Broken()) return b;
+  }
+  conn.reset();
+  auto fresh = connector.Connect();
+  if (!fresh) return std::unexpected(fresh.error());
+  conn = std::move(*fresh);
+  return conn->Run(sql, "begin transaction");
+}
+
+class PostgresStore final : public Store {
+ public:
+  PostgresStore(PostgresOptions options, std::unique_ptr<Connection> writer)
+      : options_(std::move(options)),
+        connector_(options_.url),
+        writer_conn_(std::move(writer)),
+        reader_slots_(options_.pool_size - 1) {
+    writer_ = std::thread([this] { WriterLoop(); });
+    writer_id_ = writer_.get_id();
+  }
+
+  ~PostgresStore() override {
+    {
+      std::lock_guard lock(queue_mutex_);
+      stopping_ = true;
+    }
+    queue_cv_.notify_one();
+    writer_.join();  // the writer drains the queue first
+  }
+
+  Result<void> Write(const std::function<Result<void>(WriteTx&)>& fn) override;
+  Result<void> Read(const std::function<Result<void>(ReadTx&)>& fn) override;
+
+ private:
+  // One queued Write. Lives on the caller's stack until `done`.
+  struct Job {
+    const std::function<Result<void>(WriteTx&)>* fn;
+    Result<void> result;
+    std::exception_ptr exception;
+    bool done = false;  // protected by queue_mutex_
+  };
+
+  void WriterLoop();
+  // Runs `jobs` in one transaction and sets each job's result.
+  void RunBatch(std::span<Job*> jobs);
+  // Runs one job inside the savepoint "job" of the open transaction and
+  // ends that savepoint (opening the next one unless `last`). False when
+  // the transaction is lost (the connection broke, or the savepoint could
+  // not be rolled back).
+  bool RunJob(Job& job, postgres::BatchState& batch, bool last);
+
+  // A reader connection (maybe not yet open: nullptr), or an error when the
+  // pool cannot give one.
+  std::unique_ptr<Connection> AcquireReader();
+  void ReleaseReader(std::unique_ptr<Connection> conn);
+
+  const PostgresOptions options_;
+  Connector connector_;
+
+  // Used only by the writer thread once it runs.
+  std::unique_ptr<Connection> writer_conn_;
+
+  // State below is protected by queue_mutex_.
+  std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;  // the writer waits for work
+  std::condition_variable done_cv_;   // callers wait for their job
+  std::deque<Job*> queue_;
+  bool stopping_ = false;
+
+  // State below is protected by pool_mutex_.
+  std::mutex pool_mutex_;
+  std::condition_variable pool_cv_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_;  // open or not (nullptr)
+  int reader_slots_;  // connections not handed out (idle, or not opened yet)
+
+  std::thread writer_;
+  std::thread::id writer_id_;
+};
+
+Result<void> PostgresStore::Write(const std::function<Result<void>(WriteTx&)>& fn) {
+  if (std::this_thread::get_id() == writer_id_)
+    return Internal("store bug: Write called from inside a Write function");
+  Job job{.fn = &fn, .result = {}, .exception = nullptr};
+  {
+    std::unique_lock lock(queue_mutex_);
+    if (stopping_) return Unavailable("the store is shutting down");
+    queue_.push_back(&job);
+    queue_cv_.notify_one();
+    done_cv_.wait(lock, [&] { return job.done; });
+  }
+  if (job.exception) std::rethrow_exception(job.exception);
+  return std::move(job.result);
+}
+
+void PostgresStore::WriterLoop() {
+  std::vector<Job*> batch;
+  for (;;) {
+    batch.clear();
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything is done
+      while (!queue_.empty() && batch.size() < options_.max_batch) {
+        batch.push_back(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    RunBatch(batch);
+    {
+      std::lock_guard lock(queue_mutex_);
+      for (Job* job : batch) job->done = true;
+    }
+    done_cv_.notify_all();
+  }
+}
+
+bool PostgresStore::RunJob(Job& job, postgres::BatchState& batch, bool last) {
+  Connection& conn = *writer_conn_;
+  {
+    // A transaction object per job, over the savepoint "job" that is open.
+    PgTx tx(conn, &batch);
+    try {
+      job.result = (*job.fn)(tx);
+    } catch (...) {
+      job.exception = std::current_exception();
+    }
+  }
+  if (conn.Broken()) return false;
+  // Ending one job's savepoint and opening the next one's is one round trip.
+  if (job.result && !job.exception) {
+    auto release = conn.Run(last ? "RELEASE job" : "RELEASE job; SAVEPOINT job", "release savepoint");
+    if (release) return true;
+    if (conn.Broken()) return false;
+    // A statement of this job failed and fn went on as if not: PostgreSQL
+    // refuses the rest of the job. Undo it; the batch goes on.
+    job.result = std::unexpected(release.error());
+  }
+  batch.last_audit_hash.reset();
+  auto undo = conn.Run(last ? "ROLLBACK TO job; RELEASE job" : "ROLLBACK TO job; RELEASE job; SAVEPOINT job",
+                       "roll back savepoint");
+  if (!undo) {
+    spdlog::error("postgres store: cannot roll back a failed write: {}", undo.error().message);
+    return false;
+  }
+  return true;
+}
+
+void PostgresStore::RunBatch(std::span<Job*> jobs) {
+  const Error unavailable{ErrorCode::kUnavailable, std::string(postgres::kUnavailableMessage), {}};
+  // A job that failed on its own keeps its error; the others were undone.
+  auto fail_all = [&](const Error& error) {
+    for (Job* job : jobs)
+      if (job->result || job->result.error().code == ErrorCode::kUnavailable)
+        job->result = std::unexpected(error);
+  };
+  auto abandon = [&] {
+    if (writer_conn_ && !writer_conn_->Broken() && writer_conn_->InTransaction())
+      (void)writer_conn_->Run("ROLLBACK", "roll back transaction");
+  };
+  // The log lock is taken first, outside every job's savepoint, and held to
+  // the end of the transaction (pg_tx.h BatchState).
+  static const std::string begin =
+      fmt::format("BEGIN; SELECT pg_advisory_xact_lock({}); SAVEPOINT job", postgres::kLogLockKey);
+  if (auto b = Begin(writer_conn_, connector_, begin); !b) {
+    abandon();
+    fail_all(b.error());
+    return;
+  }
+  postgres::BatchState batch;
+  bool lost = false;
+  for (size_t i = 0; i < jobs.size() && !lost; ++i) lost = !RunJob(*jobs[i], batch, i + 1 == jobs.size());
+  if (lost) {
+    spdlog::warn("postgres store: a batch of {} writes was lost with its transaction", jobs.size());
+    abandon();
+    fail_all(unavailable);
+    return;
+  }
+  if (auto c = writer_conn_->Run("COMMIT", "commit transaction"); !c) {
+    spdlog::warn("postgres store: a batch of {} writes failed to commit: {}", jobs.size(), c.error().message);
+    abandon();
+    fail_all(unavailable);
+  }
+}
+
+std::unique_ptr<Connection> PostgresStore::AcquireReader() {
+  std::unique_lock lock(pool_mutex_);
+  pool_cv_.wait(lock, [&] { return reader_slots_ > 0; });
+  --reader_slots_;
+  if (idle_readers_.empty()) return nullptr;  // a slot not opened yet
+  auto conn = std::move(idle_readers_.back());
+  idle_readers_.pop_back();
+  return conn;
+}
+
+void PostgresStore::ReleaseReader(std::unique_ptr<Connection> conn) {
+  {
+    std::lock_guard lock(pool_mutex_);
+    if (conn && !conn->Broken()) idle_readers_.push_back(std::move(conn));
+    ++reader_slots_;
+  }
+  pool_cv_.notify_one();
+}
+
+Result<void> PostgresStore::Read(const std::function<Result<void>(ReadTx&)>& fn) {
+  // Returns the connection to the pool however fn ends, its snapshot closed;
+  // a broken one is dropped and its slot reopens on a later call.
+  struct Lease {
+    PostgresStore& store;
+    std::unique_ptr<Connection> conn;
+    ~Lease() {
+      if (conn && !conn->Broken() && conn->InTransaction()) (void)conn->Run("ROLLBACK", "end read");
+      store.ReleaseReader(std::move(conn));
+    }
+  } lease{*this, AcquireReader()};
+
+  if (auto b = Begin(lease.conn, connector_, kBeginRead); !b) return b;
+  PgTx tx(*lease.conn);
+  auto result = fn(tx);
+  if (lease.conn->Broken()) {  // fn saw the failure, or ignored it
+    if (result)
+      return std::unexpected(Error{ErrorCode::kUnavailable, std::string(postgres::kUnavailableMessage), {}});
+    return result;
+  }
+  if (auto c = lease.conn->Run("COMMIT", "end read"); !c && result) return c;
+  return result;
+}
+
+}  // namespace
+
+bool IsPostgresUrl(const std::string& database) {
+  return database.starts_with("postgresql://") || database.starts_with("postgres://");
+}
+
+Result<std::unique_ptr<Store>> OpenPostgresStore(const PostgresOptions& options) {
+  if (options.url.empty()) return InvalidArgument("url", "the database URL must not be empty");
+  if (options.pool_size < 2)
+    return InvalidArgument("pool_size", "must be at least 2 (one writer and one reader connection)");
+  if (options.max_batch < 1) return InvalidArgument("max_batch", "must be at least 1");
+  auto writer = Connection::Open(options.url);
+  if (!writer) return std::unexpected(writer.error());
+  if (auto m = postgres::Migrate(**writer, options.create); !m) return std::unexpected(m.error());
+  return std::make_unique<PostgresStore>(options, std::move(*writer));
+}
+
+}  // namespace infrashare

@@ -1,0 +1,74 @@
+// The PostgreSQL backend of Store (store/store.h), for the national
+// deployment: one database server (with replicas) behind several stateless
+// infrashare processes.
+//
+// Opening connects, applies the schema migrations (pg_migrations.h) and
+// refuses a database written by a newer program.
+//
+// Writes are group-committed exactly as in the SQLite backend: Write(fn)
+// queues fn; one writer thread with its own connection takes every queued fn
+// (at most max_batch), opens one transaction, runs each fn inside its own
+// SAVEPOINT (a failing fn is rolled back alone), commits once and only then
+// wakes the callers. Sessions commit synchronously (synchronous_commit is
+// never off), so a Write that returned is durable. If the commit fails,
+// every fn of the batch fails with kUnavailable. An exception thrown by fn
+// is rethrown on the caller's thread, its changes rolled back. The
+// destructor finishes every queued Write before it returns.
+//
+// Reads run on a pool of connections (pool_size - 1 of them, opened when
+// first needed), each Read(fn) in one REPEATABLE READ READ ONLY transaction:
+// one snapshot, concurrent with the writer and with each other. When every
+// connection is busy, Read waits for one.
+//
+// The audit chain and the outbox are ordered across processes by a
+// transaction-level advisory lock (pg_tuning.h kLogLockKey): their seq order
+// is commit order, which a later LISTEN/NOTIFY fan-out (issue 5, item 2) can
+// rely on — a notification only says "look after seq N"; the outbox stays
+// the source of truth.
+//
+// Connection loss (server restart, network, failover): the calls in flight
+// fail with kUnavailable ("database unavailable; retry"); the broken
+// connection is dropped and the next call opens a new one, so the process
+// recovers without a restart. A pooled connection found dead when a call
+// begins is replaced at once and the call goes on. While the server cannot
+// be reached, calls fail at once (one attempt per kReconnectBackoff).
+// A COMMIT whose answer is lost with the connection is reported as
+// kUnavailable although it may have been committed (in doubt).
+//
+// Example:
+//   auto store = OpenPostgresStore({.url = "postgresql://infrashare@db/infrashare"});
+//   if (!store) return fail(store.error());
+//
+// Thread behaviour: safe to use from many threads. Calling Write from inside
+// a Write fn answers kInternal (it would wait for itself). Read from inside a
+// Read fn takes a second connection and may wait if the pool is exhausted.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "common/error.h"
+#include "store/store.h"
+
+namespace infrashare {
+
+struct PostgresOptions {
+  std::string url;    // postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?…] (or a libpq conninfo)
+  int pool_size = 8;  // connections of this process: 1 writer + pool_size - 1 readers (at least 2)
+  // false: refuse a database without infrashare's schema (`infrashare init`
+  // creates it); newer migrations are applied either way.
+  bool create = true;
+  size_t max_batch = 256;  // most Write fns committed in one transaction
+};
+
+// Errors: kUnavailable when the server cannot be reached, the database is
+// not UTF8 or is from a newer schema version; kInvalidArgument for bad
+// options, or (field "database") a database without the schema when
+// options.create is false.
+Result<std::unique_ptr<Store>> OpenPostgresStore(const PostgresOptions& options);
+
+// True for the URLs OpenPostgresStore takes: postgresql:// or postgres://.
+bool IsPostgresUrl(const std::string& database);
+
+}  // namespace infrashare

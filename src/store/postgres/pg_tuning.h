@@ -1,0 +1,60 @@
+// Every tuning constant of the PostgreSQL backend, each with its reason.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+#include "store/sqlite/sqlite_tuning.h"
+
+namespace infrashare::postgres {
+
+// The limits of the Store contract are the same for every backend; SQLite's
+// tuning header is their home.
+using sqlite::kMaxListLimit;
+using sqlite::kMaxLogPage;
+
+// Connecting to a server that does not answer fails after this long (a
+// refused connection fails at once). Bounded so that a request waits at most
+// this long for a database that is gone.
+inline constexpr int kConnectTimeoutSeconds = 5;
+
+// After a connection attempt failed, calls fail at once with kUnavailable
+// for this long instead of each trying again: a database that is down costs
+// callers nothing, and one call per interval probes whether it is back.
+inline constexpr auto kReconnectBackoff = std::chrono::milliseconds(250);
+
+// Run on every new connection. Durability is part of the contract (Write
+// returns after the commit is durable), so a server configured with
+// synchronous_commit = off is overridden for our sessions; stronger server
+// settings (remote_write, remote_apply) are kept.
+inline constexpr const char* kSessionSetup =
+    "SET TIME ZONE 'UTC';"
+    "SET client_min_messages = warning;"
+    "SELECT set_config('synchronous_commit', 'on', false) WHERE current_setting('synchronous_commit') = "
+    "'off';";
+
+// The key of the transaction-level advisory lock that orders the audit chain
+// and the outbox across processes: a transaction that appends to either
+// holds it until it commits, so seq order is commit order and every event's
+// prev_hash is the hash of the event committed before it. ("infr" "audt")
+inline constexpr int64_t kLogLockKey = 0x696e6672'61756474;
+
+// ListReports walks the caller's grant keys over windows of seq, newest
+// first, doubling the window until a page is full (as the SQLite backend).
+inline constexpr int64_t kSeqWindowPerRow = 4;
+inline constexpr int64_t kMinSeqWindow = 256;
+
+// A text search first walks this many of the newest seqs (where common
+// words fill a page at once), then asks the terms index for the rest (where
+// rare words are found without reading every report).
+inline constexpr int64_t kTextWalkSpan = 4096;
+
+// A time filter (created_from / updated_since) drives the query from its own
+// index when it matches fewer rows than this.
+inline constexpr int64_t kTimeScanCap = 4096;
+
+// Export reads tables through a cursor, this many rows at a time, so that a
+// table of millions of reports never sits in memory at once.
+inline constexpr int kExportFetchRows = 1000;
+
+}  // namespace infrashare::postgres

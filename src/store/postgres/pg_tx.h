@@ -1,0 +1,105 @@
+// The PostgreSQL implementation of ReadTx and WriteTx: one object over one
+// connection on which the store has already opened a transaction (a
+// REPEATABLE READ READ ONLY snapshot, or the writer's savepoint inside a
+// group commit).
+//
+// Implementation is split by concept, as the SQLite backend's:
+//   pg_tx_registry.cc  registry documents, principals, tokens, meta
+//   pg_tx_reports.cc   report heads, grants, sectors, search text, revisions
+//   pg_report_list.cc  ListReports (the query planner for lists)
+//   pg_tx_log.cc       audit chain and outbox
+//   pg_tx_dump.cc      export and import (store/dump.h)
+//
+// A statement that fails aborts a PostgreSQL transaction (unlike SQLite), so
+// the expected failures are not errors in SQL: inserts use ON CONFLICT DO
+// NOTHING and answer kConflict when nothing was inserted, and a token's
+// principal is checked before the insert. The write's savepoint stays usable
+// after them, as in the SQLite backend.
+//
+// Stored documents that fail to parse answer kInternal naming the record;
+// they never crash the process.
+//
+// Thread behaviour: used only by the thread that runs the fn it was handed
+// to, while that fn runs.
+#pragma once
+
+#include "store/dump.h"
+#include "store/postgres/pg_connection.h"
+#include "store/sqlite/sqlite_tx.h"
+#include "store/store.h"
+
+namespace infrashare::postgres {
+
+// What the writer knows across the jobs of one batch transaction. The store
+// takes the log lock (pg_tuning.h kLogLockKey) when the transaction begins,
+// so nobody else appends to the audit chain until it ends: the chain's head,
+// once read or written, stays known. A job rolled back forgets it.
+struct BatchState {
+  std::optional<std::string> last_audit_hash;
+};
+
+class PgTx final : public WriteTx, private dump::SeqWriter {
+ public:
+  // `batch` is the writer's (nullptr for reads).
+  explicit PgTx(Connection& conn, BatchState* batch = nullptr) : conn_(conn), batch_(batch) {}
+
+  // ReadTx
+  Result<RegistryData> LoadRegistry() override;
+  Result<std::optional<Principal>> GetPrincipal(const std::string& id) override;
+  Result<std::vector<Principal>> ListPrincipals(const std::optional<std::string>& organization) override;
+  Result<std::optional<ApiToken>> GetToken(const std::string& id) override;
+  Result<std::optional<Report>> GetReport(const std::string& space, const std::string& id) override;
+  Result<std::vector<Revision>> ListRevisions(const std::string& report_id) override;
+  Result<std::vector<Report>> ListReports(const ReportQuery& query) override;
+  Result<int64_t> CountReports() override;
+  Result<std::vector<AuditEvent>> ListAudit(int64_t after_seq, int limit) override;
+  Result<std::vector<OutboxEvent>> ListOutbox(int64_t after_seq, int limit) override;
+  Result<std::optional<std::string>> GetMeta(const std::string& key) override;
+
+  // WriteTx
+  Result<void> UpsertSector(const Sector& sector) override;
+  Result<void> UpsertCeptoar(const Ceptoar& ceptoar) override;
+  Result<void> UpsertGroup(const SharingGroup& group) override;
+  Result<void> UpsertOrganization(const Organization& org) override;
+  Result<void> InsertPrincipal(const Principal& principal) override;
+  Result<void> InsertToken(const ApiToken& token) override;
+  Result<void> RevokeToken(const std::string& id, Timestamp at) override;
+  Result<int64_t> InsertReport(const Report& report, const std::vector<std::string>& grants) override;
+  Result<void> UpdateReport(const Report& report, const std::vector<std::string>& grants) override;
+  Result<void> InsertRevision(const Revision& revision) override;
+  Result<std::string> LastAuditHash() override;
+  Result<int64_t> AppendAudit(const AuditEvent& event) override;
+  Result<int64_t> AppendOutbox(const OutboxEvent& event) override;
+  Result<void> SetMeta(const std::string& key, const std::string& value) override;
+
+  // Export and import (pg_tx_dump.cc)
+  Result<void> ExportRows(
+      const std::function<Result<void>(std::string_view table, const Json& row)>& sink) override;
+  Result<void> ImportRow(std::string_view table, const Json& row) override;
+
+ private:
+  // dump::SeqWriter (pg_tx_dump.cc)
+  Result<void> InsertReportAt(int64_t seq, const Report& report,
+                              const std::vector<std::string>& grants) override;
+  Result<void> AppendAuditAt(const AuditEvent& event) override;
+  Result<void> AppendOutboxAt(const OutboxEvent& event) override;
+
+  // Report heads by seq, in the order given (pg_report_list.cc).
+  Result<std::vector<Report>> LoadReports(const std::vector<int64_t>& seqs);
+  // The seqs of one page, newest first, by the cheapest plan (pg_report_list.cc).
+  Result<std::vector<int64_t>> ListReportSeqs(const ReportQuery& query);
+  // Writes the rows that make a report findable: grants and sectors.
+  Result<void> IndexReport(int64_t seq, const Report& report, const std::vector<std::string>& grants);
+
+  Connection& conn_;
+  BatchState* batch_;
+};
+
+// Stored documents are the same JSON text in both backends; their readers
+// and writer live with the SQLite backend (sqlite_tx.h).
+using sqlite::DecodeStored;
+using sqlite::DumpDocument;
+using sqlite::ParseStoredDocument;
+using sqlite::ReportFromStored;
+
+}  // namespace infrashare::postgres

@@ -1,0 +1,194 @@
+// PgTx: report heads with their grants, sectors and search text; revisions.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "domain/report/report_json.h"
+#include "store/postgres/pg_tx.h"
+#include "store/postgres/search_terms.h"
+
+namespace infrashare::postgres {
+
+namespace {
+
+std::vector<std::string> Distinct(std::vector<std::string> values) {
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  return values;
+}
+
+// The report's columns in the order of kHeadColumns: $first … $first+9.
+Result<void> AddHead(Params& p, const Report& report, const std::vector<std::string>& grants) {
+  auto search = MakeSearchDocument(report.content.title, report.content.text);
+  if (!search) return std::unexpected(search.error());
+  p.Add(report.space)
+      .Add(NameOf(kReportKindNames, report.content.kind))
+      .Add(NameOf(kRouteNames, report.route))
+      .Add(NameOf(kTlpNames, report.content.tlp))
+      .Add(ToMicros(report.created_at))
+      .Add(ToMicros(report.updated_at))
+      .Add(DumpDocument(Json(grants)))
+      .Add(search->search)
+      .AddArray(search->terms)
+      .Add(DumpDocument(ToJson(report)));
+  return {};
+}
+
+// Inserts a report head with its grants and sectors in one statement;
+// answers its seq, or no row when the id exists. $1 is the id, $2…$11 the
+// head (AddHead), $12 the grant keys, $13 the sectors.
+constexpr std::string_view kInsertReportSql = R"sql(
+WITH r AS (
+  INSERT INTO reports (id, space, kind, route, tlp, created_at, updated_at, grants, search, terms, doc)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, array_to_tsvector($10::text[]), $11)
+  ON CONFLICT (id) DO NOTHING
+  RETURNING seq),
+g AS (
+  INSERT INTO report_grants (space, key, seq, kind, route, tlp)
+  SELECT $2, k, r.seq, $3, $4, $5 FROM r, unnest($12::text[]) AS k),
+s AS (
+  INSERT INTO report_sectors (seq, sector)
+  SELECT r.seq, x FROM r, unnest($13::text[]) AS x)
+SELECT seq FROM r)sql";
+
+// Locks the head of report $1, removes its grant and sector rows (the grant
+// rows by the keys the head lists) and rewrites it; answers its seq, or no
+// row when there is no such report. $2…$11 are the new head (AddHead).
+constexpr std::string_view kUpdateReportSql = R"sql(
+WITH old AS (
+  SELECT seq, space, grants FROM reports WHERE id = $1 FOR UPDATE),
+dg AS (
+  DELETE FROM report_grants g USING old, json_array_elements_text(old.grants::json) AS k
+  WHERE g.space = old.space AND g.key = k AND g.seq = old.seq),
+ds AS (
+  DELETE FROM report_sectors s USING old WHERE s.seq = old.seq),
+u AS (
+  UPDATE reports r SET space = $2, kind = $3, route = $4, tlp = $5, created_at = $6, updated_at = $7,
+    grants = $8, search = $9, terms = array_to_tsvector($10::text[]), doc = $11
+  FROM old WHERE r.seq = old.seq)
+SELECT seq FROM old)sql";
+
+// As kInsertReportSql, with the seq given ($14), for import; the sequence
+// moves past it.
+constexpr std::string_view kImportReportSql = R"sql(
+WITH r AS (
+  INSERT INTO reports (seq, id, space, kind, route, tlp, created_at, updated_at, grants, search, terms, doc)
+  VALUES ($14, $1, $2, $3, $4, $5, $6, $7, $8, $9, array_to_tsvector($10::text[]), $11)
+  ON CONFLICT DO NOTHING
+  RETURNING seq),
+g AS (
+  INSERT INTO report_grants (space, key, seq, kind, route, tlp)
+  SELECT $2, k, r.seq, $3, $4, $5 FROM r, unnest($12::text[]) AS k),
+s AS (
+  INSERT INTO report_sectors (seq, sector)
+  SELECT r.seq, x FROM r, unnest($13::text[]) AS x)
+SELECT setval(pg_get_serial_sequence('reports', 'seq'), greatest(r.seq, (SELECT coalesce(max(seq), 0) FROM reports)))
+FROM r)sql";
+
+}  // namespace
+
+Result<void> PgTx::InsertReportAt(int64_t seq, const Report& report, const std::vector<std::string>& grants) {
+  const auto keys = Distinct(grants);
+  Params p;
+  p.Add(report.id);
+  if (auto h = AddHead(p, report, keys); !h) return std::unexpected(h.error());
+  p.AddArray(keys).AddArray(Distinct(report.content.sectors)).Add(seq);
+  auto rows = conn_.Exec(kImportReportSql, p, "import report");
+  if (!rows) return std::unexpected(rows.error());
+  if (rows->empty()) return Conflict(fmt::format("report '{}' (#{}) already exists", report.id, seq), "id");
+  return {};
+}
+
+Result<void> PgTx::IndexReport(int64_t seq, const Report& report, const std::vector<std::string>& grants) {
+  if (!grants.empty()) {
+    auto r = conn_.Exec(
+        "INSERT INTO report_grants (space, key, seq, kind, route, tlp) "
+        "SELECT $1, k, $2, $3, $4, $5 FROM unnest($6::text[]) AS k",
+        Params()
+            .Add(report.space)
+            .Add(seq)
+            .Add(NameOf(kReportKindNames, report.content.kind))
+            .Add(NameOf(kRouteNames, report.route))
+            .Add(NameOf(kTlpNames, report.content.tlp))
+            .AddArray(grants),
+        "index report grants");
+    if (!r) return std::unexpected(r.error());
+  }
+  const auto sectors = Distinct(report.content.sectors);
+  if (!sectors.empty()) {
+    auto r = conn_.Exec("INSERT INTO report_sectors (seq, sector) SELECT $1, x FROM unnest($2::text[]) AS x",
+                        Params().Add(seq).AddArray(sectors), "index report sectors");
+    if (!r) return std::unexpected(r.error());
+  }
+  return {};
+}
+
+Result<int64_t> PgTx::InsertReport(const Report& report, const std::vector<std::string>& grants) {
+  const auto keys = Distinct(grants);
+  Params p;
+  p.Add(report.id);
+  if (auto h = AddHead(p, report, keys); !h) return std::unexpected(h.error());
+  p.AddArray(keys).AddArray(Distinct(report.content.sectors));
+  auto rows = conn_.Exec(kInsertReportSql, p, "insert report");
+  if (!rows) return std::unexpected(rows.error());
+  if (rows->empty()) return Conflict(fmt::format("report '{}' already exists", report.id), "id");
+  return rows->Int(0, 0);
+}
+
+Result<void> PgTx::UpdateReport(const Report& report, const std::vector<std::string>& grants) {
+  const auto keys = Distinct(grants);
+  Params p;
+  p.Add(report.id);
+  if (auto h = AddHead(p, report, keys); !h) return std::unexpected(h.error());
+  auto rows = conn_.Exec(kUpdateReportSql, p, "update report");
+  if (!rows) return std::unexpected(rows.error());
+  if (rows->empty()) return NotFound(fmt::format("report '{}' not found", report.id));
+  return IndexReport(rows->Int(0, 0), report, keys);
+}
+
+Result<std::optional<Report>> PgTx::GetReport(const std::string& space, const std::string& id) {
+  auto rows = conn_.Exec("SELECT seq, doc FROM reports WHERE id = $1 AND space = $2",
+                         Params().Add(id).Add(space), "get report");
+  if (!rows) return std::unexpected(rows.error());
+  if (rows->empty()) return std::nullopt;
+  auto report = ReportFromStored(rows->Int(0, 0), rows->Text(0, 1));
+  if (!report) return std::unexpected(report.error());
+  return std::move(*report);
+}
+
+Result<int64_t> PgTx::CountReports() {
+  auto rows = conn_.Exec("SELECT count(*) FROM reports", "count reports");
+  if (!rows) return std::unexpected(rows.error());
+  return rows->Int(0, 0);
+}
+
+Result<void> PgTx::InsertRevision(const Revision& revision) {
+  auto r = conn_.Exec(
+      "INSERT INTO revisions (report_id, number, doc) VALUES ($1, $2, $3) ON CONFLICT (report_id, number) DO "
+      "NOTHING",
+      Params().Add(revision.report_id).Add(int64_t{revision.number}).Add(DumpDocument(ToJson(revision))),
+      "insert revision");
+  if (!r) return std::unexpected(r.error());
+  if (r->Affected() == 0)
+    return Conflict(
+        fmt::format("revision {} of report '{}' already exists", revision.number, revision.report_id),
+        "number");
+  return {};
+}
+
+Result<std::vector<Revision>> PgTx::ListRevisions(const std::string& report_id) {
+  auto rows = conn_.Exec("SELECT number, doc FROM revisions WHERE report_id = $1 ORDER BY number",
+                         Params().Add(report_id), "list revisions");
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<Revision> out;
+  for (int i = 0; i < rows->size(); ++i) {
+    auto revision = DecodeStored<Revision>(
+        rows->Text(i, 1), fmt::format("stored revision {} of report '{}'", rows->Int(i, 0), report_id),
+        RevisionFromJson);
+    if (!revision) return std::unexpected(revision.error());
+    out.push_back(std::move(*revision));
+  }
+  return out;
+}
+
+}  // namespace infrashare::postgres

@@ -1,0 +1,340 @@
+// The PostgreSQL backend: the shared Store suite (store_test.cc,
+// store_report_test.cc) plus what only this backend has — migrations and
+// schema versions, connection loss, several stores (processes) on one
+// database, damaged rows.
+//
+// The tests need a PostgreSQL cluster: env INFRASHARE_TEST_PG is its URL
+// (scripts/pg-test-cluster.sh starts one; scripts/test.sh does it for
+// ctest). Every test gets a database of its own (CREATE DATABASE t_<random>,
+// dropped at the end). Without INFRASHARE_TEST_PG the tests are skipped —
+// or fail, when env CI is set, so that CI never passes without them.
+#include <fmt/format.h>
+#include <libpq-fe.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "store/open_store.h"
+#include "store/postgres/pg_migrations.h"
+#include "store/postgres/pg_store.h"
+#include "store/postgres/postgres_test_cluster.h"
+#include "store/store_test_suite.h"
+#include "store/store_test_util.h"
+
+namespace infrashare {
+namespace {
+
+using postgres::TestDatabase;
+using store_test::MakeReport;
+using store_test::ReadValue;
+using store_test::WriteValue;
+
+class PostgresHarness final : public StoreHarness {
+ public:
+  Result<std::unique_ptr<Store>> Open() override {
+    if (!database_.ok()) {
+      TestDatabase::SkipOrFail();
+      return std::unique_ptr<Store>();  // the test is skipped (or has failed): its body does not run
+    }
+    return OpenPostgresStore({.url = database_.url(), .pool_size = 3});
+  }
+
+ private:
+  TestDatabase database_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreTest,
+                         ::testing::Values(StoreBackend{"postgres",
+                                                        [] { return std::make_unique<PostgresHarness>(); }}),
+                         StoreBackendName);
+
+// A test of this file: a database of its own, skipped without a cluster.
+class PostgresStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!db_.ok()) TestDatabase::SkipOrFail();
+  }
+  Result<std::unique_ptr<Store>> Open(int pool_size = 3) {
+    return OpenPostgresStore({.url = db_.url(), .pool_size = pool_size});
+  }
+  TestDatabase db_;
+};
+
+TEST_F(PostgresStoreTest, CreatesTheSchemaAtTheLatestVersion) {
+  auto store = Open();
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ(db_.Value("SELECT max(version) FROM schema_migrations"),
+            std::to_string(postgres::LatestSchemaVersion()));
+  store->reset();
+  // Opening again applies nothing new.
+  ASSERT_TRUE(Open());
+  EXPECT_EQ(db_.Value("SELECT count(*) FROM schema_migrations"),
+            std::to_string(postgres::Migrations().size()));
+}
+
+TEST_F(PostgresStoreTest, SeveralProcessesOpeningAtOnceMigrateOnce) {
+  std::vector<std::thread> threads;
+  std::atomic<int> opened{0};
+  for (int i = 0; i < 4; ++i)
+    threads.emplace_back([&] {
+      auto store = Open(2);
+      EXPECT_TRUE(store) << store.error().message;
+      if (store) ++opened;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(opened.load(), 4);
+  EXPECT_EQ(db_.Value("SELECT count(*) FROM schema_migrations"),
+            std::to_string(postgres::Migrations().size()));
+}
+
+TEST_F(PostgresStoreTest, RefusesADatabaseFromANewerProgram) {
+  ASSERT_TRUE(Open());
+  db_.Exec("INSERT INTO schema_migrations (version, name) VALUES (999, 'from the future')");
+  auto store = Open();
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(
+      store.error().message,
+      fmt::format("the database has schema version 999, but this program knows only up to version {}: it was "
+                  "written by a newer infrashare; run that version or restore a backup",
+                  postgres::LatestSchemaVersion()));
+}
+
+TEST_F(PostgresStoreTest, WithoutCreateADatabaseWithoutTheSchemaIsRefused) {
+  auto store = OpenPostgresStore({.url = db_.url(), .create = false});
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().field, "database");
+  EXPECT_NE(
+      store.error().message.find("has no infrashare schema; run `infrashare init --database URL` first"),
+      std::string::npos)
+      << store.error().message;
+  EXPECT_EQ(db_.Value("SELECT to_regclass('schema_migrations') IS NULL"), "t");  // left as it was
+  ASSERT_TRUE(Open());
+  EXPECT_TRUE(OpenStore(db_.url(), {.create = false, .pool_size = 2}));
+}
+
+// SQLite -> PostgreSQL -> SQLite keeps every row (infrashare migrate).
+TEST_F(PostgresStoreTest, ExportFromSqliteImportsIntoPostgresAndBack) {
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("infrashare-pg-dump-{}", ::getpid());
+  std::filesystem::remove_all(dir);
+  auto export_all = [](Store& store) {
+    std::vector<std::pair<std::string, Json>> rows;
+    auto r = store.Read([&](ReadTx& tx) {
+      return tx.ExportRows([&](std::string_view table, const Json& row) -> Result<void> {
+        rows.emplace_back(std::string(table), row);
+        return {};
+      });
+    });
+    EXPECT_TRUE(r) << r.error().message;
+    return rows;
+  };
+  auto import_all = [](Store& store, const std::vector<std::pair<std::string, Json>>& rows) {
+    return store.Write([&](WriteTx& tx) -> Result<void> {
+      for (const auto& [table, row] : rows)
+        if (auto r = tx.ImportRow(table, row); !r) return r;
+      return {};
+    });
+  };
+  {
+    auto sqlite = OpenStore(dir.string(), {.create = true});
+    ASSERT_TRUE(sqlite) << sqlite.error().message;
+    ASSERT_TRUE((*sqlite)->Write([](WriteTx& tx) -> Result<void> {
+      if (auto r = tx.UpsertSector({"gas", "ガス", "Gas", "org_meti"}); !r) return r;
+      if (auto r = tx.InsertPrincipal({"prn_a", "org_x", "A", {Role::kAdmin}, store_test::At(1)}); !r)
+        return r;
+      for (int i = 0; i < 30; ++i) {
+        auto seq = tx.InsertReport(MakeReport({.id = fmt::format("rpt_{}", i), .title = "停電 Café"}),
+                                   {"members", fmt::format("org:o{}", i % 3)});
+        if (!seq) return std::unexpected(seq.error());
+      }
+      if (auto a = tx.AppendAudit({.action = "a", .detail = Json{{"x", "停電"}}, .hash = "h0"}); !a)
+        return std::unexpected(a.error());
+      return tx.SetMeta("k", "v");
+    }));
+    const auto from_sqlite = export_all(**sqlite);
+    auto pg = Open();
+    ASSERT_TRUE(pg) << pg.error().message;
+    ASSERT_TRUE(import_all(**pg, from_sqlite));
+    const auto from_pg = export_all(**pg);
+    EXPECT_EQ(from_pg, from_sqlite);
+    ReportQuery q;
+    q.grant_keys = {"org:o1"};
+    q.text = "cafe 停電";
+    EXPECT_EQ(ReadValue(**pg, [&](ReadTx& tx) { return tx.ListReports(q); })->size(), 10u);
+
+    auto back = OpenStore((dir / "back").string(), {.create = true});
+    ASSERT_TRUE(back) << back.error().message;
+    ASSERT_TRUE(import_all(**back, from_pg));
+    EXPECT_EQ(export_all(**back), from_sqlite);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(PostgresStoreOptions, RejectsBadOptions) {
+  auto store = OpenPostgresStore({.url = ""});
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().field, "url");
+  store = OpenPostgresStore({.url = "postgresql://127.0.0.1:1/none", .pool_size = 1});
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().field, "pool_size");
+  // Nobody listens on port 1.
+  store = OpenPostgresStore({.url = "postgresql://nobody@127.0.0.1:1/none"});
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(store.error().message.rfind("cannot connect to PostgreSQL: ", 0), 0u) << store.error().message;
+  EXPECT_TRUE(IsPostgresUrl("postgresql://db/x"));
+  EXPECT_TRUE(IsPostgresUrl("postgres://db/x"));
+  EXPECT_FALSE(IsPostgresUrl("./data"));
+}
+
+TEST_F(PostgresStoreTest, DamagedRowsAnswerInternalErrors) {
+  auto store = Open();
+  ASSERT_TRUE(store) << store.error().message;
+  ASSERT_TRUE((*store)->Write([](WriteTx& tx) -> Result<void> {
+    auto seq = tx.InsertReport(MakeReport({.id = "rpt_1"}), {"members"});
+    if (!seq) return std::unexpected(seq.error());
+    return tx.UpsertSector({"gas", "ガス", "Gas", "org_meti"});
+  }));
+  db_.Exec("UPDATE reports SET doc = '{not json' WHERE id = 'rpt_1'; UPDATE sectors SET doc = '{\"id\": 5}'");
+  auto got = ReadValue(**store, [](ReadTx& tx) { return tx.GetReport("live", "rpt_1"); });
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().code, ErrorCode::kInternal);
+  EXPECT_EQ(got.error().message, "stored report #1 is unreadable: not JSON");
+  ReportQuery q;
+  q.grant_keys = {"members"};
+  auto listed = ReadValue(**store, [&](ReadTx& tx) { return tx.ListReports(q); });
+  ASSERT_FALSE(listed);
+  EXPECT_EQ(listed.error().code, ErrorCode::kInternal);
+  auto registry = ReadValue(**store, [](ReadTx& tx) { return tx.LoadRegistry(); });
+  ASSERT_FALSE(registry);
+  EXPECT_EQ(registry.error().code, ErrorCode::kInternal);
+  EXPECT_EQ(registry.error().message.rfind("stored sector 'gas' is unreadable", 0), 0u)
+      << registry.error().message;
+}
+
+TEST_F(PostgresStoreTest, WriteInsideWriteIsAnErrorNotADeadlock) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  Result<void> inner;
+  ASSERT_TRUE((*store)->Write([&](WriteTx&) -> Result<void> {
+    inner = (*store)->Write([](WriteTx& tx) { return tx.SetMeta("k", "v"); });
+    return {};
+  }));
+  ASSERT_FALSE(inner);
+  EXPECT_EQ(inner.error().code, ErrorCode::kInternal);
+}
+
+TEST_F(PostgresStoreTest, TextWithNulIsRefusedNotCut) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  auto r = (*store)->Write([](WriteTx& tx) { return tx.SetMeta("k", std::string("a\0b", 3)); });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(r.error().message, "set meta: text must not contain NUL characters");
+  EXPECT_TRUE((*store)->Write([](WriteTx& tx) { return tx.SetMeta("k", "after"); }));
+}
+
+// The server ends every connection of the database while a write and a
+// read are in flight: both fail with kUnavailable, the write leaves nothing,
+// and the next calls work again without reopening the store.
+TEST_F(PostgresStoreTest, ConnectionLossFailsInFlightCallsAndRecovers) {
+  auto opened = Open();
+  ASSERT_TRUE(opened) << opened.error().message;
+  Store& store = **opened;
+  ASSERT_TRUE(store.Write([](WriteTx& tx) { return tx.SetMeta("before", "kept"); }));
+  ASSERT_TRUE(ReadValue(store, [](ReadTx& tx) { return tx.GetMeta("before"); }));
+
+  std::atomic<bool> in_write{false}, in_read{false}, cut{false};
+  Result<void> write_result, read_result;
+  std::thread writer([&] {
+    write_result = store.Write([&](WriteTx& tx) -> Result<void> {
+      if (auto m = tx.SetMeta("during", "lost"); !m) return m;
+      in_write = true;
+      while (!cut) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      return tx.SetMeta("during2", "lost");
+    });
+  });
+  std::thread reader([&] {
+    read_result = store.Read([&](ReadTx& tx) -> Result<void> {
+      if (auto m = tx.GetMeta("before"); !m) return std::unexpected(m.error());
+      in_read = true;
+      while (!cut) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      auto m = tx.GetMeta("before");
+      if (!m) return std::unexpected(m.error());
+      return {};
+    });
+  });
+  while (!in_write || !in_read) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  db_.TerminateConnections();
+  cut = true;
+  writer.join();
+  reader.join();
+  ASSERT_FALSE(write_result);
+  EXPECT_EQ(write_result.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(write_result.error().message, "database unavailable; retry");
+  ASSERT_FALSE(read_result);
+  EXPECT_EQ(read_result.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(read_result.error().message, "database unavailable; retry");
+
+  // Recovered: new connections, nothing of the lost write.
+  EXPECT_TRUE(store.Write([](WriteTx& tx) { return tx.SetMeta("after", "kept"); }));
+  auto during = ReadValue(store, [](ReadTx& tx) { return tx.GetMeta("during"); });
+  ASSERT_TRUE(during) << during.error().message;
+  EXPECT_FALSE(during->has_value());
+  EXPECT_EQ(**ReadValue(store, [](ReadTx& tx) { return tx.GetMeta("after"); }), "kept");
+
+  // Idle pooled connections that died are replaced without failing a call.
+  db_.TerminateConnections();
+  EXPECT_TRUE(ReadValue(store, [](ReadTx& tx) { return tx.GetMeta("after"); }));
+  EXPECT_TRUE(store.Write([](WriteTx& tx) { return tx.SetMeta("after2", "kept"); }));
+}
+
+// Two stores on one database stand for two server processes: the audit
+// chain keeps one order (each event links to the one committed before it)
+// and the outbox's seq order is its commit order.
+TEST_F(PostgresStoreTest, TwoProcessesKeepOneAuditChain) {
+  auto a = Open(2), b = Open(2);
+  ASSERT_TRUE(a && b);
+  constexpr int kThreadsPerStore = 8, kEventsPerThread = 25;
+  std::vector<std::thread> threads;
+  for (Store* store : {a->get(), b->get()})
+    for (int t = 0; t < kThreadsPerStore; ++t)
+      threads.emplace_back([store, t] {
+        for (int i = 0; i < kEventsPerThread; ++i) {
+          auto w = store->Write([&](WriteTx& tx) -> Result<void> {
+            auto prev = tx.LastAuditHash();
+            if (!prev) return std::unexpected(prev.error());
+            AuditEvent e{.at = store_test::At(i),
+                         .action = "test.append",
+                         .target_kind = "test",
+                         .target_id = fmt::format("{}-{}", t, i),
+                         .prev_hash = *prev,
+                         .hash = fmt::format("{}>{}-{}", prev->substr(0, 8), t, i)};
+            if (auto s = tx.AppendAudit(e); !s) return std::unexpected(s.error());
+            auto o = tx.AppendOutbox({.at = store_test::At(i), .type = "test", .record_id = e.hash});
+            if (!o) return std::unexpected(o.error());
+            return {};
+          });
+          ASSERT_TRUE(w) << w.error().message;
+        }
+      });
+  for (auto& t : threads) t.join();
+  auto events = ReadValue(**a, [](ReadTx& tx) { return tx.ListAudit(0, 10000); });
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->size(), size_t(2 * kThreadsPerStore * kEventsPerThread));
+  std::string prev;
+  for (const auto& e : *events) {
+    ASSERT_EQ(e.prev_hash, prev) << "event " << e.seq;
+    prev = e.hash;
+  }
+  auto outbox = ReadValue(**b, [](ReadTx& tx) { return tx.ListOutbox(0, 10000); });
+  ASSERT_TRUE(outbox);
+  ASSERT_EQ(outbox->size(), events->size());
+  for (size_t i = 0; i < events->size(); ++i) EXPECT_EQ((*outbox)[i].record_id, (*events)[i].hash);
+}
+
+}  // namespace
+}  // namespace infrashare
