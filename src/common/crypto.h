@@ -19,7 +19,9 @@ std::string Sha256Hex(std::string_view bytes);
 std::string HmacSha256Hex(std::string_view key, std::string_view message);
 // `bytes` random bytes, lower-case hex (2*bytes characters).
 std::string RandomHex(size_t bytes);
-// A new identifier: prefix, '_' and 20 random hex characters ("rpt_3f9a...").
+// A new identifier: prefix, '_', the creation time in microseconds (14 hex
+// digits, so ids sort by creation) and 12 random hex digits
+// ("rpt_0644a1b2c3d4e5f1a2b3c4d5e6"). Not a secret: never use it as one.
 std::string NewId(std::string_view prefix);
 // Constant-time comparison of two strings of possibly different length.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
