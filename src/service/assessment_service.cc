@@ -5,8 +5,7 @@
 #include "domain/severity/assess.h"
 #include "domain/severity/facts.h"
 #include "domain/severity/response.h"
-#include "domain/sharing/visibility.h"
-#include "service/audit.h"
+#include "service/report_tx.h"
 
 namespace infrashare {
 
@@ -150,11 +149,9 @@ Result<Report> AssessmentService::Review(const Caller& caller, const std::string
   const Registry& registry = *caller.registry;
   Report result;
   auto w = store_->Write([&](WriteTx& tx) -> Result<void> {
-    auto found = tx.GetReport("live", report_id);
-    if (!found) return std::unexpected(found.error());
-    if (!*found || Visibility(caller.organization, **found, registry) == View::kNone)
-      return NotFound("report not found");
-    Report report = std::move(**found);
+    auto loaded = LoadVisibleReport(tx, caller, report_id);
+    if (!loaded) return std::unexpected(loaded.error());
+    Report report = std::move(loaded->first);
     if (report.assessment.is_null())
       return Conflict("this report has no impact facts to assess; add facts first", "facts");
     const int automatic = report.assessment["automatic"]["level"].get<int>();
@@ -171,28 +168,13 @@ Result<Report> AssessmentService::Review(const Caller& caller, const std::string
     report.assessment = std::move(*reassessed);
     report.revision += 1;
     report.updated_at = now;
-    if (auto u = tx.UpdateReport(report, GrantKeys(report)); !u) return u;
-    Revision rev{.report_id = report.id,
-                 .number = report.revision,
-                 .content = report.content,
-                 .assessment = report.assessment,
-                 .author_principal = caller.principal->id,
-                 .author_org = caller.organization->id,
-                 .note = fmt::format("severity {}: level {}", *action, in_force),
-                 .at = now};
-    if (auto r = tx.InsertRevision(rev); !r) return r;
-    if (auto a = AppendAudit(tx, AuditEvent{.at = now,
-                                            .actor_principal = caller.principal->id,
-                                            .actor_org = caller.organization->id,
-                                            .action = "report.assessment." + *action,
-                                            .target_kind = "report",
-                                            .target_id = report.id,
-                                            .detail = {{"level", in_force}, {"automatic_level", automatic}}});
-        !a)
-      return a;
-    auto e = tx.AppendOutbox(OutboxEvent{.at = now, .space = report.space, .type = "report.updated",
-                                         .record_id = report.id});
-    if (!e) return std::unexpected(e.error());
+    if (auto r = RecordReportChange(tx, caller, report,
+                                    {.note = fmt::format("severity {}: level {}", *action, in_force),
+                                     .action = "report.assessment." + *action,
+                                     .event_type = "report.updated",
+                                     .audit_detail = {{"level", in_force}, {"automatic_level", automatic}}});
+        !r)
+      return r;
     result = std::move(report);
     return {};
   });

@@ -7,16 +7,9 @@
 #include "domain/sharing/visibility.h"
 #include "service/audit.h"
 #include "service/report_input.h"
+#include "service/report_tx.h"
 
 namespace infrashare {
-
-namespace {
-
-constexpr std::string_view kNotFoundMessage = "report not found";
-
-std::unexpected<Error> ReportNotFound() { return NotFound(std::string(kNotFoundMessage)); }
-
-}  // namespace
 
 std::vector<std::string> SourceTerms(ReadTx& tx, const Report& report, const Registry& registry) {
   std::vector<std::string> terms{report.submitter_org, report.submitter_principal};
@@ -47,44 +40,6 @@ Result<void> ReportService::CheckContent(const ReportContent& c, const Registry&
   return ValidateAudience(c.audience, c.tlp, registry, "audience");
 }
 
-Result<void> ReportService::SaveChange(WriteTx& tx, const Caller& caller, const Report& head,
-                                       const std::string& note, const std::string& action,
-                                       const std::string& event_type, bool insert) {
-  const auto grants = GrantKeys(head);
-  if (insert) {
-    auto seq = tx.InsertReport(head, grants);
-    if (!seq) return std::unexpected(seq.error());
-  } else if (auto u = tx.UpdateReport(head, grants); !u) {
-    return u;
-  }
-  Revision rev{.report_id = head.id,
-               .number = head.revision,
-               .content = head.content,
-               .assessment = head.assessment,
-               .author_principal = caller.principal->id,
-               .author_org = caller.principal->organization,
-               .note = note,
-               .at = head.updated_at};
-  if (auto r = tx.InsertRevision(rev); !r) return r;
-  // The audit detail never names the submitter: audit views are read by
-  // other organizations (see AuditService).
-  if (auto a = AppendAudit(tx, AuditEvent{.at = head.updated_at,
-                                          .actor_principal = caller.principal->id,
-                                          .actor_org = caller.principal->organization,
-                                          .action = action,
-                                          .target_kind = "report",
-                                          .target_id = head.id,
-                                          .detail = {{"revision", head.revision},
-                                                     {"route", NameOf(kRouteNames, head.route)},
-                                                     {"anonymized", head.anonymized}}});
-      !a)
-    return a;
-  auto e = tx.AppendOutbox(OutboxEvent{.at = head.updated_at, .space = head.space, .type = event_type,
-                                       .record_id = head.id});
-  if (!e) return std::unexpected(e.error());
-  return {};
-}
-
 Result<Report> ReportService::Submit(const Caller& caller, const Json& body) {
   if (auto r = caller.Require(Role::kReporter); !r) return std::unexpected(r.error());
   auto input = ParseSubmit(body);
@@ -111,19 +66,12 @@ Result<Report> ReportService::Submit(const Caller& caller, const Json& body) {
   if (auto a = Assess(report, registry); !a) return std::unexpected(a.error());
 
   auto w = store_.Write([&](WriteTx& tx) {
-    return SaveChange(tx, caller, report, "submitted", "report.submit", "report.created", /*insert=*/true);
+    return RecordReportChange(tx, caller, report,
+                              {.note = "submitted", .action = "report.submit", .event_type = "report.created",
+                               .insert = true});
   });
   if (!w) return std::unexpected(w.error());
   return report;
-}
-
-Result<std::pair<Report, View>> ReportService::LoadVisible(ReadTx& tx, const Caller& caller, const std::string& id) {
-  auto found = tx.GetReport("live", id);
-  if (!found) return std::unexpected(found.error());
-  if (!*found) return ReportNotFound();
-  const View view = Visibility(caller.organization, **found, *caller.registry);
-  if (view == View::kNone) return ReportNotFound();
-  return std::pair{std::move(**found), view};
 }
 
 Result<Report> ReportService::Relay(const Caller& caller, const std::string& id, const Json& body) {
@@ -133,7 +81,7 @@ Result<Report> ReportService::Relay(const Caller& caller, const std::string& id,
   const Registry& registry = *caller.registry;
   Report result;
   auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
-    auto loaded = LoadVisible(tx, caller, id);
+    auto loaded = LoadVisibleReport(tx, caller, id);
     if (!loaded) return std::unexpected(loaded.error());
     Report& report = loaded->first;
     const bool is_relay = std::any_of(report.deliveries.begin(), report.deliveries.end(), [&](const Delivery& d) {
@@ -158,8 +106,10 @@ Result<Report> ReportService::Relay(const Caller& caller, const std::string& id,
     report.released_at = now;
     report.updated_at = now;
     report.revision += 1;
-    if (auto s = SaveChange(tx, caller, report, input->note.empty() ? "relayed" : input->note, "report.relay",
-                            "report.relayed", /*insert=*/false);
+    if (auto s = RecordReportChange(tx, caller, report,
+                                    {.note = input->note.empty() ? "relayed" : input->note,
+                                     .action = "report.relay",
+                                     .event_type = "report.relayed"});
         !s)
       return s;
     result = std::move(report);
@@ -174,7 +124,7 @@ Result<Report> ReportService::Update(const Caller& caller, const std::string& id
   const Registry& registry = *caller.registry;
   Report result;
   auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
-    auto loaded = LoadVisible(tx, caller, id);
+    auto loaded = LoadVisibleReport(tx, caller, id);
     if (!loaded) return std::unexpected(loaded.error());
     Report& report = loaded->first;
     if (report.submitter_org != caller.organization->id)
@@ -186,8 +136,10 @@ Result<Report> ReportService::Update(const Caller& caller, const std::string& id
     if (auto a = Assess(report, registry); !a) return a;
     report.revision += 1;
     report.updated_at = clock_.Now();
-    if (auto s = SaveChange(tx, caller, report, update->second.empty() ? "revised" : update->second,
-                            "report.update", "report.updated", /*insert=*/false);
+    if (auto s = RecordReportChange(tx, caller, report,
+                                    {.note = update->second.empty() ? "revised" : update->second,
+                                     .action = "report.update",
+                                     .event_type = "report.updated"});
         !s)
       return s;
     result = std::move(report);
@@ -201,7 +153,7 @@ Result<Report> ReportService::Get(const Caller& caller, const std::string& id) {
   if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
   Report result;
   auto rd = store_.Read([&](ReadTx& tx) -> Result<void> {
-    auto loaded = LoadVisible(tx, caller, id);
+    auto loaded = LoadVisibleReport(tx, caller, id);
     if (!loaded) return std::unexpected(loaded.error());
     const auto terms = SourceTerms(tx, loaded->first, *caller.registry);
     result = Present(std::move(loaded->first), loaded->second, terms);
@@ -215,7 +167,7 @@ Result<std::vector<Revision>> ReportService::Revisions(const Caller& caller, con
   if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
   std::vector<Revision> result;
   auto rd = store_.Read([&](ReadTx& tx) -> Result<void> {
-    auto loaded = LoadVisible(tx, caller, id);
+    auto loaded = LoadVisibleReport(tx, caller, id);
     if (!loaded) return std::unexpected(loaded.error());
     auto revisions = tx.ListRevisions(id);
     if (!revisions) return std::unexpected(revisions.error());

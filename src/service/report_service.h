@@ -49,10 +49,6 @@ class ReportService {
   Result<void> CheckContent(const ReportContent& content, const Registry& registry) const;
   // Sets report.assessment from its facts (keeps an analyst's review).
   Result<void> Assess(Report& report, const Registry& registry) const;
-  // Loads a report the caller may see, with its view; NotFound otherwise.
-  Result<std::pair<Report, View>> LoadVisible(ReadTx& tx, const Caller& caller, const std::string& id);
-  Result<void> SaveChange(WriteTx& tx, const Caller& caller, const Report& head, const std::string& note,
-                          const std::string& action, const std::string& event_type, bool insert);
 
   Store& store_;
   const Clock& clock_;
