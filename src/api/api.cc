@@ -8,7 +8,7 @@
 
 namespace infrashare {
 
-void AddRoutes(Router& router, Services& services) {
+void AddRoutes(Router& router, Services& services, StreamLimits stream_limits) {
   router.Add("GET", "/healthz", "200 when the server can serve (the database answers)",
              [&services](const HttpRequest&) {
                auto r = services.store.Read([](ReadTx& tx) -> Result<void> {
@@ -25,6 +25,7 @@ void AddRoutes(Router& router, Services& services) {
   AddReportRoutes(router, services);
   AddRegistryRoutes(router, services);
   AddSeverityRoutes(router, services);
+  AddAlertRoutes(router, services, stream_limits);
 }
 
 Json OpenApiDocument(const Router& router) {

@@ -5,13 +5,14 @@
 // no state beyond the Services reference.
 #pragma once
 
+#include "api/alert_handlers.h"
 #include "common/json.h"
 #include "http/router.h"
 #include "service/services.h"
 
 namespace infrashare {
 
-void AddRoutes(Router& router, Services& services);
+void AddRoutes(Router& router, Services& services, StreamLimits stream_limits = {});
 
 // The OpenAPI 3.1 document for the routes in `router`.
 Json OpenApiDocument(const Router& router);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -12,6 +14,7 @@
 #include "domain/registry/registry_file.h"
 #include "http/server.h"
 #include "service/audit.h"
+#include "service/hotline.h"
 #include "service/services.h"
 #include "store/open_store.h"
 
@@ -28,6 +31,15 @@ int Fail(const Error& e) {
 namespace {
 
 constexpr char kAdminPrincipal[] = "admin";
+
+// Every stream client holds a connection: serve as many as the system
+// allows this process (the soft limit up to the hard one).
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) spdlog::warn("cannot raise the open-file limit");
+}
 
 Result<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -125,8 +137,20 @@ int RunServe(const Config& config) {
   }
   Services services(**store, clock, std::move(policies), config.severity_policy);
   if (auto l = services.registry.Load(); !l) return Fail(l.error());
+  RaiseOpenFileLimit();
+  Hotline hotline(services,
+                  HotlineOptions{.stream = {.replay_budget_bytes = size_t(config.stream_buffer_bytes) / 4},
+                                 .webhooks = {.timeout = std::chrono::milliseconds(config.webhook_timeout_ms),
+                                              .retry = {.max_attempts = int(config.webhook_max_attempts),
+                                                        .base = std::chrono::milliseconds(config.webhook_retry_base_ms),
+                                                        .cap = std::chrono::milliseconds(config.webhook_retry_cap_ms)}},
+                                 .escalation_tick = std::chrono::milliseconds(config.escalation_tick_ms)});
+  if (auto h = hotline.Start(); !h) return Fail(h.error());
+  services.hotline = &hotline;
   Router router;
-  AddRoutes(router, services);
+  AddRoutes(router, services,
+            StreamLimits{.max_buffered_bytes = size_t(config.stream_buffer_bytes),
+                         .heartbeat = std::chrono::milliseconds(config.stream_heartbeat_ms)});
   HttpServer server(ServerOptions{.host = listen->first,
                                   .port = listen->second,
                                   .io_threads = config.io_threads,
@@ -140,6 +164,8 @@ int RunServe(const Config& config) {
              listen->first, server.port(), DatabaseFlag(config.database()));
   std::fflush(stdout);
   server.Wait();
+  hotline.Stop();
+  services.hotline = nullptr;
   spdlog::info("stopped");
   return 0;
 }

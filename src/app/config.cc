@@ -4,8 +4,31 @@
 #include <toml++/toml.h>
 
 #include <charconv>
+#include <optional>
 
 namespace infrashare {
+
+namespace {
+
+struct IntSetting {
+  int64_t* field;
+  int64_t min, max;
+};
+
+// The [hotline] keys: each an integer within bounds.
+std::optional<IntSetting> HotlineSettingOf(Config& config, std::string_view name) {
+  if (name == "hotline.escalation_tick_ms") return IntSetting{&config.escalation_tick_ms, 10, 3'600'000};
+  if (name == "hotline.webhook_timeout_ms") return IntSetting{&config.webhook_timeout_ms, 100, 300'000};
+  if (name == "hotline.webhook_max_attempts") return IntSetting{&config.webhook_max_attempts, 1, 100};
+  if (name == "hotline.webhook_retry_base_ms") return IntSetting{&config.webhook_retry_base_ms, 10, 3'600'000};
+  if (name == "hotline.webhook_retry_cap_ms") return IntSetting{&config.webhook_retry_cap_ms, 10, 86'400'000};
+  if (name == "hotline.stream_buffer_bytes")
+    return IntSetting{&config.stream_buffer_bytes, 4096, int64_t{1} << 30};
+  if (name == "hotline.stream_heartbeat_ms") return IntSetting{&config.stream_heartbeat_ms, 100, 3'600'000};
+  return std::nullopt;
+}
+
+}  // namespace
 
 Result<void> LoadConfigFile(const std::string& path, Config& config) {
   toml::table doc;
@@ -17,9 +40,9 @@ Result<void> LoadConfigFile(const std::string& path, Config& config) {
   auto where = [&](const toml::node& n) { return fmt::format("{}:{}", path, n.source().begin.line); };
   for (auto&& [section, node] : doc) {
     const toml::table* t = node.as_table();
-    if (!t || (section != "server" && section != "database" && section != "severity"))
-      return InvalidArgument("config", fmt::format("{}: {}: unknown section (server, database, severity)", where(node),
-                                                   section.str()));
+    if (!t || (section != "server" && section != "database" && section != "severity" && section != "hotline"))
+      return InvalidArgument("config", fmt::format("{}: {}: unknown section (server, database, severity, hotline)",
+                                                   where(node), section.str()));
     for (auto&& [key, value] : *t) {
       const std::string name = fmt::format("{}.{}", section.str(), key.str());
       if (name == "server.listen" && value.is_string()) {
@@ -38,6 +61,12 @@ Result<void> LoadConfigFile(const std::string& path, Config& config) {
         config.severity_dir = value.as_string()->get();
       } else if (name == "severity.policy" && value.is_string()) {
         config.severity_policy = value.as_string()->get();
+      } else if (auto slot = HotlineSettingOf(config, name); slot && value.is_integer()) {
+        const auto& [field, min, max] = *slot;
+        const int64_t v = value.as_integer()->get();
+        if (v < min || v > max)
+          return InvalidArgument("config", fmt::format("{}: {}: must be {}..{}", where(value), name, min, max));
+        *field = v;
       } else {
         return InvalidArgument("config", fmt::format("{}: {}: unknown key or wrong type", where(value), name));
       }

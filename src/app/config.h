@@ -13,6 +13,14 @@
 //   [severity]
 //   dir = "data/severity"      # every *.toml there is loaded and validated
 //   policy = "plan4-draft"     # the one in force
+//   [hotline]
+//   escalation_tick_ms = 1000    # how often deadlines are checked
+//   webhook_timeout_ms = 10000   # per POST (connect, send, answer)
+//   webhook_max_attempts = 12    # then the delivery is failed
+//   webhook_retry_base_ms = 1000 # first retry delay; doubles, with jitter
+//   webhook_retry_cap_ms = 900000
+//   stream_buffer_bytes = 1048576  # per stream client; a slower client is cut off
+//   stream_heartbeat_ms = 15000
 #pragma once
 
 #include <string>
@@ -32,6 +40,13 @@ struct Config {
   int worker_threads = 64;
   std::string severity_dir;     // default: the shipped data/severity
   std::string severity_policy = "plan4-draft";  // the policy in force
+  int64_t escalation_tick_ms = 1000;
+  int64_t webhook_timeout_ms = 10000;
+  int64_t webhook_max_attempts = 12;
+  int64_t webhook_retry_base_ms = 1000;
+  int64_t webhook_retry_cap_ms = 15 * 60 * 1000;
+  int64_t stream_buffer_bytes = int64_t{1} << 20;
+  int64_t stream_heartbeat_ms = 15000;
 };
 
 // Reads `path` over `config`. Errors name the file, line and key.

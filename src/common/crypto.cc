@@ -49,6 +49,12 @@ std::string RandomHex(size_t bytes) {
   return ToHex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
 }
 
+uint64_t RandomU64() {
+  uint64_t v = 0;
+  randombytes_buf(&v, sizeof v);
+  return v;
+}
+
 std::string NewId(std::string_view prefix) {
   // Time first, so that new ids land at the end of the indexes that hold
   // them (a random id dirties a random index page on every insert); then 48

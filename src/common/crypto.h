@@ -6,6 +6,7 @@
 // once before the first call (main and test mains do it).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,8 @@ std::string Sha256Hex(std::string_view bytes);
 std::string HmacSha256Hex(std::string_view key, std::string_view message);
 // `bytes` random bytes, lower-case hex (2*bytes characters).
 std::string RandomHex(size_t bytes);
+// A uniformly random 64-bit number (for jitter; not for secrets).
+uint64_t RandomU64();
 // A new identifier: prefix, '_', the creation time in microseconds (14 hex
 // digits, so ids sort by creation) and 12 random hex digits
 // ("rpt_0644a1b2c3d4e5f1a2b3c4d5e6"). Not a secret: never use it as one.

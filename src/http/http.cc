@@ -43,6 +43,36 @@ HttpResponse JsonResponse(int status, std::string body) {
   return HttpResponse{.status = status, .content_type = "application/json", .body = std::move(body)};
 }
 
+namespace {
+
+// SSE field values end at CR or LF; an id with NUL is ignored by clients.
+std::string StripLineBreaks(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text)
+    if (c != '\r' && c != '\n' && c != '\0') out.push_back(c);
+  return out;
+}
+
+}  // namespace
+
+std::string SseEvent(std::string_view id, std::string_view event, std::string_view data) {
+  std::string out;
+  out.reserve(id.size() + event.size() + data.size() + 32);
+  if (!id.empty()) out.append("id: ").append(StripLineBreaks(id)).append("\n");
+  if (!event.empty()) out.append("event: ").append(StripLineBreaks(event)).append("\n");
+  while (true) {
+    size_t end = data.find_first_of("\r\n");
+    out.append("data: ").append(data.substr(0, end)).append("\n");
+    if (end == std::string_view::npos) break;
+    size_t next = end + 1;
+    if (data[end] == '\r' && next < data.size() && data[next] == '\n') ++next;
+    data.remove_prefix(next);
+  }
+  out.append("\n");
+  return out;
+}
+
 Result<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
   std::string out;
   out.reserve(text.size());

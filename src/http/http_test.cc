@@ -53,5 +53,26 @@ TEST(HttpResponseTest, JsonResponseAndHeaderLookup) {
   EXPECT_EQ(r.Header("location"), "/api/v1/reports/r1");
 }
 
+TEST(SseEventTest, FormatsIdEventAndData) {
+  EXPECT_EQ(SseEvent("5", "report", R"({"a":1})"), "id: 5\nevent: report\ndata: {\"a\":1}\n\n");
+}
+
+TEST(SseEventTest, LeavesOutEmptyIdAndEvent) {
+  EXPECT_EQ(SseEvent("", "", "x"), "data: x\n\n");
+  EXPECT_EQ(SseEvent("", "", ""), "data: \n\n");
+}
+
+TEST(SseEventTest, SplitsMultiLineDataOnEveryLineEnding) {
+  EXPECT_EQ(SseEvent("1", "", "a\nb\r\nc\rd"), "id: 1\ndata: a\ndata: b\ndata: c\ndata: d\n\n");
+  // A trailing line break survives as an empty last line.
+  EXPECT_EQ(SseEvent("", "", "a\n"), "data: a\ndata: \n\n");
+  EXPECT_EQ(SseEvent("", "", "\n\n"), "data: \ndata: \ndata: \n\n");
+}
+
+TEST(SseEventTest, StripsLineBreaksFromIdAndEvent) {
+  EXPECT_EQ(SseEvent("7\r\ndata: evil", std::string("a\nb\0c", 5), "x"),
+            "id: 7data: evil\nevent: abc\ndata: x\n\n");
+}
+
 }  // namespace
 }  // namespace infrashare

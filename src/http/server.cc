@@ -9,13 +9,25 @@
 //    is posted back to the strand (OnHandled).
 //  - Stop() flips `stopping_`, closes the acceptor on the control strand,
 //    asks every session to shut down (idle ones close at once; busy ones
-//    finish their response with `Connection: close`) and waits until the last
-//    session is gone.
+//    finish their response with `Connection: close`; streams end with
+//    "server_stopping" and the last chunk) and waits until the last session
+//    is gone.
+//  - Streamed responses (Server-Sent Events, StreamBody in http.h): the
+//    session writes the header (DoWriteStreamHeader / OnStreamHeader), then
+//    keeps three things going on its strand until the stream ends: one
+//    pending read that notices the client leaving (OnStreamRead), one write at
+//    a time of everything queued (StreamFlush / OnStreamWrite), and one timer
+//    (OnStreamTimer) that is the heartbeat while the stream is open and the
+//    deadline for the final write once it is ending. Writer threads append to
+//    a StreamQueue (stream_queue.h) and post a flush only when none is
+//    scheduled. Every way a stream ends goes through ReportStreamEnd (the one
+//    on_close call) and EndStreamConnection (close, access log).
 #include "http/server.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -37,6 +49,7 @@
 #include <vector>
 
 #include "http/problem.h"
+#include "http/stream_queue.h"
 
 namespace infrashare {
 namespace {
@@ -54,11 +67,21 @@ using tcp = asio::ip::tcp;
 constexpr std::chrono::seconds kLingerTimeout{2};
 constexpr size_t kLingerMaxBytes = size_t{64} << 20;
 constexpr size_t kLingerChunk = 16 * 1024;
+// The kernel send buffer of a streaming connection.
+constexpr int kStreamSendBuffer = 64 * 1024;
 // An idle connection keeps at most this much read buffer.
 constexpr size_t kIdleBufferCapacity = 64 * 1024;
 // When accept fails (e.g. out of file descriptors), wait before retrying
 // rather than spinning.
 constexpr std::chrono::milliseconds kAcceptRetryDelay{50};
+// Once a stream is ending (slow consumer, server stopping), its last bytes get
+// at most this long to be written before the connection is closed anyway: a
+// client that does not read must not hold its connection, or Stop().
+constexpr std::chrono::seconds kStreamEndGrace{2};
+// While streaming, what the client sends is read into a buffer this small and
+// discarded; it only has to notice the client closing.
+constexpr size_t kStreamDiscardBuffer = 64;
+constexpr std::string_view kHeartbeat = ": keep-alive\n\n";
 
 // "1048576 bytes (1 MiB)": limits are named the way they are documented.
 std::string DescribeBytes(size_t bytes) {
@@ -78,6 +101,7 @@ std::string SanitizeHeaderValue(std::string value) {
 }
 
 class Session;
+class SessionStreamWriter;
 
 class ServerCore {
  public:
@@ -148,14 +172,47 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Stop() wants the connection gone: close it now if it is idle or still
   // receiving a request; otherwise the response in progress ends with close.
+  // A stream ends with "server_stopping" and its last chunk.
   void Shutdown() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
       if (self->state_ == State::kReading || self->state_ == State::kLingering) self->stream_.cancel();
+      if (self->state_ == State::kStreaming) self->StopStream();
     });
   }
 
+  // For SessionStreamWriter (any thread): schedule StreamFlush, or the end of
+  // a stream whose queue overflowed, on the strand.
+  void PostStreamFlush() {
+    asio::post(stream_.get_executor(), beast::bind_front_handler(&Session::StreamFlush, shared_from_this()));
+  }
+  void PostStreamOverflow() {
+    asio::post(stream_.get_executor(),
+               beast::bind_front_handler(&Session::OnStreamOverflow, shared_from_this()));
+  }
+
  private:
-  enum class State { kReading, kHandling, kWriting, kLingering, kClosed };
+  enum class State { kReading, kHandling, kWriting, kStreaming, kLingering, kClosed };
+
+  // What a streamed response needs while it lasts; allocated only then.
+  struct Stream {
+    Stream(asio::any_io_executor executor, std::shared_ptr<StreamBody> stream_body, int response_status)
+        : body(std::move(stream_body)), timer(std::move(executor)), status(response_status) {}
+
+    std::shared_ptr<StreamBody> body;
+    std::shared_ptr<SessionStreamWriter> writer;
+    asio::steady_timer timer;  // the heartbeat; once ending, the final write's deadline
+    // Only while the header is being written.
+    std::unique_ptr<http::response<http::empty_body>> header;
+    std::unique_ptr<http::response_serializer<http::empty_body>> serializer;
+    std::string writing;  // the batch being written
+    std::array<char, kStreamDiscardBuffer> discard;
+    int status;
+    bool opened = false;     // on_open was called
+    bool reported = false;   // on_close was called (or must never be)
+    bool ending = false;     // no more data from the application; last bytes under way
+    bool in_flight = false;  // a write is pending
+    bool last = false;       // the write pending is the last one
+  };
 
   void DoRead();
   void OnReadHeader(beast::error_code ec, size_t bytes);
@@ -169,7 +226,20 @@ class Session : public std::enable_shared_from_this<Session> {
   void DoLinger();
   void OnLinger(beast::error_code ec, size_t bytes);
   void DoClose();
-  void LogAccess();
+  void LogAccess(unsigned status);
+
+  void DoWriteStreamHeader(HttpResponse response);
+  void OnStreamHeader(beast::error_code ec, size_t bytes);
+  void DoStreamRead();
+  void OnStreamRead(beast::error_code ec, size_t bytes);
+  void StreamFlush();
+  void OnStreamWrite(beast::error_code ec, size_t bytes);
+  void ArmStreamTimer(std::chrono::steady_clock::duration after);
+  void OnStreamTimer(beast::error_code ec);
+  void OnStreamOverflow();
+  void StopStream();
+  void ReportStreamEnd(std::string_view reason);
+  void EndStreamConnection(std::string_view reason);
 
   ServerCore& server_;
   beast::tcp_stream stream_;
@@ -191,6 +261,46 @@ class Session : public std::enable_shared_from_this<Session> {
 
   std::string linger_buffer_;  // allocated only while lingering
   size_t lingered_bytes_ = 0;
+
+  std::unique_ptr<Stream> stream_state_;  // only for a streamed response
+};
+
+// The StreamWriter handed to on_open. Holds the session weakly: a writer kept
+// after its stream ended must not keep the connection.
+class SessionStreamWriter final : public StreamWriter {
+ public:
+  SessionStreamWriter(std::weak_ptr<Session> session, const StreamBody& body)
+      : session_(std::move(session)),
+        queue_(body.max_buffered_bytes, body.overflow_text, body.initial_text) {}
+
+  bool Send(std::string_view text) override {
+    switch (queue_.Send(text)) {
+      case StreamQueue::SendOutcome::kQueued:
+        return true;
+      case StreamQueue::SendOutcome::kFlushNeeded:
+        if (auto session = session_.lock()) session->PostStreamFlush();
+        return true;
+      case StreamQueue::SendOutcome::kOverflow:
+        if (auto session = session_.lock()) session->PostStreamOverflow();
+        return false;
+      case StreamQueue::SendOutcome::kEnded:
+        return false;
+    }
+    return false;
+  }
+
+  void Close(std::string_view final_text) override {
+    if (queue_.Close(final_text))
+      if (auto session = session_.lock()) session->PostStreamFlush();
+  }
+
+  size_t buffered_bytes() const override { return queue_.buffered(); }
+
+  StreamQueue& queue() { return queue_; }
+
+ private:
+  const std::weak_ptr<Session> session_;
+  StreamQueue queue_;
 };
 
 // --- Session ---------------------------------------------------------------
@@ -298,9 +408,7 @@ void Session::Handle() {
 
 void Session::OnHandled(DispatchResult result) {
   route_ = result.route != nullptr ? result.route->pattern : "-";
-  // Extension point for Server-Sent Events (see HttpResponse in http.h): a
-  // response carrying a stream producer will be diverted here to a
-  // DoWriteStreamHeader / OnStreamEvent pair instead of DoWrite.
+  if (result.response.stream) return DoWriteStreamHeader(std::move(result.response));
   DoWrite(std::move(result.response), !keep_alive_, false);
 }
 
@@ -332,7 +440,7 @@ void Session::DoWrite(HttpResponse response, bool close, bool linger) {
 }
 
 void Session::OnWrite(beast::error_code ec, size_t /*bytes*/) {
-  LogAccess();
+  LogAccess(response_.result_int());
   started_ = {};
   response_ = {};
   // A large request leaves a large buffer behind; an idle keep-alive
@@ -365,19 +473,211 @@ void Session::OnLinger(beast::error_code ec, size_t bytes) {
 void Session::DoClose() {
   if (state_ == State::kClosed) return;
   state_ = State::kClosed;
+  if (stream_state_) stream_state_->timer.cancel();
   beast::error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
   stream_.socket().close(ignored);
 }
 
-void Session::LogAccess() {
+void Session::LogAccess(unsigned status) {
   spdlog::logger* logger = server_.access_logger();
   if (logger == nullptr) return;
   auto micros =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_)
           .count();
-  logger->info("access method={} route={} status={} latency_us={}", method_, route_, response_.result_int(),
-               micros);
+  logger->info("access method={} route={} status={} latency_us={}", method_, route_, status, micros);
+}
+
+// --- Session: streamed responses (Server-Sent Events) ----------------------
+
+void Session::DoWriteStreamHeader(HttpResponse response) {
+  state_ = State::kWriting;
+  stream_state_ =
+      std::make_unique<Stream>(stream_.get_executor(), std::move(response.stream), response.status);
+  Stream& st = *stream_state_;
+  st.writer = std::make_shared<SessionStreamWriter>(weak_from_this(), *st.body);
+
+  st.header = std::make_unique<http::response<http::empty_body>>();
+  auto& header = *st.header;
+  header.version(version_);
+  header.result(static_cast<unsigned>(response.status));
+  header.set(http::field::server, "infrashare");
+  header.set(http::field::content_type, "text/event-stream");
+  header.set("X-Content-Type-Options", "nosniff");
+  header.set("X-Accel-Buffering", "no");  // nginx and friends: pass each chunk on at once
+  bool has_cache_control = false;
+  for (auto& [name, value] : response.headers) {
+    has_cache_control = has_cache_control || beast::iequals(name, "cache-control");
+    header.insert(name, SanitizeHeaderValue(std::move(value)));
+  }
+  if (!has_cache_control) header.set(http::field::cache_control, "no-store");
+  header.keep_alive(false);  // the connection ends with the stream
+  header.chunked(true);
+  st.serializer = std::make_unique<http::response_serializer<http::empty_body>>(header);
+
+  // A stream's backlog waits in its bounded queue, where the limit applies,
+  // not in an auto-tuned kernel buffer of several MiB: the slow-consumer cut
+  // comes after a bounded amount of data, and 20,000 streams stay cheap.
+  beast::error_code ignored;
+  stream_.socket().set_option(asio::socket_base::send_buffer_size(kStreamSendBuffer), ignored);
+
+  // The request is done with: a long-lived stream keeps neither its parser
+  // nor its read buffer.
+  parser_.reset();
+  buffer_.clear();
+  buffer_.shrink_to_fit();
+  response_ = {};
+
+  stream_.expires_after(server_.options().write_timeout);
+  http::async_write_header(stream_, *st.serializer,
+                           beast::bind_front_handler(&Session::OnStreamHeader, shared_from_this()));
+}
+
+void Session::OnStreamHeader(beast::error_code ec, size_t /*bytes*/) {
+  Stream& st = *stream_state_;
+  st.serializer.reset();
+  st.header.reset();
+  state_ = State::kStreaming;
+  if (ec) {
+    st.reported = true;  // never opened: no callbacks
+    return EndStreamConnection("write_failed");
+  }
+  DoStreamRead();
+  if (server_.stopping()) {
+    // Stop() began while the header was being written: end at once.
+    st.reported = true;
+    return StopStream();
+  }
+  st.opened = true;
+  if (st.body->heartbeat.count() > 0) ArmStreamTimer(st.body->heartbeat);
+  if (st.body->on_open) {
+    try {
+      st.body->on_open(st.writer);
+    } catch (const std::exception& e) {
+      // A bug in the application; end this stream, keep the server.
+      spdlog::error("exception in StreamBody::on_open: {}", e.what());
+      st.writer->Close({});
+    }
+  }
+  StreamFlush();  // initial_text and whatever on_open sent
+}
+
+void Session::DoStreamRead() {
+  // Only the write timeout applies to a stream; this resets the read deadline
+  // (and the write one only when no write is pending).
+  stream_.expires_never();
+  stream_.async_read_some(asio::buffer(stream_state_->discard),
+                          beast::bind_front_handler(&Session::OnStreamRead, shared_from_this()));
+}
+
+void Session::OnStreamRead(beast::error_code ec, size_t /*bytes*/) {
+  if (state_ != State::kStreaming) return;
+  // Aborted: we closed the socket ourselves (write timeout, end of stream);
+  // whoever did that reports the reason.
+  if (ec == asio::error::operation_aborted) return;
+  if (ec) return EndStreamConnection("client_closed");  // EOF, reset
+  DoStreamRead();                                       // the client sent something: discarded
+}
+
+void Session::StreamFlush() {
+  if (state_ != State::kStreaming) return;
+  Stream& st = *stream_state_;
+  if (st.in_flight) return;  // OnStreamWrite flushes again
+  auto batch = st.writer->queue().Take();
+  if (!batch) return;
+  if (batch->last) {
+    st.last = true;
+    st.ending = true;
+    // A no-op when the stream already ended for another reason.
+    ReportStreamEnd(batch->overflowed ? "slow_consumer" : "closed");
+  }
+  st.writing = std::move(batch->bytes);
+  st.in_flight = true;
+  stream_.expires_after(server_.options().write_timeout);
+  auto on_write = beast::bind_front_handler(&Session::OnStreamWrite, shared_from_this());
+  if (!st.last)
+    asio::async_write(stream_, http::make_chunk(asio::buffer(st.writing)), std::move(on_write));
+  else if (st.writing.empty())
+    asio::async_write(stream_, http::make_chunk_last(), std::move(on_write));
+  else
+    asio::async_write(stream_,
+                      beast::buffers_cat(http::make_chunk(asio::buffer(st.writing)), http::make_chunk_last()),
+                      std::move(on_write));
+}
+
+void Session::OnStreamWrite(beast::error_code ec, size_t /*bytes*/) {
+  if (state_ != State::kStreaming) return;
+  Stream& st = *stream_state_;
+  st.in_flight = false;
+  std::string().swap(st.writing);
+  st.writer->queue().Written();
+  if (ec) return EndStreamConnection("write_failed");  // includes the write timeout
+  if (st.last) return EndStreamConnection("closed");
+  if (!st.ending && st.body->heartbeat.count() > 0) ArmStreamTimer(st.body->heartbeat);
+  StreamFlush();
+}
+
+void Session::ArmStreamTimer(std::chrono::steady_clock::duration after) {
+  Stream& st = *stream_state_;
+  st.timer.expires_after(after);
+  st.timer.async_wait(beast::bind_front_handler(&Session::OnStreamTimer, shared_from_this()));
+}
+
+void Session::OnStreamTimer(beast::error_code ec) {
+  if (ec || state_ != State::kStreaming) return;
+  Stream& st = *stream_state_;
+  if (st.timer.expiry() > std::chrono::steady_clock::now()) return;  // re-armed since it fired
+  // The last bytes did not get out in time: the client is not reading.
+  if (st.ending) return EndStreamConnection("write_failed");
+  if (st.in_flight) return;  // OnStreamWrite re-arms
+  if (st.writer->queue().AppendUncounted(kHeartbeat)) StreamFlush();
+}
+
+void Session::OnStreamOverflow() {
+  if (state_ != State::kStreaming) return;
+  Stream& st = *stream_state_;
+  // StreamFlush may have taken the overflow text already (and reported).
+  st.ending = true;
+  ReportStreamEnd("slow_consumer");
+  ArmStreamTimer(
+      std::min<std::chrono::steady_clock::duration>(kStreamEndGrace, server_.options().write_timeout));
+  StreamFlush();  // overflow_text and the last chunk, unless a write is still stuck
+}
+
+void Session::StopStream() {
+  Stream& st = *stream_state_;
+  const auto grace =
+      std::min<std::chrono::steady_clock::duration>(kStreamEndGrace, server_.options().write_timeout);
+  ArmStreamTimer(grace);  // also when already ending: Stop() must not wait for a stuck write
+  if (st.ending) return;
+  st.ending = true;
+  st.writer->queue().Close({});  // before on_close: Send returns false from then on
+  ReportStreamEnd("server_stopping");
+  StreamFlush();
+}
+
+// The one place on_close is called. REQUIRES: the queue has ended (so a Send
+// made after on_close returns false).
+void Session::ReportStreamEnd(std::string_view reason) {
+  Stream& st = *stream_state_;
+  if (st.reported || !st.opened) return;
+  st.reported = true;
+  if (!st.body->on_close) return;
+  try {
+    st.body->on_close(reason);
+  } catch (const std::exception& e) {
+    spdlog::error("exception in StreamBody::on_close: {}", e.what());
+  }
+}
+
+void Session::EndStreamConnection(std::string_view reason) {
+  if (state_ == State::kClosed) return;
+  Stream& st = *stream_state_;
+  st.writer->queue().Abandon();  // before on_close: Send returns false from then on
+  ReportStreamEnd(reason);
+  std::string().swap(st.writing);
+  LogAccess(static_cast<unsigned>(st.status));
+  DoClose();
 }
 
 // --- ServerCore ------------------------------------------------------------

@@ -25,13 +25,25 @@
 //    the concrete path, so no id appears), status, latency in microseconds
 //    from the end of the request header to the end of the response. Never
 //    principals, query strings or bodies.
-//  - Streaming responses (Server-Sent Events) are not implemented; see the
-//    extension point on HttpResponse in http.h.
+//  - Streamed responses (Server-Sent Events): a handler returns an
+//    HttpResponse with `stream` set (StreamBody in http.h). The session writes
+//    the header with chunked transfer encoding, then one chunk per write of
+//    everything the application queued since the last one (StreamWriter::Send
+//    from any thread never blocks). No read timeout applies; write_timeout
+//    applies to each write. One read stays pending to notice the client
+//    leaving (what it sends is discarded). A client that lets more than
+//    max_buffered_bytes pile up is cut off ("slow_consumer"). The access log
+//    line is written when the stream ends, with its whole duration. Memory: a
+//    held stream costs about 4 KiB of heap on the server (measured in
+//    server_stream_test.cc, StreamBody and writer included) plus the kernel's
+//    socket buffers.
 //
 // Shutdown: Stop() closes the listening socket, closes idle connections and
 // connections still receiving a request (such a request is not answered),
 // lets requests already handed to a handler finish and their responses be
-// written (with `Connection: close`), waits up to shutdown_timeout for that,
+// written (with `Connection: close`), ends open streams (on_close gets
+// "server_stopping"; what was queued and the last chunk are written, with at
+// most 2 s for a client that does not read), waits up to shutdown_timeout for that,
 // then stops the threads and returns. A handler that never returns makes
 // Stop() wait for it: the router and the services it uses must outlive it.
 //

@@ -26,6 +26,23 @@ Result<std::vector<AuditEvent>> AuditService::List(const Caller& caller, int64_t
           e.actor_principal.clear();
         }
       }
+      if (e.target_kind == "alert") {
+        auto head = tx.GetAlertHead("live", e.target_id);
+        if (!head) return std::unexpected(head.error());
+        if (!*head) continue;
+        const std::string& own = caller.organization->id;
+        auto row = tx.GetAlertRecipient(e.target_id, own);
+        if (!row) return std::unexpected(row.error());
+        if (*row) (*head)->recipients.push_back(std::move(**row));
+        const AlertView view = AlertVisibility(caller.organization, **head);
+        if (view == AlertView::kNone) continue;
+        // A recipient sees the alert being raised and what concerns its own row.
+        if (view == AlertView::kOwnRow && e.action != "alert.raise" && e.detail.value("organization", "") != own)
+          continue;
+      }
+      if (e.target_kind == "webhook" && caller.organization->kind != OrgKind::kCoordinationCenter &&
+          e.detail.value("organization", "") != caller.organization->id)
+        continue;
       out.push_back(std::move(e));
     }
     return {};

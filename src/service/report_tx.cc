@@ -1,5 +1,6 @@
 #include "service/report_tx.h"
 
+#include "service/alert_tx.h"
 #include "service/audit.h"
 
 namespace infrashare {
@@ -15,11 +16,15 @@ Result<std::pair<Report, View>> LoadVisibleReport(ReadTx& tx, const Caller& call
 
 Result<void> RecordReportChange(WriteTx& tx, const Caller& caller, const Report& head, const ReportChange& change) {
   const auto grants = GrantKeys(head);
+  int previous_level = -1;  // the level alerted on so far: none until released
   if (change.insert) {
     auto seq = tx.InsertReport(head, grants);
     if (!seq) return std::unexpected(seq.error());
-  } else if (auto u = tx.UpdateReport(head, grants); !u) {
-    return u;
+  } else {
+    auto previous = tx.GetReport(head.space, head.id);
+    if (!previous) return std::unexpected(previous.error());
+    if (*previous && (*previous)->released) previous_level = LevelInForce(**previous);
+    if (auto u = tx.UpdateReport(head, grants); !u) return u;
   }
   Revision rev{.report_id = head.id,
                .number = head.revision,
@@ -46,7 +51,7 @@ Result<void> RecordReportChange(WriteTx& tx, const Caller& caller, const Report&
   auto e = tx.AppendOutbox(OutboxEvent{.at = head.updated_at, .space = head.space, .type = change.event_type,
                                        .record_id = head.id});
   if (!e) return std::unexpected(e.error());
-  return {};
+  return RaiseResponseAlert(tx, head, previous_level, *caller.registry);
 }
 
 }  // namespace infrashare

@@ -31,7 +31,8 @@ struct ReportChange {
 };
 
 // Records `head` (whose revision and updated_at the caller has set) as
-// changed by `caller`. The audit detail never names the submitter: audit
+// changed by `caller`, and raises the hotline alert its response plan asks
+// for when its level in force rose (alert_tx.h RaiseResponseAlert). The audit detail never names the submitter: audit
 // views are read by other organizations (see AuditService).
 Result<void> RecordReportChange(WriteTx& tx, const Caller& caller, const Report& head, const ReportChange& change);
 

@@ -10,14 +10,18 @@
 
 #include "common/time.h"
 #include "domain/severity/policy.h"
+#include "service/alert_service.h"
 #include "service/assessment_service.h"
 #include "service/audit_service.h"
 #include "service/auth_service.h"
 #include "service/registry_service.h"
 #include "service/report_service.h"
+#include "service/webhook_service.h"
 #include "store/store.h"
 
 namespace infrashare {
+
+class Hotline;
 
 struct Services {
   // Without policies there is no severity assessment: only for commands that
@@ -31,7 +35,9 @@ struct Services {
                                      : std::make_unique<AssessmentService>(&store, clock, std::move(policies),
                                                                            std::move(active_policy))),
         reports(store, clock, assessments.get()),
-        audit(store) {}
+        audit(store),
+        alerts(store, clock, registry),
+        webhooks(store, clock) {}
 
   Store& store;
   const Clock& clock;
@@ -40,6 +46,11 @@ struct Services {
   std::unique_ptr<AssessmentService> assessments;  // null without policies
   ReportService reports;
   AuditService audit;
+  AlertService alerts;
+  WebhookService webhooks;
+  // The live channels' machinery (service/hotline.h); set by `serve` while
+  // it runs, null for the other commands.
+  Hotline* hotline = nullptr;
 };
 
 }  // namespace infrashare

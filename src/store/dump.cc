@@ -4,6 +4,7 @@
 
 #include <limits>
 
+#include "domain/alert/alert_json.h"
 #include "domain/registry/registry_json.h"
 #include "domain/report/report_json.h"
 
@@ -177,13 +178,57 @@ Result<void> ImportOutbox(SeqWriter& seqs, ObjectReader& r) {
   if (!type) return std::unexpected(type.error());
   auto record = r.String("record_id", kAnyString);
   if (!record) return std::unexpected(record.error());
+  auto subject = r.OptionalString("subject", kAnyString);  // absent before schema 2
+  if (!subject) return std::unexpected(subject.error());
   if (auto f = r.Finish(); !f) return f;
   e.seq = *seq;
   e.at = FromMicros(*at);
   e.space = std::move(*space);
   e.type = std::move(*type);
   e.record_id = std::move(*record);
+  e.subject = subject->value_or("");
   return seqs.AppendOutboxAt(e);
+}
+
+Result<void> ImportAlert(SeqWriter& seqs, ObjectReader& r) {
+  auto seq = r.Int("seq", 1, kMaxInt);
+  if (!seq) return std::unexpected(seq.error());
+  auto doc = Document(r, "doc");
+  if (!doc) return std::unexpected(doc.error());
+  if (auto f = r.Finish(); !f) return f;
+  auto alert = Decode<Alert>(*doc, r.PathOf("doc"), AlertFromJson);
+  if (!alert) return std::unexpected(alert.error());
+  if (!alert->recipients.empty())
+    return InvalidArgument(r.PathOf("doc"), "must not list recipients (they are rows of alert_recipients)");
+  alert->seq = *seq;
+  return seqs.InsertAlertAt(*alert);
+}
+
+Result<void> ImportAlertRecipient(SeqWriter& seqs, ObjectReader& r) {
+  auto alert_id = r.String("alert_id", kId);
+  if (!alert_id) return std::unexpected(alert_id.error());
+  auto ord = r.Int("ord", 0, kMaxInt);
+  if (!ord) return std::unexpected(ord.error());
+  auto doc = Document(r, "doc");
+  if (!doc) return std::unexpected(doc.error());
+  if (auto f = r.Finish(); !f) return f;
+  auto recipient = Decode<AlertRecipient>(*doc, r.PathOf("doc"), RecipientFromJson);
+  if (!recipient) return std::unexpected(recipient.error());
+  return seqs.InsertAlertRecipientAt(*alert_id, *ord, *recipient);
+}
+
+Result<void> ImportWebhookDelivery(SeqWriter& seqs, ObjectReader& r) {
+  auto id = r.Int("id", 1, kMaxInt);
+  if (!id) return std::unexpected(id.error());
+  auto doc = Document(r, "doc");
+  if (!doc) return std::unexpected(doc.error());
+  if (auto f = r.Finish(); !f) return f;
+  auto delivery = Decode<WebhookDelivery>(*doc, r.PathOf("doc"), WebhookDeliveryFromJson);
+  if (!delivery) return std::unexpected(delivery.error());
+  if (delivery->id != 0 && delivery->id != *id)
+    return InvalidArgument(r.PathOf("id"), fmt::format("{} is not the document's id", *id));
+  delivery->id = *id;
+  return seqs.InsertWebhookDeliveryAt(*delivery);
 }
 
 }  // namespace
@@ -233,12 +278,17 @@ Json AuditRow(const AuditEvent& e) {
 }
 
 Json OutboxRow(const OutboxEvent& e) {
-  return Json{{"seq", e.seq},
-              {"at", ToMicros(e.at)},
-              {"space", e.space},
-              {"type", e.type},
-              {"record_id", e.record_id}};
+  return Json{{"seq", e.seq},   {"at", ToMicros(e.at)},     {"space", e.space},
+              {"type", e.type}, {"record_id", e.record_id}, {"subject", e.subject}};
 }
+
+Json AlertRow(int64_t seq, Json doc) { return Json{{"seq", seq}, {"doc", std::move(doc)}}; }
+
+Json AlertRecipientRow(std::string_view alert_id, int64_t ord, Json doc) {
+  return Json{{"alert_id", alert_id}, {"ord", ord}, {"doc", std::move(doc)}};
+}
+
+Json WebhookDeliveryRow(int64_t id, Json doc) { return Json{{"id", id}, {"doc", std::move(doc)}}; }
 
 Result<void> ImportRow(WriteTx& tx, SeqWriter& seqs, std::string_view table, const Json& row) {
   ObjectReader r(row, std::string(table));
@@ -255,6 +305,10 @@ Result<void> ImportRow(WriteTx& tx, SeqWriter& seqs, std::string_view table, con
   if (table == "revisions") return ImportRevision(tx, r);
   if (table == "audit") return ImportAudit(seqs, r);
   if (table == "outbox") return ImportOutbox(seqs, r);
+  if (table == "alerts") return ImportAlert(seqs, r);
+  if (table == "alert_recipients") return ImportAlertRecipient(seqs, r);
+  if (table == "webhooks") return ImportDocument<Webhook>(tx, r, WebhookFromJson, &WriteTx::InsertWebhook);
+  if (table == "webhook_deliveries") return ImportWebhookDelivery(seqs, r);
   return InvalidArgument("table", fmt::format("unknown table '{}'", table));
 }
 

@@ -15,9 +15,15 @@
 //   revisions       {report_id, number, doc}         by report_id, number
 //   audit           {seq, at, actor_principal, actor_org, action,
 //                    target_kind, target_id, detail, prev_hash, hash} by seq
-//   outbox          {seq, at, space, type, record_id}                by seq
+//   outbox          {seq, at, space, type, record_id, subject}       by seq
+//   alerts          {seq, doc}                                       by seq
+//   alert_recipients {alert_id, ord, doc}                  by alert_id, ord
+//   webhooks        {id, doc}                                        by id
+//   webhook_deliveries {id, doc}                                     by id
 // Times are microseconds since the epoch; `doc` and `detail` are the stored
-// JSON documents; `grants` the report's grant keys, sorted. What a backend
+// JSON documents (store/stored_alerts.h for the hotline's); `grants` the
+// report's grant keys, sorted. An outbox row without "subject" (a dump from
+// before schema 2) imports with subject "". What a backend
 // derives from these (grant and sector indexes, text search) is rebuilt on
 // import, and seq values are kept: list cursors stay valid.
 //
@@ -34,9 +40,10 @@
 
 namespace infrashare::dump {
 
-inline constexpr std::array<std::string_view, 11> kTables{
-    "meta",   "sectors", "ceptoars",  "sharing_groups", "organizations", "principals",
-    "tokens", "reports", "revisions", "audit",          "outbox"};
+inline constexpr std::array<std::string_view, 15> kTables{
+    "meta",       "sectors", "ceptoars",         "sharing_groups", "organizations",
+    "principals", "tokens",  "reports",          "revisions",      "audit",
+    "outbox",     "alerts",  "alert_recipients", "webhooks",       "webhook_deliveries"};
 
 Json MetaRow(std::string_view key, std::string_view value);
 Json DocumentRow(std::string_view id, Json doc);
@@ -46,9 +53,13 @@ Json ReportRow(int64_t seq, Json grants, Json doc);
 Json RevisionRow(std::string_view report_id, int64_t number, Json doc);
 Json AuditRow(const AuditEvent& event);
 Json OutboxRow(const OutboxEvent& event);
+Json AlertRow(int64_t seq, Json doc);
+Json AlertRecipientRow(std::string_view alert_id, int64_t ord, Json doc);
+Json WebhookDeliveryRow(int64_t id, Json doc);
 
-// What ImportRow needs of a backend beyond WriteTx: rows of the logs and
-// reports keep their seq (and the backend's counters move past it).
+// What ImportRow needs of a backend beyond WriteTx: rows of the logs,
+// reports, alerts and webhook deliveries keep their seq or id (and the
+// backend's counters move past it); recipient rows keep their order.
 class SeqWriter {
  public:
   virtual ~SeqWriter() = default;
@@ -56,6 +67,13 @@ class SeqWriter {
                                       const std::vector<std::string>& grants) = 0;
   virtual Result<void> AppendAuditAt(const AuditEvent& event) = 0;    // event.seq is set
   virtual Result<void> AppendOutboxAt(const OutboxEvent& event) = 0;  // event.seq is set
+  // The alert without its recipients (they come as their own rows); alert.seq is set.
+  virtual Result<void> InsertAlertAt(const Alert& alert) = 0;
+  // kNotFound when the alert is not there.
+  virtual Result<void> InsertAlertRecipientAt(const std::string& alert_id, int64_t ord,
+                                              const AlertRecipient& recipient) = 0;
+  // kNotFound when the webhook is not there.
+  virtual Result<void> InsertWebhookDeliveryAt(const WebhookDelivery& delivery) = 0;  // delivery.id is set
 };
 
 // Decodes one row of `table` and stores it through tx and seqs.

@@ -28,6 +28,8 @@
 #include "common/error.h"
 #include "common/json.h"
 #include "common/time.h"
+#include "domain/alert/alert.h"
+#include "domain/alert/webhook.h"
 #include "domain/registry/principal.h"
 #include "domain/registry/registry.h"
 #include "domain/report/report.h"
@@ -72,8 +74,26 @@ struct OutboxEvent {
   int64_t seq = 0;
   Timestamp at;
   std::string space = "live";
-  std::string type;       // "report.created", "report.updated", "report.relayed"
+  std::string type;       // "report.created", "report.updated", "report.relayed", "alert.raised", ...
   std::string record_id;  // the report (or alert) id
+  std::string subject;    // alert events: the recipient organization concerned ("" for all)
+};
+
+// A page of alerts, newest first (by seq).
+struct AlertQuery {
+  std::string space = "live";
+  // Only alerts raised by this organization or with it among the recipients;
+  // nullopt: every alert (NISC).
+  std::optional<std::string> organization;
+  std::optional<int64_t> before_seq;  // cursor: only seq < before_seq
+  int limit = 50;
+};
+
+// A recipient whose acknowledgement deadline has passed.
+struct DueRecipient {
+  std::string alert_id;
+  std::string space;
+  AlertRecipient recipient;
 };
 
 class ReadTx {
@@ -93,8 +113,31 @@ class ReadTx {
   virtual Result<std::vector<Report>> ListReports(const ReportQuery& query) = 0;
   virtual Result<int64_t> CountReports() = 0;
 
+  // Alerts. GetAlert returns the alert with every recipient (named first,
+  // then escalations, in the order they were added); ListAlerts returns
+  // alerts whose `recipients` hold only the row of query.organization (none
+  // when it is nullopt). GetAlertRecipient: one recipient row, or nullopt.
+  virtual Result<std::optional<Alert>> GetAlert(const std::string& space, const std::string& id) = 0;
+  // The alert without its recipients (cheap for alerts to thousands).
+  virtual Result<std::optional<Alert>> GetAlertHead(const std::string& space, const std::string& id) = 0;
+  virtual Result<std::vector<Alert>> ListAlerts(const AlertQuery& query) = 0;
+  virtual Result<std::optional<AlertRecipient>> GetAlertRecipient(const std::string& alert_id,
+                                                                  const std::string& organization) = 0;
+
+  // Webhooks. ListWebhooks: of one organization, or every one (nullopt),
+  // ordered by id. ListWebhookDeliveries: one webhook's log, newest first
+  // (id < before_id when given).
+  virtual Result<std::optional<Webhook>> GetWebhook(const std::string& id) = 0;
+  virtual Result<std::vector<Webhook>> ListWebhooks(const std::optional<std::string>& organization) = 0;
+  virtual Result<std::optional<WebhookDelivery>> GetWebhookDelivery(int64_t id) = 0;
+  virtual Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(const std::string& webhook_id,
+                                                                     std::optional<int64_t> before_id,
+                                                                     int limit) = 0;
+
   virtual Result<std::vector<AuditEvent>> ListAudit(int64_t after_seq, int limit) = 0;
   virtual Result<std::vector<OutboxEvent>> ListOutbox(int64_t after_seq, int limit) = 0;
+  // The seq of the newest outbox event; 0 when there is none.
+  virtual Result<int64_t> NewestOutboxSeq() = 0;
   virtual Result<std::optional<std::string>> GetMeta(const std::string& key) = 0;
 
   // Every row of every table, in the backend-neutral form of store/dump.h
@@ -122,6 +165,30 @@ class WriteTx : public ReadTx {
   // Replaces the head of an existing report (by id) and its grants.
   virtual Result<void> UpdateReport(const Report& report, const std::vector<std::string>& grants) = 0;
   virtual Result<void> InsertRevision(const Revision& revision) = 0;
+
+  // Inserts an alert with all its recipients; assigns and returns its seq.
+  // kConflict when the id exists.
+  virtual Result<int64_t> InsertAlert(const Alert& alert) = 0;
+  // Inserts or replaces one recipient row of an existing alert (by alert id
+  // and organization); a new row goes after the existing ones.
+  virtual Result<void> UpsertAlertRecipient(const std::string& alert_id, const AlertRecipient& recipient) = 0;
+  // Recipients whose deadline is set and <= now, earliest deadline first.
+  // (PostgreSQL: rows are locked, skipping rows another process holds.)
+  virtual Result<std::vector<DueRecipient>> ListDueRecipients(Timestamp now, int limit) = 0;
+
+  virtual Result<void> InsertWebhook(const Webhook& webhook) = 0;
+  // Replaces a webhook (by id): activation and disabled_at change.
+  virtual Result<void> UpdateWebhook(const Webhook& webhook) = 0;
+  // Inserts a delivery; assigns and returns its id. Returns 0 and inserts
+  // nothing when (webhook_id, event_seq) is already there.
+  virtual Result<int64_t> InsertWebhookDelivery(const WebhookDelivery& delivery) = 0;
+  // Replaces a delivery's state fields (by id).
+  virtual Result<void> UpdateWebhookDelivery(const WebhookDelivery& delivery) = 0;
+  // Pending deliveries with next_attempt_at <= now, earliest first, at most
+  // `limit`, none of the webhooks in `skip` (those with enough in flight).
+  // (PostgreSQL: rows are locked, skipping rows another process holds.)
+  virtual Result<std::vector<WebhookDelivery>> ListDueWebhookDeliveries(Timestamp now, int limit,
+                                                                        const std::vector<std::string>& skip) = 0;
 
   // The hash of the last audit event ("" when there is none).
   virtual Result<std::string> LastAuditHash() = 0;

@@ -48,7 +48,7 @@ thread_local uint16_t tls_port = 0;
 
 }  // namespace
 
-TestServer::TestServer() {
+TestServer::TestServer(std::string config_toml) {
   if (const char* db = std::getenv("INFRASHARE_TEST_DATABASE"); db != nullptr && std::string_view(db) == "postgres") {
     const char* cluster = std::getenv("INFRASHARE_TEST_PG");
     if (cluster == nullptr || *cluster == '\0') {
@@ -66,6 +66,10 @@ TestServer::TestServer() {
   }
   data_dir_ = MakeTempDir();
   log_path_ = data_dir_ + "/server.log";
+  if (!config_toml.empty()) {
+    config_path_ = data_dir_ + "/server.toml";
+    std::ofstream(config_path_) << config_toml;
+  }
   std::vector<std::string> init_args{INFRASHARE_BINARY, "init"};
   for (auto& a : DatabaseArgs()) init_args.push_back(a);
   init_args.insert(init_args.end(), {"--registry", std::string(INFRASHARE_SOURCE_DIR) + "/data/registry/registry.toml"});
@@ -108,6 +112,7 @@ void TestServer::Start() {
   std::vector<std::string> args{INFRASHARE_BINARY, "serve"};
   for (auto& a : DatabaseArgs()) args.push_back(a);
   args.insert(args.end(), {"--listen", fmt::format("127.0.0.1:{}", port_), "--workers", "16"});
+  if (!config_path_.empty()) args.insert(args.end(), {"--config", config_path_});
   auto p = ServerProcess::Start(args, log_path_);
   if (!p) throw std::runtime_error("server did not start: " + p.error().message);
   process_ = std::make_unique<ServerProcess>(std::move(*p));

@@ -32,7 +32,9 @@ struct Reply {
 
 class TestServer {
  public:
-  TestServer();
+  // `config_toml`: a configuration file for `serve --config` (e.g. short
+  // hotline timeouts); empty for none.
+  explicit TestServer(std::string config_toml = "");
   ~TestServer();
 
   // Starts (or restarts, after Kill9) the server on the same data directory.
@@ -72,6 +74,7 @@ class TestServer {
   std::string data_dir_;
   std::string pg_cluster_, pg_name_, pg_url_;  // PostgreSQL mode only
   std::string log_path_;
+  std::string config_path_;  // empty: no --config
   std::string admin_token_;
   uint16_t port_ = 0;
   std::unique_ptr<ServerProcess> process_;

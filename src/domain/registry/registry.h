@@ -75,6 +75,7 @@ struct Contact {  // a hotline contact of an organization
   std::string name;
   std::string email;
   std::string phone;
+  bool backup = false;  // called when the primary contacts do not acknowledge in time
 };
 
 struct Organization {

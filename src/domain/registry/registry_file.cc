@@ -104,9 +104,11 @@ class TableReader {
     return WrongType(key, **node, "a string");
   }
 
-  Result<bool> Bool(std::string_view key) {
-    auto node = Member(key, /*required=*/true);
+  // `fallback` set: the key may be absent.
+  Result<bool> Bool(std::string_view key, std::optional<bool> fallback = std::nullopt) {
+    auto node = Member(key, /*required=*/!fallback.has_value());
     if (!node) return std::unexpected(node.error());
+    if (*node == nullptr) return *fallback;
     if (const auto* b = (*node)->as_boolean()) return b->get();
     return WrongType(key, **node, "true or false");
   }
@@ -280,6 +282,7 @@ Result<Contact> ReadContact(FileContext& ctx, const toml::table& table, std::str
   // email and phone are each optional; ValidateRegistry wants one of them.
   REGISTRY_READ(c.email, r.OptionalString("email"));
   REGISTRY_READ(c.phone, r.OptionalString("phone"));
+  REGISTRY_READ(c.backup, r.Bool("backup", false));
   if (auto done = r.Finish(); !done) return std::unexpected(done.error());
   return c;
 }

@@ -49,6 +49,7 @@ Result<Contact> ContactFromJson(const Json& json, std::string path) {
   REGISTRY_READ(phone, r.OptionalString("phone", kContactLimits));
   c.email = email.value_or("");
   c.phone = phone.value_or("");
+  REGISTRY_READ(c.backup, r.Bool("backup", false));
   if (auto done = r.Finish(); !done) return std::unexpected(done.error());
   return c;
 }
@@ -84,7 +85,7 @@ Json ToJson(const SharingGroup& g) {
 Json ToJson(const Organization& o) {
   Json contacts = Json::array();
   for (const auto& c : o.contacts)
-    contacts.push_back({{"name", c.name}, {"email", c.email}, {"phone", c.phone}});
+    contacts.push_back({{"name", c.name}, {"email", c.email}, {"phone", c.phone}, {"backup", c.backup}});
   return Json{{"id", o.id},           {"kind", NameOf(kOrgKindNames, o.kind)},
               {"name_ja", o.name_ja}, {"name_en", o.name_en},
               {"sectors", o.sectors}, {"ceptoars", o.ceptoars},

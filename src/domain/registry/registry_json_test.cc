@@ -66,11 +66,19 @@ TEST(RegistryJson, OrganizationShape) {
                  .kind = OrgKind::kCoordinationCenter,
                  .name_ja = "内閣サイバーセキュリティセンター",
                  .name_en = "NISC",
-                 .contacts = {Contact{.name = "Duty officer", .email = "duty@example.jp"}}};
-  EXPECT_EQ(ToJson(o), Json::parse(R"({
+                 .contacts = {Contact{.name = "Duty officer", .email = "duty@example.jp"},
+                              Contact{.name = "Deputy", .phone = "+81-3-0000-0000", .backup = true}}};
+  const Json expected = Json::parse(R"({
     "id": "nisc", "kind": "coordination_center", "name_ja": "内閣サイバーセキュリティセンター", "name_en": "NISC",
     "sectors": [], "ceptoars": [], "groups": [],
-    "contacts": [{"name": "Duty officer", "email": "duty@example.jp", "phone": ""}]})"));
+    "contacts": [{"name": "Duty officer", "email": "duty@example.jp", "phone": "", "backup": false},
+                 {"name": "Deputy", "email": "", "phone": "+81-3-0000-0000", "backup": true}]})");
+  EXPECT_EQ(ToJson(o), expected);
+  auto back = OrganizationFromJson(expected);
+  ASSERT_TRUE(back) << back.error().message;
+  ASSERT_EQ(back->contacts.size(), 2u);
+  EXPECT_TRUE(back->contacts[1].backup);
+  EXPECT_FALSE(back->contacts[0].backup);
 }
 
 TEST(RegistryJson, OptionalMembersMayBeLeftOut) {

@@ -153,4 +153,20 @@ Revision Present(Revision revision, const Report& head, View view, std::span<con
   return revision;
 }
 
+AlertView AlertVisibility(const Organization* viewer, const Alert& alert) {
+  if (viewer == nullptr) return AlertView::kNone;
+  if (viewer->kind == OrgKind::kCoordinationCenter) return AlertView::kFull;
+  if (!alert.raised_by_org.empty() && alert.raised_by_org == viewer->id) return AlertView::kFull;
+  for (const auto& r : alert.recipients)
+    if (r.organization == viewer->id) return AlertView::kOwnRow;
+  return AlertView::kNone;
+}
+
+Alert PresentAlert(Alert alert, AlertView view, std::string_view viewer_org, bool show_report) {
+  if (view == AlertView::kOwnRow)
+    std::erase_if(alert.recipients, [&](const AlertRecipient& r) { return r.organization != viewer_org; });
+  if (!show_report) alert.report_id.clear();
+  return alert;
+}
+
 }  // namespace infrashare

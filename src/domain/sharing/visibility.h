@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/alert/alert.h"
 #include "domain/registry/registry.h"
 #include "domain/report/report.h"
 
@@ -61,5 +62,25 @@ Report Present(Report report, View view, std::span<const std::string> source_ter
 Revision Present(Revision revision, const Report& head, View view, std::span<const std::string> source_terms);
 
 inline constexpr std::string_view kAnonymizedMark = "[anonymized]";
+
+// Alerts. The organization that raised an alert and NISC (the coordination
+// center, which watches every acknowledgement) see all of it; a recipient
+// organization (named, or added by escalation) sees the alert and its own
+// row only; everybody else, and unauthenticated callers, nothing — answer as
+// for a missing alert. The report an alert is about is a separate record:
+// its id is shown only to a viewer for whom Visibility() of that report is
+// not kNone (PresentAlert's `show_report`). Generated alert texts never name
+// a report's source (service/alert_tx.h).
+enum class AlertView {
+  kNone,
+  kOwnRow,  // the alert and the viewer's recipient row
+  kFull,    // the alert and every recipient row
+};
+
+AlertView AlertVisibility(const Organization* viewer, const Alert& alert);
+
+// The alert as `view` allows `viewer_org`: kOwnRow keeps only its row;
+// `show_report` false empties report_id. REQUIRES: view != kNone.
+Alert PresentAlert(Alert alert, AlertView view, std::string_view viewer_org, bool show_report);
 
 }  // namespace infrashare

@@ -164,5 +164,33 @@ TEST(RouteTest, AudienceEveryoneNeedsClearOrGreen) {
   EXPECT_EQ(unknown.error().message, "unknown id 'space'");
 }
 
+TEST(AlertVisibilityTest, RaiserAndNiscSeeAllRecipientsSeeTheirRowOthersNothing) {
+  const Registry registry(testing::SharingTestRegistryData());
+  Alert alert{.id = "alt_1", .report_id = "rpt_1", .raised_by_org = "eisac",
+              .recipients = {{.organization = "power_a"}, {.organization = "power_b"}}};
+  auto org = [&](std::string_view id) { return registry.FindOrganization(id); };
+  EXPECT_EQ(AlertVisibility(org("eisac"), alert), AlertView::kFull);
+  EXPECT_EQ(AlertVisibility(org("nisc"), alert), AlertView::kFull);
+  EXPECT_EQ(AlertVisibility(org("power_a"), alert), AlertView::kOwnRow);
+  EXPECT_EQ(AlertVisibility(org("gas_c"), alert), AlertView::kNone);
+  EXPECT_EQ(AlertVisibility(org("meti"), alert), AlertView::kNone);
+  EXPECT_EQ(AlertVisibility(nullptr, alert), AlertView::kNone);
+
+  const Alert own = PresentAlert(alert, AlertView::kOwnRow, "power_a", /*show_report=*/false);
+  ASSERT_EQ(own.recipients.size(), 1u);
+  EXPECT_EQ(own.recipients[0].organization, "power_a");
+  EXPECT_EQ(own.report_id, "");
+  const Alert full = PresentAlert(alert, AlertView::kFull, "nisc", /*show_report=*/true);
+  EXPECT_EQ(full.recipients.size(), 2u);
+  EXPECT_EQ(full.report_id, "rpt_1");
+}
+
+TEST(AlertVisibilityTest, ASystemRaisedAlertHasNoRaiserToSeeIt) {
+  const Registry registry(testing::SharingTestRegistryData());
+  Alert alert{.id = "alt_2", .raised_by_org = "", .recipients = {{.organization = "meti"}}};
+  EXPECT_EQ(AlertVisibility(registry.FindOrganization("power_a"), alert), AlertView::kNone);
+  EXPECT_EQ(AlertVisibility(registry.FindOrganization("meti"), alert), AlertView::kOwnRow);
+}
+
 }  // namespace
 }  // namespace infrashare

@@ -8,6 +8,8 @@
 //   pg_tx_reports.cc   report heads, grants, sectors, search text, revisions
 //   pg_report_list.cc  ListReports (the query planner for lists)
 //   pg_tx_log.cc       audit chain and outbox
+//   pg_tx_alerts.cc    alerts and their recipients
+//   pg_tx_webhooks.cc  webhooks and their deliveries
 //   pg_tx_dump.cc      export and import (store/dump.h)
 //
 // A statement that fails aborts a PostgreSQL transaction (unlike SQLite), so
@@ -27,6 +29,7 @@
 #include "store/postgres/pg_connection.h"
 #include "store/sqlite/sqlite_tx.h"
 #include "store/store.h"
+#include "store/stored_alerts.h"
 
 namespace infrashare::postgres {
 
@@ -38,7 +41,7 @@ struct BatchState {
   std::optional<std::string> last_audit_hash;
 };
 
-class PgTx final : public WriteTx, private dump::SeqWriter {
+class PgTx final : public WriteTx, private dump::SeqWriter, private stored::RowWriter {
  public:
   // `batch` is the writer's (nullptr for reads).
   explicit PgTx(Connection& conn, BatchState* batch = nullptr) : conn_(conn), batch_(batch) {}
@@ -54,7 +57,19 @@ class PgTx final : public WriteTx, private dump::SeqWriter {
   Result<int64_t> CountReports() override;
   Result<std::vector<AuditEvent>> ListAudit(int64_t after_seq, int limit) override;
   Result<std::vector<OutboxEvent>> ListOutbox(int64_t after_seq, int limit) override;
+  Result<int64_t> NewestOutboxSeq() override;
   Result<std::optional<std::string>> GetMeta(const std::string& key) override;
+  Result<std::optional<Alert>> GetAlert(const std::string& space, const std::string& id) override;
+  Result<std::optional<Alert>> GetAlertHead(const std::string& space, const std::string& id) override;
+  Result<std::vector<Alert>> ListAlerts(const AlertQuery& query) override;
+  Result<std::optional<AlertRecipient>> GetAlertRecipient(const std::string& alert_id,
+                                                          const std::string& organization) override;
+  Result<std::optional<Webhook>> GetWebhook(const std::string& id) override;
+  Result<std::vector<Webhook>> ListWebhooks(const std::optional<std::string>& organization) override;
+  Result<std::optional<WebhookDelivery>> GetWebhookDelivery(int64_t id) override;
+  Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(const std::string& webhook_id,
+                                                             std::optional<int64_t> before_id,
+                                                             int limit) override;
 
   // WriteTx
   Result<void> UpsertSector(const Sector& sector) override;
@@ -71,6 +86,15 @@ class PgTx final : public WriteTx, private dump::SeqWriter {
   Result<int64_t> AppendAudit(const AuditEvent& event) override;
   Result<int64_t> AppendOutbox(const OutboxEvent& event) override;
   Result<void> SetMeta(const std::string& key, const std::string& value) override;
+  Result<int64_t> InsertAlert(const Alert& alert) override;
+  Result<void> UpsertAlertRecipient(const std::string& alert_id, const AlertRecipient& recipient) override;
+  Result<std::vector<DueRecipient>> ListDueRecipients(Timestamp now, int limit) override;
+  Result<void> InsertWebhook(const Webhook& webhook) override;
+  Result<void> UpdateWebhook(const Webhook& webhook) override;
+  Result<int64_t> InsertWebhookDelivery(const WebhookDelivery& delivery) override;
+  Result<void> UpdateWebhookDelivery(const WebhookDelivery& delivery) override;
+  Result<std::vector<WebhookDelivery>> ListDueWebhookDeliveries(Timestamp now, int limit,
+                                                                const std::vector<std::string>& skip) override;
 
   // Export and import (pg_tx_dump.cc)
   Result<void> ExportRows(
@@ -78,11 +102,24 @@ class PgTx final : public WriteTx, private dump::SeqWriter {
   Result<void> ImportRow(std::string_view table, const Json& row) override;
 
  private:
-  // dump::SeqWriter (pg_tx_dump.cc)
+  // dump::SeqWriter (pg_tx_dump.cc; alerts and deliveries beside their other
+  // rows)
   Result<void> InsertReportAt(int64_t seq, const Report& report,
                               const std::vector<std::string>& grants) override;
   Result<void> AppendAuditAt(const AuditEvent& event) override;
   Result<void> AppendOutboxAt(const OutboxEvent& event) override;
+  Result<void> InsertAlertAt(const Alert& alert) override;
+  Result<void> InsertAlertRecipientAt(const std::string& alert_id, int64_t ord,
+                                      const AlertRecipient& recipient) override;
+  Result<void> InsertWebhookDeliveryAt(const WebhookDelivery& delivery) override;
+
+  // stored::RowWriter (pg_tx_alerts.cc, pg_tx_webhooks.cc)
+  Result<int64_t> InsertAlertRow(const Alert& alert, std::optional<int64_t> seq) override;
+  Result<void> InsertRecipientRow(const std::string& alert_id, int64_t ord,
+                                  const AlertRecipient& recipient) override;
+  Result<int64_t> InsertDeliveryRow(const WebhookDelivery& delivery) override;
+  Result<bool> AlertExists(const std::string& alert_id) override;
+  Result<bool> WebhookExists(const std::string& webhook_id) override;
 
   // Report heads by seq, in the order given (pg_report_list.cc).
   Result<std::vector<Report>> LoadReports(const std::vector<int64_t>& seqs);

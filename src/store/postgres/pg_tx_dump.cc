@@ -82,7 +82,26 @@ Result<Json> OutboxFromRow(const Rows& rows, int i) {
                                      .at = FromMicros(rows.Int(i, 1)),
                                      .space = std::string(rows.Text(i, 2)),
                                      .type = std::string(rows.Text(i, 3)),
-                                     .record_id = std::string(rows.Text(i, 4))});
+                                     .record_id = std::string(rows.Text(i, 4)),
+                                     .subject = std::string(rows.Text(i, 5))});
+}
+
+Result<Json> AlertFromRow(const Rows& rows, int i) {
+  auto doc = Document(rows, i, 1, "alerts");
+  if (!doc) return std::unexpected(doc.error());
+  return dump::AlertRow(rows.Int(i, 0), std::move(*doc));
+}
+
+Result<Json> AlertRecipientFromRow(const Rows& rows, int i) {
+  auto doc = Document(rows, i, 2, "alert_recipients");
+  if (!doc) return std::unexpected(doc.error());
+  return dump::AlertRecipientRow(rows.Text(i, 0), rows.Int(i, 1), std::move(*doc));
+}
+
+Result<Json> WebhookDeliveryFromRow(const Rows& rows, int i) {
+  auto doc = Document(rows, i, 1, "webhook_deliveries");
+  if (!doc) return std::unexpected(doc.error());
+  return dump::WebhookDeliveryRow(rows.Int(i, 0), std::move(*doc));
 }
 
 struct TableExport {
@@ -108,7 +127,12 @@ constexpr TableExport kExports[] = {
      "SELECT seq, at, actor_principal, actor_org, action, target_kind, target_id, detail, prev_hash, hash "
      "FROM audit ORDER BY seq",
      AuditFromRow},
-    {"outbox", "SELECT seq, at, space, type, record_id FROM outbox ORDER BY seq", OutboxFromRow},
+    {"outbox", "SELECT seq, at, space, type, record_id, subject FROM outbox ORDER BY seq", OutboxFromRow},
+    {"alerts", "SELECT seq, doc FROM alerts ORDER BY seq", AlertFromRow},
+    {"alert_recipients", "SELECT alert_id, ord, doc FROM alert_recipients ORDER BY alert_id, ord",
+     AlertRecipientFromRow},
+    {"webhooks", "SELECT id, doc FROM webhooks ORDER BY id", DocumentFromRow},
+    {"webhook_deliveries", "SELECT id, doc FROM webhook_deliveries ORDER BY id", WebhookDeliveryFromRow},
 };
 
 Result<void> ExportTable(Connection& conn, const TableExport& t, const Sink& sink) {
@@ -173,12 +197,18 @@ Result<void> PgTx::AppendAuditAt(const AuditEvent& event) {
 Result<void> PgTx::AppendOutboxAt(const OutboxEvent& event) {
   auto rows = conn_.Exec(
       "WITH o AS ("
-      "  INSERT INTO outbox (seq, at, space, type, record_id) VALUES ($1, $2, $3, $4, $5)"
+      "  INSERT INTO outbox (seq, at, space, type, record_id, subject) VALUES ($1, $2, $3, $4, $5, $6)"
       "  ON CONFLICT DO NOTHING RETURNING seq) "
       "SELECT setval(pg_get_serial_sequence('outbox', 'seq'), greatest(o.seq, (SELECT coalesce(max(seq), 0) "
       "FROM outbox))) "
       "FROM o",
-      Params().Add(event.seq).Add(ToMicros(event.at)).Add(event.space).Add(event.type).Add(event.record_id),
+      Params()
+          .Add(event.seq)
+          .Add(ToMicros(event.at))
+          .Add(event.space)
+          .Add(event.type)
+          .Add(event.record_id)
+          .Add(event.subject),
       "import outbox event");
   if (!rows) return std::unexpected(rows.error());
   if (rows->empty()) return Conflict(fmt::format("outbox event #{} already exists", event.seq), "seq");

@@ -79,19 +79,25 @@ Result<std::vector<AuditEvent>> PgTx::ListAudit(int64_t after_seq, int limit) {
 }
 
 Result<int64_t> PgTx::AppendOutbox(const OutboxEvent& event) {
-  auto rows =
-      conn_.Exec("INSERT INTO outbox (at, space, type, record_id) VALUES ($1, $2, $3, $4) RETURNING seq",
-                 Params().Add(ToMicros(event.at)).Add(event.space).Add(event.type).Add(event.record_id),
-                 "append outbox event");
+  auto rows = conn_.Exec(
+      "INSERT INTO outbox (at, space, type, record_id, subject) VALUES ($1, $2, $3, $4, $5) RETURNING seq",
+      Params()
+          .Add(ToMicros(event.at))
+          .Add(event.space)
+          .Add(event.type)
+          .Add(event.record_id)
+          .Add(event.subject),
+      "append outbox event");
   if (!rows) return std::unexpected(rows.error());
   return rows->Int(0, 0);
 }
 
 Result<std::vector<OutboxEvent>> PgTx::ListOutbox(int64_t after_seq, int limit) {
   if (auto c = CheckPage(after_seq, limit); !c) return std::unexpected(c.error());
-  auto rows =
-      conn_.Exec("SELECT seq, at, space, type, record_id FROM outbox WHERE seq > $1 ORDER BY seq LIMIT $2",
-                 Params().Add(after_seq).Add(int64_t{limit}), "list outbox events");
+  auto rows = conn_.Exec(
+      "SELECT seq, at, space, type, record_id, subject FROM outbox WHERE seq > $1 ORDER BY seq "
+      "LIMIT $2",
+      Params().Add(after_seq).Add(int64_t{limit}), "list outbox events");
   if (!rows) return std::unexpected(rows.error());
   std::vector<OutboxEvent> out;
   for (int i = 0; i < rows->size(); ++i) {
@@ -101,9 +107,16 @@ Result<std::vector<OutboxEvent>> PgTx::ListOutbox(int64_t after_seq, int limit) 
     e.space = std::string(rows->Text(i, 2));
     e.type = std::string(rows->Text(i, 3));
     e.record_id = std::string(rows->Text(i, 4));
+    e.subject = std::string(rows->Text(i, 5));
     out.push_back(std::move(e));
   }
   return out;
+}
+
+Result<int64_t> PgTx::NewestOutboxSeq() {
+  auto rows = conn_.Exec("SELECT coalesce(max(seq), 0) FROM outbox", "read newest outbox seq");
+  if (!rows) return std::unexpected(rows.error());
+  return rows->Int(0, 0);
 }
 
 }  // namespace infrashare::postgres

@@ -152,6 +152,21 @@ TEST_F(PostgresStoreTest, ExportFromSqliteImportsIntoPostgresAndBack) {
       }
       if (auto a = tx.AppendAudit({.action = "a", .detail = Json{{"x", "停電"}}, .hash = "h0"}); !a)
         return std::unexpected(a.error());
+      // The hotline's rows, with recipients whose ids sort apart from their order.
+      Alert alert{.id = "alt_1", .title = "警報", .created_at = store_test::At(2)};
+      for (const char* org : {"org_z", "org_a"})
+        alert.recipients.push_back(
+            {.organization = org, .deadline = store_test::At(60), .queued_at = store_test::At(2)});
+      if (auto a = tx.InsertAlert(alert); !a) return std::unexpected(a.error());
+      if (auto w =
+              tx.InsertWebhook({.id = "whk_1", .organization = "org_a", .url = "https://x", .secret = "k"});
+          !w)
+        return w;
+      if (auto d = tx.InsertWebhookDelivery({.webhook_id = "whk_1", .event_seq = 1, .body = "{\"停電\":1}"});
+          !d)
+        return std::unexpected(d.error());
+      if (auto o = tx.AppendOutbox({.type = "alert.raised", .record_id = "alt_1", .subject = "org_z"}); !o)
+        return std::unexpected(o.error());
       return tx.SetMeta("k", "v");
     }));
     const auto from_sqlite = export_all(**sqlite);

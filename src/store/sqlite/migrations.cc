@@ -123,8 +123,72 @@ CREATE TABLE outbox (
 );
 )sql";
 
+// Version 2: the hotline (alerts, their recipients, webhooks and the log of
+// their deliveries) and the outbox's subject.
+//
+// alerts: seq is the list order and the cursor (AUTOINCREMENT: never
+// reused). The document holds the alert without its recipients
+// (store/stored_alerts.h). alerts_by_raiser serves ListAlerts for one
+// organization, alerts_by_space the list of every alert.
+//
+// alert_recipients: one row per organization on an alert, the whole state in
+// `doc`; `ord` keeps the order they were added (named first, then
+// escalations); `deadline` (µs, NULL when nothing is due) repeats the
+// document's so that ListDueRecipients walks a small partial index.
+//
+// webhook_deliveries: (webhook_id, event_seq) is unique, so an event is
+// queued once per endpoint however often the dispatcher retries;
+// `state` and `next_attempt_at` repeat the document's for the due walk
+// (partial index over pending rows only); (webhook_id, id) is the log.
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE outbox ADD COLUMN subject TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE alerts (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  space TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  raised_by_org TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX alerts_by_space ON alerts (space, seq);
+CREATE INDEX alerts_by_raiser ON alerts (raised_by_org, space, seq);
+
+CREATE TABLE alert_recipients (
+  alert_id TEXT NOT NULL REFERENCES alerts (id),
+  organization TEXT NOT NULL,
+  ord INTEGER NOT NULL,
+  deadline INTEGER,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (alert_id, organization)
+) WITHOUT ROWID;
+CREATE INDEX alert_recipients_by_organization ON alert_recipients (organization, alert_id);
+CREATE INDEX alert_recipients_by_deadline ON alert_recipients (deadline) WHERE deadline IS NOT NULL;
+
+CREATE TABLE webhooks (
+  id TEXT PRIMARY KEY,
+  organization TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX webhooks_by_organization ON webhooks (organization, id);
+
+CREATE TABLE webhook_deliveries (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  webhook_id TEXT NOT NULL REFERENCES webhooks (id),
+  event_seq INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  UNIQUE (webhook_id, event_seq)
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, id) WHERE state = 'pending';
+CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, id);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "foundation: registry, principals, tokens, reports, revisions, audit, outbox", kSchemaV1},
+    Migration{2, "hotline: alerts, alert recipients, webhooks, webhook deliveries, outbox subject",
+              kSchemaV2},
 };
 
 constexpr const char* kCreateVersionTable = R"sql(

@@ -7,6 +7,8 @@
 //   sqlite_tx_reports.cc   report heads, grants, sectors, text index, revisions
 //   report_list.cc         ListReports (the query planner for lists)
 //   sqlite_tx_log.cc       audit chain and outbox
+//   sqlite_tx_alerts.cc    alerts and their recipients
+//   sqlite_tx_webhooks.cc  webhooks and their deliveries
 //   sqlite_tx_dump.cc      export and import (store/dump.h)
 //
 // Stored documents that fail to parse answer kInternal naming the record;
@@ -27,10 +29,11 @@
 #include "store/dump.h"
 #include "store/sqlite/sqlite_connection.h"
 #include "store/store.h"
+#include "store/stored_alerts.h"
 
 namespace infrashare::sqlite {
 
-class SqliteTx final : public WriteTx, private dump::SeqWriter {
+class SqliteTx final : public WriteTx, private dump::SeqWriter, private stored::RowWriter {
  public:
   explicit SqliteTx(Connection& conn) : conn_(conn) {}
 
@@ -45,7 +48,19 @@ class SqliteTx final : public WriteTx, private dump::SeqWriter {
   Result<int64_t> CountReports() override;
   Result<std::vector<AuditEvent>> ListAudit(int64_t after_seq, int limit) override;
   Result<std::vector<OutboxEvent>> ListOutbox(int64_t after_seq, int limit) override;
+  Result<int64_t> NewestOutboxSeq() override;
   Result<std::optional<std::string>> GetMeta(const std::string& key) override;
+  Result<std::optional<Alert>> GetAlert(const std::string& space, const std::string& id) override;
+  Result<std::optional<Alert>> GetAlertHead(const std::string& space, const std::string& id) override;
+  Result<std::vector<Alert>> ListAlerts(const AlertQuery& query) override;
+  Result<std::optional<AlertRecipient>> GetAlertRecipient(const std::string& alert_id,
+                                                          const std::string& organization) override;
+  Result<std::optional<Webhook>> GetWebhook(const std::string& id) override;
+  Result<std::vector<Webhook>> ListWebhooks(const std::optional<std::string>& organization) override;
+  Result<std::optional<WebhookDelivery>> GetWebhookDelivery(int64_t id) override;
+  Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(const std::string& webhook_id,
+                                                             std::optional<int64_t> before_id,
+                                                             int limit) override;
 
   // WriteTx
   Result<void> UpsertSector(const Sector& sector) override;
@@ -62,6 +77,15 @@ class SqliteTx final : public WriteTx, private dump::SeqWriter {
   Result<int64_t> AppendAudit(const AuditEvent& event) override;
   Result<int64_t> AppendOutbox(const OutboxEvent& event) override;
   Result<void> SetMeta(const std::string& key, const std::string& value) override;
+  Result<int64_t> InsertAlert(const Alert& alert) override;
+  Result<void> UpsertAlertRecipient(const std::string& alert_id, const AlertRecipient& recipient) override;
+  Result<std::vector<DueRecipient>> ListDueRecipients(Timestamp now, int limit) override;
+  Result<void> InsertWebhook(const Webhook& webhook) override;
+  Result<void> UpdateWebhook(const Webhook& webhook) override;
+  Result<int64_t> InsertWebhookDelivery(const WebhookDelivery& delivery) override;
+  Result<void> UpdateWebhookDelivery(const WebhookDelivery& delivery) override;
+  Result<std::vector<WebhookDelivery>> ListDueWebhookDeliveries(Timestamp now, int limit,
+                                                                const std::vector<std::string>& skip) override;
 
   // Export and import (sqlite_tx_dump.cc)
   Result<void> ExportRows(
@@ -75,15 +99,28 @@ class SqliteTx final : public WriteTx, private dump::SeqWriter {
   Result<void> FlushPendingText();
 
  private:
-  // dump::SeqWriter (sqlite_tx_dump.cc)
+  // dump::SeqWriter (sqlite_tx_dump.cc; alerts and deliveries beside their
+  // other rows)
   Result<void> InsertReportAt(int64_t seq, const Report& report,
                               const std::vector<std::string>& grants) override;
   Result<void> AppendAuditAt(const AuditEvent& event) override;
   Result<void> AppendOutboxAt(const OutboxEvent& event) override;
+  Result<void> InsertAlertAt(const Alert& alert) override;
+  Result<void> InsertAlertRecipientAt(const std::string& alert_id, int64_t ord,
+                                      const AlertRecipient& recipient) override;
+  Result<void> InsertWebhookDeliveryAt(const WebhookDelivery& delivery) override;
+
+  // stored::RowWriter (sqlite_tx_alerts.cc, sqlite_tx_webhooks.cc)
+  Result<int64_t> InsertAlertRow(const Alert& alert, std::optional<int64_t> seq) override;
+  Result<void> InsertRecipientRow(const std::string& alert_id, int64_t ord,
+                                  const AlertRecipient& recipient) override;
+  Result<int64_t> InsertDeliveryRow(const WebhookDelivery& delivery) override;
+  Result<bool> AlertExists(const std::string& alert_id) override;
+  Result<bool> WebhookExists(const std::string& webhook_id) override;
 
   struct PendingText {
     int64_t seq;
-    bool remove;  // FTS5 'delete' of what was indexed before
+    bool remove;              // FTS5 'delete' of what was indexed before
     std::string title, text;  // as FtsIndexText wrote them
   };
 

@@ -83,7 +83,26 @@ Result<Json> OutboxFromRow(const Statement& s) {
                                      .at = FromMicros(s.Int(1)),
                                      .space = std::string(s.Text(2)),
                                      .type = std::string(s.Text(3)),
-                                     .record_id = std::string(s.Text(4))});
+                                     .record_id = std::string(s.Text(4)),
+                                     .subject = std::string(s.Text(5))});
+}
+
+Result<Json> AlertFromRow(const Statement& s) {
+  auto doc = Document(s, 1, "alerts");
+  if (!doc) return std::unexpected(doc.error());
+  return dump::AlertRow(s.Int(0), std::move(*doc));
+}
+
+Result<Json> AlertRecipientFromRow(const Statement& s) {
+  auto doc = Document(s, 2, "alert_recipients");
+  if (!doc) return std::unexpected(doc.error());
+  return dump::AlertRecipientRow(s.Text(0), s.Int(1), std::move(*doc));
+}
+
+Result<Json> WebhookDeliveryFromRow(const Statement& s) {
+  auto doc = Document(s, 1, "webhook_deliveries");
+  if (!doc) return std::unexpected(doc.error());
+  return dump::WebhookDeliveryRow(s.Int(0), std::move(*doc));
 }
 
 struct TableExport {
@@ -109,7 +128,12 @@ constexpr TableExport kExports[] = {
      "SELECT seq, at, actor_principal, actor_org, action, target_kind, target_id, detail, prev_hash, hash "
      "FROM audit ORDER BY seq",
      AuditFromRow},
-    {"outbox", "SELECT seq, at, space, type, record_id FROM outbox ORDER BY seq", OutboxFromRow},
+    {"outbox", "SELECT seq, at, space, type, record_id, subject FROM outbox ORDER BY seq", OutboxFromRow},
+    {"alerts", "SELECT seq, doc FROM alerts ORDER BY seq", AlertFromRow},
+    {"alert_recipients", "SELECT alert_id, ord, doc FROM alert_recipients ORDER BY alert_id, ord",
+     AlertRecipientFromRow},
+    {"webhooks", "SELECT id, doc FROM webhooks ORDER BY id", DocumentFromRow},
+    {"webhook_deliveries", "SELECT id, doc FROM webhook_deliveries ORDER BY id", WebhookDeliveryFromRow},
 };
 
 std::vector<std::string> Distinct(std::vector<std::string> values) {
@@ -191,13 +215,15 @@ Result<void> SqliteTx::AppendAuditAt(const AuditEvent& event) {
 
 Result<void> SqliteTx::AppendOutboxAt(const OutboxEvent& event) {
   auto s = conn_.Prepare(
-      "INSERT INTO outbox (seq, at, space, type, record_id) VALUES (:seq, :at, :space, :type, :record_id)");
+      "INSERT INTO outbox (seq, at, space, type, record_id, subject) "
+      "VALUES (:seq, :at, :space, :type, :record_id, :subject)");
   if (!s) return std::unexpected(s.error());
   (*s)->Bind(":seq", event.seq);
   (*s)->Bind(":at", ToMicros(event.at));
   (*s)->Bind(":space", event.space);
   (*s)->Bind(":type", event.type);
   (*s)->Bind(":record_id", event.record_id);
+  (*s)->Bind(":subject", event.subject);
   auto r = (*s)->Run("import outbox event");
   if (!r && r.error().code == ErrorCode::kConflict)
     return Conflict(fmt::format("outbox event #{} already exists", event.seq), "seq");

@@ -79,12 +79,14 @@ Result<std::vector<AuditEvent>> SqliteTx::ListAudit(int64_t after_seq, int limit
 
 Result<int64_t> SqliteTx::AppendOutbox(const OutboxEvent& event) {
   auto s = conn_.Prepare(
-      "INSERT INTO outbox (at, space, type, record_id) VALUES (:at, :space, :type, :record_id)");
+      "INSERT INTO outbox (at, space, type, record_id, subject) "
+      "VALUES (:at, :space, :type, :record_id, :subject)");
   if (!s) return std::unexpected(s.error());
   (*s)->Bind(":at", ToMicros(event.at));
   (*s)->Bind(":space", event.space);
   (*s)->Bind(":type", event.type);
   (*s)->Bind(":record_id", event.record_id);
+  (*s)->Bind(":subject", event.subject);
   if (auto r = (*s)->Run("append outbox event"); !r) return std::unexpected(r.error());
   return conn_.LastInsertRowid();
 }
@@ -92,7 +94,8 @@ Result<int64_t> SqliteTx::AppendOutbox(const OutboxEvent& event) {
 Result<std::vector<OutboxEvent>> SqliteTx::ListOutbox(int64_t after_seq, int limit) {
   if (auto c = CheckPage(after_seq, limit); !c) return std::unexpected(c.error());
   auto s = conn_.Prepare(
-      "SELECT seq, at, space, type, record_id FROM outbox WHERE seq > :after ORDER BY seq LIMIT :limit");
+      "SELECT seq, at, space, type, record_id, subject FROM outbox WHERE seq > :after ORDER BY seq "
+      "LIMIT :limit");
   if (!s) return std::unexpected(s.error());
   (*s)->Bind(":after", after_seq);
   (*s)->Bind(":limit", int64_t{limit});
@@ -107,8 +110,17 @@ Result<std::vector<OutboxEvent>> SqliteTx::ListOutbox(int64_t after_seq, int lim
     e.space = std::string((*s)->Text(2));
     e.type = std::string((*s)->Text(3));
     e.record_id = std::string((*s)->Text(4));
+    e.subject = std::string((*s)->Text(5));
     out.push_back(std::move(e));
   }
+}
+
+Result<int64_t> SqliteTx::NewestOutboxSeq() {
+  auto s = conn_.Prepare("SELECT coalesce(max(seq), 0) FROM outbox");
+  if (!s) return std::unexpected(s.error());
+  auto row = (*s)->Step("read newest outbox seq");
+  if (!row) return std::unexpected(row.error());
+  return *row ? (*s)->Int(0) : 0;
 }
 
 }  // namespace infrashare::sqlite

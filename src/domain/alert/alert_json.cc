@@ -1,0 +1,277 @@
+#include "domain/alert/alert_json.h"
+
+#include <fmt/format.h>
+
+#include <limits>
+#include <set>
+#include <utility>
+
+namespace infrashare {
+namespace {
+
+// Shape limits against abuse through the API; the service checks the real
+// rules (who may raise what, how many recipients a level reaches).
+constexpr StringLimits kIdLimits{.min = 1, .max = 200};
+constexpr StringLimits kOptionalIdLimits{.min = 0, .max = 200};
+constexpr StringLimits kTitleLimits{.min = 0, .max = 1000};
+constexpr StringLimits kMessageLimits{.min = 0, .max = 65536};
+constexpr StringLimits kDetailLimits{.min = 0, .max = 10000};
+constexpr StringLimits kUrlLimits{.min = 1, .max = 2048};
+constexpr StringLimits kSecretLimits{.min = 0, .max = 1024};
+constexpr StringLimits kBodyLimits{.min = 0, .max = size_t{1} << 20};  // a signed event, far below 1 MiB
+constexpr size_t kMaxRecipients = 10000;  // every organization of the platform (about 7,000), with room
+constexpr size_t kMaxChannels = 100;
+constexpr size_t kMaxContacts = 100;
+constexpr int64_t kMaxCount = 1'000'000'000;
+constexpr int64_t kMaxInt64 = std::numeric_limits<int64_t>::max();
+
+#define ALERT_READ(target, expr)                       \
+  do {                                                 \
+    auto read_ = (expr);                               \
+    if (!read_) return std::unexpected(read_.error()); \
+    target = std::move(*read_);                        \
+  } while (false)
+
+Json OptionalTime(const std::optional<Timestamp>& t) { return t ? Json(FormatRfc3339(*t)) : Json(nullptr); }
+
+Result<Timestamp> ParseTime(const Json& value, const std::string& path) {
+  if (!value.is_string()) return InvalidArgument(path, "must be an RFC 3339 date-time");
+  auto t = ParseRfc3339(value.get_ref<const std::string&>());
+  if (!t) return InvalidArgument(path, "must be an RFC 3339 date-time");
+  return *t;
+}
+
+Result<Timestamp> ReadTime(ObjectReader& r, std::string_view key) {
+  const Json* value = r.Raw(key);
+  if (value == nullptr) return InvalidArgument(r.PathOf(key), "is required");
+  return ParseTime(*value, r.PathOf(key));
+}
+
+// Absent or null: nullopt.
+Result<std::optional<Timestamp>> ReadOptionalTime(ObjectReader& r, std::string_view key) {
+  const Json* value = r.Raw(key);
+  if (value == nullptr) return std::optional<Timestamp>();
+  auto t = ParseTime(*value, r.PathOf(key));
+  if (!t) return std::unexpected(t.error());
+  return std::optional<Timestamp>(*t);
+}
+
+template <class E, size_t N>
+Result<E> ReadEnum(ObjectReader& r, std::string_view key, const std::array<EnumName<E>, N>& names) {
+  auto name = r.String(key, kIdLimits);
+  if (!name) return std::unexpected(name.error());
+  auto value = ParseName(names, *name);
+  if (!value) return InvalidArgument(r.PathOf(key), AllowedNames(names));
+  return *value;
+}
+
+Result<int> ReadSmallInt(ObjectReader& r, std::string_view key, int64_t min, int64_t max) {
+  auto v = r.Int(key, min, max);
+  if (!v) return std::unexpected(v.error());
+  return static_cast<int>(*v);
+}
+
+// A member that is an array of objects, each read by `from`; absent or null
+// is empty.
+template <class T>
+Result<std::vector<T>> ReadObjects(ObjectReader& r, std::string_view key, size_t max_items,
+                                   Result<T> (*from)(const Json&, std::string)) {
+  std::vector<T> out;
+  const Json* list = r.Raw(key);
+  if (list == nullptr) return out;
+  const std::string path = r.PathOf(key);
+  if (!list->is_array()) return InvalidArgument(path, "must be an array of objects");
+  if (list->size() > max_items)
+    return InvalidArgument(path, fmt::format("must have at most {} items", max_items));
+  for (size_t i = 0; i < list->size(); ++i) {
+    auto item = from((*list)[i], IndexPath(path, i));
+    if (!item) return std::unexpected(item.error());
+    out.push_back(std::move(*item));
+  }
+  return out;
+}
+
+Result<ChannelDelivery> ChannelFrom(const Json& json, std::string path) {
+  ObjectReader r(json, std::move(path));
+  ChannelDelivery c;
+  ALERT_READ(c.channel, r.String("channel", kIdLimits));
+  ALERT_READ(c.state, ReadEnum(r, "state", kDeliveryStateNames));
+  ALERT_READ(c.at, ReadTime(r, "at"));
+  ALERT_READ(c.attempts, ReadSmallInt(r, "attempts", 0, kMaxCount));
+  ALERT_READ(c.detail, r.String("detail", kDetailLimits));
+  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  return c;
+}
+
+Result<AlertRecipient> RecipientFrom(const Json& json, std::string path) {
+  ObjectReader r(json, std::move(path));
+  AlertRecipient a;
+  ALERT_READ(a.organization, r.String("organization", kIdLimits));
+  ALERT_READ(a.reason, ReadEnum(r, "reason", kRecipientReasonNames));
+  ALERT_READ(a.escalated_from, r.String("escalated_from", kOptionalIdLimits));
+  ALERT_READ(a.step, ReadSmallInt(r, "step", 0, 100));
+  ALERT_READ(a.contacts, r.StringList("contacts", kMaxContacts, kTitleLimits, /*required=*/true));
+  ALERT_READ(a.must_acknowledge, r.Bool("must_acknowledge"));
+  ALERT_READ(a.deadline, ReadOptionalTime(r, "deadline"));
+  ALERT_READ(a.state, ReadEnum(r, "state", kDeliveryStateNames));
+  ALERT_READ(a.queued_at, ReadTime(r, "queued_at"));
+  ALERT_READ(a.delivered_at, ReadOptionalTime(r, "delivered_at"));
+  ALERT_READ(a.acknowledged_at, ReadOptionalTime(r, "acknowledged_at"));
+  ALERT_READ(a.escalated_at, ReadOptionalTime(r, "escalated_at"));
+  ALERT_READ(a.failed_at, ReadOptionalTime(r, "failed_at"));
+  ALERT_READ(a.acknowledged_by, r.String("acknowledged_by", kOptionalIdLimits));
+  ALERT_READ(a.channels, ReadObjects<ChannelDelivery>(r, "channels", kMaxChannels, ChannelFrom));
+  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  return a;
+}
+
+}  // namespace
+
+Json ChannelDeliveryToJson(const ChannelDelivery& c) {
+  return Json{{"channel", c.channel},
+              {"state", NameOf(kDeliveryStateNames, c.state)},
+              {"at", FormatRfc3339(c.at)},
+              {"attempts", c.attempts},
+              {"detail", c.detail}};
+}
+
+Result<ChannelDelivery> ChannelDeliveryFromJson(const Json& json) { return ChannelFrom(json, ""); }
+
+Json RecipientToJson(const AlertRecipient& a) {
+  Json channels = Json::array();
+  for (const auto& c : a.channels) channels.push_back(ChannelDeliveryToJson(c));
+  return Json{{"organization", a.organization},
+              {"reason", NameOf(kRecipientReasonNames, a.reason)},
+              {"escalated_from", a.escalated_from},
+              {"step", a.step},
+              {"contacts", a.contacts},
+              {"must_acknowledge", a.must_acknowledge},
+              {"deadline", OptionalTime(a.deadline)},
+              {"state", NameOf(kDeliveryStateNames, a.state)},
+              {"queued_at", FormatRfc3339(a.queued_at)},
+              {"delivered_at", OptionalTime(a.delivered_at)},
+              {"acknowledged_at", OptionalTime(a.acknowledged_at)},
+              {"escalated_at", OptionalTime(a.escalated_at)},
+              {"failed_at", OptionalTime(a.failed_at)},
+              {"acknowledged_by", a.acknowledged_by},
+              {"channels", std::move(channels)}};
+}
+
+Result<AlertRecipient> RecipientFromJson(const Json& json) { return RecipientFrom(json, ""); }
+
+Json AlertToJson(const Alert& a) {
+  Json recipients = Json::array();
+  for (const auto& r : a.recipients) recipients.push_back(RecipientToJson(r));
+  return Json{{"id", a.id},
+              {"space", a.space},
+              {"kind", NameOf(kAlertKindNames, a.kind)},
+              {"report_id", a.report_id},
+              {"level", a.level},
+              {"title", a.title},
+              {"message", a.message},
+              {"raised_by_organization", a.raised_by_org},
+              {"raised_by_principal", a.raised_by_principal},
+              {"ack_minutes", a.ack_minutes},
+              {"created_at", FormatRfc3339(a.created_at)},
+              {"recipients", std::move(recipients)}};
+}
+
+Result<Alert> AlertFromJson(const Json& json) {
+  ObjectReader r(json, "");
+  Alert a;
+  ALERT_READ(a.id, r.String("id", kIdLimits));
+  ALERT_READ(a.space, r.String("space", kIdLimits));
+  ALERT_READ(a.kind, ReadEnum(r, "kind", kAlertKindNames));
+  ALERT_READ(a.report_id, r.String("report_id", kOptionalIdLimits));
+  ALERT_READ(a.level, ReadSmallInt(r, "level", -1, 5));
+  ALERT_READ(a.title, r.String("title", kTitleLimits));
+  ALERT_READ(a.message, r.String("message", kMessageLimits));
+  ALERT_READ(a.raised_by_org, r.String("raised_by_organization", kOptionalIdLimits));
+  ALERT_READ(a.raised_by_principal, r.String("raised_by_principal", kOptionalIdLimits));
+  ALERT_READ(a.ack_minutes, r.Int("ack_minutes", 0, kMaxCount));
+  ALERT_READ(a.created_at, ReadTime(r, "created_at"));
+  ALERT_READ(a.recipients, ReadObjects<AlertRecipient>(r, "recipients", kMaxRecipients, RecipientFrom));
+  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  if (auto distinct = CheckRecipientsDistinct(a); !distinct) return std::unexpected(distinct.error());
+  return a;
+}
+
+Result<void> CheckRecipientsDistinct(const Alert& alert) {
+  std::set<std::string_view> seen;
+  for (size_t i = 0; i < alert.recipients.size(); ++i)
+    if (!seen.insert(alert.recipients[i].organization).second)
+      return InvalidArgument(JoinPath(IndexPath("recipients", i), "organization"),
+                             fmt::format("'{}' is already a recipient", alert.recipients[i].organization));
+  return {};
+}
+
+Json WebhookToJson(const Webhook& w, bool with_secret) {
+  Json j{{"id", w.id},
+         {"organization", w.organization},
+         {"space", w.space},
+         {"url", w.url},
+         {"active", w.active},
+         {"created_by", w.created_by},
+         {"created_at", FormatRfc3339(w.created_at)},
+         {"disabled_at", OptionalTime(w.disabled_at)}};
+  if (with_secret) j["secret"] = w.secret;
+  return j;
+}
+
+Result<Webhook> WebhookFromJson(const Json& json) {
+  ObjectReader r(json, "");
+  Webhook w;
+  ALERT_READ(w.id, r.String("id", kIdLimits));
+  ALERT_READ(w.organization, r.String("organization", kIdLimits));
+  ALERT_READ(w.space, r.String("space", kIdLimits));
+  ALERT_READ(w.url, r.String("url", kUrlLimits));
+  std::optional<std::string> secret;
+  ALERT_READ(secret, r.OptionalString("secret", kSecretLimits));
+  w.secret = secret.value_or("");
+  ALERT_READ(w.active, r.Bool("active"));
+  ALERT_READ(w.created_by, r.String("created_by", kOptionalIdLimits));
+  ALERT_READ(w.created_at, ReadTime(r, "created_at"));
+  ALERT_READ(w.disabled_at, ReadOptionalTime(r, "disabled_at"));
+  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  return w;
+}
+
+Json WebhookDeliveryToJson(const WebhookDelivery& d) {
+  return Json{{"id", d.id},
+              {"webhook_id", d.webhook_id},
+              {"event_seq", d.event_seq},
+              {"event_type", d.event_type},
+              {"body", d.body},
+              {"state", NameOf(kWebhookDeliveryStateNames, d.state)},
+              {"attempts", d.attempts},
+              {"created_at", FormatRfc3339(d.created_at)},
+              {"next_attempt_at", FormatRfc3339(d.next_attempt_at)},
+              {"last_attempt_at", OptionalTime(d.last_attempt_at)},
+              {"delivered_at", OptionalTime(d.delivered_at)},
+              {"last_status", d.last_status},
+              {"last_error", d.last_error}};
+}
+
+Result<WebhookDelivery> WebhookDeliveryFromJson(const Json& json) {
+  ObjectReader r(json, "");
+  WebhookDelivery d;
+  ALERT_READ(d.id, r.Int("id", 0, kMaxInt64, /*fallback=*/0));
+  ALERT_READ(d.webhook_id, r.String("webhook_id", kIdLimits));
+  ALERT_READ(d.event_seq, r.Int("event_seq", 0, kMaxInt64));
+  ALERT_READ(d.event_type, r.String("event_type", kOptionalIdLimits));
+  ALERT_READ(d.body, r.String("body", kBodyLimits));
+  ALERT_READ(d.state, ReadEnum(r, "state", kWebhookDeliveryStateNames));
+  ALERT_READ(d.attempts, ReadSmallInt(r, "attempts", 0, kMaxCount));
+  ALERT_READ(d.created_at, ReadTime(r, "created_at"));
+  ALERT_READ(d.next_attempt_at, ReadTime(r, "next_attempt_at"));
+  ALERT_READ(d.last_attempt_at, ReadOptionalTime(r, "last_attempt_at"));
+  ALERT_READ(d.delivered_at, ReadOptionalTime(r, "delivered_at"));
+  ALERT_READ(d.last_status, ReadSmallInt(r, "last_status", 0, 999));
+  ALERT_READ(d.last_error, r.String("last_error", kDetailLimits));
+  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  return d;
+}
+
+#undef ALERT_READ
+
+}  // namespace infrashare

@@ -1,0 +1,423 @@
+#include "service/alert_service.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "common/crypto.h"
+#include "common/parse.h"
+#include "domain/alert/escalation.h"
+#include "domain/sharing/visibility.h"
+#include "service/alert_tx.h"
+#include "service/report_tx.h"
+
+namespace infrashare {
+namespace {
+
+constexpr StringLimits kTitleLimits{.min = 1, .max = 300};
+constexpr StringLimits kMessageLimits{.min = 0, .max = 20000};
+constexpr StringLimits kIdLimits{.min = 1, .max = 64};
+constexpr size_t kMaxNamed = 10000;
+
+AlertActor ActorOf(const Caller& caller) {
+  return AlertActor{.principal = caller.principal->id, .organization = caller.principal->organization};
+}
+
+bool MayRaise(const Organization& org) {
+  switch (org.kind) {
+    case OrgKind::kCoordinationCenter:
+    case OrgKind::kMinistry:
+    case OrgKind::kCeptoarSecretariat:
+    case OrgKind::kSecurityAgency:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The organizations an alert's "recipients" object names, in registry order,
+// without the raiser.
+Result<std::vector<const Organization*>> ResolveRecipients(const Json& json, const Registry& registry,
+                                                           std::string_view raiser) {
+  ObjectReader r(json, "recipients");
+  std::vector<std::string> orgs, sectors, ceptoars;
+  bool everyone = false;
+  if (auto v = r.StringList("organizations", kMaxNamed, kIdLimits); v) orgs = std::move(*v);
+  else return std::unexpected(v.error());
+  if (auto v = r.StringList("sectors", 100, kIdLimits); v) sectors = std::move(*v);
+  else return std::unexpected(v.error());
+  if (auto v = r.StringList("ceptoars", 100, kIdLimits); v) ceptoars = std::move(*v);
+  else return std::unexpected(v.error());
+  if (auto v = r.Bool("everyone", false); v) everyone = *v;
+  else return std::unexpected(v.error());
+  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+
+  std::set<std::string, std::less<>> named(orgs.begin(), orgs.end());
+  for (size_t i = 0; i < orgs.size(); ++i)
+    if (registry.FindOrganization(orgs[i]) == nullptr)
+      return InvalidArgument(IndexPath("recipients.organizations", i),
+                             fmt::format("unknown organization \"{}\"", orgs[i]));
+  for (size_t i = 0; i < sectors.size(); ++i)
+    if (registry.FindSector(sectors[i]) == nullptr)
+      return InvalidArgument(IndexPath("recipients.sectors", i), fmt::format("unknown sector \"{}\"", sectors[i]));
+  for (size_t i = 0; i < ceptoars.size(); ++i)
+    if (registry.FindCeptoar(ceptoars[i]) == nullptr)
+      return InvalidArgument(IndexPath("recipients.ceptoars", i),
+                             fmt::format("unknown CEPTOAR \"{}\"", ceptoars[i]));
+
+  auto meets = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    return std::ranges::any_of(a, [&](const std::string& x) { return std::ranges::find(b, x) != b.end(); });
+  };
+  std::set<std::string, std::less<>> secretariats;
+  for (const auto& id : ceptoars)
+    for (const auto& s : registry.FindCeptoar(id)->secretariats) secretariats.insert(s);
+
+  std::vector<const Organization*> out;
+  for (const auto& org : registry.data().organizations) {
+    if (org.id == raiser) continue;
+    if (everyone || named.contains(org.id) || meets(org.sectors, sectors) || meets(org.ceptoars, ceptoars) ||
+        secretariats.contains(org.id))
+      out.push_back(&org);
+  }
+  if (out.empty())
+    return InvalidArgument("recipients", "names no organization other than the raising one");
+  return out;
+}
+
+// Whether `org` may see the report an alert is about.
+Result<bool> ReportVisibleTo(ReadTx& tx, const Alert& alert, const Organization* org, const Registry& registry) {
+  if (alert.report_id.empty()) return false;
+  auto report = tx.GetReport(alert.space, alert.report_id);
+  if (!report) return std::unexpected(report.error());
+  return *report && Visibility(org, **report, registry) != View::kNone;
+}
+
+// Later states are not overwritten by news from a channel.
+bool Settled(DeliveryState s) {
+  return s == DeliveryState::kAcknowledged || s == DeliveryState::kEscalated;
+}
+
+void SetChannel(AlertRecipient& row, const ChannelDelivery& delivery) {
+  auto it = std::ranges::find(row.channels, delivery.channel, &ChannelDelivery::channel);
+  if (it == row.channels.end()) {
+    row.channels.push_back(delivery);
+  } else if (it->state != DeliveryState::kDelivered) {
+    *it = delivery;
+  }
+  if (delivery.state == DeliveryState::kDelivered && !row.delivered_at) {
+    row.delivered_at = delivery.at;
+    if (row.state == DeliveryState::kQueued || row.state == DeliveryState::kFailed) row.state = DeliveryState::kDelivered;
+  }
+  const bool all_failed = std::ranges::all_of(row.channels, [](const ChannelDelivery& c) {
+    return c.state == DeliveryState::kFailed || c.channel == "inbox";
+  }) && std::ranges::any_of(row.channels, [](const ChannelDelivery& c) { return c.state == DeliveryState::kFailed; });
+  if (all_failed && row.state == DeliveryState::kQueued) {
+    row.state = DeliveryState::kFailed;
+    row.failed_at = delivery.at;
+  }
+}
+
+}  // namespace
+
+Json AlertSummary(const Alert& alert) {
+  Json out{{"recipients", alert.recipients.size()}};
+  for (const auto& n : kDeliveryStateNames) out[std::string(n.name)] = 0;
+  for (const auto& r : alert.recipients) {
+    auto& slot = out[std::string(NameOf(kDeliveryStateNames, r.state))];
+    slot = slot.get<int64_t>() + 1;
+  }
+  return out;
+}
+
+AlertService::AlertService(Store& store, const Clock& clock, RegistryService& registry)
+    : store_(store), clock_(clock), registry_(registry) {}
+
+Result<Alert> AlertService::Raise(const Caller& caller, const Json& body) {
+  if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
+  if (!caller.principal->HasRole(Role::kDutyOfficer) && !caller.principal->HasRole(Role::kAnalyst))
+    return Forbidden("raising an alert needs the 'duty_officer' or 'analyst' role");
+  if (!MayRaise(*caller.organization))
+    return Forbidden("alerts are raised by NISC, a ministry, a CEPTOAR secretariat or a security agency");
+  const Registry& registry = *caller.registry;
+
+  ObjectReader r(body, "");
+  Alert alert{.id = NewId("alt"),
+              .raised_by_org = caller.organization->id,
+              .raised_by_principal = caller.principal->id,
+              .created_at = clock_.Now()};
+  std::string kind;
+  if (auto v = r.String("kind", kIdLimits); v) kind = *v;
+  else return std::unexpected(v.error());
+  auto parsed_kind = ParseName(kAlertKindNames, kind);
+  if (!parsed_kind || *parsed_kind == AlertKind::kResponse)
+    return InvalidArgument("kind", "must be one of: early_warning, recovery_method, notice");
+  alert.kind = *parsed_kind;
+  if (auto v = r.String("title", kTitleLimits); v) alert.title = *v;
+  else return std::unexpected(v.error());
+  if (auto v = r.OptionalString("message", kMessageLimits); v) alert.message = v->value_or("");
+  else return std::unexpected(v.error());
+  std::optional<std::string> report_id;
+  if (auto v = r.OptionalString("report_id", kIdLimits); v) report_id = *v;
+  else return std::unexpected(v.error());
+  if (r.Has("level")) {
+    auto v = r.Int("level", 0, 5);
+    if (!v) return std::unexpected(v.error());
+    alert.level = int(*v);
+  }
+  if (auto v = r.Int("ack_minutes", 1, kMaxAckMinutes, 15); v) alert.ack_minutes = *v;
+  else return std::unexpected(v.error());
+  const Json* recipients_json = r.Raw("recipients");
+  if (recipients_json == nullptr) return InvalidArgument("recipients", "is required");
+  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  auto recipients = ResolveRecipients(*recipients_json, registry, caller.organization->id);
+  if (!recipients) return std::unexpected(recipients.error());
+
+  const Timestamp deadline = alert.created_at + std::chrono::minutes(alert.ack_minutes);
+  alert.recipients.reserve(recipients->size());
+  for (const Organization* org : *recipients)
+    alert.recipients.push_back(AlertRecipient{
+        .organization = org->id,
+        .contacts = HotlineContacts(*org, /*backup=*/false),
+        .deadline = deadline,
+        .queued_at = alert.created_at,
+        .channels = {ChannelDelivery{.channel = "inbox", .at = alert.created_at}}});
+
+  auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
+    if (report_id) {
+      auto loaded = LoadVisibleReport(tx, caller, *report_id);
+      if (!loaded) return InvalidArgument("report_id", "names no report this organization may see");
+      alert.report_id = *report_id;
+    }
+    return RecordAlertRaised(tx, ActorOf(caller), alert);
+  });
+  if (!w) return std::unexpected(w.error());
+  return alert;
+}
+
+Result<AlertRead> AlertService::Get(const Caller& caller, const std::string& id) {
+  if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
+  Alert out;
+  AlertView view = AlertView::kNone;
+  auto read = store_.Read([&](ReadTx& tx) -> Result<void> {
+    auto alert = tx.GetAlert("live", id);
+    if (!alert) return std::unexpected(alert.error());
+    if (!*alert) return NotFound("alert not found");
+    view = AlertVisibility(caller.organization, **alert);
+    if (view == AlertView::kNone) return NotFound("alert not found");
+    auto show_report = ReportVisibleTo(tx, **alert, caller.organization, *caller.registry);
+    if (!show_report) return std::unexpected(show_report.error());
+    out = PresentAlert(std::move(**alert), view, caller.organization->id, *show_report);
+    return {};
+  });
+  if (!read) return std::unexpected(read.error());
+
+  // A recipient's first read is its inbox delivery.
+  auto own = std::ranges::find(out.recipients, caller.organization->id, &AlertRecipient::organization);
+  if (own != out.recipients.end()) {
+    auto inbox = std::ranges::find(own->channels, "inbox", &ChannelDelivery::channel);
+    if (inbox != own->channels.end() && inbox->state == DeliveryState::kQueued) {
+      auto receipt = RecordChannels({ChannelUpdate{
+          .alert_id = id,
+          .organization = own->organization,
+          .delivery = {.channel = "inbox", .state = DeliveryState::kDelivered, .at = clock_.Now()}}});
+      if (!receipt) return std::unexpected(receipt.error());
+      auto again = store_.Read([&](ReadTx& tx) -> Result<void> {
+        auto row = tx.GetAlertRecipient(id, own->organization);
+        if (!row) return std::unexpected(row.error());
+        if (*row) *own = std::move(**row);
+        return {};
+      });
+      if (!again) return std::unexpected(again.error());
+    }
+  }
+  return AlertRead{.alert = std::move(out), .every_recipient = view == AlertView::kFull};
+}
+
+Result<AlertPage> AlertService::List(const Caller& caller,
+                                     const std::vector<std::pair<std::string, std::string>>& query) {
+  if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
+  AlertQuery q;
+  for (const auto& [name, value] : query) {
+    if (name == "cursor") {
+      auto seq = ParseInteger(value, name, 1, INT64_MAX);
+      if (!seq) return InvalidArgument(name, "is not a cursor this server issued");
+      q.before_seq = *seq;
+    } else if (name == "limit") {
+      auto limit = ParseInteger(value, name, 1, kMaxPage);
+      if (!limit) return std::unexpected(limit.error());
+      q.limit = int(*limit);
+    } else {
+      return InvalidArgument(name, "is not a known query parameter (cursor, limit)");
+    }
+  }
+  if (caller.organization->kind != OrgKind::kCoordinationCenter) q.organization = caller.organization->id;
+  const int wanted = q.limit;
+  q.limit = wanted + 1;
+  AlertPage page;
+  auto read = store_.Read([&](ReadTx& tx) -> Result<void> {
+    auto alerts = tx.ListAlerts(q);
+    if (!alerts) return std::unexpected(alerts.error());
+    for (auto& a : *alerts) {
+      if (int(page.items.size()) == wanted) {
+        page.next_cursor = std::to_string(page.items.back().alert.seq);
+        break;
+      }
+      const AlertView view = AlertVisibility(caller.organization, a);
+      if (view == AlertView::kNone) continue;  // cannot happen with q.organization; kept as the rule
+      auto show_report = ReportVisibleTo(tx, a, caller.organization, *caller.registry);
+      if (!show_report) return std::unexpected(show_report.error());
+      page.items.push_back(AlertRead{.alert = PresentAlert(std::move(a), view, caller.organization->id, *show_report),
+                                     .every_recipient = view == AlertView::kFull});
+    }
+    return {};
+  });
+  if (!read) return std::unexpected(read.error());
+  return page;
+}
+
+Result<AlertRecipient> AlertService::Acknowledge(const Caller& caller, const std::string& id, const Json& body) {
+  if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
+  ObjectReader r(body, "");
+  std::optional<std::string> note;
+  if (auto v = r.OptionalString("note", {.min = 0, .max = 2000}); v) note = *v;
+  else return std::unexpected(v.error());
+  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+
+  const std::string& org = caller.organization->id;
+  AlertRecipient out;
+  auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
+    auto head = tx.GetAlertHead("live", id);
+    if (!head) return std::unexpected(head.error());
+    if (!*head) return NotFound("alert not found");
+    auto row = tx.GetAlertRecipient(id, org);
+    if (!row) return std::unexpected(row.error());
+    if (!*row) {
+      // Not a recipient: those who may see the alert learn why; others learn nothing.
+      if (AlertVisibility(caller.organization, **head) == AlertView::kNone) return NotFound("alert not found");
+      return Forbidden("your organization is not a recipient of this alert");
+    }
+    AlertRecipient& rec = **row;
+    if (rec.state == DeliveryState::kAcknowledged)
+      return Conflict(fmt::format("this alert was already acknowledged for {} by {} at {}", org,
+                                  rec.acknowledged_by, FormatRfc3339(*rec.acknowledged_at)));
+    const Timestamp now = clock_.Now();
+    const bool late = rec.state == DeliveryState::kEscalated;
+    rec.state = DeliveryState::kAcknowledged;
+    rec.acknowledged_at = now;
+    rec.acknowledged_by = caller.principal->id;
+    rec.deadline.reset();
+    Json detail{{"late", late}};
+    if (note) detail["note"] = *note;
+    if (auto c = RecordRecipientChange(tx, ActorOf(caller), **head, rec, "alert.acknowledge", "alert.acknowledged",
+                                       std::move(detail));
+        !c)
+      return c;
+    out = rec;
+    return {};
+  });
+  if (!w) return std::unexpected(w.error());
+  return out;
+}
+
+Result<int> AlertService::EscalateDue(int limit) {
+  auto registry = registry_.Snapshot();
+  int handled = 0;
+  auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
+    handled = 0;
+    const Timestamp now = clock_.Now();
+    auto due = tx.ListDueRecipients(now, limit);
+    if (!due) return std::unexpected(due.error());
+    for (auto& [alert_id, space, row] : *due) {
+      auto head = tx.GetAlertHead(space, alert_id);
+      if (!head) return std::unexpected(head.error());
+      if (!*head) continue;
+      const Alert& alert = **head;
+      auto on_alert = [&](std::string_view org) {
+        auto r = tx.GetAlertRecipient(alert_id, std::string(org));
+        return !r || r->has_value();  // an error counts as "on it": never alert twice
+      };
+      const EscalationStep step = NextEscalation(row, on_alert, *registry);
+      const Timestamp next_deadline = now + std::chrono::minutes(alert.ack_minutes);
+      const AlertActor system;
+      switch (step.kind) {
+        case EscalationStep::Kind::kBackupContacts: {
+          row.step = 1;
+          row.contacts.insert(row.contacts.end(), step.contacts.begin(), step.contacts.end());
+          row.deadline = next_deadline;
+          if (auto c = RecordRecipientChange(tx, system, alert, row, "alert.escalate", "alert.escalated",
+                                             {{"to", "backup_contacts"}});
+              !c)
+            return c;
+          break;
+        }
+        case EscalationStep::Kind::kNextOrganization: {
+          row.state = DeliveryState::kEscalated;
+          row.escalated_at = now;
+          row.deadline.reset();
+          if (auto c = RecordRecipientChange(tx, system, alert, row, "alert.escalate", "alert.escalated",
+                                             {{"to", step.organization}});
+              !c)
+            return c;
+          AlertRecipient added{.organization = step.organization,
+                               .reason = step.reason,
+                               .escalated_from = row.organization,
+                               .contacts = step.contacts,
+                               .deadline = next_deadline,
+                               .queued_at = now,
+                               .channels = {ChannelDelivery{.channel = "inbox", .at = now}}};
+          if (auto c = RecordRecipientChange(tx, system, alert, added, "alert.add_recipient",
+                                             "alert.recipient_added",
+                                             {{"reason", NameOf(kRecipientReasonNames, step.reason)},
+                                              {"escalated_from", row.organization}});
+              !c)
+            return c;
+          break;
+        }
+        case EscalationStep::Kind::kExhausted: {
+          row.deadline.reset();
+          if (auto c = RecordRecipientChange(tx, system, alert, row, "alert.escalation_exhausted", "alert.escalated",
+                                             {{"to", nullptr}});
+              !c)
+            return c;
+          break;
+        }
+      }
+      ++handled;
+    }
+    return {};
+  });
+  if (!w) return std::unexpected(w.error());
+  return handled;
+}
+
+Result<void> AlertService::RecordChannels(const std::vector<ChannelUpdate>& updates) {
+  if (updates.empty()) return {};
+  return store_.Write([&](WriteTx& tx) -> Result<void> {
+    for (const auto& u : updates) {
+      auto head = tx.GetAlertHead("live", u.alert_id);
+      if (!head) return std::unexpected(head.error());
+      if (!*head) continue;
+      auto row = tx.GetAlertRecipient(u.alert_id, u.organization);
+      if (!row) return std::unexpected(row.error());
+      if (!*row) continue;
+      AlertRecipient rec = **row;
+      auto existing = std::ranges::find(rec.channels, u.delivery.channel, &ChannelDelivery::channel);
+      if (existing != rec.channels.end() && existing->state == DeliveryState::kDelivered) continue;
+      const DeliveryState before = rec.state;
+      SetChannel(rec, u.delivery);
+      if (Settled(before) && rec.state != before) rec.state = before;
+      // Audited, not announced: channel news is read with GET /alerts/{id};
+      // an event per delivery would multiply the fan-out it reports on.
+      if (auto c = RecordRecipientChange(
+              tx, AlertActor{}, **head, rec,
+              u.delivery.state == DeliveryState::kDelivered ? "alert.deliver" : "alert.delivery_failed", "",
+              {{"channel", u.delivery.channel}, {"detail", u.delivery.detail}});
+          !c)
+        return c;
+    }
+    return {};
+  });
+}
+
+}  // namespace infrashare

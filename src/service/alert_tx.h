@@ -1,0 +1,56 @@
+// The steps every alert change takes inside its store transaction, in one
+// place for every use case that changes an alert (raise by hand, raise from
+// a response plan, acknowledge, escalate, channel delivery): the row, the
+// hash-chained audit event and the outbox event that feeds the live
+// channels, all or nothing with the transaction.
+//
+// Audit details and generated alert texts never name a report's submitter:
+// other organizations read both.
+//
+// Thread behaviour: call only inside Store::Write/Read, on that thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/error.h"
+#include "common/json.h"
+#include "domain/alert/alert.h"
+#include "domain/registry/registry.h"
+#include "domain/report/report.h"
+#include "store/store.h"
+
+namespace infrashare {
+
+// Who changes an alert: a principal of an organization, or the system
+// (empty ids) for response plans, escalations and deliveries.
+struct AlertActor {
+  std::string principal;
+  std::string organization;
+};
+
+// Stores a new alert with its recipients; audit "alert.raise", outbox
+// "alert.raised".
+Result<void> RecordAlertRaised(WriteTx& tx, const AlertActor& actor, const Alert& alert);
+
+// Stores `row` (a recipient of `alert`, new or changed); audit `action`
+// ("alert.acknowledge", "alert.escalate", ...) with `detail` and the
+// recipient's organization, outbox `event_type` with the organization as its
+// subject. `event_type` empty: no outbox event (bookkeeping no channel needs).
+Result<void> RecordRecipientChange(WriteTx& tx, const AlertActor& actor, const Alert& alert,
+                                   const AlertRecipient& row, std::string_view action, std::string_view event_type,
+                                   Json detail = Json::object());
+
+// The hotline half of "level -> response": when a released report's level in
+// force rises above `previous_level` (-1: it had none, or was not released
+// yet) and its response plan asks some organization to acknowledge, raises
+// one alert of kind kResponse to every organization the plan notifies, with
+// a deadline for those that must acknowledge (the earliest deadline of the
+// actions naming them). Does nothing otherwise. Called by
+// RecordReportChange (report_tx.h).
+Result<void> RaiseResponseAlert(WriteTx& tx, const Report& head, int previous_level, const Registry& registry);
+
+// The level in force of a report's assessment JSON; -1 without one.
+int LevelInForce(const Report& report);
+
+}  // namespace infrashare

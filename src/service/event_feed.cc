@@ -1,0 +1,228 @@
+#include "service/event_feed.h"
+
+#include <spdlog/spdlog.h>
+
+#include <unordered_map>
+
+#include "domain/alert/alert_json.h"
+#include "domain/report/report_json.h"
+#include "domain/sharing/visibility.h"
+#include "service/report_service.h"
+
+namespace infrashare {
+namespace {
+
+Json AlertHeadJson(const Alert& alert) {
+  Alert head = alert;
+  head.recipients.clear();
+  Json j = AlertToJson(head);
+  j.erase("recipients");
+  return j;
+}
+
+class ReportEvent final : public StreamEvent {
+ public:
+  ReportEvent(OutboxEvent event, std::shared_ptr<const Registry> registry, std::optional<Report> report,
+              std::vector<std::string> source_terms)
+      : event_(std::move(event)),
+        registry_(std::move(registry)),
+        report_(std::move(report)),
+        source_terms_(std::move(source_terms)) {}
+
+  int64_t id() const override { return event_.seq; }
+  std::string_view type() const override { return event_.type; }
+
+  std::optional<std::string> Render(const std::string& organization) override {
+    if (!report_ || event_.space != "live") return std::nullopt;
+    const Organization* org = registry_->FindOrganization(organization);
+    if (org == nullptr) return std::nullopt;
+    const View view = Visibility(org, *report_, *registry_);
+    if (view == View::kNone) return std::nullopt;
+    std::string& cached = view == View::kFull ? full_ : hidden_;
+    if (cached.empty())
+      cached = Json{{"type", event_.type}, {"report", ToJson(Present(*report_, view, source_terms_))}}.dump();
+    return cached;
+  }
+
+ private:
+  OutboxEvent event_;
+  std::shared_ptr<const Registry> registry_;
+  std::optional<Report> report_;
+  std::vector<std::string> source_terms_;
+  std::string full_, hidden_;
+};
+
+class AlertEvent final : public StreamEvent {
+ public:
+  AlertEvent(OutboxEvent event, std::shared_ptr<const Registry> registry, std::optional<Alert> alert,
+             std::optional<Report> report, EventFeed* feed)
+      : event_(std::move(event)),
+        registry_(std::move(registry)),
+        alert_(std::move(alert)),
+        report_(std::move(report)),
+        feed_(feed) {
+    if (!alert_) return;
+    for (size_t i = 0; i < alert_->recipients.size(); ++i) rows_.emplace(alert_->recipients[i].organization, i);
+  }
+
+  int64_t id() const override { return event_.seq; }
+  std::string_view type() const override { return event_.type; }
+
+  std::optional<std::string> Render(const std::string& organization) override {
+    if (!alert_ || event_.space != "live") return std::nullopt;
+    const Organization* org = registry_->FindOrganization(organization);
+    if (org == nullptr) return std::nullopt;
+    // AlertVisibility on the alert with only the row that concerns this
+    // viewer: the same answer as on the whole alert, without a scan.
+    Alert partial = Head();
+    if (auto it = rows_.find(organization); it != rows_.end()) partial.recipients.push_back(alert_->recipients[it->second]);
+    const AlertView view = AlertVisibility(org, partial);
+    if (view == AlertView::kNone) return std::nullopt;
+    const bool subject_event = !event_.subject.empty();
+    const AlertRecipient* row = nullptr;
+    if (subject_event) {
+      auto it = rows_.find(event_.subject);
+      if (it == rows_.end()) return std::nullopt;
+      if (view == AlertView::kOwnRow && organization != event_.subject) return std::nullopt;
+      row = &alert_->recipients[it->second];
+    } else if (!partial.recipients.empty()) {
+      row = &partial.recipients.front();
+    }
+    const bool show_report = report_ && Visibility(org, *report_, *registry_) != View::kNone;
+    Json body{{"type", event_.type},
+              {"alert", AlertHeadJson(PresentAlert(Head(), view, organization, show_report))},
+              {"recipient", row != nullptr ? RecipientToJson(*row) : Json(nullptr)}};
+    if (view == AlertView::kFull && !subject_event) body["summary"] = AlertSummary(*alert_);
+    return body.dump();
+  }
+
+  void Delivered(const std::string& organization) override {
+    if (!alert_ || feed_ == nullptr) return;
+    const bool reaches = event_.type == "alert.raised" ? rows_.contains(organization)
+                         : event_.type == "alert.recipient_added" ? organization == event_.subject
+                                                                  : false;
+    if (!reaches) return;
+    feed_->QueueDelivery(ChannelUpdate{
+        .alert_id = alert_->id,
+        .organization = organization,
+        .delivery = {.channel = "stream", .state = DeliveryState::kDelivered, .at = event_.at}});
+  }
+
+ private:
+  const Alert& Head() {
+    if (!head_) {
+      head_ = *alert_;
+      head_->recipients.clear();
+    }
+    return *head_;
+  }
+
+  OutboxEvent event_;
+  std::shared_ptr<const Registry> registry_;
+  std::optional<Alert> alert_;
+  std::optional<Report> report_;
+  EventFeed* feed_;
+  std::unordered_map<std::string, size_t> rows_;
+  std::optional<Alert> head_;
+};
+
+}  // namespace
+
+EventFeed::EventFeed(Store& store, RegistryService& registry, AlertService* alerts)
+    : store_(store), registry_(registry), alerts_(alerts) {}
+
+Result<int64_t> EventFeed::Newest() {
+  int64_t newest = 0;
+  auto r = store_.Read([&](ReadTx& tx) -> Result<void> {
+    auto v = tx.NewestOutboxSeq();
+    if (!v) return std::unexpected(v.error());
+    newest = *v;
+    return {};
+  });
+  if (!r) return std::unexpected(r.error());
+  return newest;
+}
+
+Result<std::vector<std::unique_ptr<StreamEvent>>> EventFeed::After(int64_t after, int limit) {
+  auto registry = registry_.Snapshot();
+  std::vector<std::unique_ptr<StreamEvent>> out;
+  auto r = store_.Read([&](ReadTx& tx) -> Result<void> {
+    auto events = tx.ListOutbox(after, limit);
+    if (!events) return std::unexpected(events.error());
+    out.reserve(events->size());
+    for (auto& e : *events) {
+      if (e.type.starts_with("report.")) {
+        auto report = tx.GetReport(e.space, e.record_id);
+        if (!report) return std::unexpected(report.error());
+        std::vector<std::string> terms;
+        if (*report && (*report)->anonymized) terms = SourceTerms(tx, **report, *registry);
+        out.push_back(std::make_unique<ReportEvent>(std::move(e), registry, std::move(*report), std::move(terms)));
+        continue;
+      }
+      std::optional<Alert> alert;
+      if (e.subject.empty()) {
+        auto a = tx.GetAlert(e.space, e.record_id);
+        if (!a) return std::unexpected(a.error());
+        alert = std::move(*a);
+      } else {
+        auto a = tx.GetAlertHead(e.space, e.record_id);
+        if (!a) return std::unexpected(a.error());
+        auto row = tx.GetAlertRecipient(e.record_id, e.subject);
+        if (!row) return std::unexpected(row.error());
+        if (*a && *row) {
+          alert = std::move(*a);
+          alert->recipients.push_back(std::move(**row));
+        }
+      }
+      std::optional<Report> report;
+      if (alert && !alert->report_id.empty()) {
+        auto rep = tx.GetReport(alert->space, alert->report_id);
+        if (!rep) return std::unexpected(rep.error());
+        report = std::move(*rep);
+      }
+      out.push_back(std::make_unique<AlertEvent>(std::move(e), registry, std::move(alert), std::move(report), this));
+    }
+    return {};
+  });
+  if (!r) return std::unexpected(r.error());
+  return out;
+}
+
+EventFeed::~EventFeed() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (recorder_.joinable()) recorder_.join();
+}
+
+void EventFeed::QueueDelivery(ChannelUpdate update) {
+  if (alerts_ == nullptr) return;
+  std::lock_guard lock(mutex_);
+  pending_.push_back(std::move(update));
+  if (!recorder_.joinable() && !stopping_) recorder_ = std::thread([this] { RecordLoop(); });
+}
+
+void EventFeed::BatchDone() { wake_.notify_all(); }
+
+void EventFeed::RecordLoop() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    wake_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+    if (pending_.empty() && stopping_) return;
+    std::vector<ChannelUpdate> updates;
+    updates.swap(pending_);
+    lock.unlock();
+    // Large fan-outs are recorded in slices: one transaction each.
+    constexpr size_t kSlice = 1000;
+    for (size_t i = 0; i < updates.size(); i += kSlice) {
+      std::vector<ChannelUpdate> slice(updates.begin() + i, updates.begin() + std::min(updates.size(), i + kSlice));
+      if (auto r = alerts_->RecordChannels(slice); !r)
+        spdlog::warn("stream deliveries not recorded ({} updates): {}", slice.size(), r.error().message);
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace infrashare

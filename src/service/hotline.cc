@@ -1,0 +1,54 @@
+#include "service/hotline.h"
+
+#include <spdlog/spdlog.h>
+
+namespace infrashare {
+
+Hotline::Hotline(Services& services, HotlineOptions options)
+    : services_(services),
+      options_(options),
+      feed_(services.store, services.registry, &services.alerts),
+      hub_(feed_, options.stream),
+      webhooks_(services.store, services.clock, feed_, services.alerts, options.webhooks) {}
+
+Hotline::~Hotline() { Stop(); }
+
+Result<void> Hotline::Start() {
+  if (auto r = hub_.Start(); !r) return r;
+  if (auto r = webhooks_.Start(); !r) return r;
+  escalation_ = std::thread([this] { EscalationLoop(); });
+  return {};
+}
+
+void Hotline::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (escalation_.joinable()) escalation_.join();
+  webhooks_.Stop();
+  hub_.Stop();
+}
+
+void Hotline::EscalationLoop() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    lock.unlock();
+    // Drain what is due, one batch per transaction.
+    while (true) {
+      auto handled = services_.alerts.EscalateDue(options_.escalation_batch);
+      if (!handled) {
+        spdlog::warn("escalation: {}", handled.error().message);
+        break;
+      }
+      if (*handled > 0) spdlog::info("escalation: {} recipients past their deadline handled", *handled);
+      if (*handled < options_.escalation_batch) break;
+    }
+    lock.lock();
+    wake_.wait_for(lock, options_.escalation_tick, [this] { return stopping_; });
+  }
+}
+
+}  // namespace infrashare

@@ -1,0 +1,408 @@
+#include "service/webhook_service.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "common/crypto.h"
+#include "common/parse.h"
+#include "hotline/webhook_client.h"
+#include "hotline/webhook_signature.h"
+#include "hotline/webhook_url.h"
+#include "service/audit.h"
+
+namespace infrashare {
+namespace {
+
+constexpr std::string_view kCursorKey = "webhooks.cursor";
+// A leased delivery comes due again this long after its POST's timeout.
+constexpr std::chrono::seconds kLeaseGrace{5};
+
+Result<void> AuditWebhook(WriteTx& tx, const Caller& caller, std::string_view action, const Webhook& webhook,
+                          Timestamp at) {
+  return AppendAudit(tx, AuditEvent{.at = at,
+                                    .actor_principal = caller.principal->id,
+                                    .actor_org = caller.principal->organization,
+                                    .action = std::string(action),
+                                    .target_kind = "webhook",
+                                    .target_id = webhook.id,
+                                    .detail = {{"organization", webhook.organization}}});
+}
+
+}  // namespace
+
+// --- WebhookService ---------------------------------------------------------
+
+WebhookService::WebhookService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+Result<Webhook> WebhookService::Register(const Caller& caller, const Json& body) {
+  if (auto r = caller.Require(Role::kAdmin); !r) return std::unexpected(r.error());
+  ObjectReader r(body, "");
+  std::string url;
+  if (auto v = r.String("url", {.min = 1, .max = 2048}); v) url = *v;
+  else return std::unexpected(v.error());
+  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  if (auto parsed = ParseWebhookUrl(url); !parsed) return std::unexpected(parsed.error());
+
+  Webhook webhook{.id = NewId("whk"),
+                  .organization = caller.organization->id,
+                  .url = url,
+                  .secret = RandomHex(32),
+                  .created_by = caller.principal->id,
+                  .created_at = clock_.Now()};
+  auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
+    auto existing = tx.ListWebhooks(webhook.organization);
+    if (!existing) return std::unexpected(existing.error());
+    const auto active = std::ranges::count_if(*existing, [](const Webhook& h) { return h.active; });
+    if (active >= kMaxWebhooksPerOrganization)
+      return Conflict(fmt::format("an organization may have at most {} active webhooks",
+                                  kMaxWebhooksPerOrganization));
+    if (auto i = tx.InsertWebhook(webhook); !i) return i;
+    return AuditWebhook(tx, caller, "webhook.register", webhook, webhook.created_at);
+  });
+  if (!w) return std::unexpected(w.error());
+  return webhook;
+}
+
+Result<std::vector<Webhook>> WebhookService::List(const Caller& caller) {
+  if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
+  std::vector<Webhook> out;
+  auto read = store_.Read([&](ReadTx& tx) -> Result<void> {
+    auto hooks = tx.ListWebhooks(caller.organization->id);
+    if (!hooks) return std::unexpected(hooks.error());
+    out = std::move(*hooks);
+    return {};
+  });
+  if (!read) return std::unexpected(read.error());
+  for (auto& h : out) h.secret.clear();
+  return out;
+}
+
+Result<Webhook> WebhookService::Own(ReadTx& tx, const Caller& caller, const std::string& id) {
+  auto hook = tx.GetWebhook(id);
+  if (!hook) return std::unexpected(hook.error());
+  if (!*hook || (*hook)->organization != caller.organization->id) return NotFound("webhook not found");
+  return std::move(**hook);
+}
+
+Result<Webhook> WebhookService::Disable(const Caller& caller, const std::string& id) {
+  if (auto r = caller.Require(Role::kAdmin); !r) return std::unexpected(r.error());
+  Webhook out;
+  auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
+    auto hook = Own(tx, caller, id);
+    if (!hook) return std::unexpected(hook.error());
+    if (!hook->active) return Conflict("this webhook is already disabled");
+    hook->active = false;
+    hook->disabled_at = clock_.Now();
+    if (auto u = tx.UpdateWebhook(*hook); !u) return u;
+    out = *hook;
+    return AuditWebhook(tx, caller, "webhook.disable", *hook, *hook->disabled_at);
+  });
+  if (!w) return std::unexpected(w.error());
+  out.secret.clear();
+  return out;
+}
+
+Result<std::pair<std::vector<WebhookDelivery>, std::optional<std::string>>> WebhookService::Deliveries(
+    const Caller& caller, const std::string& id, const std::vector<std::pair<std::string, std::string>>& query) {
+  if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
+  std::optional<int64_t> before;
+  int limit = 50;
+  for (const auto& [name, value] : query) {
+    if (name == "cursor") {
+      auto v = ParseInteger(value, name, 1, INT64_MAX);
+      if (!v) return InvalidArgument(name, "is not a cursor this server issued");
+      before = *v;
+    } else if (name == "limit") {
+      auto v = ParseInteger(value, name, 1, kMaxPage);
+      if (!v) return std::unexpected(v.error());
+      limit = int(*v);
+    } else {
+      return InvalidArgument(name, "is not a known query parameter (cursor, limit)");
+    }
+  }
+  std::pair<std::vector<WebhookDelivery>, std::optional<std::string>> out;
+  auto read = store_.Read([&](ReadTx& tx) -> Result<void> {
+    auto hook = Own(tx, caller, id);
+    if (!hook) return std::unexpected(hook.error());
+    auto rows = tx.ListWebhookDeliveries(id, before, limit + 1);
+    if (!rows) return std::unexpected(rows.error());
+    if (int(rows->size()) > limit) {
+      rows->resize(limit);
+      out.second = std::to_string(rows->back().id);
+    }
+    out.first = std::move(*rows);
+    return {};
+  });
+  if (!read) return std::unexpected(read.error());
+  return out;
+}
+
+// --- WebhookDispatcher ------------------------------------------------------
+
+struct WebhookDispatcher::Outcome {
+  WebhookDelivery delivery;
+  std::string organization;  // the webhook's
+  int status = 0;
+  std::string error;
+  Timestamp at;
+};
+
+WebhookDispatcher::WebhookDispatcher(Store& store, const Clock& clock, EventFeed& feed, AlertService& alerts,
+                                     Options options)
+    : store_(store), clock_(clock), feed_(feed), alerts_(alerts), options_(std::move(options)) {}
+
+WebhookDispatcher::~WebhookDispatcher() { Stop(); }
+
+Result<void> WebhookDispatcher::Start() {
+  client_ = std::make_unique<WebhookClient>(WebhookClient::Options{.max_in_flight = options_.max_in_flight});
+  // A first start begins at the newest event: webhooks registered later
+  // receive what happens after they were registered.
+  auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
+    auto cursor = tx.GetMeta(std::string(kCursorKey));
+    if (!cursor) return std::unexpected(cursor.error());
+    if (*cursor) return {};
+    auto newest = tx.NewestOutboxSeq();
+    if (!newest) return std::unexpected(newest.error());
+    return tx.SetMeta(std::string(kCursorKey), std::to_string(*newest));
+  });
+  if (!w) return w;
+  std::lock_guard lock(mutex_);
+  threads_.emplace_back([this] { FanoutLoop(); });
+  threads_.emplace_back([this] { SendLoop(); });
+  threads_.emplace_back([this] { RecordLoop(); });
+  return {};
+}
+
+void WebhookDispatcher::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (auto& t : threads_) t.join();
+  client_.reset();  // in-flight posts end ("client stopped"); their rows come due again after the lease
+  threads_.clear();
+}
+
+Result<std::map<std::string, Webhook>> WebhookDispatcher::Webhooks() {
+  std::map<std::string, Webhook> out;
+  auto read = store_.Read([&](ReadTx& tx) -> Result<void> {
+    auto hooks = tx.ListWebhooks(std::nullopt);
+    if (!hooks) return std::unexpected(hooks.error());
+    for (auto& h : *hooks)
+      if (h.active && h.space == "live") out.emplace(h.id, std::move(h));
+    return {};
+  });
+  if (!read) return std::unexpected(read.error());
+  return out;
+}
+
+void WebhookDispatcher::FanoutLoop() {
+  while (true) {
+    bool more = false;
+    if (auto r = FanoutStep(); r) {
+      more = *r;
+    } else {
+      spdlog::warn("webhook fan-out: {}", r.error().message);
+    }
+    std::unique_lock lock(mutex_);
+    if (stopping_) return;
+    if (!more) wake_.wait_for(lock, options_.poll, [this] { return stopping_; });
+    if (stopping_) return;
+  }
+}
+
+Result<bool> WebhookDispatcher::FanoutStep() {
+  int64_t cursor = 0;
+  auto read = store_.Read([&](ReadTx& tx) -> Result<void> {
+    auto c = tx.GetMeta(std::string(kCursorKey));
+    if (!c) return std::unexpected(c.error());
+    if (*c) cursor = ParseInteger(**c, std::string(kCursorKey), 0, INT64_MAX).value_or(0);
+    return {};
+  });
+  if (!read) return std::unexpected(read.error());
+  auto events = feed_.After(cursor, options_.fanout_batch);
+  if (!events) return std::unexpected(events.error());
+  if (events->empty()) return false;
+  auto hooks = Webhooks();
+  if (!hooks) return std::unexpected(hooks.error());
+
+  const Timestamp now = clock_.Now();
+  std::vector<WebhookDelivery> deliveries;
+  for (auto& event : *events) {
+    std::map<std::string, std::optional<std::string>> by_org;  // rendered once per organization
+    for (const auto& [id, hook] : *hooks) {
+      auto [it, added] = by_org.emplace(hook.organization, std::nullopt);
+      if (added) it->second = event->Render(hook.organization);
+      if (!it->second) continue;
+      deliveries.push_back(WebhookDelivery{
+          .webhook_id = id,
+          .event_seq = event->id(),
+          .event_type = std::string(event->type()),
+          .body = fmt::format(R"({{"event_id":{},"type":"{}","data":{}}})", event->id(), event->type(), *it->second),
+          .created_at = now,
+          .next_attempt_at = now});
+    }
+  }
+  const int64_t last = events->back()->id();
+  auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
+    // Another process may have moved the cursor meanwhile: the unique
+    // (webhook, event) row keeps each delivery single either way.
+    for (const auto& d : deliveries)
+      if (auto i = tx.InsertWebhookDelivery(d); !i) return std::unexpected(i.error());
+    return tx.SetMeta(std::string(kCursorKey), std::to_string(last));
+  });
+  if (!w) return std::unexpected(w.error());
+  if (!deliveries.empty()) wake_.notify_all();
+  return int(events->size()) == options_.fanout_batch;
+}
+
+void WebhookDispatcher::SendLoop() {
+  while (true) {
+    if (auto r = SendStep(); !r) spdlog::warn("webhook sending: {}", r.error().message);
+    std::unique_lock lock(mutex_);
+    if (stopping_) return;
+    wake_.wait_for(lock, options_.poll, [this] { return stopping_; });
+    if (stopping_) return;
+  }
+}
+
+Result<void> WebhookDispatcher::SendStep() {
+  std::vector<std::string> saturated;
+  size_t room = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (in_flight_total_ >= options_.max_in_flight) return {};
+    room = std::min<size_t>(options_.max_in_flight - in_flight_total_, size_t(options_.send_batch));
+    for (const auto& [id, n] : in_flight_)
+      if (n >= options_.per_webhook_in_flight) saturated.push_back(id);
+  }
+  auto hooks = Webhooks();
+  if (!hooks) return std::unexpected(hooks.error());
+
+  std::vector<WebhookDelivery> claimed;
+  const Timestamp now = clock_.Now();
+  auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
+    claimed.clear();
+    auto due = tx.ListDueWebhookDeliveries(now, int(room), saturated);
+    if (!due) return std::unexpected(due.error());
+    std::map<std::string, int> taken;
+    for (auto& d : *due) {
+      int& n = taken[d.webhook_id];
+      {
+        std::lock_guard lock(mutex_);
+        auto it = in_flight_.find(d.webhook_id);
+        if ((it != in_flight_.end() ? it->second : 0) + n >= options_.per_webhook_in_flight) continue;
+      }
+      ++n;
+      // The lease: if this process dies mid-POST, the row comes due again.
+      WebhookDelivery leased = d;
+      leased.next_attempt_at = now + options_.timeout + kLeaseGrace;
+      if (!hooks->contains(d.webhook_id)) {  // disabled since: stop trying
+        leased.state = WebhookDeliveryState::kFailed;
+        leased.last_error = "the webhook was disabled";
+        if (auto u = tx.UpdateWebhookDelivery(leased); !u) return u;
+        continue;
+      }
+      if (auto u = tx.UpdateWebhookDelivery(leased); !u) return u;
+      claimed.push_back(std::move(d));
+    }
+    return {};
+  });
+  if (!w) return w;
+
+  for (auto& d : claimed) {
+    const Webhook& hook = hooks->at(d.webhook_id);
+    {
+      std::lock_guard lock(mutex_);
+      ++in_flight_[d.webhook_id];
+      ++in_flight_total_;
+    }
+    const int64_t unix_now = std::chrono::duration_cast<std::chrono::seconds>(
+                                 clock_.Now().time_since_epoch()).count();
+    WebhookPost post{.url = hook.url,
+                     .body = d.body,
+                     .headers = {{"Infrashare-Delivery", std::to_string(d.id)},
+                                 {"Infrashare-Event", d.event_type},
+                                 {"Infrashare-Signature", SignWebhook(hook.secret, unix_now, d.body)}},
+                     .timeout = options_.timeout};
+    client_->Post(std::move(post), [this, d = std::move(d), hook](WebhookAnswer answer) mutable {
+      Finish(std::move(d), hook, answer.status, std::move(answer.error));
+    });
+  }
+  return {};
+}
+
+void WebhookDispatcher::Finish(WebhookDelivery delivery, const Webhook& webhook, int status, std::string error) {
+  std::lock_guard lock(mutex_);
+  if (--in_flight_[webhook.id] <= 0) in_flight_.erase(webhook.id);
+  --in_flight_total_;
+  outcomes_.push_back(Outcome{.delivery = std::move(delivery),
+                              .organization = webhook.organization,
+                              .status = status,
+                              .error = std::move(error),
+                              .at = clock_.Now()});
+  wake_.notify_all();
+}
+
+void WebhookDispatcher::RecordLoop() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    wake_.wait_for(lock, options_.poll, [this] { return stopping_ || !outcomes_.empty(); });
+    if (outcomes_.empty()) {
+      if (stopping_) return;
+      continue;
+    }
+    std::vector<Outcome> batch;
+    batch.swap(outcomes_);
+    lock.unlock();
+
+    std::vector<ChannelUpdate> channels;
+    auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
+      channels.clear();
+      for (const auto& o : batch) {
+        WebhookDelivery d = o.delivery;
+        d.attempts += 1;
+        d.last_attempt_at = o.at;
+        d.last_status = o.status;
+        const bool ok = o.status >= 200 && o.status < 300;
+        d.last_error = ok ? "" : !o.error.empty() ? o.error : fmt::format("HTTP {}", o.status);
+        std::optional<DeliveryState> channel_state;
+        if (ok) {
+          d.state = WebhookDeliveryState::kDelivered;
+          d.delivered_at = o.at;
+          channel_state = DeliveryState::kDelivered;
+        } else if (GiveUp(options_.retry, d.attempts)) {
+          d.state = WebhookDeliveryState::kFailed;
+          channel_state = DeliveryState::kFailed;
+        } else {
+          d.next_attempt_at = o.at + RetryDelay(options_.retry, d.attempts, RandomU64());
+        }
+        if (auto u = tx.UpdateWebhookDelivery(d); !u) return u;
+        if (!channel_state || (d.event_type != "alert.raised" && d.event_type != "alert.recipient_added")) continue;
+        // Which alert: the body's data names it and the recipient row.
+        auto body = ParseJson(d.body);
+        if (!body) continue;
+        const Json& data = (*body)["data"];
+        if (!data.contains("alert") || !data["recipient"].is_object()) continue;
+        if (data["recipient"].value("organization", "") != o.organization) continue;
+        channels.push_back(ChannelUpdate{
+            .alert_id = data["alert"].value("id", ""),
+            .organization = o.organization,
+            .delivery = {.channel = "webhook:" + d.webhook_id, .state = *channel_state, .at = o.at,
+                         .attempts = d.attempts, .detail = d.last_error}});
+      }
+      return {};
+    });
+    if (!w) spdlog::warn("webhook outcomes not recorded ({}): {}", batch.size(), w.error().message);
+    if (w && !channels.empty())
+      if (auto r = alerts_.RecordChannels(channels); !r)
+        spdlog::warn("webhook channel states not recorded: {}", r.error().message);
+    lock.lock();
+  }
+}
+
+}  // namespace infrashare

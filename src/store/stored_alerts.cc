@@ -1,0 +1,149 @@
+#include "store/stored_alerts.h"
+
+#include <fmt/format.h>
+
+#include <limits>
+
+#include "domain/alert/alert_json.h"
+#include "store/sqlite/sqlite_tuning.h"
+#include "store/sqlite/sqlite_tx.h"
+
+namespace infrashare::stored {
+
+using sqlite::DecodeStored;
+using sqlite::DumpDocument;
+
+std::string AlertDocument(const Alert& alert) {
+  Json doc = AlertToJson(alert);
+  doc.erase("recipients");
+  return DumpDocument(doc);
+}
+
+std::string RecipientDocument(const AlertRecipient& recipient) {
+  return DumpDocument(RecipientToJson(recipient));
+}
+
+std::string WebhookDocument(const Webhook& webhook) {
+  return DumpDocument(WebhookToJson(webhook, /*with_secret=*/true));
+}
+
+std::string DeliveryDocument(const WebhookDelivery& delivery) {
+  Json doc = WebhookDeliveryToJson(delivery);
+  doc.erase("id");
+  return DumpDocument(doc);
+}
+
+std::optional<int64_t> DeadlineMicros(const AlertRecipient& recipient) {
+  if (!recipient.deadline) return std::nullopt;
+  return ToMicros(*recipient.deadline);
+}
+
+std::string_view DeliveryStateName(const WebhookDelivery& delivery) {
+  return NameOf(kWebhookDeliveryStateNames, delivery.state);
+}
+
+Result<Alert> AlertFromStored(int64_t seq, std::string_view doc) {
+  auto alert = DecodeStored<Alert>(doc, fmt::format("stored alert #{}", seq), AlertFromJson);
+  if (alert) alert->seq = seq;
+  return alert;
+}
+
+Result<AlertRecipient> RecipientFromStored(std::string_view alert_id, std::string_view doc) {
+  return DecodeStored<AlertRecipient>(doc, fmt::format("stored recipient of alert '{}'", alert_id),
+                                      RecipientFromJson);
+}
+
+Result<Webhook> WebhookFromStored(std::string_view id, std::string_view doc) {
+  return DecodeStored<Webhook>(doc, fmt::format("stored webhook '{}'", id), WebhookFromJson);
+}
+
+Result<WebhookDelivery> DeliveryFromStored(int64_t id, std::string_view doc) {
+  auto delivery = DecodeStored<WebhookDelivery>(doc, fmt::format("stored webhook delivery #{}", id),
+                                                WebhookDeliveryFromJson);
+  if (delivery) delivery->id = id;
+  return delivery;
+}
+
+WebhookDelivery WithStateOf(WebhookDelivery stored, const WebhookDelivery& update) {
+  stored.state = update.state;
+  stored.attempts = update.attempts;
+  stored.next_attempt_at = update.next_attempt_at;
+  stored.last_attempt_at = update.last_attempt_at;
+  stored.delivered_at = update.delivered_at;
+  stored.last_status = update.last_status;
+  stored.last_error = update.last_error;
+  return stored;
+}
+
+Result<void> CheckLimit(int limit) {
+  if (limit < 1 || limit > sqlite::kMaxListLimit)
+    return InvalidArgument("limit", fmt::format("must be between 1 and {}", sqlite::kMaxListLimit));
+  return {};
+}
+
+Result<void> CheckAlertQuery(const AlertQuery& query) {
+  if (query.before_seq && *query.before_seq < 0) return InvalidArgument("before", "must not be negative");
+  return CheckLimit(query.limit);
+}
+
+int64_t CursorBound(const std::optional<int64_t>& before) {
+  return before.value_or(std::numeric_limits<int64_t>::max());
+}
+
+Result<int64_t> InsertAlert(RowWriter& rows, const Alert& alert) {
+  if (auto c = CheckRecipientsDistinct(alert); !c) return std::unexpected(c.error());
+  auto seq = rows.InsertAlertRow(alert, std::nullopt);
+  if (!seq) return seq;
+  for (size_t i = 0; i < alert.recipients.size(); ++i)
+    if (auto r = rows.InsertRecipientRow(alert.id, static_cast<int64_t>(i), alert.recipients[i]); !r)
+      return std::unexpected(r.error());
+  return seq;
+}
+
+Result<void> RequireAlert(RowWriter& rows, const std::string& alert_id) {
+  auto exists = rows.AlertExists(alert_id);
+  if (!exists) return std::unexpected(exists.error());
+  if (!*exists) return NotFound(fmt::format("alert '{}' not found", alert_id));
+  return {};
+}
+
+namespace {
+
+Result<int64_t> InsertDeliveryOfKnownWebhook(RowWriter& rows, const WebhookDelivery& delivery) {
+  auto exists = rows.WebhookExists(delivery.webhook_id);
+  if (!exists) return std::unexpected(exists.error());
+  if (!*exists) return NotFound(fmt::format("webhook '{}' not found", delivery.webhook_id));
+  return rows.InsertDeliveryRow(delivery);
+}
+
+}  // namespace
+
+Result<int64_t> InsertDelivery(RowWriter& rows, const WebhookDelivery& delivery) {
+  WebhookDelivery fresh = delivery;
+  fresh.id = 0;
+  return InsertDeliveryOfKnownWebhook(rows, fresh);
+}
+
+Result<void> InsertAlertAt(RowWriter& rows, const Alert& alert) {
+  auto seq = rows.InsertAlertRow(alert, alert.seq);
+  if (!seq) return std::unexpected(seq.error());
+  return {};
+}
+
+Result<void> InsertRecipientAt(RowWriter& rows, const std::string& alert_id, int64_t ord,
+                               const AlertRecipient& recipient) {
+  if (auto a = RequireAlert(rows, alert_id); !a) return a;
+  return rows.InsertRecipientRow(alert_id, ord, recipient);
+}
+
+Result<void> InsertDeliveryAt(RowWriter& rows, const WebhookDelivery& delivery) {
+  auto id = InsertDeliveryOfKnownWebhook(rows, delivery);
+  if (!id) return std::unexpected(id.error());
+  if (*id == 0)
+    return Conflict(fmt::format("webhook delivery #{} (event #{} of webhook '{}') already exists",
+                                delivery.id, delivery.event_seq, delivery.webhook_id),
+                    "id");
+  return {};
+}
+
+}  // namespace infrashare::stored

@@ -1,0 +1,98 @@
+// The stored forms of the hotline's records (domain/alert), shared by both
+// backends so that a row means the same in SQLite and PostgreSQL and moves
+// between them unchanged (store/dump.h).
+//
+//   alerts.doc              AlertToJson without "recipients" (they are rows
+//                           of alert_recipients); seq is the row's column
+//   alert_recipients.doc    RecipientToJson; `deadline` repeats the
+//                           recipient's deadline (µs, NULL when unset) for
+//                           ListDueRecipients; `ord` is the insertion order
+//   webhooks.doc            WebhookToJson with the secret
+//   webhook_deliveries.doc  WebhookDeliveryToJson without "id" (the row's
+//                           column); `state` and `next_attempt_at` repeat the
+//                           delivery's for ListDueWebhookDeliveries
+//
+// Documents that fail to decode answer kInternal naming the record
+// (sqlite::DecodeStored); they never crash the process.
+//
+// Thread behaviour: pure functions; the RowWriter steps run inside the write
+// transaction whose rows they write.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/error.h"
+#include "common/json.h"
+#include "domain/alert/alert.h"
+#include "domain/alert/webhook.h"
+#include "store/store.h"
+
+namespace infrashare::stored {
+
+// Document text for each table (see above).
+std::string AlertDocument(const Alert& alert);
+std::string RecipientDocument(const AlertRecipient& recipient);
+std::string WebhookDocument(const Webhook& webhook);
+std::string DeliveryDocument(const WebhookDelivery& delivery);
+
+// The deadline column of a recipient row.
+std::optional<int64_t> DeadlineMicros(const AlertRecipient& recipient);
+// The state column of a delivery row.
+std::string_view DeliveryStateName(const WebhookDelivery& delivery);
+
+// Records from their stored documents; kInternal naming the record if a
+// document is unreadable.
+Result<Alert> AlertFromStored(int64_t seq, std::string_view doc);
+Result<AlertRecipient> RecipientFromStored(std::string_view alert_id, std::string_view doc);
+Result<Webhook> WebhookFromStored(std::string_view id, std::string_view doc);
+Result<WebhookDelivery> DeliveryFromStored(int64_t id, std::string_view doc);
+
+// `stored` with the state fields of `update` (state, attempts,
+// next_attempt_at, last_attempt_at, delivered_at, last_status, last_error):
+// what UpdateWebhookDelivery writes. The rest is never changed.
+WebhookDelivery WithStateOf(WebhookDelivery stored, const WebhookDelivery& update);
+
+// Argument checks both backends make the same way. kInvalidArgument naming
+// the field: a page limit outside 1..kMaxListLimit, a negative cursor.
+// (An alert's recipients are checked by domain/alert CheckRecipientsDistinct.)
+Result<void> CheckLimit(int limit);
+Result<void> CheckAlertQuery(const AlertQuery& query);
+
+// The exclusive upper bound of a newest-first page: the cursor, or "all".
+int64_t CursorBound(const std::optional<int64_t>& before);
+
+// The rows a backend writes for alerts and deliveries. The steps around
+// them — checks, recipient order, what answers kNotFound or kConflict — are
+// the functions below, the same for every backend (as dump::SeqWriter is for
+// import).
+class RowWriter {
+ public:
+  virtual ~RowWriter() = default;
+  // seq nullopt: the database assigns it (and answers it). kConflict when the
+  // id (or the seq) is there.
+  virtual Result<int64_t> InsertAlertRow(const Alert& alert, std::optional<int64_t> seq) = 0;
+  // kConflict when the organization is already on the alert.
+  virtual Result<void> InsertRecipientRow(const std::string& alert_id, int64_t ord,
+                                          const AlertRecipient& recipient) = 0;
+  // delivery.id 0: the database assigns it. Answers the id, or 0 when
+  // (webhook_id, event_seq) (or the id) is there.
+  virtual Result<int64_t> InsertDeliveryRow(const WebhookDelivery& delivery) = 0;
+  virtual Result<bool> AlertExists(const std::string& alert_id) = 0;
+  virtual Result<bool> WebhookExists(const std::string& webhook_id) = 0;
+};
+
+// WriteTx::InsertAlert: the alert, then its recipients in order.
+Result<int64_t> InsertAlert(RowWriter& rows, const Alert& alert);
+// kNotFound when the alert is not there.
+Result<void> RequireAlert(RowWriter& rows, const std::string& alert_id);
+// WriteTx::InsertWebhookDelivery (delivery.id is ignored).
+Result<int64_t> InsertDelivery(RowWriter& rows, const WebhookDelivery& delivery);
+// dump::SeqWriter's: rows with their seq, order or id kept.
+Result<void> InsertAlertAt(RowWriter& rows, const Alert& alert);
+Result<void> InsertRecipientAt(RowWriter& rows, const std::string& alert_id, int64_t ord,
+                               const AlertRecipient& recipient);
+Result<void> InsertDeliveryAt(RowWriter& rows, const WebhookDelivery& delivery);
+
+}  // namespace infrashare::stored
