@@ -1,17 +1,21 @@
 // The visibility invariant, generated: organizations of every kind x TLP x
 // route x anonymized x audience. For each combination a report is submitted
 // (and relayed where the route relays), then every viewer's answers from
-// get, revisions, list and search are compared with an oracle written here
-// from DESIGN.md's rule — independently of domain/sharing — and a report a
-// viewer may not see must answer exactly like a missing one.
+// get, revisions, list, search, the event stream (replayed from the first
+// event) and its webhook are compared with an oracle written here from
+// DESIGN.md's rule — independently of domain/sharing — and a report a viewer
+// may not see must answer exactly like a missing one.
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
 
 #include <map>
 #include <set>
+#include <thread>
 
 #include "integration/test_server.h"
+#include "support/sse_client.h"
+#include "support/webhook_receiver.h"
 
 namespace infrashare::testing {
 namespace {
@@ -113,6 +117,13 @@ TEST(VisibilityMatrixTest, EveryViewerSeesExactlyWhatTheRuleAllowsByEveryRoute) 
       for (const auto& s : c["secretariats"]) secretariats.insert(s);
   ASSERT_EQ(orgs.count("jga"), 1u);
 
+  // Every viewer has a webhook: what each receives is checked below.
+  WebhookReceiver receiver;
+  for (const auto& viewer : kViewers) {
+    const std::string admin = server.AddPrincipal(viewer + "_hooks", viewer, {"admin"});
+    ASSERT_EQ(server.Call("POST", "/api/v1/webhooks", admin, Json{{"url", receiver.Url("/" + viewer)}}).status, 201);
+  }
+
   const std::string reporter = server.TokenFor(kSubmitter);
   std::vector<Case> cases;
   for (std::string tlp : {"clear", "green", "amber", "amber+strict", "red"})
@@ -201,6 +212,60 @@ TEST(VisibilityMatrixTest, EveryViewerSeesExactlyWhatTheRuleAllowsByEveryRoute) 
       EXPECT_EQ(listed, expected_ids) << "viewer " << viewer << " filter '" << filter << "'";
     }
   }
+  // The live channels: each viewer's stream, replayed from the first event,
+  // and its webhook carry exactly the reports it may see (rendered as it may
+  // see them when they are sent), never naming a hidden source.
+  std::map<std::string, std::set<std::string>> expected_by_viewer;
+  std::set<std::string> hidden_source;  // "viewer report" pairs whose source is hidden
+  for (const auto& viewer : kViewers) expected_by_viewer[viewer];
+  for (const auto& viewer : kViewers)
+    for (const auto& c : cases) {
+      if (c.id.empty() || !Expected(c, viewer, /*released=*/true, orgs, secretariats)) continue;
+      expected_by_viewer[viewer].insert(c.id);
+      if (c.anonymized && viewer != kSubmitter && viewer != RelayOf(c)) hidden_source.insert(viewer + " " + c.id);
+    }
+  auto check_event = [&](const std::string& viewer, const Json& data, std::set<std::string>& seen,
+                         const std::string& text) {
+    if (!data.contains("report")) return;
+    const std::string id = data["report"]["id"];
+    seen.insert(id);
+    if (hidden_source.contains(viewer + " " + id)) {
+      EXPECT_EQ(text.find("power_a"), std::string::npos) << viewer << " learned the source: " << text;
+    }
+  };
+  std::vector<std::pair<std::string, SseClient>> streams;
+  for (const auto& viewer : kViewers) {
+    auto c = SseClient::Connect(server.port(), "/api/v1/stream",
+                                {{"Authorization", "Bearer " + server.TokenFor(viewer)}, {"Last-Event-ID", "0"}});
+    ASSERT_TRUE(c) << c.error().message;
+    ASSERT_EQ(c->status(), 200) << c->body();
+    streams.emplace_back(viewer, std::move(*c));
+  }
+  std::vector<std::thread> readers;
+  for (auto& [viewer, stream] : streams)
+    readers.emplace_back([&, v = viewer, s = &stream] {
+      std::set<std::string> seen;
+      while (auto m = s->Next(std::chrono::milliseconds(1500))) check_event(v, Json::parse(m->data), seen, m->data);
+      EXPECT_EQ(seen, expected_by_viewer.at(v)) << "stream of " << v;
+    });
+  for (auto& t : readers) t.join();
+  EXPECT_TRUE(receiver.WaitFor(
+      [&](const auto& all) {
+        std::map<std::string, std::set<std::string>> got;
+        for (const auto& r : all) {
+          Json body = Json::parse(r.body);
+          if (body["data"].contains("report")) got[r.path.substr(1)].insert(body["data"]["report"]["id"]);
+        }
+        return std::ranges::all_of(kViewers, [&](const std::string& v) { return got[v] == expected_by_viewer[v]; });
+      },
+      std::chrono::seconds(30)));
+  std::map<std::string, std::set<std::string>> hooked;
+  for (const auto& r : receiver.Requests()) {
+    const std::string viewer = r.path.substr(1);
+    check_event(viewer, Json::parse(r.body)["data"], hooked[viewer], r.body);
+  }
+  for (const auto& viewer : kViewers) EXPECT_EQ(hooked[viewer], expected_by_viewer[viewer]) << "webhook of " << viewer;
+
   // Without a token nothing is readable.
   for (const auto& c : cases) {
     if (!c.id.empty()) {
