@@ -1,5 +1,6 @@
 #include "service/event_feed.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <unordered_map>
@@ -63,6 +64,8 @@ class AlertEvent final : public StreamEvent {
         feed_(feed) {
     if (!alert_) return;
     for (size_t i = 0; i < alert_->recipients.size(); ++i) rows_.emplace(alert_->recipients[i].organization, i);
+    partial_ = *alert_;
+    partial_.recipients.clear();
   }
 
   int64_t id() const override { return event_.seq; }
@@ -74,9 +77,10 @@ class AlertEvent final : public StreamEvent {
     if (org == nullptr) return std::nullopt;
     // AlertVisibility on the alert with only the row that concerns this
     // viewer: the same answer as on the whole alert, without a scan.
-    Alert partial = Head();
-    if (auto it = rows_.find(organization); it != rows_.end()) partial.recipients.push_back(alert_->recipients[it->second]);
-    const AlertView view = AlertVisibility(org, partial);
+    partial_.recipients.clear();
+    if (auto it = rows_.find(organization); it != rows_.end())
+      partial_.recipients.push_back(alert_->recipients[it->second]);
+    const AlertView view = AlertVisibility(org, partial_);
     if (view == AlertView::kNone) return std::nullopt;
     const bool subject_event = !event_.subject.empty();
     const AlertRecipient* row = nullptr;
@@ -85,15 +89,24 @@ class AlertEvent final : public StreamEvent {
       if (it == rows_.end()) return std::nullopt;
       if (view == AlertView::kOwnRow && organization != event_.subject) return std::nullopt;
       row = &alert_->recipients[it->second];
-    } else if (!partial.recipients.empty()) {
-      row = &partial.recipients.front();
+    } else if (!partial_.recipients.empty()) {
+      row = &partial_.recipients.front();
     }
     const bool show_report = report_ && Visibility(org, *report_, *registry_) != View::kNone;
-    Json body{{"type", event_.type},
-              {"alert", AlertHeadJson(PresentAlert(Head(), view, organization, show_report))},
-              {"recipient", row != nullptr ? RecipientToJson(*row) : Json(nullptr)}};
-    if (view == AlertView::kFull && !subject_event) body["summary"] = AlertSummary(*alert_);
-    return body.dump();
+    // The alert without recipients reads the same for every viewer but for
+    // the report it names: rendered once per variant (an alert to every
+    // organization renders thousands of times).
+    std::string& head = head_json_[show_report ? 1 : 0];
+    if (head.empty()) {
+      Alert presented = PresentAlert(partial_, view, organization, show_report);
+      presented.recipients.clear();
+      head = AlertHeadJson(presented).dump();
+    }
+    std::string body = fmt::format(R"({{"type":{},"alert":{},"recipient":{})", Json(event_.type).dump(), head,
+                                   row != nullptr ? RecipientToJson(*row).dump() : "null");
+    if (view == AlertView::kFull && !subject_event) body += fmt::format(R"(,"summary":{})", AlertSummary(*alert_).dump());
+    body += '}';
+    return body;
   }
 
   void Delivered(const std::string& organization) override {
@@ -109,21 +122,14 @@ class AlertEvent final : public StreamEvent {
   }
 
  private:
-  const Alert& Head() {
-    if (!head_) {
-      head_ = *alert_;
-      head_->recipients.clear();
-    }
-    return *head_;
-  }
-
   OutboxEvent event_;
   std::shared_ptr<const Registry> registry_;
   std::optional<Alert> alert_;
   std::optional<Report> report_;
   EventFeed* feed_;
   std::unordered_map<std::string, size_t> rows_;
-  std::optional<Alert> head_;
+  Alert partial_;                // the alert's head with the row of the viewer at hand
+  std::string head_json_[2];     // the head as JSON, without / with the report id
 };
 
 }  // namespace
