@@ -49,6 +49,14 @@ Result<int64_t> StreamHub::StartPosition(std::optional<int64_t> last_event_id) {
   return *last_event_id;
 }
 
+void StreamHub::Wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  wake_.notify_one();
+}
+
 uint64_t StreamHub::Attach(std::string organization, int64_t position, std::shared_ptr<StreamSink> sink) {
   std::lock_guard lock(mutex_);
   const uint64_t id = next_id_++;
@@ -87,6 +95,10 @@ size_t StreamHub::subscriptions() const {
 
 void StreamHub::Run() {
   while (true) {
+    {
+      std::lock_guard lock(mutex_);
+      woken_ = false;  // this step reads everything committed before now
+    }
     bool more = false;
     try {
       more = Step();
@@ -95,8 +107,9 @@ void StreamHub::Run() {
     }
     std::unique_lock lock(mutex_);
     if (stopping_) return;
-    if (more || !joining_.empty()) continue;
-    wake_.wait_for(lock, options_.poll, [this] { return stopping_ || !joining_.empty(); });
+    if (more || !joining_.empty() || woken_) continue;
+    const auto wait = paused_.empty() ? options_.poll : std::min(options_.poll, options_.replay_poll);
+    wake_.wait_for(lock, wait, [this] { return stopping_ || woken_ || !joining_.empty(); });
     if (stopping_) return;
   }
 }

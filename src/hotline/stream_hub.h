@@ -3,8 +3,13 @@
 //
 // Model. Events have increasing ids (the outbox seq). A subscription belongs
 // to one organization and has a position: the id of the last event it was
-// sent (or skipped as not visible). One dispatcher thread polls the source
-// for events after the hub's cursor, renders each event once per
+// sent (or skipped as not visible). One dispatcher thread asks the source
+// for events after the hub's cursor when woken (Wake: the store saw a commit
+// that appended outbox events, in this process or — on PostgreSQL, by
+// LISTEN/NOTIFY — in another one on the same database; store.h) and at
+// least every `poll` (the safety net for a wake-up lost with a connection:
+// the outbox, not the wake-up, is the source of truth), renders each event
+// once per
 // organization that has subscribers (StreamEvent::Render decides
 // visibility and never runs for an organization without subscribers), and
 // queues the text on every subscription of that organization. A new
@@ -13,8 +18,8 @@
 // restart: the outbox is durable), then joins the live fan-out — nothing is
 // missed and nothing is sent twice on one connection. A replay is paced: it
 // sends while the sink holds less than `replay_budget_bytes` unwritten and
-// otherwise continues at the next poll, so a client catching up on much is
-// not mistaken for one that does not read.
+// otherwise continues `replay_poll` later, so a client catching up on much
+// is not mistaken for one that does not read.
 //
 // Back-pressure is the sink's: a StreamSink whose client does not keep up
 // refuses Send (the HTTP layer cuts it off after a bounded buffer and tells
@@ -84,7 +89,10 @@ class StreamSink {
 class StreamHub {
  public:
   struct Options {
-    std::chrono::milliseconds poll{20};  // how often the source is asked for new events
+    // How often the source is asked for new events without a Wake: only a
+    // safety net, since every commit that appends to the outbox wakes the hub.
+    std::chrono::milliseconds poll{250};
+    std::chrono::milliseconds replay_poll{20};  // how soon a paused replay goes on
     int batch = 512;                     // events per source call
     size_t replay_budget_bytes = 256 * 1024;  // keep well below the sinks' slow-consumer limit
   };
@@ -96,6 +104,10 @@ class StreamHub {
   Result<void> Start();
   // Stops the dispatcher and closes every subscription.
   void Stop();
+  // Makes the dispatcher ask the source for new events now (or, when it is
+  // busy, once more after what it is doing). Cheap, never blocks for long:
+  // meant to be called from Store::OnOutboxAppended's listener.
+  void Wake();
 
   // Where a new subscription starts: `last_event_id` when given (a replay
   // follows), else the newest event now. Errors: kInvalidArgument when
@@ -133,9 +145,10 @@ class StreamHub {
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  bool stopping_ = false;
-  uint64_t next_id_ = 1;
   // State below is protected by mutex_.
+  bool stopping_ = false;
+  bool woken_ = false;  // Wake was called since the dispatcher last looked
+  uint64_t next_id_ = 1;
   std::unordered_map<uint64_t, std::shared_ptr<Subscription>> subs_;
   std::map<std::string, std::vector<std::shared_ptr<Subscription>>, std::less<>> by_org_;  // live ones
   std::vector<std::shared_ptr<Subscription>> joining_;  // attached, not replayed yet

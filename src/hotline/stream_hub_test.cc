@@ -197,5 +197,24 @@ TEST(StreamHubTest, StopClosesEverySubscriptionAndDetachForgets) {
   EXPECT_EQ(hub.subscriptions(), 0u);
 }
 
+TEST(StreamHubTest, WakeSendsNewEventsAtOnceInsteadOfAtTheNextPoll) {
+  FakeSource source;
+  StreamHub hub(source, {.poll = 60s});  // the poll never comes within the test
+  ASSERT_TRUE(hub.Start());
+  auto sink = std::make_shared<FakeSink>();
+  hub.Attach("a", *hub.StartPosition(std::nullopt), sink);
+  ASSERT_TRUE(Eventually([&] { return hub.subscriptions() == 1; }));
+  std::this_thread::sleep_for(30ms);  // joined
+  source.Add({"a"});
+  hub.Wake();
+  ASSERT_TRUE(Eventually([&] { return sink->Ids().size() == 1; }));
+  // A wake-up with nothing new (spurious) costs nothing and sends nothing.
+  hub.Wake();
+  source.Add({"a"});
+  hub.Wake();
+  ASSERT_TRUE(Eventually([&] { return sink->Ids().size() == 2; }));
+  EXPECT_EQ(sink->Ids(), (std::vector<int64_t>{1, 2}));
+}
+
 }  // namespace
 }  // namespace infrashare

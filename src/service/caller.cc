@@ -16,6 +16,20 @@ Result<void> Caller::Require(Role role) const {
   return {};
 }
 
+Result<void> Caller::RequirePlatformAdmin() const {
+  if (auto r = Require(Role::kAdmin); !r) return r;
+  if (organization == nullptr || organization->kind != OrgKind::kCoordinationCenter)
+    return Forbidden("only the platform's administrators (NISC) may do this");
+  return {};
+}
+
+Result<void> Caller::RequireAdminOf(std::string_view org) const {
+  if (auto r = Require(Role::kAdmin); !r) return r;
+  if (organization != nullptr && (organization->id == org || organization->kind == OrgKind::kCoordinationCenter))
+    return {};
+  return Forbidden("an administrator may administer only its own organization");
+}
+
 Caller SystemCaller(std::shared_ptr<const Registry> registry) {
   Caller c;
   Principal p;

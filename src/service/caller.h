@@ -26,6 +26,12 @@ struct Caller {
   Result<void> Require(Role role) const;
   // Succeeds when the caller is authenticated.
   Result<void> RequireAuthenticated() const;
+  // The platform's administration (the registry itself: organizations,
+  // and any organization's principals and tokens): the admin role of NISC.
+  Result<void> RequirePlatformAdmin() const;
+  // An organization's own administration (its principals, tokens and
+  // webhooks): its admins, or the platform's.
+  Result<void> RequireAdminOf(std::string_view organization) const;
 };
 
 // The command line acts as the platform itself (whoever can run it can read

@@ -9,13 +9,17 @@ Hotline::Hotline(Services& services, HotlineOptions options)
       options_(options),
       feed_(services.store, services.registry, &services.alerts),
       hub_(feed_, options.stream),
-      webhooks_(services.store, services.clock, feed_, services.alerts, options.webhooks) {}
+      webhooks_(services.store, services.clock, feed_, services.alerts, services.webhooks, options.webhooks) {}
 
 Hotline::~Hotline() { Stop(); }
 
 Result<void> Hotline::Start() {
   if (auto r = hub_.Start(); !r) return r;
   if (auto r = webhooks_.Start(); !r) return r;
+  outbox_wakeups_ = services_.store.OnOutboxAppended([this] {
+    hub_.Wake();
+    webhooks_.Wake();
+  });
   escalation_ = std::thread([this] { EscalationLoop(); });
   return {};
 }
@@ -27,6 +31,7 @@ void Hotline::Stop() {
     stopping_ = true;
   }
   wake_.notify_all();
+  outbox_wakeups_.Reset();
   if (escalation_.joinable()) escalation_.join();
   webhooks_.Stop();
   hub_.Stop();

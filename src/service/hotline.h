@@ -4,6 +4,16 @@
 // recipients' `deadline` column), not timers: every tick asks the store for
 // the recipients past theirs, so a restart loses none.
 //
+// Several processes on one PostgreSQL database share this work. The store's
+// outbox wake-up (Store::OnOutboxAppended) is wired to the hub's and the
+// webhook dispatcher's Wake: a commit that appended outbox events — here, or
+// in another process, carried by LISTEN/NOTIFY — reaches this process's
+// stream clients and webhooks at once; their polls are only a safety net
+// for a notification lost with a connection (the outbox is the source of
+// truth). Due recipients and webhook deliveries are taken with FOR UPDATE
+// SKIP LOCKED (deliveries also leased), so each escalation and each POST
+// happens in one process only.
+//
 // Thread behaviour: Start/Stop from one thread; hub() is thread-safe.
 #pragma once
 
@@ -45,6 +55,7 @@ class Hotline {
   EventFeed feed_;
   StreamHub hub_;
   WebhookDispatcher webhooks_;
+  OutboxSubscription outbox_wakeups_;  // to hub_ and webhooks_; ended first in Stop
 
   std::mutex mutex_;
   std::condition_variable wake_;

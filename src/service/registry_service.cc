@@ -106,7 +106,7 @@ Result<void> RegistryService::Import(const RegistryData& data) {
 }
 
 Result<Organization> RegistryService::AddOrganization(const Caller& caller, const Json& body) {
-  if (auto r = caller.Require(Role::kAdmin); !r) return Fail<Organization>(r.error());
+  if (auto r = caller.RequirePlatformAdmin(); !r) return Fail<Organization>(r.error());
   ObjectReader in(body, "");
   Organization org;
   auto id = in.String("id", kIdLimits);
@@ -207,6 +207,7 @@ Result<Principal> RegistryService::AddPrincipal(const Caller& caller, const Json
   }
   if (!Snapshot()->FindOrganization(*org))
     return InvalidArgument("organization", fmt::format("unknown organization '{}'", *org));
+  if (auto r = caller.RequireAdminOf(*org); !r) return Fail<Principal>(r.error());
   p.id = *id;
   p.organization = *org;
   p.name = *name;
@@ -226,8 +227,14 @@ Result<Principal> RegistryService::AddPrincipal(const Caller& caller, const Json
 }
 
 Result<std::vector<Principal>> RegistryService::ListPrincipals(const Caller& caller,
-                                                               const std::optional<std::string>& org) {
+                                                               std::optional<std::string> org) {
   if (auto r = caller.Require(Role::kAdmin); !r) return std::unexpected(r.error());
+  // An organization's administrator lists its own principals.
+  if (!org) {
+    if (!caller.RequirePlatformAdmin()) org = caller.organization->id;
+  } else if (auto r = caller.RequireAdminOf(*org); !r) {
+    return std::unexpected(r.error());
+  }
   std::vector<Principal> out;
   auto r = store_.Read([&](ReadTx& tx) -> Result<void> {
     auto list = tx.ListPrincipals(org);
@@ -258,6 +265,7 @@ Result<IssuedToken> RegistryService::IssueToken(const Caller& caller, const std:
     auto p = tx.GetPrincipal(principal_id);
     if (!p) return std::unexpected(p.error());
     if (!*p) return NotFound(fmt::format("principal '{}' not found", principal_id));
+    if (auto a = caller.RequireAdminOf((*p)->organization); !a) return a;
     if (auto w = tx.InsertToken(issued.token); !w) return w;
     return AppendAudit(tx, AuditEvent{.at = issued.token.created_at,
                                       .actor_principal = caller.principal->id,
@@ -277,6 +285,9 @@ Result<void> RegistryService::RevokeToken(const Caller& caller, const std::strin
     auto t = tx.GetToken(token_id);
     if (!t) return std::unexpected(t.error());
     if (!*t) return NotFound(fmt::format("token '{}' not found", token_id));
+    auto owner = tx.GetPrincipal((*t)->principal);
+    if (!owner) return std::unexpected(owner.error());
+    if (auto a = caller.RequireAdminOf(*owner ? (*owner)->organization : ""); !a) return a;
     if ((*t)->revoked_at) return Conflict(fmt::format("token '{}' is already revoked", token_id));
     const Timestamp now = clock_.Now();
     if (auto w = tx.RevokeToken(token_id, now); !w) return w;

@@ -47,7 +47,10 @@ class RegistryService {
   // Administrative use cases; each needs the admin role and is audited.
   Result<Organization> AddOrganization(const Caller& caller, const Json& body);
   Result<Principal> AddPrincipal(const Caller& caller, const Json& body);
-  Result<std::vector<Principal>> ListPrincipals(const Caller& caller, const std::optional<std::string>& org);
+  // Organizations: the platform's administrators (NISC). Principals and
+  // tokens: the organization's administrators, or the platform's. Listing
+  // without `org`: every principal for the platform, one's own otherwise.
+  Result<std::vector<Principal>> ListPrincipals(const Caller& caller, std::optional<std::string> org);
   Result<IssuedToken> IssueToken(const Caller& caller, const std::string& principal_id, const Json& body);
   Result<void> RevokeToken(const Caller& caller, const std::string& token_id);
 

@@ -37,7 +37,8 @@ Result<void> AuditWebhook(WriteTx& tx, const Caller& caller, std::string_view ac
 WebhookService::WebhookService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
 Result<Webhook> WebhookService::Register(const Caller& caller, const Json& body) {
-  if (auto r = caller.Require(Role::kAdmin); !r) return std::unexpected(r.error());
+  if (auto r = caller.RequireAdminOf(caller.principal ? caller.principal->organization : ""); !r)
+    return std::unexpected(r.error());
   ObjectReader r(body, "");
   std::string url;
   if (auto v = r.String("url", {.min = 1, .max = 2048}); v) url = *v;
@@ -62,6 +63,7 @@ Result<Webhook> WebhookService::Register(const Caller& caller, const Json& body)
     return AuditWebhook(tx, caller, "webhook.register", webhook, webhook.created_at);
   });
   if (!w) return std::unexpected(w.error());
+  ++generation_;
   return webhook;
 }
 
@@ -100,6 +102,7 @@ Result<Webhook> WebhookService::Disable(const Caller& caller, const std::string&
     return AuditWebhook(tx, caller, "webhook.disable", *hook, *hook->disabled_at);
   });
   if (!w) return std::unexpected(w.error());
+  ++generation_;
   out.secret.clear();
   return out;
 }
@@ -150,8 +153,13 @@ struct WebhookDispatcher::Outcome {
 };
 
 WebhookDispatcher::WebhookDispatcher(Store& store, const Clock& clock, EventFeed& feed, AlertService& alerts,
-                                     Options options)
-    : store_(store), clock_(clock), feed_(feed), alerts_(alerts), options_(std::move(options)) {}
+                                     const WebhookService& webhooks, Options options)
+    : store_(store),
+      clock_(clock),
+      feed_(feed),
+      alerts_(alerts),
+      webhooks_(webhooks),
+      options_(std::move(options)) {}
 
 WebhookDispatcher::~WebhookDispatcher() { Stop(); }
 
@@ -175,6 +183,14 @@ Result<void> WebhookDispatcher::Start() {
   return {};
 }
 
+void WebhookDispatcher::Wake() {
+  {
+    std::lock_guard lock(mutex_);
+    fanout_woken_ = true;
+  }
+  wake_.notify_all();
+}
+
 void WebhookDispatcher::Stop() {
   {
     std::lock_guard lock(mutex_);
@@ -187,21 +203,35 @@ void WebhookDispatcher::Stop() {
   threads_.clear();
 }
 
-Result<std::map<std::string, Webhook>> WebhookDispatcher::Webhooks() {
-  std::map<std::string, Webhook> out;
+Result<std::shared_ptr<const std::map<std::string, Webhook>>> WebhookDispatcher::Webhooks() {
+  const auto now = std::chrono::steady_clock::now();
+  const uint64_t generation = webhooks_.generation();
+  {
+    std::lock_guard lock(mutex_);
+    if (cache_ && cache_generation_ == generation && now - cache_at_ < kReload) return cache_;
+  }
+  auto out = std::make_shared<std::map<std::string, Webhook>>();
   auto read = store_.Read([&](ReadTx& tx) -> Result<void> {
     auto hooks = tx.ListWebhooks(std::nullopt);
     if (!hooks) return std::unexpected(hooks.error());
     for (auto& h : *hooks)
-      if (h.active && h.space == "live") out.emplace(h.id, std::move(h));
+      if (h.active && h.space == "live") out->emplace(h.id, std::move(h));
     return {};
   });
   if (!read) return std::unexpected(read.error());
-  return out;
+  std::lock_guard lock(mutex_);
+  cache_ = out;
+  cache_at_ = now;
+  cache_generation_ = generation;
+  return cache_;
 }
 
 void WebhookDispatcher::FanoutLoop() {
   while (true) {
+    {
+      std::lock_guard lock(mutex_);
+      fanout_woken_ = false;  // this pass reads everything committed before now
+    }
     bool more = false;
     if (auto r = FanoutStep(); r) {
       more = *r;
@@ -210,7 +240,7 @@ void WebhookDispatcher::FanoutLoop() {
     }
     std::unique_lock lock(mutex_);
     if (stopping_) return;
-    if (!more) wake_.wait_for(lock, options_.poll, [this] { return stopping_; });
+    if (!more) wake_.wait_for(lock, options_.poll, [this] { return stopping_ || fanout_woken_; });
     if (stopping_) return;
   }
 }
@@ -234,7 +264,7 @@ Result<bool> WebhookDispatcher::FanoutStep() {
   std::vector<WebhookDelivery> deliveries;
   for (auto& event : *events) {
     std::map<std::string, std::optional<std::string>> by_org;  // rendered once per organization
-    for (const auto& [id, hook] : *hooks) {
+    for (const auto& [id, hook] : **hooks) {
       auto [it, added] = by_org.emplace(hook.organization, std::nullopt);
       if (added) it->second = event->Render(hook.organization);
       if (!it->second) continue;
@@ -256,16 +286,26 @@ Result<bool> WebhookDispatcher::FanoutStep() {
     return tx.SetMeta(std::string(kCursorKey), std::to_string(last));
   });
   if (!w) return std::unexpected(w.error());
-  if (!deliveries.empty()) wake_.notify_all();
+  if (!deliveries.empty()) {
+    {
+      std::lock_guard lock(mutex_);
+      send_woken_ = true;
+    }
+    wake_.notify_all();
+  }
   return int(events->size()) == options_.fanout_batch;
 }
 
 void WebhookDispatcher::SendLoop() {
   while (true) {
+    {
+      std::lock_guard lock(mutex_);
+      send_woken_ = false;
+    }
     if (auto r = SendStep(); !r) spdlog::warn("webhook sending: {}", r.error().message);
     std::unique_lock lock(mutex_);
     if (stopping_) return;
-    wake_.wait_for(lock, options_.poll, [this] { return stopping_; });
+    wake_.wait_for(lock, options_.poll, [this] { return stopping_ || send_woken_; });
     if (stopping_) return;
   }
 }
@@ -301,7 +341,7 @@ Result<void> WebhookDispatcher::SendStep() {
       // The lease: if this process dies mid-POST, the row comes due again.
       WebhookDelivery leased = d;
       leased.next_attempt_at = now + options_.timeout + kLeaseGrace;
-      if (!hooks->contains(d.webhook_id)) {  // disabled since: stop trying
+      if (!(*hooks)->contains(d.webhook_id)) {  // disabled since: stop trying
         leased.state = WebhookDeliveryState::kFailed;
         leased.last_error = "the webhook was disabled";
         if (auto u = tx.UpdateWebhookDelivery(leased); !u) return u;
@@ -315,7 +355,7 @@ Result<void> WebhookDispatcher::SendStep() {
   if (!w) return w;
 
   for (auto& d : claimed) {
-    const Webhook& hook = hooks->at(d.webhook_id);
+    const Webhook& hook = (*hooks)->at(d.webhook_id);
     {
       std::lock_guard lock(mutex_);
       ++in_flight_[d.webhook_id];
@@ -338,6 +378,10 @@ Result<void> WebhookDispatcher::SendStep() {
 
 void WebhookDispatcher::Finish(WebhookDelivery delivery, const Webhook& webhook, int status, std::string error) {
   std::lock_guard lock(mutex_);
+  // A post that held a full webhook's or the process's last slot: rows
+  // waiting for that slot may go now.
+  if (in_flight_[webhook.id] >= options_.per_webhook_in_flight || in_flight_total_ >= options_.max_in_flight)
+    send_woken_ = true;
   if (--in_flight_[webhook.id] <= 0) in_flight_.erase(webhook.id);
   --in_flight_total_;
   outcomes_.push_back(Outcome{.delivery = std::move(delivery),

@@ -9,12 +9,19 @@
 //      (the one visibility rule) and stored as WebhookDelivery rows, in the
 //      same transaction that moves the cursor: a crash loses nothing and
 //      enqueues nothing twice (one row per webhook and event).
+//      The fan-out runs when woken (Wake: a commit appended outbox events,
+//      in this process or another on the same database; store.h) and at
+//      least every `poll` as a safety net. Several processes may fan out the
+//      same events: the unique row keeps each delivery single.
 //   2. sending: due rows are leased (next_attempt_at moves past the POST's
 //      timeout, so a crashed process's rows come due again) and POSTed. A 2xx
 //      marks the row delivered — it is never sent again; anything else is
 //      retried with exponential backoff and jitter (hotline/retry_policy.h)
 //      until the policy gives up (failed). A receiver that hangs or fails
 //      holds at most `per_webhook_in_flight` posts: others are not delayed.
+//      The sender runs after each fan-out that stored rows, when a post ends
+//      that held a full webhook's (or the process's) last slot, and every
+//      `poll` (retries come due by time; any process may send them).
 //
 // The request (documented for receivers in README.md):
 //   POST <url>   Content-Type: application/json
@@ -71,18 +78,26 @@ class WebhookService {
   Result<std::pair<std::vector<WebhookDelivery>, std::optional<std::string>>> Deliveries(
       const Caller& caller, const std::string& id, const std::vector<std::pair<std::string, std::string>>& query);
 
+  // Counts registrations and disablings made through this service, so a
+  // dispatcher in the same process reloads its webhooks at once (others'
+  // changes reach it within WebhookDispatcher::kReload).
+  uint64_t generation() const { return generation_.load(); }
+
  private:
   // The caller's organization's webhook `id`; others' answer as missing.
   Result<Webhook> Own(ReadTx& tx, const Caller& caller, const std::string& id);
 
   Store& store_;
   const Clock& clock_;
+  std::atomic<uint64_t> generation_{0};
 };
 
 class WebhookDispatcher {
  public:
   struct Options {
-    std::chrono::milliseconds poll{50};
+    // How often fan-out and sending run without being woken: a safety net
+    // (wake-ups come with every outbox commit) and the granularity of retries.
+    std::chrono::milliseconds poll{250};
     std::chrono::milliseconds timeout{10000};  // per POST
     RetryPolicy retry;
     int fanout_batch = 256;
@@ -91,11 +106,19 @@ class WebhookDispatcher {
     int per_webhook_in_flight = 8;
   };
 
-  WebhookDispatcher(Store& store, const Clock& clock, EventFeed& feed, AlertService& alerts, Options options);
+  // How long the list of active webhooks is trusted before it is read again.
+  static constexpr std::chrono::seconds kReload{1};
+
+  WebhookDispatcher(Store& store, const Clock& clock, EventFeed& feed, AlertService& alerts,
+                    const WebhookService& webhooks, Options options);
   ~WebhookDispatcher();  // Stop()s
 
   Result<void> Start();
   void Stop();
+  // Makes the fan-out look for new events now (or once more after the pass
+  // under way). Cheap, never blocks for long: meant for
+  // Store::OnOutboxAppended's listener.
+  void Wake();
 
  private:
   struct Outcome;
@@ -106,12 +129,14 @@ class WebhookDispatcher {
   Result<void> SendStep();
   void Finish(WebhookDelivery delivery, const Webhook& webhook, int status, std::string error);
   void RecordLoop();
-  Result<std::map<std::string, Webhook>> Webhooks();  // active ones of the live space, by id
+  // The active webhooks of the live space, by id (cached; see kReload).
+  Result<std::shared_ptr<const std::map<std::string, Webhook>>> Webhooks();
 
   Store& store_;
   const Clock& clock_;
   EventFeed& feed_;
   AlertService& alerts_;
+  const WebhookService& webhooks_;
   const Options options_;
   std::unique_ptr<WebhookClient> client_;
 
@@ -119,10 +144,15 @@ class WebhookDispatcher {
   std::condition_variable wake_;
   // State below is protected by mutex_.
   bool stopping_ = false;
+  bool fanout_woken_ = false;  // Wake since the fan-out last looked
+  bool send_woken_ = false;    // rows stored or a slot freed since the sender last looked
   std::map<std::string, int> in_flight_;  // by webhook id
   size_t in_flight_total_ = 0;
   std::vector<Outcome> outcomes_;         // answers not recorded yet
   std::vector<std::thread> threads_;
+  std::shared_ptr<const std::map<std::string, Webhook>> cache_;  // protected by mutex_
+  std::chrono::steady_clock::time_point cache_at_;                // protected by mutex_
+  uint64_t cache_generation_ = 0;                                 // protected by mutex_
 };
 
 }  // namespace infrashare

@@ -14,6 +14,18 @@
 //   fn's Error is returned unchanged (its changes rolled back); a database
 //   failure becomes kUnavailable.
 //
+// Outbox wake-ups: OnOutboxAppended(fn) has fn called after a commit that
+// appended outbox events — by this process, or on PostgreSQL also by any
+// other process on the same database: the writer issues NOTIFY
+// infrashare_outbox inside such a transaction (PostgreSQL delivers it at
+// commit, coalesced), and a listener connection of each subscribed store
+// (LISTEN, reconnecting with backoff) passes it on. A wake-up is a hint, not
+// a record: fn may be called from any thread, spuriously (also after a
+// reconnect, in case something was missed), and a notification can be lost
+// with a connection — the outbox stays the source of truth, so readers keep
+// a slow poll as a safety net and lose at most one poll interval. fn must be
+// quick and must not block or call the store (outbox_signal.h).
+//
 // Thread behaviour: a Store is safe to use from many threads. ReadTx/WriteTx
 // objects are valid only inside the fn they were handed to, on that thread.
 #pragma once
@@ -33,6 +45,7 @@
 #include "domain/registry/principal.h"
 #include "domain/registry/registry.h"
 #include "domain/report/report.h"
+#include "store/outbox_signal.h"
 
 namespace infrashare {
 
@@ -209,6 +222,9 @@ class Store {
   virtual ~Store() = default;
   virtual Result<void> Write(const std::function<Result<void>(WriteTx&)>& fn) = 0;
   virtual Result<void> Read(const std::function<Result<void>(ReadTx&)>& fn) = 0;
+  // Calls fn after commits that appended outbox events (see above) until the
+  // returned subscription ends. REQUIRES: the store outlives the subscription.
+  [[nodiscard]] virtual OutboxSubscription OnOutboxAppended(std::function<void()> fn) = 0;
 };
 
 }  // namespace infrashare

@@ -263,6 +263,24 @@ TEST_P(StoreTest, OutboxAppendAndListAfter) {
   EXPECT_TRUE(ReadValue(store(), [&](ReadTx& tx) { return tx.ListOutbox(seqs[2], 10); })->empty());
 }
 
+TEST_P(StoreTest, OutboxListenersAreToldAfterACommitThatAppended) {
+  store_test::WakeCounter wakes;
+  OutboxSubscription subscription = store().OnOutboxAppended(wakes.Listener());
+  const int before = wakes.count();  // a backend may call once on subscribing
+  ASSERT_TRUE(WriteValue(store(), [](WriteTx& tx) {
+    return tx.AppendOutbox({.at = At(1), .type = "report.created", .record_id = "rpt_1"});
+  }));
+  EXPECT_TRUE(wakes.WaitAbove(before, std::chrono::seconds(5))) << "no wake-up after the commit";
+
+  // Once the subscription has ended, the listener is never called again.
+  subscription.Reset();
+  const int ended = wakes.count();
+  ASSERT_TRUE(WriteValue(store(), [](WriteTx& tx) {
+    return tx.AppendOutbox({.at = At(2), .type = "report.updated", .record_id = "rpt_1"});
+  }));
+  EXPECT_FALSE(wakes.WaitAbove(ended, std::chrono::milliseconds(200)));
+}
+
 TEST_P(StoreTest, FailingWriteChangesNothingAndKeepsItsError) {
   auto r = store().Write([](WriteTx& tx) -> Result<void> {
     if (auto m = tx.SetMeta("k", "v"); !m) return m;

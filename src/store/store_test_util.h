@@ -6,6 +6,10 @@
 #include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -44,6 +48,35 @@ auto WriteValue(Store& store, F&& f) -> decltype(f(std::declval<WriteTx&>())) {
   if (!r) return std::unexpected(r.error());
   return std::move(*out);
 }
+
+// Counts the calls of an outbox listener (Store::OnOutboxAppended) and
+// waits for them. Thread-safe.
+class WakeCounter {
+ public:
+  std::function<void()> Listener() {
+    return [this] {
+      {
+        std::lock_guard lock(mutex_);
+        ++count_;
+      }
+      cv_.notify_all();
+    };
+  }
+  int count() const {
+    std::lock_guard lock(mutex_);
+    return count_;
+  }
+  // Whether count() exceeded `than` within `timeout`.
+  bool WaitAbove(int than, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return cv_.wait_for(lock, timeout, [&] { return count_ > than; });
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  int count_ = 0;
+};
 
 struct ReportSpec {
   std::string id;

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "common/crypto.h"
+#include "integration/hotline_helpers.h"
 #include "integration/test_server.h"
 #include "support/sse_client.h"
 #include "support/webhook_receiver.h"
@@ -32,17 +33,6 @@ const Json kSevereFacts = {{"service", {{"state", "stopped"}, {"lost_percent", 6
                            {"outage", {{"elapsed_minutes", 200}, {"expected_minutes", 600}}},
                            {"affected", {{"people", 2000000}}},
                            {"attack", {{"status", "ongoing"}}}};
-
-// Short hotline timings so that retries and escalations happen within a test.
-constexpr std::string_view kFastHotline = R"toml(
-[hotline]
-escalation_tick_ms = 100
-webhook_timeout_ms = 1000
-webhook_retry_base_ms = 100
-webhook_retry_cap_ms = 400
-webhook_max_attempts = 50
-stream_heartbeat_ms = 1000
-)toml";
 
 Json Operator(const std::string& id, const std::string& sector) {
   return Json{{"id", id},       {"kind", "operator"},  {"name_ja", id + "株式会社"},
@@ -80,18 +70,6 @@ class HotlineTest : public ::testing::Test {
     return std::move(*c);
   }
 
-  // The next event of a type (other types are skipped), within `timeout`.
-  static std::optional<SseMessage> NextOf(SseClient& c, std::string_view type,
-                                          std::chrono::milliseconds timeout = 10s) {
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < until) {
-      auto m = c.Next(std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now()));
-      if (!m) return std::nullopt;
-      if (m->event == type) return m;
-    }
-    return std::nullopt;
-  }
-
   Json GetAlert(const std::string& id, const std::string& token) {
     auto r = server_->Call("GET", "/api/v1/alerts/" + id, token);
     EXPECT_EQ(r.status, 200) << r.body;
@@ -102,16 +80,6 @@ class HotlineTest : public ::testing::Test {
     for (const auto& r : alert["recipients"])
       if (r["organization"] == org) return &r;
     return nullptr;
-  }
-
-  // Polls `fn` until it holds (at most `timeout`).
-  static bool Eventually(const std::function<bool()>& fn, std::chrono::milliseconds timeout = 10s) {
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < until) {
-      if (fn()) return true;
-      std::this_thread::sleep_for(50ms);
-    }
-    return fn();
   }
 
   std::unique_ptr<TestServer> server_;

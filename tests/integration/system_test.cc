@@ -94,6 +94,38 @@ TEST_F(SystemTest, AdminEndpointsNeedTheAdminRole) {
   EXPECT_EQ(r.json()["detail"], "this action needs the 'admin' role");
 }
 
+// An organization's administrator administers its own organization only:
+// the registry, and other organizations' principals and tokens, are the
+// platform's (NISC's administrators).
+TEST_F(SystemTest, AnOrganizationsAdminCannotReachBeyondItsOrganization) {
+  server_->AddOrganization({{"id", "sys_adm_op"}, {"kind", "operator"}, {"name_ja", "甲"}, {"name_en", "Op"},
+                            {"sectors", {"gas"}}});
+  const std::string op_admin = server_->AddPrincipal("sys_adm_op_admin", "sys_adm_op", {"admin"});
+  const auto before = server_->Call("GET", "/api/v1/admin/principals", server_->admin_token()).json()["items"].size();
+
+  auto org = server_->Call("POST", "/api/v1/admin/organizations", op_admin,
+                           Json{{"id", "x2"}, {"kind", "operator"}, {"name_ja", "x"}, {"name_en", "x"}});
+  EXPECT_EQ(org.status, 403) << org.body;
+  auto into_nisc = server_->Call("POST", "/api/v1/admin/principals", op_admin,
+                                 Json{{"id", "mole"}, {"organization", "nisc"}, {"name", "m"}, {"roles", {"admin"}}});
+  EXPECT_EQ(into_nisc.status, 403) << into_nisc.body;
+  auto nisc_token = server_->Call("POST", "/api/v1/admin/principals/admin/tokens", op_admin, Json::object());
+  EXPECT_EQ(nisc_token.status, 403) << nisc_token.body;
+  EXPECT_EQ(server_->Call("GET", "/api/v1/admin/principals?organization=nisc", op_admin).status, 403);
+
+  // Its own organization: yes.
+  auto own = server_->Call("POST", "/api/v1/admin/principals", op_admin,
+                           Json{{"id", "sys_adm_desk"}, {"organization", "sys_adm_op"}, {"name", "desk"}, {"roles", {"reporter"}}});
+  EXPECT_EQ(own.status, 201) << own.body;
+  auto token = server_->Call("POST", "/api/v1/admin/principals/sys_adm_desk/tokens", op_admin, Json::object());
+  EXPECT_EQ(token.status, 201) << token.body;
+  auto mine = server_->Call("GET", "/api/v1/admin/principals", op_admin);
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  for (const auto& p : Json(mine.json()["items"])) EXPECT_EQ(p["organization"], "sys_adm_op") << mine.body;
+  EXPECT_EQ(server_->Call("GET", "/api/v1/admin/principals", server_->admin_token()).json()["items"].size(),
+            before + 1);
+}
+
 TEST_F(SystemTest, AuditVerifyFindsTheFirstBrokenLink) {
   std::vector<std::string> verify{"audit", "verify"};
   for (auto& a : server_->DatabaseArgs()) verify.push_back(a);

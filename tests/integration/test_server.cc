@@ -48,8 +48,13 @@ thread_local uint16_t tls_port = 0;
 
 }  // namespace
 
+bool TestServer::OnPostgres() {
+  const char* db = std::getenv("INFRASHARE_TEST_DATABASE");
+  return db != nullptr && std::string_view(db) == "postgres";
+}
+
 TestServer::TestServer(std::string config_toml) {
-  if (const char* db = std::getenv("INFRASHARE_TEST_DATABASE"); db != nullptr && std::string_view(db) == "postgres") {
+  if (OnPostgres()) {
     const char* cluster = std::getenv("INFRASHARE_TEST_PG");
     if (cluster == nullptr || *cluster == '\0') {
       if (const char* ci = std::getenv("CI"); ci != nullptr && *ci != '\0')
@@ -107,15 +112,26 @@ void TestServer::ExecSql(const std::string& sql) {
   sqlite3_close(db);
 }
 
-void TestServer::Start() {
-  port_ = ServerProcess::FreePort();
+std::vector<std::string> TestServer::ServeArgs(uint16_t port) const {
   std::vector<std::string> args{INFRASHARE_BINARY, "serve"};
   for (auto& a : DatabaseArgs()) args.push_back(a);
-  args.insert(args.end(), {"--listen", fmt::format("127.0.0.1:{}", port_), "--workers", "16"});
+  args.insert(args.end(), {"--listen", fmt::format("127.0.0.1:{}", port), "--workers", "16"});
   if (!config_path_.empty()) args.insert(args.end(), {"--config", config_path_});
-  auto p = ServerProcess::Start(args, log_path_);
+  return args;
+}
+
+void TestServer::Start() {
+  port_ = ServerProcess::FreePort();
+  auto p = ServerProcess::Start(ServeArgs(port_), log_path_);
   if (!p) throw std::runtime_error("server did not start: " + p.error().message);
   process_ = std::make_unique<ServerProcess>(std::move(*p));
+}
+
+ServerProcess TestServer::StartAnother() {
+  const uint16_t port = ServerProcess::FreePort();
+  auto p = ServerProcess::Start(ServeArgs(port), fmt::format("{}/server-{}.log", data_dir_, ++others_));
+  if (!p) throw std::runtime_error("another server did not start: " + p.error().message);
+  return std::move(*p);
 }
 
 void TestServer::Kill9() {
@@ -128,9 +144,14 @@ void TestServer::Terminate() {
 
 Reply TestServer::Call(const std::string& method, const std::string& target, const std::string& token,
                        const std::string& body, const std::string& content_type) {
-  if (!tls_client || tls_port != port_) {
-    tls_client = std::make_unique<HttpClient>("127.0.0.1", port_);
-    tls_port = port_;
+  return CallAt(port_, method, target, token, body, content_type);
+}
+
+Reply TestServer::CallAt(uint16_t port, const std::string& method, const std::string& target,
+                         const std::string& token, const std::string& body, const std::string& content_type) {
+  if (!tls_client || tls_port != port) {
+    tls_client = std::make_unique<HttpClient>("127.0.0.1", port);
+    tls_port = port;
   }
   std::map<std::string, std::string> headers;
   if (!token.empty()) headers["Authorization"] = "Bearer " + token;
@@ -153,6 +174,11 @@ Reply TestServer::Call(const std::string& method, const std::string& target, con
 Reply TestServer::Call(const std::string& method, const std::string& target, const std::string& token,
                        const Json& body) {
   return Call(method, target, token, body.dump());
+}
+
+Reply TestServer::CallAt(uint16_t port, const std::string& method, const std::string& target,
+                         const std::string& token, const Json& body) {
+  return CallAt(port, method, target, token, body.dump());
 }
 
 void TestServer::AddOrganization(const Json& org) {

@@ -10,6 +10,10 @@
 // (kept, like the data directory, when the test failed). Without
 // INFRASHARE_TEST_PG the constructor throws "skipped: …" (ctest reports the
 // test as skipped), or, when env CI is set, a plain failure.
+//
+// StartAnother starts a further `serve` process on the same database (the
+// multi-process tests: several stateless processes on one PostgreSQL);
+// CallAt talks to it.
 #pragma once
 
 #include <memory>
@@ -41,10 +45,21 @@ class TestServer {
   void Start();
   void Kill9();
   void Terminate();
+  // Starts one more server process on the same database and configuration,
+  // on a port of its own, logging to a file of its own in the data
+  // directory; it is killed (SIGKILL) when the handle goes. Meant for
+  // PostgreSQL (SQLite allows one serving process per database). Throws
+  // when it does not start.
+  ServerProcess StartAnother();
 
   Reply Call(const std::string& method, const std::string& target, const std::string& token = "",
              const std::string& body = "", const std::string& content_type = "application/json");
   Reply Call(const std::string& method, const std::string& target, const std::string& token, const Json& body);
+  // The same, to the server process listening on `port` (StartAnother's).
+  Reply CallAt(uint16_t port, const std::string& method, const std::string& target, const std::string& token = "",
+               const std::string& body = "", const std::string& content_type = "application/json");
+  Reply CallAt(uint16_t port, const std::string& method, const std::string& target, const std::string& token,
+               const Json& body);
 
   // Adds an organization and returns nothing; fails the test on error.
   void AddOrganization(const Json& org);
@@ -67,16 +82,23 @@ class TestServer {
   const std::string& admin_token() const { return admin_token_; }
   const std::string& data_dir() const { return data_dir_; }
   uint16_t port() const { return port_; }
-  std::string Log() const;                    // everything the server wrote
+  std::string Log() const;                    // everything the server wrote (not StartAnother's)
   std::vector<std::string> Bodies() const;    // every response body received so far
 
+  // True when the tests run on PostgreSQL (env INFRASHARE_TEST_DATABASE).
+  static bool OnPostgres();
+
  private:
+  // `serve` on this database, listening on 127.0.0.1:`port`.
+  std::vector<std::string> ServeArgs(uint16_t port) const;
+
   std::string data_dir_;
   std::string pg_cluster_, pg_name_, pg_url_;  // PostgreSQL mode only
   std::string log_path_;
   std::string config_path_;  // empty: no --config
   std::string admin_token_;
   uint16_t port_ = 0;
+  int others_ = 0;  // processes StartAnother started
   std::unique_ptr<ServerProcess> process_;
   mutable std::mutex mutex_;
   std::vector<std::string> bodies_;

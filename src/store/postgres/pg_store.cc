@@ -14,6 +14,7 @@
 
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_error.h"
+#include "store/postgres/pg_listener.h"
 #include "store/postgres/pg_migrations.h"
 #include "store/postgres/pg_tuning.h"
 #include "store/postgres/pg_tx.h"
@@ -84,6 +85,10 @@ class PostgresStore final : public Store {
 
   ~PostgresStore() override {
     {
+      std::lock_guard lock(listener_mutex_);
+      listener_.reset();
+    }
+    {
       std::lock_guard lock(queue_mutex_);
       stopping_ = true;
     }
@@ -93,6 +98,7 @@ class PostgresStore final : public Store {
 
   Result<void> Write(const std::function<Result<void>(WriteTx&)>& fn) override;
   Result<void> Read(const std::function<Result<void>(ReadTx&)>& fn) override;
+  OutboxSubscription OnOutboxAppended(std::function<void()> fn) override;
 
  private:
   // One queued Write. Lives on the caller's stack until `done`.
@@ -104,8 +110,9 @@ class PostgresStore final : public Store {
   };
 
   void WriterLoop();
-  // Runs `jobs` in one transaction and sets each job's result.
-  void RunBatch(std::span<Job*> jobs);
+  // Runs `jobs` in one transaction and sets each job's result. Returns
+  // whether it committed outbox events (and NOTIFYed them).
+  bool RunBatch(std::span<Job*> jobs);
   // Runs one job inside the savepoint "job" of the open transaction and
   // ends that savepoint (opening the next one unless `last`). False when
   // the transaction is lost (the connection broke, or the savepoint could
@@ -122,6 +129,12 @@ class PostgresStore final : public Store {
 
   // Used only by the writer thread once it runs.
   std::unique_ptr<Connection> writer_conn_;
+
+  // Told by the writer after its commits that appended outbox events, and by
+  // the listener for every process's (started with the first subscription).
+  OutboxSignal outbox_;
+  std::mutex listener_mutex_;
+  std::unique_ptr<postgres::OutboxListener> listener_;  // protected by listener_mutex_
 
   // State below is protected by queue_mutex_.
   std::mutex queue_mutex_;
@@ -168,17 +181,20 @@ void PostgresStore::WriterLoop() {
         queue_.pop_front();
       }
     }
-    RunBatch(batch);
+    const bool appended = RunBatch(batch);
     {
       std::lock_guard lock(queue_mutex_);
       for (Job* job : batch) job->done = true;
     }
     done_cv_.notify_all();
+    // This process's own listeners need not wait for the NOTIFY's round trip.
+    if (appended) outbox_.Notify();
   }
 }
 
 bool PostgresStore::RunJob(Job& job, postgres::BatchState& batch, bool last) {
   Connection& conn = *writer_conn_;
+  const bool outbox_mark = batch.outbox_appended;
   {
     // A transaction object per job, over the savepoint "job" that is open.
     PgTx tx(conn, &batch);
@@ -199,6 +215,7 @@ bool PostgresStore::RunJob(Job& job, postgres::BatchState& batch, bool last) {
     job.result = std::unexpected(release.error());
   }
   batch.last_audit_hash.reset();
+  batch.outbox_appended = outbox_mark;
   auto undo = conn.Run(last ? "ROLLBACK TO job; RELEASE job" : "ROLLBACK TO job; RELEASE job; SAVEPOINT job",
                        "roll back savepoint");
   if (!undo) {
@@ -208,7 +225,7 @@ bool PostgresStore::RunJob(Job& job, postgres::BatchState& batch, bool last) {
   return true;
 }
 
-void PostgresStore::RunBatch(std::span<Job*> jobs) {
+bool PostgresStore::RunBatch(std::span<Job*> jobs) {
   const Error unavailable{ErrorCode::kUnavailable, std::string(postgres::kUnavailableMessage), {}};
   // A job that failed on its own keeps its error; the others were undone.
   auto fail_all = [&](const Error& error) {
@@ -227,7 +244,7 @@ void PostgresStore::RunBatch(std::span<Job*> jobs) {
   if (auto b = Begin(writer_conn_, connector_, begin); !b) {
     abandon();
     fail_all(b.error());
-    return;
+    return false;
   }
   postgres::BatchState batch;
   bool lost = false;
@@ -236,13 +253,33 @@ void PostgresStore::RunBatch(std::span<Job*> jobs) {
     spdlog::warn("postgres store: a batch of {} writes was lost with its transaction", jobs.size());
     abandon();
     fail_all(unavailable);
-    return;
+    return false;
   }
-  if (auto c = writer_conn_->Run("COMMIT", "commit transaction"); !c) {
+  // NOTIFY is sent when (and only if) the transaction commits; PostgreSQL
+  // folds identical notifications of one transaction into one.
+  static const std::string notify_commit = fmt::format("NOTIFY {}; COMMIT", postgres::kOutboxChannel);
+  const bool appended = batch.outbox_appended;
+  if (auto c = writer_conn_->Run(appended ? std::string_view(notify_commit) : "COMMIT", "commit transaction");
+      !c) {
     spdlog::warn("postgres store: a batch of {} writes failed to commit: {}", jobs.size(), c.error().message);
     abandon();
     fail_all(unavailable);
+    return false;
   }
+  return appended;
+}
+
+OutboxSubscription PostgresStore::OnOutboxAppended(std::function<void()> fn) {
+  auto subscription = outbox_.Add(std::move(fn));
+  std::lock_guard lock(listener_mutex_);
+  if (!listener_) {
+    auto listener = postgres::OutboxListener::Start(options_.url, [this] { outbox_.Notify(); });
+    if (listener)
+      listener_ = std::move(*listener);
+    else  // the polls still find every event, later
+      spdlog::warn("postgres store: {}", listener.error().message);
+  }
+  return subscription;
 }
 
 std::unique_ptr<Connection> PostgresStore::AcquireReader() {

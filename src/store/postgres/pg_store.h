@@ -22,9 +22,14 @@
 //
 // The audit chain and the outbox are ordered across processes by a
 // transaction-level advisory lock (pg_tuning.h kLogLockKey): their seq order
-// is commit order, which a later LISTEN/NOTIFY fan-out (issue 5, item 2) can
-// rely on — a notification only says "look after seq N"; the outbox stays
-// the source of truth.
+// is commit order, so a reader that has seen seq N never finds a later
+// commit below N. Outbox wake-ups (Store::OnOutboxAppended) ride on it: a
+// batch that appended outbox events runs NOTIFY infrashare_outbox before its
+// COMMIT (delivered at commit, coalesced, to every listening session), the
+// writer tells this process's listeners directly after the commit, and once
+// something subscribes, a listener connection (pg_listener.h) passes on the
+// notifications of every process. A notification only says "look again";
+// the outbox stays the source of truth.
 //
 // Connection loss (server restart, network, failover): the calls in flight
 // fail with kUnavailable ("database unavailable; retry"); the broken

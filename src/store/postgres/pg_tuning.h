@@ -23,6 +23,16 @@ inline constexpr int kConnectTimeoutSeconds = 5;
 // callers nothing, and one call per interval probes whether it is back.
 inline constexpr auto kReconnectBackoff = std::chrono::milliseconds(250);
 
+// The outbox listener (pg_listener.h) reconnects after a lost connection
+// first after this long, doubling up to the cap: a restarting server is
+// found again quickly, one that is down costs a connection attempt per cap.
+inline constexpr auto kListenBackoff = std::chrono::milliseconds(250);
+inline constexpr auto kListenBackoffCap = std::chrono::milliseconds(5000);
+// An idle listener checks its connection this often (a connection that died
+// without a word from the network, e.g. a failover behind a proxy, would
+// otherwise go unnoticed until TCP keepalive gives up).
+inline constexpr auto kListenIdleCheck = std::chrono::seconds(30);
+
 // Run on every new connection. Durability is part of the contract (Write
 // returns after the commit is durable), so a server configured with
 // synchronous_commit = off is overridden for our sessions; stronger server

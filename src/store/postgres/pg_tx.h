@@ -37,8 +37,13 @@ namespace infrashare::postgres {
 // takes the log lock (pg_tuning.h kLogLockKey) when the transaction begins,
 // so nobody else appends to the audit chain until it ends: the chain's head,
 // once read or written, stays known. A job rolled back forgets it.
+//
+// outbox_appended: a job of the batch appended outbox events (a job rolled
+// back restores what it was before): the store then NOTIFYs the listeners
+// of every process as the transaction commits (pg_listener.h).
 struct BatchState {
   std::optional<std::string> last_audit_hash;
+  bool outbox_appended = false;
 };
 
 class PgTx final : public WriteTx, private dump::SeqWriter, private stored::RowWriter {

@@ -89,6 +89,7 @@ Result<int64_t> PgTx::AppendOutbox(const OutboxEvent& event) {
           .Add(event.subject),
       "append outbox event");
   if (!rows) return std::unexpected(rows.error());
+  if (batch_) batch_->outbox_appended = true;
   return rows->Int(0, 0);
 }
 

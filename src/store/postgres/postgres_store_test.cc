@@ -351,5 +351,35 @@ TEST_F(PostgresStoreTest, TwoProcessesKeepOneAuditChain) {
   for (size_t i = 0; i < events->size(); ++i) EXPECT_EQ((*outbox)[i].record_id, (*events)[i].hash);
 }
 
+// The outbox wake-up between processes: a commit of one store that appended
+// outbox events reaches the listener of another by LISTEN/NOTIFY, also after
+// the listener's connection was cut (it reconnects).
+TEST_F(PostgresStoreTest, AnotherProcessesOutboxCommitWakesTheListener) {
+  auto listening = Open(2), writing = Open(2);
+  ASSERT_TRUE(listening && writing);
+  store_test::WakeCounter wakes;
+  OutboxSubscription subscription = (*listening)->OnOutboxAppended(wakes.Listener());
+  auto append = [&](const std::string& id) {
+    auto w = WriteValue(**writing, [&](WriteTx& tx) {
+      return tx.AppendOutbox({.at = store_test::At(1), .type = "report.created", .record_id = id});
+    });
+    ASSERT_TRUE(w) << w.error().message;
+  };
+  // The listener calls once when it has connected (whatever it missed).
+  ASSERT_TRUE(wakes.WaitAbove(0, std::chrono::seconds(5))) << "the listener never connected";
+  const int connected = wakes.count();
+  // A write without outbox events notifies nobody.
+  ASSERT_TRUE((*writing)->Write([](WriteTx& tx) { return tx.SetMeta("k", "v"); }));
+  EXPECT_FALSE(wakes.WaitAbove(connected, std::chrono::milliseconds(300)));
+  append("rpt_1");
+  EXPECT_TRUE(wakes.WaitAbove(connected, std::chrono::seconds(2))) << "no wake-up from the other store";
+
+  db_.TerminateConnections();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the listener is back (backoff 250 ms)
+  const int reconnected = wakes.count();
+  append("rpt_2");
+  EXPECT_TRUE(wakes.WaitAbove(reconnected, std::chrono::seconds(2))) << "no wake-up after the reconnection";
+}
+
 }  // namespace
 }  // namespace infrashare

@@ -53,6 +53,7 @@ class SqliteStore final : public Store {
 
   Result<void> Write(const std::function<Result<void>(WriteTx&)>& fn) override;
   Result<void> Read(const std::function<Result<void>(ReadTx&)>& fn) override;
+  OutboxSubscription OnOutboxAppended(std::function<void()> fn) override { return outbox_.Add(std::move(fn)); }
 
  private:
   // One queued Write. Lives on the caller's stack until `done`.
@@ -65,8 +66,9 @@ class SqliteStore final : public Store {
 
   void WriterLoop();
   // Runs `jobs` in as few transactions as possible (one unless SQLite rolls
-  // a transaction back by itself) and sets each job's result.
-  void RunBatch(std::span<Job*> jobs);
+  // a transaction back by itself) and sets each job's result. Returns
+  // whether a transaction that appended outbox events committed.
+  bool RunBatch(std::span<Job*> jobs);
   // Runs one job inside a savepoint of the open transaction.
   void RunJob(Job& job, SqliteTx& tx);
 
@@ -78,6 +80,8 @@ class SqliteStore final : public Store {
   // Used only by the writer thread once it runs.
   std::unique_ptr<Connection> writer_conn_;
   std::unique_ptr<sqlite::Checkpointer> checkpointer_;
+
+  OutboxSignal outbox_;  // told by the writer thread after a commit that appended
 
   // State below is protected by queue_mutex_.
   std::mutex queue_mutex_;
@@ -123,12 +127,13 @@ void SqliteStore::WriterLoop() {
         queue_.pop_front();
       }
     }
-    RunBatch(batch);
+    const bool appended = RunBatch(batch);
     {
       std::lock_guard lock(queue_mutex_);
       for (Job* job : batch) job->done = true;
     }
     done_cv_.notify_all();
+    if (appended) outbox_.Notify();
   }
 }
 
@@ -139,6 +144,7 @@ void SqliteStore::RunJob(Job& job, SqliteTx& tx) {
     return;
   }
   const size_t text_mark = tx.PendingTextMark();
+  const bool outbox_mark = tx.outbox_appended();
   try {
     job.result = (*job.fn)(tx);
   } catch (...) {
@@ -153,6 +159,7 @@ void SqliteStore::RunJob(Job& job, SqliteTx& tx) {
   }
   // Undo this job only; the rest of the batch stays.
   tx.DropPendingTextSince(text_mark);
+  tx.set_outbox_appended(outbox_mark);
   auto undo = conn.Run("ROLLBACK TO job", "roll back savepoint");
   auto release = conn.Run("RELEASE job", "release savepoint");
   if (!undo || !release) {
@@ -162,15 +169,17 @@ void SqliteStore::RunJob(Job& job, SqliteTx& tx) {
   }
 }
 
-void SqliteStore::RunBatch(std::span<Job*> jobs) {
+bool SqliteStore::RunBatch(std::span<Job*> jobs) {
   Connection& conn = *writer_conn_;
   SqliteTx tx(conn);
+  bool appended = false;  // by a transaction that committed
   size_t next = 0;
   while (next < jobs.size()) {
+    tx.set_outbox_appended(false);
     if (auto b = conn.Run("BEGIN IMMEDIATE", "begin transaction"); !b) {
       spdlog::warn("sqlite store: {}", b.error().message);
       for (; next < jobs.size(); ++next) jobs[next]->result = Unavailable(b.error().message);
-      return;
+      return appended;
     }
     const size_t first = next;
     bool lost = false;
@@ -197,8 +206,11 @@ void SqliteStore::RunBatch(std::span<Job*> jobs) {
       for (size_t i = first; i < next; ++i)
         if (jobs[i]->result || jobs[i]->result.error().code == ErrorCode::kUnavailable)
           jobs[i]->result = Unavailable(std::string(kBatchLost));
+    } else {
+      appended = appended || tx.outbox_appended();
     }
   }
+  return appended;
 }
 
 std::unique_ptr<Connection> SqliteStore::AcquireReader() {

@@ -98,6 +98,12 @@ class SqliteTx final : public WriteTx, private dump::SeqWriter, private stored::
   // Writes the queued rows in order and empties the queue (also on error).
   Result<void> FlushPendingText();
 
+  // Whether AppendOutbox ran since the flag was last set (the store keeps it
+  // across a write that succeeds, restores it for one rolled back, and wakes
+  // the outbox's listeners after a commit that appended: store.h).
+  bool outbox_appended() const { return outbox_appended_; }
+  void set_outbox_appended(bool appended) { outbox_appended_ = appended; }
+
  private:
   // dump::SeqWriter (sqlite_tx_dump.cc; alerts and deliveries beside their
   // other rows)
@@ -133,6 +139,7 @@ class SqliteTx final : public WriteTx, private dump::SeqWriter, private stored::
 
   Connection& conn_;
   std::vector<PendingText> pending_text_;
+  bool outbox_appended_ = false;
 };
 
 // A report head from its stored document; kInternal if unreadable.

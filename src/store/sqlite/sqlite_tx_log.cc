@@ -88,6 +88,7 @@ Result<int64_t> SqliteTx::AppendOutbox(const OutboxEvent& event) {
   (*s)->Bind(":record_id", event.record_id);
   (*s)->Bind(":subject", event.subject);
   if (auto r = (*s)->Run("append outbox event"); !r) return std::unexpected(r.error());
+  outbox_appended_ = true;
   return conn_.LastInsertRowid();
 }
 
