@@ -395,9 +395,6 @@ Result<void> AlertService::RecordChannels(const std::vector<ChannelUpdate>& upda
   if (updates.empty()) return {};
   return store_.Write([&](WriteTx& tx) -> Result<void> {
     for (const auto& u : updates) {
-      auto head = tx.GetAlertHead("live", u.alert_id);
-      if (!head) return std::unexpected(head.error());
-      if (!*head) continue;
       auto row = tx.GetAlertRecipient(u.alert_id, u.organization);
       if (!row) return std::unexpected(row.error());
       if (!*row) continue;
@@ -407,14 +404,9 @@ Result<void> AlertService::RecordChannels(const std::vector<ChannelUpdate>& upda
       const DeliveryState before = rec.state;
       SetChannel(rec, u.delivery);
       if (Settled(before) && rec.state != before) rec.state = before;
-      // Audited, not announced: channel news is read with GET /alerts/{id};
-      // an event per delivery would multiply the fan-out it reports on.
-      if (auto c = RecordRecipientChange(
-              tx, AlertActor{}, **head, rec,
-              u.delivery.state == DeliveryState::kDelivered ? "alert.deliver" : "alert.delivery_failed", "",
-              {{"channel", u.delivery.channel}, {"detail", u.delivery.detail}});
-          !c)
-        return c;
+      // Not announced: channel news is read with GET /alerts/{id}; an event
+      // per delivery would multiply the fan-out it reports on.
+      if (auto c = RecordChannelNews(tx, u.alert_id, rec, u.delivery); !c) return c;
     }
     return {};
   });

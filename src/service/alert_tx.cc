@@ -69,6 +69,16 @@ Result<void> RecordRecipientChange(WriteTx& tx, const AlertActor& actor, const A
   return Record(tx, actor, alert, action, event_type, row.organization, std::move(detail), at);
 }
 
+Result<void> RecordChannelNews(WriteTx& tx, const std::string& alert_id, const AlertRecipient& row,
+                               const ChannelDelivery& delivery) {
+  if (delivery.state != DeliveryState::kFailed) return tx.UpsertAlertRecipient(alert_id, row);
+  auto head = tx.GetAlertHead("live", alert_id);
+  if (!head) return std::unexpected(head.error());
+  if (!*head) return NotFound("alert not found");
+  return RecordRecipientChange(tx, AlertActor{}, **head, row, "alert.delivery_failed", "",
+                               {{"channel", delivery.channel}, {"detail", delivery.detail}});
+}
+
 Result<void> RaiseResponseAlert(WriteTx& tx, const Report& head, int previous_level, const Registry& registry) {
   if (!head.released) return {};
   const int level = LevelInForce(head);

@@ -41,6 +41,13 @@ Result<void> RecordRecipientChange(WriteTx& tx, const AlertActor& actor, const A
                                    const AlertRecipient& row, std::string_view action, std::string_view event_type,
                                    Json detail = Json::object());
 
+// Stores what a channel reported about `row` (already updated by the
+// caller). A delivery is bookkeeping kept on the row — no audit or outbox
+// event, or an alert to thousands would write thousands of each; a channel
+// that gave up (`delivery.state` kFailed) is audited ("alert.delivery_failed").
+Result<void> RecordChannelNews(WriteTx& tx, const std::string& alert_id, const AlertRecipient& row,
+                               const ChannelDelivery& delivery);
+
 // The hotline half of "level -> response": when a released report's level in
 // force rises above `previous_level` (-1: it had none, or was not released
 // yet) and its response plan asks some organization to acknowledge, raises
