@@ -203,6 +203,14 @@ TEST_F(HotlineTest, HandRaisedAlertsCheckTheirInputAndChangeNothingWhenRefused) 
   EXPECT_EQ(op.status, 403) << op.body;
   EXPECT_EQ(server_->Call("POST", "/api/v1/alerts", "", Json::object()).status, 401);
 
+  // The raiser sees its alert but is not a recipient: it is told so.
+  auto self_ack = server_->Call("POST", "/api/v1/alerts/" + alert["id"].get<std::string>() + "/ack", nisc_,
+                                Json::object());
+  EXPECT_EQ(self_ack.status, 403) << self_ack.body;
+  EXPECT_EQ(server_->Call("POST", "/api/v1/alerts/" + alert["id"].get<std::string>() + "/ack",
+                          server_->TokenFor("hl_power"), Json{{"note", 5}}).status,
+            400);
+
   auto all = server_->Call("GET", "/api/v1/alerts", nisc_).json()["items"];
   EXPECT_EQ(all.size(), 1u) << "a refused alert was stored";
   EXPECT_EQ(server_->Call("GET", "/api/v1/alerts?limit=0", nisc_).status, 400);
