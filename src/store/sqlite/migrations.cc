@@ -185,10 +185,18 @@ CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, id) 
 CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, id);
 )sql";
 
+// A recipient row's insertion order is looked up per alert (the next ord
+// of an upsert, the order of GetAlert): without this index each recipient
+// added to an alert of thousands scanned all of them.
+constexpr const char* kSchemaV3 = R"sql(
+CREATE INDEX alert_recipients_by_ord ON alert_recipients (alert_id, ord);
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, "foundation: registry, principals, tokens, reports, revisions, audit, outbox", kSchemaV1},
     Migration{2, "hotline: alerts, alert recipients, webhooks, webhook deliveries, outbox subject",
               kSchemaV2},
+    Migration{3, "hotline: recipients indexed by their order within an alert", kSchemaV3},
 };
 
 constexpr const char* kCreateVersionTable = R"sql(

@@ -63,6 +63,8 @@ class Connection {
   bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
   int64_t LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
+  // Rows changed by the last INSERT, UPDATE or DELETE.
+  int64_t Changes() const { return sqlite3_changes64(db_); }
   sqlite3* handle() const { return db_; }
 
  private:

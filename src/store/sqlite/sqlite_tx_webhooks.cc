@@ -90,7 +90,9 @@ Result<int64_t> SqliteTx::InsertDeliveryRow(const WebhookDelivery& delivery) {
   auto s = conn_.Prepare(
       "INSERT INTO webhook_deliveries (id, webhook_id, event_seq, state, next_attempt_at, doc) "
       "VALUES (:id, :webhook_id, :event_seq, :state, :next_attempt_at, :doc) "
-      "ON CONFLICT (webhook_id, event_seq) DO NOTHING RETURNING id");
+      "ON CONFLICT (webhook_id, event_seq) DO NOTHING");
+  // (No RETURNING: in SQLite 3.40 a RETURNING statement costs time that grows
+  // with the transaction — 7,000 deliveries in one took 4 s instead of 60 ms.)
   if (!s) return std::unexpected(s.error());
   if (delivery.id != 0)
     (*s)->Bind(":id", delivery.id);
@@ -101,11 +103,11 @@ Result<int64_t> SqliteTx::InsertDeliveryRow(const WebhookDelivery& delivery) {
   (*s)->Bind(":state", stored::DeliveryStateName(delivery));
   (*s)->Bind(":next_attempt_at", ToMicros(delivery.next_attempt_at));
   (*s)->Bind(":doc", stored::DeliveryDocument(delivery));
-  auto row = (*s)->Step("insert webhook delivery");
-  if (!row && row.error().code == ErrorCode::kConflict)
+  auto r = (*s)->Run("insert webhook delivery");
+  if (!r && r.error().code == ErrorCode::kConflict)
     return Conflict(fmt::format("webhook delivery #{} already exists", delivery.id), "id");
-  if (!row) return std::unexpected(row.error());
-  return *row ? (*s)->Int(0) : 0;
+  if (!r) return std::unexpected(r.error());
+  return conn_.Changes() == 0 ? 0 : conn_.LastInsertRowid();
 }
 
 Result<int64_t> SqliteTx::InsertWebhookDelivery(const WebhookDelivery& delivery) {
