@@ -254,11 +254,22 @@ Result<bool> WebhookDispatcher::FanoutStep() {
     return {};
   });
   if (!read) return std::unexpected(read.error());
+  auto hooks = Webhooks();
+  if (!hooks) return std::unexpected(hooks.error());
+  if ((*hooks)->empty()) {
+    // Nobody to deliver to: pass the events by without reading them.
+    auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
+      auto newest = tx.NewestOutboxSeq();
+      if (!newest) return std::unexpected(newest.error());
+      if (*newest <= cursor) return {};
+      return tx.SetMeta(std::string(kCursorKey), std::to_string(*newest));
+    });
+    if (!w) return std::unexpected(w.error());
+    return false;
+  }
   auto events = feed_.After(cursor, options_.fanout_batch);
   if (!events) return std::unexpected(events.error());
   if (events->empty()) return false;
-  auto hooks = Webhooks();
-  if (!hooks) return std::unexpected(hooks.error());
 
   const Timestamp now = clock_.Now();
   std::vector<WebhookDelivery> deliveries;

@@ -179,9 +179,9 @@ TEST_F(MultiProcessTest, KillingAProcessMidStreamLosesAndRepeatsNothingElsewhere
 
   // The webhook: each acknowledged alert, under exactly one delivery id (a
   // post A leased and died on comes due again on B, under the same id).
-  auto deliveries = [&] {
+  auto deliveries = [](const std::vector<WebhookReceiver::Request>& requests) {
     std::map<std::string, std::set<std::string>> ids;  // alert id -> delivery ids
-    for (const auto& r : receiver.Requests()) {
+    for (const auto& r : requests) {
       Json body = Json::parse(r.body, nullptr, false);
       if (body.is_discarded() || body["type"] != "alert.raised") continue;
       auto header = r.headers.find("infrashare-delivery");
@@ -189,12 +189,14 @@ TEST_F(MultiProcessTest, KillingAProcessMidStreamLosesAndRepeatsNothingElsewhere
     }
     return ids;
   };
-  EXPECT_TRUE(receiver.WaitFor([&](const auto&) {
-    auto ids = deliveries();
+  EXPECT_TRUE(receiver.WaitFor([&](const auto& requests) {
+    auto ids = deliveries(requests);
     return std::ranges::all_of(expected, [&](const std::string& id) { return ids.contains(id); });
-  }, 30s)) << deliveries().size() << " alerts delivered of " << expected.size();
+  }, 30s)) << deliveries(receiver.Requests()).size() << " alerts delivered of " << expected.size();
   std::this_thread::sleep_for(1s);  // a repeat under another id would come now
-  for (const auto& [alert, ids] : deliveries()) {
+  std::printf("A acknowledged %zu alerts before it was killed; B's stream carried %zu; the webhook got %zu posts\n",
+              expected.size(), seen.size(), receiver.Count());
+  for (const auto& [alert, ids] : deliveries(receiver.Requests())) {
     EXPECT_EQ(ids.size(), 1u) << alert << " came under " << ids.size() << " delivery ids";
     EXPECT_FALSE(ids.contains("")) << alert << " came without a delivery id";
   }
@@ -210,8 +212,9 @@ TEST_F(MultiProcessTest, AnEscalationDeadlineFiresOnceWithTwoProcessesWatching) 
   auto rows_of = [&](const std::string& org) {
     auto alert = a_->CallAt(b_->port(), "GET", "/api/v1/alerts/" + id, nisc_);
     EXPECT_EQ(alert.status, 200) << alert.body;
+    const Json body = alert.json();
     int n = 0;
-    for (const auto& row : alert.json()["recipients"]) n += row["organization"] == org;
+    for (const auto& row : body["recipients"]) n += row["organization"] == org;
     return n;
   };
   ASSERT_TRUE(Eventually([&] { return rows_of("meti") > 0; })) << "no escalation within 10 s";
