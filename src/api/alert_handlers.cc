@@ -89,14 +89,17 @@ HttpResponse Stream(Services& s, const StreamLimits& limits, const HttpRequest& 
 void AddAlertRoutes(Router& router, Services& s, StreamLimits limits) {
   router.Add("POST", "/api/v1/alerts",
              "Raise a hotline alert by hand (NISC, a ministry, a CEPTOAR secretariat or a security agency; "
-             "duty_officer or analyst role)",
+             "duty_officer or analyst role); answers the alert with a summary, its recipients at the Location",
              [&s](const HttpRequest& req) {
                return WithCaller(s, req, [&](const Caller& caller) {
                  return WithJsonBody(req, [&](const Json& body) {
                    auto r = s.alerts.Raise(caller, body);
                    if (!r) return ProblemResponse(r.error());
-                   HttpResponse resp =
-                       JsonResponse(201, AlertReadJson(AlertRead{.alert = *r, .every_recipient = true}, true).dump());
+                   // The alert and how many it reaches; its rows (thousands for
+                   // an alert to everyone) are at the Location.
+                   Json created = AlertReadJson(AlertRead{.alert = *r, .every_recipient = true}, true);
+                   created.erase("recipients");
+                   HttpResponse resp = JsonResponse(201, created.dump());
                    resp.headers.emplace_back("Location", "/api/v1/alerts/" + r->id);
                    return resp;
                  });

@@ -13,6 +13,8 @@
 namespace infrashare {
 namespace {
 
+constexpr std::chrono::milliseconds kRecordDelay{300};
+
 Json AlertHeadJson(const Alert& alert) {
   Alert head = alert;
   head.recipients.clear();
@@ -217,6 +219,10 @@ void EventFeed::RecordLoop() {
   while (true) {
     wake_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
     if (pending_.empty() && stopping_) return;
+    // Let the fan-out that produced these finish first: an alert to every
+    // organization is still being sent when its first deliveries come in,
+    // and recording them competes with sending for the same cores.
+    wake_.wait_for(lock, kRecordDelay, [this] { return stopping_; });
     std::vector<ChannelUpdate> updates;
     updates.swap(pending_);
     lock.unlock();

@@ -9,7 +9,7 @@ Hotline::Hotline(Services& services, HotlineOptions options)
       options_(options),
       feed_(services.store, services.registry, &services.alerts),
       hub_(feed_, options.stream),
-      webhooks_(services.store, services.clock, feed_, services.alerts, services.webhooks, options.webhooks) {}
+      webhooks_(services.store, services.clock, feed_, services.alerts, options.webhooks) {}
 
 Hotline::~Hotline() { Stop(); }
 

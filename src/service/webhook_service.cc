@@ -16,8 +16,18 @@ namespace infrashare {
 namespace {
 
 constexpr std::string_view kCursorKey = "webhooks.cursor";
+constexpr std::string_view kVersionKey = "webhooks.version";
 // A leased delivery comes due again this long after its POST's timeout.
 constexpr std::chrono::seconds kLeaseGrace{5};
+
+// The fan-out moves its cursor only if the webhooks it rendered for are
+// still the list in force (kConflict otherwise: render again).
+Result<void> SameWebhookList(WriteTx& tx, const std::string& version) {
+  auto now = tx.GetMeta(std::string(kVersionKey));
+  if (!now) return std::unexpected(now.error());
+  if (now->value_or("") != version) return Conflict("the webhooks changed while their events were rendered");
+  return {};
+}
 
 Result<void> AuditWebhook(WriteTx& tx, const Caller& caller, std::string_view action, const Webhook& webhook,
                           Timestamp at) {
@@ -60,10 +70,10 @@ Result<Webhook> WebhookService::Register(const Caller& caller, const Json& body)
       return Conflict(fmt::format("an organization may have at most {} active webhooks",
                                   kMaxWebhooksPerOrganization));
     if (auto i = tx.InsertWebhook(webhook); !i) return i;
+    if (auto v = tx.SetMeta(std::string(kVersionKey), webhook.id); !v) return v;
     return AuditWebhook(tx, caller, "webhook.register", webhook, webhook.created_at);
   });
   if (!w) return std::unexpected(w.error());
-  ++generation_;
   return webhook;
 }
 
@@ -98,11 +108,11 @@ Result<Webhook> WebhookService::Disable(const Caller& caller, const std::string&
     hook->active = false;
     hook->disabled_at = clock_.Now();
     if (auto u = tx.UpdateWebhook(*hook); !u) return u;
+    if (auto v = tx.SetMeta(std::string(kVersionKey), NewId("ver")); !v) return v;
     out = *hook;
     return AuditWebhook(tx, caller, "webhook.disable", *hook, *hook->disabled_at);
   });
   if (!w) return std::unexpected(w.error());
-  ++generation_;
   out.secret.clear();
   return out;
 }
@@ -153,13 +163,8 @@ struct WebhookDispatcher::Outcome {
 };
 
 WebhookDispatcher::WebhookDispatcher(Store& store, const Clock& clock, EventFeed& feed, AlertService& alerts,
-                                     const WebhookService& webhooks, Options options)
-    : store_(store),
-      clock_(clock),
-      feed_(feed),
-      alerts_(alerts),
-      webhooks_(webhooks),
-      options_(std::move(options)) {}
+                                     Options options)
+    : store_(store), clock_(clock), feed_(feed), alerts_(alerts), options_(std::move(options)) {}
 
 WebhookDispatcher::~WebhookDispatcher() { Stop(); }
 
@@ -203,26 +208,32 @@ void WebhookDispatcher::Stop() {
   threads_.clear();
 }
 
-Result<std::shared_ptr<const std::map<std::string, Webhook>>> WebhookDispatcher::Webhooks() {
-  const auto now = std::chrono::steady_clock::now();
-  const uint64_t generation = webhooks_.generation();
+Result<std::shared_ptr<const WebhookDispatcher::WebhookList>> WebhookDispatcher::Webhooks() {
+  std::shared_ptr<const WebhookList> cached;
   {
     std::lock_guard lock(mutex_);
-    if (cache_ && cache_generation_ == generation && now - cache_at_ < kReload) return cache_;
+    cached = cache_;
   }
-  auto out = std::make_shared<std::map<std::string, Webhook>>();
+  auto out = std::make_shared<WebhookList>();
+  bool fresh = false;
   auto read = store_.Read([&](ReadTx& tx) -> Result<void> {
+    auto version = tx.GetMeta(std::string(kVersionKey));
+    if (!version) return std::unexpected(version.error());
+    out->version = version->value_or("");
+    if (cached && cached->version == out->version) {
+      fresh = true;
+      return {};
+    }
     auto hooks = tx.ListWebhooks(std::nullopt);
     if (!hooks) return std::unexpected(hooks.error());
     for (auto& h : *hooks)
-      if (h.active && h.space == "live") out->emplace(h.id, std::move(h));
+      if (h.active && h.space == "live") out->by_id.emplace(h.id, std::move(h));
     return {};
   });
   if (!read) return std::unexpected(read.error());
+  if (fresh) return cached;
   std::lock_guard lock(mutex_);
   cache_ = out;
-  cache_at_ = now;
-  cache_generation_ = generation;
   return cache_;
 }
 
@@ -256,14 +267,16 @@ Result<bool> WebhookDispatcher::FanoutStep() {
   if (!read) return std::unexpected(read.error());
   auto hooks = Webhooks();
   if (!hooks) return std::unexpected(hooks.error());
-  if ((*hooks)->empty()) {
+  if ((*hooks)->by_id.empty()) {
     // Nobody to deliver to: pass the events by without reading them.
     auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
+      if (auto same = SameWebhookList(tx, (*hooks)->version); !same) return same;
       auto newest = tx.NewestOutboxSeq();
       if (!newest) return std::unexpected(newest.error());
       if (*newest <= cursor) return {};
       return tx.SetMeta(std::string(kCursorKey), std::to_string(*newest));
     });
+    if (!w && w.error().code == ErrorCode::kConflict) return true;  // read the list again at once
     if (!w) return std::unexpected(w.error());
     return false;
   }
@@ -275,7 +288,7 @@ Result<bool> WebhookDispatcher::FanoutStep() {
   std::vector<WebhookDelivery> deliveries;
   for (auto& event : *events) {
     std::map<std::string, std::optional<std::string>> by_org;  // rendered once per organization
-    for (const auto& [id, hook] : **hooks) {
+    for (const auto& [id, hook] : (*hooks)->by_id) {
       auto [it, added] = by_org.emplace(hook.organization, std::nullopt);
       if (added) it->second = event->Render(hook.organization);
       if (!it->second) continue;
@@ -290,12 +303,14 @@ Result<bool> WebhookDispatcher::FanoutStep() {
   }
   const int64_t last = events->back()->id();
   auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
+    if (auto same = SameWebhookList(tx, (*hooks)->version); !same) return same;
     // Another process may have moved the cursor meanwhile: the unique
     // (webhook, event) row keeps each delivery single either way.
     for (const auto& d : deliveries)
       if (auto i = tx.InsertWebhookDelivery(d); !i) return std::unexpected(i.error());
     return tx.SetMeta(std::string(kCursorKey), std::to_string(last));
   });
+  if (!w && w.error().code == ErrorCode::kConflict) return true;  // read the list again at once
   if (!w) return std::unexpected(w.error());
   if (!deliveries.empty()) {
     {
@@ -352,7 +367,7 @@ Result<void> WebhookDispatcher::SendStep() {
       // The lease: if this process dies mid-POST, the row comes due again.
       WebhookDelivery leased = d;
       leased.next_attempt_at = now + options_.timeout + kLeaseGrace;
-      if (!(*hooks)->contains(d.webhook_id)) {  // disabled since: stop trying
+      if (!(*hooks)->by_id.contains(d.webhook_id)) {  // disabled since: stop trying
         leased.state = WebhookDeliveryState::kFailed;
         leased.last_error = "the webhook was disabled";
         if (auto u = tx.UpdateWebhookDelivery(leased); !u) return u;
@@ -366,7 +381,7 @@ Result<void> WebhookDispatcher::SendStep() {
   if (!w) return w;
 
   for (auto& d : claimed) {
-    const Webhook& hook = (*hooks)->at(d.webhook_id);
+    const Webhook& hook = (*hooks)->by_id.at(d.webhook_id);
     {
       std::lock_guard lock(mutex_);
       ++in_flight_[d.webhook_id];

@@ -78,18 +78,12 @@ class WebhookService {
   Result<std::pair<std::vector<WebhookDelivery>, std::optional<std::string>>> Deliveries(
       const Caller& caller, const std::string& id, const std::vector<std::pair<std::string, std::string>>& query);
 
-  // Counts registrations and disablings made through this service, so a
-  // dispatcher in the same process reloads its webhooks at once (others'
-  // changes reach it within WebhookDispatcher::kReload).
-  uint64_t generation() const { return generation_.load(); }
-
  private:
   // The caller's organization's webhook `id`; others' answer as missing.
   Result<Webhook> Own(ReadTx& tx, const Caller& caller, const std::string& id);
 
   Store& store_;
   const Clock& clock_;
-  std::atomic<uint64_t> generation_{0};
 };
 
 class WebhookDispatcher {
@@ -106,11 +100,7 @@ class WebhookDispatcher {
     int per_webhook_in_flight = 8;
   };
 
-  // How long the list of active webhooks is trusted before it is read again.
-  static constexpr std::chrono::seconds kReload{1};
-
-  WebhookDispatcher(Store& store, const Clock& clock, EventFeed& feed, AlertService& alerts,
-                    const WebhookService& webhooks, Options options);
+  WebhookDispatcher(Store& store, const Clock& clock, EventFeed& feed, AlertService& alerts, Options options);
   ~WebhookDispatcher();  // Stop()s
 
   Result<void> Start();
@@ -129,14 +119,22 @@ class WebhookDispatcher {
   Result<void> SendStep();
   void Finish(WebhookDelivery delivery, const Webhook& webhook, int status, std::string error);
   void RecordLoop();
-  // The active webhooks of the live space, by id (cached; see kReload).
-  Result<std::shared_ptr<const std::map<std::string, Webhook>>> Webhooks();
+  // The active webhooks of the live space, by id, with the stored version
+  // of the list they were read at ("webhooks.version" in meta, changed by
+  // every registration and disabling in the same transaction). Read again
+  // only when the version moved; the fan-out checks the version again inside
+  // the transaction that moves its cursor, so a webhook registered by any
+  // process is never passed over by events after its registration.
+  struct WebhookList {
+    std::string version;
+    std::map<std::string, Webhook> by_id;
+  };
+  Result<std::shared_ptr<const WebhookList>> Webhooks();
 
   Store& store_;
   const Clock& clock_;
   EventFeed& feed_;
   AlertService& alerts_;
-  const WebhookService& webhooks_;
   const Options options_;
   std::unique_ptr<WebhookClient> client_;
 
@@ -150,9 +148,7 @@ class WebhookDispatcher {
   size_t in_flight_total_ = 0;
   std::vector<Outcome> outcomes_;         // answers not recorded yet
   std::vector<std::thread> threads_;
-  std::shared_ptr<const std::map<std::string, Webhook>> cache_;  // protected by mutex_
-  std::chrono::steady_clock::time_point cache_at_;                // protected by mutex_
-  uint64_t cache_generation_ = 0;                                 // protected by mutex_
+  std::shared_ptr<const WebhookList> cache_;  // protected by mutex_
 };
 
 }  // namespace infrashare

@@ -42,14 +42,20 @@ webhook_max_attempts = 100
   std::mutex mutex;
   std::map<std::string, int> streamed;  // alert id -> times received on the stream
   std::set<std::string> raised, acked;
+  std::string reader_state;  // protected by mutex: what the stream reader did last
 
   // The stream client: reconnects with Last-Event-ID whenever its stream ends.
   std::thread reader([&] {
-    std::string last_id;
+    std::string last_id = "0";  // from the first event: nothing raised before the stream opens is missed
     while (!stop) {
       std::map<std::string, std::string> headers{{"Authorization", "Bearer " + power}};
       if (!last_id.empty()) headers["Last-Event-ID"] = last_id;
       auto c = SseClient::Connect(port.load(), "/api/v1/stream", headers, 2s);
+      {
+        std::lock_guard lock(mutex);
+        reader_state = !c ? "connect failed: " + c.error().message
+                          : "connected, status " + std::to_string(c->status()) + ", from " + last_id;
+      }
       if (!c || c->status() != 200) {
         std::this_thread::sleep_for(100ms);
         continue;
@@ -119,7 +125,15 @@ webhook_max_attempts = 100
   }
   stop = true;
   reader.join();
-  EXPECT_TRUE(complete) << "alerts missing from the stream";
+  {
+    std::lock_guard lock(mutex);
+    std::vector<std::string> missing;
+    for (const auto& id : raised_copy)
+      if (!streamed.contains(id)) missing.push_back(id);
+    EXPECT_TRUE(complete) << "alerts missing from the stream: " << missing.size() << " of " << raised_copy.size()
+                          << ", e.g. " << (missing.empty() ? "" : missing.front()) << "; streamed " << streamed.size()
+                          << "; reader " << reader_state;
+  }
   for (const auto& [id, times] : streamed) EXPECT_EQ(times, 1) << id << " streamed " << times << " times";
 
   // Every alert reaches the webhook: one delivery per alert (repeats, if a

@@ -161,7 +161,10 @@ TEST_F(HotlineTest, AResponsePlanRaisesAnAlertThatItsRecipientsAcknowledge) {
 }
 
 TEST_F(HotlineTest, HandRaisedAlertsCheckTheirInputAndChangeNothingWhenRefused) {
-  Json alert = RaiseAlert({{"sectors", {"electric_power"}}});
+  const Json created = RaiseAlert({{"sectors", {"electric_power"}}});
+  EXPECT_FALSE(created.contains("recipients"));  // the rows are at the Location
+  Json alert = GetAlert(created["id"].get<std::string>(), nisc_);
+  EXPECT_EQ(created["summary"], alert["summary"]);
   std::set<std::string> recipients;
   for (const auto& r : alert["recipients"]) recipients.insert(r["organization"]);
   EXPECT_TRUE(recipients.contains("hl_power") && recipients.contains("hl_power_b")) << alert.dump();
