@@ -4,6 +4,7 @@
 #
 #   scripts/pg-test-cluster.sh start [ENV_FILE]   # default ENV_FILE: build/pg-test.env
 #   scripts/pg-test-cluster.sh stop  [ENV_FILE]
+#   scripts/pg-test-cluster.sh restart ENV_FILE   # fast shutdown and start again (connection-loss tests)
 #
 # start initializes a cluster, starts it on a free port of 127.0.0.1 and
 # writes ENV_FILE, which exports
@@ -100,11 +101,18 @@ stop() {
   rm -f "$env_file"
 }
 
+restart() {
+  local dir
+  dir="$(. "$env_file" && echo "${INFRASHARE_PG_TEST_DIR:-}")"
+  as_owner "$(pg_bin)/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart >/dev/null
+}
+
 case "$command" in
   start) start ;;
   stop) stop ;;
+  restart) restart ;;
   *)
-    echo "usage: $0 start|stop [ENV_FILE]" >&2
+    echo "usage: $0 start|stop|restart [ENV_FILE]" >&2
     exit 2
     ;;
 esac
