@@ -34,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include "report_history.h"
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -42,6 +43,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using SteadyClock = std::chrono::steady_clock;
+using namespace bench;
 
 struct Options {
   int64_t reports = 200'000;
@@ -53,110 +55,10 @@ struct Options {
   bool keep = false;
 };
 
-constexpr int kSectors = 14;
-constexpr int kCeptoars = 19;
-constexpr int kOperators = 6000;
-constexpr int kMinistries = 5;
-constexpr int64_t kEpochMicros = 1'700'000'000'000'000;
-constexpr int64_t kSpacingMicros = 30'000'000;  // one report every 30 s
-
-const std::vector<std::string> kWords{"outage",     "malware",       "phishing",   "ransomware", "scada",
-                                      "ddos",       "vulnerability", "patch",      "firmware",   "vpn",
-                                      "credential", "backup",        "substation", "pipeline",   "payment",
-                                      "railway",    "停電",          "障害",       "攻撃",       "復旧",
-                                      "脆弱性",     "不正アクセス",  "通信障害",   "断水"};
-const std::vector<std::string> kRareWords{"zeroday", "wiper", "サプライチェーン攻撃"};
-
 [[noreturn]] void Fail(const std::string& what, const Error& e) {
   fmt::print(stderr, "store_backends_bench: {}: {}\n", what, e.message);
   std::exit(1);
 }
-
-double Ms(SteadyClock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-struct Stats {
-  std::vector<double> ms;
-  double Pct(double p) {
-    if (ms.empty()) return 0;
-    std::sort(ms.begin(), ms.end());
-    return ms[std::min(ms.size() - 1, static_cast<size_t>(p * static_cast<double>(ms.size())))];
-  }
-};
-
-std::string Org(std::string_view kind, int n) { return fmt::format("org_{}_{}", kind, n); }
-
-// A deterministic history shaped like the platform's: ~80% CLEAR/GREEN
-// (granted to "members"), the rest to a sector, CEPTOAR or organization;
-// every report grants its submitter and nearly all NISC.
-class Generator {
- public:
-  explicit Generator(uint64_t seed) : rng_(seed) {}
-  int Pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
-  int Skewed(int n) {
-    const double u = std::uniform_real_distribution<double>(0, 1)(rng_);
-    return std::min(n - 1, static_cast<int>(n * u * u));
-  }
-  std::string Words(int n) {
-    std::string out;
-    for (int i = 0; i < n; ++i) {
-      if (i) out += ' ';
-      out += Pick(2000) == 0 ? kRareWords[Pick(static_cast<int>(kRareWords.size()))]
-                             : kWords[Skewed(static_cast<int>(kWords.size()))];
-    }
-    return out;
-  }
-
-  Report Make(int64_t i, const std::string& id, std::vector<std::string>& grants) {
-    static const std::discrete_distribution<int> tlp_dist{10, 70, 15, 3, 2};
-    static const std::discrete_distribution<int> route_dist{60, 30, 10};
-    auto tlp_d = tlp_dist;
-    auto route_d = route_dist;
-    const int op = Skewed(kOperators);
-    const int sector = op % kSectors, ceptoar = op % kCeptoars;
-    Report r;
-    r.id = id;
-    r.content.kind = static_cast<ReportKind>(Pick(9));
-    r.content.title = Words(4);
-    r.content.text = Words(40);
-    r.content.sectors = {fmt::format("sector_{}", sector)};
-    r.content.services = {"power supply"};
-    r.content.systems = {SystemKind::kIt};
-    r.content.facts = Json{{"service_state", "degraded"}, {"customers_affected", Pick(100000)}};
-    r.content.tlp = static_cast<Tlp>(tlp_d(rng_));
-    r.content.audience.everyone = r.content.tlp <= Tlp::kGreen;
-    r.route = static_cast<Route>(route_d(rng_));
-    r.submitter_org = Org("op", op);
-    r.submitter_principal = fmt::format("prn_op_{}", op);
-    r.released = true;
-    r.created_at = FromMicros(kEpochMicros + i * kSpacingMicros);
-    r.updated_at = r.created_at;
-    r.released_at = r.created_at;
-    r.deliveries = {{Org("nisc", 0), DeliveryRole::kCoordinationCenter, r.created_at}};
-    grants = {"org:" + r.submitter_org};
-    if (Pick(20) != 0) grants.push_back("org:" + Org("nisc", 0));
-    if (r.route == Route::kDirect) grants.push_back("org:" + Org("min", sector % kMinistries));
-    if (r.route == Route::kViaCeptoar) grants.push_back("org:" + Org("sec", ceptoar));
-    switch (r.content.tlp) {
-      case Tlp::kClear:
-        grants.insert(grants.end(), {"public", "members"});
-        break;
-      case Tlp::kGreen:
-        grants.push_back("members");
-        break;
-      case Tlp::kAmber:
-        grants.push_back(Pick(2) ? fmt::format("sector:sector_{}", sector)
-                                 : fmt::format("ceptoar:ceptoar_{}", ceptoar));
-        break;
-      default:
-        grants.push_back("org:" + Org("op", Pick(kOperators)));
-        break;
-    }
-    return r;
-  }
-
- private:
-  std::mt19937_64 rng_;
-};
 
 struct Figures {
   double bulk_per_s = 0;
