@@ -97,8 +97,8 @@ void AddAlertRoutes(Router& router, Services& s, StreamLimits limits) {
                    if (!r) return ProblemResponse(r.error());
                    // The alert and how many it reaches; its rows (thousands for
                    // an alert to everyone) are at the Location.
-                   Json created = AlertReadJson(AlertRead{.alert = *r, .every_recipient = true}, true);
-                   created.erase("recipients");
+                   Json created = AlertHeadToJson(*r);
+                   created["summary"] = AlertSummary(*r);
                    HttpResponse resp = JsonResponse(201, created.dump());
                    resp.headers.emplace_back("Location", "/api/v1/alerts/" + r->id);
                    return resp;

@@ -212,6 +212,7 @@ class Session : public std::enable_shared_from_this<Session> {
     bool ending = false;     // no more data from the application; last bytes under way
     bool in_flight = false;  // a write is pending
     bool last = false;       // the write pending is the last one
+    std::chrono::steady_clock::time_point last_write{};  // when bytes last went out
   };
 
   void DoRead();
@@ -233,6 +234,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void DoStreamRead();
   void OnStreamRead(beast::error_code ec, size_t bytes);
   void StreamFlush();
+  enum class WriteNow { kAll, kPartial, kFailed };
+  // Writes `st.writing` as one chunk as far as the socket takes it without
+  // waiting; kPartial leaves the rest (raw bytes) in `st.writing`.
+  WriteNow WriteChunkNow(Stream& st);
   void OnStreamWrite(beast::error_code ec, size_t bytes);
   void ArmStreamTimer(std::chrono::steady_clock::duration after);
   void OnStreamTimer(beast::error_code ec);
@@ -542,6 +547,10 @@ void Session::OnStreamHeader(beast::error_code ec, size_t /*bytes*/) {
     st.reported = true;  // never opened: no callbacks
     return EndStreamConnection("write_failed");
   }
+  // Events are written at once when the socket's buffer has room
+  // (WriteChunkNow); only what does not fit waits for an async write.
+  beast::error_code nb;
+  stream_.socket().non_blocking(true, nb);
   DoStreamRead();
   if (server_.stopping()) {
     // Stop() began while the header was being written: end at once.
@@ -583,26 +592,70 @@ void Session::StreamFlush() {
   if (state_ != State::kStreaming) return;
   Stream& st = *stream_state_;
   if (st.in_flight) return;  // OnStreamWrite flushes again
-  auto batch = st.writer->queue().Take();
-  if (!batch) return;
-  if (batch->last) {
-    st.last = true;
-    st.ending = true;
-    // A no-op when the stream already ended for another reason.
-    ReportStreamEnd(batch->overflowed ? "slow_consumer" : "closed");
+  while (auto batch = st.writer->queue().Take()) {
+    if (batch->last) {
+      st.last = true;
+      st.ending = true;
+      // A no-op when the stream already ended for another reason.
+      ReportStreamEnd(batch->overflowed ? "slow_consumer" : "closed");
+    }
+    st.writing = std::move(batch->bytes);
+    auto on_write = beast::bind_front_handler(&Session::OnStreamWrite, shared_from_this());
+    if (!st.last) {
+      // An alert to everyone is one small batch on each of thousands of
+      // streams: written here, without an asynchronous operation each.
+      switch (WriteChunkNow(st)) {
+        case WriteNow::kAll:
+          std::string().swap(st.writing);
+          st.writer->queue().Written();
+          continue;
+        case WriteNow::kFailed:
+          std::string().swap(st.writing);
+          st.writer->queue().Written();
+          return EndStreamConnection("write_failed");
+        case WriteNow::kPartial:
+          st.in_flight = true;
+          stream_.expires_after(server_.options().write_timeout);
+          asio::async_write(stream_, asio::buffer(st.writing), std::move(on_write));
+          return;
+      }
+    }
+    st.in_flight = true;
+    stream_.expires_after(server_.options().write_timeout);
+    if (st.writing.empty())
+      asio::async_write(stream_, http::make_chunk_last(), std::move(on_write));
+    else
+      asio::async_write(stream_,
+                        beast::buffers_cat(http::make_chunk(asio::buffer(st.writing)), http::make_chunk_last()),
+                        std::move(on_write));
+    return;
   }
-  st.writing = std::move(batch->bytes);
-  st.in_flight = true;
-  stream_.expires_after(server_.options().write_timeout);
-  auto on_write = beast::bind_front_handler(&Session::OnStreamWrite, shared_from_this());
-  if (!st.last)
-    asio::async_write(stream_, http::make_chunk(asio::buffer(st.writing)), std::move(on_write));
-  else if (st.writing.empty())
-    asio::async_write(stream_, http::make_chunk_last(), std::move(on_write));
-  else
-    asio::async_write(stream_,
-                      beast::buffers_cat(http::make_chunk(asio::buffer(st.writing)), http::make_chunk_last()),
-                      std::move(on_write));
+}
+
+Session::WriteNow Session::WriteChunkNow(Stream& st) {
+  const std::string size_line = fmt::format("{:x}\r\n", st.writing.size());
+  constexpr std::string_view kCrlf = "\r\n";
+  const std::array<asio::const_buffer, 3> chunk{asio::buffer(size_line), asio::buffer(st.writing),
+                                                asio::buffer(kCrlf.data(), kCrlf.size())};
+  const size_t total = size_line.size() + st.writing.size() + kCrlf.size();
+  beast::error_code ec;
+  size_t n = stream_.socket().write_some(chunk, ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    ec = {};
+    n = 0;
+  }
+  if (ec) return WriteNow::kFailed;
+  st.last_write = std::chrono::steady_clock::now();
+  if (n == total) return WriteNow::kAll;
+  std::string rest;
+  rest.reserve(total - n);
+  for (const auto& part : chunk) {
+    const size_t skip = std::min(n, part.size());
+    n -= skip;
+    rest.append(static_cast<const char*>(part.data()) + skip, part.size() - skip);
+  }
+  st.writing = std::move(rest);
+  return WriteNow::kPartial;
 }
 
 void Session::OnStreamWrite(beast::error_code ec, size_t /*bytes*/) {
@@ -611,6 +664,7 @@ void Session::OnStreamWrite(beast::error_code ec, size_t /*bytes*/) {
   st.in_flight = false;
   std::string().swap(st.writing);
   st.writer->queue().Written();
+  st.last_write = std::chrono::steady_clock::now();
   if (ec) return EndStreamConnection("write_failed");  // includes the write timeout
   if (st.last) return EndStreamConnection("closed");
   if (!st.ending && st.body->heartbeat.count() > 0) ArmStreamTimer(st.body->heartbeat);
@@ -630,7 +684,15 @@ void Session::OnStreamTimer(beast::error_code ec) {
   // The last bytes did not get out in time: the client is not reading.
   if (st.ending) return EndStreamConnection("write_failed");
   if (st.in_flight) return;  // OnStreamWrite re-arms
+  // Bytes written at once since the timer was armed (WriteChunkNow does not
+  // re-arm it): the heartbeat is due a period after them.
+  if (const auto due = st.last_write + st.body->heartbeat; due > std::chrono::steady_clock::now())
+    return ArmStreamTimer(due - std::chrono::steady_clock::now());
   if (st.writer->queue().AppendUncounted(kHeartbeat)) StreamFlush();
+  // Written at once (or queued behind a flush that will be): the next one is
+  // a period from now. An async write re-arms when it completes.
+  if (state_ == State::kStreaming && !st.in_flight && !st.ending && st.body->heartbeat.count() > 0)
+    ArmStreamTimer(st.body->heartbeat);
 }
 
 void Session::OnStreamOverflow() {

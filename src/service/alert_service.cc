@@ -120,14 +120,21 @@ void SetChannel(AlertRecipient& row, const ChannelDelivery& delivery) {
 
 }  // namespace
 
-Json AlertSummary(const Alert& alert) {
-  Json out{{"recipients", alert.recipients.size()}};
+Json AlertSummary(std::span<const DeliveryState> states) {
+  Json out{{"recipients", states.size()}};
   for (const auto& n : kDeliveryStateNames) out[std::string(n.name)] = 0;
-  for (const auto& r : alert.recipients) {
-    auto& slot = out[std::string(NameOf(kDeliveryStateNames, r.state))];
+  for (const DeliveryState s : states) {
+    auto& slot = out[std::string(NameOf(kDeliveryStateNames, s))];
     slot = slot.get<int64_t>() + 1;
   }
   return out;
+}
+
+Json AlertSummary(const Alert& alert) {
+  std::vector<DeliveryState> states;
+  states.reserve(alert.recipients.size());
+  for (const auto& r : alert.recipients) states.push_back(r.state);
+  return AlertSummary(states);
 }
 
 AlertService::AlertService(Store& store, const Clock& clock, RegistryService& registry)

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -87,5 +88,6 @@ class AlertService {
 // {"recipients", "queued", "delivered", "acknowledged", "escalated",
 //  "failed"}: how many rows are in each state.
 Json AlertSummary(const Alert& alert);
+Json AlertSummary(std::span<const DeliveryState> states);
 
 }  // namespace infrashare

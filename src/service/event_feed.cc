@@ -13,15 +13,7 @@
 namespace infrashare {
 namespace {
 
-constexpr std::chrono::milliseconds kRecordDelay{300};
-
-Json AlertHeadJson(const Alert& alert) {
-  Alert head = alert;
-  head.recipients.clear();
-  Json j = AlertToJson(head);
-  j.erase("recipients");
-  return j;
-}
+constexpr std::chrono::milliseconds kRecordDelay{1000};
 
 class ReportEvent final : public StreamEvent {
  public:
@@ -57,81 +49,92 @@ class ReportEvent final : public StreamEvent {
 
 class AlertEvent final : public StreamEvent {
  public:
-  AlertEvent(OutboxEvent event, std::shared_ptr<const Registry> registry, std::optional<Alert> alert,
-             std::optional<Report> report, EventFeed* feed)
+  // `head`: the alert without recipients; `rows`: the rows the event may
+  // show (alert.raised: every row; an event about one recipient: its row).
+  AlertEvent(OutboxEvent event, std::shared_ptr<const Registry> registry, std::optional<Alert> head,
+             std::vector<RecipientRowText> rows, std::optional<Report> report, EventFeed* feed)
       : event_(std::move(event)),
         registry_(std::move(registry)),
-        alert_(std::move(alert)),
+        head_(std::move(head)),
+        rows_(std::move(rows)),
         report_(std::move(report)),
         feed_(feed) {
-    if (!alert_) return;
-    for (size_t i = 0; i < alert_->recipients.size(); ++i) rows_.emplace(alert_->recipients[i].organization, i);
-    partial_ = *alert_;
-    partial_.recipients.clear();
+    for (size_t i = 0; i < rows_.size(); ++i) row_of_.emplace(rows_[i].organization, i);
   }
 
   int64_t id() const override { return event_.seq; }
   std::string_view type() const override { return event_.type; }
 
   std::optional<std::string> Render(const std::string& organization) override {
-    if (!alert_ || event_.space != "live") return std::nullopt;
+    if (!head_ || event_.space != "live") return std::nullopt;
     const Organization* org = registry_->FindOrganization(organization);
     if (org == nullptr) return std::nullopt;
-    // AlertVisibility on the alert with only the row that concerns this
-    // viewer: the same answer as on the whole alert, without a scan.
-    partial_.recipients.clear();
-    if (auto it = rows_.find(organization); it != rows_.end())
-      partial_.recipients.push_back(alert_->recipients[it->second]);
-    const AlertView view = AlertVisibility(org, partial_);
+    const auto own = row_of_.find(organization);
+    const AlertView view = AlertVisibility(org, ViewerAlert(organization, own != row_of_.end()));
     if (view == AlertView::kNone) return std::nullopt;
     const bool subject_event = !event_.subject.empty();
-    const AlertRecipient* row = nullptr;
+    const RecipientRowText* row = nullptr;
     if (subject_event) {
-      auto it = rows_.find(event_.subject);
-      if (it == rows_.end()) return std::nullopt;
+      auto it = row_of_.find(event_.subject);
+      if (it == row_of_.end()) return std::nullopt;
       if (view == AlertView::kOwnRow && organization != event_.subject) return std::nullopt;
-      row = &alert_->recipients[it->second];
-    } else if (!partial_.recipients.empty()) {
-      row = &partial_.recipients.front();
+      row = &rows_[it->second];
+    } else if (own != row_of_.end()) {
+      row = &rows_[own->second];
     }
     const bool show_report = report_ && Visibility(org, *report_, *registry_) != View::kNone;
     // The alert without recipients reads the same for every viewer but for
     // the report it names: rendered once per variant (an alert to every
-    // organization renders thousands of times).
+    // organization renders thousands of times). Rows are passed on as stored.
     std::string& head = head_json_[show_report ? 1 : 0];
-    if (head.empty()) {
-      Alert presented = PresentAlert(partial_, view, organization, show_report);
-      presented.recipients.clear();
-      head = AlertHeadJson(presented).dump();
-    }
+    if (head.empty()) head = AlertHeadToJson(PresentAlert(*head_, view, organization, show_report)).dump();
     std::string body = fmt::format(R"({{"type":{},"alert":{},"recipient":{})", Json(event_.type).dump(), head,
-                                   row != nullptr ? RecipientToJson(*row).dump() : "null");
-    if (view == AlertView::kFull && !subject_event) body += fmt::format(R"(,"summary":{})", AlertSummary(*alert_).dump());
+                                   row != nullptr ? std::string_view(row->json) : std::string_view("null"));
+    if (view == AlertView::kFull && !subject_event) {
+      if (summary_json_.empty()) {
+        std::vector<DeliveryState> states;
+        states.reserve(rows_.size());
+        for (const auto& r : rows_) states.push_back(r.state);
+        summary_json_ = AlertSummary(states).dump();
+      }
+      body += fmt::format(R"(,"summary":{})", summary_json_);
+    }
     body += '}';
     return body;
   }
 
   void Delivered(const std::string& organization) override {
-    if (!alert_ || feed_ == nullptr) return;
-    const bool reaches = event_.type == "alert.raised" ? rows_.contains(organization)
+    if (!head_ || feed_ == nullptr) return;
+    const bool reaches = event_.type == "alert.raised" ? row_of_.contains(organization)
                          : event_.type == "alert.recipient_added" ? organization == event_.subject
                                                                   : false;
     if (!reaches) return;
     feed_->QueueDelivery(ChannelUpdate{
-        .alert_id = alert_->id,
+        .alert_id = head_->id,
         .organization = organization,
         .delivery = {.channel = "stream", .state = DeliveryState::kDelivered, .at = event_.at}});
   }
 
  private:
+  // The head with the viewer's own row (when it has one) standing for the
+  // rows: AlertVisibility's answer on the whole alert, without a scan.
+  const Alert& ViewerAlert(const std::string& organization, bool has_row) {
+    if (viewer_.id.empty()) viewer_ = *head_;
+    viewer_.recipients.clear();
+    if (has_row) viewer_.recipients.push_back(AlertRecipient{.organization = organization});
+    return viewer_;
+  }
+
   OutboxEvent event_;
   std::shared_ptr<const Registry> registry_;
-  std::optional<Alert> alert_;
+  std::optional<Alert> head_;
+  std::vector<RecipientRowText> rows_;
   std::optional<Report> report_;
   EventFeed* feed_;
-  std::unordered_map<std::string, size_t> rows_;
-  Alert partial_;                // the alert's head with the row of the viewer at hand
-  std::string head_json_[2];     // the head as JSON, without / with the report id
+  std::unordered_map<std::string, size_t> row_of_;
+  Alert viewer_;               // ViewerAlert's scratch
+  std::string head_json_[2];   // the head as JSON, without / with the report id
+  std::string summary_json_;   // counts per state (viewers that see every row)
 };
 
 }  // namespace
@@ -167,28 +170,28 @@ Result<std::vector<std::unique_ptr<StreamEvent>>> EventFeed::After(int64_t after
         out.push_back(std::make_unique<ReportEvent>(std::move(e), registry, std::move(*report), std::move(terms)));
         continue;
       }
-      std::optional<Alert> alert;
-      if (e.subject.empty()) {
-        auto a = tx.GetAlert(e.space, e.record_id);
-        if (!a) return std::unexpected(a.error());
-        alert = std::move(*a);
-      } else {
-        auto a = tx.GetAlertHead(e.space, e.record_id);
-        if (!a) return std::unexpected(a.error());
+      auto head = tx.GetAlertHead(e.space, e.record_id);
+      if (!head) return std::unexpected(head.error());
+      std::vector<RecipientRowText> rows;
+      if (*head && e.subject.empty()) {
+        auto texts = tx.ListAlertRecipientTexts(e.record_id);
+        if (!texts) return std::unexpected(texts.error());
+        rows = std::move(*texts);
+      } else if (*head) {
         auto row = tx.GetAlertRecipient(e.record_id, e.subject);
         if (!row) return std::unexpected(row.error());
-        if (*a && *row) {
-          alert = std::move(*a);
-          alert->recipients.push_back(std::move(**row));
-        }
+        if (!*row) head->reset();
+        else rows.push_back({.organization = (*row)->organization, .state = (*row)->state,
+                             .json = RecipientJsonText(**row)});
       }
       std::optional<Report> report;
-      if (alert && !alert->report_id.empty()) {
-        auto rep = tx.GetReport(alert->space, alert->report_id);
+      if (*head && !(*head)->report_id.empty()) {
+        auto rep = tx.GetReport((*head)->space, (*head)->report_id);
         if (!rep) return std::unexpected(rep.error());
         report = std::move(*rep);
       }
-      out.push_back(std::make_unique<AlertEvent>(std::move(e), registry, std::move(alert), std::move(report), this));
+      out.push_back(std::make_unique<AlertEvent>(std::move(e), registry, std::move(*head), std::move(rows),
+                                                 std::move(report), this));
     }
     return {};
   });

@@ -15,8 +15,9 @@
 //   failure becomes kUnavailable.
 //
 // Outbox wake-ups: OnOutboxAppended(fn) has fn called after a commit that
-// appended outbox events — by this process, or on PostgreSQL also by any
-// other process on the same database: the writer issues NOTIFY
+// appended outbox events — by this process, or also by any other process on
+// the same database: on SQLite a thread watches the write-ahead log with
+// inotify (sqlite/wal_watcher.h); on PostgreSQL the writer issues NOTIFY
 // infrashare_outbox inside such a transaction (PostgreSQL delivers it at
 // commit, coalesced), and a listener connection of each subscribed store
 // (LISTEN, reconnecting with backoff) passes it on. A wake-up is a hint, not
@@ -102,6 +103,16 @@ struct AlertQuery {
   int limit = 50;
 };
 
+// A recipient row as stored: its JSON text (RecipientToJson, one line) with
+// its organization and state, for readers that pass rows on unchanged (the
+// event feed sends an alert to thousands of organizations without decoding
+// and re-encoding every row).
+struct RecipientRowText {
+  std::string organization;
+  DeliveryState state = DeliveryState::kQueued;
+  std::string json;
+};
+
 // A recipient whose acknowledgement deadline has passed.
 struct DueRecipient {
   std::string alert_id;
@@ -136,6 +147,9 @@ class ReadTx {
   virtual Result<std::vector<Alert>> ListAlerts(const AlertQuery& query) = 0;
   virtual Result<std::optional<AlertRecipient>> GetAlertRecipient(const std::string& alert_id,
                                                                   const std::string& organization) = 0;
+  // Every recipient row of an alert as stored, in no particular order (none
+  // for an unknown alert).
+  virtual Result<std::vector<RecipientRowText>> ListAlertRecipientTexts(const std::string& alert_id) = 0;
 
   // Webhooks. ListWebhooks: of one organization, or every one (nullopt),
   // ordered by id. ListWebhookDeliveries: one webhook's log, newest first

@@ -14,13 +14,11 @@ using sqlite::DecodeStored;
 using sqlite::DumpDocument;
 
 std::string AlertDocument(const Alert& alert) {
-  Json doc = AlertToJson(alert);
-  doc.erase("recipients");
-  return DumpDocument(doc);
+  return DumpDocument(AlertHeadToJson(alert));
 }
 
 std::string RecipientDocument(const AlertRecipient& recipient) {
-  return DumpDocument(RecipientToJson(recipient));
+  return RecipientJsonText(recipient);
 }
 
 std::string WebhookDocument(const Webhook& webhook) {
@@ -51,6 +49,16 @@ Result<Alert> AlertFromStored(int64_t seq, std::string_view doc) {
 Result<AlertRecipient> RecipientFromStored(std::string_view alert_id, std::string_view doc) {
   return DecodeStored<AlertRecipient>(doc, fmt::format("stored recipient of alert '{}'", alert_id),
                                       RecipientFromJson);
+}
+
+Result<RecipientRowText> RecipientTextFromStored(std::string_view alert_id, std::string_view organization,
+                                                 std::string_view state, std::string_view doc) {
+  auto parsed = ParseName(kDeliveryStateNames, state);
+  const bool one_object = doc.size() >= 2 && doc.front() == '{' && doc.back() == '}' &&
+                          doc.find_first_of("\r\n") == std::string_view::npos;
+  if (!parsed || !one_object)
+    return Internal(fmt::format("stored recipient '{}' of alert '{}' is unreadable", organization, alert_id));
+  return RecipientRowText{.organization = std::string(organization), .state = *parsed, .json = std::string(doc)};
 }
 
 Result<Webhook> WebhookFromStored(std::string_view id, std::string_view doc) {

@@ -2,7 +2,7 @@
 // backends so that a row means the same in SQLite and PostgreSQL and moves
 // between them unchanged (store/dump.h).
 //
-//   alerts.doc              AlertToJson without "recipients" (they are rows
+//   alerts.doc              AlertHeadToJson (the recipients are rows
 //                           of alert_recipients); seq is the row's column
 //   alert_recipients.doc    RecipientToJson; `deadline` repeats the
 //                           recipient's deadline (µs, NULL when unset) for
@@ -46,6 +46,11 @@ std::string_view DeliveryStateName(const WebhookDelivery& delivery);
 // document is unreadable.
 Result<Alert> AlertFromStored(int64_t seq, std::string_view doc);
 Result<AlertRecipient> RecipientFromStored(std::string_view alert_id, std::string_view doc);
+// A row for ListAlertRecipientTexts: `state` is the document's state as the
+// database read it from `doc`. Checks what passing the text on relies on — a
+// known state, one line of JSON object text — not the whole document.
+Result<RecipientRowText> RecipientTextFromStored(std::string_view alert_id, std::string_view organization,
+                                                 std::string_view state, std::string_view doc);
 Result<Webhook> WebhookFromStored(std::string_view id, std::string_view doc);
 Result<WebhookDelivery> DeliveryFromStored(int64_t id, std::string_view doc);
 

@@ -159,9 +159,122 @@ Json RecipientToJson(const AlertRecipient& a) {
 
 Result<AlertRecipient> RecipientFromJson(const Json& json) { return RecipientFrom(json, ""); }
 
-Json AlertToJson(const Alert& a) {
-  Json recipients = Json::array();
-  for (const auto& r : a.recipients) recipients.push_back(RecipientToJson(r));
+namespace {
+
+// Appends `s` as a JSON string the way Json(s).dump() writes it (UTF-8 as
+// is; quote, backslash and control characters escaped). False, with `out`
+// unspecified, when `s` is not valid UTF-8.
+bool AppendJsonString(std::string& out, std::string_view s) {
+  out += '"';
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          if (c < 0x20)
+            out += fmt::format("\\u{:04x}", c);
+          else
+            out += static_cast<char>(c);
+      }
+      ++i;
+      continue;
+    }
+    // A multi-byte sequence: its length from the lead byte, then
+    // continuation bytes; no overlong forms, surrogates or values past
+    // U+10FFFF (RFC 3629).
+    const size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    const auto c1 = static_cast<unsigned char>(s[i + 1]);
+    const unsigned char lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+    const unsigned char hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+    if (c1 < lo || c1 > hi) return false;
+    for (size_t k = 2; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    out.append(s.substr(i, n));
+    i += n;
+  }
+  out += '"';
+  return true;
+}
+
+void AppendTime(std::string& out, const std::optional<Timestamp>& t) {
+  if (!t) {
+    out += "null";
+    return;
+  }
+  out += '"';
+  out += FormatRfc3339(*t);
+  out += '"';
+}
+
+}  // namespace
+
+std::string RecipientJsonText(const AlertRecipient& a) {
+  std::string out;
+  out.reserve(512);
+  bool ok = true;
+  auto str = [&](std::string_view s) { ok = AppendJsonString(out, s) && ok; };
+  // Members in the order Json (a std::map) writes them.
+  out += R"({"acknowledged_at":)";
+  AppendTime(out, a.acknowledged_at);
+  out += R"(,"acknowledged_by":)";
+  str(a.acknowledged_by);
+  out += R"(,"channels":[)";
+  for (size_t i = 0; i < a.channels.size(); ++i) {
+    const ChannelDelivery& c = a.channels[i];
+    if (i > 0) out += ',';
+    out += R"({"at":)";
+    AppendTime(out, c.at);
+    out += R"(,"attempts":)";
+    out += std::to_string(c.attempts);
+    out += R"(,"channel":)";
+    str(c.channel);
+    out += R"(,"detail":)";
+    str(c.detail);
+    out += R"(,"state":")";
+    out += NameOf(kDeliveryStateNames, c.state);
+    out += R"("})";
+  }
+  out += R"(],"contacts":[)";
+  for (size_t i = 0; i < a.contacts.size(); ++i) {
+    if (i > 0) out += ',';
+    str(a.contacts[i]);
+  }
+  out += R"(],"deadline":)";
+  AppendTime(out, a.deadline);
+  out += R"(,"delivered_at":)";
+  AppendTime(out, a.delivered_at);
+  out += R"(,"escalated_at":)";
+  AppendTime(out, a.escalated_at);
+  out += R"(,"escalated_from":)";
+  str(a.escalated_from);
+  out += R"(,"failed_at":)";
+  AppendTime(out, a.failed_at);
+  out += R"(,"must_acknowledge":)";
+  out += a.must_acknowledge ? "true" : "false";
+  out += R"(,"organization":)";
+  str(a.organization);
+  out += R"(,"queued_at":)";
+  AppendTime(out, a.queued_at);
+  out += R"(,"reason":")";
+  out += NameOf(kRecipientReasonNames, a.reason);
+  out += R"(","state":")";
+  out += NameOf(kDeliveryStateNames, a.state);
+  out += R"(","step":)";
+  out += std::to_string(a.step);
+  out += '}';
+  if (!ok) return RecipientToJson(a).dump(-1, ' ', false, Json::error_handler_t::replace);
+  return out;
+}
+
+Json AlertHeadToJson(const Alert& a) {
   return Json{{"id", a.id},
               {"space", a.space},
               {"kind", NameOf(kAlertKindNames, a.kind)},
@@ -172,8 +285,14 @@ Json AlertToJson(const Alert& a) {
               {"raised_by_organization", a.raised_by_org},
               {"raised_by_principal", a.raised_by_principal},
               {"ack_minutes", a.ack_minutes},
-              {"created_at", FormatRfc3339(a.created_at)},
-              {"recipients", std::move(recipients)}};
+              {"created_at", FormatRfc3339(a.created_at)}};
+}
+
+Json AlertToJson(const Alert& a) {
+  Json j = AlertHeadToJson(a);
+  Json& recipients = j["recipients"] = Json::array();
+  for (const auto& r : a.recipients) recipients.push_back(RecipientToJson(r));
+  return j;
 }
 
 Result<Alert> AlertFromJson(const Json& json) {

@@ -26,11 +26,18 @@ Json ChannelDeliveryToJson(const ChannelDelivery& delivery);
 Result<ChannelDelivery> ChannelDeliveryFromJson(const Json& json);
 
 Json RecipientToJson(const AlertRecipient& recipient);
+// RecipientToJson(recipient).dump() (invalid UTF-8 replaced), written
+// without building the Json: an alert to everyone stores and sends
+// thousands of rows. alert_json_test holds the two texts equal.
+std::string RecipientJsonText(const AlertRecipient& recipient);
 Result<AlertRecipient> RecipientFromJson(const Json& json);
 
 // With "recipients": every recipient in order. AlertFromJson takes an absent
 // "recipients" as none.
 Json AlertToJson(const Alert& alert);
+// The alert without "recipients" (what reads the same for every recipient;
+// an alert to everyone has thousands of rows).
+Json AlertHeadToJson(const Alert& alert);
 Result<Alert> AlertFromJson(const Json& json);
 // An organization is on an alert once: kInvalidArgument naming
 // "recipients[i].organization" of the first repeat. AlertFromJson checks it;

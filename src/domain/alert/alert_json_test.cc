@@ -188,3 +188,29 @@ TEST(AlertJson, WebhookDeliveryRoundTrip) {
 
 }  // namespace
 }  // namespace infrashare
+
+namespace infrashare {
+namespace {
+
+TEST(AlertJson, RecipientJsonTextIsTheRecipientsJsonDumped) {
+  std::vector<AlertRecipient> rows = SampleAlert().recipients;
+  rows.push_back(AlertRecipient{});
+  rows.push_back(AlertRecipient{.organization = "quote\"back\\slash/",
+                                .contacts = {"tab\there", "nl\ncr\r", std::string("ctl\x01\x1f\x7f", 6), "",
+                                             "絵文字 \xF0\x9F\x9A\xA8", "\xC2\xA9 \xE2\x82\xAC"},
+                                .acknowledged_by = "\b\f",
+                                .channels = {{"webhook:whk_2", DeliveryState::kQueued, At(-5), 123456, "\"x\""}}});
+  for (const auto& row : rows) EXPECT_EQ(RecipientJsonText(row), RecipientToJson(row).dump());
+}
+
+TEST(AlertJson, RecipientJsonTextReplacesInvalidUtf8AsTheStoreDoes) {
+  for (const std::string& bad : {std::string("\xC0\xAF"), std::string("\xED\xA0\x80"), std::string("\xF4\x90\x80\x80"),
+                                std::string("cut \xE3\x81"), std::string("\x80lone"), std::string("\xE0\x80\x80")}) {
+    AlertRecipient row{.organization = "org", .contacts = {bad}};
+    EXPECT_EQ(RecipientJsonText(row), RecipientToJson(row).dump(-1, ' ', false, Json::error_handler_t::replace))
+        << Json(bad).dump(-1, ' ', true, Json::error_handler_t::replace);
+  }
+}
+
+}  // namespace
+}  // namespace infrashare

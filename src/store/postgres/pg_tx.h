@@ -66,6 +66,7 @@ class PgTx final : public WriteTx, private dump::SeqWriter, private stored::RowW
   Result<std::optional<std::string>> GetMeta(const std::string& key) override;
   Result<std::optional<Alert>> GetAlert(const std::string& space, const std::string& id) override;
   Result<std::optional<Alert>> GetAlertHead(const std::string& space, const std::string& id) override;
+  Result<std::vector<RecipientRowText>> ListAlertRecipientTexts(const std::string& alert_id) override;
   Result<std::vector<Alert>> ListAlerts(const AlertQuery& query) override;
   Result<std::optional<AlertRecipient>> GetAlertRecipient(const std::string& alert_id,
                                                           const std::string& organization) override;

@@ -138,6 +138,21 @@ Result<std::optional<Alert>> PgTx::GetAlert(const std::string& space, const std:
   return alert;
 }
 
+Result<std::vector<RecipientRowText>> PgTx::ListAlertRecipientTexts(const std::string& alert_id) {
+  auto rows = conn_.Exec(
+      "SELECT organization, doc::json->>'state', doc FROM alert_recipients WHERE alert_id = $1",
+      Params().Add(alert_id), "list alert recipient texts");
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<RecipientRowText> out;
+  out.reserve(rows->size());
+  for (int i = 0; i < rows->size(); ++i) {
+    auto text = stored::RecipientTextFromStored(alert_id, rows->Text(i, 0), rows->Text(i, 1), rows->Text(i, 2));
+    if (!text) return std::unexpected(text.error());
+    out.push_back(std::move(*text));
+  }
+  return out;
+}
+
 Result<std::vector<Alert>> PgTx::ListAlerts(const AlertQuery& query) {
   if (auto c = stored::CheckAlertQuery(query); !c) return std::unexpected(c.error());
   Params p;

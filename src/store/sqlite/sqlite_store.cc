@@ -15,6 +15,7 @@
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_connection.h"
 #include "store/sqlite/sqlite_tx.h"
+#include "store/sqlite/wal_watcher.h"
 
 namespace infrashare {
 
@@ -53,7 +54,10 @@ class SqliteStore final : public Store {
 
   Result<void> Write(const std::function<Result<void>(WriteTx&)>& fn) override;
   Result<void> Read(const std::function<Result<void>(ReadTx&)>& fn) override;
-  OutboxSubscription OnOutboxAppended(std::function<void()> fn) override { return outbox_.Add(std::move(fn)); }
+  OutboxSubscription OnOutboxAppended(std::function<void()> fn) override {
+    WatchOtherProcesses();
+    return outbox_.Add(std::move(fn));
+  }
 
  private:
   // One queued Write. Lives on the caller's stack until `done`.
@@ -72,6 +76,10 @@ class SqliteStore final : public Store {
   // Runs one job inside a savepoint of the open transaction.
   void RunJob(Job& job, SqliteTx& tx);
 
+  // Starts the WAL watcher once, so that listeners also hear of commits by
+  // other processes on this database (they keep polling when it fails).
+  void WatchOtherProcesses();
+
   std::unique_ptr<Connection> AcquireReader();
   void ReleaseReader(std::unique_ptr<Connection> conn);
 
@@ -82,6 +90,9 @@ class SqliteStore final : public Store {
   std::unique_ptr<sqlite::Checkpointer> checkpointer_;
 
   OutboxSignal outbox_;  // told by the writer thread after a commit that appended
+
+  std::once_flag watch_once_;
+  std::unique_ptr<sqlite::WalWatcher> wal_watcher_;  // before outbox_ in destruction: declared after it
 
   // State below is protected by queue_mutex_.
   std::mutex queue_mutex_;
@@ -211,6 +222,16 @@ bool SqliteStore::RunBatch(std::span<Job*> jobs) {
     }
   }
   return appended;
+}
+
+void SqliteStore::WatchOtherProcesses() {
+  std::call_once(watch_once_, [this] {
+    auto w = sqlite::WalWatcher::Start(options_.path, [this] { outbox_.Notify(); });
+    if (w)
+      wal_watcher_ = std::move(*w);
+    else
+      spdlog::warn("sqlite store: commits of other processes are noticed by polling only: {}", w.error().message);
+  });
 }
 
 std::unique_ptr<Connection> SqliteStore::AcquireReader() {

@@ -300,3 +300,39 @@ TEST(SqliteStore, FailedCommitFailsTheWholeBatchAndKeepsNothing) {
 
 }  // namespace
 }  // namespace infrashare
+
+namespace infrashare {
+namespace {
+
+// Another process on the same file stands in as a second store: its writer
+// tells only its own listeners, so a wake-up here comes from the watcher.
+TEST(SqliteStore, AnotherWritersOutboxCommitWakesTheListener) {
+  SqliteHarness h;
+  auto listening = h.Open();
+  auto writing = OpenSqliteStore({.path = h.db_path(), .read_connections = 1});
+  ASSERT_TRUE(listening && writing);
+  store_test::WakeCounter wakes;
+  OutboxSubscription subscription = (*listening)->OnOutboxAppended(wakes.Listener());
+  for (int i = 0; i < 3; ++i) {
+    const int before = wakes.count();
+    auto w = store_test::WriteValue(**writing, [&](WriteTx& tx) {
+      return tx.AppendOutbox({.at = store_test::At(i), .type = "report.created", .record_id = fmt::format("rpt_{}", i)});
+    });
+    ASSERT_TRUE(w) << w.error().message;
+    EXPECT_TRUE(wakes.WaitAbove(before, std::chrono::seconds(2))) << "no wake-up from the other writer, round " << i;
+    // And the commit is there to be read.
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    auto newest = store_test::ReadValue(**listening, [](ReadTx& tx) { return tx.NewestOutboxSeq(); });
+    ASSERT_TRUE(newest);
+    EXPECT_EQ(*newest, i + 1);
+  }
+  subscription.Reset();
+  const int ended = wakes.count();
+  ASSERT_TRUE(store_test::WriteValue(**writing, [](WriteTx& tx) {
+    return tx.AppendOutbox({.at = store_test::At(9), .type = "report.updated", .record_id = "rpt_0"});
+  }));
+  EXPECT_FALSE(wakes.WaitAbove(ended, std::chrono::milliseconds(300)));
+}
+
+}  // namespace
+}  // namespace infrashare

@@ -163,6 +163,22 @@ Result<std::optional<AlertRecipient>> SqliteTx::GetAlertRecipient(const std::str
   return std::move(recipients->front());
 }
 
+Result<std::vector<RecipientRowText>> SqliteTx::ListAlertRecipientTexts(const std::string& alert_id) {
+  auto s = conn_.Prepare(
+      "SELECT organization, json_extract(doc, '$.state'), doc FROM alert_recipients WHERE alert_id = :id");
+  if (!s) return std::unexpected(s.error());
+  (*s)->Bind(":id", alert_id);
+  std::vector<RecipientRowText> out;
+  for (;;) {
+    auto row = (*s)->Step("list alert recipient texts");
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return out;
+    auto text = stored::RecipientTextFromStored(alert_id, (*s)->Text(0), (*s)->Text(1), (*s)->Text(2));
+    if (!text) return std::unexpected(text.error());
+    out.push_back(std::move(*text));
+  }
+}
+
 Result<std::vector<DueRecipient>> SqliteTx::ListDueRecipients(Timestamp now, int limit) {
   if (auto c = stored::CheckLimit(limit); !c) return std::unexpected(c.error());
   auto s = conn_.Prepare(
