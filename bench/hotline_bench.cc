@@ -60,6 +60,7 @@
 #include <fstream>
 #include <future>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -226,6 +227,7 @@ class StreamWorker {
   // Called by connections, on the io thread.
   void OnSettled(bool opened, int server, const std::string& error);
   void OnClosedAfterOpen(const std::string& reason);
+  void OnAlert(std::string_view alert_id) { ++received_[std::string(alert_id)]; }
   std::array<char, 64 * 1024>& read_buffer() { return read_buffer_; }
 
  private:
@@ -248,6 +250,7 @@ class StreamWorker {
   // State below is touched on the io thread only.
   size_t next_ = 0;
   int settled_ = 0, opened_ = 0, failed_ = 0, closed_after_open_ = 0;
+  std::map<std::string, int, std::less<>> received_;  // per alert: connections that read it
   std::vector<int> opened_per_server_;
   std::string first_error_, first_close_;
   std::promise<void> all_settled_;
@@ -396,7 +399,10 @@ void StreamConnection::OnLine(int64_t now) {
     in_alert_event_ = value == kAlertRaised;
   } else if (line.starts_with("data:") &&
              (in_alert_event_ || line.find(R"("type":"alert.raised")") != std::string_view::npos)) {
-    if (auto id = AlertIdIn(line); !id.empty() && !ReceivedAt(id)) alerts_.emplace_back(std::string(id), now);
+    if (auto id = AlertIdIn(line); !id.empty() && !ReceivedAt(id)) {
+      alerts_.emplace_back(std::string(id), now);
+      worker_.OnAlert(id);
+    }
   }
 }
 
@@ -463,9 +469,15 @@ void StreamWorker::Collect(const std::string& alert_id, milliseconds timeout) {
     }
     return t;
   };
+  // Waits on counts kept as events arrive (a full tally of every connection
+  // every few ms would compete with reading them).
   while (true) {
-    Tally t = OnIoThread(tally);
-    if (t.received + t.gone >= t.opened || std::chrono::steady_clock::now() >= deadline) break;
+    const bool done = OnIoThread([&] {
+      auto it = received_.find(alert_id);
+      const int received = it == received_.end() ? 0 : it->second;
+      return received + closed_after_open_ >= opened_;
+    });
+    if (done || std::chrono::steady_clock::now() >= deadline) break;
     std::this_thread::sleep_for(milliseconds(5));
   }
   std::string line = OnIoThread([&] {
@@ -767,6 +779,21 @@ std::string RssLine(std::vector<Server>& servers) {
   return fmt::format("{} = {:.1f} MiB peak (VmHWM)", fmt::join(parts, " + "), sum);
 }
 
+// CPU time (user + system) a process has used so far, in ms; 0 when
+// /proc/PID/stat cannot be read.
+double CpuMillis(pid_t pid) {
+  std::ifstream in(fmt::format("/proc/{}/stat", pid));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t end_of_name = text.rfind(')');  // the name may hold spaces
+  if (end_of_name == std::string::npos) return 0;
+  std::istringstream fields(text.substr(end_of_name + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; fields >> field && i <= 15; ++i)  // fields 14 and 15: utime, stime
+    if (i >= 14) ticks += std::stod(field);
+  return ticks * 1000.0 / double(::sysconf(_SC_CLK_TCK));
+}
+
 double PeakRssSum(std::vector<Server>& servers) {
   double sum = 0;
   for (auto& s : servers) sum += PeakRssMegabytes(s.process.pid()).value_or(0);
@@ -874,6 +901,10 @@ int RunStreams(const BenchOptions& options, std::vector<Server>& servers, HttpCl
   int rc = failed > 0 ? 1 : 0;
   for (int round = 1; round <= options.rounds; ++round) {
     std::this_thread::sleep_for(kSettle);
+    std::vector<double> cpu_before;
+    for (auto& s : servers) cpu_before.push_back(CpuMillis(s.process.pid()));
+    double clients_cpu_before = 0;
+    for (auto& p : procs) clients_cpu_before += CpuMillis(p->pid());
     auto raised = RaiseAlert(poster, fmt::format("hotline_bench stream round {}", round));
     if (!raised) return Fail(fmt::format("round {}: raise", round), raised.error());
     for (auto& p : procs)
@@ -905,6 +936,15 @@ int RunStreams(const BenchOptions& options, std::vector<Server>& servers, HttpCl
         }
       }
     }
+    std::vector<std::string> cpu;
+    double cpu_ms = 0;
+    for (size_t i = 0; i < servers.size(); ++i) {
+      const double used = CpuMillis(servers[i].process.pid()) - cpu_before[i];
+      cpu_ms += used;
+      cpu.push_back(fmt::format("{} {:.0f} ms", servers[i].label, used));
+    }
+    double clients_cpu = -clients_cpu_before;
+    for (auto& p : procs) clients_cpu += CpuMillis(p->pid());
     const double post_ms = Ms(raised->answered_ns - raised->sent_ns);
     auto p_ms = [](const LatencyHistogram& h, double f) { return double(h.Percentile(f)) / 1000.0; };
     std::vector<std::string> split;
@@ -920,10 +960,12 @@ int RunStreams(const BenchOptions& options, std::vector<Server>& servers, HttpCl
     fmt::print("by server         {}\n", fmt::join(split, "; "));
     fmt::print("POST latency      {:.1f} ms (201)\n", post_ms);
     fmt::print("server RSS        {}\n", RssLine(servers));
+    fmt::print("CPU used          {}, client workers {:.0f} ms (user + system, until every stream had the alert)\n",
+               fmt::join(cpu, ", "), clients_cpu);
     fmt::print("RESULT bench=stream round={} connections={} received={} p50_ms={:.1f} p99_ms={:.1f} max_ms={:.1f} "
-               "post_ms={:.1f} rss_mb={:.1f}\n",
+               "post_ms={:.1f} rss_mb={:.1f} server_cpu_ms={:.0f}\n",
                round, open_now, received, p_ms(all, 0.5), p_ms(all, 0.99), double(all.max()) / 1000.0, post_ms,
-               PeakRssSum(servers));
+               PeakRssSum(servers), cpu_ms);
     std::fflush(stdout);
     if (received < open_now || open_now < options.connections) rc = 1;
   }

@@ -27,6 +27,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/socket.h>
+#include <sys/uio.h>
+
 #include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
@@ -82,6 +85,23 @@ constexpr std::chrono::seconds kStreamEndGrace{2};
 // discarded; it only has to notice the client closing.
 constexpr size_t kStreamDiscardBuffer = 64;
 constexpr std::string_view kHeartbeat = ": keep-alive\n\n";
+constexpr std::string_view kCrlf = "\r\n";
+constexpr std::string_view kLastChunk = "0\r\n\r\n";
+
+// The line that opens an HTTP/1.1 chunk of `size` bytes.
+std::string ChunkSizeLine(size_t size) { return fmt::format("{:x}\r\n", size); }
+
+// What `parts` hold past their first `written` bytes, as one string.
+template <typename Iovecs>
+std::string WireRest(const Iovecs& parts, size_t written) {
+  std::string rest;
+  for (const iovec& part : parts) {
+    const size_t skip = std::min(written, part.iov_len);
+    written -= skip;
+    rest.append(static_cast<const char*>(part.iov_base) + skip, part.iov_len - skip);
+  }
+  return rest;
+}
 
 // "1048576 bytes (1 MiB)": limits are named the way they are documented.
 std::string DescribeBytes(size_t bytes) {
@@ -164,7 +184,10 @@ class ServerCore {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, ServerCore& server) : server_(server), stream_(std::move(socket)) {}
-  ~Session() { server_.Forget(this); }
+  ~Session() {
+    AbandonStream();
+    server_.Forget(this);
+  }
 
   void Start() {
     asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::DoRead, shared_from_this()));
@@ -235,9 +258,13 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnStreamRead(beast::error_code ec, size_t bytes);
   void StreamFlush();
   enum class WriteNow { kAll, kPartial, kFailed };
-  // Writes `st.writing` as one chunk as far as the socket takes it without
-  // waiting; kPartial leaves the rest (raw bytes) in `st.writing`.
-  WriteNow WriteChunkNow(Stream& st);
+  // Writes `st.writing` (wire bytes) as far as the socket takes it without
+  // waiting; kPartial leaves the rest in `st.writing`.
+  WriteNow WriteWireNow(Stream& st);
+  // The writer stops writing to the socket (before it is closed: the writer
+  // writes to its descriptor directly, and a closed descriptor's number is
+  // soon another connection's).
+  void AbandonStream();
   void OnStreamWrite(beast::error_code ec, size_t bytes);
   void ArmStreamTimer(std::chrono::steady_clock::duration after);
   void OnStreamTimer(beast::error_code ec);
@@ -274,12 +301,32 @@ class Session : public std::enable_shared_from_this<Session> {
 // after its stream ended must not keep the connection.
 class SessionStreamWriter final : public StreamWriter {
  public:
-  SessionStreamWriter(std::weak_ptr<Session> session, const StreamBody& body)
+  // `socket`: the connection's descriptor, written directly by Send while
+  // the connection is idle (StreamQueue::SendNow; the session abandons the
+  // queue before it closes the socket).
+  SessionStreamWriter(std::weak_ptr<Session> session, const StreamBody& body, int socket)
       : session_(std::move(session)),
-        queue_(body.max_buffered_bytes, body.overflow_text, body.initial_text) {}
+        queue_(body.max_buffered_bytes, body.overflow_text, body.initial_text),
+        socket_(socket) {}
 
+  // An event to thousands of streams is written by the caller's thread on
+  // each, without a hand-off to the connection's strand; only what the
+  // socket does not take at once waits for the strand's async write.
   bool Send(std::string_view text) override {
-    switch (queue_.Send(text)) {
+    auto write_now = [this](std::string_view t) {
+      const std::string size_line = ChunkSizeLine(t.size());
+      std::array<iovec, 3> parts{iovec{const_cast<char*>(size_line.data()), size_line.size()},
+                                 iovec{const_cast<char*>(t.data()), t.size()},
+                                 iovec{const_cast<char*>(kCrlf.data()), kCrlf.size()}};
+      msghdr msg{};
+      msg.msg_iov = parts.data();
+      msg.msg_iovlen = parts.size();
+      const ssize_t n = ::sendmsg(socket_, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+      // An error other than a full buffer shows again on the strand's write,
+      // which ends the stream with its reason.
+      return WireRest(parts, n < 0 ? 0 : size_t(n));
+    };
+    switch (queue_.SendNow(text, write_now)) {
       case StreamQueue::SendOutcome::kQueued:
         return true;
       case StreamQueue::SendOutcome::kFlushNeeded:
@@ -306,6 +353,7 @@ class SessionStreamWriter final : public StreamWriter {
  private:
   const std::weak_ptr<Session> session_;
   StreamQueue queue_;
+  const int socket_;
 };
 
 // --- Session ---------------------------------------------------------------
@@ -475,9 +523,14 @@ void Session::OnLinger(beast::error_code ec, size_t bytes) {
                           beast::bind_front_handler(&Session::OnLinger, shared_from_this()));
 }
 
+void Session::AbandonStream() {
+  if (stream_state_ && stream_state_->writer) stream_state_->writer->queue().Abandon();
+}
+
 void Session::DoClose() {
   if (state_ == State::kClosed) return;
   state_ = State::kClosed;
+  AbandonStream();
   if (stream_state_) stream_state_->timer.cancel();
   beast::error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -500,7 +553,7 @@ void Session::DoWriteStreamHeader(HttpResponse response) {
   stream_state_ =
       std::make_unique<Stream>(stream_.get_executor(), std::move(response.stream), response.status);
   Stream& st = *stream_state_;
-  st.writer = std::make_shared<SessionStreamWriter>(weak_from_this(), *st.body);
+  st.writer = std::make_shared<SessionStreamWriter>(weak_from_this(), *st.body, stream_.socket().native_handle());
 
   st.header = std::make_unique<http::response<http::empty_body>>();
   auto& header = *st.header;
@@ -599,12 +652,18 @@ void Session::StreamFlush() {
       // A no-op when the stream already ended for another reason.
       ReportStreamEnd(batch->overflowed ? "slow_consumer" : "closed");
     }
-    st.writing = std::move(batch->bytes);
-    auto on_write = beast::bind_front_handler(&Session::OnStreamWrite, shared_from_this());
+    // The batch in wire form: what SendNow could not write, then what was
+    // queued as one chunk, then (at the end) the last chunk.
+    std::string wire = std::move(batch->wire_prefix);
+    if (!batch->bytes.empty()) {
+      wire += ChunkSizeLine(batch->bytes.size());
+      wire += batch->bytes;
+      wire += kCrlf;
+    }
+    if (st.last) wire += kLastChunk;
+    st.writing = std::move(wire);
     if (!st.last) {
-      // An alert to everyone is one small batch on each of thousands of
-      // streams: written here, without an asynchronous operation each.
-      switch (WriteChunkNow(st)) {
+      switch (WriteWireNow(st)) {
         case WriteNow::kAll:
           std::string().swap(st.writing);
           st.writer->queue().Written();
@@ -614,47 +673,28 @@ void Session::StreamFlush() {
           st.writer->queue().Written();
           return EndStreamConnection("write_failed");
         case WriteNow::kPartial:
-          st.in_flight = true;
-          stream_.expires_after(server_.options().write_timeout);
-          asio::async_write(stream_, asio::buffer(st.writing), std::move(on_write));
-          return;
+          break;
       }
     }
     st.in_flight = true;
     stream_.expires_after(server_.options().write_timeout);
-    if (st.writing.empty())
-      asio::async_write(stream_, http::make_chunk_last(), std::move(on_write));
-    else
-      asio::async_write(stream_,
-                        beast::buffers_cat(http::make_chunk(asio::buffer(st.writing)), http::make_chunk_last()),
-                        std::move(on_write));
+    asio::async_write(stream_, asio::buffer(st.writing),
+                      beast::bind_front_handler(&Session::OnStreamWrite, shared_from_this()));
     return;
   }
 }
 
-Session::WriteNow Session::WriteChunkNow(Stream& st) {
-  const std::string size_line = fmt::format("{:x}\r\n", st.writing.size());
-  constexpr std::string_view kCrlf = "\r\n";
-  const std::array<asio::const_buffer, 3> chunk{asio::buffer(size_line), asio::buffer(st.writing),
-                                                asio::buffer(kCrlf.data(), kCrlf.size())};
-  const size_t total = size_line.size() + st.writing.size() + kCrlf.size();
+Session::WriteNow Session::WriteWireNow(Stream& st) {
   beast::error_code ec;
-  size_t n = stream_.socket().write_some(chunk, ec);
+  size_t n = stream_.socket().write_some(asio::buffer(st.writing), ec);
   if (ec == asio::error::would_block || ec == asio::error::try_again) {
     ec = {};
     n = 0;
   }
   if (ec) return WriteNow::kFailed;
   st.last_write = std::chrono::steady_clock::now();
-  if (n == total) return WriteNow::kAll;
-  std::string rest;
-  rest.reserve(total - n);
-  for (const auto& part : chunk) {
-    const size_t skip = std::min(n, part.size());
-    n -= skip;
-    rest.append(static_cast<const char*>(part.data()) + skip, part.size() - skip);
-  }
-  st.writing = std::move(rest);
+  if (n == st.writing.size()) return WriteNow::kAll;
+  st.writing.erase(0, n);
   return WriteNow::kPartial;
 }
 

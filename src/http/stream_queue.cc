@@ -29,6 +29,22 @@ StreamQueue::SendOutcome StreamQueue::Send(std::string_view text) {
   return SendOutcome::kFlushNeeded;
 }
 
+StreamQueue::SendOutcome StreamQueue::SendNow(std::string_view text,
+                                               const std::function<std::string(std::string_view)>& write_now) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!ended_ && !flush_scheduled_ && queued_.empty() && wire_prefix_.empty() && in_flight_counted_ == 0 &&
+        text.size() <= max_buffered_bytes_) {
+      wire_prefix_ = write_now(text);
+      if (wire_prefix_.empty()) return SendOutcome::kQueued;  // nothing left to flush
+      queued_counted_ = wire_prefix_.size();
+      flush_scheduled_ = true;
+      return SendOutcome::kFlushNeeded;
+    }
+  }
+  return Send(text);
+}
+
 bool StreamQueue::AppendUncounted(std::string_view text) {
   std::lock_guard lock(mutex_);
   if (ended_) return false;
@@ -55,16 +71,18 @@ void StreamQueue::Abandon() {
   closing_ = false;
   last_taken_ = true;
   std::string().swap(queued_);
+  std::string().swap(wire_prefix_);
   queued_counted_ = 0;
 }
 
 std::optional<StreamQueue::Batch> StreamQueue::Take() {
   std::lock_guard lock(mutex_);
-  if (last_taken_ || (queued_.empty() && !closing_)) {
+  if (last_taken_ || (queued_.empty() && wire_prefix_.empty() && !closing_)) {
     flush_scheduled_ = false;
     return std::nullopt;
   }
   Batch batch;
+  batch.wire_prefix.swap(wire_prefix_);
   batch.bytes.swap(queued_);
   batch.last = closing_;
   batch.overflowed = overflowed_;

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -38,6 +39,14 @@ class StreamQueue {
   StreamQueue(size_t max_buffered_bytes, std::string overflow_text, std::string initial_text);
 
   SendOutcome Send(std::string_view text);
+  // Send, written on the caller's thread when the connection is idle —
+  // nothing queued, in flight or scheduled: `write_now` gets the text, writes
+  // its wire form as far as the socket takes it without waiting, and returns
+  // the wire bytes it did not write (empty: all of them). It runs under the
+  // queue's lock, so no other write and no Abandon runs meanwhile (the
+  // connection calls Abandon before it closes its socket). Unwritten wire
+  // bytes go out before anything queued later: kFlushNeeded.
+  SendOutcome SendNow(std::string_view text, const std::function<std::string(std::string_view)>& write_now);
   // Appends without counting against the limit (heartbeats). Returns true when
   // the caller must schedule a flush; false also when the stream has ended.
   bool AppendUncounted(std::string_view text);
@@ -50,6 +59,7 @@ class StreamQueue {
 
   // The strand's side.
   struct Batch {
+    std::string wire_prefix;  // bytes on the wire already (SendNow's rest): written first, as they are
     std::string bytes;        // may be empty when `last`
     bool last = false;        // the final batch: the stream ends after it
     bool overflowed = false;  // last because Send overflowed (not Close)
@@ -71,8 +81,9 @@ class StreamQueue {
 
   mutable std::mutex mutex_;
   // State below is protected by mutex_.
+  std::string wire_prefix_;        // what SendNow could not write, in wire form
   std::string queued_;
-  size_t queued_counted_ = 0;     // bytes of queued_ that count against the limit
+  size_t queued_counted_ = 0;     // bytes of queued_ and wire_prefix_ that count against the limit
   size_t in_flight_counted_ = 0;  // counted bytes of the batch being written
   bool flush_scheduled_ = true;   // the strand flushes after the header anyway
   bool ended_ = false;            // no more Sends

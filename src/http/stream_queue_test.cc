@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace infrashare {
 namespace {
 
@@ -62,6 +65,59 @@ TEST(StreamQueueTest, AbandonDropsEverything) {
   EXPECT_FALSE(queue.Close("z"));
   EXPECT_FALSE(queue.Take());
   EXPECT_TRUE(queue.ended());
+}
+
+// SendNow: written by the caller while the connection is idle; what the
+// socket did not take goes out before anything sent later.
+TEST(StreamQueueTest, SendNowWritesWhenIdleAndQueuesTheRestFirst) {
+  StreamQueue queue(100, "", "");
+  std::vector<std::string> written;
+  auto take_all = [&](std::string_view t) {
+    written.emplace_back(t);
+    return std::string();
+  };
+  // Not idle yet: the strand flushes after the header anyway.
+  EXPECT_EQ(queue.SendNow("early", take_all), Outcome::kQueued);
+  EXPECT_TRUE(written.empty());
+  EXPECT_EQ(queue.Take()->bytes, "early");
+  queue.Written();
+  EXPECT_FALSE(queue.Take());
+
+  // Idle: written at once, nothing to flush, nothing counted.
+  EXPECT_EQ(queue.SendNow("a", take_all), Outcome::kQueued);
+  EXPECT_EQ(written, std::vector<std::string>{"a"});
+  EXPECT_EQ(queue.buffered(), 0u);
+  EXPECT_FALSE(queue.Take());
+
+  // The socket took part of it: the rest, as wire bytes, precedes what follows.
+  EXPECT_EQ(queue.SendNow("bcd", [](std::string_view) { return std::string("<rest>"); }), Outcome::kFlushNeeded);
+  EXPECT_EQ(queue.buffered(), 6u);
+  EXPECT_EQ(queue.SendNow("e", take_all), Outcome::kQueued);  // not idle: queued behind the rest
+  EXPECT_EQ(written.size(), 1u);
+  auto batch = queue.Take();
+  ASSERT_TRUE(batch);
+  EXPECT_EQ(batch->wire_prefix, "<rest>");
+  EXPECT_EQ(batch->bytes, "e");
+  queue.Written();
+  EXPECT_FALSE(queue.Take());
+
+  // Too big for the limit: never written directly; an overflow as with Send.
+  EXPECT_EQ(queue.SendNow(std::string(101, 'x'), take_all), Outcome::kOverflow);
+  EXPECT_EQ(written.size(), 1u);
+}
+
+TEST(StreamQueueTest, SendNowAfterAbandonWritesNothing) {
+  StreamQueue queue(100, "", "");
+  ASSERT_FALSE(queue.Take());  // idle
+  queue.Abandon();
+  bool called = false;
+  EXPECT_EQ(queue.SendNow("a",
+                          [&](std::string_view) {
+                            called = true;
+                            return std::string();
+                          }),
+            Outcome::kEnded);
+  EXPECT_FALSE(called);
 }
 
 }  // namespace

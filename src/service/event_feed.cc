@@ -13,7 +13,9 @@
 namespace infrashare {
 namespace {
 
-constexpr std::chrono::milliseconds kRecordDelay{1000};
+// When the stream's deliveries are recorded (EventFeed::RecordLoop).
+constexpr std::chrono::milliseconds kRecordQuiet{250};
+constexpr std::chrono::seconds kRecordAtMost{5};
 
 class ReportEvent final : public StreamEvent {
  public:
@@ -224,8 +226,14 @@ void EventFeed::RecordLoop() {
     if (pending_.empty() && stopping_) return;
     // Let the fan-out that produced these finish first: an alert to every
     // organization is still being sent when its first deliveries come in,
-    // and recording them competes with sending for the same cores.
-    wake_.wait_for(lock, kRecordDelay, [this] { return stopping_; });
+    // and recording them competes with sending for the same cores. Recorded
+    // once no delivery came for kRecordQuiet, or kRecordAtMost after the first.
+    const auto first = std::chrono::steady_clock::now();
+    while (!stopping_) {
+      const size_t seen = pending_.size();
+      wake_.wait_for(lock, kRecordQuiet, [this] { return stopping_; });
+      if (pending_.size() == seen || std::chrono::steady_clock::now() - first >= kRecordAtMost) break;
+    }
     std::vector<ChannelUpdate> updates;
     updates.swap(pending_);
     lock.unlock();
