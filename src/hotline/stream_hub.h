@@ -119,7 +119,6 @@ class StreamHub {
   void Detach(uint64_t id);
 
   size_t subscriptions() const;
-  int64_t cursor() const { return cursor_.load(); }
 
  private:
   struct Subscription {
