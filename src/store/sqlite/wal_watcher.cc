@@ -69,7 +69,8 @@ WalWatcher::Wait WalWatcher::SleepThenDrain(int timeout_ms) {
     if (n <= 0) break;  // EAGAIN: drained
     for (ssize_t at = 0; at < n;) {
       const auto* event = reinterpret_cast<const inotify_event*>(buffer.data() + at);
-      if (event->len > 0 && wal_name_ == event->name) changed = true;
+      // An overflowed queue may have dropped the log's events.
+      if ((event->mask & IN_Q_OVERFLOW) != 0 || (event->len > 0 && wal_name_ == event->name)) changed = true;
       at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
     }
   }
