@@ -13,6 +13,11 @@
 //     with each other and with the writer.
 //   fn's Error is returned unchanged (its changes rolled back); a database
 //   failure becomes kUnavailable.
+//   fn may run more than once for one Write (the PostgreSQL backend first
+//   tries a batch the fast way and, when any part of it fails, runs every
+//   fn of the batch again, each in its own savepoint): only its last run
+//   counts, so what fn leaves outside the transaction (an output variable,
+//   a counter) must be assigned afresh in each run, never accumulated.
 //
 // Outbox wake-ups: OnOutboxAppended(fn) has fn called after a commit that
 // appended outbox events — by this process, or also by any other process on

@@ -115,11 +115,116 @@ static Result<std::vector<const char*>> Pointers(const Params& params, std::stri
   return pointers;
 }
 
+Result<std::string> Connection::Prepared(std::string_view sql, std::string_view what) {
+  const std::string text(sql);
+  if (auto it = statements_.find(text); it != statements_.end()) return it->second;
+  std::string name = fmt::format("s{}", next_statement_++);
+  if (Pipelined()) {
+    if (PQsendPrepare(conn_, name.c_str(), text.c_str(), 0, nullptr) != 1)
+      return std::unexpected(Finish(nullptr, what).error());
+    queued_.push_back({std::string(what), text});
+  } else {
+    auto prepared = Finish(PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr), what);
+    if (!prepared) return std::unexpected(prepared.error());
+  }
+  statements_.emplace(text, name);
+  return name;
+}
+
+Result<void> Connection::SendPrepared(const std::string& name, const Params& params, std::string_view what) {
+  auto pointers = Pointers(params, what);
+  if (!pointers) return std::unexpected(pointers.error());
+  if (PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(pointers->size()), pointers->data(), nullptr,
+                          nullptr, 0) != 1)
+    return std::unexpected(Finish(nullptr, what).error());
+  ++statements_sent_;
+  queued_.push_back({std::string(what), {}});
+  return {};
+}
+
+Result<Rows> Connection::ReadQueued() {
+  Queued queued = std::move(queued_.front());
+  queued_.pop_front();
+  PGresult* result = PQgetResult(conn_);
+  // A statement's results end with a null result.
+  while (result != nullptr && PQstatus(conn_) == CONNECTION_OK) {
+    PGresult* more = PQgetResult(conn_);
+    if (more == nullptr) break;
+    PQclear(more);
+  }
+  if (result != nullptr && PQresultStatus(result) == PGRES_PIPELINE_ABORTED) {
+    PQclear(result);  // skipped: the failure before it is the one to answer
+    if (!queued.prepared_sql.empty()) statements_.erase(queued.prepared_sql);
+    return Internal(fmt::format("{}: skipped after an earlier failure", queued.what));
+  }
+  auto rows = Finish(result, queued.what);
+  if (!rows && !queued.prepared_sql.empty()) statements_.erase(queued.prepared_sql);
+  return rows;
+}
+
+Result<std::optional<Rows>> Connection::SyncAndRead(bool keep_last) {
+  std::optional<Error> failure;
+  std::optional<Rows> last;
+  if (PQpipelineSync(conn_) != 1) failure = Finish(nullptr, "send pipeline").error();
+  while (!broken_ && !queued_.empty()) {
+    const bool is_last = queued_.size() == 1;
+    auto rows = ReadQueued();
+    if (!rows && !failure) failure = rows.error();
+    if (rows && is_last && keep_last) last.emplace(std::move(*rows));
+  }
+  queued_.clear();
+  if (!broken_) {
+    PGresult* sync = PQgetResult(conn_);
+    if (sync == nullptr || PQresultStatus(sync) != PGRES_PIPELINE_SYNC) broken_ = true;
+    PQclear(sync);
+  }
+  if (broken_ && (!failure || failure->code != ErrorCode::kUnavailable))
+    failure = UnavailableError("pipeline", "the connection was lost");
+  if (failure) return std::unexpected(std::move(*failure));
+  return last;
+}
+
+void Connection::BeginPipeline() {
+  // Refused only while something is in flight: statements then run one at a time.
+  if (!Broken()) (void)PQenterPipelineMode(conn_);
+}
+
+Result<void> Connection::Send(std::string_view sql, const Params& params, std::string_view what) {
+  if (!Pipelined()) {
+    auto rows = Exec(sql, params, what);
+    if (!rows) return std::unexpected(rows.error());
+    return {};
+  }
+  if (Broken()) return std::unexpected(UnavailableError(what, "the connection is closed"));
+  auto name = Prepared(sql, what);
+  if (!name) return std::unexpected(name.error());
+  if (auto s = SendPrepared(*name, params, what); !s) return s;
+  // The server's answers wait in the socket until read: bounded.
+  if (queued_.size() >= kPipelineDepth) return Sync();
+  return {};
+}
+
+Result<void> Connection::Sync() {
+  if (!Pipelined()) return {};
+  auto synced = SyncAndRead(/*keep_last=*/false);
+  if (!synced) return std::unexpected(synced.error());
+  return {};
+}
+
+Result<void> Connection::EndPipeline() {
+  if (!Pipelined()) return {};
+  auto synced = Sync();
+  if (!broken_ && PQexitPipelineMode(conn_) != 1) broken_ = true;
+  return synced;
+}
+
 Result<Rows> Connection::ExecPlannedEachTime(std::string_view sql, const Params& params,
                                              std::string_view what) {
+  if (auto e = EndPipeline(); !e) return std::unexpected(e.error());
   if (Broken()) return std::unexpected(UnavailableError(what, "the connection is closed"));
   auto pointers = Pointers(params, what);
   if (!pointers) return std::unexpected(pointers.error());
+  ++statements_sent_;
   return Finish(PQexecParams(conn_, std::string(sql).c_str(), static_cast<int>(pointers->size()), nullptr,
                              pointers->data(), nullptr, nullptr, 0),
                 what);
@@ -127,22 +232,26 @@ Result<Rows> Connection::ExecPlannedEachTime(std::string_view sql, const Params&
 
 Result<Rows> Connection::Exec(std::string_view sql, const Params& params, std::string_view what) {
   if (Broken()) return std::unexpected(UnavailableError(what, "the connection is closed"));
+  auto name = Prepared(sql, what);
+  if (!name) return std::unexpected(name.error());
+  if (Pipelined()) {
+    if (auto s = SendPrepared(*name, params, what); !s) return std::unexpected(s.error());
+    auto rows = SyncAndRead(/*keep_last=*/true);
+    if (!rows) return std::unexpected(rows.error());
+    return std::move(**rows);
+  }
   auto pointers = Pointers(params, what);
   if (!pointers) return std::unexpected(pointers.error());
-  auto it = statements_.find(std::string(sql));
-  if (it == statements_.end()) {
-    std::string name = fmt::format("s{}", statements_.size());
-    auto prepared = Finish(PQprepare(conn_, name.c_str(), std::string(sql).c_str(), 0, nullptr), what);
-    if (!prepared) return std::unexpected(prepared.error());
-    it = statements_.emplace(std::string(sql), std::move(name)).first;
-  }
-  return Finish(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(pointers->size()),
-                               pointers->data(), nullptr, nullptr, 0),
+  ++statements_sent_;
+  return Finish(PQexecPrepared(conn_, name->c_str(), static_cast<int>(pointers->size()), pointers->data(),
+                               nullptr, nullptr, 0),
                 what);
 }
 
 Result<Rows> Connection::Query(std::string_view sql, std::string_view what) {
+  if (auto e = EndPipeline(); !e) return std::unexpected(e.error());
   if (Broken()) return std::unexpected(UnavailableError(what, "the connection is closed"));
+  ++statements_sent_;
   return Finish(PQexec(conn_, std::string(sql).c_str()), what);
 }
 

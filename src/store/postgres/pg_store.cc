@@ -58,18 +58,19 @@ class Connector {
   Clock::time_point next_attempt_;  // protected by mutex_
 };
 
-// BEGINs `sql` on *conn; a connection that turns out dead is replaced once
-// (nothing has happened on it yet, so the caller's work is not at stake).
-Result<void> Begin(std::unique_ptr<Connection>& conn, Connector& connector, std::string_view sql) {
+// BEGINs `sql` on *conn and answers the rows of its last statement; a
+// connection that turns out dead is replaced once (nothing has happened on
+// it yet, so the caller's work is not at stake).
+Result<postgres::Rows> Begin(std::unique_ptr<Connection>& conn, Connector& connector, std::string_view sql) {
   if (conn && !conn->Broken()) {
-    auto b = conn->Run(sql, "begin transaction");
+    auto b = conn->Query(sql, "begin transaction");
     if (b || !conn->Broken()) return b;
   }
   conn.reset();
   auto fresh = connector.Connect();
   if (!fresh) return std::unexpected(fresh.error());
   conn = std::move(*fresh);
-  return conn->Run(sql, "begin transaction");
+  return conn->Query(sql, "begin transaction");
 }
 
 class PostgresStore final : public Store {
@@ -111,8 +112,27 @@ class PostgresStore final : public Store {
 
   void WriterLoop();
   // Runs `jobs` in one transaction and sets each job's result. Returns
-  // whether it committed outbox events (and NOTIFYed them).
+  // whether it committed outbox events (and NOTIFYed them). Tries
+  // RunPipelined first and, when that says kRetry, RunCarefully.
   bool RunBatch(std::span<Job*> jobs);
+
+  enum class Attempt {
+    kCommitted,  // every job's result is set; `appended` says whether outbox events were
+    kLost,       // the connection failed: every job failed (kUnavailable, or its own error)
+    kRetry,      // nothing was committed: run the batch again the careful way
+  };
+  // The fast way (pg_tx.h BatchState::next): one transaction in pipeline
+  // mode, without savepoints, the hot writes not waited for; one round trip
+  // to begin and one to commit. Any failure (a statement's, or a job's
+  // after it sent statements) undoes the whole batch: kRetry.
+  Attempt RunPipelined(std::span<Job*> jobs, bool& appended);
+  // The careful way: every statement answered, each job in its own
+  // savepoint, so that a failing job is rolled back alone.
+  bool RunCarefully(std::span<Job*> jobs);
+  // Ends the writer's transaction, if one is open, without committing.
+  void Abandon();
+  // A job that failed on its own keeps its error; the others get `error`.
+  static void FailAll(std::span<Job*> jobs, const Error& error);
   // Runs one job inside the savepoint "job" of the open transaction and
   // ends that savepoint (opening the next one unless `last`). False when
   // the transaction is lost (the connection broke, or the savepoint could
@@ -225,25 +245,106 @@ bool PostgresStore::RunJob(Job& job, postgres::BatchState& batch, bool last) {
   return true;
 }
 
+void PostgresStore::FailAll(std::span<Job*> jobs, const Error& error) {
+  for (Job* job : jobs)
+    if (job->result || job->result.error().code == ErrorCode::kUnavailable) job->result = std::unexpected(error);
+}
+
+void PostgresStore::Abandon() {
+  if (!writer_conn_ || writer_conn_->Broken()) return;
+  (void)writer_conn_->EndPipeline();
+  if (writer_conn_->InTransaction()) (void)writer_conn_->Run("ROLLBACK", "roll back transaction");
+}
+
 bool PostgresStore::RunBatch(std::span<Job*> jobs) {
+  bool appended = false;
+  switch (RunPipelined(jobs, appended)) {
+    case Attempt::kCommitted:
+      return appended;
+    case Attempt::kLost:
+      return false;
+    case Attempt::kRetry:
+      break;
+  }
+  // Each fn runs again from the start (store.h: fn may run more than once).
+  for (Job* job : jobs) {
+    job->result = {};
+    job->exception = nullptr;
+  }
+  return RunCarefully(jobs);
+}
+
+PostgresStore::Attempt PostgresStore::RunPipelined(std::span<Job*> jobs, bool& appended) {
   const Error unavailable{ErrorCode::kUnavailable, std::string(postgres::kUnavailableMessage), {}};
-  // A job that failed on its own keeps its error; the others were undone.
-  auto fail_all = [&](const Error& error) {
-    for (Job* job : jobs)
-      if (job->result || job->result.error().code == ErrorCode::kUnavailable)
-        job->result = std::unexpected(error);
-  };
-  auto abandon = [&] {
-    if (writer_conn_ && !writer_conn_->Broken() && writer_conn_->InTransaction())
-      (void)writer_conn_->Run("ROLLBACK", "roll back transaction");
-  };
+  // The log lock first: from then on nobody else takes a seq of the logs,
+  // so the batch hands them out itself.
+  static const std::string begin = fmt::format("BEGIN; SELECT pg_advisory_xact_lock({}); {}",
+                                               postgres::kLogLockKey, postgres::kPipelinedBatchSql);
+  auto row = Begin(writer_conn_, connector_, begin);
+  if (!row) {
+    if (writer_conn_ && !writer_conn_->Broken()) {
+      Abandon();
+      return Attempt::kRetry;
+    }
+    FailAll(jobs, row.error());
+    return Attempt::kLost;
+  }
+  postgres::BatchState batch = postgres::PipelinedBatch(*row);
+  const postgres::NextSeqs start = *batch.next;
+  Connection& conn = *writer_conn_;
+  conn.BeginPipeline();
+  bool clean = true;
+  for (Job* job : jobs) {
+    const uint64_t sent = conn.statements_sent();
+    {
+      PgTx tx(conn, &batch);
+      try {
+        job->result = (*job->fn)(tx);
+      } catch (...) {
+        job->exception = std::current_exception();
+      }
+    }
+    // A job that failed before it sent anything changed nothing: it keeps
+    // its answer and the batch goes on.
+    const bool failed = !job->result || job->exception;
+    if (conn.Broken() || (failed && conn.statements_sent() != sent)) {
+      clean = false;
+      break;
+    }
+  }
+  // A failure that a job was told of and went on as if not leaves the
+  // transaction failed; its COMMIT would answer ROLLBACK.
+  if (clean && PQtransactionStatus(conn.handle()) != PQTRANS_INERROR) {
+    static const std::string notify = fmt::format("NOTIFY {}", postgres::kOutboxChannel);
+    auto sent = postgres::SendSeqsUsed(conn, start, batch);
+    if (sent && batch.outbox_appended) sent = conn.Send(notify, {}, "notify listeners");
+    if (sent) {
+      auto commit = conn.Exec("COMMIT", "commit transaction");
+      if (commit && commit->Command() == "COMMIT") {
+        (void)conn.EndPipeline();
+        appended = batch.outbox_appended;
+        return Attempt::kCommitted;
+      }
+    }
+  }
+  if (!conn.Broken()) Abandon();
+  if (conn.Broken()) {  // maybe in doubt: the COMMIT may have been lost on its way back
+    spdlog::warn("postgres store: a pipelined batch of {} writes was lost with its connection", jobs.size());
+    FailAll(jobs, unavailable);
+    return Attempt::kLost;
+  }
+  return Attempt::kRetry;
+}
+
+bool PostgresStore::RunCarefully(std::span<Job*> jobs) {
+  const Error unavailable{ErrorCode::kUnavailable, std::string(postgres::kUnavailableMessage), {}};
   // The log lock is taken first, outside every job's savepoint, and held to
   // the end of the transaction (pg_tx.h BatchState).
   static const std::string begin =
       fmt::format("BEGIN; SELECT pg_advisory_xact_lock({}); SAVEPOINT job", postgres::kLogLockKey);
   if (auto b = Begin(writer_conn_, connector_, begin); !b) {
-    abandon();
-    fail_all(b.error());
+    Abandon();
+    FailAll(jobs, b.error());
     return false;
   }
   postgres::BatchState batch;
@@ -251,8 +352,8 @@ bool PostgresStore::RunBatch(std::span<Job*> jobs) {
   for (size_t i = 0; i < jobs.size() && !lost; ++i) lost = !RunJob(*jobs[i], batch, i + 1 == jobs.size());
   if (lost) {
     spdlog::warn("postgres store: a batch of {} writes was lost with its transaction", jobs.size());
-    abandon();
-    fail_all(unavailable);
+    Abandon();
+    FailAll(jobs, unavailable);
     return false;
   }
   // NOTIFY is sent when (and only if) the transaction commits; PostgreSQL
@@ -262,8 +363,8 @@ bool PostgresStore::RunBatch(std::span<Job*> jobs) {
   if (auto c = writer_conn_->Run(appended ? std::string_view(notify_commit) : "COMMIT", "commit transaction");
       !c) {
     spdlog::warn("postgres store: a batch of {} writes failed to commit: {}", jobs.size(), c.error().message);
-    abandon();
-    fail_all(unavailable);
+    Abandon();
+    FailAll(jobs, unavailable);
     return false;
   }
   return appended;
@@ -313,7 +414,7 @@ Result<void> PostgresStore::Read(const std::function<Result<void>(ReadTx&)>& fn)
     }
   } lease{*this, AcquireReader()};
 
-  if (auto b = Begin(lease.conn, connector_, kBeginRead); !b) return b;
+  if (auto b = Begin(lease.conn, connector_, kBeginRead); !b) return std::unexpected(b.error());
   PgTx tx(*lease.conn);
   auto result = fn(tx);
   if (lease.conn->Broken()) {  // fn saw the failure, or ignored it

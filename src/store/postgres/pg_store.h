@@ -5,11 +5,19 @@
 // Opening connects, applies the schema migrations (pg_migrations.h) and
 // refuses a database written by a newer program.
 //
-// Writes are group-committed exactly as in the SQLite backend: Write(fn)
-// queues fn; one writer thread with its own connection takes every queued fn
-// (at most max_batch), opens one transaction, runs each fn inside its own
-// SAVEPOINT (a failing fn is rolled back alone), commits once and only then
-// wakes the callers. Sessions commit synchronously (synchronous_commit is
+// Writes are group-committed as in the SQLite backend: Write(fn) queues fn;
+// one writer thread with its own connection takes every queued fn (at most
+// max_batch), runs them in one transaction, commits once and only then
+// wakes the callers. It tries each batch the fast way first: the
+// connection in pipeline mode (pg_connection.h), no savepoints, the hot
+// writes of a submission sent without waiting for their answers (pg_tx.h
+// BatchState::next), so a batch costs about two round trips instead of
+// several per fn. If anything in it fails (a statement, or a fn that
+// returns an error or throws after it sent statements), nothing of it is
+// committed and the batch runs again the careful way: every fn from the
+// start (store.h: fn may run more than once), each inside its own
+// SAVEPOINT, every statement answered, so a failing fn is rolled back
+// alone and gets its exact error. Sessions commit synchronously (synchronous_commit is
 // never off), so a Write that returned is durable. If the commit fails,
 // every fn of the batch fails with kUnavailable. An exception thrown by fn
 // is rethrown on the caller's thread, its changes rolled back. The

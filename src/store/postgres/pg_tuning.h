@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 
 #include "store/sqlite/sqlite_tuning.h"
@@ -48,6 +49,12 @@ inline constexpr const char* kSessionSetup =
 // holds it until it commits, so seq order is commit order and every event's
 // prev_hash is the hash of the event committed before it. ("infr" "audt")
 inline constexpr int64_t kLogLockKey = 0x696e6672'61756474;
+
+// The writer pipelines a batch's statements (pg_connection.h): at most this
+// many wait for their answers at once, then it reads them (one round trip).
+// The answers of a few hundred statements fit in the socket buffers, so
+// neither side ever blocks writing while the other is not reading.
+inline constexpr size_t kPipelineDepth = 512;
 
 // ListReports walks the caller's grant keys over windows of seq, newest
 // first, doubling the window until a page is full (as the SQLite backend).

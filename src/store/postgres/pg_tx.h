@@ -33,6 +33,13 @@
 
 namespace infrashare::postgres {
 
+// The seqs a pipelined batch hands out itself (the next of each log).
+struct NextSeqs {
+  int64_t report = 0;
+  int64_t audit = 0;
+  int64_t outbox = 0;
+};
+
 // What the writer knows across the jobs of one batch transaction. The store
 // takes the log lock (pg_tuning.h kLogLockKey) when the transaction begins,
 // so nobody else appends to the audit chain until it ends: the chain's head,
@@ -41,10 +48,30 @@ namespace infrashare::postgres {
 // outbox_appended: a job of the batch appended outbox events (a job rolled
 // back restores what it was before): the store then NOTIFYs the listeners
 // of every process as the transaction commits (pg_listener.h).
+//
+// next (set only for a pipelined batch, pg_store.cc): the connection is in
+// pipeline mode and the hot writes of a submission (InsertReport,
+// InsertRevision, AppendAudit, AppendOutbox) are sent without waiting for
+// their answers. Their seqs come from here (read once the log lock is held,
+// when nobody else takes any), and a duplicate fails the statement instead
+// of answering kConflict: the batch then fails as a whole and the store
+// runs it again the careful way (every statement answered, a savepoint per
+// job), where each job gets its exact answer.
 struct BatchState {
   std::optional<std::string> last_audit_hash;
   bool outbox_appended = false;
+  std::optional<NextSeqs> next;
 };
+
+// Pipelined batches. REQUIRES: the log lock is held.
+// The statement that reads the next seqs and the chain's head, and the
+// state of a batch from its row.
+extern const std::string_view kPipelinedBatchSql;
+BatchState PipelinedBatch(const Rows& row);
+// Sends the statements that move the sequences past the seqs `batch` handed
+// out since `start` (never backwards), so that every later nextval is
+// beyond them.
+Result<void> SendSeqsUsed(Connection& conn, const NextSeqs& start, const BatchState& batch);
 
 class PgTx final : public WriteTx, private dump::SeqWriter, private stored::RowWriter {
  public:

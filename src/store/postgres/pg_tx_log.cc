@@ -5,6 +5,9 @@
 // order and the chain has one order.
 #include <fmt/format.h>
 
+#include <iterator>
+#include <utility>
+
 #include "store/postgres/pg_tuning.h"
 #include "store/postgres/pg_tx.h"
 
@@ -19,7 +22,63 @@ Result<void> CheckPage(int64_t after_seq, int limit) {
   return {};
 }
 
+// The columns of an audit event, $1 … $9 (and $10 the seq, when given).
+Params AuditParams(const AuditEvent& event) {
+  Params p;
+  p.Add(ToMicros(event.at))
+      .Add(event.actor_principal)
+      .Add(event.actor_org)
+      .Add(event.action)
+      .Add(event.target_kind)
+      .Add(event.target_id)
+      .Add(DumpDocument(event.detail))
+      .Add(event.prev_hash)
+      .Add(event.hash);
+  return p;
+}
+
+constexpr std::string_view kAuditColumns =
+    "at, actor_principal, actor_org, action, target_kind, target_id, detail, prev_hash, hash";
+
+// The columns of an outbox event, $1 … $5 (and $6 the seq, when given).
+Params OutboxParams(const OutboxEvent& event) {
+  Params p;
+  p.Add(ToMicros(event.at)).Add(event.space).Add(event.type).Add(event.record_id).Add(event.subject);
+  return p;
+}
+
 }  // namespace
+
+// The next seq of a sequence is one past its last value (1 when it was
+// never used: pg_sequence_last_value is then null).
+const std::string_view kPipelinedBatchSql =
+    "SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('reports', 'seq')::regclass), 0) + 1, "
+    "coalesce(pg_sequence_last_value(pg_get_serial_sequence('audit', 'seq')::regclass), 0) + 1, "
+    "coalesce(pg_sequence_last_value(pg_get_serial_sequence('outbox', 'seq')::regclass), 0) + 1, "
+    "coalesce((SELECT hash FROM audit ORDER BY seq DESC LIMIT 1), '')";
+
+BatchState PipelinedBatch(const Rows& row) {
+  BatchState batch;
+  batch.next = NextSeqs{.report = row.Int(0, 0), .audit = row.Int(0, 1), .outbox = row.Int(0, 2)};
+  batch.last_audit_hash = std::string(row.Text(0, 3));
+  return batch;
+}
+
+Result<void> SendSeqsUsed(Connection& conn, const NextSeqs& start, const BatchState& batch) {
+  const std::pair<const char*, int64_t> used[] = {{"reports", batch.next->report - start.report},
+                                                  {"audit", batch.next->audit - start.audit},
+                                                  {"outbox", batch.next->outbox - start.outbox}};
+  const int64_t last[] = {batch.next->report - 1, batch.next->audit - 1, batch.next->outbox - 1};
+  for (size_t i = 0; i < std::size(used); ++i) {
+    if (used[i].second == 0) continue;
+    auto s = conn.Send(
+        "SELECT setval(pg_get_serial_sequence($1, 'seq'), "
+        "greatest($2::bigint, pg_sequence_last_value(pg_get_serial_sequence($1, 'seq')::regclass)))",
+        Params().Add(used[i].first).Add(last[i]), "move a sequence past the seqs used");
+    if (!s) return s;
+  }
+  return {};
+}
 
 Result<std::string> PgTx::LastAuditHash() {
   if (batch_ && batch_->last_audit_hash) return *batch_->last_audit_hash;
@@ -31,21 +90,18 @@ Result<std::string> PgTx::LastAuditHash() {
 }
 
 Result<int64_t> PgTx::AppendAudit(const AuditEvent& event) {
-  auto rows = conn_.Exec(
-      "INSERT INTO audit (at, actor_principal, actor_org, action, target_kind, target_id, detail, prev_hash, "
-      "hash) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq",
-      Params()
-          .Add(ToMicros(event.at))
-          .Add(event.actor_principal)
-          .Add(event.actor_org)
-          .Add(event.action)
-          .Add(event.target_kind)
-          .Add(event.target_id)
-          .Add(DumpDocument(event.detail))
-          .Add(event.prev_hash)
-          .Add(event.hash),
-      "append audit event");
+  Params p = AuditParams(event);
+  if (batch_ && batch_->next) {
+    const int64_t seq = batch_->next->audit++;
+    static const std::string sql =
+        fmt::format("INSERT INTO audit (seq, {}) VALUES ($10, $1, $2, $3, $4, $5, $6, $7, $8, $9)", kAuditColumns);
+    if (auto s = conn_.Send(sql, p.Add(seq), "append audit event"); !s) return std::unexpected(s.error());
+    batch_->last_audit_hash = event.hash;
+    return seq;
+  }
+  static const std::string sql =
+      fmt::format("INSERT INTO audit ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq", kAuditColumns);
+  auto rows = conn_.Exec(sql, p, "append audit event");
   if (!rows) return std::unexpected(rows.error());
   if (batch_) batch_->last_audit_hash = event.hash;
   return rows->Int(0, 0);
@@ -79,14 +135,19 @@ Result<std::vector<AuditEvent>> PgTx::ListAudit(int64_t after_seq, int limit) {
 }
 
 Result<int64_t> PgTx::AppendOutbox(const OutboxEvent& event) {
+  Params p = OutboxParams(event);
+  if (batch_ && batch_->next) {
+    const int64_t seq = batch_->next->outbox++;
+    if (auto s = conn_.Send("INSERT INTO outbox (seq, at, space, type, record_id, subject) "
+                            "VALUES ($6, $1, $2, $3, $4, $5)",
+                            p.Add(seq), "append outbox event");
+        !s)
+      return std::unexpected(s.error());
+    batch_->outbox_appended = true;
+    return seq;
+  }
   auto rows = conn_.Exec(
-      "INSERT INTO outbox (at, space, type, record_id, subject) VALUES ($1, $2, $3, $4, $5) RETURNING seq",
-      Params()
-          .Add(ToMicros(event.at))
-          .Add(event.space)
-          .Add(event.type)
-          .Add(event.record_id)
-          .Add(event.subject),
+      "INSERT INTO outbox (at, space, type, record_id, subject) VALUES ($1, $2, $3, $4, $5) RETURNING seq", p,
       "append outbox event");
   if (!rows) return std::unexpected(rows.error());
   if (batch_) batch_->outbox_appended = true;

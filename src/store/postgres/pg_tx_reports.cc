@@ -68,13 +68,15 @@ u AS (
   FROM old WHERE r.seq = old.seq)
 SELECT seq FROM old)sql";
 
-// As kInsertReportSql, with the seq given ($14), for import; the sequence
-// moves past it.
-constexpr std::string_view kImportReportSql = R"sql(
+// As kInsertReportSql, with the seq given ($14), ending in `answer`;
+// `on_conflict` is "ON CONFLICT DO NOTHING" (a duplicate inserts nothing)
+// or "" (a duplicate fails the statement).
+std::string InsertReportAtSql(std::string_view on_conflict, std::string_view answer) {
+  return fmt::format(R"sql(
 WITH r AS (
   INSERT INTO reports (seq, id, space, kind, route, tlp, created_at, updated_at, grants, search, terms, doc)
   VALUES ($14, $1, $2, $3, $4, $5, $6, $7, $8, $9, array_to_tsvector($10::text[]), $11)
-  ON CONFLICT DO NOTHING
+  {}
   RETURNING seq),
 g AS (
   INSERT INTO report_grants (space, key, seq, kind, route, tlp)
@@ -82,18 +84,37 @@ g AS (
 s AS (
   INSERT INTO report_sectors (seq, sector)
   SELECT r.seq, x FROM r, unnest($13::text[]) AS x)
-SELECT setval(pg_get_serial_sequence('reports', 'seq'), greatest(r.seq, (SELECT coalesce(max(seq), 0) FROM reports)))
-FROM r)sql";
+{})sql",
+                     on_conflict, answer);
+}
+
+// Import: the sequence moves past the seq.
+const std::string kImportReportSql = InsertReportAtSql(
+    "ON CONFLICT DO NOTHING",
+    "SELECT setval(pg_get_serial_sequence('reports', 'seq'), greatest(r.seq, (SELECT coalesce(max(seq), 0) "
+    "FROM reports)))\nFROM r");
+
+// A pipelined batch (pg_tx.h BatchState::next): the seq is the batch's.
+const std::string kSendReportSql = InsertReportAtSql("", "SELECT seq FROM r");
+
+// The report's rows of InsertReport and InsertReportAt: $1 the id, $2…$11
+// the head, $12 the grant keys, $13 the sectors.
+Result<Params> ReportParams(const Report& report, const std::vector<std::string>& keys) {
+  Params p;
+  p.Add(report.id);
+  if (auto h = AddHead(p, report, keys); !h) return std::unexpected(h.error());
+  p.AddArray(keys).AddArray(Distinct(report.content.sectors));
+  return p;
+}
+
+constexpr std::string_view kInsertRevisionSql = "INSERT INTO revisions (report_id, number, doc) VALUES ($1, $2, $3)";
 
 }  // namespace
 
 Result<void> PgTx::InsertReportAt(int64_t seq, const Report& report, const std::vector<std::string>& grants) {
-  const auto keys = Distinct(grants);
-  Params p;
-  p.Add(report.id);
-  if (auto h = AddHead(p, report, keys); !h) return std::unexpected(h.error());
-  p.AddArray(keys).AddArray(Distinct(report.content.sectors)).Add(seq);
-  auto rows = conn_.Exec(kImportReportSql, p, "import report");
+  auto p = ReportParams(report, Distinct(grants));
+  if (!p) return std::unexpected(p.error());
+  auto rows = conn_.Exec(kImportReportSql, p->Add(seq), "import report");
   if (!rows) return std::unexpected(rows.error());
   if (rows->empty()) return Conflict(fmt::format("report '{}' (#{}) already exists", report.id, seq), "id");
   return {};
@@ -124,12 +145,14 @@ Result<void> PgTx::IndexReport(int64_t seq, const Report& report, const std::vec
 }
 
 Result<int64_t> PgTx::InsertReport(const Report& report, const std::vector<std::string>& grants) {
-  const auto keys = Distinct(grants);
-  Params p;
-  p.Add(report.id);
-  if (auto h = AddHead(p, report, keys); !h) return std::unexpected(h.error());
-  p.AddArray(keys).AddArray(Distinct(report.content.sectors));
-  auto rows = conn_.Exec(kInsertReportSql, p, "insert report");
+  auto p = ReportParams(report, Distinct(grants));
+  if (!p) return std::unexpected(p.error());
+  if (batch_ && batch_->next) {
+    const int64_t seq = batch_->next->report++;
+    if (auto s = conn_.Send(kSendReportSql, p->Add(seq), "insert report"); !s) return std::unexpected(s.error());
+    return seq;
+  }
+  auto rows = conn_.Exec(kInsertReportSql, *p, "insert report");
   if (!rows) return std::unexpected(rows.error());
   if (rows->empty()) return Conflict(fmt::format("report '{}' already exists", report.id), "id");
   return rows->Int(0, 0);
@@ -163,11 +186,11 @@ Result<int64_t> PgTx::CountReports() {
 }
 
 Result<void> PgTx::InsertRevision(const Revision& revision) {
-  auto r = conn_.Exec(
-      "INSERT INTO revisions (report_id, number, doc) VALUES ($1, $2, $3) ON CONFLICT (report_id, number) DO "
-      "NOTHING",
-      Params().Add(revision.report_id).Add(int64_t{revision.number}).Add(DumpDocument(ToJson(revision))),
-      "insert revision");
+  Params p;
+  p.Add(revision.report_id).Add(int64_t{revision.number}).Add(DumpDocument(ToJson(revision)));
+  if (batch_ && batch_->next) return conn_.Send(kInsertRevisionSql, p, "insert revision");
+  static const std::string sql = fmt::format("{} ON CONFLICT (report_id, number) DO NOTHING", kInsertRevisionSql);
+  auto r = conn_.Exec(sql, p, "insert revision");
   if (!r) return std::unexpected(r.error());
   if (r->Affected() == 0)
     return Conflict(
