@@ -113,8 +113,9 @@ class PostgresStore final : public Store {
   void WriterLoop();
   // Runs `jobs` in one transaction and sets each job's result. Returns
   // whether it committed outbox events (and NOTIFYed them). Tries
-  // RunPipelined first and, when that says kRetry, RunCarefully.
-  bool RunBatch(std::span<Job*> jobs);
+  // RunPipelined first (on the transaction `begun`, BeginPipelined's) and,
+  // when that says kRetry, RunCarefully.
+  bool RunBatch(std::span<Job*> jobs, Result<postgres::BatchState> begun);
 
   enum class Attempt {
     kCommitted,  // every job's result is set; `appended` says whether outbox events were
@@ -125,7 +126,10 @@ class PostgresStore final : public Store {
   // mode, without savepoints, the hot writes not waited for; one round trip
   // to begin and one to commit. Any failure (a statement's, or a job's
   // after it sent statements) undoes the whole batch: kRetry.
-  Attempt RunPipelined(std::span<Job*> jobs, bool& appended);
+  Attempt RunPipelined(std::span<Job*> jobs, Result<postgres::BatchState> begun, bool& appended);
+  // Begins the transaction of a pipelined batch: BEGIN, the log lock, and
+  // the seqs and chain head (pg_tx.h BatchState), in one round trip.
+  Result<postgres::BatchState> BeginPipelined();
   // The careful way: every statement answered, each job in its own
   // savepoint, so that a failing job is rolled back alone.
   bool RunCarefully(std::span<Job*> jobs);
@@ -196,12 +200,19 @@ void PostgresStore::WriterLoop() {
       std::unique_lock lock(queue_mutex_);
       queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything is done
+    }
+    // The transaction begins before the batch is taken: taking the log lock
+    // waits while another process commits, and whatever is queued meanwhile
+    // joins this batch (fewer, larger commits when processes take turns).
+    auto begun = BeginPipelined();
+    {
+      std::lock_guard lock(queue_mutex_);
       while (!queue_.empty() && batch.size() < options_.max_batch) {
         batch.push_back(queue_.front());
         queue_.pop_front();
       }
     }
-    const bool appended = RunBatch(batch);
+    const bool appended = RunBatch(batch, std::move(begun));
     {
       std::lock_guard lock(queue_mutex_);
       for (Job* job : batch) job->done = true;
@@ -256,9 +267,9 @@ void PostgresStore::Abandon() {
   if (writer_conn_->InTransaction()) (void)writer_conn_->Run("ROLLBACK", "roll back transaction");
 }
 
-bool PostgresStore::RunBatch(std::span<Job*> jobs) {
+bool PostgresStore::RunBatch(std::span<Job*> jobs, Result<postgres::BatchState> begun) {
   bool appended = false;
-  switch (RunPipelined(jobs, appended)) {
+  switch (RunPipelined(jobs, std::move(begun), appended)) {
     case Attempt::kCommitted:
       return appended;
     case Attempt::kLost:
@@ -274,22 +285,28 @@ bool PostgresStore::RunBatch(std::span<Job*> jobs) {
   return RunCarefully(jobs);
 }
 
-PostgresStore::Attempt PostgresStore::RunPipelined(std::span<Job*> jobs, bool& appended) {
-  const Error unavailable{ErrorCode::kUnavailable, std::string(postgres::kUnavailableMessage), {}};
+Result<postgres::BatchState> PostgresStore::BeginPipelined() {
   // The log lock first: from then on nobody else takes a seq of the logs,
   // so the batch hands them out itself.
   static const std::string begin = fmt::format("BEGIN; SELECT pg_advisory_xact_lock({}); {}",
                                                postgres::kLogLockKey, postgres::kPipelinedBatchSql);
   auto row = Begin(writer_conn_, connector_, begin);
-  if (!row) {
+  if (!row) return std::unexpected(row.error());
+  return postgres::PipelinedBatch(*row);
+}
+
+PostgresStore::Attempt PostgresStore::RunPipelined(std::span<Job*> jobs, Result<postgres::BatchState> begun,
+                                                   bool& appended) {
+  const Error unavailable{ErrorCode::kUnavailable, std::string(postgres::kUnavailableMessage), {}};
+  if (!begun) {
     if (writer_conn_ && !writer_conn_->Broken()) {
       Abandon();
       return Attempt::kRetry;
     }
-    FailAll(jobs, row.error());
+    FailAll(jobs, begun.error());
     return Attempt::kLost;
   }
-  postgres::BatchState batch = postgres::PipelinedBatch(*row);
+  postgres::BatchState batch = std::move(*begun);
   const postgres::NextSeqs start = *batch.next;
   Connection& conn = *writer_conn_;
   conn.BeginPipeline();
