@@ -16,12 +16,25 @@
 // DIR/bench-server.log), creates an operator organization, a reporter and
 // its token through the admin API, runs the load, and stops the server with
 // SIGTERM.
+//
+// On PostgreSQL (issue 5: "two processes on one PostgreSQL ingest more than
+// one"): --database URL (an empty database; DIR then holds only the logs)
+// initializes and serves that database instead of DIR, and --servers N
+// starts N server processes on it, on ports of their own, and spreads the
+// connections and client threads over them evenly; the figures are the sum.
+//   ingest_bench --setup /tmp/bench --binary build/src/app/infrashare
+//                --database postgresql://u@127.0.0.1:5432/bench --servers 2 --threads 2
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "support/http_client.h"
 #include "support/load_generator.h"
@@ -40,6 +53,8 @@ struct BenchOptions {
   pid_t server_pid = 0;
   std::string setup_dir;
   std::string binary;
+  std::string database;  // postgresql:// URL (with --setup): serve it instead of the data directory
+  int servers = 1;       // server processes (with --setup), the load spread over them
   bool preview = false;  // POST /api/v1/assess (the form's severity preview) instead of reports
 };
 
@@ -64,33 +79,65 @@ std::string PreviewBody(uint64_t n) {
       n % 2 ? "stopped" : "degraded", n % 101, n % 300, 300 + n % 900, (n * 7919) % 3000000);
 }
 
-int RunIngest(const BenchOptions& options) {
+// Adds `part` (the load on one server) to `sum` (the load on all of them).
+void AddLoad(LoadReport& sum, const LoadReport& part) {
+  sum.requests += part.requests;
+  sum.unexpected_status += part.unexpected_status;
+  sum.transport_errors += part.transport_errors;
+  for (const auto& [status, n] : part.statuses) sum.statuses[status] += n;
+  if (sum.first_unexpected.empty()) sum.first_unexpected = part.first_unexpected;
+  if (sum.first_transport_error.empty()) sum.first_transport_error = part.first_transport_error;
+  sum.seconds = std::max(sum.seconds, part.seconds);
+  sum.latency.Merge(part.latency);
+}
+
+// Loads the servers on `ports` at once, the connections and client threads
+// spread evenly; `server_pids` (0: unknown) for the memory figure (the
+// largest of them).
+int RunIngest(const BenchOptions& options, const std::vector<uint16_t>& ports,
+              const std::vector<pid_t>& server_pids) {
   const char* target = options.preview ? "/api/v1/assess" : "/api/v1/reports";
   const int expected = options.preview ? 200 : 201;
-  fmt::print("ingest_bench: POST {}, {} connections, {} s, {} client thread(s), {}:{}\n", target,
-             options.connections, options.seconds, options.threads, options.host, options.port);
+  const int n = static_cast<int>(ports.size());
+  fmt::print("ingest_bench: POST {}, {} connections, {} s, {} client thread(s), {} server(s) on {} port {}\n",
+             target, options.connections, options.seconds, std::max(options.threads, n), n, options.host,
+             fmt::join(ports, ", "));
   fmt::print("machine           {}\n", DescribeMachine());
   std::fflush(stdout);
   const std::string authorization = "Bearer " + options.token;
-  auto report = RunLoad(LoadOptions{.host = options.host,
-                                    .port = options.port,
-                                    .connections = options.connections,
-                                    .duration = std::chrono::seconds(options.seconds),
-                                    .threads = options.threads,
-                                    .expected_status = expected},
-                        [&](uint64_t n) {
-                          return LoadRequest{.method = "POST",
-                                             .target = target,
-                                             .body = options.preview ? PreviewBody(n) : ReportBody(n),
-                                             .headers = {{"Authorization", authorization}}};
-                        });
-  if (!report) {
-    fmt::print(stderr, "ingest_bench: {}: {}\n", report.error().field, report.error().message);
-    return 2;
+  std::vector<Result<LoadReport>> parts(n, Unavailable("not run"));
+  std::vector<std::thread> loads;
+  for (int i = 0; i < n; ++i)
+    loads.emplace_back([&, i] {
+      parts[i] = RunLoad(LoadOptions{.host = options.host,
+                                     .port = ports[i],
+                                     .connections = options.connections / n + (i < options.connections % n),
+                                     .duration = std::chrono::seconds(options.seconds),
+                                     .threads = std::max(1, options.threads / n),
+                                     .expected_status = expected},
+                         [&](uint64_t k) {
+                           const uint64_t unique = k * n + i;  // titles differ across the servers too
+                           return LoadRequest{.method = "POST",
+                                              .target = target,
+                                              .body = options.preview ? PreviewBody(unique) : ReportBody(unique),
+                                              .headers = {{"Authorization", authorization}}};
+                         });
+    });
+  for (auto& t : loads) t.join();
+  LoadReport report;
+  for (const auto& part : parts) {
+    if (!part) {
+      fmt::print(stderr, "ingest_bench: {}: {}\n", part.error().field, part.error().message);
+      return 2;
+    }
+    AddLoad(report, *part);
   }
-  fmt::print("{}", FormatLoadReport(*report, expected, PeakRssMegabytes(options.server_pid)));
+  std::optional<double> rss;
+  for (pid_t pid : server_pids)
+    if (auto mb = PeakRssMegabytes(pid)) rss = std::max(rss.value_or(0), *mb);
+  fmt::print("{}", FormatLoadReport(report, expected, rss));
   std::fflush(stdout);
-  return report->statuses.contains(expected) ? 0 : 1;
+  return report.statuses.contains(expected) ? 0 : 1;
 }
 
 // POSTs `body` and returns the parsed answer if the status is one of `ok`.
@@ -134,9 +181,14 @@ int RunWithSetup(BenchOptions options) {
     fmt::print(stderr, "ingest_bench: --setup needs --binary PATH (the infrashare program)\n");
     return 2;
   }
-  fmt::print("setup: {} init --data {}\n", options.binary, options.setup_dir);
-  auto init =
-      RunToCompletion({options.binary, "init", "--data", options.setup_dir}, std::chrono::seconds(300));
+  // Where the data lives: the directory, or the PostgreSQL database.
+  const std::vector<std::string> where = options.database.empty()
+                                             ? std::vector<std::string>{"--data", options.setup_dir}
+                                             : std::vector<std::string>{"--database", options.database};
+  fmt::print("setup: {} init {} {}\n", options.binary, where[0], where[1]);
+  std::vector<std::string> init_args{options.binary, "init"};
+  init_args.insert(init_args.end(), where.begin(), where.end());
+  auto init = RunToCompletion(init_args, std::chrono::seconds(300));
   if (!init || init->exit_code != 0) {
     fmt::print(
         stderr, "ingest_bench: init failed: {}\n",
@@ -146,18 +198,32 @@ int RunWithSetup(BenchOptions options) {
   const std::string admin_token = LastLine(init->out);
 
   options.host = "127.0.0.1";
-  options.port = ServerProcess::FreePort();
-  const std::string log_path = options.setup_dir + "/bench-server.log";
-  fmt::print("setup: {} serve --data {} --listen 127.0.0.1:{} (log {})\n", options.binary, options.setup_dir,
-             options.port, log_path);
-  std::fflush(stdout);
-  auto server = ServerProcess::Start({options.binary, "serve", "--data", options.setup_dir, "--listen",
-                                      fmt::format("127.0.0.1:{}", options.port)},
-                                     log_path);
-  if (!server) {
-    fmt::print(stderr, "ingest_bench: {}\n", server.error().message);
-    return 2;
-  }
+  std::vector<ServerProcess> servers;
+  std::vector<uint16_t> ports;
+  std::vector<pid_t> pids;
+  auto start_server = [&]() -> bool {
+    const uint16_t port = ServerProcess::FreePort();
+    const size_t i = servers.size();
+    const std::string log_path =
+        options.setup_dir + (i == 0 ? std::string("/bench-server.log") : fmt::format("/bench-server-{}.log", i));
+    fmt::print("setup: {} serve {} {} --listen 127.0.0.1:{} (log {})\n", options.binary, where[0], where[1], port,
+               log_path);
+    std::fflush(stdout);
+    std::vector<std::string> serve_args{options.binary, "serve"};
+    serve_args.insert(serve_args.end(), where.begin(), where.end());
+    serve_args.insert(serve_args.end(), {"--listen", fmt::format("127.0.0.1:{}", port)});
+    auto server = ServerProcess::Start(serve_args, log_path);
+    if (!server) {
+      fmt::print(stderr, "ingest_bench: {}\n", server.error().message);
+      return false;
+    }
+    ports.push_back(port);
+    pids.push_back(server->pid());
+    servers.push_back(std::move(*server));
+    return true;
+  };
+  if (!start_server()) return 2;
+  options.port = ports.front();
   HttpClient admin(options.host, options.port);
   admin.SetBearerToken(admin_token);
   auto token = CreateReporter(admin);
@@ -166,13 +232,18 @@ int RunWithSetup(BenchOptions options) {
     return 2;
   }
   options.token = *token;
-  options.server_pid = server->pid();
+  // The other servers start after the reporter exists: they load it.
+  while (static_cast<int>(servers.size()) < options.servers)
+    if (!start_server()) return 2;
 
-  const int code = RunIngest(options);
-  auto exit_code = server->Terminate();
-  fmt::print("server stopped   {}\n",
-             exit_code ? fmt::format("exit {}", *exit_code) : exit_code.error().message);
-  return code != 0 ? code : (exit_code && *exit_code == 0 ? 0 : 1);
+  int code = RunIngest(options, ports, pids);
+  for (auto& server : servers) {
+    auto exit_code = server.Terminate();
+    fmt::print("server stopped   {}\n",
+               exit_code ? fmt::format("exit {}", *exit_code) : exit_code.error().message);
+    if (code == 0 && !(exit_code && *exit_code == 0)) code = 1;
+  }
+  return code;
 }
 
 }  // namespace
@@ -193,6 +264,10 @@ int main(int argc, char** argv) {
   app.add_option("--setup", options.setup_dir,
                  "initialize this new data directory and start the server first");
   app.add_option("--binary", options.binary, "the infrashare program (with --setup)");
+  app.add_option("--database", options.database,
+                 "with --setup: an empty PostgreSQL database (postgresql:// URL) to serve instead of DIR");
+  app.add_option("--servers", options.servers, "with --setup: server processes, the load spread over them")
+      ->check(CLI::Range(1, 8));
   app.add_flag("--preview", options.preview, "load POST /api/v1/assess (severity preview) instead of report submission");
   CLI11_PARSE(app, argc, argv);
 
@@ -206,5 +281,5 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "ingest_bench: give --port and --token (or --setup DIR --binary PATH)\n");
     return 2;
   }
-  return infrashare::RunIngest(options);
+  return infrashare::RunIngest(options, {options.port}, {options.server_pid});
 }
