@@ -79,18 +79,6 @@ std::string PreviewBody(uint64_t n) {
       n % 2 ? "stopped" : "degraded", n % 101, n % 300, 300 + n % 900, (n * 7919) % 3000000);
 }
 
-// Adds `part` (the load on one server) to `sum` (the load on all of them).
-void AddLoad(LoadReport& sum, const LoadReport& part) {
-  sum.requests += part.requests;
-  sum.unexpected_status += part.unexpected_status;
-  sum.transport_errors += part.transport_errors;
-  for (const auto& [status, n] : part.statuses) sum.statuses[status] += n;
-  if (sum.first_unexpected.empty()) sum.first_unexpected = part.first_unexpected;
-  if (sum.first_transport_error.empty()) sum.first_transport_error = part.first_transport_error;
-  sum.seconds = std::max(sum.seconds, part.seconds);
-  sum.latency.Merge(part.latency);
-}
-
 // Loads the servers on `ports` at once, the connections and client threads
 // spread evenly; `server_pids` (0: unknown) for the memory figure (the
 // largest of them).
@@ -109,19 +97,20 @@ int RunIngest(const BenchOptions& options, const std::vector<uint16_t>& ports,
   std::vector<std::thread> loads;
   for (int i = 0; i < n; ++i)
     loads.emplace_back([&, i] {
-      parts[i] = RunLoad(LoadOptions{.host = options.host,
-                                     .port = ports[i],
-                                     .connections = options.connections / n + (i < options.connections % n),
-                                     .duration = std::chrono::seconds(options.seconds),
-                                     .threads = std::max(1, options.threads / n),
-                                     .expected_status = expected},
-                         [&](uint64_t k) {
-                           const uint64_t unique = k * n + i;  // titles differ across the servers too
-                           return LoadRequest{.method = "POST",
-                                              .target = target,
-                                              .body = options.preview ? PreviewBody(unique) : ReportBody(unique),
-                                              .headers = {{"Authorization", authorization}}};
-                         });
+      parts[i] =
+          RunLoad(LoadOptions{.host = options.host,
+                              .port = ports[i],
+                              .connections = options.connections / n + (i < options.connections % n),
+                              .duration = std::chrono::seconds(options.seconds),
+                              .threads = std::max(1, options.threads / n),
+                              .expected_status = expected},
+                  [&](uint64_t k) {
+                    const uint64_t unique = k * n + i;  // titles differ across the servers too
+                    return LoadRequest{.method = "POST",
+                                       .target = target,
+                                       .body = options.preview ? PreviewBody(unique) : ReportBody(unique),
+                                       .headers = {{"Authorization", authorization}}};
+                  });
     });
   for (auto& t : loads) t.join();
   LoadReport report;
@@ -130,7 +119,8 @@ int RunIngest(const BenchOptions& options, const std::vector<uint16_t>& ports,
       fmt::print(stderr, "ingest_bench: {}: {}\n", part.error().field, part.error().message);
       return 2;
     }
-    AddLoad(report, *part);
+    AddResponses(report, *part);
+    report.seconds = std::max(report.seconds, part->seconds);
   }
   std::optional<double> rss;
   for (pid_t pid : server_pids)
@@ -204,10 +194,10 @@ int RunWithSetup(BenchOptions options) {
   auto start_server = [&]() -> bool {
     const uint16_t port = ServerProcess::FreePort();
     const size_t i = servers.size();
-    const std::string log_path =
-        options.setup_dir + (i == 0 ? std::string("/bench-server.log") : fmt::format("/bench-server-{}.log", i));
-    fmt::print("setup: {} serve {} {} --listen 127.0.0.1:{} (log {})\n", options.binary, where[0], where[1], port,
-               log_path);
+    const std::string log_path = options.setup_dir + (i == 0 ? std::string("/bench-server.log")
+                                                             : fmt::format("/bench-server-{}.log", i));
+    fmt::print("setup: {} serve {} {} --listen 127.0.0.1:{} (log {})\n", options.binary, where[0], where[1],
+               port, log_path);
     std::fflush(stdout);
     std::vector<std::string> serve_args{options.binary, "serve"};
     serve_args.insert(serve_args.end(), where.begin(), where.end());

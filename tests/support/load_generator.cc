@@ -164,6 +164,16 @@ bool IsLoopbackHost(std::string_view host) {
   return !ec && address.is_loopback();
 }
 
+void AddResponses(LoadReport& sum, const LoadReport& part) {
+  sum.requests += part.requests;
+  sum.unexpected_status += part.unexpected_status;
+  sum.transport_errors += part.transport_errors;
+  for (const auto& [status, n] : part.statuses) sum.statuses[status] += n;
+  if (sum.first_unexpected.empty()) sum.first_unexpected = part.first_unexpected;
+  if (sum.first_transport_error.empty()) sum.first_transport_error = part.first_transport_error;
+  sum.latency.Merge(part.latency);
+}
+
 Result<LoadReport> RunLoad(const LoadOptions& options, const LoadRequestFactory& next_request) {
   if (!IsLoopbackHost(options.host))
     return InvalidArgument("host",
@@ -199,14 +209,7 @@ Result<LoadReport> RunLoad(const LoadOptions& options, const LoadRequestFactory&
   LoadReport report;
   Clock::time_point end = start;
   for (const auto& c : connections) {
-    const LoadReport& f = c->figures();
-    report.requests += f.requests;
-    report.unexpected_status += f.unexpected_status;
-    report.transport_errors += f.transport_errors;
-    for (const auto& [status, n] : f.statuses) report.statuses[status] += n;
-    if (report.first_unexpected.empty()) report.first_unexpected = f.first_unexpected;
-    if (report.first_transport_error.empty()) report.first_transport_error = f.first_transport_error;
-    report.latency.Merge(f.latency);
+    AddResponses(report, c->figures());
     end = std::max(end, c->last_response());
   }
   // With no responses at all, the run still lasted its duration.

@@ -65,6 +65,10 @@ struct LoadReport {
   double throughput() const { return seconds > 0 ? static_cast<double>(requests) / seconds : 0; }
 };
 
+// Adds the responses counted in `part` to `sum` (its figures come first
+// where only one is kept); `seconds` is left to the caller.
+void AddResponses(LoadReport& sum, const LoadReport& part);
+
 // Errors (kInvalidArgument): a host that is not loopback, no connections, no
 // duration, no threads, no port; (kUnavailable) the host does not resolve.
 Result<LoadReport> RunLoad(const LoadOptions& options, const LoadRequestFactory& next_request);

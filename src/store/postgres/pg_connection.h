@@ -187,11 +187,9 @@ class Connection {
   PGconn* conn_;
   bool broken_ = false;
   uint64_t statements_sent_ = 0;
-  std::deque<Queued> queued_;  // oldest first; only in pipeline mode
-  // The first failure among the statements queued since the last Sync.
-  std::optional<Error> queued_error_;
+  std::deque<Queued> queued_;                                // oldest first; only in pipeline mode
   std::unordered_map<std::string, std::string> statements_;  // SQL text -> prepared statement name
-  uint64_t next_statement_ = 0;  // names the next prepared statement
+  uint64_t next_statement_ = 0;                              // names the next prepared statement
 };
 
 }  // namespace infrashare::postgres

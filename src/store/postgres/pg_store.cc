@@ -258,7 +258,8 @@ bool PostgresStore::RunJob(Job& job, postgres::BatchState& batch, bool last) {
 
 void PostgresStore::FailAll(std::span<Job*> jobs, const Error& error) {
   for (Job* job : jobs)
-    if (job->result || job->result.error().code == ErrorCode::kUnavailable) job->result = std::unexpected(error);
+    if (job->result || job->result.error().code == ErrorCode::kUnavailable)
+      job->result = std::unexpected(error);
 }
 
 void PostgresStore::Abandon() {

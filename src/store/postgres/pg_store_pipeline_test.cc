@@ -83,8 +83,11 @@ Result<Seqs> Submit(WriteTx& tx, const std::string& id) {
     return std::unexpected(r.error());
   auto prev = tx.LastAuditHash();
   if (!prev) return std::unexpected(prev.error());
-  auto audit = tx.AppendAudit(
-      {.at = At(0), .action = "report.submit", .target_id = id, .prev_hash = *prev, .hash = *prev + ">" + id});
+  auto audit = tx.AppendAudit({.at = At(0),
+                               .action = "report.submit",
+                               .target_id = id,
+                               .prev_hash = *prev,
+                               .hash = *prev + ">" + id});
   if (!audit) return std::unexpected(audit.error());
   seqs.audit = *audit;
   auto outbox = tx.AppendOutbox({.at = At(0), .type = "report.created", .record_id = id});

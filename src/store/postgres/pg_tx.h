@@ -63,6 +63,13 @@ struct BatchState {
   std::optional<NextSeqs> next;
 };
 
+// The columns of an audit event ($1 … $9: at, actor_principal, actor_org,
+// action, target_kind, target_id, detail, prev_hash, hash) and of an outbox
+// event ($1 … $5: at, space, type, record_id, subject), for every insert
+// of them (pg_tx_log.cc, and import in pg_tx_dump.cc, which adds the seq).
+Params AuditParams(const AuditEvent& event);
+Params OutboxParams(const OutboxEvent& event);
+
 // Pipelined batches. REQUIRES: the log lock is held.
 // The statement that reads the next seqs and the chain's head, and the
 // state of a batch from its row.

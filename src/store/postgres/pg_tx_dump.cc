@@ -170,25 +170,14 @@ Result<void> PgTx::AppendAuditAt(const AuditEvent& event) {
   if (batch_) batch_->last_audit_hash.reset();  // rows may come in any order
   auto rows = conn_.Exec(
       "WITH a AS ("
-      "  INSERT INTO audit (seq, at, actor_principal, actor_org, action, target_kind, target_id, detail, "
-      "prev_hash,"
-      "                     hash)"
+      "  INSERT INTO audit (at, actor_principal, actor_org, action, target_kind, target_id, detail, "
+      "prev_hash, "
+      "hash, seq)"
       "  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING seq) "
       "SELECT setval(pg_get_serial_sequence('audit', 'seq'), greatest(a.seq, (SELECT coalesce(max(seq), 0) "
       "FROM audit))) "
       "FROM a",
-      Params()
-          .Add(event.seq)
-          .Add(ToMicros(event.at))
-          .Add(event.actor_principal)
-          .Add(event.actor_org)
-          .Add(event.action)
-          .Add(event.target_kind)
-          .Add(event.target_id)
-          .Add(DumpDocument(event.detail))
-          .Add(event.prev_hash)
-          .Add(event.hash),
-      "import audit event");
+      AuditParams(event).Add(event.seq), "import audit event");
   if (!rows) return std::unexpected(rows.error());
   if (rows->empty()) return Conflict(fmt::format("audit event #{} already exists", event.seq), "seq");
   return {};
@@ -197,19 +186,12 @@ Result<void> PgTx::AppendAuditAt(const AuditEvent& event) {
 Result<void> PgTx::AppendOutboxAt(const OutboxEvent& event) {
   auto rows = conn_.Exec(
       "WITH o AS ("
-      "  INSERT INTO outbox (seq, at, space, type, record_id, subject) VALUES ($1, $2, $3, $4, $5, $6)"
+      "  INSERT INTO outbox (at, space, type, record_id, subject, seq) VALUES ($1, $2, $3, $4, $5, $6)"
       "  ON CONFLICT DO NOTHING RETURNING seq) "
       "SELECT setval(pg_get_serial_sequence('outbox', 'seq'), greatest(o.seq, (SELECT coalesce(max(seq), 0) "
       "FROM outbox))) "
       "FROM o",
-      Params()
-          .Add(event.seq)
-          .Add(ToMicros(event.at))
-          .Add(event.space)
-          .Add(event.type)
-          .Add(event.record_id)
-          .Add(event.subject),
-      "import outbox event");
+      OutboxParams(event).Add(event.seq), "import outbox event");
   if (!rows) return std::unexpected(rows.error());
   if (rows->empty()) return Conflict(fmt::format("outbox event #{} already exists", event.seq), "seq");
   return {};

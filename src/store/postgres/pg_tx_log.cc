@@ -22,7 +22,11 @@ Result<void> CheckPage(int64_t after_seq, int limit) {
   return {};
 }
 
-// The columns of an audit event, $1 … $9 (and $10 the seq, when given).
+constexpr std::string_view kAuditColumns =
+    "at, actor_principal, actor_org, action, target_kind, target_id, detail, prev_hash, hash";
+
+}  // namespace
+
 Params AuditParams(const AuditEvent& event) {
   Params p;
   p.Add(ToMicros(event.at))
@@ -37,17 +41,11 @@ Params AuditParams(const AuditEvent& event) {
   return p;
 }
 
-constexpr std::string_view kAuditColumns =
-    "at, actor_principal, actor_org, action, target_kind, target_id, detail, prev_hash, hash";
-
-// The columns of an outbox event, $1 … $5 (and $6 the seq, when given).
 Params OutboxParams(const OutboxEvent& event) {
   Params p;
   p.Add(ToMicros(event.at)).Add(event.space).Add(event.type).Add(event.record_id).Add(event.subject);
   return p;
 }
-
-}  // namespace
 
 // The next seq of a sequence is one past its last value (1 when it was
 // never used: pg_sequence_last_value is then null).
@@ -93,14 +91,14 @@ Result<int64_t> PgTx::AppendAudit(const AuditEvent& event) {
   Params p = AuditParams(event);
   if (batch_ && batch_->next) {
     const int64_t seq = batch_->next->audit++;
-    static const std::string sql =
-        fmt::format("INSERT INTO audit (seq, {}) VALUES ($10, $1, $2, $3, $4, $5, $6, $7, $8, $9)", kAuditColumns);
+    static const std::string sql = fmt::format(
+        "INSERT INTO audit (seq, {}) VALUES ($10, $1, $2, $3, $4, $5, $6, $7, $8, $9)", kAuditColumns);
     if (auto s = conn_.Send(sql, p.Add(seq), "append audit event"); !s) return std::unexpected(s.error());
     batch_->last_audit_hash = event.hash;
     return seq;
   }
-  static const std::string sql =
-      fmt::format("INSERT INTO audit ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq", kAuditColumns);
+  static const std::string sql = fmt::format(
+      "INSERT INTO audit ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq", kAuditColumns);
   auto rows = conn_.Exec(sql, p, "append audit event");
   if (!rows) return std::unexpected(rows.error());
   if (batch_) batch_->last_audit_hash = event.hash;

@@ -107,7 +107,8 @@ Result<Params> ReportParams(const Report& report, const std::vector<std::string>
   return p;
 }
 
-constexpr std::string_view kInsertRevisionSql = "INSERT INTO revisions (report_id, number, doc) VALUES ($1, $2, $3)";
+constexpr std::string_view kInsertRevisionSql =
+    "INSERT INTO revisions (report_id, number, doc) VALUES ($1, $2, $3)";
 
 }  // namespace
 
@@ -149,7 +150,8 @@ Result<int64_t> PgTx::InsertReport(const Report& report, const std::vector<std::
   if (!p) return std::unexpected(p.error());
   if (batch_ && batch_->next) {
     const int64_t seq = batch_->next->report++;
-    if (auto s = conn_.Send(kSendReportSql, p->Add(seq), "insert report"); !s) return std::unexpected(s.error());
+    if (auto s = conn_.Send(kSendReportSql, p->Add(seq), "insert report"); !s)
+      return std::unexpected(s.error());
     return seq;
   }
   auto rows = conn_.Exec(kInsertReportSql, *p, "insert report");
@@ -189,7 +191,8 @@ Result<void> PgTx::InsertRevision(const Revision& revision) {
   Params p;
   p.Add(revision.report_id).Add(int64_t{revision.number}).Add(DumpDocument(ToJson(revision)));
   if (batch_ && batch_->next) return conn_.Send(kInsertRevisionSql, p, "insert revision");
-  static const std::string sql = fmt::format("{} ON CONFLICT (report_id, number) DO NOTHING", kInsertRevisionSql);
+  static const std::string sql =
+      fmt::format("{} ON CONFLICT (report_id, number) DO NOTHING", kInsertRevisionSql);
   auto r = conn_.Exec(sql, p, "insert revision");
   if (!r) return std::unexpected(r.error());
   if (r->Affected() == 0)
