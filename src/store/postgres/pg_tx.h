@@ -16,7 +16,8 @@
 // the expected failures are not errors in SQL: inserts use ON CONFLICT DO
 // NOTHING and answer kConflict when nothing was inserted, and a token's
 // principal is checked before the insert. The write's savepoint stays usable
-// after them, as in the SQLite backend.
+// after them, as in the SQLite backend. (A pipelined batch is the exception:
+// see BatchState::next below.)
 //
 // Stored documents that fail to parse answer kInternal naming the record;
 // they never crash the process.
