@@ -22,6 +22,7 @@ using postgres::TestDatabase;
 using store_test::At;
 using store_test::MakeReport;
 using store_test::ReadValue;
+using store_test::WriteValue;
 
 class PgPipelineTest : public ::testing::Test {
  protected:
@@ -143,31 +144,21 @@ TEST_F(PgPipelineTest, SeqsHandedOutByTheBatchAreTheStoredOnesAndLaterOnesFollow
 
   // The sequences moved past the batch's seqs: a later write, also one the
   // careful way takes (a batch of one that fails after writing), follows.
-  Seqs later;
-  ASSERT_TRUE(store_->Write([&](WriteTx& tx) -> Result<void> {
-    auto s = Submit(tx, "rpt_later");
-    if (!s) return std::unexpected(s.error());
-    later = *s;
-    return {};
-  }));
+  auto later = WriteValue(*store_, [](WriteTx& tx) { return Submit(tx, "rpt_later"); });
+  ASSERT_TRUE(later);
   for (const auto& s : seqs) {
-    EXPECT_GT(later.report, s.report);
-    EXPECT_GT(later.audit, s.audit);
-    EXPECT_GT(later.outbox, s.outbox);
+    EXPECT_GT(later->report, s.report);
+    EXPECT_GT(later->audit, s.audit);
+    EXPECT_GT(later->outbox, s.outbox);
   }
   EXPECT_FALSE(store_->Write([](WriteTx& tx) -> Result<void> {
     if (auto s = Submit(tx, "rpt_given_up"); !s) return std::unexpected(s.error());
     return Conflict("given up");
   }));
-  Seqs last;
-  ASSERT_TRUE(store_->Write([&](WriteTx& tx) -> Result<void> {
-    auto s = Submit(tx, "rpt_last");
-    if (!s) return std::unexpected(s.error());
-    last = *s;
-    return {};
-  }));
-  EXPECT_GT(last.report, later.report);
-  EXPECT_GT(last.audit, later.audit);
+  auto last = WriteValue(*store_, [](WriteTx& tx) { return Submit(tx, "rpt_last"); });
+  ASSERT_TRUE(last);
+  EXPECT_GT(last->report, later->report);
+  EXPECT_GT(last->audit, later->audit);
   ExpectOneChain(*store_);
 }
 
