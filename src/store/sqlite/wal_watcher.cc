@@ -13,20 +13,24 @@
 #include <filesystem>
 
 namespace infrashare::sqlite {
+namespace {
+
+constexpr uint32_t kEvents = IN_MODIFY;
+
+}  // namespace
 
 Result<std::unique_ptr<WalWatcher>> WalWatcher::Start(const std::string& database_path,
                                                       std::function<void()> on_change) {
-  namespace fs = std::filesystem;
-  const fs::path db = fs::absolute(database_path);
-  const std::string dir = db.parent_path().string();
+  const std::string wal = std::filesystem::absolute(database_path).string() + "-wal";
   const int in = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (in < 0) return Unavailable(fmt::format("inotify: {}", std::strerror(errno)));
-  // The directory, not the file: the log is created with the first write and
-  // may be removed when the last connection closes.
-  if (::inotify_add_watch(in, dir.c_str(), IN_MODIFY | IN_CREATE) < 0) {
+  // The log itself, not its directory (where logs and exports are written
+  // too): it exists while any connection has the database open, as the
+  // caller's store does.
+  if (::inotify_add_watch(in, wal.c_str(), kEvents) < 0) {
     const int err = errno;
     ::close(in);
-    return Unavailable(fmt::format("inotify cannot watch {}: {}", dir, std::strerror(err)));
+    return Unavailable(fmt::format("inotify cannot watch {}: {}", wal, std::strerror(err)));
   }
   const int stop = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (stop < 0) {
@@ -34,13 +38,13 @@ Result<std::unique_ptr<WalWatcher>> WalWatcher::Start(const std::string& databas
     ::close(in);
     return Unavailable(fmt::format("eventfd: {}", std::strerror(err)));
   }
-  std::unique_ptr<WalWatcher> w(new WalWatcher(in, stop, db.filename().string() + "-wal", std::move(on_change)));
+  std::unique_ptr<WalWatcher> w(new WalWatcher(in, stop, wal, std::move(on_change)));
   w->thread_ = std::thread([p = w.get()] { p->Run(); });
   return w;
 }
 
-WalWatcher::WalWatcher(int inotify_fd, int stop_fd, std::string wal_name, std::function<void()> on_change)
-    : inotify_fd_(inotify_fd), stop_fd_(stop_fd), wal_name_(std::move(wal_name)), on_change_(std::move(on_change)) {}
+WalWatcher::WalWatcher(int inotify_fd, int stop_fd, std::string wal_path, std::function<void()> on_change)
+    : inotify_fd_(inotify_fd), stop_fd_(stop_fd), wal_path_(std::move(wal_path)), on_change_(std::move(on_change)) {}
 
 WalWatcher::~WalWatcher() {
   const uint64_t one = 1;
@@ -69,8 +73,11 @@ WalWatcher::Wait WalWatcher::SleepThenDrain(int timeout_ms) {
     if (n <= 0) break;  // EAGAIN: drained
     for (ssize_t at = 0; at < n;) {
       const auto* event = reinterpret_cast<const inotify_event*>(buffer.data() + at);
-      // An overflowed queue may have dropped the log's events.
-      if ((event->mask & IN_Q_OVERFLOW) != 0 || (event->len > 0 && wal_name_ == event->name)) changed = true;
+      // The watch ended with the file (every connection of every process
+      // closed it): watched again once it is back. Either way, and when the
+      // queue overflowed, something may have changed.
+      if ((event->mask & IN_IGNORED) != 0) watching_ = false;
+      changed = true;
       at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
     }
   }
@@ -84,7 +91,8 @@ void WalWatcher::Run() {
   // the last well after any fsync; while writes go on, once per interval.
   constexpr std::array<int, 3> kFollowUpsMs{5, 20, 80};
   while (true) {
-    const Wait first = SleepThenDrain(-1);
+    if (!watching_) watching_ = ::inotify_add_watch(inotify_fd_, wal_path_.c_str(), kEvents) >= 0;
+    const Wait first = SleepThenDrain(watching_ ? -1 : 1000);
     if (first == Wait::kStop) return;
     if (first == Wait::kQuiet) continue;
     on_change_();

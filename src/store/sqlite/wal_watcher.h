@@ -1,7 +1,7 @@
 // Commits of other processes on the same SQLite database, noticed without
-// polling: a thread watches the database's directory with inotify and calls
-// `on_change` when the write-ahead log (PATH-wal) was written — which every
-// commit does, by any process. SqliteStore uses it so that an outbox wake-up
+// polling: a thread watches the write-ahead log (PATH-wal) with inotify and
+// calls `on_change` when it was written — which every commit does, by any
+// process. SqliteStore uses it so that an outbox wake-up
 // (Store::OnOutboxAppended) also follows another process's commits, as
 // LISTEN/NOTIFY does on PostgreSQL.
 //
@@ -36,7 +36,7 @@ class WalWatcher {
   WalWatcher& operator=(const WalWatcher&) = delete;
 
  private:
-  WalWatcher(int inotify_fd, int stop_fd, std::string wal_name, std::function<void()> on_change);
+  WalWatcher(int inotify_fd, int stop_fd, std::string wal_path, std::function<void()> on_change);
   enum class Wait { kStop, kChanged, kQuiet };
   // Sleeps `timeout_ms` (< 0: until the log changes) unless stopped, then
   // reads what inotify queued.
@@ -45,8 +45,9 @@ class WalWatcher {
 
   const int inotify_fd_;
   const int stop_fd_;  // an eventfd: written by the destructor
-  const std::string wal_name_;
+  const std::string wal_path_;
   const std::function<void()> on_change_;
+  bool watching_ = true;  // the watcher thread's own
   std::thread thread_;
 };
 
