@@ -23,7 +23,17 @@
 //     counts too ("coordinated omission" is not hidden). This is the latency
 //     a latency goal means: the answer time at a given load.
 // p50/p99/max are over every answer of the run (HdrHistogram-style buckets,
-// upper edges: within 1.6%, never flattering). A summary table follows.
+// upper edges: within 1.6%, never flattering). "server CPU" is the server
+// process's CPU time (user + system, /proc) over the run divided by the
+// answers: the cost of one preview, which other load on the machine hardly
+// changes (latency and throughput it changes a lot); at low rates it also
+// carries the server's background work (timers, watchers) and the cost of
+// waking up for each request alone. "client CPU" is the same
+// for this load generator, which shares the cores with the server (server +
+// client CPU per request × throughput = the cores this benchmark used; the
+// rest went to whatever else the machine ran). --rates replaces the
+// percentages with fixed rates, to compare two builds at the same load. A
+// summary table follows.
 //
 // Against a running server:
 //   ingest_bench --port 8080 --token TOKEN --server-pid PID [--connections 64] [--seconds 10]
@@ -35,10 +45,12 @@
 // its token through the admin API, runs the load, and stops the server with
 // SIGTERM.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,6 +73,7 @@ struct BenchOptions {
   std::string setup_dir;
   std::string binary;
   bool preview = false;  // POST /api/v1/assess (the form's severity preview) instead of reports
+  std::vector<double> rates;  // --preview: open-loop rates instead of 25/50/75% of saturation
 };
 
 constexpr std::string_view kOrganization = "bench-operator";
@@ -97,15 +110,25 @@ std::string PreviewBody(uint64_t n) {
       n % 2 ? "stopped" : "degraded", n % 101, n % 300, 300 + n % 900, (n * 7919) % 3000000);
 }
 
-// What one preview run was: its name, and the load generator's figures.
-struct PreviewRun {
+// What one run was: its name, the load generator's figures, and the CPU
+// time per answer of the server (nullopt without --server-pid) and of this
+// load generator.
+struct BenchRun {
   std::string name;
   LoadReport report;
+  std::optional<double> cpu_us_per_request;
+  std::optional<double> client_cpu_us_per_request;
 };
+
+// CPU µs per request between two CpuSeconds readings.
+std::optional<double> CpuPerRequest(std::optional<double> before, std::optional<double> after, uint64_t requests) {
+  if (!before || !after || requests == 0) return std::nullopt;
+  return (*after - *before) * 1e6 / static_cast<double>(requests);
+}
 
 // One load run against the server (closed loop when `rate` is 0, otherwise
 // open loop at `rate` requests/s); prints its figures.
-Result<LoadReport> RunOnce(const BenchOptions& options, double rate) {
+Result<BenchRun> RunOnce(const BenchOptions& options, double rate) {
   const char* target = options.preview ? "/api/v1/assess" : "/api/v1/reports";
   const int expected = options.preview ? 200 : 201;
   fmt::print("ingest_bench: POST {}, {} connections, {} s, {} client thread(s), {}:{}, {}\n", target,
@@ -114,6 +137,8 @@ Result<LoadReport> RunOnce(const BenchOptions& options, double rate) {
   fmt::print("machine           {}\n", DescribeMachine());
   std::fflush(stdout);
   const std::string authorization = "Bearer " + options.token;
+  const std::optional<double> cpu_before = CpuSeconds(options.server_pid);
+  const std::optional<double> client_cpu_before = CpuSeconds(::getpid());
   auto report = RunLoad(LoadOptions{.host = options.host,
                                     .port = options.port,
                                     .connections = options.connections,
@@ -129,39 +154,52 @@ Result<LoadReport> RunOnce(const BenchOptions& options, double rate) {
                                              .headers = {{"Authorization", authorization}}};
                         });
   if (!report) return std::unexpected(report.error());
+  BenchRun run{.report = *report,
+               .cpu_us_per_request = CpuPerRequest(cpu_before, CpuSeconds(options.server_pid), report->requests),
+               .client_cpu_us_per_request =
+                   CpuPerRequest(client_cpu_before, CpuSeconds(::getpid()), report->requests)};
   fmt::print("{}", FormatLoadReport(*report, expected, PeakRssMegabytes(options.server_pid)));
+  if (run.cpu_us_per_request) fmt::print("server CPU        {:.1f} µs/request\n", *run.cpu_us_per_request);
+  if (run.client_cpu_us_per_request)
+    fmt::print("client CPU        {:.1f} µs/request (this load generator)\n", *run.client_cpu_us_per_request);
   std::fflush(stdout);
-  return report;
+  return run;
 }
 
 // The preview's runs (see the header comment) and a table of them.
 int RunPreview(const BenchOptions& options) {
-  std::vector<PreviewRun> runs;
+  std::vector<BenchRun> runs;
   auto closed = RunOnce(options, 0);
   if (!closed) return Refused(closed.error());
-  runs.push_back({"closed loop (saturation)", *closed});
+  closed->name = "closed loop (saturation)";
+  runs.push_back(*closed);
   std::vector<std::pair<std::string, double>> rates;
-  for (int percent : {25, 50, 75})
-    rates.emplace_back(fmt::format("open loop {}% of saturation", percent),
-                       closed->throughput() * percent / 100.0);
+  for (double rate : options.rates) rates.emplace_back(fmt::format("open loop {:.0f}/s", rate), rate);
+  if (options.rates.empty())
+    for (int percent : {25, 50, 75})
+      rates.emplace_back(fmt::format("open loop {}% of saturation", percent),
+                         closed->report.throughput() * percent / 100.0);
   rates.emplace_back(fmt::format("open loop web form ({}/s x {})", kFormPreviewsPerSecond, options.connections),
                      kFormPreviewsPerSecond * options.connections);
   for (const auto& [name, rate] : rates) {
     fmt::print("\n");
     auto open = RunOnce(options, rate);
     if (!open) return Refused(open.error());
-    runs.push_back({name, *open});
+    open->name = name;
+    runs.push_back(*open);
   }
 
   auto ms = [](uint64_t micros) { return static_cast<double>(micros) / 1000.0; };
   fmt::print("\npreview summary, {} connections, {} s per run\n", options.connections, options.seconds);
-  fmt::print("{:<36} {:>10} {:>10} {:>8} {:>8} {:>8} {:>7}\n", "load", "offered/s", "achieved/s", "p50 ms",
-             "p99 ms", "max ms", "errors");
+  fmt::print("{:<36} {:>10} {:>10} {:>8} {:>8} {:>8} {:>7} {:>12} {:>12}\n", "load", "offered/s", "achieved/s",
+             "p50 ms", "p99 ms", "max ms", "errors", "server µs/r", "client µs/r");
+  auto micros = [](std::optional<double> v) { return v ? fmt::format("{:.1f}", *v) : std::string("-"); };
   bool all_answered = true;
-  for (const auto& [name, r] : runs) {
-    fmt::print("{:<36} {:>10} {:>10.0f} {:>8.2f} {:>8.2f} {:>8.2f} {:>7}\n", name,
+  for (const auto& [name, r, server_cpu, client_cpu] : runs) {
+    fmt::print("{:<36} {:>10} {:>10.0f} {:>8.2f} {:>8.2f} {:>8.2f} {:>7} {:>12} {:>12}\n", name,
                r.offered_rate > 0 ? fmt::format("{:.0f}", r.offered_rate) : std::string("-"), r.throughput(),
-               ms(r.latency.Percentile(0.50)), ms(r.latency.Percentile(0.99)), ms(r.latency.max()), r.errors());
+               ms(r.latency.Percentile(0.50)), ms(r.latency.Percentile(0.99)), ms(r.latency.max()), r.errors(),
+               micros(server_cpu), micros(client_cpu));
     all_answered = all_answered && r.statuses.contains(200);
   }
   std::fflush(stdout);
@@ -170,9 +208,9 @@ int RunPreview(const BenchOptions& options) {
 
 int RunIngest(const BenchOptions& options) {
   if (options.preview) return RunPreview(options);
-  auto report = RunOnce(options, 0);
-  if (!report) return Refused(report.error());
-  return report->statuses.contains(201) ? 0 : 1;
+  auto run = RunOnce(options, 0);
+  if (!run) return Refused(run.error());
+  return run->report.statuses.contains(201) ? 0 : 1;
 }
 
 // POSTs `body` and returns the parsed answer if the status is one of `ok`.
@@ -276,6 +314,10 @@ int main(int argc, char** argv) {
                  "initialize this new data directory and start the server first");
   app.add_option("--binary", options.binary, "the infrashare program (with --setup)");
   app.add_flag("--preview", options.preview, "load POST /api/v1/assess (severity preview) instead of report submission");
+  app.add_option("--rates", options.rates,
+                 "with --preview: open-loop rates (requests/s) instead of 25/50/75% of the closed loop's")
+      ->delimiter(',')
+      ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
 
   if (!infrashare::IsLoopbackHost(options.host)) {

@@ -13,6 +13,7 @@
 #include <boost/beast/http.hpp>
 #include <fstream>
 #include <memory>
+#include <sstream>
 #include <thread>
 
 namespace infrashare {
@@ -278,6 +279,25 @@ std::optional<double> PeakRssMegabytes(pid_t pid) {
   } catch (...) {
     return std::nullopt;
   }
+}
+
+std::optional<double> CpuSeconds(pid_t pid) {
+  if (pid <= 0) return std::nullopt;
+  std::ifstream in(fmt::format("/proc/{}/stat", pid));
+  std::string stat;
+  if (!std::getline(in, stat)) return std::nullopt;
+  // "PID (COMM) STATE ...": COMM may hold spaces; fields count from the ')'.
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  uint64_t utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {  // utime is field 14, stime 15
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  if (!fields) return std::nullopt;
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 std::string DescribeMachine() {

@@ -103,6 +103,13 @@ bool IsLoopbackHost(std::string_view host);
 // it cannot be read.
 std::optional<double> PeakRssMegabytes(pid_t pid);
 
+// The CPU time (user + system, all threads) process `pid` has used so far,
+// in seconds, from /proc/PID/stat; nullopt when it cannot be read. The
+// difference over a run, per request, is the server's cost of a request:
+// unlike latency and throughput it hardly depends on what else the machine
+// is running.
+std::optional<double> CpuSeconds(pid_t pid);
+
 // One line about where the figures were taken: CPUs, model, memory, kernel.
 std::string DescribeMachine();
 
