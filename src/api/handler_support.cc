@@ -9,6 +9,14 @@ HttpResponse WithCaller(Services& services, const HttpRequest& request,
   return fn(*caller);
 }
 
+std::optional<HttpResponse> WithCachedCaller(Services& services, const HttpRequest& request,
+                                             const std::function<HttpResponse(const Caller&)>& fn) {
+  auto caller = services.auth.AuthenticateCached(request.Header("authorization"));
+  if (!caller) return std::nullopt;
+  if (!*caller) return ProblemResponse(caller->error());
+  return fn(**caller);
+}
+
 HttpResponse WithJsonBody(const HttpRequest& request, const std::function<HttpResponse(const Json&)>& fn) {
   const std::string type = request.Header("content-type");
   if (!type.empty() && type.find("json") == std::string::npos)

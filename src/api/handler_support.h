@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 
 #include "common/json.h"
 #include "http/http.h"
@@ -15,6 +16,12 @@ namespace infrashare {
 // caller; errors become problem+json.
 HttpResponse WithCaller(Services& services, const HttpRequest& request,
                         const std::function<HttpResponse(const Caller&)>& fn);
+
+// WithCaller for a non-blocking handler (Router::Add with try_now): the
+// caller comes from the authentication cache only; nullopt when
+// authenticating needs the store (the route's blocking handler answers then).
+std::optional<HttpResponse> WithCachedCaller(Services& services, const HttpRequest& request,
+                                             const std::function<HttpResponse(const Caller&)>& fn);
 
 // Parses the request body as JSON and runs `fn` with it.
 HttpResponse WithJsonBody(const HttpRequest& request, const std::function<HttpResponse(const Json&)>& fn);

@@ -12,20 +12,28 @@ Result<const AssessmentService*> Assessments(const Services& s) {
   return s.assessments.get();
 }
 
+// POST /assess once the caller is known: pure computation, no store.
+HttpResponse Preview(const Services& s, const HttpRequest& req, const Caller& caller) {
+  return WithJsonBody(req, [&](const Json& body) {
+    auto a = Assessments(s);
+    if (!a) return ProblemResponse(a.error());
+    return Render(200, (*a)->Preview(caller, body));
+  });
+}
+
 }  // namespace
 
 void AddSeverityRoutes(Router& router, Services& s) {
-  router.Add("POST", "/api/v1/assess",
-             "Preview a severity assessment and response plan for impact facts; stores nothing",
-             [&s](const HttpRequest& req) {
-               return WithCaller(s, req, [&](const Caller& caller) {
-                 return WithJsonBody(req, [&](const Json& body) {
-                   auto a = Assessments(s);
-                   if (!a) return ProblemResponse(a.error());
-                   return Render(200, (*a)->Preview(caller, body));
-                 });
-               });
-             });
+  // The web form's preview answers on the network thread whenever the token
+  // is in the authentication cache (non-blocking route, see router.h).
+  router.Add(
+      "POST", "/api/v1/assess", "Preview a severity assessment and response plan for impact facts; stores nothing",
+      [&s](const HttpRequest& req) {
+        return WithCaller(s, req, [&](const Caller& caller) { return Preview(s, req, caller); });
+      },
+      [&s](const HttpRequest& req) {
+        return WithCachedCaller(s, req, [&](const Caller& caller) { return Preview(s, req, caller); });
+      });
   router.Add("POST", "/api/v1/reports/{id}/assessment",
              "Confirm or override a report's severity (analysts of NISC or a ministry; justification required)",
              [&s](const HttpRequest& req) {

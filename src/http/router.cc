@@ -25,7 +25,29 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
   return parts;
 }
 
+// The one place where a handler's exception becomes a response: runs
+// `call` (a handler of `route`); an exception is logged and answers 500.
+template <class Call>
+auto Guarded(const RouteInfo& route, const Call& call) -> decltype(call()) {
+  try {
+    return call();
+  } catch (const std::exception& e) {
+    spdlog::error("handler for {} {} threw: {}", route.method, route.pattern, e.what());
+  } catch (...) {
+    spdlog::error("handler for {} {} threw a non-standard exception", route.method, route.pattern);
+  }
+  return ProblemResponse(Error{ErrorCode::kInternal, "", ""});
+}
+
 }  // namespace
+
+void Router::Add(std::string method, std::string pattern, std::string summary, Handler handler,
+                 NonBlockingHandler try_now) {
+  if (!try_now) throw std::invalid_argument("route has an empty non-blocking handler: " + pattern);
+  Add(std::move(method), std::move(pattern), std::move(summary), std::move(handler));
+  routes_.back().non_blocking = true;
+  entries_.back().try_now = std::move(try_now);
+}
 
 void Router::Add(std::string method, std::string pattern, std::string summary, Handler handler) {
   if (pattern.empty() || pattern.front() != '/')
@@ -55,12 +77,32 @@ HttpResponse Router::Dispatch(HttpRequest request) const {
 }
 
 DispatchResult Router::DispatchWithRoute(HttpRequest request) const {
+  const RouteMatch match = Match(request);
+  return Run(match, request);
+}
+
+DispatchResult Router::Run(const RouteMatch& match, const HttpRequest& request) const {
+  if (match.route == nullptr) return {match.refusal};
+  const Entry& entry = EntryOf(*match.route);
+  return {Guarded(*match.route, [&] { return entry.handler(request); }), match.route};
+}
+
+std::optional<DispatchResult> Router::TryRunNonBlocking(const RouteMatch& match, const HttpRequest& request) const {
+  if (match.route == nullptr) return DispatchResult{match.refusal};
+  const Entry& entry = EntryOf(*match.route);
+  if (!entry.try_now) return std::nullopt;
+  std::optional<HttpResponse> answer = Guarded(*match.route, [&] { return entry.try_now(request); });
+  if (!answer) return std::nullopt;
+  return DispatchResult{std::move(*answer), match.route};
+}
+
+RouteMatch Router::Match(HttpRequest& request) const {
   if (request.path.empty() || request.path.front() != '/')
-    return {ProblemResponse(Error{ErrorCode::kInvalidArgument, "the request path must start with '/'", ""})};
+    return {.refusal = ProblemResponse(Error{ErrorCode::kInvalidArgument, "the request path must start with '/'", ""})};
   std::vector<std::string> segments;
   for (std::string_view raw : SplitPath(request.path)) {
     auto decoded = PercentDecode(raw, false);
-    if (!decoded) return {ProblemResponse(decoded.error())};
+    if (!decoded) return {.refusal = ProblemResponse(decoded.error())};
     segments.push_back(std::move(*decoded));
   }
 
@@ -93,24 +135,14 @@ DispatchResult Router::DispatchWithRoute(HttpRequest request) const {
     }
   }
   if (!best) {
-    if (!allowed.empty()) return {MethodNotAllowedResponse(allowed)};
-    return {ProblemResponse(Error{ErrorCode::kNotFound, "there is no endpoint at this path", ""})};
+    if (!allowed.empty()) return {.refusal = MethodNotAllowedResponse(allowed)};
+    return {.refusal = ProblemResponse(Error{ErrorCode::kNotFound, "there is no endpoint at this path", ""})};
   }
 
-  const RouteInfo& route = routes_[*best];
   const auto& pattern = entries_[*best].segments;
   for (size_t s = 0; s < pattern.size(); ++s)
     if (pattern[s].is_param) request.path_params[pattern[s].text] = std::move(segments[s]);
-
-  // The one place where a handler's exception becomes a response.
-  try {
-    return {entries_[*best].handler(request), &route};
-  } catch (const std::exception& e) {
-    spdlog::error("handler for {} {} threw: {}", route.method, route.pattern, e.what());
-  } catch (...) {
-    spdlog::error("handler for {} {} threw a non-standard exception", route.method, route.pattern);
-  }
-  return {ProblemResponse(Error{ErrorCode::kInternal, "", ""}), &route};
+  return {.route = &routes_[*best]};
 }
 
 }  // namespace infrashare

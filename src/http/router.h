@@ -6,6 +6,16 @@
 //   router.Add("GET", "/api/v1/reports/{id}", "Fetch one report", GetReport);
 //   HttpResponse r = router.Dispatch(request);   // request.path_params["id"]
 //
+// Blocking and non-blocking routes: a handler may block (database calls), so
+// the server runs it on its worker pool. A route whose answer is usually
+// pure computation (the severity preview: parse, authenticate from the token
+// cache, assess, render) is added with a second, non-blocking handler too;
+// the server calls that one on its network thread, saving two thread
+// hand-offs, and it answers nullopt when this request would have to block
+// (a token not in the cache), so that the blocking handler answers on the
+// pool instead. The server's steps: Match, then TryRunNonBlocking, then Run
+// on the pool when that gave nothing.
+//
 // Matching: the path is split on '/', each segment percent-decoded, then
 // compared with the pattern's segments; "{name}" matches any one non-empty
 // segment. When several patterns match, the one with a literal segment
@@ -13,15 +23,16 @@
 // pattern matches answers 404; a path that matches only under other methods
 // answers 405 with an Allow header. Both are problem+json.
 //
-// Exceptions: a handler that throws is a bug. Dispatch is the one place that
-// catches it: the exception is logged (spdlog, error level) and the client
-// gets a 500 problem whose detail is "internal error" — nothing from the
-// exception reaches the client.
+// Exceptions: a handler that throws is a bug. The router is the one place
+// that catches it (Run, TryRunNonBlocking, Dispatch): the exception is logged
+// (spdlog, error level) and the client gets a 500 problem whose detail is
+// "internal error" — nothing from the exception reaches the client.
 //
 // Thread behaviour: Add is for start-up only (not thread-safe). After the
 // last Add, Dispatch and routes() may be called from any number of threads.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,11 +41,23 @@
 
 namespace infrashare {
 
+// A route's answer computed without blocking, or nullopt when this request
+// needs something that may block (the database, the network, a lock held
+// across I/O). REQUIRES: never blocks; answers as the route's Handler would.
+using NonBlockingHandler = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
+
 // One row of the table, as the OpenAPI generator sees it.
 struct RouteInfo {
-  std::string method;   // "GET"
-  std::string pattern;  // "/api/v1/reports/{id}"
-  std::string summary;  // one line for the OpenAPI document
+  std::string method;         // "GET"
+  std::string pattern;        // "/api/v1/reports/{id}"
+  std::string summary;        // one line for the OpenAPI document
+  bool non_blocking = false;  // added with a NonBlockingHandler
+};
+
+// Where a request goes, found once by Router::Match before any handler runs.
+struct RouteMatch {
+  const RouteInfo* route = nullptr;  // null: no route; `refusal` answers (400, 404, 405)
+  HttpResponse refusal;
 };
 
 // What Dispatch did: the response, and which route answered (nullptr for a
@@ -55,9 +78,23 @@ class Router {
   // ("{id}"), and (method, pattern) was not added before. A violation is a bug
   // in the route table and throws std::invalid_argument at start-up.
   void Add(std::string method, std::string pattern, std::string summary, Handler handler);
+  // The same for a route that can usually answer without blocking: `try_now`
+  // first (on the server's network thread), `handler` when it declines.
+  void Add(std::string method, std::string pattern, std::string summary, Handler handler,
+           NonBlockingHandler try_now);
 
-  // Routes `request` (its method and path) and runs the handler with
-  // path_params filled. Never throws.
+  // Finds the route for `request` (its method and path) and fills its
+  // path_params. Runs no handler; never throws.
+  RouteMatch Match(HttpRequest& request) const;
+  // Runs the matched route's handler, or answers the refusal. May block (it
+  // is the handler that may); never throws.
+  DispatchResult Run(const RouteMatch& match, const HttpRequest& request) const;
+  // The answer when it can be given without blocking: the refusal of an
+  // unmatched request, or what a non-blocking route's try_now answered.
+  // nullopt: call Run where blocking is allowed. Never blocks, never throws.
+  std::optional<DispatchResult> TryRunNonBlocking(const RouteMatch& match, const HttpRequest& request) const;
+
+  // Match then Run, in the caller's thread.
   HttpResponse Dispatch(HttpRequest request) const;
   DispatchResult DispatchWithRoute(HttpRequest request) const;
 
@@ -71,7 +108,10 @@ class Router {
   struct Entry {
     std::vector<Segment> segments;
     Handler handler;
+    NonBlockingHandler try_now;  // empty for a blocking route
   };
+
+  const Entry& EntryOf(const RouteInfo& route) const { return entries_[&route - routes_.data()]; }
 
   // routes_[i] and entries_[i] describe the same route.
   std::vector<RouteInfo> routes_;

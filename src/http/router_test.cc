@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <stdexcept>
+#include <tuple>
 
 #include "common/json.h"
 
@@ -95,6 +97,98 @@ TEST_F(RouterTest, ReportsWhichRouteAnswered) {
   EXPECT_EQ(router_.DispatchWithRoute(Request("GET", "/nope")).route, nullptr);
 }
 
+// A route with a non-blocking handler that answers only when the request
+// carries "x-cached: yes", and counts how often each handler ran.
+class NonBlockingRouteTest : public ::testing::Test {
+ protected:
+  NonBlockingRouteTest() {
+    router_.Add(
+        "POST", "/assess", "Preview",
+        [this](const HttpRequest&) {
+          ++blocking_calls_;
+          return JsonResponse(200, R"({"from":"pool"})");
+        },
+        [this](const HttpRequest& r) -> std::optional<HttpResponse> {
+          ++non_blocking_calls_;
+          if (r.Header("x-cached") != "yes") return std::nullopt;
+          return JsonResponse(200, R"({"from":"network thread"})");
+        });
+    router_.Add("GET", "/reports", "List", [this](const HttpRequest&) {
+      ++blocking_calls_;
+      return JsonResponse(200, "[]");
+    });
+  }
+  HttpRequest Cached(HttpRequest r) {
+    r.headers["x-cached"] = "yes";
+    return r;
+  }
+  Router router_;
+  int blocking_calls_ = 0;
+  int non_blocking_calls_ = 0;
+};
+
+TEST_F(NonBlockingRouteTest, AnswersWithoutTheBlockingHandler) {
+  HttpRequest request = Cached(Request("POST", "/assess"));
+  RouteMatch match = router_.Match(request);
+  ASSERT_NE(match.route, nullptr);
+  EXPECT_TRUE(match.route->non_blocking);
+  auto answer = router_.TryRunNonBlocking(match, request);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->response.body, R"({"from":"network thread"})");
+  EXPECT_EQ(answer->route, match.route);
+  EXPECT_EQ(blocking_calls_, 0);
+}
+
+TEST_F(NonBlockingRouteTest, DeclinedRequestIsLeftToTheBlockingHandler) {
+  HttpRequest request = Request("POST", "/assess");
+  RouteMatch match = router_.Match(request);
+  EXPECT_FALSE(router_.TryRunNonBlocking(match, request));
+  EXPECT_EQ(non_blocking_calls_, 1);
+  DispatchResult result = router_.Run(match, request);
+  EXPECT_EQ(result.response.body, R"({"from":"pool"})");
+  EXPECT_EQ(result.route->pattern, "/assess");
+  EXPECT_EQ(blocking_calls_, 1);
+}
+
+TEST_F(NonBlockingRouteTest, BlockingRouteIsNeverRunByTryRunNonBlocking) {
+  HttpRequest request = Cached(Request("GET", "/reports"));
+  RouteMatch match = router_.Match(request);
+  ASSERT_NE(match.route, nullptr);
+  EXPECT_FALSE(match.route->non_blocking);
+  EXPECT_FALSE(router_.TryRunNonBlocking(match, request));
+  EXPECT_EQ(blocking_calls_, 0);
+  EXPECT_EQ(router_.Run(match, request).response.body, "[]");
+}
+
+TEST_F(NonBlockingRouteTest, RefusalsAreAnsweredWithoutBlocking) {
+  for (auto [method, path, status] : {std::tuple{"GET", "/nope", 404}, {"GET", "/assess", 405},
+                                      {"GET", "/reports/%zz", 400}}) {
+    HttpRequest request = Request(method, path);
+    RouteMatch match = router_.Match(request);
+    EXPECT_EQ(match.route, nullptr) << path;
+    auto answer = router_.TryRunNonBlocking(match, request);
+    ASSERT_TRUE(answer) << path;
+    EXPECT_EQ(answer->response.status, status) << path;
+    EXPECT_EQ(answer->response.content_type, "application/problem+json");
+    EXPECT_EQ(router_.Run(match, request).response.status, status) << path;
+  }
+  EXPECT_EQ(blocking_calls_ + non_blocking_calls_, 0);
+}
+
+TEST(RouterExceptionTest, NonBlockingHandlerExceptionBecomes500WithoutDetail) {
+  Router router;
+  router.Add("POST", "/assess", "Throws", Echo("pool"),
+             [](const HttpRequest&) -> std::optional<HttpResponse> {
+               throw std::runtime_error("secret organization op-123 leaked");
+             });
+  HttpRequest request = Request("POST", "/assess");
+  auto answer = router.TryRunNonBlocking(router.Match(request), request);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->response.status, 500);
+  EXPECT_EQ(Json::parse(answer->response.body)["detail"], "internal error");
+  EXPECT_EQ(answer->response.body.find("op-123"), std::string::npos);
+}
+
 TEST(RouterExceptionTest, HandlerExceptionBecomes500WithoutDetail) {
   Router router;
   router.Add("GET", "/boom", "Throws", [](const HttpRequest&) -> HttpResponse {
@@ -128,6 +222,9 @@ TEST(RouterTableTest, RejectsBadTables) {
   EXPECT_THROW(router.Add("GET", "/a/x{id}", "partial", Echo("a")), std::invalid_argument);
   EXPECT_THROW(router.Add("GET", "/a/{}", "unnamed", Echo("a")), std::invalid_argument);
   EXPECT_THROW(router.Add("GET", "/b", "no handler", Handler{}), std::invalid_argument);
+  EXPECT_THROW(router.Add("GET", "/c", "empty non-blocking handler", Echo("c"), NonBlockingHandler{}),
+               std::invalid_argument);
+  EXPECT_EQ(router.routes().size(), 1u);
 }
 
 }  // namespace

@@ -6,7 +6,8 @@
 //  - A Session owns one connection. All its state lives on its strand, so it
 //    needs no locks; its async steps come in named pairs (DoRead/OnReadHeader,
 //    DoWrite/OnWrite, ...). A handler runs on the worker pool and its result
-//    is posted back to the strand (OnHandled).
+//    is posted back to the strand (OnHandled); a non-blocking route's answer
+//    (Router::TryRunNonBlocking) and a refusal are computed on the strand.
 //  - Stop() flips `stopping_`, closes the acceptor on the control strand,
 //    asks every session to shut down (idle ones close at once; busy ones
 //    finish their response with `Connection: close`; streams end with
@@ -450,10 +451,17 @@ void Session::Handle() {
   }
   request.body = std::move(message.body());
 
+  // A refusal, or a route that can answer without blocking: answered here,
+  // with no hand-off to the worker pool and back.
+  const Router& router = server_.router();
+  RouteMatch match = router.Match(request);
+  if (auto answer = router.TryRunNonBlocking(match, request)) return OnHandled(std::move(*answer));
+
   // The handler may block: run it on the worker pool, never on this strand.
   state_ = State::kHandling;
-  asio::post(server_.workers(), [self = shared_from_this(), request = std::move(request)]() mutable {
-    DispatchResult result = self->server_.router().DispatchWithRoute(std::move(request));
+  asio::post(server_.workers(), [self = shared_from_this(), match = std::move(match),
+                                 request = std::move(request)]() mutable {
+    DispatchResult result = self->server_.router().Run(match, request);
     asio::post(self->stream_.get_executor(),
                [self, result = std::move(result)]() mutable { self->OnHandled(std::move(result)); });
   });

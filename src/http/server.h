@@ -19,7 +19,11 @@
 //  - Handlers are plain synchronous functions that may block (database
 //    calls): they run on a pool of worker_threads, and the response is posted
 //    back to the connection's strand, so a slow handler never stalls the
-//    network threads.
+//    network threads. Routes added with a non-blocking handler (router.h)
+//    are tried first on the network thread, which saves the two hand-offs;
+//    when that handler declines (it would block), the route's handler runs on
+//    the pool as above. Refusals (404, 405, a bad path) are answered on the
+//    network thread too.
 //  - Access log (spdlog logger "access" if the program registered one,
 //    otherwise the default logger, info level): method, route pattern (never
 //    the concrete path, so no id appears), status, latency in microseconds

@@ -16,7 +16,9 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <future>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -132,6 +134,22 @@ class ServerTest : public ::testing::Test {
       std::this_thread::sleep_for(slow_for_);
       return JsonResponse(200, R"({"slow":true})");
     });
+    // A non-blocking route: answered on the network thread when the request
+    // says "X-Cached: yes", otherwise on the pool; each records its thread.
+    router_.Add(
+        "POST", "/assess", "Preview",
+        [this](const HttpRequest&) {
+          RecordThread(pool_threads_);
+          if (pool_entered_) pool_entered_->set_value();
+          std::this_thread::sleep_for(pool_sleep_);
+          return JsonResponse(200, R"({"from":"pool"})");
+        },
+        [this](const HttpRequest& r) -> std::optional<HttpResponse> {
+          if (r.Header("x-cached") != "yes") return std::nullopt;
+          RecordThread(network_threads_);
+          if (r.body == "boom") throw std::runtime_error("db password is hunter2");
+          return JsonResponse(200, R"({"from":"network thread"})");
+        });
     router_.Add("GET", "/bad-header", "Tries header injection", [](const HttpRequest&) {
       HttpResponse r = JsonResponse(200, "{}");
       r.headers.emplace_back("X-Test", "a\r\nSet-Cookie: evil=1");
@@ -148,10 +166,28 @@ class ServerTest : public ::testing::Test {
     ASSERT_NE(server_->port(), 0);
   }
 
+  void RecordThread(std::set<std::thread::id>& into) {
+    std::lock_guard lock(threads_mutex_);
+    into.insert(std::this_thread::get_id());
+  }
+
+  // A raw POST /assess, with or without the header that lets it answer on
+  // the network thread.
+  static std::string Assess(bool cached, const std::string& body = "{}") {
+    return "POST /assess HTTP/1.1\r\nHost: x\r\n" + std::string(cached ? "X-Cached: yes\r\n" : "") +
+           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  }
+
   Router router_;
   std::optional<HttpServer> server_;
   std::promise<void> slow_entered_;
   std::chrono::milliseconds slow_for_{500};
+  std::optional<std::promise<void>> pool_entered_;  // set: the pool handler of /assess signals it
+  std::chrono::milliseconds pool_sleep_{0};
+  std::mutex threads_mutex_;
+  // State below is protected by threads_mutex_.
+  std::set<std::thread::id> pool_threads_;     // where /assess ran its blocking handler
+  std::set<std::thread::id> network_threads_;  // where /assess answered without blocking
 };
 
 TEST_F(ServerTest, KeepsTheConnectionAlive) {
@@ -336,6 +372,75 @@ TEST_F(ServerTest, SlowHandlerDoesNotStallTheNetworkThread) {
   EXPECT_EQ(fast.Request(http::verb::get, "/hello").result_int(), 200);
   EXPECT_LT(std::chrono::steady_clock::now() - begin, 1000ms);
   EXPECT_EQ(slow.get(), 200);
+}
+
+TEST_F(ServerTest, NonBlockingRouteAnswersOnTheNetworkThreadOtherwiseOnThePool) {
+  StartServer({.io_threads = 1, .worker_threads = 4});
+  for (int i = 0; i < 3; ++i) {
+    Connection c(server_->port());
+    ASSERT_TRUE(c.SendRaw(Assess(/*cached=*/true)));
+    auto fast = c.Read();
+    ASSERT_TRUE(fast);
+    EXPECT_EQ(fast->body(), R"({"from":"network thread"})");
+    ASSERT_TRUE(c.SendRaw(Assess(/*cached=*/false)));
+    auto declined = c.Read();
+    ASSERT_TRUE(declined);
+    EXPECT_EQ(declined->result_int(), 200);
+    EXPECT_EQ(declined->body(), R"({"from":"pool"})");
+  }
+  std::lock_guard lock(threads_mutex_);
+  ASSERT_EQ(network_threads_.size(), 1u);  // the one network thread, every time
+  for (const auto& id : pool_threads_) EXPECT_FALSE(network_threads_.contains(id));
+}
+
+TEST_F(ServerTest, DeclinedNonBlockingRouteBlocksOnlyThePool) {
+  StartServer({.io_threads = 1, .worker_threads = 4});
+  pool_entered_.emplace();
+  pool_sleep_ = 1500ms;
+  auto declined = std::async(std::launch::async, [this] {
+    Connection c(server_->port());
+    if (!c.SendRaw(Assess(/*cached=*/false))) return std::string("send failed");
+    auto res = c.Read();
+    return res ? res->body() : std::string("no answer");
+  });
+  pool_entered_->get_future().wait();
+  Connection fast(server_->port());
+  auto begin = std::chrono::steady_clock::now();
+  ASSERT_TRUE(fast.SendRaw(Assess(/*cached=*/true)));
+  auto res = fast.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->body(), R"({"from":"network thread"})");
+  EXPECT_EQ(fast.Request(http::verb::get, "/hello").result_int(), 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, 1000ms);
+  EXPECT_EQ(declined.get(), R"({"from":"pool"})");
+}
+
+TEST_F(ServerTest, ErrorsOnTheNonBlockingPathAreUnchanged) {
+  StartServer({.body_limit = 1000});
+  {
+    Connection c(server_->port());
+    ASSERT_TRUE(c.SendRaw(Assess(/*cached=*/true, "boom")));
+    auto res = c.Read();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->result_int(), 500);
+    EXPECT_EQ(Json::parse(res->body())["detail"], "internal error");
+    EXPECT_EQ(res->body().find("hunter2"), std::string::npos);
+    ASSERT_TRUE(c.SendRaw(Assess(/*cached=*/true)));  // the connection still serves
+    auto next = c.Read();
+    ASSERT_TRUE(next);
+    EXPECT_EQ(next->result_int(), 200);
+  }
+  for (bool cached : {true, false}) {
+    Connection c(server_->port());
+    ASSERT_TRUE(c.SendRaw(Assess(cached, std::string(1001, 'x'))));
+    auto res = c.Read();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->result_int(), 413);
+    EXPECT_EQ(Json::parse(res->body())["detail"], "the request body exceeds the limit of 1000 bytes");
+    EXPECT_TRUE(c.ServerClosed());
+  }
+  std::lock_guard lock(threads_mutex_);
+  EXPECT_TRUE(pool_threads_.empty());  // refused before any handler
 }
 
 TEST_F(ServerTest, StopFinishesTheResponseInFlight) {

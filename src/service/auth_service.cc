@@ -24,8 +24,19 @@ void AuthService::Forget(const std::string& token_id) {
 }
 
 Result<Caller> AuthService::Authenticate(std::string_view header) {
+  return *Authenticate(header, registry_.Snapshot(), Lookup::kCacheOrStore);
+}
+
+std::optional<Result<Caller>> AuthService::AuthenticateCached(std::string_view header) {
+  std::shared_ptr<const Registry> registry = registry_.CachedSnapshot();
+  if (!registry) return std::nullopt;
+  return Authenticate(header, std::move(registry), Lookup::kCacheOnly);
+}
+
+std::optional<Result<Caller>> AuthService::Authenticate(std::string_view header,
+                                                        std::shared_ptr<const Registry> registry, Lookup lookup) {
   Caller caller;
-  caller.registry = registry_.Snapshot();
+  caller.registry = std::move(registry);
   if (header.empty()) return caller;
   constexpr std::string_view kBearer = "Bearer ";
   if (header.size() <= kBearer.size() || header.substr(0, kBearer.size()) != kBearer) return BadToken();
@@ -45,6 +56,7 @@ Result<Caller> AuthService::Authenticate(std::string_view header) {
     }
   }
   if (!principal) {
+    if (lookup == Lookup::kCacheOnly) return std::nullopt;
     std::optional<ApiToken> stored;
     auto r = store_.Read([&](ReadTx& tx) -> Result<void> {
       auto t = tx.GetToken(id);

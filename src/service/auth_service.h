@@ -4,11 +4,17 @@
 // database on every request. A revocation in this process takes effect at
 // once; one made by another process within kCacheTtl.
 //
+// AuthenticateCached is the same answer for a caller that must not block (a
+// handler on the server's network thread): it uses only the cache and the
+// registry snapshot in memory, and declines when it would need the store.
+//
 // Thread behaviour: thread-safe.
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -33,9 +39,22 @@ class AuthService {
   // caller cannot probe which tokens exist.
   Result<Caller> Authenticate(std::string_view authorization_header);
 
+  // Authenticate's answer when it needs no store read: no header, a malformed
+  // header, or a token in the cache (right or wrong secret). nullopt when the
+  // token is not cached (or its entry expired) or the registry's version
+  // check is due: call Authenticate where blocking is allowed. Never blocks
+  // (the mutex is held only for a lookup).
+  std::optional<Result<Caller>> AuthenticateCached(std::string_view authorization_header);
+
   void Forget(const std::string& token_id);
 
  private:
+  enum class Lookup { kCacheOrStore, kCacheOnly };
+
+  // Both of the above; nullopt only with kCacheOnly, when the store is needed.
+  std::optional<Result<Caller>> Authenticate(std::string_view authorization_header,
+                                             std::shared_ptr<const Registry> registry, Lookup lookup);
+
   struct Cached {
     Principal principal;
     std::string secret_sha256;

@@ -79,6 +79,12 @@ std::shared_ptr<const Registry> RegistryService::Snapshot() {
   return snapshot_;
 }
 
+std::shared_ptr<const Registry> RegistryService::CachedSnapshot() {
+  std::lock_guard lock(mutex_);
+  if (std::chrono::steady_clock::now() - checked_at_ < kVersionCheckInterval) return snapshot_;
+  return nullptr;
+}
+
 Result<void> RegistryService::BumpVersion(WriteTx& tx) { return tx.SetMeta(kVersionKey, RandomHex(8)); }
 
 Result<void> RegistryService::Import(const RegistryData& data) {

@@ -40,6 +40,9 @@ class RegistryService {
   // Loads the snapshot from the store. REQUIRES: called before Snapshot().
   Result<void> Load();
   std::shared_ptr<const Registry> Snapshot();
+  // Snapshot() when it needs no store read; nullptr when the version check is
+  // due (then call Snapshot() where blocking is allowed). Never blocks.
+  std::shared_ptr<const Registry> CachedSnapshot();
 
   // Stores the plan's registry (init). Validates it first.
   Result<void> Import(const RegistryData& data);

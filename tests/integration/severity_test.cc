@@ -115,6 +115,44 @@ TEST_F(SeverityTest, PreviewStoresNothing) {
   EXPECT_EQ(bad.json()["field"], "policy");
 }
 
+// The preview answers on the server's network thread when the caller's token
+// is in the authentication cache, and on the worker pool when it is not (a
+// token's first use, an unknown one): answers and refusals are the same.
+TEST_F(SeverityTest, PreviewAnswersAlikeWithTheTokenCachedOrNot) {
+  const Json body{{"facts", kSevereFacts}};
+  auto first = server_->Call("POST", "/api/v1/assess", reporter_, body);  // not cached yet
+  ASSERT_EQ(first.status, 200) << first.body;
+  auto cached = server_->Call("POST", "/api/v1/assess", reporter_, body);
+  ASSERT_EQ(cached.status, 200) << cached.body;
+  EXPECT_EQ(cached.json(), first.json());
+  EXPECT_EQ(cached.json()["assessment"]["level"], 4);
+
+  auto bad_json = server_->Call("POST", "/api/v1/assess", reporter_, std::string("{\"facts\": "));
+  EXPECT_EQ(bad_json.status, 400);
+  EXPECT_EQ(bad_json.json()["detail"], "body is not valid JSON (syntax error at byte 11)");
+  auto xml = server_->Call("POST", "/api/v1/assess", reporter_, std::string("<facts/>"), "application/xml");
+  EXPECT_EQ(xml.status, 400);
+  EXPECT_EQ(xml.json()["detail"], "the body must be application/json");
+  auto no_facts = server_->Call("POST", "/api/v1/assess", reporter_, Json{{"sector", "electric_power"}});
+  EXPECT_EQ(no_facts.status, 400);
+  EXPECT_EQ(no_facts.json()["field"], "facts");
+  auto too_large = server_->Call("POST", "/api/v1/assess", reporter_,
+                                 Json{{"facts", kSevereFacts}, {"note", std::string(2 << 20, 'a')}});
+  EXPECT_EQ(too_large.status, 413);
+  EXPECT_EQ(too_large.content_type, "application/problem+json");
+
+  const std::string token_id = reporter_.substr(0, reporter_.find('.'));
+  for (const std::string& token : {std::string(), token_id + ".wrong-secret", std::string("tok_unknown.secret"),
+                                  std::string("not a token")}) {
+    auto refused = server_->Call("POST", "/api/v1/assess", token, body);
+    EXPECT_EQ(refused.status, 401) << token << ": " << refused.body;
+    EXPECT_EQ(refused.content_type, "application/problem+json") << token;
+  }
+  // A revocation takes effect at once, although the token was cached.
+  EXPECT_EQ(server_->Call("DELETE", "/api/v1/admin/tokens/" + token_id, server_->admin_token()).status, 204);
+  EXPECT_EQ(server_->Call("POST", "/api/v1/assess", reporter_, body).status, 401);
+}
+
 TEST_F(SeverityTest, CommandLineAssessPrintsTheSameAssessment) {
   const std::string file = server_->data_dir() + "/facts.json";
   std::ofstream(file) << kSevereFacts.dump();

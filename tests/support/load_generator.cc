@@ -13,6 +13,7 @@
 #include <boost/beast/http.hpp>
 #include <fstream>
 #include <memory>
+#include <sstream>
 #include <thread>
 
 namespace infrashare {
@@ -29,28 +30,54 @@ using Clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds kReconnectDelay{10};
 constexpr size_t kMaxQuotedBody = 300;
 
+// When request `k` of connection `index` is due in the open loop (see
+// load_generator.h), as an offset from the start.
+Clock::duration ScheduledOffset(uint64_t k, int index, const LoadOptions& options) {
+  const double slot = static_cast<double>(index) + static_cast<double>(k) * options.connections;
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(slot / options.rate));
+}
+
 // One client connection; lives on one io_context (one thread), so its state
 // needs no locks. Figures are read after that thread has ended.
 class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
  public:
   LoadConnection(asio::io_context& ioc, tcp::resolver::results_type endpoints, const LoadOptions& options,
-                 const LoadRequestFactory& next_request, std::atomic<uint64_t>& sequence,
-                 Clock::time_point deadline)
+                 const LoadRequestFactory& next_request, std::atomic<uint64_t>& sequence, int index,
+                 Clock::time_point start)
       : stream_(ioc),
         timer_(ioc),
         endpoints_(std::move(endpoints)),
         options_(options),
         next_request_(next_request),
         sequence_(sequence),
-        deadline_(deadline) {}
+        index_(index),
+        start_(start),
+        deadline_(start + options.duration),
+        // The open loop drains what was scheduled before the deadline, for at
+        // most one request timeout more.
+        give_up_(options.rate > 0 ? deadline_ + options.request_timeout : deadline_) {}
 
   void Start() { DoConnect(); }
   const LoadReport& figures() const { return figures_; }
   Clock::time_point last_response() const { return last_response_; }
 
  private:
+  bool open_loop() const { return options_.rate > 0; }
+
+  // Open loop: whether request `k` is due before the deadline.
+  bool Scheduled(uint64_t k) const { return start_ + ScheduledOffset(k, index_, options_) < deadline_; }
+
+  // The end of this connection's run: Close, counting the open loop's
+  // requests that were scheduled but never sent.
+  void Finish() {
+    if (open_loop() && !finished_)
+      for (uint64_t k = scheduled_sends_; Scheduled(k); ++k) ++figures_.unsent;
+    finished_ = true;
+    Close();
+  }
+
   void DoConnect() {
-    if (Clock::now() >= deadline_) return;
+    if (Clock::now() >= give_up_) return Finish();
     stream_.expires_after(options_.request_timeout);
     stream_.async_connect(
         endpoints_,
@@ -64,8 +91,27 @@ class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
     DoWrite();
   }
 
+  // Closed loop: send now. Open loop: send the next scheduled request when it
+  // is due (at once when it is overdue).
   void DoWrite() {
-    if (Clock::now() >= deadline_) return Close();
+    const Clock::time_point now = Clock::now();
+    if (!open_loop()) {
+      if (now >= deadline_) return Close();
+      return Send(now);
+    }
+    if (!Scheduled(scheduled_sends_) || now >= give_up_) return Finish();
+    const Clock::time_point due = start_ + ScheduledOffset(scheduled_sends_, index_, options_);
+    ++scheduled_sends_;
+    if (due <= now) return Send(due);
+    timer_.expires_at(due);
+    timer_.async_wait([self = shared_from_this(), due](beast::error_code ec) {
+      if (ec) return self->Close();
+      self->Send(due);
+    });
+  }
+
+  // Sends the next request; its latency counts from `since`.
+  void Send(Clock::time_point since) {
     LoadRequest next = next_request_(sequence_.fetch_add(1, std::memory_order_relaxed));
     request_ = {};
     http::verb verb = http::string_to_verb(next.method);
@@ -81,7 +127,7 @@ class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
     request_.body() = std::move(next.body);
     request_.keep_alive(true);
     request_.prepare_payload();
-    started_ = Clock::now();
+    started_ = since;
     stream_.expires_after(options_.request_timeout);
     http::async_write(stream_, request_,
                       [self = shared_from_this()](beast::error_code ec, size_t) { self->OnWrite(ec); });
@@ -133,7 +179,7 @@ class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
   }
 
   beast::tcp_stream stream_;
-  asio::steady_timer timer_;
+  asio::steady_timer timer_;  // the open loop's next send; the delay before a reconnect
   beast::flat_buffer buffer_;
   http::request<http::string_body> request_;
   std::optional<http::response_parser<http::string_body>> parser_;
@@ -141,8 +187,13 @@ class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
   const LoadOptions& options_;
   const LoadRequestFactory& next_request_;
   std::atomic<uint64_t>& sequence_;
+  const int index_;  // this connection's place in the open loop's round-robin
+  const Clock::time_point start_;
   const Clock::time_point deadline_;
-  Clock::time_point started_;
+  const Clock::time_point give_up_;
+  uint64_t scheduled_sends_ = 0;  // open loop: requests of this connection sent so far
+  bool finished_ = false;
+  Clock::time_point started_;     // the latency's origin: the send, or the open loop's schedule
   Clock::time_point last_response_{};
   LoadReport figures_;
 };
@@ -168,6 +219,7 @@ void AddResponses(LoadReport& sum, const LoadReport& part) {
   sum.requests += part.requests;
   sum.unexpected_status += part.unexpected_status;
   sum.transport_errors += part.transport_errors;
+  sum.unsent += part.unsent;
   for (const auto& [status, n] : part.statuses) sum.statuses[status] += n;
   if (sum.first_unexpected.empty()) sum.first_unexpected = part.first_unexpected;
   if (sum.first_transport_error.empty()) sum.first_transport_error = part.first_transport_error;
@@ -184,6 +236,7 @@ Result<LoadReport> RunLoad(const LoadOptions& options, const LoadRequestFactory&
   if (options.connections < 1) return InvalidArgument("connections", "must be at least 1");
   if (options.threads < 1) return InvalidArgument("threads", "must be at least 1");
   if (options.duration.count() < 1) return InvalidArgument("seconds", "must be at least 1");
+  if (!(options.rate >= 0)) return InvalidArgument("rate", "must be 0 (closed loop) or a positive rate");
 
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   for (int i = 0; i < options.threads; ++i) contexts.push_back(std::make_unique<asio::io_context>(1));
@@ -199,7 +252,7 @@ Result<LoadReport> RunLoad(const LoadOptions& options, const LoadRequestFactory&
   std::vector<std::shared_ptr<LoadConnection>> connections;
   for (int i = 0; i < options.connections; ++i) {
     connections.push_back(std::make_shared<LoadConnection>(*contexts[i % options.threads], endpoints, options,
-                                                           next_request, sequence, deadline));
+                                                           next_request, sequence, i, start));
     connections.back()->Start();
   }
   std::vector<std::thread> threads;
@@ -207,13 +260,15 @@ Result<LoadReport> RunLoad(const LoadOptions& options, const LoadRequestFactory&
   for (auto& t : threads) t.join();
 
   LoadReport report;
+  report.offered_rate = options.rate;
   Clock::time_point end = start;
   for (const auto& c : connections) {
     AddResponses(report, c->figures());
     end = std::max(end, c->last_response());
   }
-  // With no responses at all, the run still lasted its duration.
-  if (report.requests == 0) end = std::max(Clock::now(), deadline);
+  // With no responses at all, the run still lasted its duration; an open
+  // loop's rate is judged over the whole duration.
+  if (report.requests == 0 || options.rate > 0) end = std::max(end, deadline);
   report.seconds = std::chrono::duration<double>(end - start).count();
   return report;
 }
@@ -227,6 +282,25 @@ std::optional<double> PeakRssMegabytes(pid_t pid) {
   } catch (...) {
     return std::nullopt;
   }
+}
+
+std::optional<double> CpuSeconds(pid_t pid) {
+  if (pid <= 0) return std::nullopt;
+  std::ifstream in(fmt::format("/proc/{}/stat", pid));
+  std::string stat;
+  if (!std::getline(in, stat)) return std::nullopt;
+  // "PID (COMM) STATE ...": COMM may hold spaces; fields count from the ')'.
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  uint64_t utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {  // utime is field 14, stime 15
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  if (!fields) return std::nullopt;
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 std::string DescribeMachine() {
@@ -251,14 +325,17 @@ std::string FormatLoadReport(const LoadReport& report, int expected_status,
   for (const auto& [status, n] : report.statuses) statuses += fmt::format(" {}x{}", n, status);
   std::string out;
   out += fmt::format("requests          {}\n", report.requests);
-  out += fmt::format("errors            {} (not {}: {}, transport: {})\n",
-                     report.unexpected_status + report.transport_errors, expected_status,
-                     report.unexpected_status, report.transport_errors);
+  out += fmt::format("errors            {} (not {}: {}, transport: {}{})\n", report.errors(), expected_status,
+                     report.unexpected_status, report.transport_errors,
+                     report.offered_rate > 0 ? fmt::format(", scheduled but never sent: {}", report.unsent) : "");
   out += fmt::format("statuses         {}\n", statuses.empty() ? " none" : statuses);
   if (!report.first_unexpected.empty()) out += fmt::format("first unexpected  {}\n", report.first_unexpected);
   if (!report.first_transport_error.empty())
     out += fmt::format("first transport   {}\n", report.first_transport_error);
   out += fmt::format("duration          {:.2f} s\n", report.seconds);
+  if (report.offered_rate > 0)
+    out += fmt::format("offered rate      {:.0f} requests/s (open loop; latency from each scheduled send)\n",
+                       report.offered_rate);
   out += fmt::format("throughput        {:.0f} requests/s\n", report.throughput());
   out += fmt::format("latency p50       {:.2f} ms\n", ms(report.latency.Percentile(0.50)));
   out += fmt::format("latency p99       {:.2f} ms\n", ms(report.latency.Percentile(0.99)));
@@ -267,9 +344,9 @@ std::string FormatLoadReport(const LoadReport& report, int expected_status,
       fmt::format("server peak RSS   {}\n", server_rss_mb ? fmt::format("{:.1f} MiB (VmHWM)", *server_rss_mb)
                                                           : std::string("unknown (no --server-pid)"));
   out += fmt::format(
-      "RESULT requests={} errors={} throughput={:.0f} p50_ms={:.2f} p99_ms={:.2f} max_ms={:.2f} "
-      "rss_mb={}\n",
-      report.requests, report.unexpected_status + report.transport_errors, report.throughput(),
+      "RESULT requests={} errors={} offered={:.0f} throughput={:.0f} p50_ms={:.2f} p99_ms={:.2f} "
+      "max_ms={:.2f} rss_mb={}\n",
+      report.requests, report.errors(), report.offered_rate, report.throughput(),
       ms(report.latency.Percentile(0.50)), ms(report.latency.Percentile(0.99)), ms(report.latency.max()),
       server_rss_mb ? fmt::format("{:.1f}", *server_rss_mb) : "NA");
   return out;
