@@ -7,6 +7,10 @@
 
 namespace infrashare::sqlite {
 
+namespace {
+constexpr std::chrono::milliseconds kCheckpointDelay{200};
+}  // namespace
+
 Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(const ConnectionOptions& options) {
   auto conn = Connection::Open(options);
   if (!conn) return std::unexpected(conn.error());
@@ -51,6 +55,10 @@ void Checkpointer::Run() {
     {
       std::unique_lock lock(mutex_);
       cv_.wait(lock, [&] { return stopping_ || pending_; });
+      // A moment later: a burst of commits is checkpointed once, and a large
+      // transaction's readers (the live channels sending what it wrote) get
+      // the cores first. The WAL holds the data meanwhile.
+      cv_.wait_for(lock, kCheckpointDelay, [&] { return stopping_; });
       if (stopping_) return;
       pending_ = false;
     }

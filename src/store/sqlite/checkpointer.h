@@ -3,8 +3,8 @@
 // The writer connection runs with wal_autocheckpoint = 0 and reports the WAL
 // size after each commit (Attach installs a wal hook). When the WAL holds
 // kCheckpointFrames or more, the checkpointer's thread runs a PASSIVE
-// checkpoint on its own connection, concurrently with the writer and the
-// readers. Checkpoint errors are logged and retried after the next commit:
+// checkpoint on its own connection 200 ms later, concurrently with the
+// writer and the readers. Checkpoint errors are logged and retried after the next commit:
 // the data is safe in the WAL meanwhile.
 //
 // Thread behaviour: the wal hook runs on the writer thread and only signals;
@@ -12,6 +12,7 @@
 // thread (the last connection to close checkpoints the rest).
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
