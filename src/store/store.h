@@ -21,8 +21,9 @@
 //
 // Outbox wake-ups: OnOutboxAppended(fn) has fn called after a commit that
 // appended outbox events — by this process, or also by any other process on
-// the same database: on SQLite a thread watches the write-ahead log with
-// inotify (sqlite/wal_watcher.h); on PostgreSQL the writer issues NOTIFY
+// the same database: on SQLite the writer touches a file beside the database
+// after such a commit and every process hears it by inotify
+// (sqlite/commit_bell.h); on PostgreSQL the writer issues NOTIFY
 // infrashare_outbox inside such a transaction (PostgreSQL delivers it at
 // commit, coalesced), and a listener connection of each subscribed store
 // (LISTEN, reconnecting with backoff) passes it on. A wake-up is a hint, not

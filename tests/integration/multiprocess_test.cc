@@ -5,7 +5,7 @@
 // escalation deadline fires once however many processes watch it.
 //
 // The first test also runs on SQLite (two processes on one data directory,
-// woken by the WAL watcher, store/sqlite/wal_watcher.h); the others need
+// woken by the commit bell, store/sqlite/commit_bell.h); the others need
 // PostgreSQL, the national deployment's database, and are skipped on SQLite.
 #include <gtest/gtest.h>
 

@@ -15,7 +15,7 @@
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_connection.h"
 #include "store/sqlite/sqlite_tx.h"
-#include "store/sqlite/wal_watcher.h"
+#include "store/sqlite/commit_bell.h"
 
 namespace infrashare {
 
@@ -30,12 +30,14 @@ constexpr std::string_view kBatchLost =
 class SqliteStore final : public Store {
  public:
   // REQUIRES: checkpointer is attached to writer.
+  // `bell` may be null (other processes' commits are then seen by polling).
   SqliteStore(SqliteOptions options, std::unique_ptr<Connection> writer,
               std::unique_ptr<sqlite::Checkpointer> checkpointer,
-              std::vector<std::unique_ptr<Connection>> readers)
+              std::vector<std::unique_ptr<Connection>> readers, std::unique_ptr<sqlite::CommitBell> bell)
       : options_(std::move(options)),
         writer_conn_(std::move(writer)),
         checkpointer_(std::move(checkpointer)),
+        bell_(std::move(bell)),
         idle_readers_(std::move(readers)) {
     writer_ = std::thread([this] { WriterLoop(); });
     writer_id_ = writer_.get_id();
@@ -76,8 +78,8 @@ class SqliteStore final : public Store {
   // Runs one job inside a savepoint of the open transaction.
   void RunJob(Job& job, SqliteTx& tx);
 
-  // Starts the WAL watcher once, so that listeners also hear of commits by
-  // other processes on this database (they keep polling when it fails).
+  // Listens to the commit bell once, so that listeners also hear of commits
+  // by other processes on this database (they keep polling when it fails).
   void WatchOtherProcesses();
 
   std::unique_ptr<Connection> AcquireReader();
@@ -92,7 +94,9 @@ class SqliteStore final : public Store {
   OutboxSignal outbox_;  // told by the writer thread after a commit that appended
 
   std::once_flag watch_once_;
-  std::unique_ptr<sqlite::WalWatcher> wal_watcher_;  // before outbox_ in destruction: declared after it
+  // Rung by the writer thread after a commit that appended; its listening
+  // thread tells outbox_ (so it is destroyed first: declared after it).
+  std::unique_ptr<sqlite::CommitBell> bell_;
 
   // State below is protected by queue_mutex_.
   std::mutex queue_mutex_;
@@ -144,7 +148,10 @@ void SqliteStore::WriterLoop() {
       for (Job* job : batch) job->done = true;
     }
     done_cv_.notify_all();
-    if (appended) outbox_.Notify();
+    if (appended) {
+      outbox_.Notify();
+      if (bell_) bell_->Ring();  // other processes
+    }
   }
 }
 
@@ -226,11 +233,9 @@ bool SqliteStore::RunBatch(std::span<Job*> jobs) {
 
 void SqliteStore::WatchOtherProcesses() {
   std::call_once(watch_once_, [this] {
-    auto w = sqlite::WalWatcher::Start(options_.path, [this] { outbox_.Notify(); });
-    if (w)
-      wal_watcher_ = std::move(*w);
-    else
-      spdlog::warn("sqlite store: commits of other processes are noticed by polling only: {}", w.error().message);
+    if (!bell_) return;
+    if (auto l = bell_->Listen([this] { outbox_.Notify(); }); !l)
+      spdlog::warn("sqlite store: commits of other processes are noticed by polling only: {}", l.error().message);
   });
 }
 
@@ -295,8 +300,11 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
     }
     readers.push_back(std::move(*reader));
   }
-  return std::make_unique<SqliteStore>(options, std::move(*writer), std::move(*checkpointer),
-                                       std::move(readers));
+  auto bell = sqlite::CommitBell::Open(options.path);
+  if (!bell) spdlog::warn("sqlite store: other processes will notice this one's commits by polling only: {}",
+                          bell.error().message);
+  return std::make_unique<SqliteStore>(options, std::move(*writer), std::move(*checkpointer), std::move(readers),
+                                       bell ? std::move(*bell) : nullptr);
 }
 
 }  // namespace infrashare

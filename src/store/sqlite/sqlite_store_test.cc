@@ -305,7 +305,7 @@ namespace infrashare {
 namespace {
 
 // Another process on the same file stands in as a second store: its writer
-// tells only its own listeners, so a wake-up here comes from the watcher.
+// tells only its own listeners, so a wake-up here comes from its commit bell.
 TEST(SqliteStore, AnotherWritersOutboxCommitWakesTheListener) {
   SqliteHarness h;
   auto listening = h.Open();
@@ -313,6 +313,9 @@ TEST(SqliteStore, AnotherWritersOutboxCommitWakesTheListener) {
   ASSERT_TRUE(listening && writing);
   store_test::WakeCounter wakes;
   OutboxSubscription subscription = (*listening)->OnOutboxAppended(wakes.Listener());
+  // A write without outbox events rings no bell.
+  ASSERT_TRUE((*writing)->Write([](WriteTx& tx) { return tx.SetMeta("k", "v"); }));
+  EXPECT_FALSE(wakes.WaitAbove(0, std::chrono::milliseconds(300)));
   for (int i = 0; i < 3; ++i) {
     const int before = wakes.count();
     auto w = store_test::WriteValue(**writing, [&](WriteTx& tx) {
