@@ -790,20 +790,9 @@ std::string RssLine(std::vector<Server>& servers) {
   return fmt::format("{} = {:.1f} MiB peak (VmHWM)", fmt::join(parts, " + "), sum);
 }
 
-// CPU time (user + system) a process has used so far, in ms; 0 when
-// /proc/PID/stat cannot be read.
-double CpuMillis(pid_t pid) {
-  std::ifstream in(fmt::format("/proc/{}/stat", pid));
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const size_t end_of_name = text.rfind(')');  // the name may hold spaces
-  if (end_of_name == std::string::npos) return 0;
-  std::istringstream fields(text.substr(end_of_name + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; fields >> field && i <= 15; ++i)  // fields 14 and 15: utime, stime
-    if (i >= 14) ticks += std::stod(field);
-  return ticks * 1000.0 / double(::sysconf(_SC_CLK_TCK));
-}
+// CPU time (user + system) a process has used so far, in ms; 0 when it
+// cannot be read.
+double CpuMillis(pid_t pid) { return CpuSeconds(pid).value_or(0) * 1000.0; }
 
 double PeakRssSum(std::vector<Server>& servers) {
   double sum = 0;

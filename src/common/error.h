@@ -30,7 +30,7 @@ std::string_view ErrorCodeName(ErrorCode code);
 struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;  // a sentence a person can act on
-  std::string field;    // the field at fault, as a JSON pointer-ish path ("audience.sectors[2]"); may be empty
+  std::string field;  // the field at fault, as a JSON pointer-ish path ("audience.sectors[2]"); may be empty
 };
 
 template <class T = void>
@@ -59,3 +59,13 @@ inline std::unexpected<Error> Internal(std::string message) {
 }
 
 }  // namespace infrashare
+
+// Assigns the value of `expr` (a Result) to `target`, or returns its error
+// from the enclosing function (which returns a Result). For readers that
+// take a record apart field by field.
+#define INFRASHARE_ASSIGN_OR_RETURN(target, expr)          \
+  do {                                                     \
+    auto result_ = (expr);                                 \
+    if (!result_) return std::unexpected(result_.error()); \
+    target = std::move(*result_);                          \
+  } while (false)

@@ -25,13 +25,6 @@ constexpr size_t kMaxContacts = 100;
 constexpr int64_t kMaxCount = 1'000'000'000;
 constexpr int64_t kMaxInt64 = std::numeric_limits<int64_t>::max();
 
-#define ALERT_READ(target, expr)                       \
-  do {                                                 \
-    auto read_ = (expr);                               \
-    if (!read_) return std::unexpected(read_.error()); \
-    target = std::move(*read_);                        \
-  } while (false)
-
 Json OptionalTime(const std::optional<Timestamp>& t) { return t ? Json(FormatRfc3339(*t)) : Json(nullptr); }
 
 Result<Timestamp> ParseTime(const Json& value, const std::string& path) {
@@ -94,11 +87,11 @@ Result<std::vector<T>> ReadObjects(ObjectReader& r, std::string_view key, size_t
 Result<ChannelDelivery> ChannelFrom(const Json& json, std::string path) {
   ObjectReader r(json, std::move(path));
   ChannelDelivery c;
-  ALERT_READ(c.channel, r.String("channel", kIdLimits));
-  ALERT_READ(c.state, ReadEnum(r, "state", kDeliveryStateNames));
-  ALERT_READ(c.at, ReadTime(r, "at"));
-  ALERT_READ(c.attempts, ReadSmallInt(r, "attempts", 0, kMaxCount));
-  ALERT_READ(c.detail, r.String("detail", kDetailLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(c.channel, r.String("channel", kIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(c.state, ReadEnum(r, "state", kDeliveryStateNames));
+  INFRASHARE_ASSIGN_OR_RETURN(c.at, ReadTime(r, "at"));
+  INFRASHARE_ASSIGN_OR_RETURN(c.attempts, ReadSmallInt(r, "attempts", 0, kMaxCount));
+  INFRASHARE_ASSIGN_OR_RETURN(c.detail, r.String("detail", kDetailLimits));
   if (auto done = r.Finish(); !done) return std::unexpected(done.error());
   return c;
 }
@@ -106,21 +99,23 @@ Result<ChannelDelivery> ChannelFrom(const Json& json, std::string path) {
 Result<AlertRecipient> RecipientFrom(const Json& json, std::string path) {
   ObjectReader r(json, std::move(path));
   AlertRecipient a;
-  ALERT_READ(a.organization, r.String("organization", kIdLimits));
-  ALERT_READ(a.reason, ReadEnum(r, "reason", kRecipientReasonNames));
-  ALERT_READ(a.escalated_from, r.String("escalated_from", kOptionalIdLimits));
-  ALERT_READ(a.step, ReadSmallInt(r, "step", 0, 100));
-  ALERT_READ(a.contacts, r.StringList("contacts", kMaxContacts, kTitleLimits, /*required=*/true));
-  ALERT_READ(a.must_acknowledge, r.Bool("must_acknowledge"));
-  ALERT_READ(a.deadline, ReadOptionalTime(r, "deadline"));
-  ALERT_READ(a.state, ReadEnum(r, "state", kDeliveryStateNames));
-  ALERT_READ(a.queued_at, ReadTime(r, "queued_at"));
-  ALERT_READ(a.delivered_at, ReadOptionalTime(r, "delivered_at"));
-  ALERT_READ(a.acknowledged_at, ReadOptionalTime(r, "acknowledged_at"));
-  ALERT_READ(a.escalated_at, ReadOptionalTime(r, "escalated_at"));
-  ALERT_READ(a.failed_at, ReadOptionalTime(r, "failed_at"));
-  ALERT_READ(a.acknowledged_by, r.String("acknowledged_by", kOptionalIdLimits));
-  ALERT_READ(a.channels, ReadObjects<ChannelDelivery>(r, "channels", kMaxChannels, ChannelFrom));
+  INFRASHARE_ASSIGN_OR_RETURN(a.organization, r.String("organization", kIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(a.reason, ReadEnum(r, "reason", kRecipientReasonNames));
+  INFRASHARE_ASSIGN_OR_RETURN(a.escalated_from, r.String("escalated_from", kOptionalIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(a.step, ReadSmallInt(r, "step", 0, 100));
+  INFRASHARE_ASSIGN_OR_RETURN(a.contacts,
+                              r.StringList("contacts", kMaxContacts, kTitleLimits, /*required=*/true));
+  INFRASHARE_ASSIGN_OR_RETURN(a.must_acknowledge, r.Bool("must_acknowledge"));
+  INFRASHARE_ASSIGN_OR_RETURN(a.deadline, ReadOptionalTime(r, "deadline"));
+  INFRASHARE_ASSIGN_OR_RETURN(a.state, ReadEnum(r, "state", kDeliveryStateNames));
+  INFRASHARE_ASSIGN_OR_RETURN(a.queued_at, ReadTime(r, "queued_at"));
+  INFRASHARE_ASSIGN_OR_RETURN(a.delivered_at, ReadOptionalTime(r, "delivered_at"));
+  INFRASHARE_ASSIGN_OR_RETURN(a.acknowledged_at, ReadOptionalTime(r, "acknowledged_at"));
+  INFRASHARE_ASSIGN_OR_RETURN(a.escalated_at, ReadOptionalTime(r, "escalated_at"));
+  INFRASHARE_ASSIGN_OR_RETURN(a.failed_at, ReadOptionalTime(r, "failed_at"));
+  INFRASHARE_ASSIGN_OR_RETURN(a.acknowledged_by, r.String("acknowledged_by", kOptionalIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(a.channels,
+                              ReadObjects<ChannelDelivery>(r, "channels", kMaxChannels, ChannelFrom));
   if (auto done = r.Finish(); !done) return std::unexpected(done.error());
   return a;
 }
@@ -170,13 +165,27 @@ bool AppendJsonString(std::string& out, std::string_view s) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
         default:
           if (c < 0x20)
             out += fmt::format("\\u{:04x}", c);
@@ -298,18 +307,19 @@ Json AlertToJson(const Alert& a) {
 Result<Alert> AlertFromJson(const Json& json) {
   ObjectReader r(json, "");
   Alert a;
-  ALERT_READ(a.id, r.String("id", kIdLimits));
-  ALERT_READ(a.space, r.String("space", kIdLimits));
-  ALERT_READ(a.kind, ReadEnum(r, "kind", kAlertKindNames));
-  ALERT_READ(a.report_id, r.String("report_id", kOptionalIdLimits));
-  ALERT_READ(a.level, ReadSmallInt(r, "level", -1, 5));
-  ALERT_READ(a.title, r.String("title", kTitleLimits));
-  ALERT_READ(a.message, r.String("message", kMessageLimits));
-  ALERT_READ(a.raised_by_org, r.String("raised_by_organization", kOptionalIdLimits));
-  ALERT_READ(a.raised_by_principal, r.String("raised_by_principal", kOptionalIdLimits));
-  ALERT_READ(a.ack_minutes, r.Int("ack_minutes", 0, kMaxCount));
-  ALERT_READ(a.created_at, ReadTime(r, "created_at"));
-  ALERT_READ(a.recipients, ReadObjects<AlertRecipient>(r, "recipients", kMaxRecipients, RecipientFrom));
+  INFRASHARE_ASSIGN_OR_RETURN(a.id, r.String("id", kIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(a.space, r.String("space", kIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(a.kind, ReadEnum(r, "kind", kAlertKindNames));
+  INFRASHARE_ASSIGN_OR_RETURN(a.report_id, r.String("report_id", kOptionalIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(a.level, ReadSmallInt(r, "level", -1, 5));
+  INFRASHARE_ASSIGN_OR_RETURN(a.title, r.String("title", kTitleLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(a.message, r.String("message", kMessageLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(a.raised_by_org, r.String("raised_by_organization", kOptionalIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(a.raised_by_principal, r.String("raised_by_principal", kOptionalIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(a.ack_minutes, r.Int("ack_minutes", 0, kMaxCount));
+  INFRASHARE_ASSIGN_OR_RETURN(a.created_at, ReadTime(r, "created_at"));
+  INFRASHARE_ASSIGN_OR_RETURN(a.recipients,
+                              ReadObjects<AlertRecipient>(r, "recipients", kMaxRecipients, RecipientFrom));
   if (auto done = r.Finish(); !done) return std::unexpected(done.error());
   if (auto distinct = CheckRecipientsDistinct(a); !distinct) return std::unexpected(distinct.error());
   return a;
@@ -340,17 +350,17 @@ Json WebhookToJson(const Webhook& w, bool with_secret) {
 Result<Webhook> WebhookFromJson(const Json& json) {
   ObjectReader r(json, "");
   Webhook w;
-  ALERT_READ(w.id, r.String("id", kIdLimits));
-  ALERT_READ(w.organization, r.String("organization", kIdLimits));
-  ALERT_READ(w.space, r.String("space", kIdLimits));
-  ALERT_READ(w.url, r.String("url", kUrlLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(w.id, r.String("id", kIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(w.organization, r.String("organization", kIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(w.space, r.String("space", kIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(w.url, r.String("url", kUrlLimits));
   std::optional<std::string> secret;
-  ALERT_READ(secret, r.OptionalString("secret", kSecretLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(secret, r.OptionalString("secret", kSecretLimits));
   w.secret = secret.value_or("");
-  ALERT_READ(w.active, r.Bool("active"));
-  ALERT_READ(w.created_by, r.String("created_by", kOptionalIdLimits));
-  ALERT_READ(w.created_at, ReadTime(r, "created_at"));
-  ALERT_READ(w.disabled_at, ReadOptionalTime(r, "disabled_at"));
+  INFRASHARE_ASSIGN_OR_RETURN(w.active, r.Bool("active"));
+  INFRASHARE_ASSIGN_OR_RETURN(w.created_by, r.String("created_by", kOptionalIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(w.created_at, ReadTime(r, "created_at"));
+  INFRASHARE_ASSIGN_OR_RETURN(w.disabled_at, ReadOptionalTime(r, "disabled_at"));
   if (auto done = r.Finish(); !done) return std::unexpected(done.error());
   return w;
 }
@@ -374,23 +384,21 @@ Json WebhookDeliveryToJson(const WebhookDelivery& d) {
 Result<WebhookDelivery> WebhookDeliveryFromJson(const Json& json) {
   ObjectReader r(json, "");
   WebhookDelivery d;
-  ALERT_READ(d.id, r.Int("id", 0, kMaxInt64, /*fallback=*/0));
-  ALERT_READ(d.webhook_id, r.String("webhook_id", kIdLimits));
-  ALERT_READ(d.event_seq, r.Int("event_seq", 0, kMaxInt64));
-  ALERT_READ(d.event_type, r.String("event_type", kOptionalIdLimits));
-  ALERT_READ(d.body, r.String("body", kBodyLimits));
-  ALERT_READ(d.state, ReadEnum(r, "state", kWebhookDeliveryStateNames));
-  ALERT_READ(d.attempts, ReadSmallInt(r, "attempts", 0, kMaxCount));
-  ALERT_READ(d.created_at, ReadTime(r, "created_at"));
-  ALERT_READ(d.next_attempt_at, ReadTime(r, "next_attempt_at"));
-  ALERT_READ(d.last_attempt_at, ReadOptionalTime(r, "last_attempt_at"));
-  ALERT_READ(d.delivered_at, ReadOptionalTime(r, "delivered_at"));
-  ALERT_READ(d.last_status, ReadSmallInt(r, "last_status", 0, 999));
-  ALERT_READ(d.last_error, r.String("last_error", kDetailLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(d.id, r.Int("id", 0, kMaxInt64, /*fallback=*/0));
+  INFRASHARE_ASSIGN_OR_RETURN(d.webhook_id, r.String("webhook_id", kIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(d.event_seq, r.Int("event_seq", 0, kMaxInt64));
+  INFRASHARE_ASSIGN_OR_RETURN(d.event_type, r.String("event_type", kOptionalIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(d.body, r.String("body", kBodyLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(d.state, ReadEnum(r, "state", kWebhookDeliveryStateNames));
+  INFRASHARE_ASSIGN_OR_RETURN(d.attempts, ReadSmallInt(r, "attempts", 0, kMaxCount));
+  INFRASHARE_ASSIGN_OR_RETURN(d.created_at, ReadTime(r, "created_at"));
+  INFRASHARE_ASSIGN_OR_RETURN(d.next_attempt_at, ReadTime(r, "next_attempt_at"));
+  INFRASHARE_ASSIGN_OR_RETURN(d.last_attempt_at, ReadOptionalTime(r, "last_attempt_at"));
+  INFRASHARE_ASSIGN_OR_RETURN(d.delivered_at, ReadOptionalTime(r, "delivered_at"));
+  INFRASHARE_ASSIGN_OR_RETURN(d.last_status, ReadSmallInt(r, "last_status", 0, 999));
+  INFRASHARE_ASSIGN_OR_RETURN(d.last_error, r.String("last_error", kDetailLimits));
   if (auto done = r.Finish(); !done) return std::unexpected(done.error());
   return d;
 }
-
-#undef ALERT_READ
 
 }  // namespace infrashare

@@ -217,22 +217,14 @@ class TableReader {
   std::set<std::string, std::less<>> known_;
 };
 
-// Assigns *value or returns the error from the enclosing function.
-#define REGISTRY_READ(target, expr)                    \
-  do {                                                 \
-    auto read_ = (expr);                               \
-    if (!read_) return std::unexpected(read_.error()); \
-    target = std::move(*read_);                        \
-  } while (false)
-
 Result<Figure> ReadFigure(FileContext& ctx, TableReader& parent, std::string_view key) {
   const toml::table* table = nullptr;
-  REGISTRY_READ(table, parent.Table(key));
+  INFRASHARE_ASSIGN_OR_RETURN(table, parent.Table(key));
   TableReader r(ctx, *table, parent.PathOf(key));
   Figure f;
-  REGISTRY_READ(f.ja, r.String("ja"));
-  REGISTRY_READ(f.en, r.String("en"));
-  REGISTRY_READ(f.count, r.Count("count"));
+  INFRASHARE_ASSIGN_OR_RETURN(f.ja, r.String("ja"));
+  INFRASHARE_ASSIGN_OR_RETURN(f.en, r.String("en"));
+  INFRASHARE_ASSIGN_OR_RETURN(f.count, r.Count("count"));
   if (auto done = r.Finish(); !done) return std::unexpected(done.error());
   return f;
 }
@@ -240,10 +232,10 @@ Result<Figure> ReadFigure(FileContext& ctx, TableReader& parent, std::string_vie
 Result<Sector> ReadSector(FileContext& ctx, const toml::table& table, std::string path) {
   TableReader r(ctx, table, std::move(path));
   Sector s;
-  REGISTRY_READ(s.id, r.String("id"));
-  REGISTRY_READ(s.name_ja, r.String("name_ja"));
-  REGISTRY_READ(s.name_en, r.String("name_en"));
-  REGISTRY_READ(s.ministry, r.String("ministry"));
+  INFRASHARE_ASSIGN_OR_RETURN(s.id, r.String("id"));
+  INFRASHARE_ASSIGN_OR_RETURN(s.name_ja, r.String("name_ja"));
+  INFRASHARE_ASSIGN_OR_RETURN(s.name_en, r.String("name_en"));
+  INFRASHARE_ASSIGN_OR_RETURN(s.ministry, r.String("ministry"));
   if (auto done = r.Finish(); !done) return std::unexpected(done.error());
   return s;
 }
@@ -251,15 +243,15 @@ Result<Sector> ReadSector(FileContext& ctx, const toml::table& table, std::strin
 Result<Ceptoar> ReadCeptoar(FileContext& ctx, const toml::table& table, std::string path) {
   TableReader r(ctx, table, std::move(path));
   Ceptoar c;
-  REGISTRY_READ(c.id, r.String("id"));
-  REGISTRY_READ(c.name_ja, r.String("name_ja"));
-  REGISTRY_READ(c.name_en, r.String("name_en"));
-  REGISTRY_READ(c.sector, r.String("sector"));
-  REGISTRY_READ(c.scope_ja, r.String("scope_ja"));
-  REGISTRY_READ(c.scope_en, r.String("scope_en"));
-  REGISTRY_READ(c.secretariats, r.StringList("secretariats", /*required=*/true));
-  REGISTRY_READ(c.members, ReadFigure(ctx, r, "members"));
-  REGISTRY_READ(c.further_recipients, ReadFigure(ctx, r, "further_recipients"));
+  INFRASHARE_ASSIGN_OR_RETURN(c.id, r.String("id"));
+  INFRASHARE_ASSIGN_OR_RETURN(c.name_ja, r.String("name_ja"));
+  INFRASHARE_ASSIGN_OR_RETURN(c.name_en, r.String("name_en"));
+  INFRASHARE_ASSIGN_OR_RETURN(c.sector, r.String("sector"));
+  INFRASHARE_ASSIGN_OR_RETURN(c.scope_ja, r.String("scope_ja"));
+  INFRASHARE_ASSIGN_OR_RETURN(c.scope_en, r.String("scope_en"));
+  INFRASHARE_ASSIGN_OR_RETURN(c.secretariats, r.StringList("secretariats", /*required=*/true));
+  INFRASHARE_ASSIGN_OR_RETURN(c.members, ReadFigure(ctx, r, "members"));
+  INFRASHARE_ASSIGN_OR_RETURN(c.further_recipients, ReadFigure(ctx, r, "further_recipients"));
   if (auto done = r.Finish(); !done) return std::unexpected(done.error());
   return c;
 }
@@ -267,10 +259,10 @@ Result<Ceptoar> ReadCeptoar(FileContext& ctx, const toml::table& table, std::str
 Result<SharingGroup> ReadGroup(FileContext& ctx, const toml::table& table, std::string path) {
   TableReader r(ctx, table, std::move(path));
   SharingGroup g;
-  REGISTRY_READ(g.id, r.String("id"));
-  REGISTRY_READ(g.name_ja, r.String("name_ja"));
-  REGISTRY_READ(g.name_en, r.String("name_en"));
-  REGISTRY_READ(g.nda, r.Bool("nda"));
+  INFRASHARE_ASSIGN_OR_RETURN(g.id, r.String("id"));
+  INFRASHARE_ASSIGN_OR_RETURN(g.name_ja, r.String("name_ja"));
+  INFRASHARE_ASSIGN_OR_RETURN(g.name_en, r.String("name_en"));
+  INFRASHARE_ASSIGN_OR_RETURN(g.nda, r.Bool("nda"));
   if (auto done = r.Finish(); !done) return std::unexpected(done.error());
   return g;
 }
@@ -278,11 +270,11 @@ Result<SharingGroup> ReadGroup(FileContext& ctx, const toml::table& table, std::
 Result<Contact> ReadContact(FileContext& ctx, const toml::table& table, std::string path) {
   TableReader r(ctx, table, std::move(path));
   Contact c;
-  REGISTRY_READ(c.name, r.String("name"));
+  INFRASHARE_ASSIGN_OR_RETURN(c.name, r.String("name"));
   // email and phone are each optional; ValidateRegistry wants one of them.
-  REGISTRY_READ(c.email, r.OptionalString("email"));
-  REGISTRY_READ(c.phone, r.OptionalString("phone"));
-  REGISTRY_READ(c.backup, r.Bool("backup", false));
+  INFRASHARE_ASSIGN_OR_RETURN(c.email, r.OptionalString("email"));
+  INFRASHARE_ASSIGN_OR_RETURN(c.phone, r.OptionalString("phone"));
+  INFRASHARE_ASSIGN_OR_RETURN(c.backup, r.Bool("backup", false));
   if (auto done = r.Finish(); !done) return std::unexpected(done.error());
   return c;
 }
@@ -290,9 +282,9 @@ Result<Contact> ReadContact(FileContext& ctx, const toml::table& table, std::str
 Result<Organization> ReadOrganization(FileContext& ctx, const toml::table& table, std::string path) {
   TableReader r(ctx, table, std::move(path));
   Organization o;
-  REGISTRY_READ(o.id, r.String("id"));
+  INFRASHARE_ASSIGN_OR_RETURN(o.id, r.String("id"));
   std::string kind;
-  REGISTRY_READ(kind, r.String("kind"));
+  INFRASHARE_ASSIGN_OR_RETURN(kind, r.String("kind"));
   if (auto parsed = ParseName(kOrgKindNames, kind)) {
     o.kind = *parsed;
   } else {
@@ -300,16 +292,16 @@ Result<Organization> ReadOrganization(FileContext& ctx, const toml::table& table
     return ctx.Fail(r.PathOf("kind"), line,
                     fmt::format("unknown organization kind \"{}\"; {}", kind, AllowedNames(kOrgKindNames)));
   }
-  REGISTRY_READ(o.name_ja, r.String("name_ja"));
-  REGISTRY_READ(o.name_en, r.String("name_en"));
-  REGISTRY_READ(o.sectors, r.StringList("sectors", /*required=*/false));
-  REGISTRY_READ(o.ceptoars, r.StringList("ceptoars", /*required=*/false));
-  REGISTRY_READ(o.groups, r.StringList("groups", /*required=*/false));
+  INFRASHARE_ASSIGN_OR_RETURN(o.name_ja, r.String("name_ja"));
+  INFRASHARE_ASSIGN_OR_RETURN(o.name_en, r.String("name_en"));
+  INFRASHARE_ASSIGN_OR_RETURN(o.sectors, r.StringList("sectors", /*required=*/false));
+  INFRASHARE_ASSIGN_OR_RETURN(o.ceptoars, r.StringList("ceptoars", /*required=*/false));
+  INFRASHARE_ASSIGN_OR_RETURN(o.groups, r.StringList("groups", /*required=*/false));
   std::vector<const toml::table*> contacts;
-  REGISTRY_READ(contacts, r.Tables("contacts"));
+  INFRASHARE_ASSIGN_OR_RETURN(contacts, r.Tables("contacts"));
   for (size_t i = 0; i < contacts.size(); ++i) {
     Contact c;
-    REGISTRY_READ(c, ReadContact(ctx, *contacts[i], IndexPath(r.PathOf("contacts"), i)));
+    INFRASHARE_ASSIGN_OR_RETURN(c, ReadContact(ctx, *contacts[i], IndexPath(r.PathOf("contacts"), i)));
     o.contacts.push_back(std::move(c));
   }
   if (auto done = r.Finish(); !done) return std::unexpected(done.error());
@@ -320,12 +312,12 @@ Result<Organization> ReadOrganization(FileContext& ctx, const toml::table& table
 template <class T, class ReadFn>
 Result<std::vector<T>> ReadAll(FileContext& ctx, TableReader& root, std::string_view key, ReadFn read) {
   std::vector<const toml::table*> tables;
-  REGISTRY_READ(tables, root.Tables(key));
+  INFRASHARE_ASSIGN_OR_RETURN(tables, root.Tables(key));
   std::vector<T> out;
   out.reserve(tables.size());
   for (size_t i = 0; i < tables.size(); ++i) {
     T item;
-    REGISTRY_READ(item, read(ctx, *tables[i], IndexPath(root.PathOf(key), i)));
+    INFRASHARE_ASSIGN_OR_RETURN(item, read(ctx, *tables[i], IndexPath(root.PathOf(key), i)));
     out.push_back(std::move(item));
   }
   return out;
@@ -334,15 +326,14 @@ Result<std::vector<T>> ReadAll(FileContext& ctx, TableReader& root, std::string_
 Result<RegistryData> ReadRegistry(FileContext& ctx, const toml::table& root_table) {
   TableReader root(ctx, root_table, "");
   RegistryData data;
-  REGISTRY_READ(data.sectors, ReadAll<Sector>(ctx, root, "sectors", ReadSector));
-  REGISTRY_READ(data.organizations, ReadAll<Organization>(ctx, root, "organizations", ReadOrganization));
-  REGISTRY_READ(data.ceptoars, ReadAll<Ceptoar>(ctx, root, "ceptoars", ReadCeptoar));
-  REGISTRY_READ(data.groups, ReadAll<SharingGroup>(ctx, root, "groups", ReadGroup));
+  INFRASHARE_ASSIGN_OR_RETURN(data.sectors, ReadAll<Sector>(ctx, root, "sectors", ReadSector));
+  INFRASHARE_ASSIGN_OR_RETURN(data.organizations,
+                              ReadAll<Organization>(ctx, root, "organizations", ReadOrganization));
+  INFRASHARE_ASSIGN_OR_RETURN(data.ceptoars, ReadAll<Ceptoar>(ctx, root, "ceptoars", ReadCeptoar));
+  INFRASHARE_ASSIGN_OR_RETURN(data.groups, ReadAll<SharingGroup>(ctx, root, "groups", ReadGroup));
   if (auto done = root.Finish(); !done) return std::unexpected(done.error());
   return data;
 }
-
-#undef REGISTRY_READ
 
 }  // namespace
 

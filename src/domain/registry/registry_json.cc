@@ -17,23 +17,16 @@ constexpr size_t kMaxListItems = 200;  // sectors, CEPTOARs, groups, secretariat
 constexpr size_t kMaxContacts = 20;
 constexpr int64_t kMaxCount = 1'000'000'000;
 
-#define REGISTRY_READ(target, expr)                    \
-  do {                                                 \
-    auto read_ = (expr);                               \
-    if (!read_) return std::unexpected(read_.error()); \
-    target = std::move(*read_);                        \
-  } while (false)
-
 Result<Figure> FigureFromJson(ObjectReader& parent, std::string_view key) {
   const Json* value = parent.Raw(key);
   if (value == nullptr) return InvalidArgument(parent.PathOf(key), "is required");
   ObjectReader r(*value, parent.PathOf(key));
   Figure f;
-  REGISTRY_READ(f.ja, r.String("ja", kFigureLimits));
-  REGISTRY_READ(f.en, r.String("en", kFigureLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(f.ja, r.String("ja", kFigureLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(f.en, r.String("en", kFigureLimits));
   if (r.Raw("count") != nullptr) {  // absent or null: the plan gives no number
     int64_t count = 0;
-    REGISTRY_READ(count, r.Int("count", 0, kMaxCount));
+    INFRASHARE_ASSIGN_OR_RETURN(count, r.Int("count", 0, kMaxCount));
     f.count = count;
   }
   if (auto done = r.Finish(); !done) return std::unexpected(done.error());
@@ -43,13 +36,13 @@ Result<Figure> FigureFromJson(ObjectReader& parent, std::string_view key) {
 Result<Contact> ContactFromJson(const Json& json, std::string path) {
   ObjectReader r(json, std::move(path));
   Contact c;
-  REGISTRY_READ(c.name, r.String("name", kNameLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(c.name, r.String("name", kNameLimits));
   std::optional<std::string> email, phone;
-  REGISTRY_READ(email, r.OptionalString("email", kContactLimits));
-  REGISTRY_READ(phone, r.OptionalString("phone", kContactLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(email, r.OptionalString("email", kContactLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(phone, r.OptionalString("phone", kContactLimits));
   c.email = email.value_or("");
   c.phone = phone.value_or("");
-  REGISTRY_READ(c.backup, r.Bool("backup", false));
+  INFRASHARE_ASSIGN_OR_RETURN(c.backup, r.Bool("backup", false));
   if (auto done = r.Finish(); !done) return std::unexpected(done.error());
   return c;
 }
@@ -95,10 +88,10 @@ Json ToJson(const Organization& o) {
 Result<Sector> SectorFromJson(const Json& json) {
   ObjectReader r(json, "");
   Sector s;
-  REGISTRY_READ(s.id, r.String("id", kIdLimits));
-  REGISTRY_READ(s.name_ja, r.String("name_ja", kNameLimits));
-  REGISTRY_READ(s.name_en, r.String("name_en", kNameLimits));
-  REGISTRY_READ(s.ministry, r.String("ministry", kIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(s.id, r.String("id", kIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(s.name_ja, r.String("name_ja", kNameLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(s.name_en, r.String("name_en", kNameLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(s.ministry, r.String("ministry", kIdLimits));
   if (auto done = r.Finish(); !done) return std::unexpected(done.error());
   return s;
 }
@@ -106,15 +99,16 @@ Result<Sector> SectorFromJson(const Json& json) {
 Result<Ceptoar> CeptoarFromJson(const Json& json) {
   ObjectReader r(json, "");
   Ceptoar c;
-  REGISTRY_READ(c.id, r.String("id", kIdLimits));
-  REGISTRY_READ(c.name_ja, r.String("name_ja", kNameLimits));
-  REGISTRY_READ(c.name_en, r.String("name_en", kNameLimits));
-  REGISTRY_READ(c.sector, r.String("sector", kIdLimits));
-  REGISTRY_READ(c.scope_ja, r.String("scope_ja", kNameLimits));
-  REGISTRY_READ(c.scope_en, r.String("scope_en", kNameLimits));
-  REGISTRY_READ(c.secretariats, r.StringList("secretariats", kMaxListItems, kIdLimits, /*required=*/true));
-  REGISTRY_READ(c.members, FigureFromJson(r, "members"));
-  REGISTRY_READ(c.further_recipients, FigureFromJson(r, "further_recipients"));
+  INFRASHARE_ASSIGN_OR_RETURN(c.id, r.String("id", kIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(c.name_ja, r.String("name_ja", kNameLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(c.name_en, r.String("name_en", kNameLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(c.sector, r.String("sector", kIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(c.scope_ja, r.String("scope_ja", kNameLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(c.scope_en, r.String("scope_en", kNameLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(c.secretariats,
+                              r.StringList("secretariats", kMaxListItems, kIdLimits, /*required=*/true));
+  INFRASHARE_ASSIGN_OR_RETURN(c.members, FigureFromJson(r, "members"));
+  INFRASHARE_ASSIGN_OR_RETURN(c.further_recipients, FigureFromJson(r, "further_recipients"));
   if (auto done = r.Finish(); !done) return std::unexpected(done.error());
   return c;
 }
@@ -122,10 +116,10 @@ Result<Ceptoar> CeptoarFromJson(const Json& json) {
 Result<SharingGroup> GroupFromJson(const Json& json) {
   ObjectReader r(json, "");
   SharingGroup g;
-  REGISTRY_READ(g.id, r.String("id", kIdLimits));
-  REGISTRY_READ(g.name_ja, r.String("name_ja", kNameLimits));
-  REGISTRY_READ(g.name_en, r.String("name_en", kNameLimits));
-  REGISTRY_READ(g.nda, r.Bool("nda"));
+  INFRASHARE_ASSIGN_OR_RETURN(g.id, r.String("id", kIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(g.name_ja, r.String("name_ja", kNameLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(g.name_en, r.String("name_en", kNameLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(g.nda, r.Bool("nda"));
   if (auto done = r.Finish(); !done) return std::unexpected(done.error());
   return g;
 }
@@ -133,19 +127,19 @@ Result<SharingGroup> GroupFromJson(const Json& json) {
 Result<Organization> OrganizationFromJson(const Json& json) {
   ObjectReader r(json, "");
   Organization o;
-  REGISTRY_READ(o.id, r.String("id", kIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(o.id, r.String("id", kIdLimits));
   std::string kind;
-  REGISTRY_READ(kind, r.String("kind", kIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(kind, r.String("kind", kIdLimits));
   auto parsed = ParseName(kOrgKindNames, kind);
   if (!parsed)
     return InvalidArgument(
         "kind", fmt::format("unknown organization kind \"{}\"; {}", kind, AllowedNames(kOrgKindNames)));
   o.kind = *parsed;
-  REGISTRY_READ(o.name_ja, r.String("name_ja", kNameLimits));
-  REGISTRY_READ(o.name_en, r.String("name_en", kNameLimits));
-  REGISTRY_READ(o.sectors, r.StringList("sectors", kMaxListItems, kIdLimits));
-  REGISTRY_READ(o.ceptoars, r.StringList("ceptoars", kMaxListItems, kIdLimits));
-  REGISTRY_READ(o.groups, r.StringList("groups", kMaxListItems, kIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(o.name_ja, r.String("name_ja", kNameLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(o.name_en, r.String("name_en", kNameLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(o.sectors, r.StringList("sectors", kMaxListItems, kIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(o.ceptoars, r.StringList("ceptoars", kMaxListItems, kIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(o.groups, r.StringList("groups", kMaxListItems, kIdLimits));
   if (const Json* contacts = r.Raw("contacts")) {
     const std::string path = r.PathOf("contacts");
     if (!contacts->is_array()) return InvalidArgument(path, "must be an array of objects");
@@ -153,14 +147,12 @@ Result<Organization> OrganizationFromJson(const Json& json) {
       return InvalidArgument(path, fmt::format("must have at most {} items", kMaxContacts));
     for (size_t i = 0; i < contacts->size(); ++i) {
       Contact c;
-      REGISTRY_READ(c, ContactFromJson((*contacts)[i], IndexPath(path, i)));
+      INFRASHARE_ASSIGN_OR_RETURN(c, ContactFromJson((*contacts)[i], IndexPath(path, i)));
       o.contacts.push_back(std::move(c));
     }
   }
   if (auto done = r.Finish(); !done) return std::unexpected(done.error());
   return o;
 }
-
-#undef REGISTRY_READ
 
 }  // namespace infrashare
