@@ -64,7 +64,8 @@ uint64_t StreamHub::Attach(std::string organization, int64_t position, std::shar
     sink->Close(": server stopping\n\n");
     return id;
   }
-  auto sub = std::make_shared<Subscription>(Subscription{id, std::move(organization), position, std::move(sink)});
+  auto sub =
+      std::make_shared<Subscription>(Subscription{id, std::move(organization), position, std::move(sink)});
   subs_.emplace(id, sub);
   joining_.push_back(std::move(sub));
   wake_.notify_one();
@@ -137,6 +138,22 @@ bool StreamHub::Step() {
     if (subs_.contains(sub->id)) by_org_[sub->organization].push_back(sub);
   }
 
+  bool listening = !paused_.empty();
+  {
+    std::lock_guard lock(mutex_);
+    listening = listening || !by_org_.empty();
+  }
+  if (!listening) {
+    // Nobody to send to: pass the events by without reading them. A
+    // stream that attaches later starts from this cursor or replays up to it.
+    auto newest = source_.Newest();
+    if (!newest) {
+      spdlog::warn("stream hub: cannot read events: {}", newest.error().message);
+      return false;
+    }
+    cursor_ = std::max(cursor, *newest);
+    return false;
+  }
   auto events = source_.After(cursor, options_.batch);
   if (!events) {
     spdlog::warn("stream hub: cannot read events: {}", events.error().message);

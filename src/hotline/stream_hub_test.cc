@@ -42,6 +42,7 @@ class FakeSource final : public StreamSource {
   }
   Result<std::vector<std::unique_ptr<StreamEvent>>> After(int64_t after, int limit) override {
     std::lock_guard lock(mutex);
+    ++afters;
     std::vector<std::unique_ptr<StreamEvent>> out;
     for (int64_t id = after + 1; id <= int64_t(events.size()) && int(out.size()) < limit; ++id)
       out.push_back(std::make_unique<Event>(id, events[size_t(id - 1)], this));
@@ -56,6 +57,7 @@ class FakeSource final : public StreamSource {
   std::vector<std::set<std::string>> events;  // protected by mutex
   std::vector<std::string> delivered;         // protected by mutex
   std::atomic<int> renders{0};
+  int afters = 0;  // calls of After; protected by mutex
 };
 
 class FakeSink final : public StreamSink {
@@ -118,7 +120,8 @@ TEST(StreamHubTest, EachOrganizationGetsWhatItMaySeeRenderedOncePerOrganization)
   source.Add({"a", "b"});  // 2
   source.Add({"b"});       // 3
   source.Add({"a"});       // 4
-  ASSERT_TRUE(Eventually([&] { return a1->Ids().size() == 2 && a2->Ids().size() == 2 && b->Ids().size() == 2; }));
+  ASSERT_TRUE(
+      Eventually([&] { return a1->Ids().size() == 2 && a2->Ids().size() == 2 && b->Ids().size() == 2; }));
   EXPECT_EQ(a1->Ids(), (std::vector<int64_t>{2, 4}));
   EXPECT_EQ(a2->Ids(), (std::vector<int64_t>{2, 4}));
   EXPECT_EQ(b->Ids(), (std::vector<int64_t>{2, 3}));
@@ -214,6 +217,30 @@ TEST(StreamHubTest, WakeSendsNewEventsAtOnceInsteadOfAtTheNextPoll) {
   hub.Wake();
   ASSERT_TRUE(Eventually([&] { return sink->Ids().size() == 2; }));
   EXPECT_EQ(sink->Ids(), (std::vector<int64_t>{1, 2}));
+}
+
+TEST(StreamHubTest, WithNobodyAttachedEventsArePassedByUnreadAndALaterResumeStillGetsThem) {
+  FakeSource source;
+  StreamHub hub(source, {.poll = 5ms});
+  ASSERT_TRUE(hub.Start());
+  for (int i = 0; i < 5; ++i) {
+    source.Add({"a"});
+    hub.Wake();
+  }
+  std::this_thread::sleep_for(50ms);  // several steps and polls
+  {
+    std::lock_guard lock(source.mutex);
+    EXPECT_EQ(source.afters, 0);  // no event was read, none rendered
+  }
+  EXPECT_EQ(source.renders.load(), 0);
+  // A client that saw event 2 resumes: it gets 3…5 from the log, then live.
+  auto sink = std::make_shared<FakeSink>();
+  hub.Attach("a", *hub.StartPosition(2), sink);
+  ASSERT_TRUE(Eventually([&] { return sink->Ids().size() == 3; }));
+  source.Add({"a"});
+  hub.Wake();
+  ASSERT_TRUE(Eventually([&] { return sink->Ids().size() == 4; }));
+  EXPECT_EQ(sink->Ids(), (std::vector<int64_t>{3, 4, 5, 6}));
 }
 
 }  // namespace
