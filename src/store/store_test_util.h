@@ -116,4 +116,19 @@ inline Report MakeReport(const ReportSpec& s) {
   return r;
 }
 
+// For the backends' damaged-row tests: alerts alt_1 and alt_2 were stored with
+// recipients org_a and org_b, then alt_1's org_a was put in a state no program
+// writes and alt_2's org_b row was split over two lines. Passing either on as
+// stored would corrupt a stream, so listing them answers kInternal, naming
+// the row.
+inline void ExpectDamagedRecipientRows(Store& store) {
+  for (const auto& [alert, organization] : {std::pair{"alt_1", "org_a"}, std::pair{"alt_2", "org_b"}}) {
+    auto rows = ReadValue(store, [&](ReadTx& tx) { return tx.ListAlertRecipientTexts(alert); });
+    ASSERT_FALSE(rows) << alert;
+    EXPECT_EQ(rows.error().code, ErrorCode::kInternal);
+    EXPECT_EQ(rows.error().message,
+              fmt::format("stored recipient '{}' of alert '{}' is unreadable", organization, alert));
+  }
+}
+
 }  // namespace infrashare::store_test

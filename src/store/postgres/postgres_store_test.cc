@@ -211,9 +211,20 @@ TEST_F(PostgresStoreTest, DamagedRowsAnswerInternalErrors) {
   ASSERT_TRUE((*store)->Write([](WriteTx& tx) -> Result<void> {
     auto seq = tx.InsertReport(MakeReport({.id = "rpt_1"}), {"members"});
     if (!seq) return std::unexpected(seq.error());
+    for (const char* id : {"alt_1", "alt_2"}) {
+      Alert alert{.id = id};
+      alert.recipients = {AlertRecipient{.organization = "org_a"}, AlertRecipient{.organization = "org_b"}};
+      if (auto a = tx.InsertAlert(alert); !a) return std::unexpected(a.error());
+    }
     return tx.UpsertSector({"gas", "ガス", "Gas", "org_meti"});
   }));
   db_.Exec("UPDATE reports SET doc = '{not json' WHERE id = 'rpt_1'; UPDATE sectors SET doc = '{\"id\": 5}'");
+  // alt_1: org_a in a state no program writes; alt_2: org_b's row not on one line.
+  db_.Exec(
+      "UPDATE alert_recipients SET doc = jsonb_set(doc::jsonb, '{state}', '\"lost\"')::text "
+      "WHERE alert_id = 'alt_1' AND organization = 'org_a';"
+      "UPDATE alert_recipients SET doc = E'{\"state\":\"queued\",\\n\"organization\":\"org_b\"}' "
+      "WHERE alert_id = 'alt_2' AND organization = 'org_b'");
   auto got = ReadValue(**store, [](ReadTx& tx) { return tx.GetReport("live", "rpt_1"); });
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, ErrorCode::kInternal);
@@ -228,6 +239,7 @@ TEST_F(PostgresStoreTest, DamagedRowsAnswerInternalErrors) {
   EXPECT_EQ(registry.error().code, ErrorCode::kInternal);
   EXPECT_EQ(registry.error().message.rfind("stored sector 'gas' is unreadable", 0), 0u)
       << registry.error().message;
+  store_test::ExpectDamagedRecipientRows(**store);
 }
 
 TEST_F(PostgresStoreTest, WriteInsideWriteIsAnErrorNotADeadlock) {

@@ -128,9 +128,21 @@ TEST(SqliteStore, DamagedRowsAnswerInternalErrors) {
     ASSERT_TRUE((*store)->Write([](WriteTx& tx) -> Result<void> {
       auto seq = tx.InsertReport(MakeReport({.id = "rpt_1"}), {"members"});
       if (!seq) return std::unexpected(seq.error());
+      for (const char* id : {"alt_1", "alt_2"}) {
+        Alert alert{.id = id};
+        alert.recipients = {AlertRecipient{.organization = "org_a"}, AlertRecipient{.organization = "org_b"}};
+        if (auto a = tx.InsertAlert(alert); !a) return std::unexpected(a.error());
+      }
       return tx.UpsertSector({"gas", "ガス", "Gas", "org_meti"});
     }));
   }
+  // alt_1: org_a in a state no program writes; alt_2: org_b's row not on one line.
+  RawExec(h.db_path(),
+          "UPDATE alert_recipients SET doc = json_set(doc, '$.state', 'lost') "
+          "WHERE alert_id = 'alt_1' AND organization = 'org_a';"
+          "UPDATE alert_recipients SET doc = '{\"state\":\"queued\",' || char(10) || "
+          "'\"organization\":\"org_b\"}' "
+          "WHERE alert_id = 'alt_2' AND organization = 'org_b'");
   RawExec(h.db_path(),
           "INSERT INTO reports (id, space, kind, route, tlp, created_at, updated_at, grants, doc) "
           "SELECT 'rpt_2', space, kind, route, tlp, created_at, updated_at, grants, "
@@ -158,6 +170,7 @@ TEST(SqliteStore, DamagedRowsAnswerInternalErrors) {
   EXPECT_EQ(registry.error().code, ErrorCode::kInternal);
   EXPECT_EQ(registry.error().message.rfind("stored sector 'gas' is unreadable", 0), 0u)
       << registry.error().message;
+  store_test::ExpectDamagedRecipientRows(**store);
 }
 
 TEST(SqliteStore, WriteInsideWriteIsAnErrorNotADeadlock) {
@@ -319,10 +332,12 @@ TEST(SqliteStore, AnotherWritersOutboxCommitWakesTheListener) {
   for (int i = 0; i < 3; ++i) {
     const int before = wakes.count();
     auto w = store_test::WriteValue(**writing, [&](WriteTx& tx) {
-      return tx.AppendOutbox({.at = store_test::At(i), .type = "report.created", .record_id = fmt::format("rpt_{}", i)});
+      return tx.AppendOutbox(
+          {.at = store_test::At(i), .type = "report.created", .record_id = fmt::format("rpt_{}", i)});
     });
     ASSERT_TRUE(w) << w.error().message;
-    EXPECT_TRUE(wakes.WaitAbove(before, std::chrono::seconds(2))) << "no wake-up from the other writer, round " << i;
+    EXPECT_TRUE(wakes.WaitAbove(before, std::chrono::seconds(2)))
+        << "no wake-up from the other writer, round " << i;
     // And the commit is there to be read.
     std::this_thread::sleep_for(std::chrono::milliseconds(150));
     auto newest = store_test::ReadValue(**listening, [](ReadTx& tx) { return tx.NewestOutboxSeq(); });
