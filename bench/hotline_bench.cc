@@ -102,6 +102,7 @@ constexpr int kConnectWindow = 128;
 // An SSE line longer than this is not an alert we look for; the rest of it is dropped.
 constexpr size_t kMaxLineBytes = 64 * 1024;
 constexpr size_t kMaxHeaderBytes = 16 * 1024;
+constexpr size_t kReadBytes = 4096;  // each stream's read buffer
 constexpr int kWebhookReceivers = 4;
 constexpr int kWebhookRegisterThreads = 8;
 constexpr milliseconds kRoundTimeout{30000};     // for every stream to see the alert
@@ -188,7 +189,7 @@ class StreamConnection {
   void OnConnect(const boost::system::error_code& ec);
   void OnWrite(const boost::system::error_code& ec);
   void WaitReadable();
-  void OnReadable(const boost::system::error_code& ec);
+  void OnRead(const boost::system::error_code& ec, size_t n);
   // False when the connection ended while consuming.
   bool Consume(const char* p, size_t n, int64_t now);
   bool ConsumeBody(const char* p, size_t n, int64_t now);
@@ -210,6 +211,7 @@ class StreamConnection {
   std::string line_;
   bool in_alert_event_ = false;  // the current event's "event:" was alert.raised
   std::vector<std::pair<std::string, int64_t>> alerts_;  // alert id, receipt (monotonic ns)
+  std::unique_ptr<std::array<char, kReadBytes>> buffer_;  // from the first read on
 };
 
 // A worker process: opens its streams, tells the parent (stdout) when they
@@ -234,7 +236,6 @@ class StreamWorker {
   void OnSettled(bool opened, int server, const std::string& error);
   void OnClosedAfterOpen(const std::string& reason);
   void OnAlert(std::string_view alert_id) { ++received_[std::string(alert_id)]; }
-  std::array<char, 64 * 1024>& read_buffer() { return read_buffer_; }
 
  private:
   void StartNext();
@@ -252,7 +253,6 @@ class StreamWorker {
   const Options options_;
   asio::io_context ioc_;
   std::vector<std::unique_ptr<StreamConnection>> connections_;
-  std::array<char, 64 * 1024> read_buffer_{};  // shared: every read completes on the one io thread
   // State below is touched on the io thread only.
   size_t next_ = 0;
   int settled_ = 0, opened_ = 0, failed_ = 0, closed_after_open_ = 0;
@@ -289,26 +289,25 @@ void StreamConnection::OnWrite(const boost::system::error_code& ec) {
   WaitReadable();
 }
 
+// async_read_some, not async_wait + read: Asio re-registers the descriptor
+// with epoll (epoll_ctl) for every wait, which cost the workers more than the
+// reads; a read op is tried at once and then waits without re-registering.
+// Each connection reads into its own buffer: the reactor performs the reads
+// of every ready descriptor before their handlers run.
 void StreamConnection::WaitReadable() {
-  socket_.async_wait(tcp::socket::wait_read, [this](const boost::system::error_code& ec) { OnReadable(ec); });
+  if (!buffer_) buffer_ = std::make_unique<std::array<char, kReadBytes>>();
+  socket_.async_read_some(asio::buffer(*buffer_),
+                          [this](const boost::system::error_code& ec, size_t n) { OnRead(ec, n); });
 }
 
-void StreamConnection::OnReadable(const boost::system::error_code& ec) {
+void StreamConnection::OnRead(const boost::system::error_code& ec, size_t n) {
   if (state_ != State::kHeader && state_ != State::kOpen) return;
   const int64_t now = MonotonicNanos();  // when the bytes were there for us
-  if (ec) return End(state_ == State::kOpen ? State::kClosed : State::kFailed, "wait: " + ec.message());
-  auto& buffer = worker_.read_buffer();
-  while (true) {
-    boost::system::error_code read_ec;
-    const size_t n = socket_.read_some(asio::buffer(buffer), read_ec);
-    if (read_ec == asio::error::would_block || read_ec == asio::error::try_again) break;
-    if (read_ec) {
-      const std::string why = read_ec == asio::error::eof ? "closed by the server" : read_ec.message();
-      return End(state_ == State::kOpen ? State::kClosed : State::kFailed, why);
-    }
-    if (!Consume(buffer.data(), n, now)) return;
-    if (n < buffer.size()) break;
+  if (ec) {
+    const std::string why = ec == asio::error::eof ? "closed by the server" : ec.message();
+    return End(state_ == State::kOpen ? State::kClosed : State::kFailed, why);
   }
+  if (!Consume(buffer_->data(), n, now)) return;
   WaitReadable();
 }
 
