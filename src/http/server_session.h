@@ -39,7 +39,6 @@
 
 namespace infrashare::server_detail {
 
-
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -305,6 +304,9 @@ class SessionStreamWriter final : public StreamWriter {
       msg.msg_iov = parts.data();
       msg.msg_iovlen = parts.size();
       const ssize_t n = ::sendmsg(socket_, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+      if (n > 0)
+        last_sent_.store(std::chrono::steady_clock::now().time_since_epoch().count(),
+                         std::memory_order_relaxed);
       // An error other than a full buffer shows again on the strand's write,
       // which ends the stream with its reason.
       return WireRest(parts, n < 0 ? 0 : size_t(n));
@@ -332,11 +334,18 @@ class SessionStreamWriter final : public StreamWriter {
   size_t buffered_bytes() const override { return queue_.buffered(); }
 
   StreamQueue& queue() { return queue_; }
+  // When Send last wrote bytes itself (the epoch when never): the heartbeat
+  // counts its silence from the later of this and the strand's writes.
+  std::chrono::steady_clock::time_point last_sent() const {
+    return std::chrono::steady_clock::time_point(
+        std::chrono::steady_clock::duration(last_sent_.load(std::memory_order_relaxed)));
+  }
 
  private:
   const std::weak_ptr<Session> session_;
   StreamQueue queue_;
   const int socket_;
+  std::atomic<std::chrono::steady_clock::rep> last_sent_{0};
 };
 
 }  // namespace infrashare::server_detail

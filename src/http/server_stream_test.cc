@@ -406,6 +406,25 @@ TEST_F(ServerStreamTest, HeartbeatAfterSilence) {
   EXPECT_EQ(client.NextChunk(2s), ": keep-alive\n\n");
 }
 
+TEST_F(ServerStreamTest, NoHeartbeatWhileEventsKeepComing) {
+  config_.heartbeat = 200ms;
+  StartServer();
+  RawStream client(port());
+  client.Header();
+  auto writer = probe_.Writer(0);
+  // Events every 50 ms for 0.8 s, each written at once by the sending thread:
+  // the stream is never silent for a heartbeat period.
+  for (int i = 0; i < 16; ++i) {
+    ASSERT_TRUE(writer->Send(fmt::format("data: {}\n\n", i)));
+    EXPECT_EQ(client.NextChunk(2s), fmt::format("data: {}\n\n", i));
+    std::this_thread::sleep_for(50ms);
+  }
+  // Then silence: the heartbeat follows a period after the last event.
+  auto begin = std::chrono::steady_clock::now();
+  EXPECT_EQ(client.NextChunk(2s), ": keep-alive\n\n");
+  EXPECT_GE(std::chrono::steady_clock::now() - begin, 100ms);
+}
+
 TEST_F(ServerStreamTest, StopEndsOpenStreamsAndReturns) {
   std::ostringstream log;
   auto logger =

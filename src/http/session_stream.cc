@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "http/server_session.h"
 
 namespace infrashare::server_detail {
@@ -16,7 +18,8 @@ void Session::DoWriteStreamHeader(HttpResponse response) {
   stream_state_ =
       std::make_unique<Stream>(stream_.get_executor(), std::move(response.stream), response.status);
   Stream& st = *stream_state_;
-  st.writer = std::make_shared<SessionStreamWriter>(weak_from_this(), *st.body, stream_.socket().native_handle());
+  st.writer =
+      std::make_shared<SessionStreamWriter>(weak_from_this(), *st.body, stream_.socket().native_handle());
 
   st.header = std::make_unique<http::response<http::empty_body>>();
   auto& header = *st.header;
@@ -187,9 +190,11 @@ void Session::OnStreamTimer(beast::error_code ec) {
   // The last bytes did not get out in time: the client is not reading.
   if (st.ending) return EndStreamConnection("write_failed");
   if (st.in_flight) return;  // OnStreamWrite re-arms
-  // Bytes written at once since the timer was armed (WriteChunkNow does not
-  // re-arm it): the heartbeat is due a period after them.
-  if (const auto due = st.last_write + st.body->heartbeat; due > std::chrono::steady_clock::now())
+  // Bytes written at once since the timer was armed (by the strand's
+  // WriteWireNow or by the writer's Send on the caller's thread; neither
+  // re-arms it): the heartbeat is due a period after them.
+  const auto last = std::max(st.last_write, st.writer->last_sent());
+  if (const auto due = last + st.body->heartbeat; due > std::chrono::steady_clock::now())
     return ArmStreamTimer(due - std::chrono::steady_clock::now());
   if (st.writer->queue().AppendUncounted(kHeartbeat)) StreamFlush();
   // Written at once (or queued behind a flush that will be): the next one is
