@@ -1,6 +1,5 @@
 #include "hotline/stream_hub.h"
 
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 namespace infrashare {
@@ -8,7 +7,17 @@ namespace {
 
 // One SSE event. `data` is one line of JSON (JSON text has no raw newlines).
 std::string Frame(int64_t id, std::string_view type, std::string_view data) {
-  return fmt::format("id: {}\nevent: {}\ndata: {}\n\n", id, type, data);
+  const std::string number = std::to_string(id);
+  std::string frame;
+  frame.reserve(number.size() + type.size() + data.size() + 24);
+  frame.append("id: ")
+      .append(number)
+      .append("\nevent: ")
+      .append(type)
+      .append("\ndata: ")
+      .append(data)
+      .append("\n\n");
+  return frame;
 }
 
 }  // namespace

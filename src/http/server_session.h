@@ -24,6 +24,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <charconv>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -71,7 +72,14 @@ inline constexpr std::string_view kCrlf = "\r\n";
 inline constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
 // The line that opens an HTTP/1.1 chunk of `size` bytes.
-inline std::string ChunkSizeLine(size_t size) { return fmt::format("{:x}\r\n", size); }
+// Written once per event per stream, so without a format string.
+inline std::string ChunkSizeLine(size_t size) {
+  std::array<char, 20> line;
+  char* end = std::to_chars(line.data(), line.data() + 16, size, 16).ptr;  // lower-case hex
+  *end++ = '\r';
+  *end++ = '\n';
+  return std::string(line.data(), end);
+}
 
 // What `parts` hold past their first `written` bytes, as one string.
 template <typename Iovecs>

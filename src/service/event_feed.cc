@@ -90,24 +90,31 @@ class AlertEvent final : public StreamEvent {
     // organization renders thousands of times). Rows are passed on as stored.
     std::string& head = head_json_[show_report ? 1 : 0];
     if (head.empty()) head = AlertHeadToJson(PresentAlert(*head_, view, organization, show_report)).dump();
-    std::string body = fmt::format(R"({{"type":{},"alert":{},"recipient":{})", Json(event_.type).dump(), head,
-                                   row != nullptr ? std::string_view(row->json) : std::string_view("null"));
-    if (view == AlertView::kFull && !subject_event) {
-      if (summary_json_.empty()) {
-        std::vector<DeliveryState> states;
-        states.reserve(rows_.size());
-        for (const auto& r : rows_) states.push_back(r.state);
-        summary_json_ = AlertSummary(states).dump();
-      }
-      body += fmt::format(R"(,"summary":{})", summary_json_);
+    if (type_json_.empty()) type_json_ = Json(event_.type).dump();
+    const std::string_view recipient =
+        row != nullptr ? std::string_view(row->json) : std::string_view("null");
+    const bool summary = view == AlertView::kFull && !subject_event;
+    if (summary && summary_json_.empty()) {
+      std::vector<DeliveryState> states;
+      states.reserve(rows_.size());
+      for (const auto& r : rows_) states.push_back(r.state);
+      summary_json_ = AlertSummary(states).dump();
     }
+    // {"type":…,"alert":…,"recipient":…[,"summary":…]}, assembled without a
+    // format string: this runs once per organization.
+    std::string body;
+    body.reserve(type_json_.size() + head.size() + recipient.size() + (summary ? summary_json_.size() : 0) +
+                 48);
+    body.append(R"({"type":)").append(type_json_).append(R"(,"alert":)").append(head);
+    body.append(R"(,"recipient":)").append(recipient);
+    if (summary) body.append(R"(,"summary":)").append(summary_json_);
     body += '}';
     return body;
   }
 
   void Delivered(const std::string& organization) override {
     if (!head_ || feed_ == nullptr) return;
-    const bool reaches = event_.type == "alert.raised" ? row_of_.contains(organization)
+    const bool reaches = event_.type == "alert.raised"            ? row_of_.contains(organization)
                          : event_.type == "alert.recipient_added" ? organization == event_.subject
                                                                   : false;
     if (!reaches) return;
@@ -134,9 +141,10 @@ class AlertEvent final : public StreamEvent {
   std::optional<Report> report_;
   EventFeed* feed_;
   std::unordered_map<std::string, size_t> row_of_;
-  Alert viewer_;               // ViewerAlert's scratch
-  std::string head_json_[2];   // the head as JSON, without / with the report id
-  std::string summary_json_;   // counts per state (viewers that see every row)
+  Alert viewer_;              // ViewerAlert's scratch
+  std::string head_json_[2];  // the head as JSON, without / with the report id
+  std::string summary_json_;  // counts per state (viewers that see every row)
+  std::string type_json_;     // the event's type as a JSON string
 };
 
 }  // namespace
@@ -169,7 +177,8 @@ Result<std::vector<std::unique_ptr<StreamEvent>>> EventFeed::After(int64_t after
         if (!report) return std::unexpected(report.error());
         std::vector<std::string> terms;
         if (*report && (*report)->anonymized) terms = SourceTerms(tx, **report, *registry);
-        out.push_back(std::make_unique<ReportEvent>(std::move(e), registry, std::move(*report), std::move(terms)));
+        out.push_back(
+            std::make_unique<ReportEvent>(std::move(e), registry, std::move(*report), std::move(terms)));
         continue;
       }
       auto head = tx.GetAlertHead(e.space, e.record_id);
@@ -182,9 +191,12 @@ Result<std::vector<std::unique_ptr<StreamEvent>>> EventFeed::After(int64_t after
       } else if (*head) {
         auto row = tx.GetAlertRecipient(e.record_id, e.subject);
         if (!row) return std::unexpected(row.error());
-        if (!*row) head->reset();
-        else rows.push_back({.organization = (*row)->organization, .state = (*row)->state,
-                             .json = RecipientJsonText(**row)});
+        if (!*row)
+          head->reset();
+        else
+          rows.push_back({.organization = (*row)->organization,
+                          .state = (*row)->state,
+                          .json = RecipientJsonText(**row)});
       }
       std::optional<Report> report;
       if (*head && !(*head)->report_id.empty()) {
@@ -240,7 +252,8 @@ void EventFeed::RecordLoop() {
     // Large fan-outs are recorded in slices: one transaction each.
     constexpr size_t kSlice = 1000;
     for (size_t i = 0; i < updates.size(); i += kSlice) {
-      std::vector<ChannelUpdate> slice(updates.begin() + i, updates.begin() + std::min(updates.size(), i + kSlice));
+      std::vector<ChannelUpdate> slice(updates.begin() + i,
+                                       updates.begin() + std::min(updates.size(), i + kSlice));
       if (auto r = alerts_->RecordChannels(slice); !r)
         spdlog::warn("stream deliveries not recorded ({} updates): {}", slice.size(), r.error().message);
     }

@@ -13,13 +13,9 @@ namespace infrashare::stored {
 using sqlite::DecodeStored;
 using sqlite::DumpDocument;
 
-std::string AlertDocument(const Alert& alert) {
-  return DumpDocument(AlertHeadToJson(alert));
-}
+std::string AlertDocument(const Alert& alert) { return DumpDocument(AlertHeadToJson(alert)); }
 
-std::string RecipientDocument(const AlertRecipient& recipient) {
-  return RecipientJsonText(recipient);
-}
+std::string RecipientDocument(const AlertRecipient& recipient) { return RecipientJsonText(recipient); }
 
 std::string WebhookDocument(const Webhook& webhook) {
   return DumpDocument(WebhookToJson(webhook, /*with_secret=*/true));
@@ -55,10 +51,12 @@ Result<RecipientRowText> RecipientTextFromStored(std::string_view alert_id, std:
                                                  std::string_view state, std::string_view doc) {
   auto parsed = ParseName(kDeliveryStateNames, state);
   const bool one_object = doc.size() >= 2 && doc.front() == '{' && doc.back() == '}' &&
-                          doc.find_first_of("\r\n") == std::string_view::npos;
+                          doc.find('\n') == std::string_view::npos &&
+                          doc.find('\r') == std::string_view::npos;
   if (!parsed || !one_object)
     return Internal(fmt::format("stored recipient '{}' of alert '{}' is unreadable", organization, alert_id));
-  return RecipientRowText{.organization = std::string(organization), .state = *parsed, .json = std::string(doc)};
+  return RecipientRowText{
+      .organization = std::string(organization), .state = *parsed, .json = std::string(doc)};
 }
 
 Result<Webhook> WebhookFromStored(std::string_view id, std::string_view doc) {
