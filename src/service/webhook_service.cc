@@ -10,7 +10,6 @@
 #include "hotline/webhook_client.h"
 #include "hotline/webhook_signature.h"
 #include "hotline/webhook_url.h"
-#include "service/audit.h"
 
 namespace infrashare {
 namespace {
@@ -31,13 +30,13 @@ Result<void> SameWebhookList(WriteTx& tx, const std::string& version) {
 
 Result<void> AuditWebhook(WriteTx& tx, const Caller& caller, std::string_view action, const Webhook& webhook,
                           Timestamp at) {
-  return AppendAudit(tx, AuditEvent{.at = at,
-                                    .actor_principal = caller.principal->id,
-                                    .actor_org = caller.principal->organization,
-                                    .action = std::string(action),
-                                    .target_kind = "webhook",
-                                    .target_id = webhook.id,
-                                    .detail = {{"organization", webhook.organization}}});
+  return tx.AppendAudit(AuditEvent{.at = at,
+                                   .actor_principal = caller.principal->id,
+                                   .actor_org = caller.principal->organization,
+                                   .action = std::string(action),
+                                   .target_kind = "webhook",
+                                   .target_id = webhook.id,
+                                   .detail = {{"organization", webhook.organization}}});
 }
 
 }  // namespace
@@ -51,8 +50,10 @@ Result<Webhook> WebhookService::Register(const Caller& caller, const Json& body)
     return std::unexpected(r.error());
   ObjectReader r(body, "");
   std::string url;
-  if (auto v = r.String("url", {.min = 1, .max = 2048}); v) url = *v;
-  else return std::unexpected(v.error());
+  if (auto v = r.String("url", {.min = 1, .max = 2048}); v)
+    url = *v;
+  else
+    return std::unexpected(v.error());
   if (auto done = r.Finish(); !done) return std::unexpected(done.error());
   if (auto parsed = ParseWebhookUrl(url); !parsed) return std::unexpected(parsed.error());
 
@@ -67,8 +68,8 @@ Result<Webhook> WebhookService::Register(const Caller& caller, const Json& body)
     if (!existing) return std::unexpected(existing.error());
     const auto active = std::ranges::count_if(*existing, [](const Webhook& h) { return h.active; });
     if (active >= kMaxWebhooksPerOrganization)
-      return Conflict(fmt::format("an organization may have at most {} active webhooks",
-                                  kMaxWebhooksPerOrganization));
+      return Conflict(
+          fmt::format("an organization may have at most {} active webhooks", kMaxWebhooksPerOrganization));
     if (auto i = tx.InsertWebhook(webhook); !i) return i;
     if (auto v = tx.SetMeta(std::string(kVersionKey), webhook.id); !v) return v;
     return AuditWebhook(tx, caller, "webhook.register", webhook, webhook.created_at);
@@ -118,7 +119,8 @@ Result<Webhook> WebhookService::Disable(const Caller& caller, const std::string&
 }
 
 Result<std::pair<std::vector<WebhookDelivery>, std::optional<std::string>>> WebhookService::Deliveries(
-    const Caller& caller, const std::string& id, const std::vector<std::pair<std::string, std::string>>& query) {
+    const Caller& caller, const std::string& id,
+    const std::vector<std::pair<std::string, std::string>>& query) {
   if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
   std::optional<int64_t> before;
   int limit = 50;
@@ -270,9 +272,11 @@ Result<bool> WebhookDispatcher::FanoutStep() {
   if ((*hooks)->by_id.empty()) {
     // Nobody to deliver to: pass the events by without reading them.
     auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
-      if (auto same = SameWebhookList(tx, (*hooks)->version); !same) return same;
+      // The newest event first: from there on nobody appends (store.h), so a
+      // webhook registered after the list was checked comes after it too.
       auto newest = tx.NewestOutboxSeq();
       if (!newest) return std::unexpected(newest.error());
+      if (auto same = SameWebhookList(tx, (*hooks)->version); !same) return same;
       if (*newest <= cursor) return {};
       return tx.SetMeta(std::string(kCursorKey), std::to_string(*newest));
     });
@@ -292,13 +296,13 @@ Result<bool> WebhookDispatcher::FanoutStep() {
       auto [it, added] = by_org.emplace(hook.organization, std::nullopt);
       if (added) it->second = event->Render(hook.organization);
       if (!it->second) continue;
-      deliveries.push_back(WebhookDelivery{
-          .webhook_id = id,
-          .event_seq = event->id(),
-          .event_type = std::string(event->type()),
-          .body = fmt::format(R"({{"event_id":{},"type":"{}","data":{}}})", event->id(), event->type(), *it->second),
-          .created_at = now,
-          .next_attempt_at = now});
+      deliveries.push_back(WebhookDelivery{.webhook_id = id,
+                                           .event_seq = event->id(),
+                                           .event_type = std::string(event->type()),
+                                           .body = fmt::format(R"({{"event_id":{},"type":"{}","data":{}}})",
+                                                               event->id(), event->type(), *it->second),
+                                           .created_at = now,
+                                           .next_attempt_at = now});
     }
   }
   const int64_t last = events->back()->id();
@@ -387,8 +391,8 @@ Result<void> WebhookDispatcher::SendStep() {
       ++in_flight_[d.webhook_id];
       ++in_flight_total_;
     }
-    const int64_t unix_now = std::chrono::duration_cast<std::chrono::seconds>(
-                                 clock_.Now().time_since_epoch()).count();
+    const int64_t unix_now =
+        std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
     WebhookPost post{.url = hook.url,
                      .body = d.body,
                      .headers = {{"Infrashare-Delivery", std::to_string(d.id)},
@@ -402,7 +406,8 @@ Result<void> WebhookDispatcher::SendStep() {
   return {};
 }
 
-void WebhookDispatcher::Finish(WebhookDelivery delivery, const Webhook& webhook, int status, std::string error) {
+void WebhookDispatcher::Finish(WebhookDelivery delivery, const Webhook& webhook, int status,
+                               std::string error) {
   std::lock_guard lock(mutex_);
   // A post that held a full webhook's or the process's last slot: rows
   // waiting for that slot may go now.
@@ -452,18 +457,21 @@ void WebhookDispatcher::RecordLoop() {
           d.next_attempt_at = o.at + RetryDelay(options_.retry, d.attempts, RandomU64());
         }
         if (auto u = tx.UpdateWebhookDelivery(d); !u) return u;
-        if (!channel_state || (d.event_type != "alert.raised" && d.event_type != "alert.recipient_added")) continue;
+        if (!channel_state || (d.event_type != "alert.raised" && d.event_type != "alert.recipient_added"))
+          continue;
         // Which alert: the body's data names it and the recipient row.
         auto body = ParseJson(d.body);
         if (!body) continue;
         const Json& data = (*body)["data"];
         if (!data.contains("alert") || !data["recipient"].is_object()) continue;
         if (data["recipient"].value("organization", "") != o.organization) continue;
-        channels.push_back(ChannelUpdate{
-            .alert_id = data["alert"].value("id", ""),
-            .organization = o.organization,
-            .delivery = {.channel = "webhook:" + d.webhook_id, .state = *channel_state, .at = o.at,
-                         .attempts = d.attempts, .detail = d.last_error}});
+        channels.push_back(ChannelUpdate{.alert_id = data["alert"].value("id", ""),
+                                         .organization = o.organization,
+                                         .delivery = {.channel = "webhook:" + d.webhook_id,
+                                                      .state = *channel_state,
+                                                      .at = o.at,
+                                                      .attempts = d.attempts,
+                                                      .detail = d.last_error}});
       }
       return {};
     });
