@@ -16,6 +16,10 @@ namespace {
 
 constexpr std::string_view kCursorKey = "webhooks.cursor";
 constexpr std::string_view kVersionKey = "webhooks.version";
+// The cursor while the live space has no active webhook: the fan-out parks
+// it once instead of moving it past every event, and the registration that
+// ends the wait sets it to the newest event (ResumeParkedCursor).
+constexpr std::string_view kParked = "parked";
 // A leased delivery comes due again this long after its POST's timeout.
 constexpr std::chrono::seconds kLeaseGrace{5};
 
@@ -26,6 +30,20 @@ Result<void> SameWebhookList(WriteTx& tx, const std::string& version) {
   if (!now) return std::unexpected(now.error());
   if (now->value_or("") != version) return Conflict("the webhooks changed while their events were rendered");
   return {};
+}
+
+// In a registration: a parked cursor moves to the newest event, so that the
+// new webhook receives exactly what is committed after it. The log lock is
+// taken first (NewestOutboxSeq, store.h): a fan-out parking the cursor at the
+// same time takes it too, before it checks the list, so either it parked
+// before this reads the cursor or it sees this registration's version.
+Result<void> ResumeParkedCursor(WriteTx& tx) {
+  auto newest = tx.NewestOutboxSeq();
+  if (!newest) return std::unexpected(newest.error());
+  auto cursor = tx.GetMeta(std::string(kCursorKey));
+  if (!cursor) return std::unexpected(cursor.error());
+  if (*cursor != kParked) return {};
+  return tx.SetMeta(std::string(kCursorKey), std::to_string(*newest));
 }
 
 Result<void> AuditWebhook(WriteTx& tx, const Caller& caller, std::string_view action, const Webhook& webhook,
@@ -70,6 +88,7 @@ Result<Webhook> WebhookService::Register(const Caller& caller, const Json& body)
     if (active >= kMaxWebhooksPerOrganization)
       return Conflict(
           fmt::format("an organization may have at most {} active webhooks", kMaxWebhooksPerOrganization));
+    if (auto c = ResumeParkedCursor(tx); !c) return c;
     if (auto i = tx.InsertWebhook(webhook); !i) return i;
     if (auto v = tx.SetMeta(std::string(kVersionKey), webhook.id); !v) return v;
     return AuditWebhook(tx, caller, "webhook.register", webhook, webhook.created_at);
@@ -253,36 +272,50 @@ void WebhookDispatcher::FanoutLoop() {
     }
     std::unique_lock lock(mutex_);
     if (stopping_) return;
-    if (!more) wake_.wait_for(lock, options_.poll, [this] { return stopping_ || fanout_woken_; });
+    // With the cursor parked a wake-up has nothing to do: only a registration
+    // does (it wakes nobody; the poll finds it).
+    const bool heed_wake = !fanout_parked_;
+    if (!more)
+      wake_.wait_for(lock, options_.poll,
+                     [this, heed_wake] { return stopping_ || (fanout_woken_ && heed_wake); });
     if (stopping_) return;
   }
 }
 
 Result<bool> WebhookDispatcher::FanoutStep() {
   int64_t cursor = 0;
+  bool parked = false;
   auto read = store_.Read([&](ReadTx& tx) -> Result<void> {
     auto c = tx.GetMeta(std::string(kCursorKey));
     if (!c) return std::unexpected(c.error());
-    if (*c) cursor = ParseInteger(**c, std::string(kCursorKey), 0, INT64_MAX).value_or(0);
+    parked = *c == kParked;
+    if (*c && !parked) cursor = ParseInteger(**c, std::string(kCursorKey), 0, INT64_MAX).value_or(0);
     return {};
   });
   if (!read) return std::unexpected(read.error());
+  fanout_parked_ = parked;
   auto hooks = Webhooks();
   if (!hooks) return std::unexpected(hooks.error());
   if ((*hooks)->by_id.empty()) {
-    // Nobody to deliver to: pass the events by without reading them.
+    // Nobody to deliver to: park the cursor (once) instead of moving it past
+    // every event; a registration resumes it (ResumeParkedCursor).
+    if (parked) return false;
     auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
-      // The newest event first: from there on nobody appends (store.h), so a
-      // webhook registered after the list was checked comes after it too.
-      auto newest = tx.NewestOutboxSeq();
-      if (!newest) return std::unexpected(newest.error());
+      // The log lock before the list is checked: see ResumeParkedCursor.
+      if (auto newest = tx.NewestOutboxSeq(); !newest) return std::unexpected(newest.error());
       if (auto same = SameWebhookList(tx, (*hooks)->version); !same) return same;
-      if (*newest <= cursor) return {};
-      return tx.SetMeta(std::string(kCursorKey), std::to_string(*newest));
+      return tx.SetMeta(std::string(kCursorKey), std::string(kParked));
     });
     if (!w && w.error().code == ErrorCode::kConflict) return true;  // read the list again at once
     if (!w) return std::unexpected(w.error());
     return false;
+  }
+  if (parked) {
+    // Read before the registration that resumed it (or left parked by a
+    // program that did not resume it): resume it here.
+    auto w = store_.Write([&](WriteTx& tx) { return ResumeParkedCursor(tx); });
+    if (!w) return std::unexpected(w.error());
+    return true;
   }
   auto events = feed_.After(cursor, options_.fanout_batch);
   if (!events) return std::unexpected(events.error());
