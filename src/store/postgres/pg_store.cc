@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -155,10 +154,11 @@ class PostgresStore final : public Store {
 
   // Used only by the writer thread once it runs.
   std::unique_ptr<Connection> writer_conn_;
-  // How many reports the last pipelined batch inserted: the next one
-  // reserves as many seqs as it begins (at most one a job), so that batches
-  // without reports leave no gaps.
-  size_t reports_last_batch_ = 0;
+  // Whether the last pipelined batch inserted reports: then the next one
+  // reserves a seq for each of its jobs as it begins (one reservation
+  // instead of one more round trip in the middle of the batch), otherwise
+  // none, so that batches without reports leave no gaps.
+  bool reports_last_batch_ = false;
 
   // Told by the writer after its commits that appended outbox events, and by
   // the listener for every process's (started with the first subscription).
@@ -289,8 +289,7 @@ bool PostgresStore::RunBatch(std::span<Job*> jobs) {
 }
 
 Result<postgres::BatchState> PostgresStore::BeginPipelined(size_t jobs) {
-  auto rows =
-      Begin(writer_conn_, connector_, postgres::BeginPipelinedSql(std::min(jobs, reports_last_batch_)));
+  auto rows = Begin(writer_conn_, connector_, postgres::BeginPipelinedSql(reports_last_batch_ ? jobs : 0));
   if (!rows) return std::unexpected(rows.error());
   return postgres::PipelinedBatch(*rows);
 }
@@ -338,7 +337,7 @@ PostgresStore::Attempt PostgresStore::RunPipelined(std::span<Job*> jobs, bool& a
       batch.outbox_appended = appended_mark;
     }
   }
-  reports_last_batch_ = batch.next_report;
+  reports_last_batch_ = batch.next_report > 0;
   // A failure that a job was told of and went on as if not leaves the
   // transaction failed; its COMMIT would answer ROLLBACK.
   if (clean && PQtransactionStatus(conn.handle()) != PQTRANS_INERROR) {
