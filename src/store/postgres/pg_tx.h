@@ -67,6 +67,13 @@ namespace infrashare::postgres {
 //     batch then fails as a whole and the store runs it again the careful
 //     way (every statement answered, a savepoint per job), where each job
 //     gets its exact answer.
+// A batch that waits for the lock may hold row locks that the holder waits
+// for (rows both update, e.g. a meta key, when the holder took the lock
+// early: a write that reads the logs, or the careful way's BEGIN).
+// PostgreSQL finds such a deadlock (deadlock_timeout) and fails one
+// statement: a fast batch then runs the careful way, a careful write
+// answers kUnavailable ("retry"). Before the lock moved to the end of a
+// batch every batch took it first; the cycle needs two rare things at once.
 struct BatchState {
   bool pipelined = false;
   bool log_locked = false;
