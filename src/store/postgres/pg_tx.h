@@ -53,8 +53,9 @@ namespace infrashare::postgres {
 // AppendAudit, AppendOutbox) are sent without waiting for their answers:
 //   * Report seqs come from report_seqs, reserved from the sequence
 //     (nextval) as the batch begins and, when they run out, again for the
-//     jobs left. Reports need no order across processes (their lists are
-//     newest-first pages, not followed by seq), so no lock: a gap is fine.
+//     jobs left (at least as many as the batch had: a bulk load doubles).
+//     Reports need no order across processes (their lists are newest-first
+//     pages, not followed by seq), so no lock: a gap is fine.
 //   * The logs' events wait in `audit` and `outbox` until the log lock is
 //     taken (HoldLogLock): at the end of the batch, so that the lock is held
 //     only while the events are linked, inserted and committed, or earlier

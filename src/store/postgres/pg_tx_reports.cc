@@ -174,8 +174,12 @@ Result<int64_t> PgTx::InsertReport(const Report& report, const std::vector<std::
   if (!p) return std::unexpected(p.error());
   if (batch_ && batch_->pipelined) {
     if (batch_->next_report == batch_->report_seqs.size()) {
-      auto more = conn_.Exec(kReserveReportSeqsSql, Params().Add(static_cast<int64_t>(batch_->jobs_left)),
-                             "reserve report seqs");
+      // For the jobs left, and at least as many as the batch has had: a job
+      // inserting thousands (a bulk load) costs a few round trips, not one
+      // a report.
+      const size_t n = std::max(batch_->jobs_left, batch_->report_seqs.size());
+      auto more =
+          conn_.Exec(kReserveReportSeqsSql, Params().Add(static_cast<int64_t>(n)), "reserve report seqs");
       if (!more) return std::unexpected(more.error());
       AddSeqs(batch_->report_seqs, *more);
     }
