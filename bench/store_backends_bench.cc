@@ -115,22 +115,16 @@ void ConcurrentIngest(Store& store, const Options& o, Figures& f) {
                        .note = "submitted",
                        .at = r.created_at};
           if (auto v = tx.InsertRevision(rev); !v) return v;
-          auto prev = tx.LastAuditHash();
-          if (!prev) return std::unexpected(prev.error());
           auto a = tx.AppendAudit(AuditEvent{.at = r.created_at,
                                              .actor_principal = r.submitter_principal,
                                              .actor_org = r.submitter_org,
                                              .action = "report.submit",
                                              .target_kind = "report",
                                              .target_id = r.id,
-                                             .detail = Json{{"revision", 1}},
-                                             .prev_hash = *prev,
-                                             .hash = fmt::format("{:064}", n)});
-          if (!a) return std::unexpected(a.error());
-          auto e =
-              tx.AppendOutbox(OutboxEvent{.at = r.created_at, .type = "report.created", .record_id = r.id});
-          if (!e) return std::unexpected(e.error());
-          return {};
+                                             .detail = Json{{"revision", 1}}});
+          if (!a) return a;
+          return tx.AppendOutbox(
+              OutboxEvent{.at = r.created_at, .type = "report.created", .record_id = r.id});
         });
         if (!w) Fail("submission", w.error());
         per_thread[t].ms.push_back(Ms(SteadyClock::now() - t0));

@@ -117,9 +117,12 @@ void StreamHub::Run() {
     }
     std::unique_lock lock(mutex_);
     if (stopping_) return;
-    if (more || !joining_.empty() || woken_) continue;
+    // While nobody listens, a wake-up has nothing to do: only a subscription does.
+    const bool heed_wake = !cursor_behind_;
+    if (more || !joining_.empty() || (woken_ && heed_wake)) continue;
     const auto wait = paused_.empty() ? options_.poll : std::min(options_.poll, options_.replay_poll);
-    wake_.wait_for(lock, wait, [this] { return stopping_ || woken_ || !joining_.empty(); });
+    wake_.wait_for(lock, wait,
+                   [this, heed_wake] { return stopping_ || (woken_ && heed_wake) || !joining_.empty(); });
     if (stopping_) return;
   }
 }
@@ -131,6 +134,18 @@ bool StreamHub::Step() {
     std::lock_guard lock(mutex_);
     joining.insert(joining.end(), joining_.begin(), joining_.end());
     joining_.clear();
+  }
+  if (!joining.empty() && cursor_behind_) {
+    // Nobody listened: the cursor stayed behind. Catch it up first, so that
+    // the newcomers replay up to the newest event and go live from there.
+    auto newest = source_.Newest();
+    if (!newest) {
+      spdlog::warn("stream hub: cannot read events: {}", newest.error().message);
+      paused_ = std::move(joining);  // tried again at the next step
+      return false;
+    }
+    cursor_ = std::max(cursor_.load(), *newest);
+    cursor_behind_ = false;
   }
   const int64_t cursor = cursor_.load();
   for (auto& sub : joining) {
@@ -153,14 +168,9 @@ bool StreamHub::Step() {
     listening = listening || !by_org_.empty();
   }
   if (!listening) {
-    // Nobody to send to: pass the events by without reading them. A
-    // stream that attaches later starts from this cursor or replays up to it.
-    auto newest = source_.Newest();
-    if (!newest) {
-      spdlog::warn("stream hub: cannot read events: {}", newest.error().message);
-      return false;
-    }
-    cursor_ = std::max(cursor, *newest);
+    // Nobody to send to: pass the events by without reading them, nor even
+    // their count — the cursor stays behind until a stream attaches (above).
+    cursor_behind_ = true;
     return false;
   }
   auto events = source_.After(cursor, options_.batch);

@@ -19,7 +19,10 @@
 // missed and nothing is sent twice on one connection. A replay is paced: it
 // sends while the sink holds less than `replay_budget_bytes` unwritten and
 // otherwise continues `replay_poll` later, so a client catching up on much
-// is not mistaken for one that does not read.
+// is not mistaken for one that does not read. While no subscription
+// listens, the hub reads nothing, not even on a wake-up (with several
+// processes on one database every commit of each wakes all): the first
+// subscription to attach catches the cursor up to the newest event.
 //
 // Back-pressure is the sink's: a StreamSink whose client does not keep up
 // refuses Send (the HTTP layer cuts it off after a bounded buffer and tells
@@ -93,8 +96,8 @@ class StreamHub {
     // safety net, since every commit that appends to the outbox wakes the hub.
     std::chrono::milliseconds poll{250};
     std::chrono::milliseconds replay_poll{20};  // how soon a paused replay goes on
-    int batch = 512;                     // events per source call
-    size_t replay_budget_bytes = 256 * 1024;  // keep well below the sinks' slow-consumer limit
+    int batch = 512;                            // events per source call
+    size_t replay_budget_bytes = 256 * 1024;    // keep well below the sinks' slow-consumer limit
   };
 
   StreamHub(StreamSource& source, Options options);
@@ -141,6 +144,9 @@ class StreamHub {
   StreamSource& source_;
   const Options options_;
   std::atomic<int64_t> cursor_{0};
+  // Nobody listened at the last step: the cursor was left behind and wake-ups
+  // are not heeded. Used by the dispatcher thread only.
+  bool cursor_behind_ = false;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

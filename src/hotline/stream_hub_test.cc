@@ -50,6 +50,7 @@ class FakeSource final : public StreamSource {
   }
   Result<int64_t> Newest() override {
     std::lock_guard lock(mutex);
+    ++newests;
     return int64_t(events.size());
   }
 
@@ -57,7 +58,8 @@ class FakeSource final : public StreamSource {
   std::vector<std::set<std::string>> events;  // protected by mutex
   std::vector<std::string> delivered;         // protected by mutex
   std::atomic<int> renders{0};
-  int afters = 0;  // calls of After; protected by mutex
+  int afters = 0;   // calls of After; protected by mutex
+  int newests = 0;  // calls of Newest; protected by mutex
 };
 
 class FakeSink final : public StreamSink {
@@ -230,7 +232,8 @@ TEST(StreamHubTest, WithNobodyAttachedEventsArePassedByUnreadAndALaterResumeStil
   std::this_thread::sleep_for(50ms);  // several steps and polls
   {
     std::lock_guard lock(source.mutex);
-    EXPECT_EQ(source.afters, 0);  // no event was read, none rendered
+    EXPECT_EQ(source.afters, 0);   // no event was read, none rendered,
+    EXPECT_EQ(source.newests, 1);  // nor even counted (but once, at Start)
   }
   EXPECT_EQ(source.renders.load(), 0);
   // A client that saw event 2 resumes: it gets 3…5 from the log, then live.
@@ -241,6 +244,25 @@ TEST(StreamHubTest, WithNobodyAttachedEventsArePassedByUnreadAndALaterResumeStil
   hub.Wake();
   ASSERT_TRUE(Eventually([&] { return sink->Ids().size() == 4; }));
   EXPECT_EQ(sink->Ids(), (std::vector<int64_t>{3, 4, 5, 6}));
+}
+
+TEST(StreamHubTest, ANewStreamAfterEventsPassedByStartsAtTheNewestOne) {
+  FakeSource source;
+  StreamHub hub(source, {.poll = 5ms});
+  ASSERT_TRUE(hub.Start());
+  for (int i = 0; i < 4; ++i) {
+    source.Add({"a"});
+    hub.Wake();
+  }
+  std::this_thread::sleep_for(30ms);
+  auto sink = std::make_shared<FakeSink>();
+  hub.Attach("a", *hub.StartPosition(std::nullopt), sink);
+  std::this_thread::sleep_for(30ms);
+  EXPECT_TRUE(sink->Ids().empty());  // nothing from before it attached
+  source.Add({"a"});
+  hub.Wake();
+  ASSERT_TRUE(Eventually([&] { return sink->Ids().size() == 1; }));
+  EXPECT_EQ(sink->Ids(), (std::vector<int64_t>{5}));
 }
 
 }  // namespace

@@ -7,7 +7,6 @@
 
 #include "common/crypto.h"
 #include "domain/alert/escalation.h"
-#include "service/audit.h"
 
 namespace infrashare {
 namespace {
@@ -15,18 +14,21 @@ namespace {
 Result<void> Record(WriteTx& tx, const AlertActor& actor, const Alert& alert, std::string_view action,
                     std::string_view event_type, std::string_view subject, Json detail, Timestamp at) {
   detail["kind"] = NameOf(kAlertKindNames, alert.kind);
-  if (auto a = AppendAudit(tx, AuditEvent{.at = at,
-                                          .actor_principal = actor.principal,
-                                          .actor_org = actor.organization,
-                                          .action = std::string(action),
-                                          .target_kind = "alert",
-                                          .target_id = alert.id,
-                                          .detail = std::move(detail)});
+  if (auto a = tx.AppendAudit(AuditEvent{.at = at,
+                                         .actor_principal = actor.principal,
+                                         .actor_org = actor.organization,
+                                         .action = std::string(action),
+                                         .target_kind = "alert",
+                                         .target_id = alert.id,
+                                         .detail = std::move(detail)});
       !a)
     return a;
   if (event_type.empty()) return {};
-  auto e = tx.AppendOutbox(OutboxEvent{.at = at, .space = alert.space, .type = std::string(event_type),
-                                       .record_id = alert.id, .subject = std::string(subject)});
+  auto e = tx.AppendOutbox(OutboxEvent{.at = at,
+                                       .space = alert.space,
+                                       .type = std::string(event_type),
+                                       .record_id = alert.id,
+                                       .subject = std::string(subject)});
   if (!e) return std::unexpected(e.error());
   return {};
 }
@@ -57,8 +59,8 @@ Result<void> RecordAlertRaised(WriteTx& tx, const AlertActor& actor, const Alert
 }
 
 Result<void> RecordRecipientChange(WriteTx& tx, const AlertActor& actor, const Alert& alert,
-                                   const AlertRecipient& row, std::string_view action, std::string_view event_type,
-                                   Json detail) {
+                                   const AlertRecipient& row, std::string_view action,
+                                   std::string_view event_type, Json detail) {
   if (auto u = tx.UpsertAlertRecipient(alert.id, row); !u) return u;
   detail["organization"] = row.organization;
   detail["state"] = NameOf(kDeliveryStateNames, row.state);
@@ -79,7 +81,8 @@ Result<void> RecordChannelNews(WriteTx& tx, const std::string& alert_id, const A
                                {{"channel", delivery.channel}, {"detail", delivery.detail}});
 }
 
-Result<void> RaiseResponseAlert(WriteTx& tx, const Report& head, int previous_level, const Registry& registry) {
+Result<void> RaiseResponseAlert(WriteTx& tx, const Report& head, int previous_level,
+                                const Registry& registry) {
   if (!head.released) return {};
   const int level = LevelInForce(head);
   if (level <= previous_level) return {};

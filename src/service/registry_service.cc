@@ -7,7 +7,6 @@
 #include "common/crypto.h"
 #include "domain/registry/registry_file.h"
 #include "domain/registry/registry_json.h"
-#include "service/audit.h"
 
 namespace infrashare {
 
@@ -99,13 +98,13 @@ Result<void> RegistryService::Import(const RegistryData& data) {
     for (const auto& c : data.ceptoars)
       if (auto w = tx.UpsertCeptoar(c); !w) return w;
     if (auto w = BumpVersion(tx); !w) return w;
-    return AppendAudit(tx, AuditEvent{.at = clock_.Now(),
-                                      .actor_principal = "system",
-                                      .action = "registry.import",
-                                      .target_kind = "registry",
-                                      .detail = {{"sectors", data.sectors.size()},
-                                                 {"ceptoars", data.ceptoars.size()},
-                                                 {"organizations", data.organizations.size()}}});
+    return tx.AppendAudit(AuditEvent{.at = clock_.Now(),
+                                     .actor_principal = "system",
+                                     .action = "registry.import",
+                                     .target_kind = "registry",
+                                     .detail = {{"sectors", data.sectors.size()},
+                                                {"ceptoars", data.ceptoars.size()},
+                                                {"organizations", data.organizations.size()}}});
   });
   if (!r) return r;
   return Reload();
@@ -167,7 +166,8 @@ Result<Organization> RegistryService::AddOrganization(const Caller& caller, cons
       return InvalidArgument(IndexPath("ceptoars", i), fmt::format("unknown CEPTOAR '{}'", org.ceptoars[i]));
   for (size_t i = 0; i < org.groups.size(); ++i)
     if (!registry->FindGroup(org.groups[i]))
-      return InvalidArgument(IndexPath("groups", i), fmt::format("unknown sharing group '{}'", org.groups[i]));
+      return InvalidArgument(IndexPath("groups", i),
+                             fmt::format("unknown sharing group '{}'", org.groups[i]));
   if (registry->FindOrganization(org.id))
     return Conflict(fmt::format("organization '{}' already exists", org.id), "id");
 
@@ -178,13 +178,13 @@ Result<Organization> RegistryService::AddOrganization(const Caller& caller, cons
       if (o.id == org.id) return Conflict(fmt::format("organization '{}' already exists", org.id), "id");
     if (auto w = tx.UpsertOrganization(org); !w) return w;
     if (auto w = BumpVersion(tx); !w) return w;
-    return AppendAudit(tx, AuditEvent{.at = clock_.Now(),
-                                      .actor_principal = caller.principal->id,
-                                      .actor_org = caller.principal->organization,
-                                      .action = "organization.add",
-                                      .target_kind = "organization",
-                                      .target_id = org.id,
-                                      .detail = {{"kind", NameOf(kOrgKindNames, org.kind)}}});
+    return tx.AppendAudit(AuditEvent{.at = clock_.Now(),
+                                     .actor_principal = caller.principal->id,
+                                     .actor_org = caller.principal->organization,
+                                     .action = "organization.add",
+                                     .target_kind = "organization",
+                                     .target_id = org.id,
+                                     .detail = {{"kind", NameOf(kOrgKindNames, org.kind)}}});
   });
   if (!r) return Fail<Organization>(r.error());
   if (auto l = Reload(); !l) return Fail<Organization>(l.error());
@@ -220,13 +220,13 @@ Result<Principal> RegistryService::AddPrincipal(const Caller& caller, const Json
   p.created_at = clock_.Now();
   auto r = store_.Write([&](WriteTx& tx) -> Result<void> {
     if (auto w = tx.InsertPrincipal(p); !w) return w;
-    return AppendAudit(tx, AuditEvent{.at = p.created_at,
-                                      .actor_principal = caller.principal->id,
-                                      .actor_org = caller.principal->organization,
-                                      .action = "principal.add",
-                                      .target_kind = "principal",
-                                      .target_id = p.id,
-                                      .detail = {{"organization", p.organization}}});
+    return tx.AppendAudit(AuditEvent{.at = p.created_at,
+                                     .actor_principal = caller.principal->id,
+                                     .actor_org = caller.principal->organization,
+                                     .action = "principal.add",
+                                     .target_kind = "principal",
+                                     .target_id = p.id,
+                                     .detail = {{"organization", p.organization}}});
   });
   if (!r) return Fail<Principal>(r.error());
   return p;
@@ -273,13 +273,13 @@ Result<IssuedToken> RegistryService::IssueToken(const Caller& caller, const std:
     if (!*p) return NotFound(fmt::format("principal '{}' not found", principal_id));
     if (auto a = caller.RequireAdminOf((*p)->organization); !a) return a;
     if (auto w = tx.InsertToken(issued.token); !w) return w;
-    return AppendAudit(tx, AuditEvent{.at = issued.token.created_at,
-                                      .actor_principal = caller.principal->id,
-                                      .actor_org = caller.principal->organization,
-                                      .action = "token.issue",
-                                      .target_kind = "token",
-                                      .target_id = issued.token.id,
-                                      .detail = {{"principal", principal_id}}});
+    return tx.AppendAudit(AuditEvent{.at = issued.token.created_at,
+                                     .actor_principal = caller.principal->id,
+                                     .actor_org = caller.principal->organization,
+                                     .action = "token.issue",
+                                     .target_kind = "token",
+                                     .target_id = issued.token.id,
+                                     .detail = {{"principal", principal_id}}});
   });
   if (!r) return Fail<IssuedToken>(r.error());
   return issued;
@@ -297,12 +297,12 @@ Result<void> RegistryService::RevokeToken(const Caller& caller, const std::strin
     if ((*t)->revoked_at) return Conflict(fmt::format("token '{}' is already revoked", token_id));
     const Timestamp now = clock_.Now();
     if (auto w = tx.RevokeToken(token_id, now); !w) return w;
-    return AppendAudit(tx, AuditEvent{.at = now,
-                                      .actor_principal = caller.principal->id,
-                                      .actor_org = caller.principal->organization,
-                                      .action = "token.revoke",
-                                      .target_kind = "token",
-                                      .target_id = token_id});
+    return tx.AppendAudit(AuditEvent{.at = now,
+                                     .actor_principal = caller.principal->id,
+                                     .actor_org = caller.principal->organization,
+                                     .action = "token.revoke",
+                                     .target_kind = "token",
+                                     .target_id = token_id});
   });
   if (r && on_token_revoked_) on_token_revoked_(token_id);
   return r;

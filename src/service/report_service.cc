@@ -5,7 +5,6 @@
 #include "common/crypto.h"
 #include "domain/sharing/route.h"
 #include "domain/sharing/visibility.h"
-#include "service/audit.h"
 #include "service/report_input.h"
 #include "service/report_tx.h"
 
@@ -66,9 +65,9 @@ Result<Report> ReportService::Submit(const Caller& caller, const Json& body) {
   if (auto a = Assess(report, registry); !a) return std::unexpected(a.error());
 
   auto w = store_.Write([&](WriteTx& tx) {
-    return RecordReportChange(tx, caller, report,
-                              {.note = "submitted", .action = "report.submit", .event_type = "report.created",
-                               .insert = true});
+    return RecordReportChange(
+        tx, caller, report,
+        {.note = "submitted", .action = "report.submit", .event_type = "report.created", .insert = true});
   });
   if (!w) return std::unexpected(w.error());
   return report;
@@ -84,10 +83,12 @@ Result<Report> ReportService::Relay(const Caller& caller, const std::string& id,
     auto loaded = LoadVisibleReport(tx, caller, id);
     if (!loaded) return std::unexpected(loaded.error());
     Report& report = loaded->first;
-    const bool is_relay = std::any_of(report.deliveries.begin(), report.deliveries.end(), [&](const Delivery& d) {
-      return d.role == DeliveryRole::kRelay && d.organization == caller.organization->id;
-    });
-    if (!is_relay) return Forbidden("only the CEPTOAR secretariat or agency this report was sent through can relay it");
+    const bool is_relay =
+        std::any_of(report.deliveries.begin(), report.deliveries.end(), [&](const Delivery& d) {
+          return d.role == DeliveryRole::kRelay && d.organization == caller.organization->id;
+        });
+    if (!is_relay)
+      return Forbidden("only the CEPTOAR secretariat or agency this report was sent through can relay it");
     if (report.released) return Conflict("this report has already been relayed");
     if (input->anonymized) {
       if (!*input->anonymized && report.anonymized)
@@ -172,7 +173,8 @@ Result<std::vector<Revision>> ReportService::Revisions(const Caller& caller, con
     auto revisions = tx.ListRevisions(id);
     if (!revisions) return std::unexpected(revisions.error());
     const auto terms = SourceTerms(tx, loaded->first, *caller.registry);
-    for (auto& rev : *revisions) result.push_back(Present(std::move(rev), loaded->first, loaded->second, terms));
+    for (auto& rev : *revisions)
+      result.push_back(Present(std::move(rev), loaded->first, loaded->second, terms));
     return {};
   });
   if (!rd) return std::unexpected(rd.error());

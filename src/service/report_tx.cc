@@ -1,7 +1,6 @@
 #include "service/report_tx.h"
 
 #include "service/alert_tx.h"
-#include "service/audit.h"
 
 namespace infrashare {
 
@@ -14,7 +13,8 @@ Result<std::pair<Report, View>> LoadVisibleReport(ReadTx& tx, const Caller& call
   return std::pair{std::move(**found), view};
 }
 
-Result<void> RecordReportChange(WriteTx& tx, const Caller& caller, const Report& head, const ReportChange& change) {
+Result<void> RecordReportChange(WriteTx& tx, const Caller& caller, const Report& head,
+                                const ReportChange& change) {
   const auto grants = GrantKeys(head);
   int previous_level = -1;  // the level alerted on so far: none until released
   if (change.insert) {
@@ -39,17 +39,17 @@ Result<void> RecordReportChange(WriteTx& tx, const Caller& caller, const Report&
               {"route", NameOf(kRouteNames, head.route)},
               {"anonymized", head.anonymized}};
   detail.update(change.audit_detail);
-  if (auto a = AppendAudit(tx, AuditEvent{.at = head.updated_at,
-                                          .actor_principal = caller.principal->id,
-                                          .actor_org = caller.principal->organization,
-                                          .action = change.action,
-                                          .target_kind = "report",
-                                          .target_id = head.id,
-                                          .detail = std::move(detail)});
+  if (auto a = tx.AppendAudit(AuditEvent{.at = head.updated_at,
+                                         .actor_principal = caller.principal->id,
+                                         .actor_org = caller.principal->organization,
+                                         .action = change.action,
+                                         .target_kind = "report",
+                                         .target_id = head.id,
+                                         .detail = std::move(detail)});
       !a)
     return a;
-  auto e = tx.AppendOutbox(OutboxEvent{.at = head.updated_at, .space = head.space, .type = change.event_type,
-                                       .record_id = head.id});
+  auto e = tx.AppendOutbox(OutboxEvent{
+      .at = head.updated_at, .space = head.space, .type = change.event_type, .record_id = head.id});
   if (!e) return std::unexpected(e.error());
   return RaiseResponseAlert(tx, head, previous_level, *caller.registry);
 }

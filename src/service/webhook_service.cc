@@ -10,13 +10,16 @@
 #include "hotline/webhook_client.h"
 #include "hotline/webhook_signature.h"
 #include "hotline/webhook_url.h"
-#include "service/audit.h"
 
 namespace infrashare {
 namespace {
 
 constexpr std::string_view kCursorKey = "webhooks.cursor";
 constexpr std::string_view kVersionKey = "webhooks.version";
+// The cursor while the live space has no active webhook: the fan-out parks
+// it once instead of moving it past every event, and the registration that
+// ends the wait sets it to the newest event (ResumeParkedCursor).
+constexpr std::string_view kParked = "parked";
 // A leased delivery comes due again this long after its POST's timeout.
 constexpr std::chrono::seconds kLeaseGrace{5};
 
@@ -29,15 +32,29 @@ Result<void> SameWebhookList(WriteTx& tx, const std::string& version) {
   return {};
 }
 
+// In a registration: a parked cursor moves to the newest event, so that the
+// new webhook receives exactly what is committed after it. The log lock is
+// taken first (NewestOutboxSeq, store.h): a fan-out parking the cursor at the
+// same time takes it too, before it checks the list, so either it parked
+// before this reads the cursor or it sees this registration's version.
+Result<void> ResumeParkedCursor(WriteTx& tx) {
+  auto newest = tx.NewestOutboxSeq();
+  if (!newest) return std::unexpected(newest.error());
+  auto cursor = tx.GetMeta(std::string(kCursorKey));
+  if (!cursor) return std::unexpected(cursor.error());
+  if (*cursor != kParked) return {};
+  return tx.SetMeta(std::string(kCursorKey), std::to_string(*newest));
+}
+
 Result<void> AuditWebhook(WriteTx& tx, const Caller& caller, std::string_view action, const Webhook& webhook,
                           Timestamp at) {
-  return AppendAudit(tx, AuditEvent{.at = at,
-                                    .actor_principal = caller.principal->id,
-                                    .actor_org = caller.principal->organization,
-                                    .action = std::string(action),
-                                    .target_kind = "webhook",
-                                    .target_id = webhook.id,
-                                    .detail = {{"organization", webhook.organization}}});
+  return tx.AppendAudit(AuditEvent{.at = at,
+                                   .actor_principal = caller.principal->id,
+                                   .actor_org = caller.principal->organization,
+                                   .action = std::string(action),
+                                   .target_kind = "webhook",
+                                   .target_id = webhook.id,
+                                   .detail = {{"organization", webhook.organization}}});
 }
 
 }  // namespace
@@ -51,8 +68,10 @@ Result<Webhook> WebhookService::Register(const Caller& caller, const Json& body)
     return std::unexpected(r.error());
   ObjectReader r(body, "");
   std::string url;
-  if (auto v = r.String("url", {.min = 1, .max = 2048}); v) url = *v;
-  else return std::unexpected(v.error());
+  if (auto v = r.String("url", {.min = 1, .max = 2048}); v)
+    url = *v;
+  else
+    return std::unexpected(v.error());
   if (auto done = r.Finish(); !done) return std::unexpected(done.error());
   if (auto parsed = ParseWebhookUrl(url); !parsed) return std::unexpected(parsed.error());
 
@@ -67,8 +86,9 @@ Result<Webhook> WebhookService::Register(const Caller& caller, const Json& body)
     if (!existing) return std::unexpected(existing.error());
     const auto active = std::ranges::count_if(*existing, [](const Webhook& h) { return h.active; });
     if (active >= kMaxWebhooksPerOrganization)
-      return Conflict(fmt::format("an organization may have at most {} active webhooks",
-                                  kMaxWebhooksPerOrganization));
+      return Conflict(
+          fmt::format("an organization may have at most {} active webhooks", kMaxWebhooksPerOrganization));
+    if (auto c = ResumeParkedCursor(tx); !c) return c;
     if (auto i = tx.InsertWebhook(webhook); !i) return i;
     if (auto v = tx.SetMeta(std::string(kVersionKey), webhook.id); !v) return v;
     return AuditWebhook(tx, caller, "webhook.register", webhook, webhook.created_at);
@@ -118,7 +138,8 @@ Result<Webhook> WebhookService::Disable(const Caller& caller, const std::string&
 }
 
 Result<std::pair<std::vector<WebhookDelivery>, std::optional<std::string>>> WebhookService::Deliveries(
-    const Caller& caller, const std::string& id, const std::vector<std::pair<std::string, std::string>>& query) {
+    const Caller& caller, const std::string& id,
+    const std::vector<std::pair<std::string, std::string>>& query) {
   if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
   std::optional<int64_t> before;
   int limit = 50;
@@ -251,34 +272,50 @@ void WebhookDispatcher::FanoutLoop() {
     }
     std::unique_lock lock(mutex_);
     if (stopping_) return;
-    if (!more) wake_.wait_for(lock, options_.poll, [this] { return stopping_ || fanout_woken_; });
+    // With the cursor parked a wake-up has nothing to do: only a registration
+    // does (it wakes nobody; the poll finds it).
+    const bool heed_wake = !fanout_parked_;
+    if (!more)
+      wake_.wait_for(lock, options_.poll,
+                     [this, heed_wake] { return stopping_ || (fanout_woken_ && heed_wake); });
     if (stopping_) return;
   }
 }
 
 Result<bool> WebhookDispatcher::FanoutStep() {
   int64_t cursor = 0;
+  bool parked = false;
   auto read = store_.Read([&](ReadTx& tx) -> Result<void> {
     auto c = tx.GetMeta(std::string(kCursorKey));
     if (!c) return std::unexpected(c.error());
-    if (*c) cursor = ParseInteger(**c, std::string(kCursorKey), 0, INT64_MAX).value_or(0);
+    parked = *c == kParked;
+    if (*c && !parked) cursor = ParseInteger(**c, std::string(kCursorKey), 0, INT64_MAX).value_or(0);
     return {};
   });
   if (!read) return std::unexpected(read.error());
+  fanout_parked_ = parked;
   auto hooks = Webhooks();
   if (!hooks) return std::unexpected(hooks.error());
   if ((*hooks)->by_id.empty()) {
-    // Nobody to deliver to: pass the events by without reading them.
+    // Nobody to deliver to: park the cursor (once) instead of moving it past
+    // every event; a registration resumes it (ResumeParkedCursor).
+    if (parked) return false;
     auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
+      // The log lock before the list is checked: see ResumeParkedCursor.
+      if (auto newest = tx.NewestOutboxSeq(); !newest) return std::unexpected(newest.error());
       if (auto same = SameWebhookList(tx, (*hooks)->version); !same) return same;
-      auto newest = tx.NewestOutboxSeq();
-      if (!newest) return std::unexpected(newest.error());
-      if (*newest <= cursor) return {};
-      return tx.SetMeta(std::string(kCursorKey), std::to_string(*newest));
+      return tx.SetMeta(std::string(kCursorKey), std::string(kParked));
     });
     if (!w && w.error().code == ErrorCode::kConflict) return true;  // read the list again at once
     if (!w) return std::unexpected(w.error());
     return false;
+  }
+  if (parked) {
+    // Read before the registration that resumed it (or left parked by a
+    // program that did not resume it): resume it here.
+    auto w = store_.Write([&](WriteTx& tx) { return ResumeParkedCursor(tx); });
+    if (!w) return std::unexpected(w.error());
+    return true;
   }
   auto events = feed_.After(cursor, options_.fanout_batch);
   if (!events) return std::unexpected(events.error());
@@ -292,13 +329,13 @@ Result<bool> WebhookDispatcher::FanoutStep() {
       auto [it, added] = by_org.emplace(hook.organization, std::nullopt);
       if (added) it->second = event->Render(hook.organization);
       if (!it->second) continue;
-      deliveries.push_back(WebhookDelivery{
-          .webhook_id = id,
-          .event_seq = event->id(),
-          .event_type = std::string(event->type()),
-          .body = fmt::format(R"({{"event_id":{},"type":"{}","data":{}}})", event->id(), event->type(), *it->second),
-          .created_at = now,
-          .next_attempt_at = now});
+      deliveries.push_back(WebhookDelivery{.webhook_id = id,
+                                           .event_seq = event->id(),
+                                           .event_type = std::string(event->type()),
+                                           .body = fmt::format(R"({{"event_id":{},"type":"{}","data":{}}})",
+                                                               event->id(), event->type(), *it->second),
+                                           .created_at = now,
+                                           .next_attempt_at = now});
     }
   }
   const int64_t last = events->back()->id();
@@ -387,8 +424,8 @@ Result<void> WebhookDispatcher::SendStep() {
       ++in_flight_[d.webhook_id];
       ++in_flight_total_;
     }
-    const int64_t unix_now = std::chrono::duration_cast<std::chrono::seconds>(
-                                 clock_.Now().time_since_epoch()).count();
+    const int64_t unix_now =
+        std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
     WebhookPost post{.url = hook.url,
                      .body = d.body,
                      .headers = {{"Infrashare-Delivery", std::to_string(d.id)},
@@ -402,7 +439,8 @@ Result<void> WebhookDispatcher::SendStep() {
   return {};
 }
 
-void WebhookDispatcher::Finish(WebhookDelivery delivery, const Webhook& webhook, int status, std::string error) {
+void WebhookDispatcher::Finish(WebhookDelivery delivery, const Webhook& webhook, int status,
+                               std::string error) {
   std::lock_guard lock(mutex_);
   // A post that held a full webhook's or the process's last slot: rows
   // waiting for that slot may go now.
@@ -452,18 +490,21 @@ void WebhookDispatcher::RecordLoop() {
           d.next_attempt_at = o.at + RetryDelay(options_.retry, d.attempts, RandomU64());
         }
         if (auto u = tx.UpdateWebhookDelivery(d); !u) return u;
-        if (!channel_state || (d.event_type != "alert.raised" && d.event_type != "alert.recipient_added")) continue;
+        if (!channel_state || (d.event_type != "alert.raised" && d.event_type != "alert.recipient_added"))
+          continue;
         // Which alert: the body's data names it and the recipient row.
         auto body = ParseJson(d.body);
         if (!body) continue;
         const Json& data = (*body)["data"];
         if (!data.contains("alert") || !data["recipient"].is_object()) continue;
         if (data["recipient"].value("organization", "") != o.organization) continue;
-        channels.push_back(ChannelUpdate{
-            .alert_id = data["alert"].value("id", ""),
-            .organization = o.organization,
-            .delivery = {.channel = "webhook:" + d.webhook_id, .state = *channel_state, .at = o.at,
-                         .attempts = d.attempts, .detail = d.last_error}});
+        channels.push_back(ChannelUpdate{.alert_id = data["alert"].value("id", ""),
+                                         .organization = o.organization,
+                                         .delivery = {.channel = "webhook:" + d.webhook_id,
+                                                      .state = *channel_state,
+                                                      .at = o.at,
+                                                      .attempts = d.attempts,
+                                                      .detail = d.last_error}});
       }
       return {};
     });

@@ -12,7 +12,11 @@
 //      The fan-out runs when woken (Wake: a commit appended outbox events,
 //      in this process or another on the same database; store.h) and at
 //      least every `poll` as a safety net. Several processes may fan out the
-//      same events: the unique row keeps each delivery single.
+//      same events: the unique row keeps each delivery single. While the
+//      live space has no active webhook, the cursor is parked (written once,
+//      not moved past every event), and the registration that ends the wait
+//      sets it to the newest event: the new webhook receives exactly what is
+//      committed after it.
 //   2. sending: due rows are leased (next_attempt_at moves past the POST's
 //      timeout, so a crashed process's rows come due again) and POSTed. A 2xx
 //      marks the row delivered — it is never sent again; anything else is
@@ -76,7 +80,8 @@ class WebhookService {
   // GET /webhooks/{id}/deliveries: the organization's own log, newest first;
   // query: cursor, limit.
   Result<std::pair<std::vector<WebhookDelivery>, std::optional<std::string>>> Deliveries(
-      const Caller& caller, const std::string& id, const std::vector<std::pair<std::string, std::string>>& query);
+      const Caller& caller, const std::string& id,
+      const std::vector<std::pair<std::string, std::string>>& query);
 
  private:
   // The caller's organization's webhook `id`; others' answer as missing.
@@ -137,16 +142,18 @@ class WebhookDispatcher {
   AlertService& alerts_;
   const Options options_;
   std::unique_ptr<WebhookClient> client_;
+  // The cursor was parked at the last fan-out step. Fan-out thread only.
+  bool fanout_parked_ = false;
 
   std::mutex mutex_;
   std::condition_variable wake_;
   // State below is protected by mutex_.
   bool stopping_ = false;
-  bool fanout_woken_ = false;  // Wake since the fan-out last looked
-  bool send_woken_ = false;    // rows stored or a slot freed since the sender last looked
+  bool fanout_woken_ = false;             // Wake since the fan-out last looked
+  bool send_woken_ = false;               // rows stored or a slot freed since the sender last looked
   std::map<std::string, int> in_flight_;  // by webhook id
   size_t in_flight_total_ = 0;
-  std::vector<Outcome> outcomes_;         // answers not recorded yet
+  std::vector<Outcome> outcomes_;  // answers not recorded yet
   std::vector<std::thread> threads_;
   std::shared_ptr<const WebhookList> cache_;  // protected by mutex_
 };

@@ -74,8 +74,8 @@ struct ReportQuery {
   std::vector<std::string> grant_keys;
 };
 
-// One hash-chained audit event. seq and hash are assigned when it is
-// appended (service/audit computes the hash).
+// One hash-chained audit event. seq, prev_hash and hash are assigned when it
+// is appended: the store links it to the event before it (audit_chain.h).
 struct AuditEvent {
   int64_t seq = 0;
   Timestamp at;
@@ -220,14 +220,28 @@ class WriteTx : public ReadTx {
   // Pending deliveries with next_attempt_at <= now, earliest first, at most
   // `limit`, none of the webhooks in `skip` (those with enough in flight).
   // (PostgreSQL: rows are locked, skipping rows another process holds.)
-  virtual Result<std::vector<WebhookDelivery>> ListDueWebhookDeliveries(Timestamp now, int limit,
-                                                                        const std::vector<std::string>& skip) = 0;
+  virtual Result<std::vector<WebhookDelivery>> ListDueWebhookDeliveries(
+      Timestamp now, int limit, const std::vector<std::string>& skip) = 0;
 
+  // The audit chain and the outbox are logs in commit order: across
+  // processes, an event's seq is above the seq of every event committed
+  // before it, so a reader that has seen seq N never finds a later commit
+  // below N, and the chain has one order. The seqs are assigned as the
+  // transaction commits (the PostgreSQL backend appends a batch's events at
+  // its end), so the appends answer none; what this transaction appended is
+  // visible to its own later reads of the logs (LastAuditHash, ListAudit,
+  // ListOutbox, NewestOutboxSeq); from such a read on, nobody else appends
+  // until this transaction ends, so what it read is still the head at its
+  // commit.
+  //
   // The hash of the last audit event ("" when there is none).
   virtual Result<std::string> LastAuditHash() = 0;
-  // Appends an event whose prev_hash and hash are set; assigns and returns seq.
-  virtual Result<int64_t> AppendAudit(const AuditEvent& event) = 0;
-  virtual Result<int64_t> AppendOutbox(const OutboxEvent& event) = 0;
+  // Appends an audit event linked to the one before it: the store sets its
+  // prev_hash and hash (audit_chain.h LinkAudit); the caller's seq,
+  // prev_hash and hash are ignored.
+  virtual Result<void> AppendAudit(AuditEvent event) = 0;
+  // Appends an outbox event (its seq is ignored).
+  virtual Result<void> AppendOutbox(const OutboxEvent& event) = 0;
   virtual Result<void> SetMeta(const std::string& key, const std::string& value) = 0;
 
   // Stores one row that ExportRows produced, as it was (seq values kept;

@@ -295,7 +295,8 @@ TEST_P(StoreTest, WebhookDeliveriesOncePerEventDueAndLog) {
 
   auto due_ids = [&](Timestamp now, int limit, std::vector<std::string> skip = {}) {
     std::vector<int64_t> ids;
-    auto due = WriteValue(store(), [&](WriteTx& tx) { return tx.ListDueWebhookDeliveries(now, limit, skip); });
+    auto due =
+        WriteValue(store(), [&](WriteTx& tx) { return tx.ListDueWebhookDeliveries(now, limit, skip); });
     EXPECT_TRUE(due) << due.error().message;
     if (due)
       for (const auto& d : *due) ids.push_back(d.id);
@@ -357,19 +358,19 @@ TEST_P(StoreTest, WebhookDeliveriesOncePerEventDueAndLog) {
 
 TEST_P(StoreTest, OutboxKeepsTheSubject) {
   EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.NewestOutboxSeq(); }), 0);
-  auto seq = WriteValue(store(), [](WriteTx& tx) -> Result<int64_t> {
+  auto w = store().Write([](WriteTx& tx) -> Result<void> {
     if (auto r = tx.AppendOutbox({.at = At(1), .type = "report.created", .record_id = "rpt_1"}); !r) return r;
     return tx.AppendOutbox(
         {.at = At(2), .type = "alert.raised", .record_id = "alt_1", .subject = "org_meti"});
   });
-  ASSERT_TRUE(seq) << seq.error().message;
+  ASSERT_TRUE(w) << w.error().message;
   auto events = ReadValue(store(), [](ReadTx& tx) { return tx.ListOutbox(0, 10); });
   ASSERT_TRUE(events);
   ASSERT_EQ(events->size(), 2u);
   EXPECT_EQ((*events)[0].subject, "");
   EXPECT_EQ((*events)[1].subject, "org_meti");
   EXPECT_EQ((*events)[1].record_id, "alt_1");
-  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.NewestOutboxSeq(); }), *seq);
+  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.NewestOutboxSeq(); }), (*events)[1].seq);
 }
 
 TEST_P(StoreTest, FailedWriteLeavesNoAlertBehind) {

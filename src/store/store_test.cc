@@ -8,6 +8,7 @@
 
 #include "domain/registry/registry_json.h"
 #include "domain/report/report_json.h"
+#include "store/audit_chain.h"
 #include "store/store_test_suite.h"
 #include "store/store_test_util.h"
 
@@ -190,7 +191,8 @@ TEST_P(StoreTest, MetaSetGetOverwrite) {
   EXPECT_EQ(**v, "v2");
 }
 
-AuditEvent Event(std::string action, std::string prev, std::string hash, int64_t at) {
+// prev_hash and hash are the caller's, for the store to ignore.
+AuditEvent Event(std::string action, int64_t at) {
   return AuditEvent{.at = At(at),
                     .actor_principal = "prn_a",
                     .actor_org = "org_tepco",
@@ -198,43 +200,46 @@ AuditEvent Event(std::string action, std::string prev, std::string hash, int64_t
                     .target_kind = "report",
                     .target_id = "rpt_1",
                     .detail = Json{{"revision", 1}, {"note", "停電"}},
-                    .prev_hash = std::move(prev),
-                    .hash = std::move(hash)};
+                    .prev_hash = "not the caller's",
+                    .hash = "to choose"};
 }
 
-TEST_P(StoreTest, AuditChainAppendAndList) {
-  std::vector<int64_t> seqs;
-  for (int i = 0; i < 3; ++i) {
-    auto seq = WriteValue(store(), [&](WriteTx& tx) -> Result<int64_t> {
-      auto prev = tx.LastAuditHash();
-      if (!prev) return std::unexpected(prev.error());
-      return tx.AppendAudit(Event(fmt::format("report.step{}", i), *prev, fmt::format("h{}", i), i));
-    });
-    ASSERT_TRUE(seq) << seq.error().message;
-    seqs.push_back(*seq);
-  }
-  EXPECT_LT(seqs[0], seqs[1]);
-  EXPECT_LT(seqs[1], seqs[2]);
+TEST_P(StoreTest, AuditChainAppendLinksEachEventToTheOneBefore) {
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(store().Write(
+        [&](WriteTx& tx) { return tx.AppendAudit(Event(fmt::format("report.step{}", i), i)); }));
+  // Two in one transaction: the second links to the first.
+  ASSERT_TRUE(store().Write([&](WriteTx& tx) -> Result<void> {
+    if (auto a = tx.AppendAudit(Event("report.step3", 3)); !a) return a;
+    return tx.AppendAudit(Event("report.step4", 4));
+  }));
 
   auto all = ReadValue(store(), [](ReadTx& tx) { return tx.ListAudit(0, 100); });
   ASSERT_TRUE(all);
-  ASSERT_EQ(all->size(), 3u);
+  ASSERT_EQ(all->size(), 5u);
+  std::string prev;
+  for (size_t i = 0; i < all->size(); ++i) {
+    const AuditEvent& e = (*all)[i];
+    EXPECT_EQ(e.action, fmt::format("report.step{}", i));
+    EXPECT_EQ(e.prev_hash, prev) << i;
+    EXPECT_EQ(e.hash, AuditHash(e)) << i;
+    EXPECT_EQ(e.hash.size(), 64u) << i;  // SHA-256, hex
+    if (i > 0) {
+      EXPECT_LT((*all)[i - 1].seq, e.seq);
+    }
+    prev = e.hash;
+  }
   EXPECT_EQ((*all)[0].prev_hash, "");
-  EXPECT_EQ((*all)[1].prev_hash, "h0");
-  EXPECT_EQ((*all)[2].prev_hash, "h1");
-  EXPECT_EQ((*all)[2].hash, "h2");
-  EXPECT_EQ((*all)[2].seq, seqs[2]);
   EXPECT_EQ((*all)[2].at, At(2));
-  EXPECT_EQ((*all)[2].action, "report.step2");
   EXPECT_EQ((*all)[2].actor_org, "org_tepco");
   EXPECT_EQ((*all)[2].target_id, "rpt_1");
   EXPECT_EQ((*all)[2].detail, (Json{{"revision", 1}, {"note", "停電"}}));
 
-  auto tail = ReadValue(store(), [&](ReadTx& tx) { return tx.ListAudit(seqs[0], 1); });
+  auto tail = ReadValue(store(), [&](ReadTx& tx) { return tx.ListAudit((*all)[0].seq, 1); });
   ASSERT_TRUE(tail);
   ASSERT_EQ(tail->size(), 1u);
-  EXPECT_EQ((*tail)[0].seq, seqs[1]);
-  EXPECT_EQ(*WriteValue(store(), [](WriteTx& tx) { return tx.LastAuditHash(); }), "h2");
+  EXPECT_EQ((*tail)[0].seq, (*all)[1].seq);
+  EXPECT_EQ(*WriteValue(store(), [](WriteTx& tx) { return tx.LastAuditHash(); }), (*all)[4].hash);
 
   auto bad = ReadValue(store(), [](ReadTx& tx) { return tx.ListAudit(0, 0); });
   ASSERT_FALSE(bad);
@@ -242,15 +247,45 @@ TEST_P(StoreTest, AuditChainAppendAndList) {
   EXPECT_EQ(bad.error().field, "limit");
 }
 
+TEST_P(StoreTest, AWriteSeesTheAuditEventsItAppendedAndARolledBackOneIsGone) {
+  ASSERT_TRUE(store().Write([&](WriteTx& tx) { return tx.AppendAudit(Event("report.submit", 1)); }));
+  std::string seen;
+  ASSERT_TRUE(store().Write([&](WriteTx& tx) -> Result<void> {
+    if (auto a = tx.AppendAudit(Event("report.relay", 2)); !a) return a;
+    auto last = tx.LastAuditHash();
+    if (!last) return std::unexpected(last.error());
+    seen = *last;
+    auto events = tx.ListAudit(0, 10);
+    if (!events) return std::unexpected(events.error());
+    EXPECT_EQ(events->size(), 2u);
+    return tx.AppendAudit(Event("report.update", 3));
+  }));
+  EXPECT_FALSE(store().Write([&](WriteTx& tx) -> Result<void> {
+    if (auto a = tx.AppendAudit(Event("report.withdrawn", 4)); !a) return a;
+    return Conflict("changed my mind");
+  }));
+  auto all = ReadValue(store(), [](ReadTx& tx) { return tx.ListAudit(0, 10); });
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[1].hash, seen);
+  EXPECT_EQ((*all)[2].action, "report.update");
+  EXPECT_EQ((*all)[2].prev_hash, seen);
+  EXPECT_EQ(*WriteValue(store(), [](WriteTx& tx) { return tx.LastAuditHash(); }), (*all)[2].hash);
+}
+
 TEST_P(StoreTest, OutboxAppendAndListAfter) {
-  std::vector<int64_t> seqs;
   for (auto* type : {"report.created", "report.updated", "report.relayed"}) {
-    auto seq = WriteValue(store(), [&](WriteTx& tx) {
+    ASSERT_TRUE(store().Write([&](WriteTx& tx) {
       return tx.AppendOutbox(OutboxEvent{.at = At(7), .space = "live", .type = type, .record_id = "rpt_9"});
-    });
-    ASSERT_TRUE(seq);
-    seqs.push_back(*seq);
+    }));
   }
+  auto all = ReadValue(store(), [&](ReadTx& tx) { return tx.ListOutbox(0, 10); });
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 3u);
+  std::vector<int64_t> seqs;
+  for (const auto& e : *all) seqs.push_back(e.seq);
+  EXPECT_LT(seqs[0], seqs[1]);
+  EXPECT_LT(seqs[1], seqs[2]);
   auto after = ReadValue(store(), [&](ReadTx& tx) { return tx.ListOutbox(seqs[0], 10); });
   ASSERT_TRUE(after);
   ASSERT_EQ(after->size(), 2u);
@@ -408,9 +443,8 @@ TEST_P(StoreTest, EverythingSurvivesReopen) {
     auto s = tx.InsertReport(MakeReport({.id = "rpt_1", .title = "大規模停電"}), {"members"});
     if (!s) return std::unexpected(s.error());
     seq = *s;
-    if (auto r = tx.AppendAudit(Event("report.submit", "", "h0", 1)); !r) return std::unexpected(r.error());
-    if (auto r = tx.AppendOutbox({.at = At(1), .type = "report.created", .record_id = "rpt_1"}); !r)
-      return std::unexpected(r.error());
+    if (auto r = tx.AppendAudit(Event("report.submit", 1)); !r) return r;
+    if (auto r = tx.AppendOutbox({.at = At(1), .type = "report.created", .record_id = "rpt_1"}); !r) return r;
     return tx.SetMeta("k", "v");
   }));
   Reopen();
@@ -422,7 +456,9 @@ TEST_P(StoreTest, EverythingSurvivesReopen) {
   auto report = ReadValue(store(), [](ReadTx& tx) { return tx.GetReport("live", "rpt_1"); });
   ASSERT_TRUE(report && *report);
   EXPECT_EQ((*report)->seq, seq);
-  EXPECT_EQ(ReadValue(store(), [](ReadTx& tx) { return tx.ListAudit(0, 10); })->size(), 1u);
+  auto audit = ReadValue(store(), [](ReadTx& tx) { return tx.ListAudit(0, 10); });
+  ASSERT_TRUE(audit);
+  ASSERT_EQ(audit->size(), 1u);
   EXPECT_EQ(ReadValue(store(), [](ReadTx& tx) { return tx.ListOutbox(0, 10); })->size(), 1u);
   EXPECT_EQ(**ReadValue(store(), [](ReadTx& tx) { return tx.GetMeta("k"); }), "v");
   ReportQuery q;
@@ -431,7 +467,7 @@ TEST_P(StoreTest, EverythingSurvivesReopen) {
   auto found = ReadValue(store(), [&](ReadTx& tx) { return tx.ListReports(q); });
   ASSERT_TRUE(found);
   EXPECT_EQ(found->size(), 1u);
-  EXPECT_EQ(*WriteValue(store(), [](WriteTx& tx) { return tx.LastAuditHash(); }), "h0");
+  EXPECT_EQ(*WriteValue(store(), [](WriteTx& tx) { return tx.LastAuditHash(); }), (*audit)[0].hash);
   // Seqs continue after the reopen.
   auto next =
       WriteValue(store(), [](WriteTx& tx) { return tx.InsertReport(MakeReport({.id = "rpt_2"}), {}); });

@@ -113,23 +113,24 @@ class PostgresStore final : public Store {
   void WriterLoop();
   // Runs `jobs` in one transaction and sets each job's result. Returns
   // whether it committed outbox events (and NOTIFYed them). Tries
-  // RunPipelined first (on the transaction `begun`, BeginPipelined's) and,
-  // when that says kRetry, RunCarefully.
-  bool RunBatch(std::span<Job*> jobs, Result<postgres::BatchState> begun);
+  // RunPipelined first and, when that says kRetry, RunCarefully.
+  bool RunBatch(std::span<Job*> jobs);
 
   enum class Attempt {
     kCommitted,  // every job's result is set; `appended` says whether outbox events were
     kLost,       // the connection failed: every job failed (kUnavailable, or its own error)
     kRetry,      // nothing was committed: run the batch again the careful way
   };
-  // The fast way (pg_tx.h BatchState::next): one transaction in pipeline
-  // mode, without savepoints, the hot writes not waited for; one round trip
-  // to begin and one to commit. Any failure (a statement's, or a job's
-  // after it sent statements) undoes the whole batch: kRetry.
-  Attempt RunPipelined(std::span<Job*> jobs, Result<postgres::BatchState> begun, bool& appended);
-  // Begins the transaction of a pipelined batch: BEGIN, the log lock, and
-  // the seqs and chain head (pg_tx.h BatchState), in one round trip.
-  Result<postgres::BatchState> BeginPipelined();
+  // The fast way (pg_tx.h BatchState::pipelined): one transaction in
+  // pipeline mode, without savepoints, the hot writes not waited for; one
+  // round trip to begin, one to take the log lock and read the chain's head
+  // (when the batch appended audit events) and one to commit. Any failure
+  // (a statement's, or a job's after it sent statements) undoes the whole
+  // batch: kRetry.
+  Attempt RunPipelined(std::span<Job*> jobs, bool& appended);
+  // Begins the transaction of a pipelined batch of `jobs` jobs, reserving
+  // report seqs for it (pg_tx.h BatchState), in one round trip.
+  Result<postgres::BatchState> BeginPipelined(size_t jobs);
   // The careful way: every statement answered, each job in its own
   // savepoint, so that a failing job is rolled back alone.
   bool RunCarefully(std::span<Job*> jobs);
@@ -153,6 +154,11 @@ class PostgresStore final : public Store {
 
   // Used only by the writer thread once it runs.
   std::unique_ptr<Connection> writer_conn_;
+  // Whether the last pipelined batch inserted reports: then the next one
+  // reserves a seq for each of its jobs as it begins (one reservation
+  // instead of one more round trip in the middle of the batch), otherwise
+  // none, so that batches without reports leave no gaps.
+  bool reports_last_batch_ = false;
 
   // Told by the writer after its commits that appended outbox events, and by
   // the listener for every process's (started with the first subscription).
@@ -201,10 +207,6 @@ void PostgresStore::WriterLoop() {
       queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything is done
     }
-    // The transaction begins before the batch is taken: taking the log lock
-    // waits while another process commits, and whatever is queued meanwhile
-    // joins this batch (fewer, larger commits when processes take turns).
-    auto begun = BeginPipelined();
     {
       std::lock_guard lock(queue_mutex_);
       while (!queue_.empty() && batch.size() < options_.max_batch) {
@@ -212,7 +214,7 @@ void PostgresStore::WriterLoop() {
         queue_.pop_front();
       }
     }
-    const bool appended = RunBatch(batch, std::move(begun));
+    const bool appended = RunBatch(batch);
     {
       std::lock_guard lock(queue_mutex_);
       for (Job* job : batch) job->done = true;
@@ -268,9 +270,9 @@ void PostgresStore::Abandon() {
   if (writer_conn_->InTransaction()) (void)writer_conn_->Run("ROLLBACK", "roll back transaction");
 }
 
-bool PostgresStore::RunBatch(std::span<Job*> jobs, Result<postgres::BatchState> begun) {
+bool PostgresStore::RunBatch(std::span<Job*> jobs) {
   bool appended = false;
-  switch (RunPipelined(jobs, std::move(begun), appended)) {
+  switch (RunPipelined(jobs, appended)) {
     case Attempt::kCommitted:
       return appended;
     case Attempt::kLost:
@@ -286,19 +288,15 @@ bool PostgresStore::RunBatch(std::span<Job*> jobs, Result<postgres::BatchState> 
   return RunCarefully(jobs);
 }
 
-Result<postgres::BatchState> PostgresStore::BeginPipelined() {
-  // The log lock first: from then on nobody else takes a seq of the logs,
-  // so the batch hands them out itself.
-  static const std::string begin = fmt::format("BEGIN; SELECT pg_advisory_xact_lock({}); {}",
-                                               postgres::kLogLockKey, postgres::kPipelinedBatchSql);
-  auto row = Begin(writer_conn_, connector_, begin);
-  if (!row) return std::unexpected(row.error());
-  return postgres::PipelinedBatch(*row);
+Result<postgres::BatchState> PostgresStore::BeginPipelined(size_t jobs) {
+  auto rows = Begin(writer_conn_, connector_, postgres::BeginPipelinedSql(reports_last_batch_ ? jobs : 0));
+  if (!rows) return std::unexpected(rows.error());
+  return postgres::PipelinedBatch(*rows);
 }
 
-PostgresStore::Attempt PostgresStore::RunPipelined(std::span<Job*> jobs, Result<postgres::BatchState> begun,
-                                                   bool& appended) {
+PostgresStore::Attempt PostgresStore::RunPipelined(std::span<Job*> jobs, bool& appended) {
   const Error unavailable{ErrorCode::kUnavailable, std::string(postgres::kUnavailableMessage), {}};
+  auto begun = BeginPipelined(jobs.size());
   if (!begun) {
     if (writer_conn_ && !writer_conn_->Broken()) {
       Abandon();
@@ -308,12 +306,15 @@ PostgresStore::Attempt PostgresStore::RunPipelined(std::span<Job*> jobs, Result<
     return Attempt::kLost;
   }
   postgres::BatchState batch = std::move(*begun);
-  const postgres::NextSeqs start = *batch.next;
   Connection& conn = *writer_conn_;
   conn.BeginPipeline();
   bool clean = true;
-  for (Job* job : jobs) {
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    Job* job = jobs[i];
     const uint64_t sent = conn.statements_sent();
+    const size_t audit_mark = batch.audit.size(), outbox_mark = batch.outbox.size();
+    const bool appended_mark = batch.outbox_appended;
+    batch.jobs_left = jobs.size() - i;
     {
       PgTx tx(conn, &batch);
       try {
@@ -322,19 +323,28 @@ PostgresStore::Attempt PostgresStore::RunPipelined(std::span<Job*> jobs, Result<
         job->exception = std::current_exception();
       }
     }
-    // A job that failed before it sent anything changed nothing: it keeps
-    // its answer and the batch goes on.
+    // A job that failed before it sent anything changed nothing but the
+    // events it kept: it forgets them, keeps its answer, and the batch goes
+    // on.
     const bool failed = !job->result || job->exception;
     if (conn.Broken() || (failed && conn.statements_sent() != sent)) {
       clean = false;
       break;
     }
+    if (failed) {
+      batch.audit.resize(audit_mark);
+      batch.outbox.resize(outbox_mark);
+      batch.outbox_appended = appended_mark;
+    }
   }
+  reports_last_batch_ = batch.next_report > 0;
   // A failure that a job was told of and went on as if not leaves the
   // transaction failed; its COMMIT would answer ROLLBACK.
   if (clean && PQtransactionStatus(conn.handle()) != PQTRANS_INERROR) {
     static const std::string notify = fmt::format("NOTIFY {}", postgres::kOutboxChannel);
-    auto sent = postgres::SendSeqsUsed(conn, start, batch);
+    // The log lock only now, and only for the events the jobs kept.
+    Result<void> sent;
+    if (!batch.audit.empty() || !batch.outbox.empty()) sent = postgres::HoldLogLock(conn, batch);
     if (sent && batch.outbox_appended) sent = conn.Send(notify, {}, "notify listeners");
     if (sent) {
       auto commit = conn.Exec("COMMIT", "commit transaction");
@@ -365,7 +375,7 @@ bool PostgresStore::RunCarefully(std::span<Job*> jobs) {
     FailAll(jobs, b.error());
     return false;
   }
-  postgres::BatchState batch;
+  postgres::BatchState batch{.log_locked = true};
   bool lost = false;
   for (size_t i = 0; i < jobs.size() && !lost; ++i) lost = !RunJob(*jobs[i], batch, i + 1 == jobs.size());
   if (lost) {

@@ -11,17 +11,18 @@
 // wakes the callers. It tries each batch the fast way first: the
 // connection in pipeline mode (pg_connection.h), no savepoints, the hot
 // writes of a submission sent without waiting for their answers (pg_tx.h
-// BatchState::next), so a batch costs about two round trips instead of
-// several per fn. If anything in it fails (a statement, or a fn that
-// returns an error or throws after it sent statements), nothing of it is
-// committed and the batch runs again the careful way: every fn from the
-// start (store.h: fn may run more than once), each inside its own
-// SAVEPOINT, every statement answered, so a failing fn is rolled back
-// alone and gets its exact error. Sessions commit synchronously (synchronous_commit is
-// never off), so a Write that returned is durable. If the commit fails,
-// every fn of the batch fails with kUnavailable. An exception thrown by fn
-// is rethrown on the caller's thread, its changes rolled back. The
-// destructor finishes every queued Write before it returns.
+// BatchState::pipelined), so a batch costs about three round trips (begin,
+// take the log lock, commit) instead of several per fn. If anything in it
+// fails (a statement, or a fn that returns an error or throws after it
+// sent statements), nothing of it is committed and the batch runs again the
+// careful way: every fn from the start (store.h: fn may run more than
+// once), each inside its own SAVEPOINT, every statement answered, so a
+// failing fn is rolled back alone and gets its exact error. Sessions commit
+// synchronously (synchronous_commit is never off), so a Write that returned
+// is durable. If the commit fails, every fn of the batch fails with
+// kUnavailable. An exception thrown by fn is rethrown on the caller's
+// thread, its changes rolled back. The destructor finishes every queued
+// Write before it returns.
 //
 // Reads run on a pool of connections (pool_size - 1 of them, opened when
 // first needed), each Read(fn) in one REPEATABLE READ READ ONLY transaction:
@@ -29,9 +30,17 @@
 // connection is busy, Read waits for one.
 //
 // The audit chain and the outbox are ordered across processes by a
-// transaction-level advisory lock (pg_tuning.h kLogLockKey): their seq order
-// is commit order, so a reader that has seen seq N never finds a later
-// commit below N. Outbox wake-ups (Store::OnOutboxAppended) ride on it: a
+// transaction-level advisory lock (pg_tuning.h kLogLockKey): a transaction
+// appends to them only while holding it, to its end, so their seq order is
+// commit order and a reader that has seen seq N never finds a later commit
+// below N. The careful way takes the lock at BEGIN. The fast way keeps the
+// batch's audit and outbox events aside and takes the lock only at the end
+// of the batch, to link them to the chain's head and insert them just
+// before the COMMIT; so the processes on one database serialize only on
+// that, not on the work of whole batches. A fn that reads the logs takes
+// the lock at that point instead (pg_tx.h BatchState). Report seqs need no
+// such order and are reserved from their sequence without it (gaps are
+// fine). Outbox wake-ups (Store::OnOutboxAppended) ride on the lock: a
 // batch that appended outbox events runs NOTIFY infrashare_outbox before its
 // COMMIT (delivered at commit, coalesced, to every listening session), the
 // writer tells this process's listeners directly after the commit, and once

@@ -45,9 +45,11 @@ inline constexpr const char* kSessionSetup =
     "'off';";
 
 // The key of the transaction-level advisory lock that orders the audit chain
-// and the outbox across processes: a transaction that appends to either
-// holds it until it commits, so seq order is commit order and every event's
-// prev_hash is the hash of the event committed before it. ("infr" "audt")
+// and the outbox across processes: a transaction that appends to either (or
+// reads them in a write) holds it until it commits, so seq order is commit
+// order and every event's prev_hash is the hash of the event committed
+// before it. A pipelined batch takes it as late as it can (pg_tx.h
+// BatchState). ("infr" "audt")
 inline constexpr int64_t kLogLockKey = 0x696e6672'61756474;
 
 // The writer pipelines a batch's statements (pg_connection.h): at most this

@@ -17,7 +17,7 @@
 // NOTHING and answer kConflict when nothing was inserted, and a token's
 // principal is checked before the insert. The write's savepoint stays usable
 // after them, as in the SQLite backend. (A pipelined batch is the exception:
-// see BatchState::next below.)
+// see BatchState::pipelined below.)
 //
 // Stored documents that fail to parse answer kInternal naming the record;
 // they never crash the process.
@@ -34,34 +34,58 @@
 
 namespace infrashare::postgres {
 
-// The seqs a pipelined batch hands out itself (the next of each log).
-struct NextSeqs {
-  int64_t report = 0;
-  int64_t audit = 0;
-  int64_t outbox = 0;
-};
-
-// What the writer knows across the jobs of one batch transaction. The store
-// takes the log lock (pg_tuning.h kLogLockKey) when the transaction begins,
-// so nobody else appends to the audit chain until it ends: the chain's head,
-// once read or written, stays known. A job rolled back forgets it.
+// What the writer knows across the jobs of one batch transaction.
+//
+// The log lock (pg_tuning.h kLogLockKey) orders the audit chain and the
+// outbox across processes: a transaction appends to them only while it
+// holds the lock, and holds it until it ends, so their seq order (nextval,
+// under the lock) is commit order and the chain's head, once read or
+// written, stays known. log_locked: this transaction holds it. The careful
+// way takes it at BEGIN; a pipelined batch as late as it can (below). A
+// job rolled back forgets the head it read or wrote.
 //
 // outbox_appended: a job of the batch appended outbox events (a job rolled
 // back restores what it was before): the store then NOTIFYs the listeners
 // of every process as the transaction commits (pg_listener.h).
 //
-// next (set only for a pipelined batch, pg_store.cc): the connection is in
-// pipeline mode and the hot writes of a submission (InsertReport,
-// InsertRevision, AppendAudit, AppendOutbox) are sent without waiting for
-// their answers. Their seqs come from here (read once the log lock is held,
-// when nobody else takes any), and a duplicate fails the statement instead
-// of answering kConflict: the batch then fails as a whole and the store
-// runs it again the careful way (every statement answered, a savepoint per
-// job), where each job gets its exact answer.
+// pipelined (pg_store.cc RunPipelined): the connection is in pipeline mode
+// and the hot writes of a submission (InsertReport, InsertRevision,
+// AppendAudit, AppendOutbox) are sent without waiting for their answers:
+//   * Report seqs come from report_seqs, reserved from the sequence
+//     (nextval) as the batch begins and, when they run out, again for the
+//     jobs left (at least as many as the batch had: a bulk load doubles).
+//     Reports need no order across processes (their lists are newest-first
+//     pages, not followed by seq), so no lock: a gap is fine.
+//   * The logs' events wait in `audit` and `outbox` until the log lock is
+//     taken (HoldLogLock): at the end of the batch, so that the lock is held
+//     only while the events are linked, inserted and committed, or earlier
+//     when a job reads the logs (LastAuditHash, ListAudit, ListOutbox,
+//     NewestOutboxSeq, export, import) — the events kept so far are then
+//     appended first, in order, and the batch appends at once from there
+//     on. A job that fails before it sent a statement forgets its own kept
+//     events (the store cuts them off at its marks).
+//   * A duplicate fails the statement instead of answering kConflict: the
+//     batch then fails as a whole and the store runs it again the careful
+//     way (every statement answered, a savepoint per job), where each job
+//     gets its exact answer.
+// A batch that waits for the lock may hold row locks that the holder waits
+// for (rows both update, e.g. a meta key, when the holder took the lock
+// early: a write that reads the logs, or the careful way's BEGIN).
+// PostgreSQL finds such a deadlock (deadlock_timeout) and fails one
+// statement: a fast batch then runs the careful way, a careful write
+// answers kUnavailable ("retry"). Before the lock moved to the end of a
+// batch every batch took it first; the cycle needs two rare things at once.
 struct BatchState {
-  std::optional<std::string> last_audit_hash;
+  bool pipelined = false;
+  bool log_locked = false;
+  std::optional<std::string> last_audit_hash;  // known only while log_locked
   bool outbox_appended = false;
-  std::optional<NextSeqs> next;
+  // pipelined only:
+  std::vector<AuditEvent> audit;     // kept, not yet linked: log lock not taken
+  std::vector<OutboxEvent> outbox;   // kept: log lock not taken
+  std::vector<int64_t> report_seqs;  // reserved, ascending; handed out from next_report
+  size_t next_report = 0;
+  size_t jobs_left = 1;  // this job and those after it: how many seqs to reserve when they run out
 };
 
 // The columns of an audit event ($1 … $9: at, actor_principal, actor_org,
@@ -71,15 +95,15 @@ struct BatchState {
 Params AuditParams(const AuditEvent& event);
 Params OutboxParams(const OutboxEvent& event);
 
-// Pipelined batches. REQUIRES: the log lock is held.
-// The statement that reads the next seqs and the chain's head, and the
-// state of a batch from its row.
-extern const std::string_view kPipelinedBatchSql;
-BatchState PipelinedBatch(const Rows& row);
-// Sends the statements that move the sequences past the seqs `batch` handed
-// out since `start` (never backwards), so that every later nextval is
-// beyond them.
-Result<void> SendSeqsUsed(Connection& conn, const NextSeqs& start, const BatchState& batch);
+// Pipelined batches (pg_store.cc). The statements that begin one, reserving
+// `reports` report seqs, and its state from their rows.
+std::string BeginPipelinedSql(size_t reports);
+BatchState PipelinedBatch(const Rows& rows);
+// Takes the log lock unless `batch` holds it, and appends the events it
+// kept (linked to the chain's head, read once the lock is held), in order.
+// Sent in pipeline mode: one round trip when audit events were kept (to
+// read the head), none otherwise.
+Result<void> HoldLogLock(Connection& conn, BatchState& batch);
 
 class PgTx final : public WriteTx, private dump::SeqWriter, private stored::RowWriter {
  public:
@@ -124,8 +148,8 @@ class PgTx final : public WriteTx, private dump::SeqWriter, private stored::RowW
   Result<void> UpdateReport(const Report& report, const std::vector<std::string>& grants) override;
   Result<void> InsertRevision(const Revision& revision) override;
   Result<std::string> LastAuditHash() override;
-  Result<int64_t> AppendAudit(const AuditEvent& event) override;
-  Result<int64_t> AppendOutbox(const OutboxEvent& event) override;
+  Result<void> AppendAudit(AuditEvent event) override;
+  Result<void> AppendOutbox(const OutboxEvent& event) override;
   Result<void> SetMeta(const std::string& key, const std::string& value) override;
   Result<int64_t> InsertAlert(const Alert& alert) override;
   Result<void> UpsertAlertRecipient(const std::string& alert_id, const AlertRecipient& recipient) override;
@@ -134,8 +158,8 @@ class PgTx final : public WriteTx, private dump::SeqWriter, private stored::RowW
   Result<void> UpdateWebhook(const Webhook& webhook) override;
   Result<int64_t> InsertWebhookDelivery(const WebhookDelivery& delivery) override;
   Result<void> UpdateWebhookDelivery(const WebhookDelivery& delivery) override;
-  Result<std::vector<WebhookDelivery>> ListDueWebhookDeliveries(Timestamp now, int limit,
-                                                                const std::vector<std::string>& skip) override;
+  Result<std::vector<WebhookDelivery>> ListDueWebhookDeliveries(
+      Timestamp now, int limit, const std::vector<std::string>& skip) override;
 
   // Export and import (pg_tx_dump.cc)
   Result<void> ExportRows(
@@ -166,6 +190,9 @@ class PgTx final : public WriteTx, private dump::SeqWriter, private stored::RowW
   Result<std::vector<Report>> LoadReports(const std::vector<int64_t>& seqs);
   // The seqs of one page, newest first, by the cheapest plan (pg_report_list.cc).
   Result<std::vector<int64_t>> ListReportSeqs(const ReportQuery& query);
+  // Before a write transaction reads or writes the logs the slow way: see
+  // BatchState (nothing to do in a read transaction).
+  Result<void> HoldLogLock();
   // Writes the rows that make a report findable: grants and sectors.
   Result<void> IndexReport(int64_t seq, const Report& report, const std::vector<std::string>& grants);
 

@@ -157,6 +157,7 @@ Result<void> ExportTable(Connection& conn, const TableExport& t, const Sink& sin
 
 Result<void> PgTx::ExportRows(const Sink& sink) {
   static_assert(std::size(kExports) == dump::kTables.size());
+  if (auto l = HoldLogLock(); !l) return l;
   for (const auto& t : kExports)
     if (auto e = ExportTable(conn_, t, sink); !e) return e;
   return {};
@@ -167,6 +168,7 @@ Result<void> PgTx::ImportRow(std::string_view table, const Json& row) {
 }
 
 Result<void> PgTx::AppendAuditAt(const AuditEvent& event) {
+  if (auto l = HoldLogLock(); !l) return l;
   if (batch_) batch_->last_audit_hash.reset();  // rows may come in any order
   auto rows = conn_.Exec(
       "WITH a AS ("
@@ -184,6 +186,7 @@ Result<void> PgTx::AppendAuditAt(const AuditEvent& event) {
 }
 
 Result<void> PgTx::AppendOutboxAt(const OutboxEvent& event) {
+  if (auto l = HoldLogLock(); !l) return l;
   auto rows = conn_.Exec(
       "WITH o AS ("
       "  INSERT INTO outbox (at, space, type, record_id, subject, seq) VALUES ($1, $2, $3, $4, $5, $6)"

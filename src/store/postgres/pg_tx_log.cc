@@ -1,13 +1,13 @@
 // PgTx: the audit chain and the outbox, both append-only logs in seq order.
-// The store keeps exactly what the caller gives; service/audit computes the
-// hashes. Every write transaction holds the log lock (pg_tuning.h
-// kLogLockKey) from its start, so that across processes seq order is commit
-// order and the chain has one order.
+// AppendAudit links each event to the one before it (audit_chain.h). A
+// write transaction appends to them, and reads them, only while it holds
+// the log lock (pg_tuning.h kLogLockKey; pg_tx.h BatchState), so that
+// across processes seq order is commit order and the chain has one order.
 #include <fmt/format.h>
 
-#include <iterator>
 #include <utility>
 
+#include "store/audit_chain.h"
 #include "store/postgres/pg_tuning.h"
 #include "store/postgres/pg_tx.h"
 
@@ -47,66 +47,80 @@ Params OutboxParams(const OutboxEvent& event) {
   return p;
 }
 
-// The next seq of a sequence is one past its last value (1 when it was
-// never used: pg_sequence_last_value is then null).
-const std::string_view kPipelinedBatchSql =
-    "SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('reports', 'seq')::regclass), 0) + 1, "
-    "coalesce(pg_sequence_last_value(pg_get_serial_sequence('audit', 'seq')::regclass), 0) + 1, "
-    "coalesce(pg_sequence_last_value(pg_get_serial_sequence('outbox', 'seq')::regclass), 0) + 1, "
-    "coalesce((SELECT hash FROM audit ORDER BY seq DESC LIMIT 1), '')";
+namespace {
 
-BatchState PipelinedBatch(const Rows& row) {
-  BatchState batch;
-  batch.next = NextSeqs{.report = row.Int(0, 0), .audit = row.Int(0, 1), .outbox = row.Int(0, 2)};
-  batch.last_audit_hash = std::string(row.Text(0, 3));
-  return batch;
+// Seqs come from the sequences (nextval), under the log lock.
+const std::string kInsertAuditSql =
+    fmt::format("INSERT INTO audit ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", kAuditColumns);
+constexpr std::string_view kInsertOutboxSql =
+    "INSERT INTO outbox (at, space, type, record_id, subject) VALUES ($1, $2, $3, $4, $5)";
+constexpr std::string_view kLastAuditHashSql = "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1";
+
+Result<std::string> ReadLastAuditHash(Connection& conn) {
+  auto rows = conn.Exec(kLastAuditHashSql, "read last audit hash");
+  if (!rows) return std::unexpected(rows.error());
+  return rows->empty() ? std::string() : std::string(rows->Text(0, 0));
 }
 
-Result<void> SendSeqsUsed(Connection& conn, const NextSeqs& start, const BatchState& batch) {
-  const std::pair<const char*, int64_t> used[] = {{"reports", batch.next->report - start.report},
-                                                  {"audit", batch.next->audit - start.audit},
-                                                  {"outbox", batch.next->outbox - start.outbox}};
-  const int64_t last[] = {batch.next->report - 1, batch.next->audit - 1, batch.next->outbox - 1};
-  for (size_t i = 0; i < std::size(used); ++i) {
-    if (used[i].second == 0) continue;
-    auto s = conn.Send(
-        "SELECT setval(pg_get_serial_sequence($1, 'seq'), "
-        "greatest($2::bigint, pg_sequence_last_value(pg_get_serial_sequence($1, 'seq')::regclass)))",
-        Params().Add(used[i].first).Add(last[i]), "move a sequence past the seqs used");
-    if (!s) return s;
+// Links `event` after `head` (which becomes its hash) and sends its insert.
+Result<void> SendLinkedAudit(Connection& conn, std::string& head, AuditEvent event) {
+  LinkAudit(event, std::move(head));
+  head = event.hash;
+  return conn.Send(kInsertAuditSql, AuditParams(event), "append audit event");
+}
+
+}  // namespace
+
+// The lock is a statement of its own: the reads after it take their
+// snapshots once it is held (READ COMMITTED), so they see the commit of
+// whoever held it before.
+Result<void> HoldLogLock(Connection& conn, BatchState& batch) {
+  if (batch.log_locked) return {};
+  static const std::string lock = fmt::format("SELECT pg_advisory_xact_lock({})", kLogLockKey);
+  if (auto l = conn.Send(lock, {}, "take the log lock"); !l) return l;
+  batch.log_locked = true;
+  if (!batch.audit.empty()) {
+    auto head = ReadLastAuditHash(conn);
+    if (!head) return std::unexpected(head.error());
+    for (auto& event : batch.audit)
+      if (auto s = SendLinkedAudit(conn, *head, std::move(event)); !s) return s;
+    batch.last_audit_hash = std::move(*head);
   }
+  for (const auto& event : batch.outbox)
+    if (auto s = conn.Send(kInsertOutboxSql, OutboxParams(event), "append outbox event"); !s) return s;
+  batch.audit.clear();
+  batch.outbox.clear();
   return {};
 }
 
+Result<void> PgTx::HoldLogLock() {
+  if (!batch_) return {};
+  return postgres::HoldLogLock(conn_, *batch_);
+}
+
 Result<std::string> PgTx::LastAuditHash() {
+  if (auto l = HoldLogLock(); !l) return std::unexpected(l.error());
   if (batch_ && batch_->last_audit_hash) return *batch_->last_audit_hash;
-  auto rows = conn_.Exec("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1", "read last audit hash");
-  if (!rows) return std::unexpected(rows.error());
-  std::string hash = rows->empty() ? std::string() : std::string(rows->Text(0, 0));
-  if (batch_) batch_->last_audit_hash = hash;
+  auto hash = ReadLastAuditHash(conn_);
+  if (hash && batch_) batch_->last_audit_hash = *hash;
   return hash;
 }
 
-Result<int64_t> PgTx::AppendAudit(const AuditEvent& event) {
-  Params p = AuditParams(event);
-  if (batch_ && batch_->next) {
-    const int64_t seq = batch_->next->audit++;
-    static const std::string sql = fmt::format(
-        "INSERT INTO audit (seq, {}) VALUES ($10, $1, $2, $3, $4, $5, $6, $7, $8, $9)", kAuditColumns);
-    if (auto s = conn_.Send(sql, p.Add(seq), "append audit event"); !s) return std::unexpected(s.error());
-    batch_->last_audit_hash = event.hash;
-    return seq;
+Result<void> PgTx::AppendAudit(AuditEvent event) {
+  if (batch_ && batch_->pipelined && !batch_->log_locked) {
+    batch_->audit.push_back(std::move(event));
+    return {};
   }
-  static const std::string sql = fmt::format(
-      "INSERT INTO audit ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq", kAuditColumns);
-  auto rows = conn_.Exec(sql, p, "append audit event");
-  if (!rows) return std::unexpected(rows.error());
-  if (batch_) batch_->last_audit_hash = event.hash;
-  return rows->Int(0, 0);
+  auto head = LastAuditHash();
+  if (!head) return std::unexpected(head.error());
+  if (auto s = SendLinkedAudit(conn_, *head, std::move(event)); !s) return s;
+  if (batch_) batch_->last_audit_hash = std::move(*head);
+  return {};
 }
 
 Result<std::vector<AuditEvent>> PgTx::ListAudit(int64_t after_seq, int limit) {
   if (auto c = CheckPage(after_seq, limit); !c) return std::unexpected(c.error());
+  if (auto l = HoldLogLock(); !l) return std::unexpected(l.error());
   auto rows = conn_.Exec(
       "SELECT seq, at, actor_principal, actor_org, action, target_kind, target_id, detail, prev_hash, hash "
       "FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
@@ -132,28 +146,19 @@ Result<std::vector<AuditEvent>> PgTx::ListAudit(int64_t after_seq, int limit) {
   return out;
 }
 
-Result<int64_t> PgTx::AppendOutbox(const OutboxEvent& event) {
-  Params p = OutboxParams(event);
-  if (batch_ && batch_->next) {
-    const int64_t seq = batch_->next->outbox++;
-    if (auto s = conn_.Send("INSERT INTO outbox (seq, at, space, type, record_id, subject) "
-                            "VALUES ($6, $1, $2, $3, $4, $5)",
-                            p.Add(seq), "append outbox event");
-        !s)
-      return std::unexpected(s.error());
-    batch_->outbox_appended = true;
-    return seq;
+Result<void> PgTx::AppendOutbox(const OutboxEvent& event) {
+  if (batch_ && batch_->pipelined && !batch_->log_locked) {
+    batch_->outbox.push_back(event);
+  } else if (auto s = conn_.Send(kInsertOutboxSql, OutboxParams(event), "append outbox event"); !s) {
+    return s;
   }
-  auto rows = conn_.Exec(
-      "INSERT INTO outbox (at, space, type, record_id, subject) VALUES ($1, $2, $3, $4, $5) RETURNING seq", p,
-      "append outbox event");
-  if (!rows) return std::unexpected(rows.error());
   if (batch_) batch_->outbox_appended = true;
-  return rows->Int(0, 0);
+  return {};
 }
 
 Result<std::vector<OutboxEvent>> PgTx::ListOutbox(int64_t after_seq, int limit) {
   if (auto c = CheckPage(after_seq, limit); !c) return std::unexpected(c.error());
+  if (auto l = HoldLogLock(); !l) return std::unexpected(l.error());
   auto rows = conn_.Exec(
       "SELECT seq, at, space, type, record_id, subject FROM outbox WHERE seq > $1 ORDER BY seq "
       "LIMIT $2",
@@ -174,6 +179,7 @@ Result<std::vector<OutboxEvent>> PgTx::ListOutbox(int64_t after_seq, int limit) 
 }
 
 Result<int64_t> PgTx::NewestOutboxSeq() {
+  if (auto l = HoldLogLock(); !l) return std::unexpected(l.error());
   auto rows = conn_.Exec("SELECT coalesce(max(seq), 0) FROM outbox", "read newest outbox seq");
   if (!rows) return std::unexpected(rows.error());
   return rows->Int(0, 0);

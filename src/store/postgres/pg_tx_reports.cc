@@ -107,10 +107,34 @@ Result<Params> ReportParams(const Report& report, const std::vector<std::string>
   return p;
 }
 
+// n report seqs ($1), ascending; a pipelined batch hands them out itself.
+constexpr std::string_view kReserveReportSeqsSql =
+    "SELECT nextval(pg_get_serial_sequence('reports', 'seq')::regclass) FROM generate_series(1, $1)";
+
+void AddSeqs(std::vector<int64_t>& seqs, const Rows& rows) {
+  for (int i = 0; i < rows.size(); ++i) seqs.push_back(rows.Int(i, 0));
+}
+
 constexpr std::string_view kInsertRevisionSql =
     "INSERT INTO revisions (report_id, number, doc) VALUES ($1, $2, $3)";
 
 }  // namespace
+
+std::string BeginPipelinedSql(size_t reports) {
+  if (reports == 0) return "BEGIN";
+  // Simple protocol (several statements, no parameters): the count is spliced in.
+  return fmt::format(
+      "BEGIN; SELECT nextval(pg_get_serial_sequence('reports', 'seq')::regclass) FROM "
+      "generate_series(1, {})",
+      reports);
+}
+
+BatchState PipelinedBatch(const Rows& rows) {
+  BatchState batch;
+  batch.pipelined = true;
+  AddSeqs(batch.report_seqs, rows);
+  return batch;
+}
 
 Result<void> PgTx::InsertReportAt(int64_t seq, const Report& report, const std::vector<std::string>& grants) {
   auto p = ReportParams(report, Distinct(grants));
@@ -148,8 +172,18 @@ Result<void> PgTx::IndexReport(int64_t seq, const Report& report, const std::vec
 Result<int64_t> PgTx::InsertReport(const Report& report, const std::vector<std::string>& grants) {
   auto p = ReportParams(report, Distinct(grants));
   if (!p) return std::unexpected(p.error());
-  if (batch_ && batch_->next) {
-    const int64_t seq = batch_->next->report++;
+  if (batch_ && batch_->pipelined) {
+    if (batch_->next_report == batch_->report_seqs.size()) {
+      // For the jobs left, and at least as many as the batch has had: a job
+      // inserting thousands (a bulk load) costs a few round trips, not one
+      // a report.
+      const size_t n = std::max(batch_->jobs_left, batch_->report_seqs.size());
+      auto more =
+          conn_.Exec(kReserveReportSeqsSql, Params().Add(static_cast<int64_t>(n)), "reserve report seqs");
+      if (!more) return std::unexpected(more.error());
+      AddSeqs(batch_->report_seqs, *more);
+    }
+    const int64_t seq = batch_->report_seqs.at(batch_->next_report++);
     if (auto s = conn_.Send(kSendReportSql, p->Add(seq), "insert report"); !s)
       return std::unexpected(s.error());
     return seq;
@@ -190,7 +224,7 @@ Result<int64_t> PgTx::CountReports() {
 Result<void> PgTx::InsertRevision(const Revision& revision) {
   Params p;
   p.Add(revision.report_id).Add(int64_t{revision.number}).Add(DumpDocument(ToJson(revision)));
-  if (batch_ && batch_->next) return conn_.Send(kInsertRevisionSql, p, "insert revision");
+  if (batch_ && batch_->pipelined) return conn_.Send(kInsertRevisionSql, p, "insert revision");
   static const std::string sql =
       fmt::format("{} ON CONFLICT (report_id, number) DO NOTHING", kInsertRevisionSql);
   auto r = conn_.Exec(sql, p, "insert revision");

@@ -11,12 +11,15 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
+#include <set>
 #include <thread>
 
+#include "store/audit_chain.h"
 #include "store/open_store.h"
 #include "store/postgres/pg_migrations.h"
 #include "store/postgres/pg_store.h"
@@ -150,8 +153,7 @@ TEST_F(PostgresStoreTest, ExportFromSqliteImportsIntoPostgresAndBack) {
                                    {"members", fmt::format("org:o{}", i % 3)});
         if (!seq) return std::unexpected(seq.error());
       }
-      if (auto a = tx.AppendAudit({.action = "a", .detail = Json{{"x", "停電"}}, .hash = "h0"}); !a)
-        return std::unexpected(a.error());
+      if (auto a = tx.AppendAudit({.action = "a", .detail = Json{{"x", "停電"}}}); !a) return a;
       // The hotline's rows, with recipients whose ids sort apart from their order.
       Alert alert{.id = "alt_1", .title = "警報", .created_at = store_test::At(2)};
       for (const char* org : {"org_z", "org_a"})
@@ -166,7 +168,7 @@ TEST_F(PostgresStoreTest, ExportFromSqliteImportsIntoPostgresAndBack) {
           !d)
         return std::unexpected(d.error());
       if (auto o = tx.AppendOutbox({.type = "alert.raised", .record_id = "alt_1", .subject = "org_z"}); !o)
-        return std::unexpected(o.error());
+        return o;
       return tx.SetMeta("k", "v");
     }));
     const auto from_sqlite = export_all(**sqlite);
@@ -319,48 +321,72 @@ TEST_F(PostgresStoreTest, ConnectionLossFailsInFlightCallsAndRecovers) {
   EXPECT_TRUE(store.Write([](WriteTx& tx) { return tx.SetMeta("after2", "kept"); }));
 }
 
-// Two stores on one database stand for two server processes: the audit
-// chain keeps one order (each event links to the one committed before it)
-// and the outbox's seq order is its commit order.
-TEST_F(PostgresStoreTest, TwoProcessesKeepOneAuditChain) {
+// Two stores on one database stand for two server processes, each with
+// concurrent writes (batches whose events wait for the log lock to the end,
+// and some that read the logs and take it early): the audit chain keeps one
+// order (each event links to the one committed before it), and the outbox's
+// seq order is its commit order — a reader polling it beside the writers
+// never finds an event below one it has already seen.
+TEST_F(PostgresStoreTest, TwoProcessesKeepOneAuditChainAndTheOutboxInCommitOrder) {
   auto a = Open(2), b = Open(2);
   ASSERT_TRUE(a && b);
   constexpr int kThreadsPerStore = 8, kEventsPerThread = 25;
+  std::atomic<bool> writing{true};
+  std::vector<std::string> order_errors;
+  int polls = 0;
+  std::thread reader([&] {
+    std::set<int64_t> seen;
+    int64_t high = 0;
+    while (writing.load() || polls == 0) {
+      auto events = ReadValue(**b, [](ReadTx& tx) { return tx.ListOutbox(0, 10000); });
+      ASSERT_TRUE(events) << events.error().message;
+      ++polls;
+      for (const auto& e : *events) {
+        if (e.seq < high && !seen.contains(e.seq))
+          order_errors.push_back(fmt::format("seq {} appeared after seq {} had been seen", e.seq, high));
+        seen.insert(e.seq);
+      }
+      if (!events->empty()) high = std::max(high, events->back().seq);
+    }
+  });
   std::vector<std::thread> threads;
   for (Store* store : {a->get(), b->get()})
     for (int t = 0; t < kThreadsPerStore; ++t)
       threads.emplace_back([store, t] {
         for (int i = 0; i < kEventsPerThread; ++i) {
           auto w = store->Write([&](WriteTx& tx) -> Result<void> {
-            auto prev = tx.LastAuditHash();
-            if (!prev) return std::unexpected(prev.error());
-            AuditEvent e{.at = store_test::At(i),
-                         .action = "test.append",
-                         .target_kind = "test",
-                         .target_id = fmt::format("{}-{}", t, i),
-                         .prev_hash = *prev,
-                         .hash = fmt::format("{}>{}-{}", prev->substr(0, 8), t, i)};
-            if (auto s = tx.AppendAudit(e); !s) return std::unexpected(s.error());
-            auto o = tx.AppendOutbox({.at = store_test::At(i), .type = "test", .record_id = e.hash});
-            if (!o) return std::unexpected(o.error());
-            return {};
+            const std::string id = fmt::format("{}-{}", t, i);
+            if (i % 5 == 4) {  // reads the logs: takes the log lock at once
+              if (auto n = tx.NewestOutboxSeq(); !n) return std::unexpected(n.error());
+            }
+            if (auto s = tx.AppendAudit({.at = store_test::At(i), .action = "test.append", .target_id = id});
+                !s)
+              return s;
+            return tx.AppendOutbox({.at = store_test::At(i), .type = "test", .record_id = id});
           });
           ASSERT_TRUE(w) << w.error().message;
         }
       });
   for (auto& t : threads) t.join();
+  writing = false;
+  reader.join();
+  EXPECT_GT(polls, 1);
+  EXPECT_TRUE(order_errors.empty()) << order_errors.front();
+
   auto events = ReadValue(**a, [](ReadTx& tx) { return tx.ListAudit(0, 10000); });
   ASSERT_TRUE(events);
   ASSERT_EQ(events->size(), size_t(2 * kThreadsPerStore * kEventsPerThread));
   std::string prev;
   for (const auto& e : *events) {
     ASSERT_EQ(e.prev_hash, prev) << "event " << e.seq;
+    ASSERT_EQ(e.hash, AuditHash(e)) << "event " << e.seq;
     prev = e.hash;
   }
   auto outbox = ReadValue(**b, [](ReadTx& tx) { return tx.ListOutbox(0, 10000); });
   ASSERT_TRUE(outbox);
   ASSERT_EQ(outbox->size(), events->size());
-  for (size_t i = 0; i < events->size(); ++i) EXPECT_EQ((*outbox)[i].record_id, (*events)[i].hash);
+  // Each write's audit event and outbox event are in the same place of their logs.
+  for (size_t i = 0; i < events->size(); ++i) EXPECT_EQ((*outbox)[i].record_id, (*events)[i].target_id);
 }
 
 // The outbox wake-up between processes: a commit of one store that appended

@@ -75,8 +75,8 @@ class SqliteTx final : public WriteTx, private dump::SeqWriter, private stored::
   Result<void> UpdateReport(const Report& report, const std::vector<std::string>& grants) override;
   Result<void> InsertRevision(const Revision& revision) override;
   Result<std::string> LastAuditHash() override;
-  Result<int64_t> AppendAudit(const AuditEvent& event) override;
-  Result<int64_t> AppendOutbox(const OutboxEvent& event) override;
+  Result<void> AppendAudit(AuditEvent event) override;
+  Result<void> AppendOutbox(const OutboxEvent& event) override;
   Result<void> SetMeta(const std::string& key, const std::string& value) override;
   Result<int64_t> InsertAlert(const Alert& alert) override;
   Result<void> UpsertAlertRecipient(const std::string& alert_id, const AlertRecipient& recipient) override;
@@ -85,8 +85,8 @@ class SqliteTx final : public WriteTx, private dump::SeqWriter, private stored::
   Result<void> UpdateWebhook(const Webhook& webhook) override;
   Result<int64_t> InsertWebhookDelivery(const WebhookDelivery& delivery) override;
   Result<void> UpdateWebhookDelivery(const WebhookDelivery& delivery) override;
-  Result<std::vector<WebhookDelivery>> ListDueWebhookDeliveries(Timestamp now, int limit,
-                                                                const std::vector<std::string>& skip) override;
+  Result<std::vector<WebhookDelivery>> ListDueWebhookDeliveries(
+      Timestamp now, int limit, const std::vector<std::string>& skip) override;
 
   // Export and import (sqlite_tx_dump.cc)
   Result<void> ExportRows(

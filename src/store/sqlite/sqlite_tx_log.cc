@@ -1,8 +1,9 @@
 // SqliteTx: the audit chain and the outbox, both append-only logs in seq
-// order. The store keeps exactly what the caller gives; service/audit
-// computes the hashes.
+// order. AppendAudit links each event to the last one (audit_chain.h); the
+// one writer of the database makes seq order commit order.
 #include <fmt/format.h>
 
+#include "store/audit_chain.h"
 #include "store/sqlite/sqlite_tuning.h"
 #include "store/sqlite/sqlite_tx.h"
 
@@ -27,7 +28,10 @@ Result<std::string> SqliteTx::LastAuditHash() {
   return *row ? std::string((*s)->Text(0)) : std::string();
 }
 
-Result<int64_t> SqliteTx::AppendAudit(const AuditEvent& event) {
+Result<void> SqliteTx::AppendAudit(AuditEvent event) {
+  auto prev = LastAuditHash();
+  if (!prev) return std::unexpected(prev.error());
+  LinkAudit(event, std::move(*prev));
   auto s = conn_.Prepare(
       "INSERT INTO audit (at, actor_principal, actor_org, action, target_kind, target_id, detail, prev_hash, "
       "hash) "
@@ -43,8 +47,7 @@ Result<int64_t> SqliteTx::AppendAudit(const AuditEvent& event) {
   (*s)->Bind(":detail", DumpDocument(event.detail));
   (*s)->Bind(":prev_hash", event.prev_hash);
   (*s)->Bind(":hash", event.hash);
-  if (auto r = (*s)->Run("append audit event"); !r) return std::unexpected(r.error());
-  return conn_.LastInsertRowid();
+  return (*s)->Run("append audit event");
 }
 
 Result<std::vector<AuditEvent>> SqliteTx::ListAudit(int64_t after_seq, int limit) {
@@ -77,7 +80,7 @@ Result<std::vector<AuditEvent>> SqliteTx::ListAudit(int64_t after_seq, int limit
   }
 }
 
-Result<int64_t> SqliteTx::AppendOutbox(const OutboxEvent& event) {
+Result<void> SqliteTx::AppendOutbox(const OutboxEvent& event) {
   auto s = conn_.Prepare(
       "INSERT INTO outbox (at, space, type, record_id, subject) "
       "VALUES (:at, :space, :type, :record_id, :subject)");
@@ -87,9 +90,9 @@ Result<int64_t> SqliteTx::AppendOutbox(const OutboxEvent& event) {
   (*s)->Bind(":type", event.type);
   (*s)->Bind(":record_id", event.record_id);
   (*s)->Bind(":subject", event.subject);
-  if (auto r = (*s)->Run("append outbox event"); !r) return std::unexpected(r.error());
+  if (auto r = (*s)->Run("append outbox event"); !r) return r;
   outbox_appended_ = true;
-  return conn_.LastInsertRowid();
+  return {};
 }
 
 Result<std::vector<OutboxEvent>> SqliteTx::ListOutbox(int64_t after_seq, int limit) {
