@@ -63,7 +63,9 @@ void StreamHub::Wake() {
     std::lock_guard lock(mutex_);
     woken_ = true;
   }
-  wake_.notify_one();
+  // Behind, the thread would wake only to sleep again (on every commit of
+  // every process). Only it catches up, and it then heeds woken_ first.
+  if (!cursor_behind_) wake_.notify_one();
 }
 
 uint64_t StreamHub::Attach(std::string organization, int64_t position, std::shared_ptr<StreamSink> sink) {

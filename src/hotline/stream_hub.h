@@ -145,8 +145,9 @@ class StreamHub {
   const Options options_;
   std::atomic<int64_t> cursor_{0};
   // Nobody listened at the last step: the cursor was left behind and wake-ups
-  // are not heeded. Used by the dispatcher thread only.
-  bool cursor_behind_ = false;
+  // are not heeded (Wake does not even wake the thread). Written by the
+  // dispatcher thread only.
+  std::atomic<bool> cursor_behind_{false};
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

@@ -214,7 +214,10 @@ void WebhookDispatcher::Wake() {
     std::lock_guard lock(mutex_);
     fanout_woken_ = true;
   }
-  wake_.notify_all();
+  // Parked, the fan-out would wake only to sleep again (on every commit of
+  // every process); it looks at its next poll. Only the fan-out thread
+  // unparks, and it then heeds fanout_woken_ before it sleeps.
+  if (!fanout_parked_) fanout_wake_.notify_one();
 }
 
 void WebhookDispatcher::Stop() {
@@ -223,7 +226,9 @@ void WebhookDispatcher::Stop() {
     if (stopping_) return;
     stopping_ = true;
   }
-  wake_.notify_all();
+  fanout_wake_.notify_all();
+  send_wake_.notify_all();
+  record_wake_.notify_all();
   for (auto& t : threads_) t.join();
   client_.reset();  // in-flight posts end ("client stopped"); their rows come due again after the lease
   threads_.clear();
@@ -276,8 +281,8 @@ void WebhookDispatcher::FanoutLoop() {
     // does (it wakes nobody; the poll finds it).
     const bool heed_wake = !fanout_parked_;
     if (!more)
-      wake_.wait_for(lock, options_.poll,
-                     [this, heed_wake] { return stopping_ || (fanout_woken_ && heed_wake); });
+      fanout_wake_.wait_for(lock, options_.poll,
+                            [this, heed_wake] { return stopping_ || (fanout_woken_ && heed_wake); });
     if (stopping_) return;
   }
 }
@@ -354,7 +359,7 @@ Result<bool> WebhookDispatcher::FanoutStep() {
       std::lock_guard lock(mutex_);
       send_woken_ = true;
     }
-    wake_.notify_all();
+    send_wake_.notify_one();
   }
   return int(events->size()) == options_.fanout_batch;
 }
@@ -368,7 +373,7 @@ void WebhookDispatcher::SendLoop() {
     if (auto r = SendStep(); !r) spdlog::warn("webhook sending: {}", r.error().message);
     std::unique_lock lock(mutex_);
     if (stopping_) return;
-    wake_.wait_for(lock, options_.poll, [this] { return stopping_ || send_woken_; });
+    send_wake_.wait_for(lock, options_.poll, [this] { return stopping_ || send_woken_; });
     if (stopping_) return;
   }
 }
@@ -444,8 +449,9 @@ void WebhookDispatcher::Finish(WebhookDelivery delivery, const Webhook& webhook,
   std::lock_guard lock(mutex_);
   // A post that held a full webhook's or the process's last slot: rows
   // waiting for that slot may go now.
-  if (in_flight_[webhook.id] >= options_.per_webhook_in_flight || in_flight_total_ >= options_.max_in_flight)
-    send_woken_ = true;
+  const bool slot_freed =
+      in_flight_[webhook.id] >= options_.per_webhook_in_flight || in_flight_total_ >= options_.max_in_flight;
+  if (slot_freed) send_woken_ = true;
   if (--in_flight_[webhook.id] <= 0) in_flight_.erase(webhook.id);
   --in_flight_total_;
   outcomes_.push_back(Outcome{.delivery = std::move(delivery),
@@ -453,13 +459,14 @@ void WebhookDispatcher::Finish(WebhookDelivery delivery, const Webhook& webhook,
                               .status = status,
                               .error = std::move(error),
                               .at = clock_.Now()});
-  wake_.notify_all();
+  record_wake_.notify_one();
+  if (slot_freed) send_wake_.notify_one();
 }
 
 void WebhookDispatcher::RecordLoop() {
   std::unique_lock lock(mutex_);
   while (true) {
-    wake_.wait_for(lock, options_.poll, [this] { return stopping_ || !outcomes_.empty(); });
+    record_wake_.wait_for(lock, options_.poll, [this] { return stopping_ || !outcomes_.empty(); });
     if (outcomes_.empty()) {
       if (stopping_) return;
       continue;

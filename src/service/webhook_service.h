@@ -142,11 +142,13 @@ class WebhookDispatcher {
   AlertService& alerts_;
   const Options options_;
   std::unique_ptr<WebhookClient> client_;
-  // The cursor was parked at the last fan-out step. Fan-out thread only.
-  bool fanout_parked_ = false;
+  // The cursor was parked at the last fan-out step (written by the fan-out
+  // thread): Wake then wakes nobody, a registration is found by the poll.
+  std::atomic<bool> fanout_parked_{false};
 
   std::mutex mutex_;
-  std::condition_variable wake_;
+  // One for each thread, so that a wake-up wakes only the thread it is for.
+  std::condition_variable fanout_wake_, send_wake_, record_wake_;
   // State below is protected by mutex_.
   bool stopping_ = false;
   bool fanout_woken_ = false;             // Wake since the fan-out last looked
