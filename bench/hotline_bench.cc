@@ -76,6 +76,7 @@
 #include <vector>
 
 #include "common/crypto.h"
+#include "common/parse.h"
 #include "service/services.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/http_client.h"
@@ -1077,7 +1078,9 @@ Result<double> WaitForWebhookCursor(const std::string& dir, milliseconds timeout
       newest = *n;
       auto c = tx.GetMeta("webhooks.cursor");
       if (!c) return std::unexpected(c.error());
-      if (*c) cursor = std::stoll(**c);
+      // "parked": no webhook is active, so the fan-out has nothing to catch up on.
+      if (*c == "parked") cursor = newest;
+      else if (*c) cursor = ParseInteger(**c, "webhooks.cursor", 0, INT64_MAX).value_or(-1);
       return {};
     });
     if (!read) return std::unexpected(read.error());
