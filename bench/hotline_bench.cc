@@ -76,7 +76,6 @@
 #include <vector>
 
 #include "common/crypto.h"
-#include "common/parse.h"
 #include "service/services.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/http_client.h"
@@ -1055,8 +1054,7 @@ int RegisterWebhooks(const BenchOptions& options, std::vector<Server>& servers, 
 }
 
 // Waits until the webhook dispatchers have fanned out every event so far
-// (their stored cursor, "webhooks.cursor" in meta — see
-// service/webhook_service.cc — reached the newest outbox event): a webhook
+// (WebhookDispatcher::CaughtUp, read from their stored cursor): a webhook
 // registered while an older alert is still being fanned out would receive
 // that alert too, and the first round would measure two alerts.
 Result<double> WaitForWebhookCursor(const std::string& dir, milliseconds timeout) {
@@ -1071,23 +1069,17 @@ Result<double> WaitForWebhookCursor(const std::string& dir, milliseconds timeout
   }
   if (!store) return std::unexpected(store.error());
   while (true) {
-    int64_t newest = 0, cursor = -1;
+    bool caught_up = false;
     auto read = (*store)->Read([&](ReadTx& tx) -> Result<void> {
-      auto n = tx.NewestOutboxSeq();
-      if (!n) return std::unexpected(n.error());
-      newest = *n;
-      auto c = tx.GetMeta("webhooks.cursor");
+      auto c = WebhookDispatcher::CaughtUp(tx);
       if (!c) return std::unexpected(c.error());
-      // "parked": no webhook is active, so the fan-out has nothing to catch up on.
-      if (*c == "parked") cursor = newest;
-      else if (*c) cursor = ParseInteger(**c, "webhooks.cursor", 0, INT64_MAX).value_or(-1);
+      caught_up = *c;
       return {};
     });
     if (!read) return std::unexpected(read.error());
-    if (cursor >= newest) return Ms(MonotonicNanos() - start);
+    if (caught_up) return Ms(MonotonicNanos() - start);
     if (timed_out())
-      return Unavailable(fmt::format("the webhook cursor stayed at {} (newest event {}) for {} ms", cursor, newest,
-                                     timeout.count()));
+      return Unavailable(fmt::format("the webhook fan-out had not caught up after {} ms", timeout.count()));
     std::this_thread::sleep_for(milliseconds(20));
   }
 }

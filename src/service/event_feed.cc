@@ -1,6 +1,5 @@
 #include "service/event_feed.h"
 
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <unordered_map>

@@ -220,6 +220,18 @@ void WebhookDispatcher::Wake() {
   if (!fanout_parked_) fanout_wake_.notify_one();
 }
 
+Result<bool> WebhookDispatcher::CaughtUp(ReadTx& tx) {
+  auto cursor = tx.GetMeta(std::string(kCursorKey));
+  if (!cursor) return std::unexpected(cursor.error());
+  if (*cursor == kParked) return true;
+  auto newest = tx.NewestOutboxSeq();
+  if (!newest) return std::unexpected(newest.error());
+  if (!*cursor) return *newest == 0;
+  auto at = ParseInteger(**cursor, std::string(kCursorKey), 0, INT64_MAX);
+  if (!at) return Internal(fmt::format("the stored {} '{}' is not an event id", kCursorKey, **cursor));
+  return *at >= *newest;
+}
+
 void WebhookDispatcher::Stop() {
   {
     std::lock_guard lock(mutex_);

@@ -115,6 +115,11 @@ class WebhookDispatcher {
   // Store::OnOutboxAppended's listener.
   void Wake();
 
+  // Whether the fan-out has passed every event committed so far, read from
+  // its stored cursor (a parked cursor has nothing to pass): for a tool that
+  // waits until earlier events are fanned out, such as hotline_bench.
+  static Result<bool> CaughtUp(ReadTx& tx);
+
  private:
   struct Outcome;
 

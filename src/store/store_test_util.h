@@ -8,9 +8,11 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +20,26 @@
 #include "store/store.h"
 
 namespace infrashare::store_test {
+
+// A fresh directory under the system's temporary directory, removed with
+// everything in it when this goes.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() /
+            fmt::format("infrashare-store-{:016x}", (uint64_t(rd()) << 32) | rd());
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
 
 // A fixed instant plus `seconds`, so tests never read a clock.
 inline Timestamp At(int64_t seconds) { return FromMicros(1'760'000'000'000'000 + seconds * 1'000'000); }

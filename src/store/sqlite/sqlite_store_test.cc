@@ -20,25 +20,9 @@ namespace {
 namespace fs = std::filesystem;
 using store_test::MakeReport;
 using store_test::ReadValue;
+using store_test::TempDir;
 
 // A fresh directory per test, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ =
-        fs::temp_directory_path() / fmt::format("infrashare-store-{:016x}", (uint64_t(rd()) << 32) | rd());
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 class SqliteHarness final : public StoreHarness {
  public:
