@@ -8,5 +8,5 @@ data="${1:-./data}"
 listen="${2:-127.0.0.1:8080}"
 bash scripts/install-deps.sh
 bash scripts/build.sh
-./build/infrashare init --data "$data"
-exec ./build/infrashare serve --data "$data" --listen "$listen"
+./build/src/app/infrashare init --data "$data"
+exec ./build/src/app/infrashare serve --data "$data" --listen "$listen"
