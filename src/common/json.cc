@@ -2,9 +2,123 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+
 namespace infrashare {
 
-Result<Json> ParseJson(std::string_view text) {
+namespace {
+
+// One open object or array while scanning: where the value being read sits.
+struct ScanFrame {
+  bool object = false;
+  size_t index = 0;          // arrays: the element being read
+  std::string_view key;      // objects: the raw text of the member's key
+  bool key_has_escape = false;
+};
+
+std::string DecodedKey(const ScanFrame& frame) {
+  if (!frame.key_has_escape) return std::string(frame.key);
+  Json decoded = Json::parse(fmt::format("\"{}\"", frame.key), nullptr, /*allow_exceptions=*/false);
+  return decoded.is_string() ? decoded.get<std::string>() : std::string(frame.key);
+}
+
+std::string PathOf(const std::vector<ScanFrame>& frames) {
+  std::string path;
+  for (const ScanFrame& f : frames) path = f.object ? JoinPath(path, DecodedKey(f)) : IndexPath(path, f.index);
+  return path;
+}
+
+bool OverflowsDouble(std::string_view number) {
+  // Without an exponent a number needs more than 308 digits to overflow.
+  if (number.find_first_of("eE") == std::string_view::npos && number.size() <= 308) return false;
+  const std::string copy(number);
+  const double value = std::strtod(copy.c_str(), nullptr);
+  return std::isinf(value);
+}
+
+// Finds what the parser must not be handed: nesting past max_depth and
+// numbers that overflow a double. Syntax errors are left to the parser (the
+// scan skips what it does not understand).
+std::optional<Error> ScanLimits(std::string_view text, const JsonLimits& limits) {
+  std::vector<ScanFrame> frames;
+  bool expecting_key = false;  // in an object, before a member's ':'
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    const char c = text[i];
+    switch (c) {
+      case '"': {
+        const size_t begin = ++i;
+        bool escaped = false;
+        while (i < n && text[i] != '"') {
+          if (text[i] == '\\') {
+            escaped = true;
+            ++i;
+          }
+          ++i;
+        }
+        if (expecting_key && !frames.empty() && frames.back().object) {
+          frames.back().key = text.substr(begin, std::min(i, n) - begin);
+          frames.back().key_has_escape = escaped;
+        }
+        ++i;
+        break;
+      }
+      case '{':
+      case '[':
+        if (static_cast<int>(frames.size()) >= limits.max_depth) {
+          return Error{ErrorCode::kInvalidArgument,
+                       fmt::format("nests objects and arrays deeper than {} levels", limits.max_depth),
+                       PathOf(frames)};
+        }
+        frames.push_back(ScanFrame{.object = c == '{'});
+        expecting_key = c == '{';
+        ++i;
+        break;
+      case '}':
+      case ']':
+        if (!frames.empty()) frames.pop_back();
+        expecting_key = false;
+        ++i;
+        break;
+      case ',':
+        if (!frames.empty()) {
+          if (frames.back().object)
+            expecting_key = true;
+          else
+            ++frames.back().index;
+        }
+        ++i;
+        break;
+      case ':':
+        expecting_key = false;
+        ++i;
+        break;
+      default:
+        if (c == '-' || (c >= '0' && c <= '9')) {
+          const size_t begin = i;
+          while (i < n && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '-' || text[i] == '+' ||
+                           text[i] == '.' || text[i] == 'e' || text[i] == 'E'))
+            ++i;
+          if (OverflowsDouble(text.substr(begin, i - begin))) {
+            return Error{ErrorCode::kInvalidArgument, "is a number too large to represent (beyond ±1.8e308)",
+                         PathOf(frames)};
+          }
+        } else {
+          ++i;
+        }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<Json> ParseJson(std::string_view text, JsonLimits limits) {
+  if (auto refused = ScanLimits(text, limits)) return std::unexpected(std::move(*refused));
   Json doc = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
     // Re-run with exceptions only to learn where it broke; this path is cold.
@@ -12,6 +126,7 @@ Result<Json> ParseJson(std::string_view text) {
       [[maybe_unused]] Json again = Json::parse(text.begin(), text.end());
     } catch (const Json::parse_error& e) {
       return InvalidArgument("", fmt::format("body is not valid JSON (syntax error at byte {})", e.byte));
+    } catch (const Json::exception&) {
     }
     return InvalidArgument("", "body is not valid JSON");
   }

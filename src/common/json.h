@@ -27,8 +27,20 @@ namespace infrashare {
 
 using Json = nlohmann::json;
 
-// Parses text as JSON. Errors: kInvalidArgument with the byte offset.
-Result<Json> ParseJson(std::string_view text);
+// How deeply objects and arrays may nest in a JSON input (a request body, an
+// uploaded file): deeper documents are refused at parse time, before anything
+// walks them recursively (rendering, hashing, the stored form).
+inline constexpr int kMaxJsonDepth = 64;
+
+struct JsonLimits {
+  int max_depth = kMaxJsonDepth;
+};
+
+// Parses text as JSON. Errors (kInvalidArgument): a syntax error, with its
+// byte offset; objects or arrays nested deeper than limits.max_depth, or a
+// number too large for a double (1e999999), each naming the field at fault
+// ("facts.a[0]"; "" for the document itself).
+Result<Json> ParseJson(std::string_view text, JsonLimits limits = {});
 
 // "a.b", "a[3]": how fields are named in error messages.
 std::string JoinPath(std::string_view parent, std::string_view key);

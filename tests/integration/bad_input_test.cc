@@ -26,6 +26,7 @@ class BadInputTest : public ::testing::Test {
   static size_t Count() {
     return server_->Call("GET", "/api/v1/reports?limit=200", *reporter_).json()["items"].size();
   }
+  static constexpr int kMaxDepth = 64;  // common/json.h kMaxJsonDepth, as documented in the README
   static TestServer* server_;
   static std::string* reporter_;
 };
@@ -99,6 +100,61 @@ TEST_F(BadInputTest, MalformedJsonAndWrongShapes) {
   auto xml = server_->Call("POST", "/api/v1/reports", *reporter_, std::string("<report/>"), "application/xml");
   EXPECT_EQ(xml.status, 400);
   EXPECT_EQ(xml.json()["detail"], "the body must be application/json");
+}
+
+// Every route that takes a JSON body (listed from the OpenAPI document, so a
+// new endpoint is covered without editing this test), with a caller of NISC
+// holding every role so that no role check answers first: nesting at the
+// limit passes the parser, one level deeper and an overflowing number are a
+// 400 naming the field, and nothing is stored.
+TEST_F(BadInputTest, EveryJsonEndpointRefusesDeepNestingAndOverflowingNumbers) {
+  const std::string all = server_->AddPrincipal("nisc_all", "nisc",
+                                                {"reporter", "analyst", "relay", "duty_officer", "admin"});
+  const std::string depth_detail = "nests objects and arrays deeper than 64 levels";
+  auto nested = [](int levels) { return std::string(levels, '[') + "1" + std::string(levels, ']'); };
+  const Json doc = server_->Call("GET", "/api/v1/openapi.json").json();
+  const size_t before = Count();
+  int endpoints = 0;
+  for (const auto& [pattern, operations] : doc["paths"].items()) {
+    for (const auto& [method, operation] : operations.items()) {
+      if (method != "post" && method != "patch" && method != "put") continue;
+      std::string path = pattern;
+      for (size_t open; (open = path.find('{')) != std::string::npos;)
+        path.replace(open, path.find('}', open) - open + 1, "zz_nothing");
+      std::string verb = method;
+      for (char& c : verb) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      ++endpoints;
+      const std::string where = verb + " " + pattern;
+      // The body object is level 1, so "x" holds 63 more at the limit.
+      auto at_limit = server_->Call(verb, path, all, "{\"x\":" + nested(kMaxDepth - 1) + "}");
+      EXPECT_LT(at_limit.status, 500) << where;
+      EXPECT_NE(at_limit.json().value("detail", ""), depth_detail) << where;
+      auto past = server_->Call(verb, path, all, "{\"x\":" + nested(kMaxDepth) + "}");
+      EXPECT_EQ(past.status, 400) << where << ": " << past.body;
+      EXPECT_EQ(past.content_type, "application/problem+json") << where;
+      EXPECT_EQ(past.json().value("detail", ""), depth_detail) << where;
+      EXPECT_EQ(past.json().value("field", "").substr(0, 4), "x[0]") << where;
+      auto huge = server_->Call(verb, path, all, std::string(R"({"x":1e999999})"));
+      EXPECT_EQ(huge.status, 400) << where << ": " << huge.body;
+      EXPECT_EQ(huge.json().value("field", ""), "x") << where;
+      EXPECT_EQ(huge.json().value("detail", ""), "is a number too large to represent (beyond ±1.8e308)") << where;
+    }
+  }
+  EXPECT_GE(endpoints, 10);
+  EXPECT_EQ(Count(), before);
+}
+
+// 100,000 nested arrays in a report's facts (200 KB) once took the server down
+// with a stack overflow while the body was rendered.
+TEST_F(BadInputTest, HundredThousandNestedArraysAreARefusalNotACrash) {
+  std::string facts = std::string(100000, '[') + std::string(100000, ']');
+  Json good = Good();
+  std::string body = good.dump();
+  body.insert(body.size() - 1, ",\"facts\":" + facts);
+  auto r = server_->Call("POST", "/api/v1/reports", *reporter_, body);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.json().value("detail", ""), "nests objects and arrays deeper than 64 levels");
+  EXPECT_EQ(server_->Call("GET", "/healthz").status, 200);
 }
 
 TEST_F(BadInputTest, OversizedBodyIsRefusedWithTheLimit) {
