@@ -60,6 +60,30 @@ inline std::unexpected<Error> Internal(std::string message) {
 
 }  // namespace infrashare
 
+namespace infrashare::internal {
+template <class T>
+T TakeValue(std::expected<T, Error>&& result) {
+  return std::move(*result);
+}
+inline void TakeValue(std::expected<void, Error>&&) {}
+}  // namespace infrashare::internal
+
+// The one way to pass an error on: evaluates `expr` (a Result); on error,
+// returns that error from the enclosing function (which returns a Result);
+// otherwise yields the value (nothing for a Result<void>).
+//
+//   INFRASHARE_TRY(tx.InsertRevision(revision));
+//   auto report = INFRASHARE_TRY(tx.GetReport(space, id));  // std::optional<Report>
+//
+// A GNU statement expression (GCC and Clang): `return` inside it returns
+// from the enclosing function or lambda. Not for coroutines.
+#define INFRASHARE_TRY(expr)                                                  \
+  ({                                                                          \
+    auto&& try_result_ = (expr);                                              \
+    if (!try_result_) return std::unexpected(std::move(try_result_).error()); \
+    ::infrashare::internal::TakeValue(std::move(try_result_));                \
+  })
+
 // Assigns the value of `expr` (a Result) to `target`, or returns its error
 // from the enclosing function (which returns a Result). For readers that
 // take a record apart field by field.
