@@ -20,6 +20,9 @@ function(infrashare_library name dir)
   if(tests)
     add_executable(${name}_test ${tests})
     target_link_libraries(${name}_test PRIVATE ${name} ${ARG_TEST_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+    # Where tests find the repository's data files (not __FILE__: a compiler
+    # cache may make it relative).
+    target_compile_definitions(${name}_test PRIVATE INFRASHARE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
     gtest_discover_tests(${name}_test WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} DISCOVERY_TIMEOUT 60
                          PROPERTIES LABELS unit)
   endif()

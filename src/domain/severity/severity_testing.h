@@ -16,12 +16,9 @@
 
 namespace infrashare::testing {
 
-// The repository root, found from this file's path so tests run from any
-// working directory.
-inline std::string RepoRoot() {
-  std::string here = __FILE__;  // …/src/domain/severity/severity_testing.h
-  return here.substr(0, here.rfind("/src/domain/severity/"));
-}
+// The repository root (set by the build), so tests run from any working
+// directory.
+inline std::string RepoRoot() { return INFRASHARE_SOURCE_DIR; }
 
 inline std::string ReadRepoFile(std::string_view relative) {
   std::ifstream in(RepoRoot() + "/" + std::string(relative), std::ios::binary);
