@@ -45,6 +45,15 @@
 // its token through the admin API, runs the load, and stops the server with
 // SIGTERM.
 //
+// The machine's HTTP ceiling (issue 11): before infrashare, the same load
+// (same requests, connections, client threads, duration; closed loop) runs
+// against bench/ceiling_server, a minimal Beast keep-alive server answering
+// a fixed 200, started as a child process with --ceiling-threads network
+// threads (infrashare's default io_threads, 2). Both figures, the ratio and
+// the server CPU per request of both are printed, then whether issue 11's
+// ingest goal is met: at least 25% of the ceiling, p99 under 50 ms, every
+// answer a 201. --no-ceiling skips it; --ceiling-binary names another build.
+//
 // On PostgreSQL (issue 5: "two processes on one PostgreSQL ingest more than
 // one"): --database URL (an empty database; DIR then holds only the logs)
 // initializes and serves that database instead of DIR, and --servers N
@@ -66,6 +75,7 @@
 #include <utility>
 #include <vector>
 
+#include "ceiling.h"
 #include "support/http_client.h"
 #include "support/load_generator.h"
 #include "support/server_process.h"
@@ -87,10 +97,18 @@ struct BenchOptions {
   int servers = 1;       // server processes (with --setup), the load spread over them
   bool preview = false;  // POST /api/v1/assess (the form's severity preview) instead of reports
   std::vector<double> rates;  // --preview: open-loop rates instead of 25/50/75% of saturation
+  bool no_ceiling = false;    // skip measuring bench/ceiling_server first
+  std::string ceiling_binary = bench::DefaultCeilingBinary();
+  int ceiling_threads = 2;  // the ceiling server's network threads (infrashare's io_threads)
 };
 
 constexpr std::string_view kOrganization = "bench-operator";
 constexpr std::string_view kReporter = "bench-reporter";
+
+// Issue 11's ingest goal: at least this share of the ceiling's throughput,
+// with p99 under kGoalP99Ms and every answer a 201.
+constexpr double kGoalCeilingShare = 0.25;
+constexpr double kGoalP99Ms = 50;
 
 // The web form previews the assessment as a person types, debounced: a few
 // requests a second from each person with the form open.
@@ -133,12 +151,6 @@ struct BenchRun {
   std::optional<double> client_cpu_us_per_request;
 };
 
-// CPU µs per request between two CpuSeconds readings.
-std::optional<double> CpuPerRequest(std::optional<double> before, std::optional<double> after, uint64_t requests) {
-  if (!before || !after || requests == 0) return std::nullopt;
-  return (*after - *before) * 1e6 / static_cast<double>(requests);
-}
-
 // The CPU time of every server together; nullopt when one cannot be read.
 std::optional<double> ServersCpuSeconds(const std::vector<pid_t>& pids) {
   double sum = 0;
@@ -154,11 +166,11 @@ std::optional<double> ServersCpuSeconds(const std::vector<pid_t>& pids) {
 // client threads spread evenly (closed loop when `rate` is 0, otherwise open
 // loop at `rate` requests/s in all); `server_pids` (0: unknown) for the
 // memory figure (the largest of them) and the CPU figure (their sum).
-// Prints its figures.
+// Prints its figures. `expected` is the status every answer should have
+// (ExpectedStatus, or 200 from the ceiling server).
 Result<BenchRun> RunOnce(const BenchOptions& options, const std::vector<uint16_t>& ports,
-                         const std::vector<pid_t>& server_pids, double rate) {
+                         const std::vector<pid_t>& server_pids, double rate, int expected) {
   const char* target = options.preview ? "/api/v1/assess" : "/api/v1/reports";
-  const int expected = options.preview ? 200 : 201;
   const int n = static_cast<int>(ports.size());
   fmt::print("ingest_bench: POST {}, {} connections, {} s, {} client thread(s), {} server(s) on {} port {}, {}\n",
              target, options.connections, options.seconds, std::max(options.threads, n), n, options.host,
@@ -201,11 +213,11 @@ Result<BenchRun> RunOnce(const BenchOptions& options, const std::vector<uint16_t
   std::optional<double> rss;
   for (pid_t pid : server_pids)
     if (auto mb = PeakRssMegabytes(pid)) rss = std::max(rss.value_or(0), *mb);
-  BenchRun run{.report = report,
-               .cpu_us_per_request =
-                   CpuPerRequest(cpu_before, ServersCpuSeconds(server_pids), report.requests),
-               .client_cpu_us_per_request =
-                   CpuPerRequest(client_cpu_before, CpuSeconds(::getpid()), report.requests)};
+  BenchRun run{
+      .report = report,
+      .cpu_us_per_request = bench::CpuPerRequest(cpu_before, ServersCpuSeconds(server_pids), report.requests),
+      .client_cpu_us_per_request =
+          bench::CpuPerRequest(client_cpu_before, CpuSeconds(::getpid()), report.requests)};
   fmt::print("{}", FormatLoadReport(report, expected, rss));
   if (run.cpu_us_per_request) fmt::print("server CPU        {:.1f} µs/request\n", *run.cpu_us_per_request);
   if (run.client_cpu_us_per_request)
@@ -214,11 +226,20 @@ Result<BenchRun> RunOnce(const BenchOptions& options, const std::vector<uint16_t
   return run;
 }
 
+bench::LoadFigures Figures(const BenchRun& run) {
+  return bench::LoadFigures{.report = run.report, .server_cpu_us_per_request = run.cpu_us_per_request};
+}
+
+// The status infrashare answers the benchmark's requests with.
+int ExpectedStatus(const BenchOptions& options) { return options.preview ? 200 : 201; }
+
 // The preview's runs (see the header comment) and a table of them.
+// With the ceiling, the closed loop is compared with it (no goal: issue
+// 11 states none for the preview).
 int RunPreview(const BenchOptions& options, const std::vector<uint16_t>& ports,
-               const std::vector<pid_t>& server_pids) {
+               const std::vector<pid_t>& server_pids, const std::optional<bench::LoadFigures>& ceiling) {
   std::vector<BenchRun> runs;
-  auto closed = RunOnce(options, ports, server_pids, 0);
+  auto closed = RunOnce(options, ports, server_pids, 0, ExpectedStatus(options));
   if (!closed) return Refused(closed.error());
   closed->name = "closed loop (saturation)";
   runs.push_back(*closed);
@@ -232,7 +253,7 @@ int RunPreview(const BenchOptions& options, const std::vector<uint16_t>& ports,
                      kFormPreviewsPerSecond * options.connections);
   for (const auto& [name, rate] : rates) {
     fmt::print("\n");
-    auto open = RunOnce(options, ports, server_pids, rate);
+    auto open = RunOnce(options, ports, server_pids, rate, ExpectedStatus(options));
     if (!open) return Refused(open.error());
     open->name = name;
     runs.push_back(*open);
@@ -251,15 +272,59 @@ int RunPreview(const BenchOptions& options, const std::vector<uint16_t>& ports,
                micros(server_cpu), micros(client_cpu));
     all_answered = all_answered && r.statuses.contains(200);
   }
+  if (ceiling)
+    fmt::print("{}", bench::FormatAgainstCeiling(
+                         fmt::format("POST /api/v1/assess, {} connections, closed loop", options.connections),
+                         *ceiling, Figures(runs.front())));
   std::fflush(stdout);
   return all_answered ? 0 : 1;
 }
 
+// The ceiling server's closed loop with the benchmark's own requests,
+// connections and client threads (it answers them all 200); the server is
+// started for the run and stopped after it. Errors: it could not be started.
+Result<BenchRun> MeasureCeiling(const BenchOptions& options) {
+  fmt::print("\n== the machine's HTTP ceiling (bench/ceiling_server: a fixed 200, the same load)\n");
+  auto ceiling = bench::StartCeilingServer(options.ceiling_binary, options.ceiling_threads,
+                                           bench::CeilingLogPath(options.setup_dir));
+  if (!ceiling) return std::unexpected(ceiling.error());
+  BenchOptions same = options;
+  same.host = ceiling->host();
+  auto run = RunOnce(same, {ceiling->port()}, {ceiling->pid()}, 0, 200);
+  (void)ceiling->Terminate();
+  return run;
+}
+
 int RunIngest(const BenchOptions& options, const std::vector<uint16_t>& ports,
               const std::vector<pid_t>& server_pids) {
-  if (options.preview) return RunPreview(options, ports, server_pids);
-  auto run = RunOnce(options, ports, server_pids, 0);
+  std::optional<BenchRun> ceiling;
+  if (!options.no_ceiling) {
+    auto measured = MeasureCeiling(options);
+    if (!measured) return Refused(measured.error());
+    ceiling = *measured;
+    fmt::print("\n== infrashare\n");
+  }
+  if (options.preview)
+    return RunPreview(options, ports, server_pids,
+                      ceiling ? std::optional<bench::LoadFigures>(Figures(*ceiling)) : std::nullopt);
+  auto run = RunOnce(options, ports, server_pids, 0, ExpectedStatus(options));
   if (!run) return Refused(run.error());
+  if (ceiling) {
+    const auto ours = Figures(*run);
+    const auto top = Figures(*ceiling);
+    const double ratio = bench::CeilingRatio(top, ours);
+    const double p99_ms = static_cast<double>(run->report.latency.Percentile(0.99)) / 1000.0;
+    fmt::print("{}",
+               bench::FormatAgainstCeiling(
+                   fmt::format("POST /api/v1/reports, {} connections", options.connections), top, ours));
+    fmt::print("{}", bench::FormatGoal(
+                         fmt::format("ingest ≥ {:.0f}% of the ceiling, p99 < {:.0f} ms, every answer 201",
+                                     kGoalCeilingShare * 100, kGoalP99Ms),
+                         ratio >= kGoalCeilingShare && p99_ms < kGoalP99Ms && run->report.errors() == 0,
+                         fmt::format("{:.1f}% ({:.0f} of {:.0f}/s), p99 {:.2f} ms, {} errors", ratio * 100,
+                                     run->report.throughput(), ceiling->report.throughput(), p99_ms,
+                                     run->report.errors())));
+  }
   return run->report.statuses.contains(201) ? 0 : 1;
 }
 
@@ -396,6 +461,12 @@ int main(int argc, char** argv) {
                  "with --preview: open-loop rates (requests/s) instead of 25/50/75% of the closed loop's")
       ->delimiter(',')
       ->check(CLI::PositiveNumber);
+  app.add_flag("--no-ceiling", options.no_ceiling, "do not measure the machine's HTTP ceiling first");
+  app.add_option("--ceiling-binary", options.ceiling_binary, "the ceiling server (bench/ceiling_server)")
+      ->capture_default_str();
+  app.add_option("--ceiling-threads", options.ceiling_threads, "the ceiling server's network threads")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   if (!infrashare::IsLoopbackHost(options.host)) {

@@ -17,6 +17,15 @@
 // mostly queueing). Everything stays on loopback and ends by itself.
 //
 //   query_bench --port 8080 --token TOKEN --server-pid PID [--target …]   (against a running server)
+//
+// The machine's HTTP ceiling (issue 11) is measured first, in the same run:
+// bench/ceiling_server (a minimal Beast keep-alive server answering a fixed
+// 200) gets the same GETs, with one client and with --connections clients,
+// for --seconds each. After infrashare's runs, both figures, the ratio and the
+// server CPU per request of both are printed, and whether issue 11's reading
+// goals are met: with 64 clients at least 5,000 pages/s with p99 under 20 ms,
+// with one client p99 under 3 ms, at 1,000,000 reports (a run with other
+// counts says so beside the verdict). --no-ceiling skips the ceiling.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -24,11 +33,16 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <utility>
 #include <vector>
 
+#include "ceiling.h"
 #include "common/crypto.h"
 #include "service/services.h"
 #include "store/sqlite/sqlite_store.h"
@@ -48,6 +62,15 @@ const std::vector<std::string> kTargets = {
     "/api/v1/reports?kind=service_outage&limit=50",
     "/api/v1/reports?tlp=amber&route=direct&limit=50",
 };
+
+// Issue 11's reading goals: with kGoalClients clients at kGoalReports
+// reports, kGoalPagesPerSecond pages/s with p99 under kGoalP99Ms; with one
+// client p99 under kGoalSingleP99Ms.
+constexpr int kGoalClients = 64;
+constexpr int64_t kGoalReports = 1000000;
+constexpr double kGoalPagesPerSecond = 5000;
+constexpr double kGoalP99Ms = 20;
+constexpr double kGoalSingleP99Ms = 3;
 
 struct Seeded {
   std::string nisc_token, operator_token;
@@ -171,22 +194,107 @@ Result<Seeded> Seed(const std::string& dir, int64_t reports) {
   return out;
 }
 
-int RunQueries(const std::string& who, uint16_t port, const std::string& token, pid_t pid,
-               const std::vector<std::string>& targets, int connections, int seconds) {
+// One load run of the list as `who`; prints its figures, with the server's
+// CPU per request. Errors: those of RunLoad.
+Result<bench::LoadFigures> RunQueries(const std::string& who, uint16_t port, const std::string& token,
+                                      pid_t pid, const std::vector<std::string>& targets, int connections,
+                                      int seconds) {
   fmt::print("\nquery_bench as {}: GET {}, {} connections, {} s\n", who, fmt::join(targets, " | "), connections,
              seconds);
   std::fflush(stdout);
   const std::string authorization = "Bearer " + token;
-  auto report = RunLoad({.port = port, .connections = connections, .duration = std::chrono::seconds(seconds)},
-                        [&](uint64_t n) {
-                          return LoadRequest{.method = "GET",
-                                             .target = targets[n % targets.size()],
-                                             .headers = {{"Authorization", authorization}}};
-                        });
-  if (!report) return Fail("load", report.error());
-  fmt::print("{}", FormatLoadReport(*report, 200, PeakRssMegabytes(pid)));
+  auto figures = bench::MeasureLoad(
+      {.port = port, .connections = connections, .duration = std::chrono::seconds(seconds)}, pid,
+      [&](uint64_t n) {
+        return LoadRequest{.method = "GET",
+                           .target = targets[n % targets.size()],
+                           .headers = {{"Authorization", authorization}}};
+      });
+  if (!figures) return std::unexpected(figures.error());
+  fmt::print("{}", FormatLoadReport(figures->report, 200, PeakRssMegabytes(pid)));
+  if (figures->server_cpu_us_per_request)
+    fmt::print("server CPU        {:.1f} µs/request\n", *figures->server_cpu_us_per_request);
   std::fflush(stdout);
-  return report->unexpected_status == 0 ? 0 : 1;
+  return figures;
+}
+
+// The ceiling server's figures with one client and with `connections`
+// clients, the same GETs (it answers them all 200); started for these runs
+// and stopped after them.
+Result<std::map<int, bench::LoadFigures>> MeasureCeiling(const std::string& binary, int threads,
+                                                         const std::string& setup_dir,
+                                                         const std::string& token,
+                                                         const std::vector<std::string>& targets,
+                                                         int connections, int seconds) {
+  fmt::print("\n== the machine's HTTP ceiling (bench/ceiling_server: a fixed 200, the same load)\n");
+  auto ceiling = bench::StartCeilingServer(binary, threads, bench::CeilingLogPath(setup_dir));
+  if (!ceiling) return std::unexpected(ceiling.error());
+  std::map<int, bench::LoadFigures> figures;
+  for (int c : {1, connections}) {
+    auto run = RunQueries("the ceiling", ceiling->port(), token, ceiling->pid(), targets, c, seconds);
+    if (!run) return std::unexpected(run.error());
+    figures[c] = *run;
+  }
+  (void)ceiling->Terminate();
+  fmt::print("\n== infrashare\n");
+  return figures;
+}
+
+// Compares each of infrashare's runs (who, clients → figures) with the
+// ceiling's at the same number of clients, and says whether the goals are
+// met. `reports` is the store's size (0: unknown).
+void PrintAgainstCeiling(const std::map<int, bench::LoadFigures>& ceiling,
+                         const std::vector<std::tuple<std::string, int, bench::LoadFigures>>& runs,
+                         int64_t reports) {
+  auto p99_ms = [](const bench::LoadFigures& f) {
+    return double(f.report.latency.Percentile(0.99)) / 1000.0;
+  };
+  for (const auto& [who, clients, ours] : runs) {
+    const auto top = ceiling.find(clients);
+    if (top == ceiling.end()) continue;
+    fmt::print("{}", bench::FormatAgainstCeiling(fmt::format("list as {}, {} client(s)", who, clients),
+                                                 top->second, ours));
+    std::string conditions;
+    if (clients > 1 && clients != kGoalClients)
+      conditions += fmt::format("; the goal is for {} clients", kGoalClients);
+    if (reports != kGoalReports)
+      conditions +=
+          reports > 0
+              ? fmt::format("; the goal is at {} reports, this store has {}", kGoalReports, reports)
+              : fmt::format("; the goal is at {} reports, this store's size is unknown", kGoalReports);
+    const bool ok = ours.report.errors() == 0;
+    if (clients == 1)
+      fmt::print("{}", bench::FormatGoal(fmt::format("one client, p99 < {:.0f} ms", kGoalSingleP99Ms),
+                                         ok && p99_ms(ours) < kGoalSingleP99Ms,
+                                         fmt::format("p99 {:.2f} ms, {} errors{}", p99_ms(ours),
+                                                     ours.report.errors(), conditions)));
+    else
+      fmt::print("{}", bench::FormatGoal(
+                           fmt::format("{} clients ≥ {:.0f} pages/s, p99 < {:.0f} ms", kGoalClients,
+                                       kGoalPagesPerSecond, kGoalP99Ms),
+                           ok && ours.report.throughput() >= kGoalPagesPerSecond && p99_ms(ours) < kGoalP99Ms,
+                           fmt::format("{:.0f} pages/s, p99 {:.2f} ms, {} errors{}", ours.report.throughput(),
+                                       p99_ms(ours), ours.report.errors(), conditions)));
+  }
+  std::fflush(stdout);
+}
+
+// infrashare's runs: one client, then `connections`, as each principal.
+// Returns the exit code (1 when a run saw an unexpected status).
+int RunAll(const std::vector<std::pair<std::string, std::string>>& principals, uint16_t port, pid_t pid,
+           const std::vector<std::string>& targets, int connections, int seconds,
+           const std::optional<std::map<int, bench::LoadFigures>>& ceiling, int64_t reports) {
+  int rc = 0;
+  std::vector<std::tuple<std::string, int, bench::LoadFigures>> runs;
+  for (int c : {1, connections})
+    for (const auto& [who, token] : principals) {
+      auto run = RunQueries(who, port, token, pid, targets, c, seconds);
+      if (!run) return Fail("load", run.error());
+      if (run->report.unexpected_status != 0) rc = 1;
+      runs.emplace_back(who, c, *run);
+    }
+  if (ceiling) PrintAgainstCeiling(*ceiling, runs, reports);
+  return rc;
 }
 
 }  // namespace
@@ -199,6 +307,9 @@ int main(int argc, char** argv) {
   int connections = 64, seconds = 10;
   int64_t reports = 1000000;
   pid_t server_pid = 0;
+  bool no_ceiling = false;
+  std::string ceiling_binary = bench::DefaultCeilingBinary();
+  int ceiling_threads = 2;
   CLI::App app{"Query benchmark: concurrent keep-alive clients listing reports on loopback"};
   app.add_option("--host", host, "server address; loopback only");
   app.add_option("--port", port, "server port (against a running server)");
@@ -210,7 +321,21 @@ int main(int argc, char** argv) {
   app.add_option("--reports", reports, "reports to seed (with --setup)")->check(CLI::Range(int64_t{1}, int64_t{10000000}));
   app.add_option("--connections", connections, "concurrent keep-alive connections")->check(CLI::Range(1, 10000));
   app.add_option("--seconds", seconds, "how long to load the server, per principal")->check(CLI::Range(1, 3600));
+  app.add_flag("--no-ceiling", no_ceiling, "do not measure the machine's HTTP ceiling first");
+  app.add_option("--ceiling-binary", ceiling_binary, "the ceiling server (bench/ceiling_server)")
+      ->capture_default_str();
+  app.add_option("--ceiling-threads", ceiling_threads, "the ceiling server's network threads")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  auto measure_ceiling =
+      [&](const std::string& ceiling_token) -> Result<std::optional<std::map<int, bench::LoadFigures>>> {
+    if (no_ceiling) return std::nullopt;
+    auto figures = MeasureCeiling(ceiling_binary, ceiling_threads, setup_dir, ceiling_token, targets,
+                                  connections, seconds);
+    if (!figures) return std::unexpected(figures.error());
+    return *figures;
+  };
   if (!IsLoopbackHost(host)) {
     fmt::print(stderr, "query_bench: --host {} is not loopback; refusing\n", host);
     return 2;
@@ -221,7 +346,13 @@ int main(int argc, char** argv) {
       fmt::print(stderr, "query_bench: give --port and --token, or --setup DIR --binary PATH\n");
       return 2;
     }
-    return RunQueries("the given token", port, token, server_pid, targets, connections, seconds);
+    auto ceiling = measure_ceiling(token);
+    if (!ceiling) return Fail("ceiling", ceiling.error());
+    // Against a running server: one run (the given connections), as before.
+    auto run = RunQueries("the given token", port, token, server_pid, targets, connections, seconds);
+    if (!run) return Fail("load", run.error());
+    if (*ceiling) PrintAgainstCeiling(**ceiling, {{"the given token", connections, *run}}, 0);
+    return run->report.unexpected_status == 0 ? 0 : 1;
   }
   if (binary.empty()) {
     fmt::print(stderr, "query_bench: --setup needs --binary\n");
@@ -236,17 +367,16 @@ int main(int argc, char** argv) {
   if (!seeded) return Fail("seed", seeded.error());
   fmt::print("database size     {:.0f} MB\n",
              double(std::filesystem::file_size(setup_dir + "/infrashare.db")) / (1 << 20));
+  auto ceiling = measure_ceiling(seeded->nisc_token);
+  if (!ceiling) return Fail("ceiling", ceiling.error());
   const uint16_t server_port = ServerProcess::FreePort();
   auto server = ServerProcess::Start({binary, "serve", "--data", setup_dir, "--listen",
                                       fmt::format("127.0.0.1:{}", server_port)},
                                      setup_dir + "/bench-server.log");
   if (!server) return Fail("serve", server.error());
   // Latency of one client at a time, then throughput under `connections` clients.
-  int rc = 0;
-  for (int c : {1, connections}) {
-    rc |= RunQueries("NISC", server_port, seeded->nisc_token, server->pid(), targets, c, seconds);
-    rc |= RunQueries("an operator", server_port, seeded->operator_token, server->pid(), targets, c, seconds);
-  }
+  const int rc = RunAll({{"NISC", seeded->nisc_token}, {"an operator", seeded->operator_token}}, server_port,
+                        server->pid(), targets, connections, seconds, *ceiling, reports);
   auto stopped = server->Terminate();
   fmt::print("server stopped    exit {}\n", stopped ? *stopped : -1);
   return rc;
