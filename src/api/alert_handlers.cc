@@ -34,20 +34,24 @@ class HttpStreamSink final : public StreamSink {
 // What a client that was cut off reads last, before the connection closes.
 constexpr std::string_view kSlowConsumerEvent =
     "event: error\n"
-    "data: {\"reason\":\"slow_consumer\",\"detail\":\"this client did not read its events fast enough and was "
+    "data: {\"reason\":\"slow_consumer\",\"detail\":\"this client did not read its events fast enough and "
+    "was "
     "disconnected; reconnect with Last-Event-ID to receive what it missed\"}\n\n";
 
-HttpResponse OpenStreamFor(Services& s, const StreamLimits& limits, const HttpRequest& req, const Caller& caller) {
+HttpResponse OpenStreamFor(Services& s, const StreamLimits& limits, const HttpRequest& req,
+                           const Caller& caller) {
   if (s.hotline == nullptr)
-    return ProblemResponse(Error{ErrorCode::kUnavailable, "the event stream is not running in this process", ""});
+    return ProblemResponse(
+        Error{ErrorCode::kUnavailable, "the event stream is not running in this process", ""});
   // Last-Event-ID: the header a reconnecting EventSource sends, or the
   // query parameter for a first connection that resumes.
   std::optional<int64_t> last;
   std::string last_text = req.Header("last-event-id");
   std::string field = "Last-Event-ID";
   for (const auto& [name, value] : req.query) {
-    if (name != "last_event_id") return ProblemResponse(Error{ErrorCode::kInvalidArgument,
-                                                              "is not a known query parameter (last_event_id)", name});
+    if (name != "last_event_id")
+      return ProblemResponse(
+          Error{ErrorCode::kInvalidArgument, "is not a known query parameter (last_event_id)", name});
     if (last_text.empty()) {
       last_text = value;
       field = "last_event_id";
@@ -55,7 +59,9 @@ HttpResponse OpenStreamFor(Services& s, const StreamLimits& limits, const HttpRe
   }
   if (!last_text.empty()) {
     auto v = ParseInteger(last_text, field, 0, INT64_MAX);
-    if (!v) return ProblemResponse(Error{ErrorCode::kInvalidArgument, "must be an event id (an integer >= 0)", field});
+    if (!v)
+      return ProblemResponse(
+          Error{ErrorCode::kInvalidArgument, "must be an event id (an integer >= 0)", field});
     last = *v;
   }
   StreamHub& hub = s.hotline->hub();
@@ -72,8 +78,8 @@ HttpResponse OpenStreamFor(Services& s, const StreamLimits& limits, const HttpRe
   body->heartbeat = limits.heartbeat;
   body->overflow_text = std::string(kSlowConsumerEvent);
   body->initial_text = "retry: 2000\n\n";
-  body->on_open = [&hub, subscription, org = caller.organization->id, at = *position](
-                      std::shared_ptr<StreamWriter> writer) {
+  body->on_open = [&hub, subscription, org = caller.organization->id,
+                   at = *position](std::shared_ptr<StreamWriter> writer) {
     subscription->store(hub.Attach(org, at, std::make_shared<HttpStreamSink>(std::move(writer))));
   };
   body->on_close = [&hub, subscription](std::string_view) {

@@ -21,7 +21,8 @@ Json Parameters(const ApiRoute& route) {
                       {"schema", schema::IdParam()}});
   }
   for (const QueryParam& q : route.query)
-    params.push_back({{"name", q.name}, {"in", "query"}, {"description", q.description}, {"schema", q.schema()}});
+    params.push_back(
+        {{"name", q.name}, {"in", "query"}, {"description", q.description}, {"schema", q.schema()}});
   return params;
 }
 
@@ -33,8 +34,9 @@ Json Responses(const ApiRoute& route) {
     responses[std::to_string(r.status)] = std::move(response);
   }
   responses["default"] = {
-      {"description", "An RFC 9457 problem: 400 bad input (field names the field at fault), 401 no or a bad "
-                      "token, 403 not allowed, 404 not found or not visible, 405, 409, 413, 503"},
+      {"description",
+       "An RFC 9457 problem: 400 bad input (field names the field at fault), 401 no or a bad "
+       "token, 403 not allowed, 404 not found or not visible, 405, 409, 413, 503"},
       {"content", {{"application/problem+json", {{"schema", schema::Ref(schema::kProblem)}}}}}};
   return responses;
 }
@@ -43,8 +45,9 @@ Json Operation(const ApiRoute& route) {
   Json op{{"summary", route.summary}, {"responses", Responses(route)}};
   if (Json params = Parameters(route); !params.empty()) op["parameters"] = std::move(params);
   if (!route.request_schema.empty())
-    op["requestBody"] = {{"required", true},
-                         {"content", {{"application/json", {{"schema", schema::Ref(route.request_schema)}}}}}};
+    op["requestBody"] = {
+        {"required", true},
+        {"content", {{"application/json", {{"schema", schema::Ref(route.request_schema)}}}}}};
   switch (route.access.level) {
     case Access::Level::kPublic:
       op["security"] = Json::array();
@@ -65,7 +68,8 @@ Json OpenApiDocument(std::span<const ApiRoute> routes) {
   Json paths = Json::object();
   for (const ApiRoute& route : routes) {
     std::string method(route.method);
-    std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(method.begin(), method.end(), method.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     paths[std::string(route.pattern)][method] = Operation(route);
   }
   return Json{{"openapi", "3.1.0"},
@@ -80,7 +84,8 @@ Json OpenApiDocument(std::span<const ApiRoute> routes) {
                  "that role."}}},
               {"components",
                {{"securitySchemes",
-                 {{"bearer", {{"type", "http"}, {"scheme", "bearer"}, {"description", "an API token: tok_….SECRET"}}}}},
+                 {{"bearer",
+                   {{"type", "http"}, {"scheme", "bearer"}, {"description", "an API token: tok_….SECRET"}}}}},
                 {"schemas", schema::ComponentSchemas()}}},
               {"paths", std::move(paths)}};
 }

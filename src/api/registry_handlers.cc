@@ -37,7 +37,9 @@ HttpResponse ListMinistries(const ApiCall& call) {
   return JsonResponse(200, Items(std::move(items)).dump());
 }
 
-HttpResponse ListCeptoars(const ApiCall& call) { return ItemsResponse(call.caller.registry->data().ceptoars); }
+HttpResponse ListCeptoars(const ApiCall& call) {
+  return ItemsResponse(call.caller.registry->data().ceptoars);
+}
 
 HttpResponse ListGroups(const ApiCall& call) { return ItemsResponse(call.caller.registry->data().groups); }
 
@@ -46,7 +48,8 @@ HttpResponse ListOrganizations(const ApiCall& call) {
   std::optional<OrgKind> kind;
   if (kind_name) {
     kind = ParseName(kOrgKindNames, *kind_name);
-    if (!kind) return ProblemResponse(Error{ErrorCode::kInvalidArgument, AllowedNames(kOrgKindNames), "kind"});
+    if (!kind)
+      return ProblemResponse(Error{ErrorCode::kInvalidArgument, AllowedNames(kOrgKindNames), "kind"});
   }
   const auto sector = call.request.Query("sector");
   Json items = Json::array();
@@ -114,9 +117,15 @@ HttpResponse ListAudit(const ApiCall& call) {
   if (!events) return ProblemResponse(events.error());
   Json items = Json::array();
   for (const auto& e : *events)
-    items.push_back({{"seq", e.seq}, {"at", FormatRfc3339(e.at)}, {"actor_principal", e.actor_principal},
-                     {"actor_organization", e.actor_org}, {"action", e.action}, {"target_kind", e.target_kind},
-                     {"target_id", e.target_id}, {"detail", e.detail}, {"hash", e.hash}});
+    items.push_back({{"seq", e.seq},
+                     {"at", FormatRfc3339(e.at)},
+                     {"actor_principal", e.actor_principal},
+                     {"actor_organization", e.actor_org},
+                     {"action", e.action},
+                     {"target_kind", e.target_kind},
+                     {"target_id", e.target_id},
+                     {"detail", e.detail},
+                     {"hash", e.hash}});
   return JsonResponse(200, Items(std::move(items)).dump());
 }
 

@@ -53,7 +53,8 @@ constexpr QueryParam kStreamStart[] = {
 constexpr ResponseSpec kHealthOk[] = {{200, s::kHealth, "application/json", "The server can serve"},
                                       {503, s::kHealth, "application/json", "The database does not answer"}};
 constexpr ResponseSpec kOpenApiOk[] = {{200, s::kOpenApi}};
-constexpr ResponseSpec kReportCreated[] = {{201, s::kReport, "application/json", "Stored; Location names it"}};
+constexpr ResponseSpec kReportCreated[] = {
+    {201, s::kReport, "application/json", "Stored; Location names it"}};
 constexpr ResponseSpec kReportOk[] = {{200, s::kReport}};
 constexpr ResponseSpec kReportPageOk[] = {{200, s::kReportPage}};
 constexpr ResponseSpec kRevisionsOk[] = {{200, s::kRevisionList}};
@@ -71,15 +72,18 @@ constexpr ResponseSpec kNoContent[] = {{204, "", "", "Done"}};
 constexpr ResponseSpec kAuditOk[] = {{200, s::kAuditPage}};
 constexpr ResponseSpec kPreviewOk[] = {{200, s::kAssessmentPreview}};
 constexpr ResponseSpec kPoliciesOk[] = {{200, s::kPolicyList}};
-constexpr ResponseSpec kAlertCreated[] = {{201, s::kAlertCreated, "application/json", "Raised; Location names it"}};
+constexpr ResponseSpec kAlertCreated[] = {
+    {201, s::kAlertCreated, "application/json", "Raised; Location names it"}};
 constexpr ResponseSpec kAlertPageOk[] = {{200, s::kAlertPage}};
 constexpr ResponseSpec kAlertOk[] = {{200, s::kAlert}};
 constexpr ResponseSpec kRecipientOk[] = {{200, s::kRecipient}};
-constexpr ResponseSpec kWebhookCreated[] = {{201, s::kWebhook, "application/json", "Registered; with its secret"}};
+constexpr ResponseSpec kWebhookCreated[] = {
+    {201, s::kWebhook, "application/json", "Registered; with its secret"}};
 constexpr ResponseSpec kWebhooksOk[] = {{200, s::kWebhookList}};
 constexpr ResponseSpec kWebhookOk[] = {{200, s::kWebhook}};
 constexpr ResponseSpec kDeliveriesOk[] = {{200, s::kDeliveryPage}};
-constexpr ResponseSpec kStreamOk[] = {{200, s::kEventStream, "text/event-stream", "Events until the client leaves"}};
+constexpr ResponseSpec kStreamOk[] = {
+    {200, s::kEventStream, "text/event-stream", "Events until the client leaves"}};
 
 // clang-format off
 const ApiRoute kRoutes[] = {

@@ -21,7 +21,8 @@ class ScratchDir {
  public:
   ScratchDir() {
     std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() / ("infrashare-api-" + std::to_string(rd()) + std::to_string(rd()));
+    path_ = std::filesystem::temp_directory_path() /
+            ("infrashare-api-" + std::to_string(rd()) + std::to_string(rd()));
     std::filesystem::create_directories(path_);
   }
   ~ScratchDir() {
@@ -49,9 +50,12 @@ class RoutesTest : public ::testing::Test {
     ASSERT_TRUE(data) << data.error().message;
     ASSERT_TRUE(services_->registry.Import(*data));
     const Caller system = SystemCaller(services_->registry.Snapshot());
-    ASSERT_TRUE(services_->registry.AddOrganization(
-        system, Json{{"id", "rt_power"}, {"kind", "operator"}, {"name_ja", "経路電力"}, {"name_en", "Route Power"},
-                     {"sectors", {"electric_power"}}, {"ceptoars", {"electricity_ceptoar"}}}));
+    ASSERT_TRUE(services_->registry.AddOrganization(system, Json{{"id", "rt_power"},
+                                                                 {"kind", "operator"},
+                                                                 {"name_ja", "経路電力"},
+                                                                 {"name_en", "Route Power"},
+                                                                 {"sectors", {"electric_power"}},
+                                                                 {"ceptoars", {"electricity_ceptoar"}}}));
     admin_ = AddPrincipal("rt_admin", system.organization->id, {"admin", "analyst", "duty_officer"});
     reporter_ = AddPrincipal("rt_reporter", "rt_power", {"reporter"});
     AddRoutes(router_, *services_);
@@ -136,8 +140,8 @@ TEST_F(RoutesTest, EveryRoleLineRefusesAPrincipalWithoutTheRoleBeforeItsHandler)
     const std::string token = route.access.role == Role::kRelay ? reporter_ : nobody;
     auto r = Call(std::string(route.method), Concrete(route.pattern), token, "not json");
     EXPECT_EQ(r.status, 403) << route.method << " " << route.pattern << ": " << r.body;
-    EXPECT_EQ(Body(r)["detail"], "this action needs the '" + std::string(NameOf(kRoleNames, route.access.role)) +
-                                     "' role")
+    EXPECT_EQ(Body(r)["detail"],
+              "this action needs the '" + std::string(NameOf(kRoleNames, route.access.role)) + "' role")
         << route.pattern;
     EXPECT_EQ(r.content_type, "application/problem+json");
   }
@@ -188,8 +192,11 @@ TEST_F(RoutesTest, MinistriesComeWithTheirSectorsFromTheRegistryService) {
 }
 
 TEST_F(RoutesTest, AReporterSubmitsAndReadsAReport) {
-  const Json report{{"kind", "precursor"},   {"title", "Scan of the SCADA gateway"}, {"sectors", {"electric_power"}},
-                    {"tlp", "green"},        {"route", "direct"}};
+  const Json report{{"kind", "precursor"},
+                    {"title", "Scan of the SCADA gateway"},
+                    {"sectors", {"electric_power"}},
+                    {"tlp", "green"},
+                    {"route", "direct"}};
   auto created = Call("POST", "/api/v1/reports", reporter_, report.dump());
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string id = Body(created)["id"];
@@ -235,7 +242,8 @@ TEST(OpenApiTest, TheDocumentDescribesEveryLineWithItsSecurityAndSchemas) {
     EXPECT_EQ(op.contains("requestBody"), !route.request_schema.empty()) << route.pattern;
     EXPECT_EQ(op["responses"]["default"]["content"]["application/problem+json"]["schema"]["$ref"],
               "#/components/schemas/Problem");
-    for (const ResponseSpec& r : route.responses) EXPECT_TRUE(op["responses"].contains(std::to_string(r.status)));
+    for (const ResponseSpec& r : route.responses)
+      EXPECT_TRUE(op["responses"].contains(std::to_string(r.status)));
   }
   EXPECT_EQ(doc["paths"]["/api/v1/reports/{id}"]["get"]["parameters"][0]["name"], "id");
   EXPECT_EQ(doc["paths"]["/api/v1/reports"]["get"]["parameters"].size(), 10u);
@@ -255,7 +263,8 @@ TEST(OpenApiTest, ReportSchemasFollowTheEnumTablesAndLimits) {
     EXPECT_NE(std::ranges::find(submission["required"], required), submission["required"].end()) << required;
   EXPECT_EQ(submission["properties"]["title"]["maxLength"], 300);
   EXPECT_EQ(schemas["Report"]["properties"]["tlp"]["enum"].size(), 5u);
-  EXPECT_NE(std::ranges::find(schemas["Report"]["required"], "deliveries"), schemas["Report"]["required"].end());
+  EXPECT_NE(std::ranges::find(schemas["Report"]["required"], "deliveries"),
+            schemas["Report"]["required"].end());
 }
 
 }  // namespace

@@ -130,18 +130,19 @@ Json ContentOut() {
 
 // Every content field a submission may set; `required` names the ones it must.
 Json ContentIn() {
-  return Object({}, {{"kind", Enum(kReportKindNames)},
-                     {"title", Bytes(1, kMaxTitleBytes)},
-                     {"text", Bytes(0, kMaxTextBytes)},
-                     {"sectors", Array(Str(kId.min, kId.max), kMaxSectors)},
-                     {"services", Array(Bytes(1, kMaxServiceBytes), kMaxServices)},
-                     {"systems", Array(Enum(kSystemKindNames), 3)},
-                     {"facts", Facts()},
-                     {"indicators", Array(Object({{"type", Str(kId.min, kId.max)},
-                                                  {"value", Bytes(1, kMaxIndicatorValueBytes)}}),
-                                          kMaxIndicators)},
-                     {"tlp", Enum(kTlpNames)},
-                     {"audience", Ref("AudienceInput")}});
+  return Object(
+      {}, {{"kind", Enum(kReportKindNames)},
+           {"title", Bytes(1, kMaxTitleBytes)},
+           {"text", Bytes(0, kMaxTextBytes)},
+           {"sectors", Array(Str(kId.min, kId.max), kMaxSectors)},
+           {"services", Array(Bytes(1, kMaxServiceBytes), kMaxServices)},
+           {"systems", Array(Enum(kSystemKindNames), 3)},
+           {"facts", Facts()},
+           {"indicators",
+            Array(Object({{"type", Str(kId.min, kId.max)}, {"value", Bytes(1, kMaxIndicatorValueBytes)}}),
+                  kMaxIndicators)},
+           {"tlp", Enum(kTlpNames)},
+           {"audience", Ref("AudienceInput")}});
 }
 
 Json AssessmentOfReport() {
@@ -151,42 +152,42 @@ Json AssessmentOfReport() {
 }
 
 Json Report() {
-  return With(ContentOut(),
-              {{"id", Str()},
-               {"space", Described(Str(), "`live` or an exercise id")},
-               {"revision", Int(1, INT32_MAX)},
-               {"route", Enum(kRouteNames)},
-               {"anonymized", Bool()},
-               {"released", Bool()},
-               {"deliveries", Array(Object({{"organization", Str()},
-                                            {"role", Enum(kDeliveryRoleNames)},
-                                            {"at", DateTime()}}))},
-               {"created_at", DateTime()},
-               {"updated_at", DateTime()}},
-              {{"submitter_organization", Described(Str(), "left out where the caller may not see the source")},
-               {"submitter_principal", Str()},
-               {"relay_organization", Str()},
-               {"via_ceptoar", Str()},
-               {"assessment", AssessmentOfReport()},
-               {"released_at", DateTime()}});
+  return With(
+      ContentOut(),
+      {{"id", Str()},
+       {"space", Described(Str(), "`live` or an exercise id")},
+       {"revision", Int(1, INT32_MAX)},
+       {"route", Enum(kRouteNames)},
+       {"anonymized", Bool()},
+       {"released", Bool()},
+       {"deliveries",
+        Array(Object({{"organization", Str()}, {"role", Enum(kDeliveryRoleNames)}, {"at", DateTime()}}))},
+       {"created_at", DateTime()},
+       {"updated_at", DateTime()}},
+      {{"submitter_organization", Described(Str(), "left out where the caller may not see the source")},
+       {"submitter_principal", Str()},
+       {"relay_organization", Str()},
+       {"via_ceptoar", Str()},
+       {"assessment", AssessmentOfReport()},
+       {"released_at", DateTime()}});
 }
 
 Json Revision() {
-  return Object({{"report_id", Str()},
-                 {"number", Int(1, INT32_MAX)},
-                 {"content", Ref("ReportContent")},
-                 {"note", Str()},
-                 {"at", DateTime()}},
-                {{"assessment", AssessmentOfReport()},
-                 {"author_principal", Str()},
-                 {"author_organization", Str()}});
+  return Object(
+      {{"report_id", Str()},
+       {"number", Int(1, INT32_MAX)},
+       {"content", Ref("ReportContent")},
+       {"note", Str()},
+       {"at", DateTime()}},
+      {{"assessment", AssessmentOfReport()}, {"author_principal", Str()}, {"author_organization", Str()}});
 }
 
 Json Submission() {
-  Json j = With(ContentIn(), {{"route", Enum(kRouteNames)}},
-                {{"anonymized", Bool()},
-                 {"ceptoar", Described(Str(kId.min, kId.max), "the CEPTOAR a via_ceptoar report goes through")},
-                 {"agency", Described(Str(kId.min, kId.max), "the security agency a via_agency report goes through")}});
+  Json j = With(
+      ContentIn(), {{"route", Enum(kRouteNames)}},
+      {{"anonymized", Bool()},
+       {"ceptoar", Described(Str(kId.min, kId.max), "the CEPTOAR a via_ceptoar report goes through")},
+       {"agency", Described(Str(kId.min, kId.max), "the security agency a via_agency report goes through")}});
   for (const char* name : {"kind", "title", "tlp"}) j["required"].push_back(name);
   return j;
 }
@@ -195,12 +196,14 @@ Json Update() {
   Json j = With(ContentIn(), {}, {{"note", Bytes(0, kMaxNoteBytes)}});
   j.erase("required");
   j["minProperties"] = 1;
-  j["description"] = "the content fields to change; route, anonymized, ceptoar and agency are fixed at submission";
+  j["description"] =
+      "the content fields to change; route, anonymized, ceptoar and agency are fixed at submission";
   return j;
 }
 
 Json Relay() {
-  return Object({}, {{"anonymized", Bool()}, {"audience", Ref("AudienceInput")}, {"note", Bytes(0, kMaxNoteBytes)}});
+  return Object(
+      {}, {{"anonymized", Bool()}, {"audience", Ref("AudienceInput")}, {"note", Bytes(0, kMaxNoteBytes)}});
 }
 
 // --- registry (domain/registry/registry_json.cc, api/registry_handlers.cc) ---
@@ -235,22 +238,22 @@ Json Organization() {
                  {"sectors", Strings()},
                  {"ceptoars", Strings()},
                  {"groups", Strings()},
-                 {"contacts", Array(Object(
-                                  {{"name", Str()}, {"email", Str()}, {"phone", Str()}, {"backup", Bool()}}))}});
+                 {"contacts",
+                  Array(Object({{"name", Str()}, {"email", Str()}, {"phone", Str()}, {"backup", Bool()}}))}});
 }
 
 Json OrganizationIn() {
   Json ids = Array(Str(kId.min, kId.max), 200);
-  return Object({{"id", Str(kId.min, kId.max)},
-                 {"kind", Enum(kOrgKindNames)},
-                 {"name_ja", Str(1, 300)},
-                 {"name_en", Str(1, 300)}},
-                {{"sectors", ids},
-                 {"ceptoars", ids},
-                 {"groups", ids},
-                 {"contacts", Array(Object({{"name", Str(1, 300)}},
-                                           {{"email", Str(0, 254)}, {"phone", Str(0, 40)}}),
-                                    20)}});
+  return Object(
+      {{"id", Str(kId.min, kId.max)},
+       {"kind", Enum(kOrgKindNames)},
+       {"name_ja", Str(1, 300)},
+       {"name_en", Str(1, 300)}},
+      {{"sectors", ids},
+       {"ceptoars", ids},
+       {"groups", ids},
+       {"contacts",
+        Array(Object({{"name", Str(1, 300)}}, {{"email", Str(0, 254)}, {"phone", Str(0, 40)}}), 20)}});
 }
 
 Json Principal() {
@@ -307,9 +310,10 @@ Json Assessment() {
 }
 
 Json PreviewIn() {
-  return Object({{"facts", Facts()}},
-                {{"sector", Described(Str(kId.min, kId.max), "default: the caller's organization's first sector")},
-                 {"policy", Described(Str(kId.min, kId.max), "default: the policy in force")}});
+  return Object(
+      {{"facts", Facts()}},
+      {{"sector", Described(Str(kId.min, kId.max), "default: the caller's organization's first sector")},
+       {"policy", Described(Str(kId.min, kId.max), "default: the policy in force")}});
 }
 
 Json Preview() { return Object({{"assessment", Ref("Assessment")}, {"response_plan", AnyObject()}}); }
@@ -376,8 +380,9 @@ Json Recipient() {
 }
 
 Json Alert() {
-  return With(AlertHeadMembers(Object({})), {{"recipients", Array(Ref("Recipient"))}},
-              {{"summary", Described(Ref("AlertSummary"), "for the raiser and NISC, who see every recipient")}});
+  return With(
+      AlertHeadMembers(Object({})), {{"recipients", Array(Ref("Recipient"))}},
+      {{"summary", Described(Ref("AlertSummary"), "for the raiser and NISC, who see every recipient")}});
 }
 
 Json AlertIn() {
@@ -397,15 +402,16 @@ Json AlertIn() {
 Json AckIn() { return Object({}, {{"note", Str(0, 2000)}}); }
 
 Json Webhook() {
-  return Object({{"id", Str()},
-                 {"organization", Str()},
-                 {"space", Str()},
-                 {"url", Str()},
-                 {"active", Bool()},
-                 {"created_by", Str()},
-                 {"created_at", DateTime()},
-                 {"disabled_at", OptionalDateTime()}},
-                {{"secret", Described(Str(), "the HMAC signing secret; only in the answer to the registration")}});
+  return Object(
+      {{"id", Str()},
+       {"organization", Str()},
+       {"space", Str()},
+       {"url", Str()},
+       {"active", Bool()},
+       {"created_by", Str()},
+       {"created_at", DateTime()},
+       {"disabled_at", OptionalDateTime()}},
+      {{"secret", Described(Str(), "the HMAC signing secret; only in the answer to the registration")}});
 }
 
 Json WebhookIn() { return Object({{"url", Str(1, 2048)}}); }
@@ -506,8 +512,9 @@ Json ComponentSchemas() {
       {kWebhookRequest, WebhookIn()},
       {"WebhookDelivery", WebhookDelivery()},
       {kDeliveryPage, PageOf("WebhookDelivery")},
-      {kEventStream, Described(Str(), "Server-Sent Events: `id`, `event` (report.created, alert.raised, …) "
-                                      "and `data` (the record as the caller may see it) per event")},
+      {kEventStream, Described(Str(),
+                               "Server-Sent Events: `id`, `event` (report.created, alert.raised, …) "
+                               "and `data` (the record as the caller may see it) per event")},
   };
 }
 
