@@ -109,6 +109,13 @@ try {
       check(false, what, `no operation ${method} ${pattern} in the document`);
       return r.json;
     }
+    // A body the server accepted must fit the route's request schema too.
+    const requestRef = op.requestBody?.content?.["application/json"]?.schema?.$ref;
+    if (body !== undefined && status < 300 && requestRef) {
+      const validateRequest = validatorFor(requestRef);
+      check(validateRequest(body), `${method} ${pattern}: the accepted request matches ${requestRef.split("/").pop()}`,
+            JSON.stringify(validateRequest.errors));
+    }
     const response = op.responses[String(status)] ?? op.responses.default;
     const [mediaType, content] = Object.entries(response.content ?? {})[0] ?? [];
     if (!content) {
@@ -121,6 +128,12 @@ try {
           `${r.type}: ${JSON.stringify(validate.errors)} in ${JSON.stringify(r.json).slice(0, 2000)}`);
     return r.json;
   }
+
+  // The schemas refuse what the server must not answer (the checks below can fail).
+  check(!validatorFor("#/components/schemas/Report")({ id: "rpt_1" }), "the Report schema refuses a partial report");
+  check(!validatorFor("#/components/schemas/SectorList")({ items: [{ id: "x", name_ja: "x", name_en: "x",
+                                                                     ministry: "m", extra: 1 }] }),
+        "the SectorList schema refuses an unknown member");
 
   await expect("GET", "/healthz", "/healthz", null, undefined, 200);
   await expect("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", null, undefined, 200);
@@ -181,6 +194,12 @@ try {
   await expect("POST", "/api/v1/alerts", "/api/v1/alerts", soc, { kind: "notice" }, 403);
   await expect("GET", "/api/v1/webhooks", "/api/v1/webhooks", soc, undefined, 200);
   await expect("POST", "/api/v1/webhooks", "/api/v1/webhooks", soc, { url: "ftp://127.0.0.1/x" }, 400);
+  // A receiver on a loopback port nobody listens on: deliveries fail and are logged.
+  const hook = await expect("POST", "/api/v1/webhooks", "/api/v1/webhooks", soc, { url: "http://127.0.0.1:9/hook" }, 201);
+  await expect("GET", "/api/v1/webhooks/{id}/deliveries", `/api/v1/webhooks/${hook?.id}/deliveries`, soc, undefined, 200);
+  await expect("DELETE", "/api/v1/webhooks/{id}", `/api/v1/webhooks/${hook?.id}`, soc, undefined, 200);
+  await expect("DELETE", "/api/v1/admin/tokens/{id}", `/api/v1/admin/tokens/${issued?.id}`, adminToken, undefined, 204);
+  await expect("GET", "/api/v1/reports", "/api/v1/reports", soc, undefined, 401);
   await expect("GET", "/api/v1/admin/audit", "/api/v1/admin/audit?limit=500", adminToken, undefined, 200);
 } catch (e) {
   check(false, "the checks ran to the end", String(e?.stack ?? e));
