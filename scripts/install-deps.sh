@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what infrashare needs from Debian 12's packages, if missing
 # (postgresql: the server binaries; the tests start a cluster of their own,
-# scripts/pg-test-cluster.sh).
+# scripts/pg-test-cluster.sh; nodejs and npm: the OpenAPI check's validator,
+# tests/openapi/, only when no `node` is on the PATH).
 set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config
@@ -10,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libpq-dev postgresql
   curl procps
 )
+command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

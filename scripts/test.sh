@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The second README command: install what is missing, build, run every test
 # (unit, store on SQLite and PostgreSQL, integration against the real server
-# on loopback). The PostgreSQL tests run on a throwaway cluster
-# (scripts/pg-test-cluster.sh) that is stopped however the tests end.
+# on loopback, the OpenAPI document and real answers against a validator).
+# The PostgreSQL tests run on a throwaway cluster (scripts/pg-test-cluster.sh)
+# that is stopped however the tests end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh
+# The OpenAPI check's validator, exactly as locked (tests/openapi/package-lock.json).
+(cd tests/openapi && npm ci --no-audit --no-fund --loglevel=error)
 root="$PWD"
 pg_env="$root/build/pg-test-$$.env"
 trap 'bash "$root/scripts/pg-test-cluster.sh" stop "$pg_env"' EXIT

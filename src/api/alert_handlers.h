@@ -3,16 +3,18 @@
 // stream /api/v1/stream (Server-Sent Events).
 #pragma once
 
-#include "http/router.h"
-#include "service/services.h"
+#include "api/route_table.h"
 
-namespace infrashare {
+namespace infrashare::api {
 
-struct StreamLimits {
-  size_t max_buffered_bytes = size_t{1} << 20;  // per connection; beyond it a slow client is cut off
-  std::chrono::milliseconds heartbeat{15000};
-};
+HttpResponse RaiseAlert(const ApiCall& call);
+HttpResponse ListAlerts(const ApiCall& call);
+HttpResponse GetAlert(const ApiCall& call);
+HttpResponse AcknowledgeAlert(const ApiCall& call);
+HttpResponse RegisterWebhook(const ApiCall& call);
+HttpResponse ListWebhooks(const ApiCall& call);
+HttpResponse DisableWebhook(const ApiCall& call);
+HttpResponse ListWebhookDeliveries(const ApiCall& call);
+HttpResponse OpenStream(const ApiCall& call);
 
-void AddAlertRoutes(Router& router, Services& services, StreamLimits stream_limits);
-
-}  // namespace infrashare
+}  // namespace infrashare::api

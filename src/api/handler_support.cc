@@ -1,21 +1,6 @@
 #include "api/handler_support.h"
 
-namespace infrashare {
-
-HttpResponse WithCaller(Services& services, const HttpRequest& request,
-                        const std::function<HttpResponse(const Caller&)>& fn) {
-  auto caller = services.auth.Authenticate(request.Header("authorization"));
-  if (!caller) return ProblemResponse(caller.error());
-  return fn(*caller);
-}
-
-std::optional<HttpResponse> WithCachedCaller(Services& services, const HttpRequest& request,
-                                             const std::function<HttpResponse(const Caller&)>& fn) {
-  auto caller = services.auth.AuthenticateCached(request.Header("authorization"));
-  if (!caller) return std::nullopt;
-  if (!*caller) return ProblemResponse(caller->error());
-  return fn(**caller);
-}
+namespace infrashare::api {
 
 HttpResponse WithJsonBody(const HttpRequest& request, const std::function<HttpResponse(const Json&)>& fn) {
   const std::string type = request.Header("content-type");
@@ -31,4 +16,12 @@ HttpResponse Render(int status, const Result<Json>& body) {
   return JsonResponse(status, body->dump());
 }
 
-}  // namespace infrashare
+Json Items(Json items) { return Json{{"items", std::move(items)}}; }
+
+Json Page(Json items, const std::optional<std::string>& next_cursor) {
+  Json body = Items(std::move(items));
+  body["next_cursor"] = next_cursor ? Json(*next_cursor) : Json(nullptr);
+  return body;
+}
+
+}  // namespace infrashare::api

@@ -1,27 +1,16 @@
-// What every handler does the same way: authenticate, parse a JSON body,
-// render a result or an error. Keeps the handlers one screen each.
+// What every handler does the same way: parse a JSON body, render a result
+// or an error, wrap a list. Keeps the handlers a few lines each.
 #pragma once
 
 #include <functional>
 #include <optional>
+#include <string>
 
 #include "common/json.h"
 #include "http/http.h"
 #include "http/problem.h"
-#include "service/services.h"
 
-namespace infrashare {
-
-// Authenticates the request (Authorization header) and runs `fn` with the
-// caller; errors become problem+json.
-HttpResponse WithCaller(Services& services, const HttpRequest& request,
-                        const std::function<HttpResponse(const Caller&)>& fn);
-
-// WithCaller for a non-blocking handler (Router::Add with try_now): the
-// caller comes from the authentication cache only; nullopt when
-// authenticating needs the store (the route's blocking handler answers then).
-std::optional<HttpResponse> WithCachedCaller(Services& services, const HttpRequest& request,
-                                             const std::function<HttpResponse(const Caller&)>& fn);
+namespace infrashare::api {
 
 // Parses the request body as JSON and runs `fn` with it.
 HttpResponse WithJsonBody(const HttpRequest& request, const std::function<HttpResponse(const Json&)>& fn);
@@ -29,4 +18,9 @@ HttpResponse WithJsonBody(const HttpRequest& request, const std::function<HttpRe
 // 2xx with `body` serialized, or the error's problem.
 HttpResponse Render(int status, const Result<Json>& body);
 
-}  // namespace infrashare
+// {"items": [...]}: every list the API answers.
+Json Items(Json items);
+// {"items": [...], "next_cursor": "..." | null}: a page of a longer list.
+Json Page(Json items, const std::optional<std::string>& next_cursor);
+
+}  // namespace infrashare::api

@@ -1,11 +1,24 @@
+// /api/v1/registry/... (read) and /api/v1/admin/... (administration).
 #pragma once
 
-#include "http/router.h"
-#include "service/services.h"
+#include "api/route_table.h"
 
-namespace infrashare {
+namespace infrashare::api {
 
-// /api/v1/registry/... (read) and /api/v1/admin/... (administration).
-void AddRegistryRoutes(Router& router, Services& services);
+// The plan's public structure.
+HttpResponse ListSectors(const ApiCall& call);
+HttpResponse ListMinistries(const ApiCall& call);
+HttpResponse ListCeptoars(const ApiCall& call);
+// For members.
+HttpResponse ListGroups(const ApiCall& call);
+HttpResponse ListOrganizations(const ApiCall& call);
+HttpResponse GetOrganization(const ApiCall& call);
+// Administration.
+HttpResponse AddOrganization(const ApiCall& call);
+HttpResponse AddPrincipal(const ApiCall& call);
+HttpResponse ListPrincipals(const ApiCall& call);
+HttpResponse IssueToken(const ApiCall& call);
+HttpResponse RevokeToken(const ApiCall& call);
+HttpResponse ListAudit(const ApiCall& call);
 
-}  // namespace infrashare
+}  // namespace infrashare::api

@@ -4,8 +4,7 @@
 #include "api/handler_support.h"
 #include "domain/report/report_json.h"
 
-namespace infrashare {
-
+namespace infrashare::api {
 namespace {
 
 Result<Json> ReportJson(const Result<Report>& r) {
@@ -13,67 +12,49 @@ Result<Json> ReportJson(const Result<Report>& r) {
   return ToJson(*r);
 }
 
+const std::string& Id(const ApiCall& call) { return call.request.path_params.at("id"); }
+
 }  // namespace
 
-void AddReportRoutes(Router& router, Services& s) {
-  router.Add("POST", "/api/v1/reports", "Submit a report (reporter role); the route decides its recipients",
-             [&s](const HttpRequest& req) {
-               return WithCaller(s, req, [&](const Caller& caller) {
-                 return WithJsonBody(req, [&](const Json& body) {
-                   auto r = s.reports.Submit(caller, body);
-                   HttpResponse resp = Render(201, ReportJson(r));
-                   if (r) resp.headers.emplace_back("Location", "/api/v1/reports/" + r->id);
-                   return resp;
-                 });
-               });
-             });
-  router.Add("GET", "/api/v1/reports",
-             "List the reports the caller may see, newest first (filters: kind, sector, route, tlp, "
-             "created_from, created_to, updated_since, q; cursor, limit)",
-             [&s](const HttpRequest& req) {
-               return WithCaller(s, req, [&](const Caller& caller) {
-                 auto page = s.reports.List(caller, req.query);
-                 if (!page) return ProblemResponse(page.error());
-                 Json items = Json::array();
-                 for (const auto& r : page->items) items.push_back(ToJson(r));
-                 Json body{{"items", std::move(items)}};
-                 body["next_cursor"] = page->next_cursor ? Json(*page->next_cursor) : Json(nullptr);
-                 return JsonResponse(200, body.dump());
-               });
-             });
-  router.Add("GET", "/api/v1/reports/{id}", "Fetch one report as the caller may see it",
-             [&s](const HttpRequest& req) {
-               return WithCaller(s, req, [&](const Caller& caller) {
-                 return Render(200, ReportJson(s.reports.Get(caller, req.path_params.at("id"))));
-               });
-             });
-  router.Add("PATCH", "/api/v1/reports/{id}", "Revise a report (submitting organization); makes a new revision",
-             [&s](const HttpRequest& req) {
-               return WithCaller(s, req, [&](const Caller& caller) {
-                 return WithJsonBody(req, [&](const Json& body) {
-                   return Render(200, ReportJson(s.reports.Update(caller, req.path_params.at("id"), body)));
-                 });
-               });
-             });
-  router.Add("POST", "/api/v1/reports/{id}/relay",
-             "Relay a report (relay role of the CEPTOAR secretariat or agency it was sent through)",
-             [&s](const HttpRequest& req) {
-               return WithCaller(s, req, [&](const Caller& caller) {
-                 return WithJsonBody(req, [&](const Json& body) {
-                   return Render(200, ReportJson(s.reports.Relay(caller, req.path_params.at("id"), body)));
-                 });
-               });
-             });
-  router.Add("GET", "/api/v1/reports/{id}/revisions", "Every revision of a report, oldest first",
-             [&s](const HttpRequest& req) {
-               return WithCaller(s, req, [&](const Caller& caller) {
-                 auto revisions = s.reports.Revisions(caller, req.path_params.at("id"));
-                 if (!revisions) return ProblemResponse(revisions.error());
-                 Json items = Json::array();
-                 for (const auto& r : *revisions) items.push_back(ToJson(r));
-                 return JsonResponse(200, Json{{"items", std::move(items)}}.dump());
-               });
-             });
+HttpResponse SubmitReport(const ApiCall& call) {
+  return WithJsonBody(call.request, [&](const Json& body) {
+    auto r = call.services.reports.Submit(call.caller, body);
+    HttpResponse resp = Render(201, ReportJson(r));
+    if (r) resp.headers.emplace_back("Location", "/api/v1/reports/" + r->id);
+    return resp;
+  });
 }
 
-}  // namespace infrashare
+HttpResponse ListReports(const ApiCall& call) {
+  auto page = call.services.reports.List(call.caller, call.request.query);
+  if (!page) return ProblemResponse(page.error());
+  Json items = Json::array();
+  for (const auto& r : page->items) items.push_back(ToJson(r));
+  return JsonResponse(200, Page(std::move(items), page->next_cursor).dump());
+}
+
+HttpResponse GetReport(const ApiCall& call) {
+  return Render(200, ReportJson(call.services.reports.Get(call.caller, Id(call))));
+}
+
+HttpResponse ReviseReport(const ApiCall& call) {
+  return WithJsonBody(call.request, [&](const Json& body) {
+    return Render(200, ReportJson(call.services.reports.Update(call.caller, Id(call), body)));
+  });
+}
+
+HttpResponse RelayReport(const ApiCall& call) {
+  return WithJsonBody(call.request, [&](const Json& body) {
+    return Render(200, ReportJson(call.services.reports.Relay(call.caller, Id(call), body)));
+  });
+}
+
+HttpResponse ListRevisions(const ApiCall& call) {
+  auto revisions = call.services.reports.Revisions(call.caller, Id(call));
+  if (!revisions) return ProblemResponse(revisions.error());
+  Json items = Json::array();
+  for (const auto& r : *revisions) items.push_back(ToJson(r));
+  return JsonResponse(200, Items(std::move(items)).dump());
+}
+
+}  // namespace infrashare::api

@@ -1,10 +1,15 @@
+// /api/v1/reports: submit, list, get, revise, relay, revisions.
 #pragma once
 
-#include "http/router.h"
-#include "service/services.h"
+#include "api/route_table.h"
 
-namespace infrashare {
+namespace infrashare::api {
 
-void AddReportRoutes(Router& router, Services& services);
+HttpResponse SubmitReport(const ApiCall& call);
+HttpResponse ListReports(const ApiCall& call);
+HttpResponse GetReport(const ApiCall& call);
+HttpResponse ReviseReport(const ApiCall& call);
+HttpResponse RelayReport(const ApiCall& call);
+HttpResponse ListRevisions(const ApiCall& call);
 
-}  // namespace infrashare
+}  // namespace infrashare::api

@@ -12,7 +12,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "api/api.h"
+#include "api/route_table.h"
 #include "common/crypto.h"
 #include "domain/registry/registry_file.h"
 #include "http/server.h"

@@ -1,9 +1,11 @@
-// The route table: one line a route, in one place (Seastar's httpd
-// `routes`). The api/ layer adds every endpoint at start-up; the server calls
-// Dispatch for each request; an OpenAPI document is generated from routes().
+// The router: matches a request to a route and runs its handler (Seastar's
+// httpd `routes`). The api/ layer adds every line of its route table
+// (api/routes.cc) at start-up, each handler behind the gate that checks the
+// line's authentication (api/route_gate.cc; http/ knows no service); the
+// server calls Match and Run for each request.
 //
 //   Router router;
-//   router.Add("GET", "/api/v1/reports/{id}", "Fetch one report", GetReport);
+//   router.Add("GET", "/api/v1/reports/{id}", "Fetch one report", handler);
 //   HttpResponse r = router.Dispatch(request);   // request.path_params["id"]
 //
 // Blocking and non-blocking routes: a handler may block (database calls), so
@@ -46,11 +48,11 @@ namespace infrashare {
 // across I/O). REQUIRES: never blocks; answers as the route's Handler would.
 using NonBlockingHandler = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
 
-// One row of the table, as the OpenAPI generator sees it.
+// One route, as the server's access log and the route tests see it.
 struct RouteInfo {
   std::string method;         // "GET"
   std::string pattern;        // "/api/v1/reports/{id}"
-  std::string summary;        // one line for the OpenAPI document
+  std::string summary;        // one line
   bool non_blocking = false;  // added with a NonBlockingHandler
 };
 

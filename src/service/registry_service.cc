@@ -84,6 +84,18 @@ std::shared_ptr<const Registry> RegistryService::CachedSnapshot() {
   return nullptr;
 }
 
+std::vector<Ministry> RegistryService::Ministries() {
+  auto registry = Snapshot();
+  std::vector<Ministry> out;
+  for (const Organization* m : registry->OrganizationsOfKind(OrgKind::kMinistry)) {
+    Ministry ministry{.id = m->id, .name_ja = m->name_ja, .name_en = m->name_en};
+    for (const auto& sector : registry->data().sectors)
+      if (sector.ministry == m->id) ministry.sectors.push_back(sector.id);
+    out.push_back(std::move(ministry));
+  }
+  return out;
+}
+
 Result<void> RegistryService::BumpVersion(WriteTx& tx) { return tx.SetMeta(kVersionKey, RandomHex(8)); }
 
 Result<void> RegistryService::Import(const RegistryData& data) {

@@ -31,6 +31,14 @@ struct IssuedToken {
   std::string secret_token;  // "tok_….<secret>": shown once, never stored
 };
 
+// A sector ministry with the sectors under it: the public registry's view.
+struct Ministry {
+  std::string id;
+  std::string name_ja;
+  std::string name_en;
+  std::vector<std::string> sectors;  // ids, in registry order
+};
+
 class RegistryService {
  public:
   static constexpr std::chrono::seconds kVersionCheckInterval{2};
@@ -43,6 +51,10 @@ class RegistryService {
   // Snapshot() when it needs no store read; nullptr when the version check is
   // due (then call Snapshot() where blocking is allowed). Never blocks.
   std::shared_ptr<const Registry> CachedSnapshot();
+
+  // The ministries of the current snapshot, each with its sectors, in
+  // registry order. Public: needs no caller.
+  std::vector<Ministry> Ministries();
 
   // Stores the plan's registry (init). Validates it first.
   Result<void> Import(const RegistryData& data);

@@ -14,6 +14,7 @@
 #include "service/assessment_service.h"
 #include "service/audit_service.h"
 #include "service/auth_service.h"
+#include "service/health_service.h"
 #include "service/registry_service.h"
 #include "service/report_service.h"
 #include "service/webhook_service.h"
@@ -37,7 +38,8 @@ struct Services {
         reports(store, clock, assessments.get()),
         audit(store),
         alerts(store, clock, registry),
-        webhooks(store, clock) {}
+        webhooks(store, clock),
+        health(store) {}
 
   Store& store;
   const Clock& clock;
@@ -48,6 +50,7 @@ struct Services {
   AuditService audit;
   AlertService alerts;
   WebhookService webhooks;
+  HealthService health;
   // The live channels' machinery (service/hotline.h); set by `serve` while
   // it runs, null for the other commands.
   Hotline* hotline = nullptr;

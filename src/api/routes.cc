@@ -1,0 +1,180 @@
+// The route table: every endpoint of the server, one line each (see
+// api/route_table.h for the columns, api/schemas.h for the schema names).
+#include <array>
+
+#include "api/alert_handlers.h"
+#include "api/registry_handlers.h"
+#include "api/report_handlers.h"
+#include "api/route_table.h"
+#include "api/schemas.h"
+#include "api/severity_handlers.h"
+#include "api/system_handlers.h"
+
+namespace infrashare {
+namespace {
+
+namespace s = schema;
+using A = Access;
+
+// Query parameters, by the routes that read them.
+constexpr QueryParam kReportFilters[] = {
+    {"kind", "only reports of this kind", s::ReportKindParam},
+    {"sector", "only reports naming this sector", s::IdParam},
+    {"route", "only reports sent on this route", s::RouteParam},
+    {"tlp", "only reports with this TLP marking", s::TlpParam},
+    {"created_from", "created at or after", s::DateTimeParam},
+    {"created_to", "created before", s::DateTimeParam},
+    {"updated_since", "changed at or after", s::DateTimeParam},
+    {"q", "words in the title or text", s::TextQuery},
+    {"cursor", "the next_cursor of the page before", s::CursorParam},
+    {"limit", "reports a page (default 50)", s::PageLimit},
+};
+constexpr QueryParam kPaging[] = {
+    {"cursor", "the next_cursor of the page before", s::CursorParam},
+    {"limit", "items a page (default 50)", s::PageLimit},
+};
+constexpr QueryParam kOrganizationFilters[] = {
+    {"kind", "only organizations of this kind", s::OrgKindParam},
+    {"sector", "only organizations in this sector", s::IdParam},
+};
+constexpr QueryParam kPrincipalFilters[] = {
+    {"organization", "only this organization's principals (default: the platform's all, or one's own)",
+     s::IdParam},
+};
+constexpr QueryParam kAuditRange[] = {
+    {"after", "events after this seq (default 0)", s::Sequence},
+    {"limit", "events a page (default 100)", s::AuditLimit},
+};
+constexpr QueryParam kStreamStart[] = {
+    {"last_event_id", "resume after this event id (the Last-Event-ID header wins)", s::Sequence},
+};
+
+// Responses, by shape.
+constexpr ResponseSpec kHealthOk[] = {{200, s::kHealth, "application/json", "The server can serve"},
+                                      {503, s::kHealth, "application/json", "The database does not answer"}};
+constexpr ResponseSpec kOpenApiOk[] = {{200, s::kOpenApi}};
+constexpr ResponseSpec kReportCreated[] = {
+    {201, s::kReport, "application/json", "Stored; Location names it"}};
+constexpr ResponseSpec kReportOk[] = {{200, s::kReport}};
+constexpr ResponseSpec kReportPageOk[] = {{200, s::kReportPage}};
+constexpr ResponseSpec kRevisionsOk[] = {{200, s::kRevisionList}};
+constexpr ResponseSpec kSectorsOk[] = {{200, s::kSectorList}};
+constexpr ResponseSpec kMinistriesOk[] = {{200, s::kMinistryList}};
+constexpr ResponseSpec kCeptoarsOk[] = {{200, s::kCeptoarList}};
+constexpr ResponseSpec kGroupsOk[] = {{200, s::kGroupList}};
+constexpr ResponseSpec kOrganizationsOk[] = {{200, s::kOrganizationList}};
+constexpr ResponseSpec kOrganizationOk[] = {{200, s::kOrganization}};
+constexpr ResponseSpec kOrganizationCreated[] = {{201, s::kOrganization}};
+constexpr ResponseSpec kPrincipalCreated[] = {{201, s::kPrincipal}};
+constexpr ResponseSpec kPrincipalsOk[] = {{200, s::kPrincipalList}};
+constexpr ResponseSpec kTokenCreated[] = {{201, s::kIssuedToken}};
+constexpr ResponseSpec kNoContent[] = {{204, "", "", "Done"}};
+constexpr ResponseSpec kAuditOk[] = {{200, s::kAuditPage}};
+constexpr ResponseSpec kPreviewOk[] = {{200, s::kAssessmentPreview}};
+constexpr ResponseSpec kPoliciesOk[] = {{200, s::kPolicyList}};
+constexpr ResponseSpec kAlertCreated[] = {
+    {201, s::kAlertCreated, "application/json", "Raised; Location names it"}};
+constexpr ResponseSpec kAlertPageOk[] = {{200, s::kAlertPage}};
+constexpr ResponseSpec kAlertOk[] = {{200, s::kAlert}};
+constexpr ResponseSpec kRecipientOk[] = {{200, s::kRecipient}};
+constexpr ResponseSpec kWebhookCreated[] = {
+    {201, s::kWebhook, "application/json", "Registered; with its secret"}};
+constexpr ResponseSpec kWebhooksOk[] = {{200, s::kWebhookList}};
+constexpr ResponseSpec kWebhookOk[] = {{200, s::kWebhook}};
+constexpr ResponseSpec kDeliveriesOk[] = {{200, s::kDeliveryPage}};
+constexpr ResponseSpec kStreamOk[] = {
+    {200, s::kEventStream, "text/event-stream", "Events until the client leaves"}};
+
+// clang-format off
+const ApiRoute kRoutes[] = {
+  // method, pattern, access, handler, summary, request body, responses, query parameters
+  {"GET", "/healthz", A::Public(), api::Healthz,
+   "200 when the server can serve (the database answers)", "", kHealthOk},
+  {"GET", "/api/v1/openapi.json", A::Public(), api::GetOpenApi, "This document", "", kOpenApiOk},
+
+  {"POST", "/api/v1/reports", A::WithRole(Role::kReporter), api::SubmitReport,
+   "Submit a report (reporter role); the route decides its recipients", s::kReportSubmission, kReportCreated},
+  {"GET", "/api/v1/reports", A::Token(), api::ListReports,
+   "List the reports the caller may see, newest first (filters: kind, sector, route, tlp, created_from, "
+   "created_to, updated_since, q; cursor, limit)", "", kReportPageOk, kReportFilters},
+  {"GET", "/api/v1/reports/{id}", A::Token(), api::GetReport,
+   "Fetch one report as the caller may see it", "", kReportOk},
+  {"PATCH", "/api/v1/reports/{id}", A::WithRole(Role::kReporter), api::ReviseReport,
+   "Revise a report (submitting organization); makes a new revision", s::kReportUpdate, kReportOk},
+  {"POST", "/api/v1/reports/{id}/relay", A::WithRole(Role::kRelay), api::RelayReport,
+   "Relay a report (relay role of the CEPTOAR secretariat or agency it was sent through)", s::kRelayRequest,
+   kReportOk},
+  {"GET", "/api/v1/reports/{id}/revisions", A::Token(), api::ListRevisions,
+   "Every revision of a report, oldest first", "", kRevisionsOk},
+
+  {"GET", "/api/v1/registry/sectors", A::Public(), api::ListSectors,
+   "The CI sectors, in Japanese and English, with their ministry", "", kSectorsOk},
+  {"GET", "/api/v1/registry/ministries", A::Public(), api::ListMinistries,
+   "The sector ministries and the sectors under each", "", kMinistriesOk},
+  {"GET", "/api/v1/registry/ceptoars", A::Public(), api::ListCeptoars,
+   "The CEPTOARs with their secretariats, member and further-recipient figures from the plan", "", kCeptoarsOk},
+  {"GET", "/api/v1/registry/groups", A::Token(), api::ListGroups,
+   "Sharing groups (ISACs, councils)", "", kGroupsOk},
+  {"GET", "/api/v1/registry/organizations", A::Token(), api::ListOrganizations,
+   "Organizations (filters: kind, sector)", "", kOrganizationsOk, kOrganizationFilters},
+  {"GET", "/api/v1/registry/organizations/{id}", A::Token(), api::GetOrganization,
+   "One organization", "", kOrganizationOk},
+
+  {"POST", "/api/v1/admin/organizations", A::WithRole(Role::kAdmin), api::AddOrganization,
+   "Add an organization (admin of NISC)", s::kOrganizationInput, kOrganizationCreated},
+  {"POST", "/api/v1/admin/principals", A::WithRole(Role::kAdmin), api::AddPrincipal,
+   "Add a principal with roles (admin)", s::kPrincipalInput, kPrincipalCreated},
+  {"GET", "/api/v1/admin/principals", A::WithRole(Role::kAdmin), api::ListPrincipals,
+   "List principals (admin; filter: organization)", "", kPrincipalsOk, kPrincipalFilters},
+  {"POST", "/api/v1/admin/principals/{id}/tokens", A::WithRole(Role::kAdmin), api::IssueToken,
+   "Issue an API token for a principal (admin); the token is shown once", s::kTokenRequest, kTokenCreated},
+  {"GET", "/api/v1/admin/audit", A::WithRole(Role::kAdmin), api::ListAudit,
+   "The audit trail, oldest first (admin; after, limit); what the caller's organization may not see is left "
+   "out or has its source blanked", "", kAuditOk, kAuditRange},
+  {"DELETE", "/api/v1/admin/tokens/{id}", A::WithRole(Role::kAdmin), api::RevokeToken,
+   "Revoke an API token (admin)", "", kNoContent},
+
+  {"POST", "/api/v1/assess", A::Token(), api::PreviewAssessment,
+   "Preview a severity assessment and response plan for impact facts; stores nothing", s::kAssessmentRequest,
+   kPreviewOk, {}, /*non_blocking=*/true},
+  {"POST", "/api/v1/reports/{id}/assessment", A::WithRole(Role::kAnalyst), api::ReviewAssessment,
+   "Confirm or override a report's severity (analysts of NISC or a ministry; justification required)",
+   s::kReviewRequest, kReportOk},
+  {"GET", "/api/v1/severity/policies", A::Public(), api::ListPolicies,
+   "The severity policies loaded, and the one in force", "", kPoliciesOk},
+
+  {"POST", "/api/v1/alerts", A::Token(), api::RaiseAlert,
+   "Raise a hotline alert by hand (NISC, a ministry, a CEPTOAR secretariat or a security agency; duty_officer "
+   "or analyst role); answers the alert with a summary, its recipients at the Location",
+   s::kAlertRequest, kAlertCreated},
+  {"GET", "/api/v1/alerts", A::Token(), api::ListAlerts,
+   "List the alerts the caller's organization raised or received (NISC: all), newest first (cursor, limit)",
+   "", kAlertPageOk, kPaging},
+  {"GET", "/api/v1/alerts/{id}", A::Token(), api::GetAlert,
+   "One alert with its recipients' delivery and acknowledgement states (a recipient sees its own row)", "",
+   kAlertOk},
+  {"POST", "/api/v1/alerts/{id}/ack", A::Token(), api::AcknowledgeAlert,
+   "Acknowledge an alert for the caller's organization (a recipient)", s::kAckRequest, kRecipientOk},
+
+  {"POST", "/api/v1/webhooks", A::WithRole(Role::kAdmin), api::RegisterWebhook,
+   "Register a webhook endpoint for the caller's organization (admin); the answer shows its signing secret "
+   "once", s::kWebhookRequest, kWebhookCreated},
+  {"GET", "/api/v1/webhooks", A::Token(), api::ListWebhooks,
+   "The caller's organization's webhooks", "", kWebhooksOk},
+  {"DELETE", "/api/v1/webhooks/{id}", A::WithRole(Role::kAdmin), api::DisableWebhook,
+   "Disable a webhook (admin); its delivery log stays", "", kWebhookOk},
+  {"GET", "/api/v1/webhooks/{id}/deliveries", A::Token(), api::ListWebhookDeliveries,
+   "A webhook's delivery log, newest first: attempts, last status and error (cursor, limit)", "", kDeliveriesOk,
+   kPaging},
+
+  {"GET", "/api/v1/stream", A::Token(), api::OpenStream,
+   "Server-Sent Events: every event the caller's organization may see (reports, alerts, acknowledgements), "
+   "with ids; resume with Last-Event-ID", "", kStreamOk, kStreamStart},
+};
+// clang-format on
+
+}  // namespace
+
+std::span<const ApiRoute> ApiRoutes() { return kRoutes; }
+
+}  // namespace infrashare

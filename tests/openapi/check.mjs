@@ -1,0 +1,210 @@
+// The OpenAPI document against a real OpenAPI 3 validator, and real answers
+// of the running server against the schemas the document gives their
+// routes. Starts `infrashare serve` on a fresh data directory on loopback
+// (port chosen by the system), stops it at the end.
+//
+//   node tests/openapi/check.mjs BUILD/src/app/infrashare SOURCE_DIR
+//
+// Prints one line per check and "N passed, M failed" last; exits non-zero
+// when any check failed.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { Validator } from "@seriousme/openapi-schema-validator";
+import Ajv2020 from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+
+const [binary, sourceDir] = process.argv.slice(2);
+if (!binary || !sourceDir) {
+  console.error("usage: node check.mjs INFRASHARE_BINARY SOURCE_DIR");
+  process.exit(2);
+}
+
+let passed = 0;
+let failed = 0;
+function check(ok, what, detail = "") {
+  if (ok) {
+    passed++;
+    console.log(`ok   ${what}`);
+  } else {
+    failed++;
+    console.log(`FAIL ${what}${detail ? "\n     " + detail : ""}`);
+  }
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), "infrashare-openapi-"));
+const init = spawnSync(binary, ["init", "--data", dataDir, "--registry", join(sourceDir, "data/registry/registry.toml")],
+                       { encoding: "utf8" });
+if (init.status !== 0) {
+  console.error(`infrashare init failed: ${init.stderr}`);
+  process.exit(1);
+}
+const adminToken = init.stdout.trim().split("\n").pop();
+
+const server = spawn(binary, ["serve", "--data", dataDir, "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "pipe"] });
+let serverErr = "";
+server.stderr.on("data", (d) => (serverErr += d));
+const base = await new Promise((resolve, reject) => {
+  let out = "";
+  const timer = setTimeout(() => reject(new Error(`server did not start: ${out} ${serverErr}`)), 30000);
+  server.stdout.on("data", (d) => {
+    out += d;
+    const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    if (m) {
+      clearTimeout(timer);
+      resolve(m[1]);
+    }
+  });
+  server.on("exit", (code) => reject(new Error(`server exited (${code}): ${serverErr}`)));
+});
+
+function stop() {
+  server.kill("SIGTERM");
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function call(method, path, token, body) {
+  const headers = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  return { status: r.status, type: r.headers.get("content-type") ?? "", json: text ? JSON.parse(text) : undefined };
+}
+
+try {
+  // 1. The document, as the server serves it, is valid OpenAPI.
+  const docAnswer = await call("GET", "/api/v1/openapi.json");
+  const doc = docAnswer.json;
+  const validation = await new Validator().validate(doc);
+  check(validation.valid, `the document is valid OpenAPI ${doc.openapi}`, JSON.stringify(validation.errors));
+  for (const [path, ops] of Object.entries(doc.paths))
+    for (const [method, op] of Object.entries(ops)) {
+      check(Object.keys(op.responses).some((s) => s.startsWith("2")), `${method} ${path} documents its success`);
+      if (["post", "patch"].includes(method) && path !== "/api/v1/openapi.json")
+        check(op.requestBody?.content?.["application/json"]?.schema !== undefined, `${method} ${path} documents its body`);
+    }
+
+  // 2. Real answers validate against the schema of their route.
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema({ $id: "urn:infrashare:openapi", components: doc.components });
+  const compiled = new Map();
+  function validatorFor(ref) {
+    if (!compiled.has(ref)) compiled.set(ref, ajv.compile({ $ref: "urn:infrashare:openapi" + ref }));
+    return compiled.get(ref);
+  }
+  // `pattern` as in the document ("/api/v1/reports/{id}"); `path` as sent.
+  async function expect(method, pattern, path, token, body, status) {
+    const r = await call(method, path, token, body);
+    const what = `${method} ${path} -> ${r.status}`;
+    if (r.status !== status) {
+      check(false, what, `expected ${status}: ${JSON.stringify(r.json)}`);
+      return r.json;
+    }
+    const op = doc.paths[pattern]?.[method.toLowerCase()];
+    if (!op) {
+      check(false, what, `no operation ${method} ${pattern} in the document`);
+      return r.json;
+    }
+    // A body the server accepted must fit the route's request schema too.
+    const requestRef = op.requestBody?.content?.["application/json"]?.schema?.$ref;
+    if (body !== undefined && status < 300 && requestRef) {
+      const validateRequest = validatorFor(requestRef);
+      check(validateRequest(body), `${method} ${pattern}: the accepted request matches ${requestRef.split("/").pop()}`,
+            JSON.stringify(validateRequest.errors));
+    }
+    const response = op.responses[String(status)] ?? op.responses.default;
+    const [mediaType, content] = Object.entries(response.content ?? {})[0] ?? [];
+    if (!content) {
+      check(r.json === undefined, what, "the document gives no body");
+      return r.json;
+    }
+    const validate = validatorFor(content.schema.$ref);
+    const ok = r.type.startsWith(mediaType) && validate(r.json);
+    check(ok, `${what} matches ${content.schema.$ref.split("/").pop()}`,
+          `${r.type}: ${JSON.stringify(validate.errors)} in ${JSON.stringify(r.json).slice(0, 2000)}`);
+    return r.json;
+  }
+
+  // The schemas refuse what the server must not answer (the checks below can fail).
+  check(!validatorFor("#/components/schemas/Report")({ id: "rpt_1" }), "the Report schema refuses a partial report");
+  check(!validatorFor("#/components/schemas/SectorList")({ items: [{ id: "x", name_ja: "x", name_en: "x",
+                                                                     ministry: "m", extra: 1 }] }),
+        "the SectorList schema refuses an unknown member");
+
+  await expect("GET", "/healthz", "/healthz", null, undefined, 200);
+  await expect("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", null, undefined, 200);
+  // The registry.
+  await expect("GET", "/api/v1/registry/sectors", "/api/v1/registry/sectors", null, undefined, 200);
+  await expect("GET", "/api/v1/registry/ministries", "/api/v1/registry/ministries", null, undefined, 200);
+  await expect("GET", "/api/v1/registry/ceptoars", "/api/v1/registry/ceptoars", null, undefined, 200);
+  await expect("GET", "/api/v1/registry/groups", "/api/v1/registry/groups", adminToken, undefined, 200);
+  await expect("GET", "/api/v1/registry/organizations", "/api/v1/registry/organizations", adminToken, undefined, 200);
+  await expect("GET", "/api/v1/registry/organizations/{id}", "/api/v1/registry/organizations/meti", adminToken,
+               undefined, 200);
+  await expect("GET", "/api/v1/registry/organizations", "/api/v1/registry/organizations", null, undefined, 401);
+  await expect("GET", "/api/v1/registry/organizations/{id}", "/api/v1/registry/organizations/nope", adminToken,
+               undefined, 404);
+  await expect("GET", "/api/v1/severity/policies", "/api/v1/severity/policies", null, undefined, 200);
+  // Administration.
+  await expect("POST", "/api/v1/admin/organizations", "/api/v1/admin/organizations", adminToken,
+               { id: "oa_power", kind: "operator", name_ja: "検査電力", name_en: "Check Power",
+                 sectors: ["electric_power"], ceptoars: ["electricity_ceptoar"],
+                 contacts: [{ name: "SOC", email: "soc@example.org" }] }, 201);
+  await expect("POST", "/api/v1/admin/principals", "/api/v1/admin/principals", adminToken,
+               { id: "oa_soc", organization: "oa_power", name: "SOC desk", roles: ["reporter", "admin"] }, 201);
+  const issued = await expect("POST", "/api/v1/admin/principals/{id}/tokens", "/api/v1/admin/principals/oa_soc/tokens",
+                              adminToken, { label: "check" }, 201);
+  const soc = issued?.token;
+  await expect("GET", "/api/v1/admin/principals", "/api/v1/admin/principals", adminToken, undefined, 200);
+  await expect("POST", "/api/v1/admin/principals", "/api/v1/admin/principals", adminToken, { id: "x" }, 400);
+  // Reports.
+  const facts = { service: { state: "stopped", lost_percent: 60 }, outage: { elapsed_minutes: 200, expected_minutes: 600 },
+                  affected: { people: 2000000 }, attack: { status: "ongoing" } };
+  const report = await expect("POST", "/api/v1/reports", "/api/v1/reports", soc,
+                              { kind: "service_outage", title: "Substation control lost", sectors: ["electric_power"],
+                                systems: ["ot"], tlp: "amber", audience: { sectors: ["electric_power"] },
+                                indicators: [{ type: "ipv4-addr", value: "192.0.2.10" }], facts,
+                                route: "direct" }, 201);
+  const reportPath = `/api/v1/reports/${report?.id}`;
+  await expect("GET", "/api/v1/reports", "/api/v1/reports", soc, undefined, 200);
+  await expect("GET", "/api/v1/reports", "/api/v1/reports?limit=1", adminToken, undefined, 200);
+  await expect("GET", "/api/v1/reports/{id}", reportPath, soc, undefined, 200);
+  await expect("GET", "/api/v1/reports/{id}", reportPath, adminToken, undefined, 200);
+  await expect("PATCH", "/api/v1/reports/{id}", reportPath, soc, { title: "Substation control lost (update)" }, 200);
+  await expect("GET", "/api/v1/reports/{id}/revisions", `${reportPath}/revisions`, soc, undefined, 200);
+  await expect("POST", "/api/v1/reports/{id}/assessment", `${reportPath}/assessment`, adminToken,
+               { action: "confirm", justification: "checked" }, 200);
+  await expect("POST", "/api/v1/assess", "/api/v1/assess", soc, { facts }, 200);
+  await expect("POST", "/api/v1/reports", "/api/v1/reports", soc, { kind: "nonsense" }, 400);
+  await expect("GET", "/api/v1/reports/{id}", "/api/v1/reports/rpt_none", soc, undefined, 404);
+  await expect("GET", "/api/v1/reports", "/api/v1/reports", null, undefined, 401);
+  // The hotline.
+  const alert = await expect("POST", "/api/v1/alerts", "/api/v1/alerts", adminToken,
+                             { kind: "early_warning", title: "VPN gateway exploitation", message: "Patch tonight.",
+                               ack_minutes: 30, recipients: { organizations: ["oa_power"] } }, 201);
+  await expect("GET", "/api/v1/alerts", "/api/v1/alerts", adminToken, undefined, 200);
+  await expect("GET", "/api/v1/alerts/{id}", `/api/v1/alerts/${alert?.id}`, adminToken, undefined, 200);
+  await expect("GET", "/api/v1/alerts/{id}", `/api/v1/alerts/${alert?.id}`, soc, undefined, 200);
+  await expect("POST", "/api/v1/alerts/{id}/ack", `/api/v1/alerts/${alert?.id}/ack`, soc, { note: "patched" }, 200);
+  await expect("GET", "/api/v1/alerts", "/api/v1/alerts", soc, undefined, 200);
+  await expect("POST", "/api/v1/alerts", "/api/v1/alerts", soc, { kind: "notice" }, 403);
+  await expect("GET", "/api/v1/webhooks", "/api/v1/webhooks", soc, undefined, 200);
+  await expect("POST", "/api/v1/webhooks", "/api/v1/webhooks", soc, { url: "ftp://127.0.0.1/x" }, 400);
+  // A receiver on a loopback port nobody listens on: deliveries fail and are logged.
+  const hook = await expect("POST", "/api/v1/webhooks", "/api/v1/webhooks", soc, { url: "http://127.0.0.1:9/hook" }, 201);
+  await expect("GET", "/api/v1/webhooks/{id}/deliveries", `/api/v1/webhooks/${hook?.id}/deliveries`, soc, undefined, 200);
+  await expect("DELETE", "/api/v1/webhooks/{id}", `/api/v1/webhooks/${hook?.id}`, soc, undefined, 200);
+  await expect("DELETE", "/api/v1/admin/tokens/{id}", `/api/v1/admin/tokens/${issued?.id}`, adminToken, undefined, 204);
+  await expect("GET", "/api/v1/reports", "/api/v1/reports", soc, undefined, 401);
+  await expect("GET", "/api/v1/admin/audit", "/api/v1/admin/audit?limit=500", adminToken, undefined, 200);
+} catch (e) {
+  check(false, "the checks ran to the end", String(e?.stack ?? e));
+} finally {
+  stop();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
