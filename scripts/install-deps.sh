@@ -2,7 +2,9 @@
 # Installs what infrashare needs from Debian 12's packages, if missing
 # (postgresql: the server binaries; the tests start a cluster of their own,
 # scripts/pg-test-cluster.sh; nodejs and npm: the OpenAPI check's validator,
-# tests/openapi/, only when no `node` is on the PATH).
+# tests/openapi/, only when no `node` is on the PATH; clang-format and
+# clang-tidy-19: scripts/lint.sh, which the tests run on the last commit's
+# files — clang-tidy 14 cannot parse <expected>).
 set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config
@@ -10,6 +12,7 @@ packages=(
   libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libssl-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev libpq-dev postgresql
   curl procps
+  clang-format clang-tidy-19
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()

@@ -8,6 +8,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh
+# clang-format and clang-tidy (.clang-format, .clang-tidy) on the C++ files
+# the last commit changed (scripts/lint.sh).
+if git rev-parse -q --verify HEAD~1 >/dev/null 2>&1; then
+  bash scripts/lint.sh HEAD~1
+else
+  echo "lint: no previous commit in this checkout; skipped"
+fi
 # The OpenAPI check's validator, exactly as locked (tests/openapi/package-lock.json).
 (cd tests/openapi && npm ci --no-audit --no-fund --loglevel=error)
 root="$PWD"
