@@ -159,6 +159,13 @@ Result<void> ImportAudit(SeqWriter& seqs, ObjectReader& r) {
   }
   if (!r.Has("detail")) return InvalidArgument(r.PathOf("detail"), "is required");
   const Json* detail = r.Raw("detail");  // nullptr: null
+  auto space = r.OptionalString("space", kId);  // absent before schema 7
+  if (!space) return std::unexpected(space.error());
+  if (*space) {
+    auto parsed = Space::Parse(**space, r.PathOf("space"));
+    if (!parsed) return std::unexpected(parsed.error());
+    e.space = std::move(*parsed);
+  }
   if (auto f = r.Finish(); !f) return f;
   e.seq = *seq;
   e.at = FromMicros(*at);
@@ -183,7 +190,9 @@ Result<void> ImportOutbox(SeqWriter& seqs, ObjectReader& r) {
   if (auto f = r.Finish(); !f) return f;
   e.seq = *seq;
   e.at = FromMicros(*at);
-  e.space = std::move(*space);
+  auto parsed_space = Space::Parse(*space, r.PathOf("space"));
+  if (!parsed_space) return std::unexpected(parsed_space.error());
+  e.space = std::move(*parsed_space);
   e.type = std::move(*type);
   e.record_id = std::move(*record);
   e.subject = subject->value_or("");
@@ -274,11 +283,12 @@ Json AuditRow(const AuditEvent& e) {
               {"target_id", e.target_id},
               {"detail", e.detail},
               {"prev_hash", e.prev_hash},
-              {"hash", e.hash}};
+              {"hash", e.hash},
+              {"space", e.space.id()}};
 }
 
 Json OutboxRow(const OutboxEvent& e) {
-  return Json{{"seq", e.seq},   {"at", ToMicros(e.at)},     {"space", e.space},
+  return Json{{"seq", e.seq},   {"at", ToMicros(e.at)},     {"space", e.space.id()},
               {"type", e.type}, {"record_id", e.record_id}, {"subject", e.subject}};
 }
 

@@ -14,7 +14,8 @@
 //   reports         {seq, grants[], doc}                             by seq
 //   revisions       {report_id, number, doc}         by report_id, number
 //   audit           {seq, at, actor_principal, actor_org, action,
-//                    target_kind, target_id, detail, prev_hash, hash} by seq
+//                    target_kind, target_id, detail, prev_hash, hash,
+//                    space (absent before schema 7: live)}           by seq
 //   outbox          {seq, at, space, type, record_id, subject}       by seq
 //   alerts          {seq, doc}                                       by seq
 //   alert_recipients {alert_id, ord, doc}                  by alert_id, ord
@@ -31,7 +32,6 @@
 // transaction it is given.
 #pragma once
 
-#include <array>
 #include <string_view>
 
 #include "common/error.h"
@@ -40,7 +40,7 @@
 
 namespace infrashare::dump {
 
-inline constexpr std::array<std::string_view, 15> kTables{
+inline constexpr std::string_view kTables[] = {
     "meta",       "sectors", "ceptoars",         "sharing_groups", "organizations",
     "principals", "tokens",  "reports",          "revisions",      "audit",
     "outbox",     "alerts",  "alert_recipients", "webhooks",       "webhook_deliveries"};

@@ -52,13 +52,14 @@
 #include "domain/registry/principal.h"
 #include "domain/registry/registry.h"
 #include "domain/report/report.h"
+#include "domain/space/space.h"
 #include "store/outbox_signal.h"
 
 namespace infrashare {
 
 // A filtered, paginated list of report heads, newest first (by seq).
 struct ReportQuery {
-  std::string space = "live";
+  Space space;
   std::optional<ReportKind> kind;
   std::optional<std::string> sector;  // affected sector id
   std::optional<Route> route;
@@ -84,6 +85,7 @@ struct AuditEvent {
   std::string action;       // "report.submit", "report.relay", "token.issue", ...
   std::string target_kind;  // "report", "organization", "principal", "token"
   std::string target_id;
+  Space space;  // of the record concerned; in the hash only when not live (audit_chain.h)
   Json detail = Json::object();
   std::string prev_hash;
   std::string hash;
@@ -93,7 +95,7 @@ struct AuditEvent {
 struct OutboxEvent {
   int64_t seq = 0;
   Timestamp at;
-  std::string space = "live";
+  Space space;
   std::string type;       // "report.created", "report.updated", "report.relayed", "alert.raised", ...
   std::string record_id;  // the report (or alert) id
   std::string subject;    // alert events: the recipient organization concerned ("" for all)
@@ -101,7 +103,7 @@ struct OutboxEvent {
 
 // A page of alerts, newest first (by seq).
 struct AlertQuery {
-  std::string space = "live";
+  Space space;
   // Only alerts raised by this organization or with it among the recipients;
   // nullopt: every alert (NISC).
   std::optional<std::string> organization;
@@ -122,7 +124,7 @@ struct RecipientRowText {
 // A recipient whose acknowledgement deadline has passed.
 struct DueRecipient {
   std::string alert_id;
-  std::string space;
+  Space space;
   AlertRecipient recipient;
 };
 
@@ -138,7 +140,7 @@ class ReadTx {
 
   // Reports. Get* return nullopt when the id is unknown; callers decide
   // visibility with domain/sharing.
-  virtual Result<std::optional<Report>> GetReport(const std::string& space, const std::string& id) = 0;
+  virtual Result<std::optional<Report>> GetReport(const Space& space, const std::string& id) = 0;
   virtual Result<std::vector<Revision>> ListRevisions(const std::string& report_id) = 0;
   virtual Result<std::vector<Report>> ListReports(const ReportQuery& query) = 0;
   virtual Result<int64_t> CountReports() = 0;
@@ -147,9 +149,9 @@ class ReadTx {
   // then escalations, in the order they were added); ListAlerts returns
   // alerts whose `recipients` hold only the row of query.organization (none
   // when it is nullopt). GetAlertRecipient: one recipient row, or nullopt.
-  virtual Result<std::optional<Alert>> GetAlert(const std::string& space, const std::string& id) = 0;
+  virtual Result<std::optional<Alert>> GetAlert(const Space& space, const std::string& id) = 0;
   // The alert without its recipients (cheap for alerts to thousands).
-  virtual Result<std::optional<Alert>> GetAlertHead(const std::string& space, const std::string& id) = 0;
+  virtual Result<std::optional<Alert>> GetAlertHead(const Space& space, const std::string& id) = 0;
   virtual Result<std::vector<Alert>> ListAlerts(const AlertQuery& query) = 0;
   virtual Result<std::optional<AlertRecipient>> GetAlertRecipient(const std::string& alert_id,
                                                                   const std::string& organization) = 0;

@@ -140,7 +140,7 @@ void Fill(Store& store) {
                         .queued_at = At(900),
                         .channels = {{"webhook:whk_1", DeliveryState::kFailed, At(901), 3, "HTTP 500"}}};
     if (auto u = tx.UpsertAlertRecipient("alt_1", nisc); !u) return u;
-    if (auto a = tx.InsertAlert(Alert{.id = "alt_0", .space = "exercise-1", .created_at = At(70)}); !a)
+    if (auto a = tx.InsertAlert(Alert{.id = "alt_0", .space = *Space::Exercise("exr_1"), .created_at = At(70)}); !a)
       return std::unexpected(a.error());
     if (auto w = tx.InsertWebhook(Webhook{.id = "whk_1",
                                           .organization = "org_tepco",
@@ -286,8 +286,8 @@ TEST_P(StoreTest, ExportImportKeepsEveryRow) {
 
   // Alerts, recipients and deliveries work as before, with their counters
   // past the imported rows.
-  auto alert = ReadValue(copy, [](ReadTx& tx) { return tx.GetAlert("live", "alt_1"); });
-  auto original = ReadValue(store(), [](ReadTx& tx) { return tx.GetAlert("live", "alt_1"); });
+  auto alert = ReadValue(copy, [](ReadTx& tx) { return tx.GetAlert(Space::Live(), "alt_1"); });
+  auto original = ReadValue(store(), [](ReadTx& tx) { return tx.GetAlert(Space::Live(), "alt_1"); });
   ASSERT_TRUE(alert && *alert && original && *original);
   EXPECT_EQ(**alert, **original);
   auto due = WriteValue(copy, [](WriteTx& tx) { return tx.ListDueRecipients(At(10000), 10); });
@@ -378,7 +378,7 @@ TEST_P(StoreTest, ImportRejectsBadRowsNamingTheField) {
 
   r = import(
       "outbox",
-      Json{{"seq", 1}, {"at", 1}, {"space", "live"}, {"type", "t"}, {"record_id", "r"}, {"subject", 5}});
+      Json{{"seq", 1}, {"at", 1}, {"space", Space::Live().id()}, {"type", "t"}, {"record_id", "r"}, {"subject", 5}});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().field, "outbox.subject");
 
@@ -390,7 +390,7 @@ TEST_P(StoreTest, ImportRejectsBadRowsNamingTheField) {
   ASSERT_TRUE(import("meta", Json{{"key", "k"}, {"value", "v"}}));
   // An outbox row from before schema 2 has no subject.
   ASSERT_TRUE(
-      import("outbox", Json{{"seq", 4}, {"at", 1}, {"space", "live"}, {"type", "t"}, {"record_id", "r"}}));
+      import("outbox", Json{{"seq", 4}, {"at", 1}, {"space", Space::Live().id()}, {"type", "t"}, {"record_id", "r"}}));
   EXPECT_EQ(ReadValue(store(), [](ReadTx& tx) { return tx.ListOutbox(0, 10); })->at(0).subject, "");
   EXPECT_EQ(**ReadValue(store(), [](ReadTx& tx) { return tx.GetMeta("k"); }), "v");
 }

@@ -102,7 +102,7 @@ class WakeCounter {
 
 struct ReportSpec {
   std::string id;
-  std::string space = "live";
+  Space space = Space::Live();
   ReportKind kind = ReportKind::kAttackInfo;
   std::vector<std::string> sectors = {"electric_power"};
   Route route = Route::kDirect;

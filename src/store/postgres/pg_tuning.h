@@ -5,14 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "store/sqlite/sqlite_tuning.h"
+#include "store/store_limits.h"
 
 namespace infrashare::postgres {
-
-// The limits of the Store contract are the same for every backend; SQLite's
-// tuning header is their home.
-using sqlite::kMaxListLimit;
-using sqlite::kMaxLogPage;
 
 // Connecting to a server that does not answer fails after this long (a
 // refused connection fails at once). Bounded so that a request waits at most

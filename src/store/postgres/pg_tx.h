@@ -1,36 +1,19 @@
-// The PostgreSQL implementation of ReadTx and WriteTx: one object over one
+// The PostgreSQL transaction: the SQL core's (store/sql/sql_tx.h) over one
 // connection on which the store has already opened a transaction (a
 // REPEATABLE READ READ ONLY snapshot, or the writer's savepoint inside a
-// group commit).
-//
-// Implementation is split by concept, as the SQLite backend's:
-//   pg_tx_registry.cc  registry documents, principals, tokens, meta
-//   pg_tx_reports.cc   report heads, grants, sectors, search text, revisions
-//   pg_report_list.cc  ListReports (the query planner for lists)
-//   pg_tx_log.cc       audit chain and outbox
-//   pg_tx_alerts.cc    alerts and their recipients
-//   pg_tx_webhooks.cc  webhooks and their deliveries
-//   pg_tx_dump.cc      export and import (store/dump.h)
-//
-// A statement that fails aborts a PostgreSQL transaction (unlike SQLite), so
-// the expected failures are not errors in SQL: inserts use ON CONFLICT DO
-// NOTHING and answer kConflict when nothing was inserted, and a token's
-// principal is checked before the insert. The write's savepoint stays usable
-// after them, as in the SQLite backend. (A pipelined batch is the exception:
-// see BatchState::pipelined below.)
-//
-// Stored documents that fail to parse answer kInternal naming the record;
-// they never crash the process.
+// group commit), with what only PostgreSQL has: report heads with the
+// search terms (pg_tx_reports.cc), list planning (pg_report_list.cc),
+// export by cursor and import (pg_tx_dump.cc), and the log lock and
+// pipelined appends of BatchState (pg_tx_log.cc).
 //
 // Thread behaviour: used only by the thread that runs the fn it was handed
 // to, while that fn runs.
 #pragma once
 
-#include "store/dump.h"
 #include "store/postgres/pg_connection.h"
-#include "store/sqlite/sqlite_tx.h"
-#include "store/store.h"
-#include "store/stored_alerts.h"
+#include "store/postgres/pg_session.h"
+#include "store/sql/sql_tx.h"
+#include "store/stored_document.h"
 
 namespace infrashare::postgres {
 
@@ -88,13 +71,6 @@ struct BatchState {
   size_t jobs_left = 1;  // this job and those after it: how many seqs to reserve when they run out
 };
 
-// The columns of an audit event ($1 … $9: at, actor_principal, actor_org,
-// action, target_kind, target_id, detail, prev_hash, hash) and of an outbox
-// event ($1 … $5: at, space, type, record_id, subject), for every insert
-// of them (pg_tx_log.cc, and import in pg_tx_dump.cc, which adds the seq).
-Params AuditParams(const AuditEvent& event);
-Params OutboxParams(const OutboxEvent& event);
-
 // Pipelined batches (pg_store.cc). The statements that begin one, reserving
 // `reports` report seqs, and its state from their rows.
 std::string BeginPipelinedSql(size_t reports);
@@ -105,106 +81,49 @@ BatchState PipelinedBatch(const Rows& rows);
 // read the head), none otherwise.
 Result<void> HoldLogLock(Connection& conn, BatchState& batch);
 
-class PgTx final : public WriteTx, private dump::SeqWriter, private stored::RowWriter {
+class PgTx final : public sql::SqlTx {
  public:
   // `batch` is the writer's (nullptr for reads).
-  explicit PgTx(Connection& conn, BatchState* batch = nullptr) : conn_(conn), batch_(batch) {}
+  explicit PgTx(Connection& conn, BatchState* batch = nullptr)
+      : SqlTx(session_storage_), session_storage_(conn), conn_(conn), batch_(batch) {}
 
-  // ReadTx
-  Result<RegistryData> LoadRegistry() override;
-  Result<std::optional<Principal>> GetPrincipal(const std::string& id) override;
-  Result<std::vector<Principal>> ListPrincipals(const std::optional<std::string>& organization) override;
-  Result<std::optional<ApiToken>> GetToken(const std::string& id) override;
-  Result<std::optional<Report>> GetReport(const std::string& space, const std::string& id) override;
+  Result<std::optional<Report>> GetReport(const Space& space, const std::string& id) override;
   Result<std::vector<Revision>> ListRevisions(const std::string& report_id) override;
   Result<std::vector<Report>> ListReports(const ReportQuery& query) override;
   Result<int64_t> CountReports() override;
-  Result<std::vector<AuditEvent>> ListAudit(int64_t after_seq, int limit) override;
-  Result<std::vector<OutboxEvent>> ListOutbox(int64_t after_seq, int limit) override;
-  Result<int64_t> NewestOutboxSeq() override;
-  Result<std::optional<std::string>> GetMeta(const std::string& key) override;
-  Result<std::optional<Alert>> GetAlert(const std::string& space, const std::string& id) override;
-  Result<std::optional<Alert>> GetAlertHead(const std::string& space, const std::string& id) override;
-  Result<std::vector<RecipientRowText>> ListAlertRecipientTexts(const std::string& alert_id) override;
-  Result<std::vector<Alert>> ListAlerts(const AlertQuery& query) override;
-  Result<std::optional<AlertRecipient>> GetAlertRecipient(const std::string& alert_id,
-                                                          const std::string& organization) override;
-  Result<std::optional<Webhook>> GetWebhook(const std::string& id) override;
-  Result<std::vector<Webhook>> ListWebhooks(const std::optional<std::string>& organization) override;
-  Result<std::optional<WebhookDelivery>> GetWebhookDelivery(int64_t id) override;
-  Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(const std::string& webhook_id,
-                                                             std::optional<int64_t> before_id,
-                                                             int limit) override;
-
-  // WriteTx
-  Result<void> UpsertSector(const Sector& sector) override;
-  Result<void> UpsertCeptoar(const Ceptoar& ceptoar) override;
-  Result<void> UpsertGroup(const SharingGroup& group) override;
-  Result<void> UpsertOrganization(const Organization& org) override;
-  Result<void> InsertPrincipal(const Principal& principal) override;
-  Result<void> InsertToken(const ApiToken& token) override;
-  Result<void> RevokeToken(const std::string& id, Timestamp at) override;
   Result<int64_t> InsertReport(const Report& report, const std::vector<std::string>& grants) override;
   Result<void> UpdateReport(const Report& report, const std::vector<std::string>& grants) override;
   Result<void> InsertRevision(const Revision& revision) override;
+  // The logs under BatchState's rules (pg_tx_log.cc).
   Result<std::string> LastAuditHash() override;
   Result<void> AppendAudit(AuditEvent event) override;
   Result<void> AppendOutbox(const OutboxEvent& event) override;
-  Result<void> SetMeta(const std::string& key, const std::string& value) override;
-  Result<int64_t> InsertAlert(const Alert& alert) override;
-  Result<void> UpsertAlertRecipient(const std::string& alert_id, const AlertRecipient& recipient) override;
-  Result<std::vector<DueRecipient>> ListDueRecipients(Timestamp now, int limit) override;
-  Result<void> InsertWebhook(const Webhook& webhook) override;
-  Result<void> UpdateWebhook(const Webhook& webhook) override;
-  Result<int64_t> InsertWebhookDelivery(const WebhookDelivery& delivery) override;
-  Result<void> UpdateWebhookDelivery(const WebhookDelivery& delivery) override;
-  Result<std::vector<WebhookDelivery>> ListDueWebhookDeliveries(
-      Timestamp now, int limit, const std::vector<std::string>& skip) override;
 
-  // Export and import (pg_tx_dump.cc)
-  Result<void> ExportRows(
-      const std::function<Result<void>(std::string_view table, const Json& row)>& sink) override;
-  Result<void> ImportRow(std::string_view table, const Json& row) override;
 
  private:
-  // dump::SeqWriter (pg_tx_dump.cc; alerts and deliveries beside their other
-  // rows)
+  Result<void> BeforeLogAccess() override;
+  // dump::SeqWriter (pg_tx_dump.cc)
   Result<void> InsertReportAt(int64_t seq, const Report& report,
                               const std::vector<std::string>& grants) override;
   Result<void> AppendAuditAt(const AuditEvent& event) override;
-  Result<void> AppendOutboxAt(const OutboxEvent& event) override;
-  Result<void> InsertAlertAt(const Alert& alert) override;
-  Result<void> InsertAlertRecipientAt(const std::string& alert_id, int64_t ord,
-                                      const AlertRecipient& recipient) override;
-  Result<void> InsertWebhookDeliveryAt(const WebhookDelivery& delivery) override;
-
-  // stored::RowWriter (pg_tx_alerts.cc, pg_tx_webhooks.cc)
-  Result<int64_t> InsertAlertRow(const Alert& alert, std::optional<int64_t> seq) override;
-  Result<void> InsertRecipientRow(const std::string& alert_id, int64_t ord,
-                                  const AlertRecipient& recipient) override;
-  Result<int64_t> InsertDeliveryRow(const WebhookDelivery& delivery) override;
-  Result<bool> AlertExists(const std::string& alert_id) override;
-  Result<bool> WebhookExists(const std::string& webhook_id) override;
 
   // Report heads by seq, in the order given (pg_report_list.cc).
   Result<std::vector<Report>> LoadReports(const std::vector<int64_t>& seqs);
   // The seqs of one page, newest first, by the cheapest plan (pg_report_list.cc).
   Result<std::vector<int64_t>> ListReportSeqs(const ReportQuery& query);
-  // Before a write transaction reads or writes the logs the slow way: see
-  // BatchState (nothing to do in a read transaction).
-  Result<void> HoldLogLock();
   // Writes the rows that make a report findable: grants and sectors.
   Result<void> IndexReport(int64_t seq, const Report& report, const std::vector<std::string>& grants);
 
+  PgSession session_storage_;
   Connection& conn_;
   BatchState* batch_;
 };
 
-// Stored documents are the same JSON text in both backends; their readers
-// and writer live with the SQLite backend (sqlite_tx.h).
-using sqlite::DecodeStored;
-using sqlite::DumpDocument;
-using sqlite::ParseStoredDocument;
-using sqlite::ReportFromStored;
+using sql::AuditParams;
+using sql::OutboxParams;
+using stored::DecodeStored;
+using stored::DumpDocument;
+using stored::ParseStoredDocument;
+using stored::ReportFromStored;
 
 }  // namespace infrashare::postgres

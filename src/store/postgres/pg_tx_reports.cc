@@ -21,7 +21,7 @@ std::vector<std::string> Distinct(std::vector<std::string> values) {
 Result<void> AddHead(Params& p, const Report& report, const std::vector<std::string>& grants) {
   auto search = MakeSearchDocument(report.content.title, report.content.text);
   if (!search) return std::unexpected(search.error());
-  p.Add(report.space)
+  p.Add(report.space.id())
       .Add(NameOf(kReportKindNames, report.content.kind))
       .Add(NameOf(kRouteNames, report.route))
       .Add(NameOf(kTlpNames, report.content.tlp))
@@ -151,7 +151,7 @@ Result<void> PgTx::IndexReport(int64_t seq, const Report& report, const std::vec
         "INSERT INTO report_grants (space, key, seq, kind, route, tlp) "
         "SELECT $1, k, $2, $3, $4, $5 FROM unnest($6::text[]) AS k",
         Params()
-            .Add(report.space)
+            .Add(report.space.id())
             .Add(seq)
             .Add(NameOf(kReportKindNames, report.content.kind))
             .Add(NameOf(kRouteNames, report.route))
@@ -205,9 +205,9 @@ Result<void> PgTx::UpdateReport(const Report& report, const std::vector<std::str
   return IndexReport(rows->Int(0, 0), report, keys);
 }
 
-Result<std::optional<Report>> PgTx::GetReport(const std::string& space, const std::string& id) {
+Result<std::optional<Report>> PgTx::GetReport(const Space& space, const std::string& id) {
   auto rows = conn_.Exec("SELECT seq, doc FROM reports WHERE id = $1 AND space = $2",
-                         Params().Add(id).Add(space), "get report");
+                         Params().Add(id).Add(space.id()), "get report");
   if (!rows) return std::unexpected(rows.error());
   if (rows->empty()) return std::nullopt;
   auto report = ReportFromStored(rows->Int(0, 0), rows->Text(0, 1));

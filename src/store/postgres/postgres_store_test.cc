@@ -227,7 +227,7 @@ TEST_F(PostgresStoreTest, DamagedRowsAnswerInternalErrors) {
       "WHERE alert_id = 'alt_1' AND organization = 'org_a';"
       "UPDATE alert_recipients SET doc = E'{\"state\":\"queued\",\\n\"organization\":\"org_b\"}' "
       "WHERE alert_id = 'alt_2' AND organization = 'org_b'");
-  auto got = ReadValue(**store, [](ReadTx& tx) { return tx.GetReport("live", "rpt_1"); });
+  auto got = ReadValue(**store, [](ReadTx& tx) { return tx.GetReport(Space::Live(), "rpt_1"); });
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, ErrorCode::kInternal);
   EXPECT_EQ(got.error().message, "stored report #1 is unreadable: not JSON");

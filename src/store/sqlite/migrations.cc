@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <string>
+
+#include "domain/space/space.h"
 
 namespace infrashare::sqlite {
 
@@ -192,11 +195,17 @@ constexpr const char* kSchemaV3 = R"sql(
 CREATE INDEX alert_recipients_by_ord ON alert_recipients (alert_id, ord);
 )sql";
 
-constexpr std::array kMigrations{
+// Audit events carry the space of the record concerned; events from before
+// are live.
+const std::string kSchemaV4 =
+    fmt::format("ALTER TABLE audit ADD COLUMN space TEXT NOT NULL DEFAULT '{}';", Space::Live().id());
+
+const std::array kMigrations{
     Migration{1, "foundation: registry, principals, tokens, reports, revisions, audit, outbox", kSchemaV1},
     Migration{2, "hotline: alerts, alert recipients, webhooks, webhook deliveries, outbox subject",
               kSchemaV2},
     Migration{3, "hotline: recipients indexed by their order within an alert", kSchemaV3},
+    Migration{4, "audit events carry a space", kSchemaV4.c_str()},
 };
 
 constexpr const char* kCreateVersionTable = R"sql(

@@ -143,7 +143,7 @@ bool HasTimeFilter(const ReportQuery& q) { return q.created_from || q.created_to
 
 // Binds the filter parameters; the time ones only if the statement has them.
 void BindFilters(Statement& s, const ReportQuery& q, bool with_time = true) {
-  s.Bind(":space", q.space);
+  s.Bind(":space", q.space.id());
   if (q.kind)
     s.Bind(":kind", NameOf(kReportKindNames, *q.kind));
   else
@@ -210,12 +210,12 @@ Result<std::optional<TimeIndex>> SmallTimeWindow(Connection& conn, const ReportQ
   std::optional<TimeIndex> best;
   int64_t best_count = kTimeScanCap;
   if (q.updated_since) {
-    auto n = CappedCount(conn, TimeIndex::kUpdated, q.space, *q.updated_since);
+    auto n = CappedCount(conn, TimeIndex::kUpdated, q.space.id(), *q.updated_since);
     if (!n) return std::unexpected(n.error());
     if (*n < best_count) best = TimeIndex::kUpdated, best_count = *n;
   }
   if (q.created_from) {
-    auto n = CappedCount(conn, TimeIndex::kCreated, q.space, *q.created_from);
+    auto n = CappedCount(conn, TimeIndex::kCreated, q.space.id(), *q.created_from);
     if (!n) return std::unexpected(n.error());
     if (*n < best_count) best = TimeIndex::kCreated, best_count = *n;
   }
@@ -272,10 +272,10 @@ Result<std::vector<int64_t>> SqliteTx::ListReportSeqs(const ReportQuery& q) {
   std::vector<KeyRange> ranges;
   int64_t hi = 0, floor = std::numeric_limits<int64_t>::max();
   for (const auto& key : keys) {
-    auto newest = OneSeq(conn_, kNewestGrantSql, q.space, key, before);
+    auto newest = OneSeq(conn_, kNewestGrantSql, q.space.id(), key, before);
     if (!newest) return std::unexpected(newest.error());
     if (!*newest) continue;
-    auto oldest = OneSeq(conn_, kOldestGrantSql, q.space, key, std::nullopt);
+    auto oldest = OneSeq(conn_, kOldestGrantSql, q.space.id(), key, std::nullopt);
     if (!oldest) return std::unexpected(oldest.error());
     const int64_t low = oldest->value_or(**newest);
     ranges.push_back({&key, **newest, low});

@@ -135,12 +135,12 @@ TEST(SqliteStore, DamagedRowsAnswerInternalErrors) {
           "UPDATE sectors SET doc = '{\"id\": 5}'");
   auto store = h.Open();
   ASSERT_TRUE(store);
-  auto got = ReadValue(**store, [](ReadTx& tx) { return tx.GetReport("live", "rpt_1"); });
+  auto got = ReadValue(**store, [](ReadTx& tx) { return tx.GetReport(Space::Live(), "rpt_1"); });
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, ErrorCode::kInternal);
   EXPECT_EQ(got.error().message, "stored report #1 is unreadable: not JSON");
   // A member of the wrong type (the JSON library would throw) is caught too.
-  got = ReadValue(**store, [](ReadTx& tx) { return tx.GetReport("live", "rpt_2"); });
+  got = ReadValue(**store, [](ReadTx& tx) { return tx.GetReport(Space::Live(), "rpt_2"); });
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, ErrorCode::kInternal);
   EXPECT_EQ(got.error().message.rfind("stored report #2 is unreadable: ", 0), 0u) << got.error().message;
@@ -282,7 +282,7 @@ TEST(SqliteStore, FailedCommitFailsTheWholeBatchAndKeepsNothing) {
   auto during = ReadValue(**store, [](ReadTx& tx) { return tx.GetMeta("during"); });
   ASSERT_TRUE(during);
   EXPECT_FALSE(during->has_value());
-  EXPECT_FALSE(ReadValue(**store, [](ReadTx& tx) { return tx.GetReport("live", "rpt_lost"); })->has_value());
+  EXPECT_FALSE(ReadValue(**store, [](ReadTx& tx) { return tx.GetReport(Space::Live(), "rpt_lost"); })->has_value());
 
   // The store goes on working, and the failed batch stays gone after a reopen.
   ASSERT_TRUE((*store)->Write([](WriteTx& tx) { return tx.SetMeta("after", "kept"); }));

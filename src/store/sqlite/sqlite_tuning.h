@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "store/store_limits.h"
+
 namespace infrashare::sqlite {
 
 // How long a connection waits for a lock held by another process (an
@@ -37,11 +39,6 @@ inline constexpr int kCheckpointFrames = 1000;
 // catches up the WAL starts over, and its file is truncated to this size so
 // one burst does not leave a huge file behind.
 inline constexpr const char* kWalSizeLimitPragma = "PRAGMA journal_size_limit = 67108864";
-
-// ListReports never answers more than this many reports in one page.
-inline constexpr int kMaxListLimit = 1000;
-// ListAudit / ListOutbox pages: small rows, read by verifiers and feeds.
-inline constexpr int kMaxLogPage = 10000;
 
 // ListReports walks the caller's grant keys over windows of seq, newest
 // first, doubling the window until a page is full. The first window is this

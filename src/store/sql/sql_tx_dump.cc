@@ -1,11 +1,12 @@
-// PgTx: export and import in the dump form (store/dump.h). Export reads each
-// table through a cursor, kExportFetchRows at a time.
+// SqlTx: export in the dump form (store/dump.h), table by table in
+// dump::kTables order, each read by Session::Stream (a page at a time).
+// Import is dump::ImportRow over WriteTx and dump::SeqWriter.
 #include <fmt/format.h>
 
-#include "store/postgres/pg_tuning.h"
-#include "store/postgres/pg_tx.h"
+#include "store/sql/sql_tx.h"
+#include "store/stored_document.h"
 
-namespace infrashare::postgres {
+namespace infrashare::sql {
 
 namespace {
 
@@ -14,7 +15,7 @@ using Sink = std::function<Result<void>(std::string_view table, const Json& row)
 using RowReader = Result<Json> (*)(const Rows& rows, int i);
 
 Result<Json> Document(const Rows& rows, int i, int col, std::string_view table) {
-  return ParseStoredDocument(rows.Text(i, col), fmt::format("stored {} row '{}'", table, rows.Text(i, 0)));
+  return stored::ParseStoredDocument(rows.Text(i, col), fmt::format("stored {} row '{}'", table, rows.Text(i, 0)));
 }
 
 Result<Json> MetaFromRow(const Rows& rows, int i) { return dump::MetaRow(rows.Text(i, 0), rows.Text(i, 1)); }
@@ -74,13 +75,18 @@ Result<Json> AuditFromRow(const Rows& rows, int i) {
   e.detail = std::move(*detail);
   e.prev_hash = std::string(rows.Text(i, 8));
   e.hash = std::string(rows.Text(i, 9));
+  auto space = Space::Parse(rows.Text(i, 10));
+  if (!space) return Internal(fmt::format("stored audit event #{} has an unreadable space", e.seq));
+  e.space = std::move(*space);
   return dump::AuditRow(e);
 }
 
 Result<Json> OutboxFromRow(const Rows& rows, int i) {
+  auto space = Space::Parse(rows.Text(i, 2));
+  if (!space) return Internal(fmt::format("stored outbox event #{} has an unreadable space", rows.Int(i, 0)));
   return dump::OutboxRow(OutboxEvent{.seq = rows.Int(i, 0),
                                      .at = FromMicros(rows.Int(i, 1)),
-                                     .space = std::string(rows.Text(i, 2)),
+                                     .space = std::move(*space),
                                      .type = std::string(rows.Text(i, 3)),
                                      .record_id = std::string(rows.Text(i, 4)),
                                      .subject = std::string(rows.Text(i, 5))});
@@ -106,17 +112,17 @@ Result<Json> WebhookDeliveryFromRow(const Rows& rows, int i) {
 
 struct TableExport {
   std::string_view table;
-  const char* select;  // in the table's canonical order
+  const char* select;  // in the table's canonical order ({order}: Dialect::InsertionOrder)
   RowReader read;
 };
 
 // In dump::kTables order.
 constexpr TableExport kExports[] = {
     {"meta", "SELECT key, value FROM meta ORDER BY key", MetaFromRow},
-    {"sectors", "SELECT id, doc FROM sectors ORDER BY ord", DocumentFromRow},
-    {"ceptoars", "SELECT id, doc FROM ceptoars ORDER BY ord", DocumentFromRow},
-    {"sharing_groups", "SELECT id, doc FROM sharing_groups ORDER BY ord", DocumentFromRow},
-    {"organizations", "SELECT id, doc FROM organizations ORDER BY ord", DocumentFromRow},
+    {"sectors", "SELECT id, doc FROM sectors ORDER BY {order}", DocumentFromRow},
+    {"ceptoars", "SELECT id, doc FROM ceptoars ORDER BY {order}", DocumentFromRow},
+    {"sharing_groups", "SELECT id, doc FROM sharing_groups ORDER BY {order}", DocumentFromRow},
+    {"organizations", "SELECT id, doc FROM organizations ORDER BY {order}", DocumentFromRow},
     {"principals", "SELECT id, organization, name, roles, created_at FROM principals ORDER BY id",
      PrincipalFromRow},
     {"tokens", "SELECT id, principal, secret_sha256, label, created_at, revoked_at FROM tokens ORDER BY id",
@@ -124,7 +130,7 @@ constexpr TableExport kExports[] = {
     {"reports", "SELECT seq, grants, doc FROM reports ORDER BY seq", ReportFromRow},
     {"revisions", "SELECT report_id, number, doc FROM revisions ORDER BY report_id, number", RevisionFromRow},
     {"audit",
-     "SELECT seq, at, actor_principal, actor_org, action, target_kind, target_id, detail, prev_hash, hash "
+     "SELECT seq, at, actor_principal, actor_org, action, target_kind, target_id, detail, prev_hash, hash, space "
      "FROM audit ORDER BY seq",
      AuditFromRow},
     {"outbox", "SELECT seq, at, space, type, record_id, subject FROM outbox ORDER BY seq", OutboxFromRow},
@@ -135,69 +141,28 @@ constexpr TableExport kExports[] = {
     {"webhook_deliveries", "SELECT id, doc FROM webhook_deliveries ORDER BY id", WebhookDeliveryFromRow},
 };
 
-Result<void> ExportTable(Connection& conn, const TableExport& t, const Sink& sink) {
-  const std::string what = fmt::format("export {}", t.table);
-  if (auto d = conn.Run(fmt::format("DECLARE dump_rows NO SCROLL CURSOR FOR {}", t.select), what); !d)
-    return d;
-  const std::string fetch = fmt::format("FETCH {} FROM dump_rows", kExportFetchRows);
-  for (;;) {
-    auto rows = conn.Query(fetch, what);
-    if (!rows) return std::unexpected(rows.error());
-    for (int i = 0; i < rows->size(); ++i) {
-      auto row = t.read(*rows, i);
-      if (!row) return std::unexpected(row.error());
-      if (auto s = sink(t.table, *row); !s) return s;
-    }
-    if (rows->size() < kExportFetchRows) break;
-  }
-  return conn.Run("CLOSE dump_rows", what);
-}
-
 }  // namespace
 
-Result<void> PgTx::ExportRows(const Sink& sink) {
-  static_assert(std::size(kExports) == dump::kTables.size());
-  if (auto l = HoldLogLock(); !l) return l;
-  for (const auto& t : kExports)
-    if (auto e = ExportTable(conn_, t, sink); !e) return e;
+Result<void> SqlTx::ExportRows(const Sink& sink) {
+  static_assert(std::size(kExports) == std::size(dump::kTables));
+  if (auto l = BeforeLogAccess(); !l) return l;
+  for (const auto& t : kExports) {
+    const std::string select = fmt::format(fmt::runtime(t.select), fmt::arg("order", session_.dialect().InsertionOrder()));
+    auto e = session_.Stream(select, fmt::format("export {}", t.table), [&](const Rows& rows) -> Result<void> {
+      for (int i = 0; i < rows.size(); ++i) {
+        auto row = t.read(rows, i);
+        if (!row) return std::unexpected(row.error());
+        if (auto s = sink(t.table, *row); !s) return s;
+      }
+      return {};
+    });
+    if (!e) return e;
+  }
   return {};
 }
 
-Result<void> PgTx::ImportRow(std::string_view table, const Json& row) {
+Result<void> SqlTx::ImportRow(std::string_view table, const Json& row) {
   return dump::ImportRow(*this, *this, table, row);
 }
 
-Result<void> PgTx::AppendAuditAt(const AuditEvent& event) {
-  if (auto l = HoldLogLock(); !l) return l;
-  if (batch_) batch_->last_audit_hash.reset();  // rows may come in any order
-  auto rows = conn_.Exec(
-      "WITH a AS ("
-      "  INSERT INTO audit (at, actor_principal, actor_org, action, target_kind, target_id, detail, "
-      "prev_hash, "
-      "hash, seq)"
-      "  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING seq) "
-      "SELECT setval(pg_get_serial_sequence('audit', 'seq'), greatest(a.seq, (SELECT coalesce(max(seq), 0) "
-      "FROM audit))) "
-      "FROM a",
-      AuditParams(event).Add(event.seq), "import audit event");
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->empty()) return Conflict(fmt::format("audit event #{} already exists", event.seq), "seq");
-  return {};
-}
-
-Result<void> PgTx::AppendOutboxAt(const OutboxEvent& event) {
-  if (auto l = HoldLogLock(); !l) return l;
-  auto rows = conn_.Exec(
-      "WITH o AS ("
-      "  INSERT INTO outbox (at, space, type, record_id, subject, seq) VALUES ($1, $2, $3, $4, $5, $6)"
-      "  ON CONFLICT DO NOTHING RETURNING seq) "
-      "SELECT setval(pg_get_serial_sequence('outbox', 'seq'), greatest(o.seq, (SELECT coalesce(max(seq), 0) "
-      "FROM outbox))) "
-      "FROM o",
-      OutboxParams(event).Add(event.seq), "import outbox event");
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->empty()) return Conflict(fmt::format("outbox event #{} already exists", event.seq), "seq");
-  return {};
-}
-
-}  // namespace infrashare::postgres
+}  // namespace infrashare::sql
