@@ -32,18 +32,16 @@
 // transaction it is given.
 #pragma once
 
+#include <span>
 #include <string_view>
 
 #include "common/error.h"
 #include "common/json.h"
+#include "store/sql/session.h"
 #include "store/store.h"
 
 namespace infrashare::dump {
 
-inline constexpr std::string_view kTables[] = {
-    "meta",       "sectors", "ceptoars",         "sharing_groups", "organizations",
-    "principals", "tokens",  "reports",          "revisions",      "audit",
-    "outbox",     "alerts",  "alert_recipients", "webhooks",       "webhook_deliveries"};
 
 Json MetaRow(std::string_view key, std::string_view value);
 Json DocumentRow(std::string_view id, Json doc);
@@ -75,6 +73,18 @@ class SeqWriter {
   // kNotFound when the webhook is not there.
   virtual Result<void> InsertWebhookDeliveryAt(const WebhookDelivery& delivery) = 0;  // delivery.id is set
 };
+
+// One table of the dump: the SELECT that reads it in its canonical order
+// ({order}: sql::Dialect::InsertionOrder), how a row of that becomes a dump
+// row, and how a dump row is stored.
+struct Table {
+  std::string_view name;
+  std::string_view select;
+  Result<Json> (*read)(const sql::Rows& rows, int i);
+  Result<void> (*import)(WriteTx& tx, SeqWriter& seqs, ObjectReader& row);
+};
+// Every table, in dump order: the one list of what export and import move.
+std::span<const Table> Tables();
 
 // Decodes one row of `table` and stores it through tx and seqs.
 // Errors: kInvalidArgument naming the table and the field ("reports.seq:

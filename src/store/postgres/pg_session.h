@@ -16,6 +16,7 @@ class PgSession final : public sql::Session {
 
   const sql::Dialect& dialect() const override { return sql::Dialect::Postgres(); }
   Result<sql::Rows> Exec(std::string_view sql, const sql::Params& params, std::string_view what) override;
+  Result<void> Script(std::string_view sql, std::string_view what) override { return conn_.Run(sql, what); }
   // Through a cursor, kExportFetchRows at a time.
   Result<void> Stream(std::string_view sql, std::string_view what,
                       const std::function<Result<void>(const sql::Rows&)>& page) override;

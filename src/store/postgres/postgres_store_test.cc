@@ -22,6 +22,7 @@
 #include "store/audit_chain.h"
 #include "store/open_store.h"
 #include "store/postgres/pg_migrations.h"
+#include "store/sql/schema.h"
 #include "store/postgres/pg_store.h"
 #include "store/postgres/postgres_test_cluster.h"
 #include "store/store_test_suite.h"
@@ -70,12 +71,12 @@ TEST_F(PostgresStoreTest, CreatesTheSchemaAtTheLatestVersion) {
   auto store = Open();
   ASSERT_TRUE(store) << store.error().message;
   EXPECT_EQ(db_.Value("SELECT max(version) FROM schema_migrations"),
-            std::to_string(postgres::LatestSchemaVersion()));
+            std::to_string(sql::LatestSchemaVersion()));
   store->reset();
   // Opening again applies nothing new.
   ASSERT_TRUE(Open());
   EXPECT_EQ(db_.Value("SELECT count(*) FROM schema_migrations"),
-            std::to_string(postgres::Migrations().size()));
+            std::to_string(sql::Migrations().size()));
 }
 
 TEST_F(PostgresStoreTest, SeveralProcessesOpeningAtOnceMigrateOnce) {
@@ -90,7 +91,7 @@ TEST_F(PostgresStoreTest, SeveralProcessesOpeningAtOnceMigrateOnce) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(opened.load(), 4);
   EXPECT_EQ(db_.Value("SELECT count(*) FROM schema_migrations"),
-            std::to_string(postgres::Migrations().size()));
+            std::to_string(sql::Migrations().size()));
 }
 
 TEST_F(PostgresStoreTest, RefusesADatabaseFromANewerProgram) {
@@ -103,7 +104,7 @@ TEST_F(PostgresStoreTest, RefusesADatabaseFromANewerProgram) {
       store.error().message,
       fmt::format("the database has schema version 999, but this program knows only up to version {}: it was "
                   "written by a newer infrashare; run that version or restore a backup",
-                  postgres::LatestSchemaVersion()));
+                  sql::LatestSchemaVersion()));
 }
 
 TEST_F(PostgresStoreTest, WithoutCreateADatabaseWithoutTheSchemaIsRefused) {

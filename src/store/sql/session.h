@@ -147,6 +147,9 @@ class Session {
   // kUnavailable when the database is busy or gone, kInternal otherwise.
   virtual Result<Rows> Exec(std::string_view sql, const Params& params, std::string_view what) = 0;
   Result<Rows> Exec(std::string_view sql, std::string_view what) { return Exec(sql, Params{}, what); }
+  // Runs SQL without parameters and without preparing it, possibly several
+  // statements (DDL, transaction control). For migrations and setup.
+  virtual Result<void> Script(std::string_view sql, std::string_view what) = 0;
   // Runs a SELECT and hands its rows to `page` a page at a time (a cursor,
   // or steps), holding little in memory; stops at the first error of `page`.
   virtual Result<void> Stream(std::string_view sql, std::string_view what,

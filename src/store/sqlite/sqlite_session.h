@@ -18,6 +18,9 @@ class SqliteSession final : public sql::Session {
   const sql::Dialect& dialect() const override { return sql::Dialect::Sqlite(); }
   Result<sql::Rows> Exec(std::string_view sql, const sql::Params& params, std::string_view what) override;
 
+  Result<void> Script(std::string_view sql, std::string_view what) override {
+    return conn_.ExecScript(std::string(sql).c_str(), what);
+  }
   // Steps the statement, kStreamPageRows rows a page.
   Result<void> Stream(std::string_view sql, std::string_view what,
                       const std::function<Result<void>(const sql::Rows&)>& page) override;

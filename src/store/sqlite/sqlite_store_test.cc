@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <random>
 
-#include "store/sqlite/migrations.h"
+#include "store/sql/schema.h"
 #include "store/store_test_suite.h"
 #include "store/store_test_util.h"
 
@@ -72,12 +72,12 @@ TEST(SqliteStore, CreatesAWalDatabaseAtTheLatestSchemaVersion) {
   ASSERT_TRUE(store) << store.error().message;
   EXPECT_EQ(RawValue(h.db_path(), "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(RawValue(h.db_path(), "SELECT max(version) FROM schema_migrations"),
-            std::to_string(sqlite::LatestSchemaVersion()));
+            std::to_string(sql::LatestSchemaVersion()));
   store->reset();
   // Opening again applies nothing new.
   ASSERT_TRUE(h.Open());
   EXPECT_EQ(RawValue(h.db_path(), "SELECT count(*) FROM schema_migrations"),
-            std::to_string(sqlite::Migrations().size()));
+            std::to_string(sql::Migrations().size()));
 }
 
 TEST(SqliteStore, RefusesADatabaseFromANewerProgram) {
@@ -91,7 +91,7 @@ TEST(SqliteStore, RefusesADatabaseFromANewerProgram) {
       store.error().message,
       fmt::format("the database has schema version 999, but this program knows only up to version {}: it was "
                   "written by a newer infrashare; run that version or restore a backup",
-                  sqlite::LatestSchemaVersion()));
+                  sql::LatestSchemaVersion()));
 }
 
 TEST(SqliteStore, RejectsBadOptions) {
