@@ -1,37 +1,19 @@
-// The Store interface: everything the services keep, behind one interface so
-// that the SQLite backend (store/sqlite) and a PostgreSQL backend can be
-// swapped without touching services or handlers.
+// The Store interface: everything the services keep, behind one interface
+// with two backends (store/sqlite, store/postgres) over one SQL core
+// (store/sql). Design and measurements: docs/store.md.
 //
-// Transactions:
-//   * Write(fn) runs fn inside a write transaction. Concurrent Write calls are
-//     group-committed: the backend batches them into one database transaction
-//     (one fsync), each call inside its own savepoint, so a failing fn rolls
-//     back only its own changes. Write returns only after the transaction is
-//     durable (WAL, synchronous=FULL): a caller that answered "201 Created"
-//     after Write returned never loses the record.
-//   * Read(fn) runs fn on a consistent read snapshot; reads run concurrently
-//     with each other and with the writer.
-//   fn's Error is returned unchanged (its changes rolled back); a database
-//   failure becomes kUnavailable.
-//   fn may run more than once for one Write (the PostgreSQL backend first
-//   tries a batch the fast way and, when any part of it fails, runs every
-//   fn of the batch again, each in its own savepoint): only its last run
-//   counts, so what fn leaves outside the transaction (an output variable,
-//   a counter) must be assigned afresh in each run, never accumulated.
+// Write(fn) runs fn in a write transaction, group-committed with concurrent
+// Writes (each in its own savepoint where the backend needs one); it returns
+// once the transaction is durable. fn may run more than once for one Write:
+// only its last run counts, so it must not accumulate state outside the
+// transaction. Read(fn) runs fn on a consistent snapshot, concurrently with
+// other reads and the writer. fn's Error is returned unchanged (its changes
+// rolled back); a database failure becomes kUnavailable.
 //
-// Outbox wake-ups: OnOutboxAppended(fn) has fn called after a commit that
-// appended outbox events — by this process, or also by any other process on
-// the same database: on SQLite the writer touches a file beside the database
-// after such a commit and every process hears it by inotify
-// (sqlite/commit_bell.h); on PostgreSQL the writer issues NOTIFY
-// infrashare_outbox inside such a transaction (PostgreSQL delivers it at
-// commit, coalesced), and a listener connection of each subscribed store
-// (LISTEN, reconnecting with backoff) passes it on. A wake-up is a hint, not
-// a record: fn may be called from any thread, spuriously (also after a
-// reconnect, in case something was missed), and a notification can be lost
-// with a connection — the outbox stays the source of truth, so readers keep
-// a slow poll as a safety net and lose at most one poll interval. fn must be
-// quick and must not block or call the store (outbox_signal.h).
+// OnOutboxAppended(fn): fn is called, from any thread and possibly
+// spuriously, after commits that appended outbox events, by this process or
+// another on the same database. A hint, not a record: readers keep a slow
+// poll. fn must be quick and must not block or call the store.
 //
 // Thread behaviour: a Store is safe to use from many threads. ReadTx/WriteTx
 // objects are valid only inside the fn they were handed to, on that thread.
@@ -225,16 +207,11 @@ class WriteTx : public ReadTx {
   virtual Result<std::vector<WebhookDelivery>> ListDueWebhookDeliveries(
       Timestamp now, int limit, const std::vector<std::string>& skip) = 0;
 
-  // The audit chain and the outbox are logs in commit order: across
-  // processes, an event's seq is above the seq of every event committed
-  // before it, so a reader that has seen seq N never finds a later commit
-  // below N, and the chain has one order. The seqs are assigned as the
-  // transaction commits (the PostgreSQL backend appends a batch's events at
-  // its end), so the appends answer none; what this transaction appended is
-  // visible to its own later reads of the logs (LastAuditHash, ListAudit,
-  // ListOutbox, NewestOutboxSeq); from such a read on, nobody else appends
-  // until this transaction ends, so what it read is still the head at its
-  // commit.
+  // The audit chain and the outbox are logs in commit order across
+  // processes (a reader that has seen seq N never finds a later commit
+  // below N). Appends answer no seq; what this transaction appended is
+  // visible to its own later reads of the logs, and from such a read on
+  // nobody else appends until it ends.
   //
   // The hash of the last audit event ("" when there is none).
   virtual Result<std::string> LastAuditHash() = 0;

@@ -17,47 +17,17 @@
 
 namespace infrashare::postgres {
 
-// What the writer knows across the jobs of one batch transaction.
-//
-// The log lock (pg_tuning.h kLogLockKey) orders the audit chain and the
-// outbox across processes: a transaction appends to them only while it
-// holds the lock, and holds it until it ends, so their seq order (nextval,
-// under the lock) is commit order and the chain's head, once read or
-// written, stays known. log_locked: this transaction holds it. The careful
-// way takes it at BEGIN; a pipelined batch as late as it can (below). A
-// job rolled back forgets the head it read or wrote.
-//
-// outbox_appended: a job of the batch appended outbox events (a job rolled
-// back restores what it was before): the store then NOTIFYs the listeners
-// of every process as the transaction commits (pg_listener.h).
-//
-// pipelined (pg_store.cc RunPipelined): the connection is in pipeline mode
-// and the hot writes of a submission (InsertReport, InsertRevision,
-// AppendAudit, AppendOutbox) are sent without waiting for their answers:
-//   * Report seqs come from report_seqs, reserved from the sequence
-//     (nextval) as the batch begins and, when they run out, again for the
-//     jobs left (at least as many as the batch had: a bulk load doubles).
-//     Reports need no order across processes (their lists are newest-first
-//     pages, not followed by seq), so no lock: a gap is fine.
-//   * The logs' events wait in `audit` and `outbox` until the log lock is
-//     taken (HoldLogLock): at the end of the batch, so that the lock is held
-//     only while the events are linked, inserted and committed, or earlier
-//     when a job reads the logs (LastAuditHash, ListAudit, ListOutbox,
-//     NewestOutboxSeq, export, import) — the events kept so far are then
-//     appended first, in order, and the batch appends at once from there
-//     on. A job that fails before it sent a statement forgets its own kept
-//     events (the store cuts them off at its marks).
-//   * A duplicate fails the statement instead of answering kConflict: the
-//     batch then fails as a whole and the store runs it again the careful
-//     way (every statement answered, a savepoint per job), where each job
-//     gets its exact answer.
-// A batch that waits for the lock may hold row locks that the holder waits
-// for (rows both update, e.g. a meta key, when the holder took the lock
-// early: a write that reads the logs, or the careful way's BEGIN).
-// PostgreSQL finds such a deadlock (deadlock_timeout) and fails one
-// statement: a fast batch then runs the careful way, a careful write
-// answers kUnavailable ("retry"). Before the lock moved to the end of a
-// batch every batch took it first; the cycle needs two rare things at once.
+// What the writer knows across the jobs of one batch transaction
+// (docs/store.md, "the log lock and pipelined batches"):
+//   log_locked: this transaction holds the log lock (kLogLockKey); the
+//     chain's head is then known (last_audit_hash). A job rolled back
+//     forgets the head it read or wrote.
+//   outbox_appended: a job appended outbox events (restored for a job rolled
+//     back); the store NOTIFYs as the transaction commits.
+//   pipelined: the hot writes are sent without waiting; report seqs come
+//     from report_seqs (reserved as the batch begins, again when they run
+//     out), the logs' events wait in `audit` and `outbox` until HoldLogLock.
+//     A duplicate fails the whole batch, which then runs the careful way.
 struct BatchState {
   bool pipelined = false;
   bool log_locked = false;
