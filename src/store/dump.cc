@@ -159,7 +159,7 @@ Result<void> ImportAudit(SeqWriter& seqs, ObjectReader& r) {
     *texts[i] = std::move(*s);
   }
   if (!r.Has("detail")) return InvalidArgument(r.PathOf("detail"), "is required");
-  const Json* detail = r.Raw("detail");  // nullptr: null
+  const Json* detail = r.Raw("detail");         // nullptr: null
   auto space = r.OptionalString("space", kId);  // absent before schema 7
   if (!space) return std::unexpected(space.error());
   if (*space) {
@@ -303,9 +303,9 @@ Json WebhookDeliveryRow(int64_t id, Json doc) { return Json{{"id", id}, {"doc", 
 
 namespace {
 
-
 Result<Json> Document(const sql::Rows& rows, int i, int col, std::string_view table) {
-  return stored::ParseStoredDocument(rows.Text(i, col), fmt::format("stored {} row '{}'", table, rows.Text(i, 0)));
+  return stored::ParseStoredDocument(rows.Text(i, col),
+                                     fmt::format("stored {} row '{}'", table, rows.Text(i, 0)));
 }
 
 Result<Json> MetaFromRow(const sql::Rows& rows, int i) { return MetaRow(rows.Text(i, 0), rows.Text(i, 1)); }
@@ -375,11 +375,11 @@ Result<Json> OutboxFromRow(const sql::Rows& rows, int i) {
   auto space = Space::Parse(rows.Text(i, 2));
   if (!space) return Internal(fmt::format("stored outbox event #{} has an unreadable space", rows.Int(i, 0)));
   return OutboxRow(OutboxEvent{.seq = rows.Int(i, 0),
-                                     .at = FromMicros(rows.Int(i, 1)),
-                                     .space = std::move(*space),
-                                     .type = std::string(rows.Text(i, 3)),
-                                     .record_id = std::string(rows.Text(i, 4)),
-                                     .subject = std::string(rows.Text(i, 5))});
+                               .at = FromMicros(rows.Int(i, 1)),
+                               .space = std::move(*space),
+                               .type = std::string(rows.Text(i, 3)),
+                               .record_id = std::string(rows.Text(i, 4)),
+                               .subject = std::string(rows.Text(i, 5))});
 }
 
 Result<Json> AlertFromRow(const sql::Rows& rows, int i) {
@@ -400,37 +400,49 @@ Result<Json> WebhookDeliveryFromRow(const sql::Rows& rows, int i) {
   return WebhookDeliveryRow(rows.Int(i, 0), std::move(*doc));
 }
 
-
 // Every table in dump order ({order}: Dialect::InsertionOrder).
 const Table kTableList[] = {
     {"meta", "SELECT key, value FROM meta ORDER BY key", MetaFromRow,
      [](WriteTx& tx, SeqWriter&, ObjectReader& r) { return ImportMeta(tx, r); }},
     {"sectors", "SELECT id, doc FROM sectors ORDER BY {order}", DocumentFromRow,
-     [](WriteTx& tx, SeqWriter&, ObjectReader& r) { return ImportDocument<Sector>(tx, r, SectorFromJson, &WriteTx::UpsertSector); }},
+     [](WriteTx& tx, SeqWriter&, ObjectReader& r) {
+       return ImportDocument<Sector>(tx, r, SectorFromJson, &WriteTx::UpsertSector);
+     }},
     {"ceptoars", "SELECT id, doc FROM ceptoars ORDER BY {order}", DocumentFromRow,
-     [](WriteTx& tx, SeqWriter&, ObjectReader& r) { return ImportDocument<Ceptoar>(tx, r, CeptoarFromJson, &WriteTx::UpsertCeptoar); }},
+     [](WriteTx& tx, SeqWriter&, ObjectReader& r) {
+       return ImportDocument<Ceptoar>(tx, r, CeptoarFromJson, &WriteTx::UpsertCeptoar);
+     }},
     {"sharing_groups", "SELECT id, doc FROM sharing_groups ORDER BY {order}", DocumentFromRow,
-     [](WriteTx& tx, SeqWriter&, ObjectReader& r) { return ImportDocument<SharingGroup>(tx, r, GroupFromJson, &WriteTx::UpsertGroup); }},
+     [](WriteTx& tx, SeqWriter&, ObjectReader& r) {
+       return ImportDocument<SharingGroup>(tx, r, GroupFromJson, &WriteTx::UpsertGroup);
+     }},
     {"organizations", "SELECT id, doc FROM organizations ORDER BY {order}", DocumentFromRow,
-     [](WriteTx& tx, SeqWriter&, ObjectReader& r) { return ImportDocument<Organization>(tx, r, OrganizationFromJson, &WriteTx::UpsertOrganization); }},
-    {"principals", "SELECT id, organization, name, roles, created_at FROM principals ORDER BY id", PrincipalFromRow,
-     [](WriteTx& tx, SeqWriter&, ObjectReader& r) { return ImportPrincipal(tx, r); }},
-    {"tokens", "SELECT id, principal, secret_sha256, label, created_at, revoked_at FROM tokens ORDER BY id", TokenFromRow,
-     [](WriteTx& tx, SeqWriter&, ObjectReader& r) { return ImportToken(tx, r); }},
+     [](WriteTx& tx, SeqWriter&, ObjectReader& r) {
+       return ImportDocument<Organization>(tx, r, OrganizationFromJson, &WriteTx::UpsertOrganization);
+     }},
+    {"principals", "SELECT id, organization, name, roles, created_at FROM principals ORDER BY id",
+     PrincipalFromRow, [](WriteTx& tx, SeqWriter&, ObjectReader& r) { return ImportPrincipal(tx, r); }},
+    {"tokens", "SELECT id, principal, secret_sha256, label, created_at, revoked_at FROM tokens ORDER BY id",
+     TokenFromRow, [](WriteTx& tx, SeqWriter&, ObjectReader& r) { return ImportToken(tx, r); }},
     {"reports", "SELECT seq, grants, doc FROM reports ORDER BY seq", ReportFromRow,
      [](WriteTx&, SeqWriter& seqs, ObjectReader& r) { return ImportReport(seqs, r); }},
     {"revisions", "SELECT report_id, number, doc FROM revisions ORDER BY report_id, number", RevisionFromRow,
      [](WriteTx& tx, SeqWriter&, ObjectReader& r) { return ImportRevision(tx, r); }},
-    {"audit", "SELECT seq, at, actor_principal, actor_org, action, target_kind, target_id, detail, prev_hash, hash, space " "FROM audit ORDER BY seq", AuditFromRow,
-     [](WriteTx&, SeqWriter& seqs, ObjectReader& r) { return ImportAudit(seqs, r); }},
+    {"audit",
+     "SELECT seq, at, actor_principal, actor_org, action, target_kind, target_id, detail, prev_hash, hash, "
+     "space FROM audit ORDER BY seq",
+     AuditFromRow, [](WriteTx&, SeqWriter& seqs, ObjectReader& r) { return ImportAudit(seqs, r); }},
     {"outbox", "SELECT seq, at, space, type, record_id, subject FROM outbox ORDER BY seq", OutboxFromRow,
      [](WriteTx&, SeqWriter& seqs, ObjectReader& r) { return ImportOutbox(seqs, r); }},
     {"alerts", "SELECT seq, doc FROM alerts ORDER BY seq", AlertFromRow,
      [](WriteTx&, SeqWriter& seqs, ObjectReader& r) { return ImportAlert(seqs, r); }},
-    {"alert_recipients", "SELECT alert_id, ord, doc FROM alert_recipients ORDER BY alert_id, ord", AlertRecipientFromRow,
+    {"alert_recipients", "SELECT alert_id, ord, doc FROM alert_recipients ORDER BY alert_id, ord",
+     AlertRecipientFromRow,
      [](WriteTx&, SeqWriter& seqs, ObjectReader& r) { return ImportAlertRecipient(seqs, r); }},
     {"webhooks", "SELECT id, doc FROM webhooks ORDER BY id", DocumentFromRow,
-     [](WriteTx& tx, SeqWriter&, ObjectReader& r) { return ImportDocument<Webhook>(tx, r, WebhookFromJson, &WriteTx::InsertWebhook); }},
+     [](WriteTx& tx, SeqWriter&, ObjectReader& r) {
+       return ImportDocument<Webhook>(tx, r, WebhookFromJson, &WriteTx::InsertWebhook);
+     }},
     {"webhook_deliveries", "SELECT id, doc FROM webhook_deliveries ORDER BY id", WebhookDeliveryFromRow,
      [](WriteTx&, SeqWriter& seqs, ObjectReader& r) { return ImportWebhookDelivery(seqs, r); }},
 };

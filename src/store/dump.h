@@ -42,7 +42,6 @@
 
 namespace infrashare::dump {
 
-
 Json MetaRow(std::string_view key, std::string_view value);
 Json DocumentRow(std::string_view id, Json doc);
 Json PrincipalRow(const Principal& principal);

@@ -34,7 +34,8 @@ Result<void> GroupCommitQueue::Submit(const std::function<Result<void>(WriteTx&)
 
 void GroupCommitQueue::FailAll(std::span<Job*> jobs, const Error& error) {
   for (Job* job : jobs)
-    if (job->result || job->result.error().code == ErrorCode::kUnavailable) job->result = std::unexpected(error);
+    if (job->result || job->result.error().code == ErrorCode::kUnavailable)
+      job->result = std::unexpected(error);
 }
 
 void GroupCommitQueue::WriterLoop() {

@@ -94,9 +94,11 @@ TEST_P(StoreTest, AlertInsertGetKeepsRecipientOrder) {
   EXPECT_TRUE((*head)->recipients.empty());
   EXPECT_EQ((*head)->title, "早期警戒");
 
+  EXPECT_FALSE(ReadValue(store(), [](ReadTx& tx) {
+                 return tx.GetAlert(*Space::Exercise("exr_1"), "alt_1");
+               })->has_value());
   EXPECT_FALSE(
-      ReadValue(store(), [](ReadTx& tx) { return tx.GetAlert(*Space::Exercise("exr_1"), "alt_1"); })->has_value());
-  EXPECT_FALSE(ReadValue(store(), [](ReadTx& tx) { return tx.GetAlert(Space::Live(), "alt_none"); })->has_value());
+      ReadValue(store(), [](ReadTx& tx) { return tx.GetAlert(Space::Live(), "alt_none"); })->has_value());
 
   auto one = ReadValue(store(), [](ReadTx& tx) { return tx.GetAlertRecipient("alt_1", "org_a"); });
   ASSERT_TRUE(one && *one);
@@ -116,7 +118,8 @@ TEST_P(StoreTest, InsertAlertRejectsARepeatedRecipientAndStoresNothing) {
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(r.error().field, "recipients[1].organization");
   EXPECT_EQ(r.error().message, "'org_a' is already a recipient");
-  EXPECT_FALSE(ReadValue(store(), [](ReadTx& tx) { return tx.GetAlert(Space::Live(), "alt_1"); })->has_value());
+  EXPECT_FALSE(
+      ReadValue(store(), [](ReadTx& tx) { return tx.GetAlert(Space::Live(), "alt_1"); })->has_value());
 }
 
 TEST_P(StoreTest, UpsertAlertRecipientReplacesInPlaceAndAppends) {
@@ -173,7 +176,8 @@ TEST_P(StoreTest, ListAlertsOfAnOrganizationOrEveryOne) {
   ASSERT_TRUE(all);
   EXPECT_EQ(Ids(*all), (std::vector<std::string>{"alt_5", "alt_3", "alt_2", "alt_1"}));
   for (const auto& a : *all) EXPECT_TRUE(a.recipients.empty());
-  EXPECT_EQ(Ids(*list({.space = *Space::Exercise("exr_1"), .organization = "org_x"})), std::vector<std::string>{"alt_4"});
+  EXPECT_EQ(Ids(*list({.space = *Space::Exercise("exr_1"), .organization = "org_x"})),
+            std::vector<std::string>{"alt_4"});
   EXPECT_TRUE(list({.organization = "org_nobody"})->empty());
   EXPECT_EQ(Ids(*list({.organization = "org_y"})), (std::vector<std::string>{"alt_3", "alt_1"}));
 
@@ -199,9 +203,9 @@ TEST_P(StoreTest, ListDueRecipientsEarliestFirstSkippingUnsetAndFuture) {
   ASSERT_TRUE(Insert(
       store(), MakeAlert("alt_1", "org_nisc",
                          {Recipient("org_a", At(10)), Recipient("org_b"), Recipient("org_c", At(100))})));
-  ASSERT_TRUE(Insert(
-      store(),
-      MakeAlert("alt_2", "org_nisc", {Recipient("org_d", At(5)), Recipient("org_e", At(50))}, *Space::Exercise("exr_1"))));
+  ASSERT_TRUE(
+      Insert(store(), MakeAlert("alt_2", "org_nisc", {Recipient("org_d", At(5)), Recipient("org_e", At(50))},
+                                *Space::Exercise("exr_1"))));
   auto due = WriteValue(store(), [](WriteTx& tx) { return tx.ListDueRecipients(At(50), 10); });
   ASSERT_TRUE(due) << due.error().message;
   ASSERT_EQ(due->size(), 3u);
@@ -384,7 +388,8 @@ TEST_P(StoreTest, FailedWriteLeavesNoAlertBehind) {
   });
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message, "the hotline is down");
-  EXPECT_FALSE(ReadValue(store(), [](ReadTx& tx) { return tx.GetAlert(Space::Live(), "alt_1"); })->has_value());
+  EXPECT_FALSE(
+      ReadValue(store(), [](ReadTx& tx) { return tx.GetAlert(Space::Live(), "alt_1"); })->has_value());
   EXPECT_TRUE(ReadValue(store(), [](ReadTx& tx) { return tx.ListAlerts({}); })->empty());
   EXPECT_FALSE(
       ReadValue(store(), [](ReadTx& tx) { return tx.GetAlertRecipient("alt_1", "org_a"); })->has_value());

@@ -44,8 +44,9 @@ TEST_P(StoreTest, ReportInsertGetUpdateAndRevisions) {
   EXPECT_EQ((*got)->seq, *seq);
   EXPECT_EQ(ToJson(**got), ToJson(r));
   // Another space does not see it.
-  EXPECT_FALSE(
-      ReadValue(store(), [](ReadTx& tx) { return tx.GetReport(*Space::Exercise("exr_1"), "rpt_1"); })->has_value());
+  EXPECT_FALSE(ReadValue(store(), [](ReadTx& tx) {
+                 return tx.GetReport(*Space::Exercise("exr_1"), "rpt_1");
+               })->has_value());
 
   Revision v1{.report_id = "rpt_1",
               .number = 1,
@@ -145,8 +146,9 @@ TEST_P(StoreTest, DuplicateReportIdIsConflictAndUndoesTheWrite) {
   EXPECT_EQ(r.error().field, "id");
   EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.GetMeta("before"); }), std::nullopt);
   EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.CountReports(); }), 1);
-  EXPECT_EQ((*ReadValue(store(), [](ReadTx& tx) { return tx.GetReport(Space::Live(), "rpt_1"); }))->content.title,
-            "title");
+  EXPECT_EQ(
+      (*ReadValue(store(), [](ReadTx& tx) { return tx.GetReport(Space::Live(), "rpt_1"); }))->content.title,
+      "title");
 }
 
 TEST_P(StoreTest, ListReportsOnlyForCallersHoldingAGrantKey) {
@@ -439,8 +441,9 @@ TEST_P(StoreTest, TextSearchTakesAnyInputLiterally) {
 
 TEST_P(StoreTest, SpacesNeverMix) {
   ASSERT_TRUE(Insert(store(), MakeReport({.id = "rpt_live", .title = "drill"}), {"members"}));
-  ASSERT_TRUE(
-      Insert(store(), MakeReport({.id = "rpt_ex", .space = *Space::Exercise("exr_1"), .title = "drill"}), {"members"}));
+  ASSERT_TRUE(Insert(store(),
+                     MakeReport({.id = "rpt_ex", .space = *Space::Exercise("exr_1"), .title = "drill"}),
+                     {"members"}));
   ReportQuery q;
   q.grant_keys = {"members"};
   EXPECT_EQ(Ids(*List(store(), q)), std::vector<std::string>{"rpt_live"});

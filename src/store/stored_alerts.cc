@@ -10,7 +10,6 @@
 
 namespace infrashare::stored {
 
-
 std::string AlertDocument(const Alert& alert) { return DumpDocument(AlertHeadToJson(alert)); }
 
 std::string RecipientDocument(const AlertRecipient& recipient) { return RecipientJsonText(recipient); }

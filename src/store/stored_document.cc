@@ -12,7 +12,9 @@ Result<Json> ParseStoredDocument(std::string_view text, std::string_view what) {
   return json;
 }
 
-std::string DumpDocument(const Json& json) { return json.dump(-1, ' ', false, Json::error_handler_t::replace); }
+std::string DumpDocument(const Json& json) {
+  return json.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
 
 Result<Report> ReportFromStored(int64_t seq, std::string_view doc) {
   auto report = DecodeStored<Report>(doc, fmt::format("stored report #{}", seq), ReportFromJson);

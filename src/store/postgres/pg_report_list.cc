@@ -23,6 +23,7 @@
 #include "store/postgres/pg_tuning.h"
 #include "store/postgres/pg_tx.h"
 #include "store/postgres/search_terms.h"
+#include "store/sql/report_plan.h"
 
 namespace infrashare::postgres {
 
@@ -92,38 +93,7 @@ Result<void> CollectSeqs(Connection& conn, const Sql& sql, std::vector<int64_t>&
   return {};
 }
 
-enum class TimeIndex { kCreated, kUpdated };
-
-std::string_view TimeColumn(TimeIndex index) {
-  return index == TimeIndex::kCreated ? "created_at" : "updated_at";
-}
-
-// How many reports a time filter matches, counting at most kTimeScanCap.
-Result<int64_t> CappedCount(Connection& conn, TimeIndex index, const std::string& space, Timestamp from) {
-  auto rows = conn.Exec(
-      fmt::format("SELECT count(*) FROM (SELECT 1 FROM reports WHERE space = $1 AND {} >= $2 LIMIT $3) AS x",
-                  TimeColumn(index)),
-      Params().Add(space).Add(ToMicros(from)).Add(kTimeScanCap), "list reports");
-  if (!rows) return std::unexpected(rows.error());
-  return rows->Int(0, 0);
-}
-
-// Plan 1: the time index to drive from, if one is small enough.
-Result<std::optional<TimeIndex>> SmallTimeWindow(Connection& conn, const ReportQuery& q) {
-  std::optional<TimeIndex> best;
-  int64_t best_count = kTimeScanCap;
-  if (q.updated_since) {
-    auto n = CappedCount(conn, TimeIndex::kUpdated, q.space.id(), *q.updated_since);
-    if (!n) return std::unexpected(n.error());
-    if (*n < best_count) best = TimeIndex::kUpdated, best_count = *n;
-  }
-  if (q.created_from) {
-    auto n = CappedCount(conn, TimeIndex::kCreated, q.space.id(), *q.created_from);
-    if (!n) return std::unexpected(n.error());
-    if (*n < best_count) best = TimeIndex::kCreated, best_count = *n;
-  }
-  return best;
-}
+using sql::TimeIndex;
 
 // The grant walk (plan 3, and the first part of plan 2): appends to `seqs`,
 // newest first, until the page is full, the keys' reports are exhausted or
@@ -197,7 +167,7 @@ Result<std::vector<int64_t>> PgTx::ListReportSeqs(const ReportQuery& q) {
   std::vector<int64_t> seqs;
 
   // Plan 1: a small time window.
-  auto window = SmallTimeWindow(conn_, q);
+  auto window = sql::SmallTimeWindow(session_, q);
   if (!window) return std::unexpected(window.error());
   if (*window) {
     Sql sql;

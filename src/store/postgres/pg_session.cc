@@ -30,7 +30,7 @@ Result<sql::Rows> PgSession::Exec(std::string_view sql, const sql::Params& param
 }
 
 Result<void> PgSession::Stream(std::string_view sql, std::string_view what,
-                              const std::function<Result<void>(const sql::Rows&)>& page) {
+                               const std::function<Result<void>(const sql::Rows&)>& page) {
   if (auto d = conn_.Run(fmt::format("DECLARE stream_rows NO SCROLL CURSOR FOR {}", sql), what); !d) return d;
   const std::string fetch = fmt::format("FETCH {} FROM stream_rows", kExportFetchRows);
   for (;;) {

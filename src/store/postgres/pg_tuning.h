@@ -63,10 +63,6 @@ inline constexpr int64_t kMinSeqWindow = 256;
 // rare words are found without reading every report).
 inline constexpr int64_t kTextWalkSpan = 4096;
 
-// A time filter (created_from / updated_since) drives the query from its own
-// index when it matches fewer rows than this.
-inline constexpr int64_t kTimeScanCap = 4096;
-
 // Export reads tables through a cursor, this many rows at a time, so that a
 // table of millions of reports never sits in memory at once.
 inline constexpr int kExportFetchRows = 1000;

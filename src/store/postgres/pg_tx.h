@@ -57,18 +57,15 @@ class PgTx final : public sql::SqlTx {
   explicit PgTx(Connection& conn, BatchState* batch = nullptr)
       : SqlTx(session_storage_), session_storage_(conn), conn_(conn), batch_(batch) {}
 
-  Result<std::optional<Report>> GetReport(const Space& space, const std::string& id) override;
-  Result<std::vector<Revision>> ListRevisions(const std::string& report_id) override;
   Result<std::vector<Report>> ListReports(const ReportQuery& query) override;
-  Result<int64_t> CountReports() override;
   Result<int64_t> InsertReport(const Report& report, const std::vector<std::string>& grants) override;
   Result<void> UpdateReport(const Report& report, const std::vector<std::string>& grants) override;
+  // Sent without waiting in a pipelined batch.
   Result<void> InsertRevision(const Revision& revision) override;
   // The logs under BatchState's rules (pg_tx_log.cc).
   Result<std::string> LastAuditHash() override;
   Result<void> AppendAudit(AuditEvent event) override;
   Result<void> AppendOutbox(const OutboxEvent& event) override;
-
 
  private:
   Result<void> BeforeLogAccess() override;

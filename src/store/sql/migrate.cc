@@ -25,8 +25,7 @@ Result<bool> MigrateOneStep(Session& session, const MigrationSteps& steps) {
                       *current, latest));
     if (*current == latest) return true;
     const Migration& m = Migrations()[static_cast<size_t>(*current)];
-    const std::string_view ddl =
-        session.dialect().kind() == DialectKind::kSqlite ? m.sqlite : m.postgres;
+    const std::string_view ddl = session.dialect().kind() == DialectKind::kSqlite ? m.sqlite : m.postgres;
     if (auto a = session.Script(ddl, fmt::format("schema migration {} ({})", m.version, m.name)); !a)
       return std::unexpected(a.error());
     if (auto r = session.Run("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",

@@ -352,8 +352,8 @@ const std::string kSchemaV4 =
     fmt::format("ALTER TABLE audit ADD COLUMN space TEXT NOT NULL DEFAULT '{}';", Space::Live().id());
 
 const std::array kMigrations{
-    Migration{1, "foundation: registry, principals, tokens, reports, revisions, audit, outbox", kSchemaV1Sqlite,
-              kSchemaV1Postgres},
+    Migration{1, "foundation: registry, principals, tokens, reports, revisions, audit, outbox",
+              kSchemaV1Sqlite, kSchemaV1Postgres},
     Migration{2, "hotline: alerts, alert recipients, webhooks, webhook deliveries, outbox subject",
               kSchemaV2Sqlite, kSchemaV2Postgres},
     Migration{3, "hotline: recipients indexed by their order within an alert", kSchemaV3Sqlite,

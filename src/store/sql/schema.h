@@ -10,8 +10,8 @@
 namespace infrashare::sql {
 
 struct Migration {
-  int version;             // 1, 2, 3 … without gaps
-  std::string_view name;   // what it does, recorded in schema_migrations
+  int version;                // 1, 2, 3 … without gaps
+  std::string_view name;      // what it does, recorded in schema_migrations
   std::string_view sqlite;    // one or more statements
   std::string_view postgres;  // the same for PostgreSQL
 };

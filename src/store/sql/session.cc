@@ -53,12 +53,17 @@ std::string Dialect::JsonMember(std::string_view column, std::string_view member
 std::string Dialect::NotInJsonList(std::string_view column, std::string_view placeholder) const {
   return kind_ == DialectKind::kSqlite
              ? fmt::format("{} NOT IN (SELECT value FROM json_each({}))", column, placeholder)
-             : fmt::format("{} <> ALL(ARRAY(SELECT json_array_elements_text({}::json)))", column, placeholder);
+             : fmt::format("{} <> ALL(ARRAY(SELECT json_array_elements_text({}::json)))", column,
+                           placeholder);
 }
 
 std::string Dialect::SkipLocked(std::string_view of) const {
   if (kind_ == DialectKind::kSqlite) return "";
   return of.empty() ? " FOR UPDATE SKIP LOCKED" : fmt::format(" FOR UPDATE OF {} SKIP LOCKED", of);
+}
+
+std::string Dialect::IndexedBy(std::string_view index) const {
+  return kind_ == DialectKind::kSqlite ? fmt::format(" INDEXED BY {}", index) : "";
 }
 
 std::string_view Dialect::ForUpdate() const { return kind_ == DialectKind::kSqlite ? "" : " FOR UPDATE"; }

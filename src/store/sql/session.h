@@ -117,6 +117,9 @@ class Dialect {
   // (PostgreSQL; SQLite's one writer needs nothing). `of`: the table whose
   // rows are locked ("" for the only one).
   std::string SkipLocked(std::string_view of = "") const;
+  // " INDEXED BY <index>" (SQLite: a planner hint where its statistics
+  // mislead it); "" for PostgreSQL.
+  std::string IndexedBy(std::string_view index) const;
   // Appended to a SELECT whose rows the transaction is about to update.
   std::string_view ForUpdate() const;
   // After a row was inserted with its key given (import): the statement that

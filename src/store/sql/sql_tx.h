@@ -30,6 +30,9 @@ extern const std::string_view kInsertAuditSql;
 extern const std::string_view kInsertOutboxSql;
 extern const std::string_view kLastAuditHashSql;
 Params AuditParams(const AuditEvent& event);
+// Revisions: $1 … $3 = report_id, number, doc.
+extern const std::string_view kInsertRevisionSql;
+Params RevisionParams(const Revision& revision);
 Params OutboxParams(const OutboxEvent& event);
 // The hash of the newest audit event, "" when there is none.
 Result<std::string> ReadLastAuditHash(Session& session);
@@ -38,7 +41,10 @@ class SqlTx : public WriteTx, protected dump::SeqWriter, protected stored::RowWr
  public:
   explicit SqlTx(Session& session) : session_(session) {}
 
-  // ReadTx
+  // ReadTx (reports: sql_tx_reports.cc; the backend lists them)
+  Result<std::optional<Report>> GetReport(const Space& space, const std::string& id) override;
+  Result<std::vector<Revision>> ListRevisions(const std::string& report_id) override;
+  Result<int64_t> CountReports() override;
   Result<RegistryData> LoadRegistry() override;
   Result<std::optional<Principal>> GetPrincipal(const std::string& id) override;
   Result<std::vector<Principal>> ListPrincipals(const std::optional<std::string>& organization) override;
@@ -61,6 +67,7 @@ class SqlTx : public WriteTx, protected dump::SeqWriter, protected stored::RowWr
                                                              int limit) override;
 
   // WriteTx
+  Result<void> InsertRevision(const Revision& revision) override;
   Result<void> UpsertSector(const Sector& sector) override;
   Result<void> UpsertCeptoar(const Ceptoar& ceptoar) override;
   Result<void> UpsertGroup(const SharingGroup& group) override;

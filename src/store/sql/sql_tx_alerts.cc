@@ -144,7 +144,8 @@ Result<std::vector<RecipientRowText>> SqlTx::ListAlertRecipientTexts(const std::
   std::vector<RecipientRowText> out;
   out.reserve(rows->size());
   for (int i = 0; i < rows->size(); ++i) {
-    auto text = stored::RecipientTextFromStored(alert_id, rows->Text(i, 0), rows->Text(i, 1), rows->Text(i, 2));
+    auto text =
+        stored::RecipientTextFromStored(alert_id, rows->Text(i, 0), rows->Text(i, 1), rows->Text(i, 2));
     if (!text) return std::unexpected(text.error());
     out.push_back(std::move(*text));
   }

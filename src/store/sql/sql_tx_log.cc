@@ -155,7 +155,8 @@ Result<void> SqlTx::AppendOutboxAt(const OutboxEvent& event) {
       "ON CONFLICT DO NOTHING",
       OutboxParams(event).Add(event.seq), "import outbox event");
   if (!rows) return std::unexpected(rows.error());
-  if (rows->Affected() == 0) return Conflict(fmt::format("outbox event #{} already exists", event.seq), "seq");
+  if (rows->Affected() == 0)
+    return Conflict(fmt::format("outbox event #{} already exists", event.seq), "seq");
   return AdvanceSequence("outbox", "seq");
 }
 

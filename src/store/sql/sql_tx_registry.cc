@@ -116,12 +116,14 @@ Result<std::optional<Principal>> SqlTx::GetPrincipal(const std::string& id) {
 }
 
 Result<std::vector<Principal>> SqlTx::ListPrincipals(const std::optional<std::string>& organization) {
-  auto rows = organization ? session_.Exec("SELECT id, organization, name, roles, created_at FROM principals "
-                                           "WHERE organization = $1 ORDER BY id",
-                                           Params().Add(*organization), "list principals")
-                           : session_.Exec("SELECT id, organization, name, roles, created_at FROM principals "
-                                           "ORDER BY id",
-                                           "list principals");
+  auto rows = organization ? session_.Exec(
+                                 "SELECT id, organization, name, roles, created_at FROM principals "
+                                 "WHERE organization = $1 ORDER BY id",
+                                 Params().Add(*organization), "list principals")
+                           : session_.Exec(
+                                 "SELECT id, organization, name, roles, created_at FROM principals "
+                                 "ORDER BY id",
+                                 "list principals");
   if (!rows) return std::unexpected(rows.error());
   return PrincipalsFromRows(*rows);
 }
@@ -163,7 +165,8 @@ Result<void> SqlTx::InsertToken(const ApiToken& token) {
   // rather than a foreign-key error that aborts the transaction.
   auto principal = GetPrincipal(token.principal);
   if (!principal) return std::unexpected(principal.error());
-  if (!*principal) return InvalidArgument("principal", fmt::format("unknown principal '{}'", token.principal));
+  if (!*principal)
+    return InvalidArgument("principal", fmt::format("unknown principal '{}'", token.principal));
   auto r = session_.Exec(
       "INSERT INTO tokens (id, principal, secret_sha256, label, created_at, revoked_at) "
       "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",

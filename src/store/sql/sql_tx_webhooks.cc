@@ -85,7 +85,8 @@ Result<int64_t> SqlTx::InsertDeliveryRow(const WebhookDelivery& delivery) {
           ? Once(session_.dialect(),
                  [](const Dialect&) {
                    return std::string(
-                       "INSERT INTO webhook_deliveries (webhook_id, event_seq, state, next_attempt_at, doc, id) "
+                       "INSERT INTO webhook_deliveries (webhook_id, event_seq, state, next_attempt_at, doc, "
+                       "id) "
                        "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING");
                  })
           : Once(session_.dialect(), [](const Dialect& d) {
@@ -100,7 +101,8 @@ Result<int64_t> SqlTx::InsertDeliveryRow(const WebhookDelivery& delivery) {
       .Add(ToMicros(delivery.next_attempt_at))
       .Add(stored::DeliveryDocument(delivery));
   if (delivery.id != 0) p.Add(delivery.id);
-  auto rows = session_.Exec(insert, p, delivery.id != 0 ? "import webhook delivery" : "insert webhook delivery");
+  auto rows =
+      session_.Exec(insert, p, delivery.id != 0 ? "import webhook delivery" : "insert webhook delivery");
   if (!rows) return std::unexpected(rows.error());
   if (rows->Affected() == 0) return 0;
   if (delivery.id == 0) return rows->InsertedKey();

@@ -67,7 +67,8 @@ Result<void> SqliteSession::Stream(std::string_view sql, std::string_view what,
   return {};
 }
 
-Result<sql::Rows> SqliteSession::Exec(std::string_view sql, const sql::Params& params, std::string_view what) {
+Result<sql::Rows> SqliteSession::Exec(std::string_view sql, const sql::Params& params,
+                                      std::string_view what) {
   auto s = conn_.Prepare(sql);
   if (!s) return std::unexpected(s.error());
   const auto& values = params.values();

@@ -1,8 +1,8 @@
 #include "store/sqlite/sqlite_statement.h"
 
-#include "store/sqlite/sqlite_error.h"
-
 #include <cstdlib>
+
+#include "store/sqlite/sqlite_error.h"
 
 namespace infrashare::sqlite {
 
@@ -23,7 +23,8 @@ int Statement::IndexOfNumber(int n) {
       if (number >= 1 && number <= count) numbered_[static_cast<size_t>(number) - 1] = i;
     }
   }
-  const int index = n >= 1 && static_cast<size_t>(n) <= numbered_.size() ? numbered_[static_cast<size_t>(n) - 1] : 0;
+  const int index =
+      n >= 1 && static_cast<size_t>(n) <= numbered_.size() ? numbered_[static_cast<size_t>(n) - 1] : 0;
   if (index == 0) Check(SQLITE_RANGE);  // a bug: the SQL has no such parameter
   return index;
 }

@@ -9,11 +9,11 @@
 
 #include "store/connection_pool.h"
 #include "store/group_commit.h"
-#include "store/sqlite/checkpointer.h"
 #include "store/sql/migrate.h"
+#include "store/sqlite/checkpointer.h"
+#include "store/sqlite/commit_bell.h"
 #include "store/sqlite/sqlite_connection.h"
 #include "store/sqlite/sqlite_tx.h"
-#include "store/sqlite/commit_bell.h"
 
 namespace infrashare {
 
@@ -174,7 +174,8 @@ void SqliteStore::WatchOtherProcesses() {
   std::call_once(watch_once_, [this] {
     if (!bell_) return;
     if (auto l = bell_->Listen([this] { outbox_.Notify(); }); !l)
-      spdlog::warn("sqlite store: commits of other processes are noticed by polling only: {}", l.error().message);
+      spdlog::warn("sqlite store: commits of other processes are noticed by polling only: {}",
+                   l.error().message);
   });
 }
 
@@ -226,10 +227,11 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
     readers.push_back(std::move(*reader));
   }
   auto bell = sqlite::CommitBell::Open(options.path);
-  if (!bell) spdlog::warn("sqlite store: other processes will notice this one's commits by polling only: {}",
-                          bell.error().message);
-  return std::make_unique<SqliteStore>(options, std::move(*writer), std::move(*checkpointer), std::move(readers),
-                                       bell ? std::move(*bell) : nullptr);
+  if (!bell)
+    spdlog::warn("sqlite store: other processes will notice this one's commits by polling only: {}",
+                 bell.error().message);
+  return std::make_unique<SqliteStore>(options, std::move(*writer), std::move(*checkpointer),
+                                       std::move(readers), bell ? std::move(*bell) : nullptr);
 }
 
 }  // namespace infrashare

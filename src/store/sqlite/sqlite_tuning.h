@@ -47,9 +47,4 @@ inline constexpr const char* kWalSizeLimitPragma = "PRAGMA journal_size_limit = 
 inline constexpr int64_t kSeqWindowPerRow = 4;
 inline constexpr int64_t kMinSeqWindow = 256;
 
-// A time filter (created_from / updated_since) drives the query from its own
-// index when it matches fewer rows than this: "what changed since my last
-// poll" then costs the few rows that changed, not a walk through history.
-inline constexpr int64_t kTimeScanCap = 4096;
-
 }  // namespace infrashare::sqlite

@@ -28,14 +28,9 @@ class SqliteTx final : public sql::SqlTx {
  public:
   explicit SqliteTx(Connection& conn) : SqlTx(session_storage_), session_storage_(conn), conn_(conn) {}
 
-  Result<std::optional<Report>> GetReport(const Space& space, const std::string& id) override;
-  Result<std::vector<Revision>> ListRevisions(const std::string& report_id) override;
   Result<std::vector<Report>> ListReports(const ReportQuery& query) override;
-  Result<int64_t> CountReports() override;
   Result<int64_t> InsertReport(const Report& report, const std::vector<std::string>& grants) override;
   Result<void> UpdateReport(const Report& report, const std::vector<std::string>& grants) override;
-  Result<void> InsertRevision(const Revision& revision) override;
-
 
   // The store's side of the deferred full-text rows (see above).
   size_t PendingTextMark() const { return pending_text_.size(); }

@@ -167,61 +167,6 @@ Result<void> SqliteTx::UpdateReport(const Report& report, const std::vector<std:
   return IndexReport(seq, report, keys);
 }
 
-Result<std::optional<Report>> SqliteTx::GetReport(const Space& space, const std::string& id) {
-  auto s = conn_.Prepare("SELECT seq, doc FROM reports WHERE id = :id AND space = :space");
-  if (!s) return std::unexpected(s.error());
-  (*s)->Bind(":id", id);
-  (*s)->Bind(":space", space.id());
-  auto row = (*s)->Step("get report");
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return std::nullopt;
-  auto report = ReportFromStored((*s)->Int(0), (*s)->Text(1));
-  if (!report) return std::unexpected(report.error());
-  return std::move(*report);
-}
-
-// A full count: about 20 ms at a million reports. For administration and
-// metrics, not for every request.
-Result<int64_t> SqliteTx::CountReports() {
-  auto s = conn_.Prepare("SELECT count(*) FROM reports");
-  if (!s) return std::unexpected(s.error());
-  auto row = (*s)->Step("count reports");
-  if (!row) return std::unexpected(row.error());
-  return *row ? (*s)->Int(0) : 0;
-}
-
-Result<void> SqliteTx::InsertRevision(const Revision& revision) {
-  auto s = conn_.Prepare("INSERT INTO revisions (report_id, number, doc) VALUES (:report_id, :number, :doc)");
-  if (!s) return std::unexpected(s.error());
-  (*s)->Bind(":report_id", revision.report_id);
-  (*s)->Bind(":number", int64_t{revision.number});
-  (*s)->Bind(":doc", DumpDocument(ToJson(revision)));
-  auto r = (*s)->Run("insert revision");
-  if (!r && r.error().code == ErrorCode::kConflict)
-    return Conflict(
-        fmt::format("revision {} of report '{}' already exists", revision.number, revision.report_id),
-        "number");
-  return r;
-}
-
-Result<std::vector<Revision>> SqliteTx::ListRevisions(const std::string& report_id) {
-  auto s = conn_.Prepare("SELECT number, doc FROM revisions WHERE report_id = :report_id ORDER BY number");
-  if (!s) return std::unexpected(s.error());
-  (*s)->Bind(":report_id", report_id);
-  std::vector<Revision> out;
-  for (;;) {
-    auto row = (*s)->Step("list revisions");
-    if (!row) return std::unexpected(row.error());
-    if (!*row) return out;
-    auto revision = DecodeStored<Revision>(
-        (*s)->Text(1), fmt::format("stored revision {} of report '{}'", (*s)->Int(0), report_id),
-        RevisionFromJson);
-    if (!revision) return std::unexpected(revision.error());
-    out.push_back(std::move(*revision));
-  }
-}
-
-
 Result<void> SqliteTx::InsertReportAt(int64_t seq, const Report& report,
                                       const std::vector<std::string>& grants) {
   const auto keys = Distinct(grants);
