@@ -2,7 +2,7 @@
 // (store/dump.h), with a check that every table arrived whole.
 //
 // The dump file is JSON lines: a header {"format": "infrashare-dump",
-// "version": 1}, one {"table", "row"} per row (tables in dump::kTables
+// "version": 1}, one {"table", "row"} per row (tables in dump::Tables()
 // order), and a trailer {"summary": {table: {"rows", "sha256"}}} so that a
 // cut or altered file is noticed on import.
 //
@@ -36,11 +36,11 @@ struct TableSummary {
   bool operator==(const TableSummary&) const = default;
 };
 
-// Every table of dump::kTables, with what was seen of it.
+// Every table of dump::Tables(), with what was seen of it.
 class Summary {
  public:
   Summary() {
-    for (auto t : dump::kTables) tables_[std::string(t)];
+    for (const auto& dumped : dump::Tables()) tables_[std::string(dumped.name)];
   }
   void Add(std::string_view table, const Json& row) {
     TableSummary& s = tables_[std::string(table)];
@@ -58,12 +58,13 @@ class Summary {
   static Result<Summary> FromJson(const Json& j) {
     Summary out;
     if (!j.is_object()) return InvalidArgument("summary", "must be an object");
-    for (auto t : dump::kTables) {
-      auto it = j.find(std::string(t));
+    for (const auto& dumped : dump::Tables()) {
+      auto it = j.find(std::string(dumped.name));
       if (it == j.end() || !it->is_object() || !(*it)["rows"].is_number_integer() ||
           !(*it)["sha256"].is_string())
-        return InvalidArgument("summary", fmt::format("has no valid entry for '{}'", t));
-      out.tables_[std::string(t)] = {(*it)["rows"].get<int64_t>(), (*it)["sha256"].get<std::string>()};
+        return InvalidArgument("summary", fmt::format("has no valid entry for '{}'", dumped.name));
+      out.tables_[std::string(dumped.name)] = {(*it)["rows"].get<int64_t>(),
+                                               (*it)["sha256"].get<std::string>()};
     }
     return out;
   }
@@ -76,7 +77,8 @@ std::string Short(const std::string& hash) { return hash.empty() ? "-" : hash.su
 
 void PrintSummary(const Summary& s) {
   fmt::print("{:<16} {:>10}  {}\n", "table", "rows", "sha256");
-  for (auto t : dump::kTables) fmt::print("{:<16} {:>10}  {}\n", t, s.Of(t).rows, s.Of(t).sha256);
+  for (const auto& dumped : dump::Tables())
+    fmt::print("{:<16} {:>10}  {}\n", dumped.name, s.Of(dumped.name).rows, s.Of(dumped.name).sha256);
 }
 
 // Prints both sides; true when every table matches.
@@ -85,11 +87,11 @@ bool PrintComparison(std::string_view left_name, const Summary& left, std::strin
   fmt::print("{:<16} {:>13}  {:<16}  {:>13}  {:<16}\n", "table", fmt::format("{} rows", left_name), "sha256",
              fmt::format("{} rows", right_name), "sha256");
   bool same = true;
-  for (auto t : dump::kTables) {
-    const auto& a = left.Of(t);
-    const auto& b = right.Of(t);
+  for (const auto& dumped : dump::Tables()) {
+    const auto& a = left.Of(dumped.name);
+    const auto& b = right.Of(dumped.name);
     same = same && a == b;
-    fmt::print("{:<16} {:>13}  {:<16}  {:>13}  {:<16}  {}\n", t, a.rows, Short(a.sha256), b.rows,
+    fmt::print("{:<16} {:>13}  {:<16}  {:>13}  {:<16}  {}\n", dumped.name, a.rows, Short(a.sha256), b.rows,
                Short(b.sha256), a == b ? "ok" : "DIFFERS");
   }
   return same;

@@ -207,7 +207,7 @@ Result<AlertRead> AlertService::Get(const Caller& caller, const std::string& id)
   Alert out;
   AlertView view = AlertView::kNone;
   auto read = store_.Read([&](ReadTx& tx) -> Result<void> {
-    auto alert = tx.GetAlert("live", id);
+    auto alert = tx.GetAlert(Space::Live(), id);
     if (!alert) return std::unexpected(alert.error());
     if (!*alert) return NotFound("alert not found");
     view = AlertVisibility(caller.organization, **alert);
@@ -294,7 +294,7 @@ Result<AlertRecipient> AlertService::Acknowledge(const Caller& caller, const std
   const std::string& org = caller.organization->id;
   AlertRecipient out;
   auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
-    auto head = tx.GetAlertHead("live", id);
+    auto head = tx.GetAlertHead(Space::Live(), id);
     if (!head) return std::unexpected(head.error());
     if (!*head) return NotFound("alert not found");
     auto row = tx.GetAlertRecipient(id, org);

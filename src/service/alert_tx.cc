@@ -74,7 +74,7 @@ Result<void> RecordRecipientChange(WriteTx& tx, const AlertActor& actor, const A
 Result<void> RecordChannelNews(WriteTx& tx, const std::string& alert_id, const AlertRecipient& row,
                                const ChannelDelivery& delivery) {
   if (delivery.state != DeliveryState::kFailed) return tx.UpsertAlertRecipient(alert_id, row);
-  auto head = tx.GetAlertHead("live", alert_id);
+  auto head = tx.GetAlertHead(Space::Live(), alert_id);
   if (!head) return std::unexpected(head.error());
   if (!*head) return NotFound("alert not found");
   return RecordRecipientChange(tx, AlertActor{}, **head, row, "alert.delivery_failed", "",

@@ -16,7 +16,7 @@ Result<std::vector<AuditEvent>> AuditService::List(const Caller& caller, int64_t
     if (!events) return std::unexpected(events.error());
     for (auto& e : *events) {
       if (e.target_kind == "report") {
-        auto report = tx.GetReport("live", e.target_id);
+        auto report = tx.GetReport(Space::Live(), e.target_id);
         if (!report) return std::unexpected(report.error());
         if (!*report) continue;
         const View view = Visibility(caller.organization, **report, *caller.registry);
@@ -27,7 +27,7 @@ Result<std::vector<AuditEvent>> AuditService::List(const Caller& caller, int64_t
         }
       }
       if (e.target_kind == "alert") {
-        auto head = tx.GetAlertHead("live", e.target_id);
+        auto head = tx.GetAlertHead(Space::Live(), e.target_id);
         if (!head) return std::unexpected(head.error());
         if (!*head) continue;
         const std::string& own = caller.organization->id;

@@ -29,7 +29,7 @@ class ReportEvent final : public StreamEvent {
   std::string_view type() const override { return event_.type; }
 
   std::optional<std::string> Render(const std::string& organization) override {
-    if (!report_ || event_.space != "live") return std::nullopt;
+    if (!report_ || !event_.space.is_live()) return std::nullopt;
     const Organization* org = registry_->FindOrganization(organization);
     if (org == nullptr) return std::nullopt;
     const View view = Visibility(org, *report_, *registry_);
@@ -67,7 +67,7 @@ class AlertEvent final : public StreamEvent {
   std::string_view type() const override { return event_.type; }
 
   std::optional<std::string> Render(const std::string& organization) override {
-    if (!head_ || event_.space != "live") return std::nullopt;
+    if (!head_ || !event_.space.is_live()) return std::nullopt;
     const Organization* org = registry_->FindOrganization(organization);
     if (org == nullptr) return std::nullopt;
     const auto own = row_of_.find(organization);

@@ -14,7 +14,7 @@
 //     (events about one recipient, the outbox event's `subject`)
 //     {"type", "alert": as above, "recipient": the subject's row}; seen by
 //      the subject itself and by viewers that see every row
-// Events of other spaces than "live" render for nobody: exercises never
+// Events of other spaces than the live one render for nobody: exercises never
 // reach a live channel.
 //
 // Thread behaviour: EventFeed is thread-safe; each StreamEvent it returns is

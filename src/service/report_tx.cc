@@ -5,7 +5,7 @@
 namespace infrashare {
 
 Result<std::pair<Report, View>> LoadVisibleReport(ReadTx& tx, const Caller& caller, const std::string& id) {
-  auto found = tx.GetReport("live", id);
+  auto found = tx.GetReport(Space::Live(), id);
   if (!found) return std::unexpected(found.error());
   if (!*found) return NotFound("report not found");
   const View view = Visibility(caller.organization, **found, *caller.registry);

@@ -265,7 +265,7 @@ Result<std::shared_ptr<const WebhookDispatcher::WebhookList>> WebhookDispatcher:
     auto hooks = tx.ListWebhooks(std::nullopt);
     if (!hooks) return std::unexpected(hooks.error());
     for (auto& h : *hooks)
-      if (h.active && h.space == "live") out->by_id.emplace(h.id, std::move(h));
+      if (h.active && h.space.is_live()) out->by_id.emplace(h.id, std::move(h));
     return {};
   });
   if (!read) return std::unexpected(read.error());

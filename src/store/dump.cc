@@ -7,6 +7,7 @@
 #include "domain/alert/alert_json.h"
 #include "domain/registry/registry_json.h"
 #include "domain/report/report_json.h"
+#include "store/stored_document.h"
 
 namespace infrashare::dump {
 
@@ -158,7 +159,14 @@ Result<void> ImportAudit(SeqWriter& seqs, ObjectReader& r) {
     *texts[i] = std::move(*s);
   }
   if (!r.Has("detail")) return InvalidArgument(r.PathOf("detail"), "is required");
-  const Json* detail = r.Raw("detail");  // nullptr: null
+  const Json* detail = r.Raw("detail");         // nullptr: null
+  auto space = r.OptionalString("space", kId);  // absent before schema 7
+  if (!space) return std::unexpected(space.error());
+  if (*space) {
+    auto parsed = Space::Parse(**space, r.PathOf("space"));
+    if (!parsed) return std::unexpected(parsed.error());
+    e.space = std::move(*parsed);
+  }
   if (auto f = r.Finish(); !f) return f;
   e.seq = *seq;
   e.at = FromMicros(*at);
@@ -183,7 +191,9 @@ Result<void> ImportOutbox(SeqWriter& seqs, ObjectReader& r) {
   if (auto f = r.Finish(); !f) return f;
   e.seq = *seq;
   e.at = FromMicros(*at);
-  e.space = std::move(*space);
+  auto parsed_space = Space::Parse(*space, r.PathOf("space"));
+  if (!parsed_space) return std::unexpected(parsed_space.error());
+  e.space = std::move(*parsed_space);
   e.type = std::move(*type);
   e.record_id = std::move(*record);
   e.subject = subject->value_or("");
@@ -274,11 +284,12 @@ Json AuditRow(const AuditEvent& e) {
               {"target_id", e.target_id},
               {"detail", e.detail},
               {"prev_hash", e.prev_hash},
-              {"hash", e.hash}};
+              {"hash", e.hash},
+              {"space", e.space.id()}};
 }
 
 Json OutboxRow(const OutboxEvent& e) {
-  return Json{{"seq", e.seq},   {"at", ToMicros(e.at)},     {"space", e.space},
+  return Json{{"seq", e.seq},   {"at", ToMicros(e.at)},     {"space", e.space.id()},
               {"type", e.type}, {"record_id", e.record_id}, {"subject", e.subject}};
 }
 
@@ -290,25 +301,160 @@ Json AlertRecipientRow(std::string_view alert_id, int64_t ord, Json doc) {
 
 Json WebhookDeliveryRow(int64_t id, Json doc) { return Json{{"id", id}, {"doc", std::move(doc)}}; }
 
+namespace {
+
+Result<Json> Document(const sql::Rows& rows, int i, int col, std::string_view table) {
+  return stored::ParseStoredDocument(rows.Text(i, col),
+                                     fmt::format("stored {} row '{}'", table, rows.Text(i, 0)));
+}
+
+Result<Json> MetaFromRow(const sql::Rows& rows, int i) { return MetaRow(rows.Text(i, 0), rows.Text(i, 1)); }
+
+Result<Json> DocumentFromRow(const sql::Rows& rows, int i) {
+  auto doc = Document(rows, i, 1, "registry");
+  if (!doc) return std::unexpected(doc.error());
+  return DocumentRow(rows.Text(i, 0), std::move(*doc));
+}
+
+Result<Json> PrincipalFromRow(const sql::Rows& rows, int i) {
+  auto roles = Document(rows, i, 3, "principals");
+  if (!roles) return std::unexpected(roles.error());
+  return Json{{"id", rows.Text(i, 0)},
+              {"organization", rows.Text(i, 1)},
+              {"name", rows.Text(i, 2)},
+              {"roles", std::move(*roles)},
+              {"created_at", rows.Int(i, 4)}};
+}
+
+Result<Json> TokenFromRow(const sql::Rows& rows, int i) {
+  ApiToken t;
+  t.id = std::string(rows.Text(i, 0));
+  t.principal = std::string(rows.Text(i, 1));
+  t.secret_sha256 = std::string(rows.Text(i, 2));
+  t.label = std::string(rows.Text(i, 3));
+  t.created_at = FromMicros(rows.Int(i, 4));
+  if (!rows.IsNull(i, 5)) t.revoked_at = FromMicros(rows.Int(i, 5));
+  return TokenRow(t);
+}
+
+Result<Json> ReportFromRow(const sql::Rows& rows, int i) {
+  auto grants = Document(rows, i, 1, "reports");
+  if (!grants) return std::unexpected(grants.error());
+  auto doc = Document(rows, i, 2, "reports");
+  if (!doc) return std::unexpected(doc.error());
+  return ReportRow(rows.Int(i, 0), std::move(*grants), std::move(*doc));
+}
+
+Result<Json> RevisionFromRow(const sql::Rows& rows, int i) {
+  auto doc = Document(rows, i, 2, "revisions");
+  if (!doc) return std::unexpected(doc.error());
+  return RevisionRow(rows.Text(i, 0), rows.Int(i, 1), std::move(*doc));
+}
+
+Result<Json> AuditFromRow(const sql::Rows& rows, int i) {
+  AuditEvent e;
+  e.seq = rows.Int(i, 0);
+  e.at = FromMicros(rows.Int(i, 1));
+  e.actor_principal = std::string(rows.Text(i, 2));
+  e.actor_org = std::string(rows.Text(i, 3));
+  e.action = std::string(rows.Text(i, 4));
+  e.target_kind = std::string(rows.Text(i, 5));
+  e.target_id = std::string(rows.Text(i, 6));
+  auto detail = Document(rows, i, 7, "audit");
+  if (!detail) return std::unexpected(detail.error());
+  e.detail = std::move(*detail);
+  e.prev_hash = std::string(rows.Text(i, 8));
+  e.hash = std::string(rows.Text(i, 9));
+  auto space = Space::Parse(rows.Text(i, 10));
+  if (!space) return Internal(fmt::format("stored audit event #{} has an unreadable space", e.seq));
+  e.space = std::move(*space);
+  return AuditRow(e);
+}
+
+Result<Json> OutboxFromRow(const sql::Rows& rows, int i) {
+  auto space = Space::Parse(rows.Text(i, 2));
+  if (!space) return Internal(fmt::format("stored outbox event #{} has an unreadable space", rows.Int(i, 0)));
+  return OutboxRow(OutboxEvent{.seq = rows.Int(i, 0),
+                               .at = FromMicros(rows.Int(i, 1)),
+                               .space = std::move(*space),
+                               .type = std::string(rows.Text(i, 3)),
+                               .record_id = std::string(rows.Text(i, 4)),
+                               .subject = std::string(rows.Text(i, 5))});
+}
+
+Result<Json> AlertFromRow(const sql::Rows& rows, int i) {
+  auto doc = Document(rows, i, 1, "alerts");
+  if (!doc) return std::unexpected(doc.error());
+  return AlertRow(rows.Int(i, 0), std::move(*doc));
+}
+
+Result<Json> AlertRecipientFromRow(const sql::Rows& rows, int i) {
+  auto doc = Document(rows, i, 2, "alert_recipients");
+  if (!doc) return std::unexpected(doc.error());
+  return AlertRecipientRow(rows.Text(i, 0), rows.Int(i, 1), std::move(*doc));
+}
+
+Result<Json> WebhookDeliveryFromRow(const sql::Rows& rows, int i) {
+  auto doc = Document(rows, i, 1, "webhook_deliveries");
+  if (!doc) return std::unexpected(doc.error());
+  return WebhookDeliveryRow(rows.Int(i, 0), std::move(*doc));
+}
+
+// Every table in dump order ({order}: Dialect::InsertionOrder).
+const Table kTableList[] = {
+    {"meta", "SELECT key, value FROM meta ORDER BY key", MetaFromRow,
+     [](WriteTx& tx, SeqWriter&, ObjectReader& r) { return ImportMeta(tx, r); }},
+    {"sectors", "SELECT id, doc FROM sectors ORDER BY {order}", DocumentFromRow,
+     [](WriteTx& tx, SeqWriter&, ObjectReader& r) {
+       return ImportDocument<Sector>(tx, r, SectorFromJson, &WriteTx::UpsertSector);
+     }},
+    {"ceptoars", "SELECT id, doc FROM ceptoars ORDER BY {order}", DocumentFromRow,
+     [](WriteTx& tx, SeqWriter&, ObjectReader& r) {
+       return ImportDocument<Ceptoar>(tx, r, CeptoarFromJson, &WriteTx::UpsertCeptoar);
+     }},
+    {"sharing_groups", "SELECT id, doc FROM sharing_groups ORDER BY {order}", DocumentFromRow,
+     [](WriteTx& tx, SeqWriter&, ObjectReader& r) {
+       return ImportDocument<SharingGroup>(tx, r, GroupFromJson, &WriteTx::UpsertGroup);
+     }},
+    {"organizations", "SELECT id, doc FROM organizations ORDER BY {order}", DocumentFromRow,
+     [](WriteTx& tx, SeqWriter&, ObjectReader& r) {
+       return ImportDocument<Organization>(tx, r, OrganizationFromJson, &WriteTx::UpsertOrganization);
+     }},
+    {"principals", "SELECT id, organization, name, roles, created_at FROM principals ORDER BY id",
+     PrincipalFromRow, [](WriteTx& tx, SeqWriter&, ObjectReader& r) { return ImportPrincipal(tx, r); }},
+    {"tokens", "SELECT id, principal, secret_sha256, label, created_at, revoked_at FROM tokens ORDER BY id",
+     TokenFromRow, [](WriteTx& tx, SeqWriter&, ObjectReader& r) { return ImportToken(tx, r); }},
+    {"reports", "SELECT seq, grants, doc FROM reports ORDER BY seq", ReportFromRow,
+     [](WriteTx&, SeqWriter& seqs, ObjectReader& r) { return ImportReport(seqs, r); }},
+    {"revisions", "SELECT report_id, number, doc FROM revisions ORDER BY report_id, number", RevisionFromRow,
+     [](WriteTx& tx, SeqWriter&, ObjectReader& r) { return ImportRevision(tx, r); }},
+    {"audit",
+     "SELECT seq, at, actor_principal, actor_org, action, target_kind, target_id, detail, prev_hash, hash, "
+     "space FROM audit ORDER BY seq",
+     AuditFromRow, [](WriteTx&, SeqWriter& seqs, ObjectReader& r) { return ImportAudit(seqs, r); }},
+    {"outbox", "SELECT seq, at, space, type, record_id, subject FROM outbox ORDER BY seq", OutboxFromRow,
+     [](WriteTx&, SeqWriter& seqs, ObjectReader& r) { return ImportOutbox(seqs, r); }},
+    {"alerts", "SELECT seq, doc FROM alerts ORDER BY seq", AlertFromRow,
+     [](WriteTx&, SeqWriter& seqs, ObjectReader& r) { return ImportAlert(seqs, r); }},
+    {"alert_recipients", "SELECT alert_id, ord, doc FROM alert_recipients ORDER BY alert_id, ord",
+     AlertRecipientFromRow,
+     [](WriteTx&, SeqWriter& seqs, ObjectReader& r) { return ImportAlertRecipient(seqs, r); }},
+    {"webhooks", "SELECT id, doc FROM webhooks ORDER BY id", DocumentFromRow,
+     [](WriteTx& tx, SeqWriter&, ObjectReader& r) {
+       return ImportDocument<Webhook>(tx, r, WebhookFromJson, &WriteTx::InsertWebhook);
+     }},
+    {"webhook_deliveries", "SELECT id, doc FROM webhook_deliveries ORDER BY id", WebhookDeliveryFromRow,
+     [](WriteTx&, SeqWriter& seqs, ObjectReader& r) { return ImportWebhookDelivery(seqs, r); }},
+};
+
+}  // namespace
+
+std::span<const Table> Tables() { return kTableList; }
+
 Result<void> ImportRow(WriteTx& tx, SeqWriter& seqs, std::string_view table, const Json& row) {
   ObjectReader r(row, std::string(table));
-  if (table == "meta") return ImportMeta(tx, r);
-  if (table == "sectors") return ImportDocument<Sector>(tx, r, SectorFromJson, &WriteTx::UpsertSector);
-  if (table == "ceptoars") return ImportDocument<Ceptoar>(tx, r, CeptoarFromJson, &WriteTx::UpsertCeptoar);
-  if (table == "sharing_groups")
-    return ImportDocument<SharingGroup>(tx, r, GroupFromJson, &WriteTx::UpsertGroup);
-  if (table == "organizations")
-    return ImportDocument<Organization>(tx, r, OrganizationFromJson, &WriteTx::UpsertOrganization);
-  if (table == "principals") return ImportPrincipal(tx, r);
-  if (table == "tokens") return ImportToken(tx, r);
-  if (table == "reports") return ImportReport(seqs, r);
-  if (table == "revisions") return ImportRevision(tx, r);
-  if (table == "audit") return ImportAudit(seqs, r);
-  if (table == "outbox") return ImportOutbox(seqs, r);
-  if (table == "alerts") return ImportAlert(seqs, r);
-  if (table == "alert_recipients") return ImportAlertRecipient(seqs, r);
-  if (table == "webhooks") return ImportDocument<Webhook>(tx, r, WebhookFromJson, &WriteTx::InsertWebhook);
-  if (table == "webhook_deliveries") return ImportWebhookDelivery(seqs, r);
+  for (const auto& t : kTableList)
+    if (t.name == table) return t.import(tx, seqs, r);
   return InvalidArgument("table", fmt::format("unknown table '{}'", table));
 }
 

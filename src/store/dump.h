@@ -14,7 +14,8 @@
 //   reports         {seq, grants[], doc}                             by seq
 //   revisions       {report_id, number, doc}         by report_id, number
 //   audit           {seq, at, actor_principal, actor_org, action,
-//                    target_kind, target_id, detail, prev_hash, hash} by seq
+//                    target_kind, target_id, detail, prev_hash, hash,
+//                    space (absent before schema 7: live)}           by seq
 //   outbox          {seq, at, space, type, record_id, subject}       by seq
 //   alerts          {seq, doc}                                       by seq
 //   alert_recipients {alert_id, ord, doc}                  by alert_id, ord
@@ -31,19 +32,15 @@
 // transaction it is given.
 #pragma once
 
-#include <array>
+#include <span>
 #include <string_view>
 
 #include "common/error.h"
 #include "common/json.h"
+#include "store/sql/session.h"
 #include "store/store.h"
 
 namespace infrashare::dump {
-
-inline constexpr std::array<std::string_view, 15> kTables{
-    "meta",       "sectors", "ceptoars",         "sharing_groups", "organizations",
-    "principals", "tokens",  "reports",          "revisions",      "audit",
-    "outbox",     "alerts",  "alert_recipients", "webhooks",       "webhook_deliveries"};
 
 Json MetaRow(std::string_view key, std::string_view value);
 Json DocumentRow(std::string_view id, Json doc);
@@ -75,6 +72,18 @@ class SeqWriter {
   // kNotFound when the webhook is not there.
   virtual Result<void> InsertWebhookDeliveryAt(const WebhookDelivery& delivery) = 0;  // delivery.id is set
 };
+
+// One table of the dump: the SELECT that reads it in its canonical order
+// ({order}: sql::Dialect::InsertionOrder), how a row of that becomes a dump
+// row, and how a dump row is stored.
+struct Table {
+  std::string_view name;
+  std::string_view select;
+  Result<Json> (*read)(const sql::Rows& rows, int i);
+  Result<void> (*import)(WriteTx& tx, SeqWriter& seqs, ObjectReader& row);
+};
+// Every table, in dump order: the one list of what export and import move.
+std::span<const Table> Tables();
 
 // Decodes one row of `table` and stores it through tx and seqs.
 // Errors: kInvalidArgument naming the table and the field ("reports.seq:

@@ -1,37 +1,19 @@
-// The Store interface: everything the services keep, behind one interface so
-// that the SQLite backend (store/sqlite) and a PostgreSQL backend can be
-// swapped without touching services or handlers.
+// The Store interface: everything the services keep, behind one interface
+// with two backends (store/sqlite, store/postgres) over one SQL core
+// (store/sql). Design and measurements: docs/store.md.
 //
-// Transactions:
-//   * Write(fn) runs fn inside a write transaction. Concurrent Write calls are
-//     group-committed: the backend batches them into one database transaction
-//     (one fsync), each call inside its own savepoint, so a failing fn rolls
-//     back only its own changes. Write returns only after the transaction is
-//     durable (WAL, synchronous=FULL): a caller that answered "201 Created"
-//     after Write returned never loses the record.
-//   * Read(fn) runs fn on a consistent read snapshot; reads run concurrently
-//     with each other and with the writer.
-//   fn's Error is returned unchanged (its changes rolled back); a database
-//   failure becomes kUnavailable.
-//   fn may run more than once for one Write (the PostgreSQL backend first
-//   tries a batch the fast way and, when any part of it fails, runs every
-//   fn of the batch again, each in its own savepoint): only its last run
-//   counts, so what fn leaves outside the transaction (an output variable,
-//   a counter) must be assigned afresh in each run, never accumulated.
+// Write(fn) runs fn in a write transaction, group-committed with concurrent
+// Writes (each in its own savepoint where the backend needs one); it returns
+// once the transaction is durable. fn may run more than once for one Write:
+// only its last run counts, so it must not accumulate state outside the
+// transaction. Read(fn) runs fn on a consistent snapshot, concurrently with
+// other reads and the writer. fn's Error is returned unchanged (its changes
+// rolled back); a database failure becomes kUnavailable.
 //
-// Outbox wake-ups: OnOutboxAppended(fn) has fn called after a commit that
-// appended outbox events — by this process, or also by any other process on
-// the same database: on SQLite the writer touches a file beside the database
-// after such a commit and every process hears it by inotify
-// (sqlite/commit_bell.h); on PostgreSQL the writer issues NOTIFY
-// infrashare_outbox inside such a transaction (PostgreSQL delivers it at
-// commit, coalesced), and a listener connection of each subscribed store
-// (LISTEN, reconnecting with backoff) passes it on. A wake-up is a hint, not
-// a record: fn may be called from any thread, spuriously (also after a
-// reconnect, in case something was missed), and a notification can be lost
-// with a connection — the outbox stays the source of truth, so readers keep
-// a slow poll as a safety net and lose at most one poll interval. fn must be
-// quick and must not block or call the store (outbox_signal.h).
+// OnOutboxAppended(fn): fn is called, from any thread and possibly
+// spuriously, after commits that appended outbox events, by this process or
+// another on the same database. A hint, not a record: readers keep a slow
+// poll. fn must be quick and must not block or call the store.
 //
 // Thread behaviour: a Store is safe to use from many threads. ReadTx/WriteTx
 // objects are valid only inside the fn they were handed to, on that thread.
@@ -52,13 +34,14 @@
 #include "domain/registry/principal.h"
 #include "domain/registry/registry.h"
 #include "domain/report/report.h"
+#include "domain/space/space.h"
 #include "store/outbox_signal.h"
 
 namespace infrashare {
 
 // A filtered, paginated list of report heads, newest first (by seq).
 struct ReportQuery {
-  std::string space = "live";
+  Space space;
   std::optional<ReportKind> kind;
   std::optional<std::string> sector;  // affected sector id
   std::optional<Route> route;
@@ -84,6 +67,7 @@ struct AuditEvent {
   std::string action;       // "report.submit", "report.relay", "token.issue", ...
   std::string target_kind;  // "report", "organization", "principal", "token"
   std::string target_id;
+  Space space;  // of the record concerned; in the hash only when not live (audit_chain.h)
   Json detail = Json::object();
   std::string prev_hash;
   std::string hash;
@@ -93,7 +77,7 @@ struct AuditEvent {
 struct OutboxEvent {
   int64_t seq = 0;
   Timestamp at;
-  std::string space = "live";
+  Space space;
   std::string type;       // "report.created", "report.updated", "report.relayed", "alert.raised", ...
   std::string record_id;  // the report (or alert) id
   std::string subject;    // alert events: the recipient organization concerned ("" for all)
@@ -101,7 +85,7 @@ struct OutboxEvent {
 
 // A page of alerts, newest first (by seq).
 struct AlertQuery {
-  std::string space = "live";
+  Space space;
   // Only alerts raised by this organization or with it among the recipients;
   // nullopt: every alert (NISC).
   std::optional<std::string> organization;
@@ -122,7 +106,7 @@ struct RecipientRowText {
 // A recipient whose acknowledgement deadline has passed.
 struct DueRecipient {
   std::string alert_id;
-  std::string space;
+  Space space;
   AlertRecipient recipient;
 };
 
@@ -138,7 +122,7 @@ class ReadTx {
 
   // Reports. Get* return nullopt when the id is unknown; callers decide
   // visibility with domain/sharing.
-  virtual Result<std::optional<Report>> GetReport(const std::string& space, const std::string& id) = 0;
+  virtual Result<std::optional<Report>> GetReport(const Space& space, const std::string& id) = 0;
   virtual Result<std::vector<Revision>> ListRevisions(const std::string& report_id) = 0;
   virtual Result<std::vector<Report>> ListReports(const ReportQuery& query) = 0;
   virtual Result<int64_t> CountReports() = 0;
@@ -147,9 +131,9 @@ class ReadTx {
   // then escalations, in the order they were added); ListAlerts returns
   // alerts whose `recipients` hold only the row of query.organization (none
   // when it is nullopt). GetAlertRecipient: one recipient row, or nullopt.
-  virtual Result<std::optional<Alert>> GetAlert(const std::string& space, const std::string& id) = 0;
+  virtual Result<std::optional<Alert>> GetAlert(const Space& space, const std::string& id) = 0;
   // The alert without its recipients (cheap for alerts to thousands).
-  virtual Result<std::optional<Alert>> GetAlertHead(const std::string& space, const std::string& id) = 0;
+  virtual Result<std::optional<Alert>> GetAlertHead(const Space& space, const std::string& id) = 0;
   virtual Result<std::vector<Alert>> ListAlerts(const AlertQuery& query) = 0;
   virtual Result<std::optional<AlertRecipient>> GetAlertRecipient(const std::string& alert_id,
                                                                   const std::string& organization) = 0;
@@ -223,16 +207,11 @@ class WriteTx : public ReadTx {
   virtual Result<std::vector<WebhookDelivery>> ListDueWebhookDeliveries(
       Timestamp now, int limit, const std::vector<std::string>& skip) = 0;
 
-  // The audit chain and the outbox are logs in commit order: across
-  // processes, an event's seq is above the seq of every event committed
-  // before it, so a reader that has seen seq N never finds a later commit
-  // below N, and the chain has one order. The seqs are assigned as the
-  // transaction commits (the PostgreSQL backend appends a batch's events at
-  // its end), so the appends answer none; what this transaction appended is
-  // visible to its own later reads of the logs (LastAuditHash, ListAudit,
-  // ListOutbox, NewestOutboxSeq); from such a read on, nobody else appends
-  // until this transaction ends, so what it read is still the head at its
-  // commit.
+  // The audit chain and the outbox are logs in commit order across
+  // processes (a reader that has seen seq N never finds a later commit
+  // below N). Appends answer no seq; what this transaction appended is
+  // visible to its own later reads of the logs, and from such a read on
+  // nobody else appends until it ends.
   //
   // The hash of the last audit event ("" when there is none).
   virtual Result<std::string> LastAuditHash() = 0;

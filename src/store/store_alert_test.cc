@@ -23,7 +23,7 @@ AlertRecipient Recipient(std::string org, std::optional<Timestamp> deadline = st
 }
 
 Alert MakeAlert(std::string id, std::string raised_by, std::vector<AlertRecipient> recipients,
-                std::string space = "live") {
+                Space space = Space::Live()) {
   Alert a;
   a.id = std::move(id);
   a.space = std::move(space);
@@ -82,21 +82,23 @@ TEST_P(StoreTest, AlertInsertGetKeepsRecipientOrder) {
   ASSERT_TRUE(seq) << seq.error().message;
   EXPECT_GT(*seq, 0);
 
-  auto got = ReadValue(store(), [](ReadTx& tx) { return tx.GetAlert("live", "alt_1"); });
+  auto got = ReadValue(store(), [](ReadTx& tx) { return tx.GetAlert(Space::Live(), "alt_1"); });
   ASSERT_TRUE(got && *got) << (got ? "missing" : got.error().message);
   a.seq = *seq;
   EXPECT_EQ(**got, a);
   EXPECT_EQ(AlertToJson(**got), AlertToJson(a));
 
-  auto head = ReadValue(store(), [](ReadTx& tx) { return tx.GetAlertHead("live", "alt_1"); });
+  auto head = ReadValue(store(), [](ReadTx& tx) { return tx.GetAlertHead(Space::Live(), "alt_1"); });
   ASSERT_TRUE(head && *head);
   EXPECT_EQ((*head)->seq, *seq);
   EXPECT_TRUE((*head)->recipients.empty());
   EXPECT_EQ((*head)->title, "早期警戒");
 
+  EXPECT_FALSE(ReadValue(store(), [](ReadTx& tx) {
+                 return tx.GetAlert(*Space::Exercise("exr_1"), "alt_1");
+               })->has_value());
   EXPECT_FALSE(
-      ReadValue(store(), [](ReadTx& tx) { return tx.GetAlert("exercise-1", "alt_1"); })->has_value());
-  EXPECT_FALSE(ReadValue(store(), [](ReadTx& tx) { return tx.GetAlert("live", "alt_none"); })->has_value());
+      ReadValue(store(), [](ReadTx& tx) { return tx.GetAlert(Space::Live(), "alt_none"); })->has_value());
 
   auto one = ReadValue(store(), [](ReadTx& tx) { return tx.GetAlertRecipient("alt_1", "org_a"); });
   ASSERT_TRUE(one && *one);
@@ -116,7 +118,8 @@ TEST_P(StoreTest, InsertAlertRejectsARepeatedRecipientAndStoresNothing) {
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(r.error().field, "recipients[1].organization");
   EXPECT_EQ(r.error().message, "'org_a' is already a recipient");
-  EXPECT_FALSE(ReadValue(store(), [](ReadTx& tx) { return tx.GetAlert("live", "alt_1"); })->has_value());
+  EXPECT_FALSE(
+      ReadValue(store(), [](ReadTx& tx) { return tx.GetAlert(Space::Live(), "alt_1"); })->has_value());
 }
 
 TEST_P(StoreTest, UpsertAlertRecipientReplacesInPlaceAndAppends) {
@@ -133,7 +136,7 @@ TEST_P(StoreTest, UpsertAlertRecipientReplacesInPlaceAndAppends) {
     if (auto u = tx.UpsertAlertRecipient("alt_1", acked); !u) return u;
     return tx.UpsertAlertRecipient("alt_1", ministry);
   }));
-  auto got = ReadValue(store(), [](ReadTx& tx) { return tx.GetAlert("live", "alt_1"); });
+  auto got = ReadValue(store(), [](ReadTx& tx) { return tx.GetAlert(Space::Live(), "alt_1"); });
   ASSERT_TRUE(got && *got);
   EXPECT_EQ(Orgs((*got)->recipients), (std::vector<std::string>{"org_b", "org_a", "org_meti"}));
   EXPECT_EQ((*got)->recipients[0], acked);
@@ -156,7 +159,7 @@ TEST_P(StoreTest, ListAlertsOfAnOrganizationOrEveryOne) {
   ASSERT_TRUE(Insert(store(), MakeAlert("alt_1", "org_x", {Recipient("org_y")})));
   ASSERT_TRUE(Insert(store(), MakeAlert("alt_2", "", {Recipient("org_z"), Recipient("org_x", At(50))})));
   ASSERT_TRUE(Insert(store(), MakeAlert("alt_3", "org_z", {Recipient("org_y")})));
-  ASSERT_TRUE(Insert(store(), MakeAlert("alt_4", "org_x", {Recipient("org_x")}, "exercise-1")));
+  ASSERT_TRUE(Insert(store(), MakeAlert("alt_4", "org_x", {Recipient("org_x")}, *Space::Exercise("exr_1"))));
   ASSERT_TRUE(Insert(store(), MakeAlert("alt_5", "org_x", {Recipient("org_x")})));  // raiser and recipient
 
   auto list = [&](AlertQuery q) { return ReadValue(store(), [&](ReadTx& tx) { return tx.ListAlerts(q); }); };
@@ -173,7 +176,8 @@ TEST_P(StoreTest, ListAlertsOfAnOrganizationOrEveryOne) {
   ASSERT_TRUE(all);
   EXPECT_EQ(Ids(*all), (std::vector<std::string>{"alt_5", "alt_3", "alt_2", "alt_1"}));
   for (const auto& a : *all) EXPECT_TRUE(a.recipients.empty());
-  EXPECT_EQ(Ids(*list({.space = "exercise-1", .organization = "org_x"})), std::vector<std::string>{"alt_4"});
+  EXPECT_EQ(Ids(*list({.space = *Space::Exercise("exr_1"), .organization = "org_x"})),
+            std::vector<std::string>{"alt_4"});
   EXPECT_TRUE(list({.organization = "org_nobody"})->empty());
   EXPECT_EQ(Ids(*list({.organization = "org_y"})), (std::vector<std::string>{"alt_3", "alt_1"}));
 
@@ -199,17 +203,17 @@ TEST_P(StoreTest, ListDueRecipientsEarliestFirstSkippingUnsetAndFuture) {
   ASSERT_TRUE(Insert(
       store(), MakeAlert("alt_1", "org_nisc",
                          {Recipient("org_a", At(10)), Recipient("org_b"), Recipient("org_c", At(100))})));
-  ASSERT_TRUE(Insert(
-      store(),
-      MakeAlert("alt_2", "org_nisc", {Recipient("org_d", At(5)), Recipient("org_e", At(50))}, "exercise-1")));
+  ASSERT_TRUE(
+      Insert(store(), MakeAlert("alt_2", "org_nisc", {Recipient("org_d", At(5)), Recipient("org_e", At(50))},
+                                *Space::Exercise("exr_1"))));
   auto due = WriteValue(store(), [](WriteTx& tx) { return tx.ListDueRecipients(At(50), 10); });
   ASSERT_TRUE(due) << due.error().message;
   ASSERT_EQ(due->size(), 3u);
   EXPECT_EQ((*due)[0].alert_id, "alt_2");
-  EXPECT_EQ((*due)[0].space, "exercise-1");
+  EXPECT_EQ((*due)[0].space, *Space::Exercise("exr_1"));
   EXPECT_EQ((*due)[0].recipient.organization, "org_d");
   EXPECT_EQ((*due)[1].recipient.organization, "org_a");
-  EXPECT_EQ((*due)[1].space, "live");
+  EXPECT_EQ((*due)[1].space, Space::Live());
   EXPECT_EQ((*due)[1].recipient, Recipient("org_a", At(10)));
   EXPECT_EQ((*due)[2].recipient.organization, "org_e");  // deadline == now is due
 
@@ -384,7 +388,8 @@ TEST_P(StoreTest, FailedWriteLeavesNoAlertBehind) {
   });
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message, "the hotline is down");
-  EXPECT_FALSE(ReadValue(store(), [](ReadTx& tx) { return tx.GetAlert("live", "alt_1"); })->has_value());
+  EXPECT_FALSE(
+      ReadValue(store(), [](ReadTx& tx) { return tx.GetAlert(Space::Live(), "alt_1"); })->has_value());
   EXPECT_TRUE(ReadValue(store(), [](ReadTx& tx) { return tx.ListAlerts({}); })->empty());
   EXPECT_FALSE(
       ReadValue(store(), [](ReadTx& tx) { return tx.GetAlertRecipient("alt_1", "org_a"); })->has_value());
@@ -413,7 +418,7 @@ TEST_P(StoreTest, AlertsAndWebhooksSurviveReopen) {
     return {};
   }));
   Reopen();
-  auto got = ReadValue(store(), [](ReadTx& tx) { return tx.GetAlert("live", "alt_1"); });
+  auto got = ReadValue(store(), [](ReadTx& tx) { return tx.GetAlert(Space::Live(), "alt_1"); });
   ASSERT_TRUE(got && *got);
   EXPECT_EQ((*got)->seq, seq);
   EXPECT_EQ(Orgs((*got)->recipients), (std::vector<std::string>{"org_b", "org_a", "org_c"}));

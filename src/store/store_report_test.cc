@@ -39,13 +39,14 @@ TEST_P(StoreTest, ReportInsertGetUpdateAndRevisions) {
   ASSERT_TRUE(seq) << seq.error().message;
   EXPECT_GT(*seq, 0);
 
-  auto got = ReadValue(store(), [](ReadTx& tx) { return tx.GetReport("live", "rpt_1"); });
+  auto got = ReadValue(store(), [](ReadTx& tx) { return tx.GetReport(Space::Live(), "rpt_1"); });
   ASSERT_TRUE(got && *got);
   EXPECT_EQ((*got)->seq, *seq);
   EXPECT_EQ(ToJson(**got), ToJson(r));
   // Another space does not see it.
-  EXPECT_FALSE(
-      ReadValue(store(), [](ReadTx& tx) { return tx.GetReport("exercise-1", "rpt_1"); })->has_value());
+  EXPECT_FALSE(ReadValue(store(), [](ReadTx& tx) {
+                 return tx.GetReport(*Space::Exercise("exr_1"), "rpt_1");
+               })->has_value());
 
   Revision v1{.report_id = "rpt_1",
               .number = 1,
@@ -71,7 +72,7 @@ TEST_P(StoreTest, ReportInsertGetUpdateAndRevisions) {
     if (auto u = tx.UpdateReport(changed, {"members"}); !u) return u;
     return tx.InsertRevision(v2);
   }));
-  got = ReadValue(store(), [](ReadTx& tx) { return tx.GetReport("live", "rpt_1"); });
+  got = ReadValue(store(), [](ReadTx& tx) { return tx.GetReport(Space::Live(), "rpt_1"); });
   ASSERT_TRUE(got && *got);
   EXPECT_EQ((*got)->seq, *seq);  // an update keeps the report's place
   EXPECT_EQ(ToJson(**got), ToJson(changed));
@@ -145,8 +146,9 @@ TEST_P(StoreTest, DuplicateReportIdIsConflictAndUndoesTheWrite) {
   EXPECT_EQ(r.error().field, "id");
   EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.GetMeta("before"); }), std::nullopt);
   EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.CountReports(); }), 1);
-  EXPECT_EQ((*ReadValue(store(), [](ReadTx& tx) { return tx.GetReport("live", "rpt_1"); }))->content.title,
-            "title");
+  EXPECT_EQ(
+      (*ReadValue(store(), [](ReadTx& tx) { return tx.GetReport(Space::Live(), "rpt_1"); }))->content.title,
+      "title");
 }
 
 TEST_P(StoreTest, ListReportsOnlyForCallersHoldingAGrantKey) {
@@ -203,7 +205,7 @@ class ReportWorld {
   Row Next(int i) {
     ReportSpec s;
     s.id = fmt::format("rpt_{:05}", i);
-    s.space = Pick(10) == 0 ? "exercise-1" : "live";
+    s.space = Pick(10) == 0 ? *Space::Exercise("exr_1") : Space::Live();
     s.kind = kReportKindNames[Pick(kReportKindNames.size())].value;
     s.sectors = {kSectors[Pick(kSectors.size())]};
     if (Pick(3) == 0) s.sectors.push_back(kSectors[Pick(kSectors.size())]);
@@ -316,7 +318,7 @@ TEST_P(StoreTest, ListReportsMatchesEveryFilterCombination) {
 
   for (int n = 0; n < 400; ++n) {
     ReportQuery q;
-    q.space = world.Pick(8) == 0 ? "exercise-1" : "live";
+    q.space = world.Pick(8) == 0 ? *Space::Exercise("exr_1") : Space::Live();
     const size_t nkeys = 1 + world.Pick(3);
     for (size_t k = 0; k < nkeys; ++k)
       q.grant_keys.push_back(ReportWorld::kKeys[world.Pick(ReportWorld::kKeys.size())]);
@@ -439,12 +441,13 @@ TEST_P(StoreTest, TextSearchTakesAnyInputLiterally) {
 
 TEST_P(StoreTest, SpacesNeverMix) {
   ASSERT_TRUE(Insert(store(), MakeReport({.id = "rpt_live", .title = "drill"}), {"members"}));
-  ASSERT_TRUE(
-      Insert(store(), MakeReport({.id = "rpt_ex", .space = "exercise-1", .title = "drill"}), {"members"}));
+  ASSERT_TRUE(Insert(store(),
+                     MakeReport({.id = "rpt_ex", .space = *Space::Exercise("exr_1"), .title = "drill"}),
+                     {"members"}));
   ReportQuery q;
   q.grant_keys = {"members"};
   EXPECT_EQ(Ids(*List(store(), q)), std::vector<std::string>{"rpt_live"});
-  q.space = "exercise-1";
+  q.space = *Space::Exercise("exr_1");
   EXPECT_EQ(Ids(*List(store(), q)), std::vector<std::string>{"rpt_ex"});
   q.text = "drill";
   EXPECT_EQ(Ids(*List(store(), q)), std::vector<std::string>{"rpt_ex"});

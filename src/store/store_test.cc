@@ -89,12 +89,24 @@ TEST_P(StoreTest, EmptyStoreAnswersEmpty) {
   EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.CountReports(); }), 0);
   EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.GetPrincipal("nobody"); }), std::nullopt);
   EXPECT_FALSE(ReadValue(store(), [](ReadTx& tx) { return tx.GetToken("tok_none"); })->has_value());
-  EXPECT_FALSE(ReadValue(store(), [](ReadTx& tx) { return tx.GetReport("live", "rpt_none"); })->has_value());
+  EXPECT_FALSE(
+      ReadValue(store(), [](ReadTx& tx) { return tx.GetReport(Space::Live(), "rpt_none"); })->has_value());
   EXPECT_TRUE(ReadValue(store(), [](ReadTx& tx) { return tx.ListRevisions("rpt_none"); })->empty());
   EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.GetMeta("registry_version"); }), std::nullopt);
   auto hash = WriteValue(store(), [](WriteTx& tx) { return tx.LastAuditHash(); });
   ASSERT_TRUE(hash);
   EXPECT_EQ(*hash, "");
+}
+
+TEST_P(StoreTest, WriteInsideWriteIsAnErrorNotADeadlock) {
+  Result<void> inner;
+  ASSERT_TRUE(store().Write([&](WriteTx&) -> Result<void> {
+    inner = store().Write([](WriteTx& tx) { return tx.SetMeta("k", "v"); });
+    return {};
+  }));
+  ASSERT_FALSE(inner);
+  EXPECT_EQ(inner.error().code, ErrorCode::kInternal);
+  EXPECT_EQ(inner.error().message, "store bug: Write called from inside a Write function");
 }
 
 TEST_P(StoreTest, RegistryRoundTripKeepsOrderAndUpserts) {
@@ -276,7 +288,8 @@ TEST_P(StoreTest, AWriteSeesTheAuditEventsItAppendedAndARolledBackOneIsGone) {
 TEST_P(StoreTest, OutboxAppendAndListAfter) {
   for (auto* type : {"report.created", "report.updated", "report.relayed"}) {
     ASSERT_TRUE(store().Write([&](WriteTx& tx) {
-      return tx.AppendOutbox(OutboxEvent{.at = At(7), .space = "live", .type = type, .record_id = "rpt_9"});
+      return tx.AppendOutbox(
+          OutboxEvent{.at = At(7), .space = Space::Live(), .type = type, .record_id = "rpt_9"});
     }));
   }
   auto all = ReadValue(store(), [&](ReadTx& tx) { return tx.ListOutbox(0, 10); });
@@ -293,7 +306,7 @@ TEST_P(StoreTest, OutboxAppendAndListAfter) {
   EXPECT_EQ((*after)[0].type, "report.updated");
   EXPECT_EQ((*after)[1].type, "report.relayed");
   EXPECT_EQ((*after)[1].record_id, "rpt_9");
-  EXPECT_EQ((*after)[1].space, "live");
+  EXPECT_EQ((*after)[1].space, Space::Live());
   EXPECT_EQ((*after)[1].at, At(7));
   EXPECT_TRUE(ReadValue(store(), [&](ReadTx& tx) { return tx.ListOutbox(seqs[2], 10); })->empty());
 }
@@ -393,8 +406,8 @@ TEST_P(StoreTest, GroupCommitKeepsEachWriteApart) {
   }
   EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.CountReports(); }), kThreads / 2);
   for (int i = 0; i < kThreads; ++i) {
-    auto report =
-        ReadValue(store(), [&](ReadTx& tx) { return tx.GetReport("live", fmt::format("rpt_{:02}", i)); });
+    auto report = ReadValue(
+        store(), [&](ReadTx& tx) { return tx.GetReport(Space::Live(), fmt::format("rpt_{:02}", i)); });
     auto meta = ReadValue(store(), [&](ReadTx& tx) { return tx.GetMeta(fmt::format("writer_{:02}", i)); });
     ASSERT_TRUE(report && meta);
     EXPECT_EQ(report->has_value(), i % 2 == 0) << i;
@@ -453,7 +466,7 @@ TEST_P(StoreTest, EverythingSurvivesReopen) {
   EXPECT_EQ(RegistryJson(*loaded), RegistryJson(d));
   EXPECT_TRUE(ReadValue(store(), [](ReadTx& tx) { return tx.GetPrincipal("prn_a"); })->has_value());
   EXPECT_TRUE(ReadValue(store(), [](ReadTx& tx) { return tx.GetToken("tok_1"); })->has_value());
-  auto report = ReadValue(store(), [](ReadTx& tx) { return tx.GetReport("live", "rpt_1"); });
+  auto report = ReadValue(store(), [](ReadTx& tx) { return tx.GetReport(Space::Live(), "rpt_1"); });
   ASSERT_TRUE(report && *report);
   EXPECT_EQ((*report)->seq, seq);
   auto audit = ReadValue(store(), [](ReadTx& tx) { return tx.ListAudit(0, 10); });

@@ -102,7 +102,7 @@ class WakeCounter {
 
 struct ReportSpec {
   std::string id;
-  std::string space = "live";
+  Space space = Space::Live();
   ReportKind kind = ReportKind::kAttackInfo;
   std::vector<std::string> sectors = {"electric_power"};
   Route route = Route::kDirect;
@@ -151,6 +151,42 @@ inline void ExpectDamagedRecipientRows(Store& store) {
     EXPECT_EQ(rows.error().message,
               fmt::format("stored recipient '{}' of alert '{}' is unreadable", organization, alert));
   }
+}
+
+// The rows a backend's damage test corrupts by hand: report rpt_1, alerts
+// alt_1 and alt_2 (recipients org_a, org_b), sector gas.
+inline void WriteRowsToDamage(Store& store) {
+  ASSERT_TRUE(store.Write([](WriteTx& tx) -> Result<void> {
+    auto seq = tx.InsertReport(MakeReport({.id = "rpt_1"}), {"members"});
+    if (!seq) return std::unexpected(seq.error());
+    for (const char* id : {"alt_1", "alt_2"}) {
+      Alert alert{.id = id};
+      alert.recipients = {AlertRecipient{.organization = "org_a"}, AlertRecipient{.organization = "org_b"}};
+      if (auto a = tx.InsertAlert(alert); !a) return std::unexpected(a.error());
+    }
+    return tx.UpsertSector({"gas", "ガス", "Gas", "org_meti"});
+  }));
+}
+
+// After rpt_1's document became "{not json", the sector's {"id": 5} and the
+// recipient rows as ExpectDamagedRecipientRows says: every reader answers
+// kInternal naming the record.
+inline void ExpectDamagedRows(Store& store) {
+  auto got = ReadValue(store, [](ReadTx& tx) { return tx.GetReport(Space::Live(), "rpt_1"); });
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().code, ErrorCode::kInternal);
+  EXPECT_EQ(got.error().message, "stored report #1 is unreadable: not JSON");
+  ReportQuery q;
+  q.grant_keys = {"members"};
+  auto listed = ReadValue(store, [&](ReadTx& tx) { return tx.ListReports(q); });
+  ASSERT_FALSE(listed);
+  EXPECT_EQ(listed.error().code, ErrorCode::kInternal);
+  auto registry = ReadValue(store, [](ReadTx& tx) { return tx.LoadRegistry(); });
+  ASSERT_FALSE(registry);
+  EXPECT_EQ(registry.error().code, ErrorCode::kInternal);
+  EXPECT_EQ(registry.error().message.rfind("stored sector 'gas' is unreadable", 0), 0u)
+      << registry.error().message;
+  ExpectDamagedRecipientRows(store);
 }
 
 }  // namespace infrashare::store_test

@@ -5,13 +5,10 @@
 #include <limits>
 
 #include "domain/alert/alert_json.h"
-#include "store/sqlite/sqlite_tuning.h"
-#include "store/sqlite/sqlite_tx.h"
+#include "store/store_limits.h"
+#include "store/stored_document.h"
 
 namespace infrashare::stored {
-
-using sqlite::DecodeStored;
-using sqlite::DumpDocument;
 
 std::string AlertDocument(const Alert& alert) { return DumpDocument(AlertHeadToJson(alert)); }
 
@@ -82,8 +79,8 @@ WebhookDelivery WithStateOf(WebhookDelivery stored, const WebhookDelivery& updat
 }
 
 Result<void> CheckLimit(int limit) {
-  if (limit < 1 || limit > sqlite::kMaxListLimit)
-    return InvalidArgument("limit", fmt::format("must be between 1 and {}", sqlite::kMaxListLimit));
+  if (limit < 1 || limit > kMaxListLimit)
+    return InvalidArgument("limit", fmt::format("must be between 1 and {}", kMaxListLimit));
   return {};
 }
 

@@ -19,6 +19,7 @@
 
 #include "common/enum_names.h"
 #include "common/time.h"
+#include "domain/space/space.h"
 
 namespace infrashare {
 
@@ -91,7 +92,7 @@ struct AlertRecipient {
 struct Alert {
   std::string id;  // "alt_…"
   int64_t seq = 0;  // store-assigned order of creation; the list cursor
-  std::string space = "live";
+  Space space;
   AlertKind kind = AlertKind::kNotice;
   std::string report_id;  // the report it is about; may be empty for a hand-raised alert
   int level = -1;         // severity level that raised it; -1 when none

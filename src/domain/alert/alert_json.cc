@@ -285,7 +285,7 @@ std::string RecipientJsonText(const AlertRecipient& a) {
 
 Json AlertHeadToJson(const Alert& a) {
   return Json{{"id", a.id},
-              {"space", a.space},
+              {"space", a.space.id()},
               {"kind", NameOf(kAlertKindNames, a.kind)},
               {"report_id", a.report_id},
               {"level", a.level},
@@ -308,7 +308,9 @@ Result<Alert> AlertFromJson(const Json& json) {
   ObjectReader r(json, "");
   Alert a;
   INFRASHARE_ASSIGN_OR_RETURN(a.id, r.String("id", kIdLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(a.space, r.String("space", kIdLimits));
+  std::string space;
+  INFRASHARE_ASSIGN_OR_RETURN(space, r.String("space", kIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(a.space, Space::Parse(space));
   INFRASHARE_ASSIGN_OR_RETURN(a.kind, ReadEnum(r, "kind", kAlertKindNames));
   INFRASHARE_ASSIGN_OR_RETURN(a.report_id, r.String("report_id", kOptionalIdLimits));
   INFRASHARE_ASSIGN_OR_RETURN(a.level, ReadSmallInt(r, "level", -1, 5));
@@ -337,7 +339,7 @@ Result<void> CheckRecipientsDistinct(const Alert& alert) {
 Json WebhookToJson(const Webhook& w, bool with_secret) {
   Json j{{"id", w.id},
          {"organization", w.organization},
-         {"space", w.space},
+         {"space", w.space.id()},
          {"url", w.url},
          {"active", w.active},
          {"created_by", w.created_by},
@@ -352,7 +354,9 @@ Result<Webhook> WebhookFromJson(const Json& json) {
   Webhook w;
   INFRASHARE_ASSIGN_OR_RETURN(w.id, r.String("id", kIdLimits));
   INFRASHARE_ASSIGN_OR_RETURN(w.organization, r.String("organization", kIdLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(w.space, r.String("space", kIdLimits));
+  std::string space;
+  INFRASHARE_ASSIGN_OR_RETURN(space, r.String("space", kIdLimits));
+  INFRASHARE_ASSIGN_OR_RETURN(w.space, Space::Parse(space));
   INFRASHARE_ASSIGN_OR_RETURN(w.url, r.String("url", kUrlLimits));
   std::optional<std::string> secret;
   INFRASHARE_ASSIGN_OR_RETURN(secret, r.OptionalString("secret", kSecretLimits));

@@ -29,7 +29,7 @@ Alert SampleAlert() {
                            .failed_at = At(955),
                            .acknowledged_by = "prn_duty"};
   return Alert{.id = "alt_1",
-               .space = "exercise-3",
+               .space = *Space::Exercise("exr_3"),
                .kind = AlertKind::kResponse,
                .report_id = "rpt_7",
                .level = 4,

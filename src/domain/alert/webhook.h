@@ -13,13 +13,14 @@
 
 #include "common/enum_names.h"
 #include "common/time.h"
+#include "domain/space/space.h"
 
 namespace infrashare {
 
 struct Webhook {
   std::string id;  // "whk_…"
   std::string organization;
-  std::string space = "live";
+  Space space;
   std::string url;     // http:// or https://
   std::string secret;  // HMAC-SHA256 key, shown once when registered
   bool active = true;

@@ -16,6 +16,7 @@
 #include "common/json.h"
 #include "common/time.h"
 #include "domain/report/tlp.h"
+#include "domain/space/space.h"
 
 namespace infrashare {
 
@@ -120,7 +121,7 @@ struct Delivery {
 struct Report {
   std::string id;            // "rpt_…"
   int64_t seq = 0;           // store-assigned order of creation; the list cursor
-  std::string space = "live";
+  Space space;
   int revision = 1;          // number of the latest revision
   ReportContent content;
   Route route = Route::kDirect;

@@ -81,7 +81,7 @@ Json ToJson(const Delivery& d) {
 Json ToJson(const Report& r) {
   Json j = ToJson(r.content);
   j["id"] = r.id;
-  j["space"] = r.space;
+  j["space"] = r.space.id();
   j["revision"] = r.revision;
   j["route"] = NameOf(kRouteNames, r.route);
   j["anonymized"] = r.anonymized;
@@ -140,7 +140,9 @@ Result<Report> ReportFromJson(const Json& j) {
   Report r;
   r.content = std::move(*content);
   r.id = StringOr(j, "id");
-  r.space = StringOr(j, "space");
+  auto space = Space::Parse(j.value("space", Space::Live().id()));
+  if (!space) return std::unexpected(space.error());
+  r.space = std::move(*space);
   r.revision = j.value("revision", 1);
   auto route = EnumFrom(j.value("route", Json()), "route", kRouteNames);
   if (!route) return std::unexpected(route.error());

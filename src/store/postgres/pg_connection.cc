@@ -23,33 +23,6 @@ void LogNotice(void*, const char* message) {
 
 }  // namespace
 
-Params& Params::AddArray(const std::vector<std::string>& items) {
-  std::string literal = "{";
-  for (const auto& item : items) {
-    if (literal.size() > 1) literal += ',';
-    literal += '"';
-    for (char c : item) {
-      if (c == '"' || c == '\\') literal += '\\';
-      literal += c;
-    }
-    literal += '"';
-  }
-  literal += '}';
-  values_.emplace_back(std::move(literal));
-  return *this;
-}
-
-Params& Params::AddArray(const std::vector<int64_t>& items) {
-  std::string literal = "{";
-  for (int64_t item : items) {
-    if (literal.size() > 1) literal += ',';
-    literal += std::to_string(item);
-  }
-  literal += '}';
-  values_.emplace_back(std::move(literal));
-  return *this;
-}
-
 int64_t Rows::Int(int row, int col) const {
   const std::string_view text = Text(row, col);
   int64_t value = 0;

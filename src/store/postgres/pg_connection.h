@@ -35,51 +35,12 @@
 #include <vector>
 
 #include "common/error.h"
+#include "store/sql/session.h"
 
 namespace infrashare::postgres {
 
-// The bound values of one statement, $1 first. nullopt is SQL NULL.
-class Params {
- public:
-  Params& Add(std::string_view text) {
-    values_.emplace_back(std::string(text));
-    return *this;
-  }
-  Params& Add(const std::string& text) {
-    values_.emplace_back(text);
-    return *this;
-  }
-  Params& Add(const char* text) {
-    values_.emplace_back(std::string(text));
-    return *this;
-  }
-  Params& Add(int64_t value) {
-    values_.emplace_back(std::to_string(value));
-    return *this;
-  }
-  Params& Add(std::nullopt_t) {
-    values_.emplace_back(std::nullopt);
-    return *this;
-  }
-  Params& Add(const std::optional<std::string>& text) {
-    values_.push_back(text);
-    return *this;
-  }
-  Params& Add(std::optional<int64_t> value) {
-    if (value) return Add(*value);
-    return Add(std::nullopt);
-  }
-  // A text[] or bigint[] literal (bind as $n::text[] / $n::bigint[]).
-  Params& AddArray(const std::vector<std::string>& items);
-  Params& AddArray(const std::vector<int64_t>& items);
-  // The placeholder of the value added last: "$3".
-  std::string Last() const { return "$" + std::to_string(values_.size()); }
-  size_t size() const { return values_.size(); }
-  const std::vector<std::optional<std::string>>& values() const { return values_; }
-
- private:
-  std::vector<std::optional<std::string>> values_;
-};
+// The bound values of one statement, $1 first (the SQL core's).
+using Params = sql::Params;
 
 // The rows of one statement (RAII over PGresult). Columns are read as text.
 class Rows {

@@ -23,6 +23,7 @@
 #include "store/postgres/pg_tuning.h"
 #include "store/postgres/pg_tx.h"
 #include "store/postgres/search_terms.h"
+#include "store/sql/report_plan.h"
 
 namespace infrashare::postgres {
 
@@ -92,38 +93,7 @@ Result<void> CollectSeqs(Connection& conn, const Sql& sql, std::vector<int64_t>&
   return {};
 }
 
-enum class TimeIndex { kCreated, kUpdated };
-
-std::string_view TimeColumn(TimeIndex index) {
-  return index == TimeIndex::kCreated ? "created_at" : "updated_at";
-}
-
-// How many reports a time filter matches, counting at most kTimeScanCap.
-Result<int64_t> CappedCount(Connection& conn, TimeIndex index, const std::string& space, Timestamp from) {
-  auto rows = conn.Exec(
-      fmt::format("SELECT count(*) FROM (SELECT 1 FROM reports WHERE space = $1 AND {} >= $2 LIMIT $3) AS x",
-                  TimeColumn(index)),
-      Params().Add(space).Add(ToMicros(from)).Add(kTimeScanCap), "list reports");
-  if (!rows) return std::unexpected(rows.error());
-  return rows->Int(0, 0);
-}
-
-// Plan 1: the time index to drive from, if one is small enough.
-Result<std::optional<TimeIndex>> SmallTimeWindow(Connection& conn, const ReportQuery& q) {
-  std::optional<TimeIndex> best;
-  int64_t best_count = kTimeScanCap;
-  if (q.updated_since) {
-    auto n = CappedCount(conn, TimeIndex::kUpdated, q.space, *q.updated_since);
-    if (!n) return std::unexpected(n.error());
-    if (*n < best_count) best = TimeIndex::kUpdated, best_count = *n;
-  }
-  if (q.created_from) {
-    auto n = CappedCount(conn, TimeIndex::kCreated, q.space, *q.created_from);
-    if (!n) return std::unexpected(n.error());
-    if (*n < best_count) best = TimeIndex::kCreated, best_count = *n;
-  }
-  return best;
-}
+using sql::TimeIndex;
 
 // The grant walk (plan 3, and the first part of plan 2): appends to `seqs`,
 // newest first, until the page is full, the keys' reports are exhausted or
@@ -143,7 +113,7 @@ Result<std::optional<int64_t>> WalkGrants(Connection& conn, const ReportQuery& q
         "                    ORDER BY seq DESC LIMIT 1) AS n "
         "CROSS JOIN LATERAL (SELECT seq FROM report_grants WHERE space = $1 AND key = k.key "
         "                    ORDER BY seq LIMIT 1) AS o",
-        Params().Add(q.space).AddArray(keys).Add(before), "list reports");
+        Params().Add(q.space.id()).AddArray(keys).Add(before), "list reports");
     if (!rows) return std::unexpected(rows.error());
     if (rows->IsNull(0, 0)) return std::optional<int64_t>();  // no key reaches a report below the cursor
     hi = rows->Int(0, 0) + 1;
@@ -157,7 +127,7 @@ Result<std::optional<int64_t>> WalkGrants(Connection& conn, const ReportQuery& q
     const int64_t lo = std::max({floor, stop, hi - width});
     Sql sql;
     // Bound one by one: the order of function arguments is unspecified.
-    const std::string space = sql.Bind(q.space);
+    const std::string space = sql.Bind(q.space.id());
     const std::string key_list = sql.BindArray(keys);
     const std::string from = sql.Bind(lo);
     const std::string to = sql.Bind(hi);
@@ -197,11 +167,11 @@ Result<std::vector<int64_t>> PgTx::ListReportSeqs(const ReportQuery& q) {
   std::vector<int64_t> seqs;
 
   // Plan 1: a small time window.
-  auto window = SmallTimeWindow(conn_, q);
+  auto window = sql::SmallTimeWindow(session_, q);
   if (!window) return std::unexpected(window.error());
   if (*window) {
     Sql sql;
-    const std::string space = sql.Bind(q.space);
+    const std::string space = sql.Bind(q.space.id());
     const std::string below = sql.Bind(before);
     sql.text = fmt::format("SELECT r.seq FROM reports r WHERE r.space = {} AND r.seq < {}", space, below);
     AddFacetFilters(sql, q, "r");
@@ -222,7 +192,7 @@ Result<std::vector<int64_t>> PgTx::ListReportSeqs(const ReportQuery& q) {
     if (!unexplored) return std::unexpected(unexplored.error());
     if (!*unexplored || static_cast<int64_t>(seqs.size()) >= q.limit) return seqs;
     Sql sql;
-    const std::string space = sql.Bind(q.space);
+    const std::string space = sql.Bind(q.space.id());
     const std::string below = sql.Bind(**unexplored);
     const std::string terms = sql.Bind(*text->tsquery);
     sql.text = fmt::format(

@@ -4,14 +4,12 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <exception>
 #include <mutex>
 #include <span>
-#include <thread>
 #include <vector>
 
+#include "store/connection_pool.h"
+#include "store/group_commit.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_error.h"
 #include "store/postgres/pg_listener.h"
@@ -73,44 +71,33 @@ Result<postgres::Rows> Begin(std::unique_ptr<Connection>& conn, Connector& conne
   return conn->Query(sql, "begin transaction");
 }
 
+using Job = GroupCommitQueue::Job;
+
 class PostgresStore final : public Store {
  public:
   PostgresStore(PostgresOptions options, std::unique_ptr<Connection> writer)
       : options_(std::move(options)),
         connector_(options_.url),
         writer_conn_(std::move(writer)),
-        reader_slots_(options_.pool_size - 1) {
-    writer_ = std::thread([this] { WriterLoop(); });
-    writer_id_ = writer_.get_id();
-  }
+        readers_(options_.pool_size - 1),
+        // This process's own listeners need not wait for the NOTIFY's round trip.
+        queue_(
+            options_.max_batch, [this](std::span<Job*> jobs) { return RunBatch(jobs); },
+            [this] { outbox_.Notify(); }) {}
 
   ~PostgresStore() override {
     {
       std::lock_guard lock(listener_mutex_);
       listener_.reset();
     }
-    {
-      std::lock_guard lock(queue_mutex_);
-      stopping_ = true;
-    }
-    queue_cv_.notify_one();
-    writer_.join();  // the writer drains the queue first
+    queue_.Stop();
   }
 
-  Result<void> Write(const std::function<Result<void>(WriteTx&)>& fn) override;
+  Result<void> Write(const std::function<Result<void>(WriteTx&)>& fn) override { return queue_.Submit(fn); }
   Result<void> Read(const std::function<Result<void>(ReadTx&)>& fn) override;
   OutboxSubscription OnOutboxAppended(std::function<void()> fn) override;
 
  private:
-  // One queued Write. Lives on the caller's stack until `done`.
-  struct Job {
-    const std::function<Result<void>(WriteTx&)>* fn;
-    Result<void> result;
-    std::exception_ptr exception;
-    bool done = false;  // protected by queue_mutex_
-  };
-
-  void WriterLoop();
   // Runs `jobs` in one transaction and sets each job's result. Returns
   // whether it committed outbox events (and NOTIFYed them). Tries
   // RunPipelined first and, when that says kRetry, RunCarefully.
@@ -136,18 +123,11 @@ class PostgresStore final : public Store {
   bool RunCarefully(std::span<Job*> jobs);
   // Ends the writer's transaction, if one is open, without committing.
   void Abandon();
-  // A job that failed on its own keeps its error; the others get `error`.
-  static void FailAll(std::span<Job*> jobs, const Error& error);
   // Runs one job inside the savepoint "job" of the open transaction and
   // ends that savepoint (opening the next one unless `last`). False when
   // the transaction is lost (the connection broke, or the savepoint could
   // not be rolled back).
   bool RunJob(Job& job, postgres::BatchState& batch, bool last);
-
-  // A reader connection (maybe not yet open: nullptr), or an error when the
-  // pool cannot give one.
-  std::unique_ptr<Connection> AcquireReader();
-  void ReleaseReader(std::unique_ptr<Connection> conn);
 
   const PostgresOptions options_;
   Connector connector_;
@@ -166,64 +146,10 @@ class PostgresStore final : public Store {
   std::mutex listener_mutex_;
   std::unique_ptr<postgres::OutboxListener> listener_;  // protected by listener_mutex_
 
-  // State below is protected by queue_mutex_.
-  std::mutex queue_mutex_;
-  std::condition_variable queue_cv_;  // the writer waits for work
-  std::condition_variable done_cv_;   // callers wait for their job
-  std::deque<Job*> queue_;
-  bool stopping_ = false;
-
-  // State below is protected by pool_mutex_.
-  std::mutex pool_mutex_;
-  std::condition_variable pool_cv_;
-  std::vector<std::unique_ptr<Connection>> idle_readers_;  // open or not (nullptr)
-  int reader_slots_;  // connections not handed out (idle, or not opened yet)
-
-  std::thread writer_;
-  std::thread::id writer_id_;
+  // Reader connections, opened as they are first needed (nullptr slots).
+  ConnectionPool<Connection> readers_;
+  GroupCommitQueue queue_;  // last: its writer thread uses everything above
 };
-
-Result<void> PostgresStore::Write(const std::function<Result<void>(WriteTx&)>& fn) {
-  if (std::this_thread::get_id() == writer_id_)
-    return Internal("store bug: Write called from inside a Write function");
-  Job job{.fn = &fn, .result = {}, .exception = nullptr};
-  {
-    std::unique_lock lock(queue_mutex_);
-    if (stopping_) return Unavailable("the store is shutting down");
-    queue_.push_back(&job);
-    queue_cv_.notify_one();
-    done_cv_.wait(lock, [&] { return job.done; });
-  }
-  if (job.exception) std::rethrow_exception(job.exception);
-  return std::move(job.result);
-}
-
-void PostgresStore::WriterLoop() {
-  std::vector<Job*> batch;
-  for (;;) {
-    batch.clear();
-    {
-      std::unique_lock lock(queue_mutex_);
-      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything is done
-    }
-    {
-      std::lock_guard lock(queue_mutex_);
-      while (!queue_.empty() && batch.size() < options_.max_batch) {
-        batch.push_back(queue_.front());
-        queue_.pop_front();
-      }
-    }
-    const bool appended = RunBatch(batch);
-    {
-      std::lock_guard lock(queue_mutex_);
-      for (Job* job : batch) job->done = true;
-    }
-    done_cv_.notify_all();
-    // This process's own listeners need not wait for the NOTIFY's round trip.
-    if (appended) outbox_.Notify();
-  }
-}
 
 bool PostgresStore::RunJob(Job& job, postgres::BatchState& batch, bool last) {
   Connection& conn = *writer_conn_;
@@ -256,12 +182,6 @@ bool PostgresStore::RunJob(Job& job, postgres::BatchState& batch, bool last) {
     return false;
   }
   return true;
-}
-
-void PostgresStore::FailAll(std::span<Job*> jobs, const Error& error) {
-  for (Job* job : jobs)
-    if (job->result || job->result.error().code == ErrorCode::kUnavailable)
-      job->result = std::unexpected(error);
 }
 
 void PostgresStore::Abandon() {
@@ -302,7 +222,7 @@ PostgresStore::Attempt PostgresStore::RunPipelined(std::span<Job*> jobs, bool& a
       Abandon();
       return Attempt::kRetry;
     }
-    FailAll(jobs, begun.error());
+    GroupCommitQueue::FailAll(jobs, begun.error());
     return Attempt::kLost;
   }
   postgres::BatchState batch = std::move(*begun);
@@ -358,7 +278,7 @@ PostgresStore::Attempt PostgresStore::RunPipelined(std::span<Job*> jobs, bool& a
   if (!conn.Broken()) Abandon();
   if (conn.Broken()) {  // maybe in doubt: the COMMIT may have been lost on its way back
     spdlog::warn("postgres store: a pipelined batch of {} writes was lost with its connection", jobs.size());
-    FailAll(jobs, unavailable);
+    GroupCommitQueue::FailAll(jobs, unavailable);
     return Attempt::kLost;
   }
   return Attempt::kRetry;
@@ -372,7 +292,7 @@ bool PostgresStore::RunCarefully(std::span<Job*> jobs) {
       fmt::format("BEGIN; SELECT pg_advisory_xact_lock({}); SAVEPOINT job", postgres::kLogLockKey);
   if (auto b = Begin(writer_conn_, connector_, begin); !b) {
     Abandon();
-    FailAll(jobs, b.error());
+    GroupCommitQueue::FailAll(jobs, b.error());
     return false;
   }
   postgres::BatchState batch{.log_locked = true};
@@ -381,7 +301,7 @@ bool PostgresStore::RunCarefully(std::span<Job*> jobs) {
   if (lost) {
     spdlog::warn("postgres store: a batch of {} writes was lost with its transaction", jobs.size());
     Abandon();
-    FailAll(jobs, unavailable);
+    GroupCommitQueue::FailAll(jobs, unavailable);
     return false;
   }
   // NOTIFY is sent when (and only if) the transaction commits; PostgreSQL
@@ -392,7 +312,7 @@ bool PostgresStore::RunCarefully(std::span<Job*> jobs) {
       !c) {
     spdlog::warn("postgres store: a batch of {} writes failed to commit: {}", jobs.size(), c.error().message);
     Abandon();
-    FailAll(jobs, unavailable);
+    GroupCommitQueue::FailAll(jobs, unavailable);
     return false;
   }
   return appended;
@@ -411,25 +331,6 @@ OutboxSubscription PostgresStore::OnOutboxAppended(std::function<void()> fn) {
   return subscription;
 }
 
-std::unique_ptr<Connection> PostgresStore::AcquireReader() {
-  std::unique_lock lock(pool_mutex_);
-  pool_cv_.wait(lock, [&] { return reader_slots_ > 0; });
-  --reader_slots_;
-  if (idle_readers_.empty()) return nullptr;  // a slot not opened yet
-  auto conn = std::move(idle_readers_.back());
-  idle_readers_.pop_back();
-  return conn;
-}
-
-void PostgresStore::ReleaseReader(std::unique_ptr<Connection> conn) {
-  {
-    std::lock_guard lock(pool_mutex_);
-    if (conn && !conn->Broken()) idle_readers_.push_back(std::move(conn));
-    ++reader_slots_;
-  }
-  pool_cv_.notify_one();
-}
-
 Result<void> PostgresStore::Read(const std::function<Result<void>(ReadTx&)>& fn) {
   // Returns the connection to the pool however fn ends, its snapshot closed;
   // a broken one is dropped and its slot reopens on a later call.
@@ -438,9 +339,9 @@ Result<void> PostgresStore::Read(const std::function<Result<void>(ReadTx&)>& fn)
     std::unique_ptr<Connection> conn;
     ~Lease() {
       if (conn && !conn->Broken() && conn->InTransaction()) (void)conn->Run("ROLLBACK", "end read");
-      store.ReleaseReader(std::move(conn));
+      store.readers_.Release(conn && !conn->Broken() ? std::move(conn) : nullptr);
     }
-  } lease{*this, AcquireReader()};
+  } lease{*this, readers_.Acquire()};
 
   if (auto b = Begin(lease.conn, connector_, kBeginRead); !b) return std::unexpected(b.error());
   PgTx tx(*lease.conn);

@@ -127,7 +127,7 @@ TEST_F(PgPipelineTest, ReportSeqsReservedByTheBatchAreTheStoredOnesAndLaterOnesF
     ASSERT_TRUE(results[i]) << i << ": " << results[i].error().message;
     EXPECT_EQ(runs_[i], 1) << i;  // nothing failed: the fast way committed
     const std::string id = fmt::format("rpt_{:02}", i);
-    auto report = ReadValue(*store_, [&](ReadTx& tx) { return tx.GetReport("live", id); });
+    auto report = ReadValue(*store_, [&](ReadTx& tx) { return tx.GetReport(Space::Live(), id); });
     ASSERT_TRUE(report && *report);
     EXPECT_EQ((*report)->seq, seqs[i]) << id;
   }

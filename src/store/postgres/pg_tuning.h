@@ -5,14 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "store/sqlite/sqlite_tuning.h"
+#include "store/store_limits.h"
 
 namespace infrashare::postgres {
-
-// The limits of the Store contract are the same for every backend; SQLite's
-// tuning header is their home.
-using sqlite::kMaxListLimit;
-using sqlite::kMaxLogPage;
 
 // Connecting to a server that does not answer fails after this long (a
 // refused connection fails at once). Bounded so that a request waits at most
@@ -67,10 +62,6 @@ inline constexpr int64_t kMinSeqWindow = 256;
 // words fill a page at once), then asks the terms index for the rest (where
 // rare words are found without reading every report).
 inline constexpr int64_t kTextWalkSpan = 4096;
-
-// A time filter (created_from / updated_since) drives the query from its own
-// index when it matches fewer rows than this.
-inline constexpr int64_t kTimeScanCap = 4096;
 
 // Export reads tables through a cursor, this many rows at a time, so that a
 // table of millions of reports never sits in memory at once.

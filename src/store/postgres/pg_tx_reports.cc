@@ -21,7 +21,7 @@ std::vector<std::string> Distinct(std::vector<std::string> values) {
 Result<void> AddHead(Params& p, const Report& report, const std::vector<std::string>& grants) {
   auto search = MakeSearchDocument(report.content.title, report.content.text);
   if (!search) return std::unexpected(search.error());
-  p.Add(report.space)
+  p.Add(report.space.id())
       .Add(NameOf(kReportKindNames, report.content.kind))
       .Add(NameOf(kRouteNames, report.route))
       .Add(NameOf(kTlpNames, report.content.tlp))
@@ -115,9 +115,6 @@ void AddSeqs(std::vector<int64_t>& seqs, const Rows& rows) {
   for (int i = 0; i < rows.size(); ++i) seqs.push_back(rows.Int(i, 0));
 }
 
-constexpr std::string_view kInsertRevisionSql =
-    "INSERT INTO revisions (report_id, number, doc) VALUES ($1, $2, $3)";
-
 }  // namespace
 
 std::string BeginPipelinedSql(size_t reports) {
@@ -151,7 +148,7 @@ Result<void> PgTx::IndexReport(int64_t seq, const Report& report, const std::vec
         "INSERT INTO report_grants (space, key, seq, kind, route, tlp) "
         "SELECT $1, k, $2, $3, $4, $5 FROM unnest($6::text[]) AS k",
         Params()
-            .Add(report.space)
+            .Add(report.space.id())
             .Add(seq)
             .Add(NameOf(kReportKindNames, report.content.kind))
             .Add(NameOf(kRouteNames, report.route))
@@ -205,50 +202,10 @@ Result<void> PgTx::UpdateReport(const Report& report, const std::vector<std::str
   return IndexReport(rows->Int(0, 0), report, keys);
 }
 
-Result<std::optional<Report>> PgTx::GetReport(const std::string& space, const std::string& id) {
-  auto rows = conn_.Exec("SELECT seq, doc FROM reports WHERE id = $1 AND space = $2",
-                         Params().Add(id).Add(space), "get report");
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->empty()) return std::nullopt;
-  auto report = ReportFromStored(rows->Int(0, 0), rows->Text(0, 1));
-  if (!report) return std::unexpected(report.error());
-  return std::move(*report);
-}
-
-Result<int64_t> PgTx::CountReports() {
-  auto rows = conn_.Exec("SELECT count(*) FROM reports", "count reports");
-  if (!rows) return std::unexpected(rows.error());
-  return rows->Int(0, 0);
-}
-
 Result<void> PgTx::InsertRevision(const Revision& revision) {
-  Params p;
-  p.Add(revision.report_id).Add(int64_t{revision.number}).Add(DumpDocument(ToJson(revision)));
-  if (batch_ && batch_->pipelined) return conn_.Send(kInsertRevisionSql, p, "insert revision");
-  static const std::string sql =
-      fmt::format("{} ON CONFLICT (report_id, number) DO NOTHING", kInsertRevisionSql);
-  auto r = conn_.Exec(sql, p, "insert revision");
-  if (!r) return std::unexpected(r.error());
-  if (r->Affected() == 0)
-    return Conflict(
-        fmt::format("revision {} of report '{}' already exists", revision.number, revision.report_id),
-        "number");
-  return {};
-}
-
-Result<std::vector<Revision>> PgTx::ListRevisions(const std::string& report_id) {
-  auto rows = conn_.Exec("SELECT number, doc FROM revisions WHERE report_id = $1 ORDER BY number",
-                         Params().Add(report_id), "list revisions");
-  if (!rows) return std::unexpected(rows.error());
-  std::vector<Revision> out;
-  for (int i = 0; i < rows->size(); ++i) {
-    auto revision = DecodeStored<Revision>(
-        rows->Text(i, 1), fmt::format("stored revision {} of report '{}'", rows->Int(i, 0), report_id),
-        RevisionFromJson);
-    if (!revision) return std::unexpected(revision.error());
-    out.push_back(std::move(*revision));
-  }
-  return out;
+  if (batch_ && batch_->pipelined)
+    return conn_.Send(sql::kInsertRevisionSql, sql::RevisionParams(revision), "insert revision");
+  return SqlTx::InsertRevision(revision);
 }
 
 }  // namespace infrashare::postgres

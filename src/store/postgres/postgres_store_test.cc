@@ -24,6 +24,7 @@
 #include "store/postgres/pg_migrations.h"
 #include "store/postgres/pg_store.h"
 #include "store/postgres/postgres_test_cluster.h"
+#include "store/sql/schema.h"
 #include "store/store_test_suite.h"
 #include "store/store_test_util.h"
 
@@ -70,12 +71,11 @@ TEST_F(PostgresStoreTest, CreatesTheSchemaAtTheLatestVersion) {
   auto store = Open();
   ASSERT_TRUE(store) << store.error().message;
   EXPECT_EQ(db_.Value("SELECT max(version) FROM schema_migrations"),
-            std::to_string(postgres::LatestSchemaVersion()));
+            std::to_string(sql::LatestSchemaVersion()));
   store->reset();
   // Opening again applies nothing new.
   ASSERT_TRUE(Open());
-  EXPECT_EQ(db_.Value("SELECT count(*) FROM schema_migrations"),
-            std::to_string(postgres::Migrations().size()));
+  EXPECT_EQ(db_.Value("SELECT count(*) FROM schema_migrations"), std::to_string(sql::Migrations().size()));
 }
 
 TEST_F(PostgresStoreTest, SeveralProcessesOpeningAtOnceMigrateOnce) {
@@ -89,8 +89,7 @@ TEST_F(PostgresStoreTest, SeveralProcessesOpeningAtOnceMigrateOnce) {
     });
   for (auto& t : threads) t.join();
   EXPECT_EQ(opened.load(), 4);
-  EXPECT_EQ(db_.Value("SELECT count(*) FROM schema_migrations"),
-            std::to_string(postgres::Migrations().size()));
+  EXPECT_EQ(db_.Value("SELECT count(*) FROM schema_migrations"), std::to_string(sql::Migrations().size()));
 }
 
 TEST_F(PostgresStoreTest, RefusesADatabaseFromANewerProgram) {
@@ -103,7 +102,7 @@ TEST_F(PostgresStoreTest, RefusesADatabaseFromANewerProgram) {
       store.error().message,
       fmt::format("the database has schema version 999, but this program knows only up to version {}: it was "
                   "written by a newer infrashare; run that version or restore a backup",
-                  postgres::LatestSchemaVersion()));
+                  sql::LatestSchemaVersion()));
 }
 
 TEST_F(PostgresStoreTest, WithoutCreateADatabaseWithoutTheSchemaIsRefused) {
@@ -210,16 +209,7 @@ TEST(PostgresStoreOptions, RejectsBadOptions) {
 TEST_F(PostgresStoreTest, DamagedRowsAnswerInternalErrors) {
   auto store = Open();
   ASSERT_TRUE(store) << store.error().message;
-  ASSERT_TRUE((*store)->Write([](WriteTx& tx) -> Result<void> {
-    auto seq = tx.InsertReport(MakeReport({.id = "rpt_1"}), {"members"});
-    if (!seq) return std::unexpected(seq.error());
-    for (const char* id : {"alt_1", "alt_2"}) {
-      Alert alert{.id = id};
-      alert.recipients = {AlertRecipient{.organization = "org_a"}, AlertRecipient{.organization = "org_b"}};
-      if (auto a = tx.InsertAlert(alert); !a) return std::unexpected(a.error());
-    }
-    return tx.UpsertSector({"gas", "ガス", "Gas", "org_meti"});
-  }));
+  store_test::WriteRowsToDamage(**store);
   db_.Exec("UPDATE reports SET doc = '{not json' WHERE id = 'rpt_1'; UPDATE sectors SET doc = '{\"id\": 5}'");
   // alt_1: org_a in a state no program writes; alt_2: org_b's row not on one line.
   db_.Exec(
@@ -227,33 +217,7 @@ TEST_F(PostgresStoreTest, DamagedRowsAnswerInternalErrors) {
       "WHERE alert_id = 'alt_1' AND organization = 'org_a';"
       "UPDATE alert_recipients SET doc = E'{\"state\":\"queued\",\\n\"organization\":\"org_b\"}' "
       "WHERE alert_id = 'alt_2' AND organization = 'org_b'");
-  auto got = ReadValue(**store, [](ReadTx& tx) { return tx.GetReport("live", "rpt_1"); });
-  ASSERT_FALSE(got);
-  EXPECT_EQ(got.error().code, ErrorCode::kInternal);
-  EXPECT_EQ(got.error().message, "stored report #1 is unreadable: not JSON");
-  ReportQuery q;
-  q.grant_keys = {"members"};
-  auto listed = ReadValue(**store, [&](ReadTx& tx) { return tx.ListReports(q); });
-  ASSERT_FALSE(listed);
-  EXPECT_EQ(listed.error().code, ErrorCode::kInternal);
-  auto registry = ReadValue(**store, [](ReadTx& tx) { return tx.LoadRegistry(); });
-  ASSERT_FALSE(registry);
-  EXPECT_EQ(registry.error().code, ErrorCode::kInternal);
-  EXPECT_EQ(registry.error().message.rfind("stored sector 'gas' is unreadable", 0), 0u)
-      << registry.error().message;
-  store_test::ExpectDamagedRecipientRows(**store);
-}
-
-TEST_F(PostgresStoreTest, WriteInsideWriteIsAnErrorNotADeadlock) {
-  auto store = Open();
-  ASSERT_TRUE(store);
-  Result<void> inner;
-  ASSERT_TRUE((*store)->Write([&](WriteTx&) -> Result<void> {
-    inner = (*store)->Write([](WriteTx& tx) { return tx.SetMeta("k", "v"); });
-    return {};
-  }));
-  ASSERT_FALSE(inner);
-  EXPECT_EQ(inner.error().code, ErrorCode::kInternal);
+  store_test::ExpectDamagedRows(**store);
 }
 
 TEST_F(PostgresStoreTest, TextWithNulIsRefusedNotCut) {

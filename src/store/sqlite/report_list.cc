@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "store/sql/report_plan.h"
 #include "store/sqlite/fts_text.h"
 #include "store/sqlite/sqlite_tuning.h"
 #include "store/sqlite/sqlite_tx.h"
@@ -102,7 +103,7 @@ const std::string& TextSql() {
   return sql;
 }
 
-enum class TimeIndex { kCreated, kUpdated };
+using sql::TimeIndex;
 
 const std::string& TimeSql(TimeIndex index) {
   static const std::string created = Concat({
@@ -126,13 +127,6 @@ const std::string& TimeSql(TimeIndex index) {
   return index == TimeIndex::kCreated ? created : updated;
 }
 
-constexpr std::string_view kCountCreatedSql =
-    "SELECT count(*) FROM (SELECT 1 FROM reports INDEXED BY reports_by_created "
-    "WHERE space = :space AND created_at >= :from LIMIT :cap)";
-constexpr std::string_view kCountUpdatedSql =
-    "SELECT count(*) FROM (SELECT 1 FROM reports INDEXED BY reports_by_updated "
-    "WHERE space = :space AND updated_at >= :from LIMIT :cap)";
-
 constexpr std::string_view kNewestGrantSql =
     "SELECT seq FROM report_grants WHERE space = :space AND key = :key AND seq < :before "
     "ORDER BY seq DESC LIMIT 1";
@@ -143,7 +137,7 @@ bool HasTimeFilter(const ReportQuery& q) { return q.created_from || q.created_to
 
 // Binds the filter parameters; the time ones only if the statement has them.
 void BindFilters(Statement& s, const ReportQuery& q, bool with_time = true) {
-  s.Bind(":space", q.space);
+  s.Bind(":space", q.space.id());
   if (q.kind)
     s.Bind(":kind", NameOf(kReportKindNames, *q.kind));
   else
@@ -193,35 +187,6 @@ Result<std::optional<int64_t>> OneSeq(Connection& conn, std::string_view sql, co
   return std::optional<int64_t>((*s)->Int(0));
 }
 
-// How many reports a time filter matches, counting at most kTimeScanCap.
-Result<int64_t> CappedCount(Connection& conn, TimeIndex index, const std::string& space, Timestamp from) {
-  auto s = conn.Prepare(index == TimeIndex::kCreated ? kCountCreatedSql : kCountUpdatedSql);
-  if (!s) return std::unexpected(s.error());
-  (*s)->Bind(":space", space);
-  (*s)->Bind(":from", ToMicros(from));
-  (*s)->Bind(":cap", kTimeScanCap);
-  auto row = (*s)->Step("list reports");
-  if (!row) return std::unexpected(row.error());
-  return *row ? (*s)->Int(0) : 0;
-}
-
-// Plan 1: the time index to drive from, if one is small enough.
-Result<std::optional<TimeIndex>> SmallTimeWindow(Connection& conn, const ReportQuery& q) {
-  std::optional<TimeIndex> best;
-  int64_t best_count = kTimeScanCap;
-  if (q.updated_since) {
-    auto n = CappedCount(conn, TimeIndex::kUpdated, q.space, *q.updated_since);
-    if (!n) return std::unexpected(n.error());
-    if (*n < best_count) best = TimeIndex::kUpdated, best_count = *n;
-  }
-  if (q.created_from) {
-    auto n = CappedCount(conn, TimeIndex::kCreated, q.space, *q.created_from);
-    if (!n) return std::unexpected(n.error());
-    if (*n < best_count) best = TimeIndex::kCreated, best_count = *n;
-  }
-  return best;
-}
-
 }  // namespace
 
 Result<std::vector<int64_t>> SqliteTx::ListReportSeqs(const ReportQuery& q) {
@@ -235,7 +200,7 @@ Result<std::vector<int64_t>> SqliteTx::ListReportSeqs(const ReportQuery& q) {
   std::vector<int64_t> seqs;
 
   // Plan 1: a small time window.
-  auto window = SmallTimeWindow(conn_, q);
+  auto window = sql::SmallTimeWindow(session_, q);
   if (!window) return std::unexpected(window.error());
   if (*window) {
     auto s = conn_.Prepare(TimeSql(**window));
@@ -272,10 +237,10 @@ Result<std::vector<int64_t>> SqliteTx::ListReportSeqs(const ReportQuery& q) {
   std::vector<KeyRange> ranges;
   int64_t hi = 0, floor = std::numeric_limits<int64_t>::max();
   for (const auto& key : keys) {
-    auto newest = OneSeq(conn_, kNewestGrantSql, q.space, key, before);
+    auto newest = OneSeq(conn_, kNewestGrantSql, q.space.id(), key, before);
     if (!newest) return std::unexpected(newest.error());
     if (!*newest) continue;
-    auto oldest = OneSeq(conn_, kOldestGrantSql, q.space, key, std::nullopt);
+    auto oldest = OneSeq(conn_, kOldestGrantSql, q.space.id(), key, std::nullopt);
     if (!oldest) return std::unexpected(oldest.error());
     const int64_t low = oldest->value_or(**newest);
     ranges.push_back({&key, **newest, low});

@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_statement.h"
 
+#include <cstdlib>
+
 #include "store/sqlite/sqlite_error.h"
 
 namespace infrashare::sqlite {
@@ -8,6 +10,36 @@ int Statement::IndexOf(const char* name) {
   const int index = sqlite3_bind_parameter_index(stmt_, name);
   if (index == 0) Check(SQLITE_RANGE);  // a bug: the SQL has no such parameter
   return index;
+}
+
+int Statement::IndexOfNumber(int n) {
+  if (numbered_.empty()) {
+    const int count = sqlite3_bind_parameter_count(stmt_);
+    numbered_.assign(static_cast<size_t>(count) + 1, 0);
+    for (int i = 1; i <= count; ++i) {
+      const char* name = sqlite3_bind_parameter_name(stmt_, i);
+      if (name == nullptr || name[0] != '$') continue;
+      const int number = std::atoi(name + 1);
+      if (number >= 1 && number <= count) numbered_[static_cast<size_t>(number) - 1] = i;
+    }
+  }
+  const int index =
+      n >= 1 && static_cast<size_t>(n) <= numbered_.size() ? numbered_[static_cast<size_t>(n) - 1] : 0;
+  if (index == 0) Check(SQLITE_RANGE);  // a bug: the SQL has no such parameter
+  return index;
+}
+
+void Statement::BindNumbered(int n, int64_t value) {
+  if (int i = IndexOfNumber(n)) Check(sqlite3_bind_int64(stmt_, i, value));
+}
+
+void Statement::BindNumbered(int n, std::string_view value) {
+  if (int i = IndexOfNumber(n))
+    Check(sqlite3_bind_text64(stmt_, i, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+}
+
+void Statement::BindNumbered(int n, std::nullopt_t) {
+  if (int i = IndexOfNumber(n)) Check(sqlite3_bind_null(stmt_, i));
 }
 
 void Statement::Bind(const char* name, int64_t value) {

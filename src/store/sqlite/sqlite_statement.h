@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/error.h"
 
@@ -52,6 +53,16 @@ class Statement {
       Bind(name, std::nullopt);
   }
 
+  // Parameters by number: `n` is the n of "$n" in the SQL text (1-based),
+  // as the SQL core writes them (store/sql/session.h).
+  void BindNumbered(int n, int64_t value);
+  void BindNumbered(int n, std::string_view value);
+  void BindNumbered(int n, std::nullopt_t);
+
+  // Whether the statement changes the database (sqlite3_stmt_readonly).
+  bool ReadOnly() const { return sqlite3_stmt_readonly(stmt_) != 0; }
+  int ColumnCount() const { return sqlite3_column_count(stmt_); }
+
   // Runs one step. true: a row is ready to read; false: done.
   // `what` names the operation in an error message.
   Result<bool> Step(std::string_view what);
@@ -72,6 +83,8 @@ class Statement {
 
  private:
   int IndexOf(const char* name);
+  // The index of "$n", 0 (and a bind error) when the SQL has none.
+  int IndexOfNumber(int n);
   void Check(int rc) {
     if (rc != SQLITE_OK && bind_rc_ == SQLITE_OK) bind_rc_ = rc;
   }
@@ -80,6 +93,7 @@ class Statement {
   sqlite3_stmt* stmt_;
   int bind_rc_ = SQLITE_OK;
   bool leased_ = false;
+  std::vector<int> numbered_;  // index of "$n" at [n - 1]; filled on first use
 };
 
 // The use of one cached statement for one operation. Resets the statement

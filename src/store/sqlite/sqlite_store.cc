@@ -3,19 +3,17 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <condition_variable>
-#include <deque>
-#include <exception>
 #include <mutex>
 #include <span>
-#include <thread>
 #include <vector>
 
+#include "store/connection_pool.h"
+#include "store/group_commit.h"
+#include "store/sql/migrate.h"
 #include "store/sqlite/checkpointer.h"
-#include "store/sqlite/migrations.h"
+#include "store/sqlite/commit_bell.h"
 #include "store/sqlite/sqlite_connection.h"
 #include "store/sqlite/sqlite_tx.h"
-#include "store/sqlite/commit_bell.h"
 
 namespace infrashare {
 
@@ -24,8 +22,17 @@ namespace {
 using sqlite::Connection;
 using sqlite::SqliteTx;
 
+constexpr const char* kCreateVersionTable = R"sql(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+))sql";
+
 constexpr std::string_view kBatchLost =
     "the database failed to commit the transaction; nothing was written, retry";
+
+using Job = GroupCommitQueue::Job;
 
 class SqliteStore final : public Store {
  public:
@@ -38,23 +45,21 @@ class SqliteStore final : public Store {
         writer_conn_(std::move(writer)),
         checkpointer_(std::move(checkpointer)),
         bell_(std::move(bell)),
-        idle_readers_(std::move(readers)) {
-    writer_ = std::thread([this] { WriterLoop(); });
-    writer_id_ = writer_.get_id();
-  }
+        readers_(std::move(readers)),
+        queue_(
+            options_.max_batch, [this](std::span<Job*> jobs) { return RunBatch(jobs); },
+            [this] {
+              outbox_.Notify();
+              if (bell_) bell_->Ring();  // other processes
+            }) {}
 
   ~SqliteStore() override {
-    {
-      std::lock_guard lock(queue_mutex_);
-      stopping_ = true;
-    }
-    queue_cv_.notify_one();
-    writer_.join();  // the writer drains the queue first
+    queue_.Stop();
     checkpointer_->Detach(*writer_conn_);
     checkpointer_.reset();
   }
 
-  Result<void> Write(const std::function<Result<void>(WriteTx&)>& fn) override;
+  Result<void> Write(const std::function<Result<void>(WriteTx&)>& fn) override { return queue_.Submit(fn); }
   Result<void> Read(const std::function<Result<void>(ReadTx&)>& fn) override;
   OutboxSubscription OnOutboxAppended(std::function<void()> fn) override {
     WatchOtherProcesses();
@@ -62,15 +67,6 @@ class SqliteStore final : public Store {
   }
 
  private:
-  // One queued Write. Lives on the caller's stack until `done`.
-  struct Job {
-    const std::function<Result<void>(WriteTx&)>* fn;
-    Result<void> result;
-    std::exception_ptr exception;
-    bool done = false;  // protected by queue_mutex_
-  };
-
-  void WriterLoop();
   // Runs `jobs` in as few transactions as possible (one unless SQLite rolls
   // a transaction back by itself) and sets each job's result. Returns
   // whether a transaction that appended outbox events committed.
@@ -81,9 +77,6 @@ class SqliteStore final : public Store {
   // Listens to the commit bell once, so that listeners also hear of commits
   // by other processes on this database (they keep polling when it fails).
   void WatchOtherProcesses();
-
-  std::unique_ptr<Connection> AcquireReader();
-  void ReleaseReader(std::unique_ptr<Connection> conn);
 
   const SqliteOptions options_;
 
@@ -98,62 +91,9 @@ class SqliteStore final : public Store {
   // thread tells outbox_ (so it is destroyed first: declared after it).
   std::unique_ptr<sqlite::CommitBell> bell_;
 
-  // State below is protected by queue_mutex_.
-  std::mutex queue_mutex_;
-  std::condition_variable queue_cv_;  // the writer waits for work
-  std::condition_variable done_cv_;   // callers wait for their job
-  std::deque<Job*> queue_;
-  bool stopping_ = false;
-
-  // State below is protected by pool_mutex_.
-  std::mutex pool_mutex_;
-  std::condition_variable pool_cv_;
-  std::vector<std::unique_ptr<Connection>> idle_readers_;
-
-  std::thread writer_;
-  std::thread::id writer_id_;
+  ConnectionPool<Connection> readers_;
+  GroupCommitQueue queue_;  // last: its writer thread uses everything above
 };
-
-Result<void> SqliteStore::Write(const std::function<Result<void>(WriteTx&)>& fn) {
-  if (std::this_thread::get_id() == writer_id_)
-    return Internal("store bug: Write called from inside a Write function");
-  Job job{.fn = &fn, .result = {}, .exception = nullptr};
-  {
-    std::unique_lock lock(queue_mutex_);
-    if (stopping_) return Unavailable("the store is shutting down");
-    queue_.push_back(&job);
-    queue_cv_.notify_one();
-    done_cv_.wait(lock, [&] { return job.done; });
-  }
-  if (job.exception) std::rethrow_exception(job.exception);
-  return std::move(job.result);
-}
-
-void SqliteStore::WriterLoop() {
-  std::vector<Job*> batch;
-  for (;;) {
-    batch.clear();
-    {
-      std::unique_lock lock(queue_mutex_);
-      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything is done
-      while (!queue_.empty() && batch.size() < options_.max_batch) {
-        batch.push_back(queue_.front());
-        queue_.pop_front();
-      }
-    }
-    const bool appended = RunBatch(batch);
-    {
-      std::lock_guard lock(queue_mutex_);
-      for (Job* job : batch) job->done = true;
-    }
-    done_cv_.notify_all();
-    if (appended) {
-      outbox_.Notify();
-      if (bell_) bell_->Ring();  // other processes
-    }
-  }
-}
 
 void SqliteStore::RunJob(Job& job, SqliteTx& tx) {
   Connection& conn = *writer_conn_;
@@ -221,9 +161,8 @@ bool SqliteStore::RunBatch(std::span<Job*> jobs) {
       spdlog::warn("sqlite store: a batch of {} writes failed: {}", next - first,
                    lost ? "the transaction was rolled back" : commit.error().message);
       // A job that failed on its own keeps its error; the others were undone.
-      for (size_t i = first; i < next; ++i)
-        if (jobs[i]->result || jobs[i]->result.error().code == ErrorCode::kUnavailable)
-          jobs[i]->result = Unavailable(std::string(kBatchLost));
+      GroupCommitQueue::FailAll(jobs.subspan(first, next - first),
+                                Error{ErrorCode::kUnavailable, std::string(kBatchLost), {}});
     } else {
       appended = appended || tx.outbox_appended();
     }
@@ -235,24 +174,9 @@ void SqliteStore::WatchOtherProcesses() {
   std::call_once(watch_once_, [this] {
     if (!bell_) return;
     if (auto l = bell_->Listen([this] { outbox_.Notify(); }); !l)
-      spdlog::warn("sqlite store: commits of other processes are noticed by polling only: {}", l.error().message);
+      spdlog::warn("sqlite store: commits of other processes are noticed by polling only: {}",
+                   l.error().message);
   });
-}
-
-std::unique_ptr<Connection> SqliteStore::AcquireReader() {
-  std::unique_lock lock(pool_mutex_);
-  pool_cv_.wait(lock, [&] { return !idle_readers_.empty(); });
-  auto conn = std::move(idle_readers_.back());
-  idle_readers_.pop_back();
-  return conn;
-}
-
-void SqliteStore::ReleaseReader(std::unique_ptr<Connection> conn) {
-  {
-    std::lock_guard lock(pool_mutex_);
-    idle_readers_.push_back(std::move(conn));
-  }
-  pool_cv_.notify_one();
 }
 
 Result<void> SqliteStore::Read(const std::function<Result<void>(ReadTx&)>& fn) {
@@ -262,9 +186,9 @@ Result<void> SqliteStore::Read(const std::function<Result<void>(ReadTx&)>& fn) {
     std::unique_ptr<Connection> conn;
     ~Lease() {
       if (conn->InTransaction()) (void)conn->Run("ROLLBACK", "end read");
-      store.ReleaseReader(std::move(conn));
+      store.readers_.Release(std::move(conn));
     }
-  } lease{*this, AcquireReader()};
+  } lease{*this, readers_.Acquire()};
 
   if (auto b = lease.conn->Run("BEGIN", "begin read"); !b) return b;
   SqliteTx tx(*lease.conn);
@@ -283,7 +207,9 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   auto writer =
       Connection::Open({.path = options.path, .role = sqlite::ConnectionRole::kWriter, .vfs = options.vfs});
   if (!writer) return std::unexpected(writer.error());
-  if (auto m = sqlite::Migrate(**writer); !m) return std::unexpected(m.error());
+  sqlite::SqliteSession session(**writer);
+  if (auto m = sql::Migrate(session, {.begin = "BEGIN IMMEDIATE", .version_table = kCreateVersionTable}); !m)
+    return std::unexpected(m.error());
 
   auto checkpointer = sqlite::Checkpointer::Start(
       {.path = options.path, .role = sqlite::ConnectionRole::kCheckpointer, .vfs = options.vfs});
@@ -301,10 +227,11 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
     readers.push_back(std::move(*reader));
   }
   auto bell = sqlite::CommitBell::Open(options.path);
-  if (!bell) spdlog::warn("sqlite store: other processes will notice this one's commits by polling only: {}",
-                          bell.error().message);
-  return std::make_unique<SqliteStore>(options, std::move(*writer), std::move(*checkpointer), std::move(readers),
-                                       bell ? std::move(*bell) : nullptr);
+  if (!bell)
+    spdlog::warn("sqlite store: other processes will notice this one's commits by polling only: {}",
+                 bell.error().message);
+  return std::make_unique<SqliteStore>(options, std::move(*writer), std::move(*checkpointer),
+                                       std::move(readers), bell ? std::move(*bell) : nullptr);
 }
 
 }  // namespace infrashare

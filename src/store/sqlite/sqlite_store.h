@@ -2,7 +2,7 @@
 //
 // One database file (WAL mode, synchronous=FULL, foreign keys on): the
 // application passes DATA_DIR/infrashare.db. Opening applies the schema
-// migrations (store/sqlite/migrations.h) and refuses a database written by a
+// migrations (store/sql/migrate.h) and refuses a database written by a
 // newer program.
 //
 // Writes are group-committed by one writer thread: Write(fn) queues fn; the

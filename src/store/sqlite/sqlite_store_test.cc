@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <random>
 
-#include "store/sqlite/migrations.h"
+#include "store/sql/schema.h"
 #include "store/store_test_suite.h"
 #include "store/store_test_util.h"
 
@@ -72,12 +72,12 @@ TEST(SqliteStore, CreatesAWalDatabaseAtTheLatestSchemaVersion) {
   ASSERT_TRUE(store) << store.error().message;
   EXPECT_EQ(RawValue(h.db_path(), "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(RawValue(h.db_path(), "SELECT max(version) FROM schema_migrations"),
-            std::to_string(sqlite::LatestSchemaVersion()));
+            std::to_string(sql::LatestSchemaVersion()));
   store->reset();
   // Opening again applies nothing new.
   ASSERT_TRUE(h.Open());
   EXPECT_EQ(RawValue(h.db_path(), "SELECT count(*) FROM schema_migrations"),
-            std::to_string(sqlite::Migrations().size()));
+            std::to_string(sql::Migrations().size()));
 }
 
 TEST(SqliteStore, RefusesADatabaseFromANewerProgram) {
@@ -91,7 +91,7 @@ TEST(SqliteStore, RefusesADatabaseFromANewerProgram) {
       store.error().message,
       fmt::format("the database has schema version 999, but this program knows only up to version {}: it was "
                   "written by a newer infrashare; run that version or restore a backup",
-                  sqlite::LatestSchemaVersion()));
+                  sql::LatestSchemaVersion()));
 }
 
 TEST(SqliteStore, RejectsBadOptions) {
@@ -109,16 +109,7 @@ TEST(SqliteStore, DamagedRowsAnswerInternalErrors) {
   {
     auto store = h.Open();
     ASSERT_TRUE(store);
-    ASSERT_TRUE((*store)->Write([](WriteTx& tx) -> Result<void> {
-      auto seq = tx.InsertReport(MakeReport({.id = "rpt_1"}), {"members"});
-      if (!seq) return std::unexpected(seq.error());
-      for (const char* id : {"alt_1", "alt_2"}) {
-        Alert alert{.id = id};
-        alert.recipients = {AlertRecipient{.organization = "org_a"}, AlertRecipient{.organization = "org_b"}};
-        if (auto a = tx.InsertAlert(alert); !a) return std::unexpected(a.error());
-      }
-      return tx.UpsertSector({"gas", "ガス", "Gas", "org_meti"});
-    }));
+    store_test::WriteRowsToDamage(**store);
   }
   // alt_1: org_a in a state no program writes; alt_2: org_b's row not on one line.
   RawExec(h.db_path(),
@@ -135,39 +126,12 @@ TEST(SqliteStore, DamagedRowsAnswerInternalErrors) {
           "UPDATE sectors SET doc = '{\"id\": 5}'");
   auto store = h.Open();
   ASSERT_TRUE(store);
-  auto got = ReadValue(**store, [](ReadTx& tx) { return tx.GetReport("live", "rpt_1"); });
-  ASSERT_FALSE(got);
-  EXPECT_EQ(got.error().code, ErrorCode::kInternal);
-  EXPECT_EQ(got.error().message, "stored report #1 is unreadable: not JSON");
+  store_test::ExpectDamagedRows(**store);
   // A member of the wrong type (the JSON library would throw) is caught too.
-  got = ReadValue(**store, [](ReadTx& tx) { return tx.GetReport("live", "rpt_2"); });
+  auto got = ReadValue(**store, [](ReadTx& tx) { return tx.GetReport(Space::Live(), "rpt_2"); });
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().code, ErrorCode::kInternal);
   EXPECT_EQ(got.error().message.rfind("stored report #2 is unreadable: ", 0), 0u) << got.error().message;
-  ReportQuery q;
-  q.grant_keys = {"members"};
-  auto listed = ReadValue(**store, [&](ReadTx& tx) { return tx.ListReports(q); });
-  ASSERT_FALSE(listed);
-  EXPECT_EQ(listed.error().code, ErrorCode::kInternal);
-  auto registry = ReadValue(**store, [](ReadTx& tx) { return tx.LoadRegistry(); });
-  ASSERT_FALSE(registry);
-  EXPECT_EQ(registry.error().code, ErrorCode::kInternal);
-  EXPECT_EQ(registry.error().message.rfind("stored sector 'gas' is unreadable", 0), 0u)
-      << registry.error().message;
-  store_test::ExpectDamagedRecipientRows(**store);
-}
-
-TEST(SqliteStore, WriteInsideWriteIsAnErrorNotADeadlock) {
-  SqliteHarness h;
-  auto store = h.Open();
-  ASSERT_TRUE(store);
-  Result<void> inner;
-  ASSERT_TRUE((*store)->Write([&](WriteTx&) -> Result<void> {
-    inner = (*store)->Write([](WriteTx& tx) { return tx.SetMeta("k", "v"); });
-    return {};
-  }));
-  ASSERT_FALSE(inner);
-  EXPECT_EQ(inner.error().code, ErrorCode::kInternal);
 }
 
 // ---- A disk that fails fsync on demand: a VFS that wraps the default one.
@@ -282,7 +246,8 @@ TEST(SqliteStore, FailedCommitFailsTheWholeBatchAndKeepsNothing) {
   auto during = ReadValue(**store, [](ReadTx& tx) { return tx.GetMeta("during"); });
   ASSERT_TRUE(during);
   EXPECT_FALSE(during->has_value());
-  EXPECT_FALSE(ReadValue(**store, [](ReadTx& tx) { return tx.GetReport("live", "rpt_lost"); })->has_value());
+  EXPECT_FALSE(
+      ReadValue(**store, [](ReadTx& tx) { return tx.GetReport(Space::Live(), "rpt_lost"); })->has_value());
 
   // The store goes on working, and the failed batch stays gone after a reopen.
   ASSERT_TRUE((*store)->Write([](WriteTx& tx) { return tx.SetMeta("after", "kept"); }));

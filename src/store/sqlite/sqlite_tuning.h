@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "store/store_limits.h"
+
 namespace infrashare::sqlite {
 
 // How long a connection waits for a lock held by another process (an
@@ -38,21 +40,11 @@ inline constexpr int kCheckpointFrames = 1000;
 // one burst does not leave a huge file behind.
 inline constexpr const char* kWalSizeLimitPragma = "PRAGMA journal_size_limit = 67108864";
 
-// ListReports never answers more than this many reports in one page.
-inline constexpr int kMaxListLimit = 1000;
-// ListAudit / ListOutbox pages: small rows, read by verifiers and feeds.
-inline constexpr int kMaxLogPage = 10000;
-
 // ListReports walks the caller's grant keys over windows of seq, newest
 // first, doubling the window until a page is full. The first window is this
 // many times the page size (at least kMinSeqWindow): with ~80% of reports
 // visible to a member, one window usually fills the page.
 inline constexpr int64_t kSeqWindowPerRow = 4;
 inline constexpr int64_t kMinSeqWindow = 256;
-
-// A time filter (created_from / updated_since) drives the query from its own
-// index when it matches fewer rows than this: "what changed since my last
-// poll" then costs the few rows that changed, not a walk through history.
-inline constexpr int64_t kTimeScanCap = 4096;
 
 }  // namespace infrashare::sqlite

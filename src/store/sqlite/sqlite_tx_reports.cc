@@ -25,23 +25,17 @@ std::string StringMember(const Json& json, const char* key) {
 
 // Binds the columns that reports shares between INSERT and UPDATE.
 void BindHead(Statement& s, const Report& report, const std::vector<std::string>& grants) {
-  s.Bind(":space", report.space);
+  s.Bind(":space", report.space.id());
   s.Bind(":kind", NameOf(kReportKindNames, report.content.kind));
   s.Bind(":route", NameOf(kRouteNames, report.route));
   s.Bind(":tlp", NameOf(kTlpNames, report.content.tlp));
   s.Bind(":created_at", ToMicros(report.created_at));
   s.Bind(":updated_at", ToMicros(report.updated_at));
   s.Bind(":grants", DumpDocument(Json(grants)));
-  s.Bind(":doc", DumpDocument(ToJson(report)));
+  s.Bind(":doc", stored::ReportDocument(report));
 }
 
 }  // namespace
-
-Result<Report> ReportFromStored(int64_t seq, std::string_view doc) {
-  auto report = DecodeStored<Report>(doc, fmt::format("stored report #{}", seq), ReportFromJson);
-  if (report) report->seq = seq;
-  return report;
-}
 
 Result<void> SqliteTx::IndexReport(int64_t seq, const Report& report,
                                    const std::vector<std::string>& grants) {
@@ -51,7 +45,7 @@ Result<void> SqliteTx::IndexReport(int64_t seq, const Report& report,
         "VALUES (:space, :key, :seq, :kind, :route, :tlp)");
     if (!s) return std::unexpected(s.error());
     for (const auto& key : grants) {
-      (*s)->Bind(":space", report.space);
+      (*s)->Bind(":space", report.space.id());
       (*s)->Bind(":key", key);
       (*s)->Bind(":seq", seq);
       (*s)->Bind(":kind", NameOf(kReportKindNames, report.content.kind));
@@ -173,58 +167,22 @@ Result<void> SqliteTx::UpdateReport(const Report& report, const std::vector<std:
   return IndexReport(seq, report, keys);
 }
 
-Result<std::optional<Report>> SqliteTx::GetReport(const std::string& space, const std::string& id) {
-  auto s = conn_.Prepare("SELECT seq, doc FROM reports WHERE id = :id AND space = :space");
-  if (!s) return std::unexpected(s.error());
-  (*s)->Bind(":id", id);
-  (*s)->Bind(":space", space);
-  auto row = (*s)->Step("get report");
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return std::nullopt;
-  auto report = ReportFromStored((*s)->Int(0), (*s)->Text(1));
-  if (!report) return std::unexpected(report.error());
-  return std::move(*report);
-}
-
-// A full count: about 20 ms at a million reports. For administration and
-// metrics, not for every request.
-Result<int64_t> SqliteTx::CountReports() {
-  auto s = conn_.Prepare("SELECT count(*) FROM reports");
-  if (!s) return std::unexpected(s.error());
-  auto row = (*s)->Step("count reports");
-  if (!row) return std::unexpected(row.error());
-  return *row ? (*s)->Int(0) : 0;
-}
-
-Result<void> SqliteTx::InsertRevision(const Revision& revision) {
-  auto s = conn_.Prepare("INSERT INTO revisions (report_id, number, doc) VALUES (:report_id, :number, :doc)");
-  if (!s) return std::unexpected(s.error());
-  (*s)->Bind(":report_id", revision.report_id);
-  (*s)->Bind(":number", int64_t{revision.number});
-  (*s)->Bind(":doc", DumpDocument(ToJson(revision)));
-  auto r = (*s)->Run("insert revision");
-  if (!r && r.error().code == ErrorCode::kConflict)
-    return Conflict(
-        fmt::format("revision {} of report '{}' already exists", revision.number, revision.report_id),
-        "number");
-  return r;
-}
-
-Result<std::vector<Revision>> SqliteTx::ListRevisions(const std::string& report_id) {
-  auto s = conn_.Prepare("SELECT number, doc FROM revisions WHERE report_id = :report_id ORDER BY number");
-  if (!s) return std::unexpected(s.error());
-  (*s)->Bind(":report_id", report_id);
-  std::vector<Revision> out;
-  for (;;) {
-    auto row = (*s)->Step("list revisions");
-    if (!row) return std::unexpected(row.error());
-    if (!*row) return out;
-    auto revision = DecodeStored<Revision>(
-        (*s)->Text(1), fmt::format("stored revision {} of report '{}'", (*s)->Int(0), report_id),
-        RevisionFromJson);
-    if (!revision) return std::unexpected(revision.error());
-    out.push_back(std::move(*revision));
+Result<void> SqliteTx::InsertReportAt(int64_t seq, const Report& report,
+                                      const std::vector<std::string>& grants) {
+  const auto keys = Distinct(grants);
+  {
+    auto s = conn_.Prepare(
+        "INSERT INTO reports (seq, id, space, kind, route, tlp, created_at, updated_at, grants, doc) "
+        "VALUES (:seq, :id, :space, :kind, :route, :tlp, :created_at, :updated_at, :grants, :doc)");
+    if (!s) return std::unexpected(s.error());
+    (*s)->Bind(":seq", seq);
+    (*s)->Bind(":id", report.id);
+    BindHead(**s, report, keys);
+    auto r = (*s)->Run("import report");
+    if (!r && r.error().code == ErrorCode::kConflict)
+      return Conflict(fmt::format("report '{}' (#{}) already exists", report.id, seq), "id");
+    if (!r) return r;
   }
+  return IndexReport(seq, report, keys);
 }
-
 }  // namespace infrashare::sqlite
