@@ -21,7 +21,7 @@
 
 namespace infrashare {
 
-class Hotline;
+class BackgroundWork;
 
 struct Services {
   // Without policies there is no severity assessment: only for commands that
@@ -48,9 +48,9 @@ struct Services {
   AuditService audit;
   AlertService alerts;
   WebhookService webhooks;
-  // The live channels' machinery (service/hotline.h); set by `serve` while
-  // it runs, null for the other commands.
-  Hotline* hotline = nullptr;
+  // The serving process's background work (service/background_work.h); set
+  // by `serve` while it runs, null for the other commands.
+  BackgroundWork* background = nullptr;
 };
 
 }  // namespace infrashare
