@@ -77,6 +77,7 @@
 
 #include "common/crypto.h"
 #include "service/services.h"
+#include "service/webhook_dispatcher.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/http_client.h"
 #include "support/latency_histogram.h"

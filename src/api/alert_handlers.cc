@@ -8,7 +8,7 @@
 #include "api/handler_support.h"
 #include "common/parse.h"
 #include "domain/alert/alert_json.h"
-#include "service/hotline.h"
+#include "service/background_work.h"
 
 namespace infrashare::api {
 namespace {
@@ -40,7 +40,7 @@ constexpr std::string_view kSlowConsumerEvent =
 
 HttpResponse OpenStreamFor(Services& s, const StreamLimits& limits, const HttpRequest& req,
                            const Caller& caller) {
-  if (s.hotline == nullptr)
+  if (s.background == nullptr)
     return ProblemResponse(
         Error{ErrorCode::kUnavailable, "the event stream is not running in this process", ""});
   // Last-Event-ID: the header a reconnecting EventSource sends, or the
@@ -64,7 +64,7 @@ HttpResponse OpenStreamFor(Services& s, const StreamLimits& limits, const HttpRe
           Error{ErrorCode::kInvalidArgument, "must be an event id (an integer >= 0)", field});
     last = *v;
   }
-  StreamHub& hub = s.hotline->hub();
+  StreamHub& hub = s.background->hub();
   auto position = hub.StartPosition(last);
   if (!position) {
     Error e = position.error();

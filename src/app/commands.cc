@@ -17,7 +17,7 @@
 #include "domain/registry/registry_file.h"
 #include "http/server.h"
 #include "service/audit.h"
-#include "service/hotline.h"
+#include "service/background_work.h"
 #include "service/services.h"
 #include "store/open_store.h"
 
@@ -157,15 +157,16 @@ int RunServe(const Config& config) {
   Services services(**store, clock, std::move(policies), config.severity_policy);
   if (auto l = services.registry.Load(); !l) return Fail(l.error());
   RaiseOpenFileLimit();
-  Hotline hotline(services,
-                  HotlineOptions{.stream = {.replay_budget_bytes = size_t(config.stream_buffer_bytes) / 4},
-                                 .webhooks = {.timeout = std::chrono::milliseconds(config.webhook_timeout_ms),
-                                              .retry = {.max_attempts = int(config.webhook_max_attempts),
-                                                        .base = std::chrono::milliseconds(config.webhook_retry_base_ms),
-                                                        .cap = std::chrono::milliseconds(config.webhook_retry_cap_ms)}},
-                                 .escalation_tick = std::chrono::milliseconds(config.escalation_tick_ms)});
-  if (auto h = hotline.Start(); !h) return Fail(h.error());
-  services.hotline = &hotline;
+  BackgroundWork background(
+      services,
+      BackgroundWorkOptions{.stream = {.replay_budget_bytes = size_t(config.stream_buffer_bytes) / 4},
+                            .webhooks = {.timeout = std::chrono::milliseconds(config.webhook_timeout_ms),
+                                         .retry = {.max_attempts = int(config.webhook_max_attempts),
+                                                   .base = std::chrono::milliseconds(config.webhook_retry_base_ms),
+                                                   .cap = std::chrono::milliseconds(config.webhook_retry_cap_ms)}},
+                            .escalation_tick = std::chrono::milliseconds(config.escalation_tick_ms)});
+  if (auto h = background.Start(); !h) return Fail(h.error());
+  services.background = &background;
   Router router;
   AddRoutes(router, services,
             StreamLimits{.max_buffered_bytes = size_t(config.stream_buffer_bytes),
@@ -184,8 +185,8 @@ int RunServe(const Config& config) {
              listen->first, server.port(), DatabaseFlag(config.database()));
   std::fflush(stdout);
   server.Wait();
-  hotline.Stop();
-  services.hotline = nullptr;
+  background.Stop();
+  services.background = nullptr;
   spdlog::info("stopped");
   return 0;
 }

@@ -99,30 +99,35 @@ bool PrintComparison(std::string_view left_name, const Summary& left, std::strin
 
 // The summary of everything in `store`, read in one snapshot.
 Result<Summary> Summarize(Store& store) {
-  Summary s;
-  auto r = store.Read([&](ReadTx& tx) {
-    return tx.ExportRows([&](std::string_view table, const Json& row) -> Result<void> {
+  return store.Read([](ReadTx& tx) -> Result<Summary> {
+    Summary s;
+    auto r = tx.ExportRows([&](std::string_view table, const Json& row) -> Result<void> {
       s.Add(table, row);
       return {};
     });
+    if (!r) return std::unexpected(r.error());
+    return s;
   });
-  if (!r) return std::unexpected(r.error());
-  return s;
 }
 
 // Fails unless `store` holds no row at all.
 Result<void> RequireEmpty(Store& store, const std::string& database) {
-  std::string first_table;
-  auto r = store.Read([&](ReadTx& tx) {
-    return tx.ExportRows([&](std::string_view table, const Json&) -> Result<void> {
-      first_table = table;
+  // The table of the first row, or nullopt when there is none.
+  auto first_table = store.Read([](ReadTx& tx) -> Result<std::optional<std::string>> {
+    std::optional<std::string> first;
+    auto r = tx.ExportRows([&](std::string_view table, const Json&) -> Result<void> {
+      first = std::string(table);
       return Conflict("not empty");  // stops the export at the first row
     });
+    if (first) return first;
+    if (!r) return std::unexpected(r.error());
+    return std::nullopt;
   });
-  if (!first_table.empty())
+  if (!first_table) return std::unexpected(first_table.error());
+  if (*first_table)
     return Conflict(fmt::format("{} is not empty (it has {} rows): import only into a new database",
-                                DescribeDatabase(database), first_table));
-  return r;
+                                DescribeDatabase(database), **first_table));
+  return {};
 }
 
 // Writes rows to a store in batches of kImportBatchRows.
@@ -170,20 +175,23 @@ int RunExport(const std::string& database, const std::string& out_file) {
   std::ofstream out(out_file, std::ios::binary | std::ios::trunc);
   if (!out) return Fail(Error{ErrorCode::kInvalidArgument, fmt::format("cannot write {}", out_file), "out"});
   out << Canonical(Json{{"format", kFormat}, {"version", kVersion}}) << '\n';
-  Summary summary;
-  auto r = (*store)->Read([&](ReadTx& tx) {
-    return tx.ExportRows([&](std::string_view table, const Json& row) -> Result<void> {
-      summary.Add(table, row);
+  // Streams the rows to the file as they are read: a read runs once.
+  auto summary = (*store)->Read([&](ReadTx& tx) -> Result<Summary> {
+    Summary seen;
+    auto r = tx.ExportRows([&](std::string_view table, const Json& row) -> Result<void> {
+      seen.Add(table, row);
       out << Canonical(Json{{"table", table}, {"row", row}}) << '\n';
       if (!out) return Unavailable(fmt::format("cannot write {}", out_file));
       return {};
     });
+    if (!r) return std::unexpected(r.error());
+    return seen;
   });
-  if (!r) return Fail(r.error());
-  out << Canonical(Json{{"summary", summary.ToJson()}}) << '\n';
+  if (!summary) return Fail(summary.error());
+  out << Canonical(Json{{"summary", summary->ToJson()}}) << '\n';
   out.close();
   if (!out) return Fail(Error{ErrorCode::kUnavailable, fmt::format("cannot write {}", out_file), "out"});
-  PrintSummary(summary);
+  PrintSummary(*summary);
   fmt::print("exported {} to {}\n", DescribeDatabase(database), out_file);
   return 0;
 }
@@ -259,20 +267,23 @@ int RunMigrate(const std::string& from, const std::string& to) {
   if (!target) return Fail(target.error());
   if (auto e = RequireEmpty(**target, to); !e) return Fail(e.error());
 
-  Summary exported;
   Importer importer(**target);
-  auto r = (*source)->Read([&](ReadTx& tx) {
-    return tx.ExportRows([&](std::string_view table, const Json& row) -> Result<void> {
-      exported.Add(table, row);
+  // Imports the rows as they are read: a read runs once.
+  auto exported = (*source)->Read([&](ReadTx& tx) -> Result<Summary> {
+    Summary seen;
+    auto r = tx.ExportRows([&](std::string_view table, const Json& row) -> Result<void> {
+      seen.Add(table, row);
       return importer.Add(std::string(table), row);
     });
+    if (!r) return std::unexpected(r.error());
+    return seen;
   });
-  if (r) r = importer.Flush();
-  if (!r) return FailPartial(r.error(), to);
+  Result<void> flushed = exported ? importer.Flush() : Result<void>(std::unexpected(exported.error()));
+  if (!flushed) return FailPartial(flushed.error(), to);
   auto imported = Summarize(**target);
   if (!imported) return Fail(imported.error());
   fmt::print("from {}\nto   {}\n", DescribeDatabase(from), DescribeDatabase(to));
-  if (!PrintComparison("source", exported, "target", *imported)) {
+  if (!PrintComparison("source", *exported, "target", *imported)) {
     fmt::print(stderr, "error: the target differs from the source\n");
     return 1;
   }

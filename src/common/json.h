@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/enum_names.h"
 #include "common/error.h"
 
 namespace infrashare {
@@ -85,5 +86,16 @@ class ObjectReader {
 
 // Validates one string value found at `path`.
 Result<std::string> ReadString(const Json& value, const std::string& path, StringLimits limits);
+
+// The member `key` of `in` as one of `names` (required); an error naming
+// the field and listing the names otherwise.
+template <class E, size_t N>
+Result<E> ReadEnum(ObjectReader& in, std::string_view key, const std::array<EnumName<E>, N>& names) {
+  auto s = in.String(key, {1, 64});
+  if (!s) return std::unexpected(s.error());
+  auto v = ParseName(names, *s);
+  if (!v) return InvalidArgument(in.PathOf(key), AllowedNames(names));
+  return *v;
+}
 
 }  // namespace infrashare

@@ -150,6 +150,7 @@ Result<Alert> AlertService::Raise(const Caller& caller, const Json& body) {
 
   ObjectReader r(body, "");
   Alert alert{.id = NewId("alt"),
+              .space = caller.space,
               .raised_by_org = caller.organization->id,
               .raised_by_principal = caller.principal->id,
               .created_at = clock_.Now()};
@@ -190,12 +191,10 @@ Result<Alert> AlertService::Raise(const Caller& caller, const Json& body) {
         .queued_at = alert.created_at,
         .channels = {ChannelDelivery{.channel = "inbox", .at = alert.created_at}}});
 
+  if (report_id) alert.report_id = *report_id;
   auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
-    if (report_id) {
-      auto loaded = LoadVisibleReport(tx, caller, *report_id);
-      if (!loaded) return InvalidArgument("report_id", "names no report this organization may see");
-      alert.report_id = *report_id;
-    }
+    if (report_id && !LoadVisibleReport(tx, caller, *report_id))
+      return InvalidArgument("report_id", "names no report this organization may see");
     return RecordAlertRaised(tx, ActorOf(caller), alert);
   });
   if (!w) return std::unexpected(w.error());
@@ -204,41 +203,37 @@ Result<Alert> AlertService::Raise(const Caller& caller, const Json& body) {
 
 Result<AlertRead> AlertService::Get(const Caller& caller, const std::string& id) {
   if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
-  Alert out;
-  AlertView view = AlertView::kNone;
-  auto read = store_.Read([&](ReadTx& tx) -> Result<void> {
-    auto alert = tx.GetAlert(Space::Live(), id);
+  auto read = store_.Read([&](ReadTx& tx) -> Result<AlertRead> {
+    auto alert = tx.GetAlert(caller.space, id);
     if (!alert) return std::unexpected(alert.error());
     if (!*alert) return NotFound("alert not found");
-    view = AlertVisibility(caller.organization, **alert);
+    const AlertView view = AlertVisibility(caller.organization, **alert);
     if (view == AlertView::kNone) return NotFound("alert not found");
     auto show_report = ReportVisibleTo(tx, **alert, caller.organization, *caller.registry);
     if (!show_report) return std::unexpected(show_report.error());
-    out = PresentAlert(std::move(**alert), view, caller.organization->id, *show_report);
-    return {};
+    return AlertRead{.alert = PresentAlert(std::move(**alert), view, caller.organization->id, *show_report),
+                     .every_recipient = view == AlertView::kFull};
   });
   if (!read) return std::unexpected(read.error());
+  std::vector<AlertRecipient>& recipients = read->alert.recipients;
 
   // A recipient's first read is its inbox delivery.
-  auto own = std::ranges::find(out.recipients, caller.organization->id, &AlertRecipient::organization);
-  if (own != out.recipients.end()) {
+  auto own = std::ranges::find(recipients, caller.organization->id, &AlertRecipient::organization);
+  if (own != recipients.end()) {
     auto inbox = std::ranges::find(own->channels, "inbox", &ChannelDelivery::channel);
     if (inbox != own->channels.end() && inbox->state == DeliveryState::kQueued) {
       auto receipt = RecordChannels({ChannelUpdate{
           .alert_id = id,
+          .space = caller.space,
           .organization = own->organization,
           .delivery = {.channel = "inbox", .state = DeliveryState::kDelivered, .at = clock_.Now()}}});
       if (!receipt) return std::unexpected(receipt.error());
-      auto again = store_.Read([&](ReadTx& tx) -> Result<void> {
-        auto row = tx.GetAlertRecipient(id, own->organization);
-        if (!row) return std::unexpected(row.error());
-        if (*row) *own = std::move(**row);
-        return {};
-      });
-      if (!again) return std::unexpected(again.error());
+      auto row = store_.Read([&](ReadTx& tx) { return tx.GetAlertRecipient(id, own->organization); });
+      if (!row) return std::unexpected(row.error());
+      if (*row) *own = std::move(**row);
     }
   }
-  return AlertRead{.alert = std::move(out), .every_recipient = view == AlertView::kFull};
+  return read;
 }
 
 Result<AlertPage> AlertService::List(const Caller& caller,
@@ -258,13 +253,14 @@ Result<AlertPage> AlertService::List(const Caller& caller,
       return InvalidArgument(name, "is not a known query parameter (cursor, limit)");
     }
   }
+  q.space = caller.space;
   if (caller.organization->kind != OrgKind::kCoordinationCenter) q.organization = caller.organization->id;
   const int wanted = q.limit;
   q.limit = wanted + 1;
-  AlertPage page;
-  auto read = store_.Read([&](ReadTx& tx) -> Result<void> {
+  return store_.Read([&](ReadTx& tx) -> Result<AlertPage> {
     auto alerts = tx.ListAlerts(q);
     if (!alerts) return std::unexpected(alerts.error());
+    AlertPage page;
     for (auto& a : *alerts) {
       if (int(page.items.size()) == wanted) {
         page.next_cursor = std::to_string(page.items.back().alert.seq);
@@ -277,10 +273,8 @@ Result<AlertPage> AlertService::List(const Caller& caller,
       page.items.push_back(AlertRead{.alert = PresentAlert(std::move(a), view, caller.organization->id, *show_report),
                                      .every_recipient = view == AlertView::kFull});
     }
-    return {};
+    return page;
   });
-  if (!read) return std::unexpected(read.error());
-  return page;
 }
 
 Result<AlertRecipient> AlertService::Acknowledge(const Caller& caller, const std::string& id, const Json& body) {
@@ -292,9 +286,9 @@ Result<AlertRecipient> AlertService::Acknowledge(const Caller& caller, const std
   if (auto done = r.Finish(); !done) return std::unexpected(done.error());
 
   const std::string& org = caller.organization->id;
-  AlertRecipient out;
-  auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
-    auto head = tx.GetAlertHead(Space::Live(), id);
+  const Timestamp now = clock_.Now();
+  return store_.Write([&](WriteTx& tx) -> Result<AlertRecipient> {
+    auto head = tx.GetAlertHead(caller.space, id);
     if (!head) return std::unexpected(head.error());
     if (!*head) return NotFound("alert not found");
     auto row = tx.GetAlertRecipient(id, org);
@@ -308,7 +302,6 @@ Result<AlertRecipient> AlertService::Acknowledge(const Caller& caller, const std
     if (rec.state == DeliveryState::kAcknowledged)
       return Conflict(fmt::format("this alert was already acknowledged for {} by {} at {}", org,
                                   rec.acknowledged_by, FormatRfc3339(*rec.acknowledged_at)));
-    const Timestamp now = clock_.Now();
     const bool late = rec.state == DeliveryState::kEscalated;
     rec.state = DeliveryState::kAcknowledged;
     rec.acknowledged_at = now;
@@ -319,19 +312,15 @@ Result<AlertRecipient> AlertService::Acknowledge(const Caller& caller, const std
     if (auto c = RecordRecipientChange(tx, ActorOf(caller), **head, rec, "alert.acknowledge", "alert.acknowledged",
                                        std::move(detail));
         !c)
-      return c;
-    out = rec;
-    return {};
+      return std::unexpected(c.error());
+    return rec;
   });
-  if (!w) return std::unexpected(w.error());
-  return out;
 }
 
 Result<int> AlertService::EscalateDue(int limit) {
   auto registry = registry_.Snapshot();
-  int handled = 0;
-  auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
-    handled = 0;
+  return store_.Write([&](WriteTx& tx) -> Result<int> {
+    int handled = 0;
     const Timestamp now = clock_.Now();
     auto due = tx.ListDueRecipients(now, limit);
     if (!due) return std::unexpected(due.error());
@@ -355,7 +344,7 @@ Result<int> AlertService::EscalateDue(int limit) {
           if (auto c = RecordRecipientChange(tx, system, alert, row, "alert.escalate", "alert.escalated",
                                              {{"to", "backup_contacts"}});
               !c)
-            return c;
+            return std::unexpected(c.error());
           break;
         }
         case EscalationStep::Kind::kNextOrganization: {
@@ -365,7 +354,7 @@ Result<int> AlertService::EscalateDue(int limit) {
           if (auto c = RecordRecipientChange(tx, system, alert, row, "alert.escalate", "alert.escalated",
                                              {{"to", step.organization}});
               !c)
-            return c;
+            return std::unexpected(c.error());
           AlertRecipient added{.organization = step.organization,
                                .reason = step.reason,
                                .escalated_from = row.organization,
@@ -378,7 +367,7 @@ Result<int> AlertService::EscalateDue(int limit) {
                                              {{"reason", NameOf(kRecipientReasonNames, step.reason)},
                                               {"escalated_from", row.organization}});
               !c)
-            return c;
+            return std::unexpected(c.error());
           break;
         }
         case EscalationStep::Kind::kExhausted: {
@@ -386,16 +375,14 @@ Result<int> AlertService::EscalateDue(int limit) {
           if (auto c = RecordRecipientChange(tx, system, alert, row, "alert.escalation_exhausted", "alert.escalated",
                                              {{"to", nullptr}});
               !c)
-            return c;
+            return std::unexpected(c.error());
           break;
         }
       }
       ++handled;
     }
-    return {};
+    return handled;
   });
-  if (!w) return std::unexpected(w.error());
-  return handled;
 }
 
 Result<void> AlertService::RecordChannels(const std::vector<ChannelUpdate>& updates) {
@@ -413,7 +400,7 @@ Result<void> AlertService::RecordChannels(const std::vector<ChannelUpdate>& upda
       if (Settled(before) && rec.state != before) rec.state = before;
       // Not announced: channel news is read with GET /alerts/{id}; an event
       // per delivery would multiply the fan-out it reports on.
-      if (auto c = RecordChannelNews(tx, u.alert_id, rec, u.delivery); !c) return c;
+      if (auto c = RecordChannelNews(tx, u.space, u.alert_id, rec, u.delivery); !c) return c;
     }
     return {};
   });

@@ -1,6 +1,6 @@
 // Hotline alerts: raise by hand, read, acknowledge, escalate, and record
-// what each channel delivered. (Alerts raised from a report's response plan
-// come from the report's own transaction: alert_tx.h RaiseResponseAlert.)
+// what each channel delivered, in the caller's space. (Alerts a report's
+// response plan raises are recorded with the report change: report_tx.h.)
 // Every write is one store transaction with its audit and outbox events;
 // every read asks domain/sharing's AlertVisibility() and answers an alert the
 // caller may not see exactly as a missing one.
@@ -39,6 +39,7 @@ struct AlertPage {
 // One channel's news about one recipient (stream hub, webhook dispatcher).
 struct ChannelUpdate {
   std::string alert_id;
+  std::string space;  // the alert's
   std::string organization;
   ChannelDelivery delivery;  // its state: kDelivered or kFailed
 };

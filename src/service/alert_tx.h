@@ -1,8 +1,7 @@
-// The steps every alert change takes inside its store transaction, in one
-// place for every use case that changes an alert (raise by hand, raise from
-// a response plan, acknowledge, escalate, channel delivery): the row, the
-// hash-chained audit event and the outbox event that feeds the live
-// channels, all or nothing with the transaction.
+// The steps every alert change takes inside its store transaction (raise by
+// hand or from a response plan, acknowledge, escalate, channel delivery):
+// the row, the hash-chained audit event and the outbox event, all or nothing
+// with the transaction. Each only stores what its caller computed.
 //
 // Audit details and generated alert texts never name a report's submitter:
 // other organizations read both.
@@ -16,8 +15,6 @@
 #include "common/error.h"
 #include "common/json.h"
 #include "domain/alert/alert.h"
-#include "domain/registry/registry.h"
-#include "domain/report/report.h"
 #include "store/store.h"
 
 namespace infrashare {
@@ -45,19 +42,7 @@ Result<void> RecordRecipientChange(WriteTx& tx, const AlertActor& actor, const A
 // caller). A delivery is bookkeeping kept on the row — no audit or outbox
 // event, or an alert to thousands would write thousands of each; a channel
 // that gave up (`delivery.state` kFailed) is audited ("alert.delivery_failed").
-Result<void> RecordChannelNews(WriteTx& tx, const std::string& alert_id, const AlertRecipient& row,
-                               const ChannelDelivery& delivery);
-
-// The hotline half of "level -> response": when a released report's level in
-// force rises above `previous_level` (-1: it had none, or was not released
-// yet) and its response plan asks some organization to acknowledge, raises
-// one alert of kind kResponse to every organization the plan notifies, with
-// a deadline for those that must acknowledge (the earliest deadline of the
-// actions naming them). Does nothing otherwise. Called by
-// RecordReportChange (report_tx.h).
-Result<void> RaiseResponseAlert(WriteTx& tx, const Report& head, int previous_level, const Registry& registry);
-
-// The level in force of a report's assessment JSON; -1 without one.
-int LevelInForce(const Report& report);
+Result<void> RecordChannelNews(WriteTx& tx, const std::string& space, const std::string& alert_id,
+                               const AlertRecipient& row, const ChannelDelivery& delivery);
 
 }  // namespace infrashare

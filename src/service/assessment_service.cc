@@ -69,25 +69,26 @@ const Policy* AssessmentService::Find(std::string_view id) const {
   return nullptr;
 }
 
-Result<Json> AssessmentService::AssessReport(const Report& report, const Registry& registry) const {
-  if (report.content.facts.empty()) return Json();
+Result<std::optional<ReportAssessment>> AssessmentService::AssessReport(const Report& report,
+                                                                       const Registry& registry) const {
+  if (report.content.facts.empty()) return std::nullopt;
   auto facts = ParseFacts(report.content.facts);
   if (!facts) return std::unexpected(facts.error());
   if (auto c = CheckSectors(*facts, registry); !c) return std::unexpected(c.error());
   const Policy& policy = active();
   const std::string sector = AssessmentSector(report, registry);
   Assessment a = Assess(*facts, policy, sector);
-  Json out{{"automatic", AssessmentToJson(a)}, {"level", a.level}};
+  ReportAssessment out{.automatic = {.level = a.level, .rendered = AssessmentToJson(a)}, .level = a.level};
   // An analyst's review stays in force across revisions; the automatic
   // assessment beside it is always the latest.
-  if (report.assessment.is_object() && report.assessment.contains("review")) {
-    out["review"] = report.assessment["review"];
-    a.level = std::clamp(out["review"]["level"].get<int>(), policy.scale_min, policy.scale_max);
-    out["level"] = a.level;
+  if (report.assessment && report.assessment->review) {
+    out.review = report.assessment->review;
+    a.level = std::clamp(out.review->level, policy.scale_min, policy.scale_max);
+    out.level = a.level;
   }
   ResponseContext context{.sector_id = sector, .registry = registry,
                           .dependent_sectors = facts->other_sectors.value_or(std::vector<std::string>{})};
-  out["response_plan"] = ResponsePlanToJson(PlanResponse(a, policy, context));
+  out.response_plan = PlanResponse(a, policy, context);
   return out;
 }
 
@@ -129,12 +130,12 @@ Result<Report> AssessmentService::Review(const Caller& caller, const std::string
   if (kind != OrgKind::kCoordinationCenter && kind != OrgKind::kMinistry)
     return Forbidden("only analysts of NISC or a ministry confirm or override a severity assessment");
   ObjectReader in(body, "");
-  auto action = in.String("action", kIdLimits);
-  if (!action) return std::unexpected(action.error());
-  if (*action != "confirm" && *action != "override")
-    return InvalidArgument("action", "must be one of: confirm, override");
+  auto action_text = in.String("action", kIdLimits);
+  if (!action_text) return std::unexpected(action_text.error());
+  const auto action = ParseName(kReviewActionNames, *action_text);
+  if (!action) return InvalidArgument("action", "must be one of: confirm, override");
   std::optional<int64_t> level;
-  if (*action == "override") {
+  if (*action == ReviewAction::kOverride) {
     auto l = in.Int("level", active().scale_min, active().scale_max);
     if (!l) return std::unexpected(l.error());
     level = *l;
@@ -147,39 +148,28 @@ Result<Report> AssessmentService::Review(const Caller& caller, const std::string
 
   if (store_ == nullptr) return Unavailable("reviews need the server's database");
   const Registry& registry = *caller.registry;
-  Report result;
-  auto w = store_->Write([&](WriteTx& tx) -> Result<void> {
-    auto loaded = LoadVisibleReport(tx, caller, report_id);
-    if (!loaded) return std::unexpected(loaded.error());
-    Report report = std::move(loaded->first);
-    if (report.assessment.is_null())
+  return ChangeReport(*store_, caller, report_id, [&](Report& report, View) -> Result<ReportChange> {
+    if (!report.assessment)
       return Conflict("this report has no impact facts to assess; add facts first", "facts");
-    const int automatic = report.assessment["automatic"]["level"].get<int>();
+    const int automatic = report.assessment->automatic.level;
     const int in_force = level ? int(*level) : automatic;
     const Timestamp now = clock_.Now();
-    report.assessment["review"] = {{"action", *action},
-                                   {"level", in_force},
-                                   {"justification", *justification},
-                                   {"by_organization", caller.organization->id},
-                                   {"by_principal", caller.principal->id},
-                                   {"at", FormatRfc3339(now)}};
+    report.assessment->review = AssessmentReview{.action = *action,
+                                                 .level = in_force,
+                                                 .justification = *justification,
+                                                 .by_organization = caller.organization->id,
+                                                 .by_principal = caller.principal->id,
+                                                 .at = now};
     auto reassessed = AssessReport(report, registry);  // the plan for the level now in force
     if (!reassessed) return std::unexpected(reassessed.error());
     report.assessment = std::move(*reassessed);
-    report.revision += 1;
     report.updated_at = now;
-    if (auto r = RecordReportChange(tx, caller, report,
-                                    {.note = fmt::format("severity {}: level {}", *action, in_force),
-                                     .action = "report.assessment." + *action,
-                                     .event_type = "report.updated",
-                                     .audit_detail = {{"level", in_force}, {"automatic_level", automatic}}});
-        !r)
-      return r;
-    result = std::move(report);
-    return {};
+    const std::string action_name(NameOf(kReviewActionNames, *action));
+    return ReportChange{.note = fmt::format("severity {}: level {}", action_name, in_force),
+                        .action = "report.assessment." + action_name,
+                        .event_type = "report.updated",
+                        .audit_detail = {{"level", in_force}, {"automatic_level", automatic}}};
   });
-  if (!w) return std::unexpected(w.error());
-  return result;
 }
 
 }  // namespace infrashare

@@ -1,14 +1,8 @@
 // Severity in the running system: the policies in force, the automatic
 // assessment of every report that carries impact facts (on submit and on
 // every revision), the analyst's confirmation or override, and the form's
-// preview. The assessment of a report lives in its head and in each revision
-// (Report::assessment, Revision::assessment), so its history is the
-// revision history:
-//
-//   {"automatic": Assessment, "review": {"action", "level", "justification",
-//    "by_organization", "by_principal", "at"} (absent until reviewed),
-//    "level": the level in force (the review's, else the automatic one),
-//    "response_plan": ResponsePlan for the level in force}
+// preview. A report's assessment (domain/severity/report_assessment.h) lives
+// in its head and in each revision, so its history is the revision history.
 //
 // Thread behaviour: thread-safe; the policies are immutable after
 // construction.
@@ -22,6 +16,7 @@
 #include "common/json.h"
 #include "common/time.h"
 #include "domain/severity/policy.h"
+#include "domain/severity/report_assessment.h"
 #include "service/caller.h"
 #include "store/store.h"
 
@@ -41,9 +36,10 @@ class AssessmentService {
   const Policy& active() const;
   std::vector<const Policy*> policies() const;
 
-  // The assessment JSON (see above) for `report`'s facts, or null JSON when
-  // it has no facts. Errors: facts that do not parse (field "facts.…").
-  Result<Json> AssessReport(const Report& report, const Registry& registry) const;
+  // The assessment of `report`'s facts (keeping its analyst's review), or
+  // nullopt when it has no facts. Errors: facts that do not parse (field
+  // "facts.…").
+  Result<std::optional<ReportAssessment>> AssessReport(const Report& report, const Registry& registry) const;
 
   // POST /assess: {"facts", "sector"?, "policy"?} -> {"assessment",
   // "response_plan"}; nothing is stored.

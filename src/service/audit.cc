@@ -12,15 +12,9 @@ Result<ChainCheck> VerifyAuditChain(Store& store) {
   std::string prev;
   int64_t after = 0;
   for (;;) {
-    std::vector<AuditEvent> page;
-    auto r = store.Read([&](ReadTx& tx) -> Result<void> {
-      auto events = tx.ListAudit(after, kPage);
-      if (!events) return std::unexpected(events.error());
-      page = std::move(*events);
-      return {};
-    });
-    if (!r) return std::unexpected(r.error());
-    for (const auto& e : page) {
+    auto page = store.Read([&](ReadTx& tx) { return tx.ListAudit(after, kPage); });
+    if (!page) return std::unexpected(page.error());
+    for (const auto& e : *page) {
       ++check.events;
       if (e.prev_hash != prev) {
         check.first_broken = e.seq;
@@ -38,7 +32,7 @@ Result<ChainCheck> VerifyAuditChain(Store& store) {
       prev = e.hash;
       after = e.seq;
     }
-    if (page.size() < size_t(kPage)) return check;
+    if (page->size() < size_t(kPage)) return check;
   }
 }
 

@@ -10,13 +10,14 @@ Result<std::vector<AuditEvent>> AuditService::List(const Caller& caller, int64_t
   if (auto r = caller.Require(Role::kAdmin); !r) return std::unexpected(r.error());
   if (limit < 1 || limit > kMaxPage)
     return InvalidArgument("limit", fmt::format("must be an integer from 1 to {}", kMaxPage));
-  std::vector<AuditEvent> out;
-  auto r = store_.Read([&](ReadTx& tx) -> Result<void> {
+  const Space& space = caller.space;
+  return store_.Read([&](ReadTx& tx) -> Result<std::vector<AuditEvent>> {
     auto events = tx.ListAudit(after_seq, limit);
     if (!events) return std::unexpected(events.error());
+    std::vector<AuditEvent> out;
     for (auto& e : *events) {
       if (e.target_kind == "report") {
-        auto report = tx.GetReport(Space::Live(), e.target_id);
+        auto report = tx.GetReport(space, e.target_id);
         if (!report) return std::unexpected(report.error());
         if (!*report) continue;
         const View view = Visibility(caller.organization, **report, *caller.registry);
@@ -27,7 +28,7 @@ Result<std::vector<AuditEvent>> AuditService::List(const Caller& caller, int64_t
         }
       }
       if (e.target_kind == "alert") {
-        auto head = tx.GetAlertHead(Space::Live(), e.target_id);
+        auto head = tx.GetAlertHead(space, e.target_id);
         if (!head) return std::unexpected(head.error());
         if (!*head) continue;
         const std::string& own = caller.organization->id;
@@ -40,15 +41,18 @@ Result<std::vector<AuditEvent>> AuditService::List(const Caller& caller, int64_t
         if (view == AlertView::kOwnRow && e.action != "alert.raise" && e.detail.value("organization", "") != own)
           continue;
       }
-      if (e.target_kind == "webhook" && caller.organization->kind != OrgKind::kCoordinationCenter &&
-          e.detail.value("organization", "") != caller.organization->id)
-        continue;
+      if (e.target_kind == "webhook") {
+        if (caller.organization->kind != OrgKind::kCoordinationCenter &&
+            e.detail.value("organization", "") != caller.organization->id)
+          continue;
+        auto hook = tx.GetWebhook(e.target_id);
+        if (!hook) return std::unexpected(hook.error());
+        if (!*hook || (*hook)->space != space) continue;
+      }
       out.push_back(std::move(e));
     }
-    return {};
+    return out;
   });
-  if (!r) return std::unexpected(r.error());
-  return out;
 }
 
 }  // namespace infrashare

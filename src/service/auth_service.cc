@@ -57,19 +57,21 @@ std::optional<Result<Caller>> AuthService::Authenticate(std::string_view header,
   }
   if (!principal) {
     if (lookup == Lookup::kCacheOnly) return std::nullopt;
-    std::optional<ApiToken> stored;
-    auto r = store_.Read([&](ReadTx& tx) -> Result<void> {
+    // The token and its principal, or nullopt for a token unknown or revoked.
+    using Found = std::optional<std::pair<ApiToken, Principal>>;
+    auto found = store_.Read([&](ReadTx& tx) -> Result<Found> {
       auto t = tx.GetToken(id);
       if (!t) return std::unexpected(t.error());
-      if (!*t || (*t)->revoked_at) return {};
-      stored = **t;
-      auto p = tx.GetPrincipal(stored->principal);
+      if (!*t || (*t)->revoked_at) return std::nullopt;
+      auto p = tx.GetPrincipal((*t)->principal);
       if (!p) return std::unexpected(p.error());
-      principal = std::move(*p);
-      return {};
+      if (!*p) return std::nullopt;
+      return std::pair{std::move(**t), std::move(**p)};
     });
-    if (!r) return std::unexpected(r.error());
-    if (!stored || !principal || !ConstantTimeEquals(stored->secret_sha256, secret_hash)) return BadToken();
+    if (!found) return std::unexpected(found.error());
+    if (!*found || !ConstantTimeEquals((*found)->first.secret_sha256, secret_hash)) return BadToken();
+    const ApiToken* stored = &(*found)->first;
+    principal = (*found)->second;
     std::lock_guard lock(mutex_);
     if (cache_.size() >= kMaxCacheEntries) cache_.clear();
     cache_[id] = Cached{*principal, stored->secret_sha256, now + kCacheTtl};

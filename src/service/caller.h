@@ -1,6 +1,6 @@
 // Who is calling: an authenticated principal acting for its organization, or
 // an unauthenticated caller (public feeds only), with the registry snapshot
-// the request is judged against.
+// the request is judged against and the space it acts in.
 //
 // Thread behaviour: a Caller is a value owned by one request; the registry
 // snapshot it holds is immutable and shared.
@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "domain/registry/principal.h"
 #include "domain/registry/registry.h"
+#include "domain/space/space.h"
 
 namespace infrashare {
 
@@ -19,6 +20,7 @@ struct Caller {
   std::optional<Principal> principal;         // nullopt: unauthenticated
   std::shared_ptr<const Registry> registry;   // never null
   const Organization* organization = nullptr; // in `registry`; nullptr when unauthenticated
+  Space space;  // the space every read and write of this caller is in (live by default)
 
   bool authenticated() const { return principal.has_value(); }
 

@@ -18,9 +18,10 @@ constexpr std::chrono::seconds kRecordAtMost{5};
 
 class ReportEvent final : public StreamEvent {
  public:
-  ReportEvent(OutboxEvent event, std::shared_ptr<const Registry> registry, std::optional<Report> report,
-              std::vector<std::string> source_terms)
+  ReportEvent(OutboxEvent event, const Space& served, std::shared_ptr<const Registry> registry,
+              std::optional<Report> report, std::vector<std::string> source_terms)
       : event_(std::move(event)),
+        in_served_space_(event_.space == served),
         registry_(std::move(registry)),
         report_(std::move(report)),
         source_terms_(std::move(source_terms)) {}
@@ -29,7 +30,7 @@ class ReportEvent final : public StreamEvent {
   std::string_view type() const override { return event_.type; }
 
   std::optional<std::string> Render(const std::string& organization) override {
-    if (!report_ || !event_.space.is_live()) return std::nullopt;
+    if (!report_ || !in_served_space_) return std::nullopt;
     const Organization* org = registry_->FindOrganization(organization);
     if (org == nullptr) return std::nullopt;
     const View view = Visibility(org, *report_, *registry_);
@@ -42,6 +43,7 @@ class ReportEvent final : public StreamEvent {
 
  private:
   OutboxEvent event_;
+  bool in_served_space_;
   std::shared_ptr<const Registry> registry_;
   std::optional<Report> report_;
   std::vector<std::string> source_terms_;
@@ -52,9 +54,11 @@ class AlertEvent final : public StreamEvent {
  public:
   // `head`: the alert without recipients; `rows`: the rows the event may
   // show (alert.raised: every row; an event about one recipient: its row).
-  AlertEvent(OutboxEvent event, std::shared_ptr<const Registry> registry, std::optional<Alert> head,
-             std::vector<RecipientRowText> rows, std::optional<Report> report, EventFeed* feed)
+  AlertEvent(OutboxEvent event, const Space& served, std::shared_ptr<const Registry> registry,
+             std::optional<Alert> head, std::vector<RecipientRowText> rows, std::optional<Report> report,
+             EventFeed* feed)
       : event_(std::move(event)),
+        in_served_space_(event_.space == served),
         registry_(std::move(registry)),
         head_(std::move(head)),
         rows_(std::move(rows)),
@@ -67,7 +71,7 @@ class AlertEvent final : public StreamEvent {
   std::string_view type() const override { return event_.type; }
 
   std::optional<std::string> Render(const std::string& organization) override {
-    if (!head_ || !event_.space.is_live()) return std::nullopt;
+    if (!head_ || !in_served_space_) return std::nullopt;
     const Organization* org = registry_->FindOrganization(organization);
     if (org == nullptr) return std::nullopt;
     const auto own = row_of_.find(organization);
@@ -119,6 +123,7 @@ class AlertEvent final : public StreamEvent {
     if (!reaches) return;
     feed_->QueueDelivery(ChannelUpdate{
         .alert_id = head_->id,
+        .space = head_->space,
         .organization = organization,
         .delivery = {.channel = "stream", .state = DeliveryState::kDelivered, .at = event_.at}});
   }
@@ -134,6 +139,7 @@ class AlertEvent final : public StreamEvent {
   }
 
   OutboxEvent event_;
+  bool in_served_space_;
   std::shared_ptr<const Registry> registry_;
   std::optional<Alert> head_;
   std::vector<RecipientRowText> rows_;
@@ -148,36 +154,34 @@ class AlertEvent final : public StreamEvent {
 
 }  // namespace
 
-EventFeed::EventFeed(Store& store, RegistryService& registry, AlertService* alerts)
-    : store_(store), registry_(registry), alerts_(alerts) {}
+EventFeed::EventFeed(Store& store, RegistryService& registry, AlertService* alerts, Space space)
+    : store_(store), registry_(registry), alerts_(alerts), space_(std::move(space)) {}
 
 Result<int64_t> EventFeed::Newest() {
-  int64_t newest = 0;
-  auto r = store_.Read([&](ReadTx& tx) -> Result<void> {
-    auto v = tx.NewestOutboxSeq();
-    if (!v) return std::unexpected(v.error());
-    newest = *v;
-    return {};
-  });
-  if (!r) return std::unexpected(r.error());
-  return newest;
+  return store_.Read([](ReadTx& tx) { return tx.NewestOutboxSeq(); });
 }
 
 Result<std::vector<std::unique_ptr<StreamEvent>>> EventFeed::After(int64_t after, int limit) {
   auto registry = registry_.Snapshot();
-  std::vector<std::unique_ptr<StreamEvent>> out;
-  auto r = store_.Read([&](ReadTx& tx) -> Result<void> {
+  using Events = std::vector<std::unique_ptr<StreamEvent>>;
+  return store_.Read([&](ReadTx& tx) -> Result<Events> {
     auto events = tx.ListOutbox(after, limit);
     if (!events) return std::unexpected(events.error());
+    Events out;
     out.reserve(events->size());
     for (auto& e : *events) {
+      if (e.space != space_) {  // renders for nobody; listed so that readers pass it
+        out.push_back(std::make_unique<ReportEvent>(std::move(e), space_, registry, std::nullopt,
+                                                    std::vector<std::string>{}));
+        continue;
+      }
       if (e.type.starts_with("report.")) {
         auto report = tx.GetReport(e.space, e.record_id);
         if (!report) return std::unexpected(report.error());
         std::vector<std::string> terms;
         if (*report && (*report)->anonymized) terms = SourceTerms(tx, **report, *registry);
         out.push_back(
-            std::make_unique<ReportEvent>(std::move(e), registry, std::move(*report), std::move(terms)));
+            std::make_unique<ReportEvent>(std::move(e), space_, registry, std::move(*report), std::move(terms)));
         continue;
       }
       auto head = tx.GetAlertHead(e.space, e.record_id);
@@ -203,13 +207,11 @@ Result<std::vector<std::unique_ptr<StreamEvent>>> EventFeed::After(int64_t after
         if (!rep) return std::unexpected(rep.error());
         report = std::move(*rep);
       }
-      out.push_back(std::make_unique<AlertEvent>(std::move(e), registry, std::move(*head), std::move(rows),
+      out.push_back(std::make_unique<AlertEvent>(std::move(e), space_, registry, std::move(*head), std::move(rows),
                                                  std::move(report), this));
     }
-    return {};
+    return out;
   });
-  if (!r) return std::unexpected(r.error());
-  return out;
 }
 
 EventFeed::~EventFeed() {

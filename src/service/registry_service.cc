@@ -34,18 +34,19 @@ Result<T> Fail(const Error& e) {
 RegistryService::RegistryService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
 Result<void> RegistryService::Reload() {
-  RegistryData data;
-  std::string version;
-  auto r = store_.Read([&](ReadTx& tx) -> Result<void> {
-    auto d = tx.LoadRegistry();
-    if (!d) return std::unexpected(d.error());
-    data = std::move(*d);
-    auto v = tx.GetMeta(kVersionKey);
-    if (!v) return std::unexpected(v.error());
-    version = v->value_or("");
-    return {};
+  struct Loaded {
+    RegistryData data;
+    std::string version;
+  };
+  auto loaded = store_.Read([](ReadTx& tx) -> Result<Loaded> {
+    Loaded out;
+    out.data = INFRASHARE_TRY(tx.LoadRegistry());
+    out.version = INFRASHARE_TRY(tx.GetMeta(kVersionKey)).value_or("");
+    return out;
   });
-  if (!r) return r;
+  if (!loaded) return std::unexpected(loaded.error());
+  auto data = std::move(loaded->data);
+  auto version = std::move(loaded->version);
   auto snapshot = std::make_shared<const Registry>(std::move(data));
   std::lock_guard lock(mutex_);
   snapshot_ = std::move(snapshot);
@@ -62,12 +63,8 @@ std::shared_ptr<const Registry> RegistryService::Snapshot() {
     if (std::chrono::steady_clock::now() - checked_at_ < kVersionCheckInterval) return snapshot_;
     checked_at_ = std::chrono::steady_clock::now();
   }
-  std::optional<std::string> stored;
-  (void)store_.Read([&](ReadTx& tx) -> Result<void> {
-    auto v = tx.GetMeta(kVersionKey);
-    if (v) stored = v->value_or("");
-    return {};
-  });
+  auto stored = store_.Read(
+      [](ReadTx& tx) -> Result<std::string> { return INFRASHARE_TRY(tx.GetMeta(kVersionKey)).value_or(""); });
   bool stale = false;
   {
     std::lock_guard lock(mutex_);
@@ -253,15 +250,7 @@ Result<std::vector<Principal>> RegistryService::ListPrincipals(const Caller& cal
   } else if (auto r = caller.RequireAdminOf(*org); !r) {
     return std::unexpected(r.error());
   }
-  std::vector<Principal> out;
-  auto r = store_.Read([&](ReadTx& tx) -> Result<void> {
-    auto list = tx.ListPrincipals(org);
-    if (!list) return std::unexpected(list.error());
-    out = std::move(*list);
-    return {};
-  });
-  if (!r) return std::unexpected(r.error());
-  return out;
+  return store_.Read([&](ReadTx& tx) { return tx.ListPrincipals(org); });
 }
 
 Result<IssuedToken> RegistryService::IssueToken(const Caller& caller, const std::string& principal_id,

@@ -12,15 +12,6 @@ namespace {
 
 const StringLimits kIdLimits{1, 64};
 
-template <class E, size_t N>
-Result<E> ReadEnum(ObjectReader& in, std::string_view key, const std::array<EnumName<E>, N>& names) {
-  auto s = in.String(key, kIdLimits);
-  if (!s) return std::unexpected(s.error());
-  auto v = ParseName(names, *s);
-  if (!v) return InvalidArgument(in.PathOf(key), AllowedNames(names));
-  return *v;
-}
-
 Result<Audience> ReadAudience(const Json& j, const std::string& path) {
   ObjectReader in(j, path);
   Audience a;

@@ -51,6 +51,7 @@ Result<Report> ReportService::Submit(const Caller& caller, const Json& body) {
 
   Report report;
   report.id = NewId("rpt");
+  report.space = caller.space;
   report.content = std::move(input->content);
   report.route = input->route.route;
   report.anonymized = input->route.anonymized;
@@ -64,13 +65,12 @@ Result<Report> ReportService::Submit(const Caller& caller, const Json& body) {
   report.created_at = report.updated_at = now;
   if (auto a = Assess(report, registry); !a) return std::unexpected(a.error());
 
-  auto w = store_.Write([&](WriteTx& tx) {
-    return RecordReportChange(
-        tx, caller, report,
-        {.note = "submitted", .action = "report.submit", .event_type = "report.created", .insert = true});
-  });
+  const PreparedReportChange prepared = PrepareReportChange(
+      nullptr, std::move(report), {.note = "submitted", .action = "report.submit", .event_type = "report.created"},
+      registry);
+  auto w = store_.Write([&](WriteTx& tx) { return RecordReportChange(tx, caller, prepared); });
   if (!w) return std::unexpected(w.error());
-  return report;
+  return prepared.head;
 }
 
 Result<Report> ReportService::Relay(const Caller& caller, const std::string& id, const Json& body) {
@@ -78,11 +78,7 @@ Result<Report> ReportService::Relay(const Caller& caller, const std::string& id,
   auto input = ParseRelay(body);
   if (!input) return std::unexpected(input.error());
   const Registry& registry = *caller.registry;
-  Report result;
-  auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
-    auto loaded = LoadVisibleReport(tx, caller, id);
-    if (!loaded) return std::unexpected(loaded.error());
-    Report& report = loaded->first;
+  return ChangeReport(store_, caller, id, [&](Report& report, View) -> Result<ReportChange> {
     const bool is_relay =
         std::any_of(report.deliveries.begin(), report.deliveries.end(), [&](const Delivery& d) {
           return d.role == DeliveryRole::kRelay && d.organization == caller.organization->id;
@@ -98,7 +94,8 @@ Result<Report> ReportService::Relay(const Caller& caller, const std::string& id,
     if (input->audience) {
       if (report.content.tlp == Tlp::kRed)
         return InvalidArgument("audience", "TLP:RED is never relayed onward; its audience cannot be widened");
-      if (auto v = ValidateAudience(*input->audience, report.content.tlp, registry, "audience"); !v) return v;
+      if (auto v = ValidateAudience(*input->audience, report.content.tlp, registry, "audience"); !v)
+        return std::unexpected(v.error());
       report.content.audience = *input->audience;
     }
     const Timestamp now = clock_.Now();
@@ -106,79 +103,52 @@ Result<Report> ReportService::Relay(const Caller& caller, const std::string& id,
     report.released = true;
     report.released_at = now;
     report.updated_at = now;
-    report.revision += 1;
-    if (auto s = RecordReportChange(tx, caller, report,
-                                    {.note = input->note.empty() ? "relayed" : input->note,
-                                     .action = "report.relay",
-                                     .event_type = "report.relayed"});
-        !s)
-      return s;
-    result = std::move(report);
-    return {};
+    return ReportChange{.note = input->note.empty() ? "relayed" : input->note,
+                        .action = "report.relay",
+                        .event_type = "report.relayed"};
   });
-  if (!w) return std::unexpected(w.error());
-  return result;
 }
 
 Result<Report> ReportService::Update(const Caller& caller, const std::string& id, const Json& body) {
   if (auto r = caller.Require(Role::kReporter); !r) return std::unexpected(r.error());
   const Registry& registry = *caller.registry;
-  Report result;
-  auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
-    auto loaded = LoadVisibleReport(tx, caller, id);
-    if (!loaded) return std::unexpected(loaded.error());
-    Report& report = loaded->first;
+  return ChangeReport(store_, caller, id, [&](Report& report, View) -> Result<ReportChange> {
     if (report.submitter_org != caller.organization->id)
       return Forbidden("only the submitting organization can revise a report");
     auto update = ParseUpdate(body, report.content);
     if (!update) return std::unexpected(update.error());
-    if (auto c = CheckContent(update->first, registry); !c) return c;
+    if (auto c = CheckContent(update->first, registry); !c) return std::unexpected(c.error());
     report.content = std::move(update->first);
-    if (auto a = Assess(report, registry); !a) return a;
-    report.revision += 1;
+    if (auto a = Assess(report, registry); !a) return std::unexpected(a.error());
     report.updated_at = clock_.Now();
-    if (auto s = RecordReportChange(tx, caller, report,
-                                    {.note = update->second.empty() ? "revised" : update->second,
-                                     .action = "report.update",
-                                     .event_type = "report.updated"});
-        !s)
-      return s;
-    result = std::move(report);
-    return {};
+    return ReportChange{.note = update->second.empty() ? "revised" : update->second,
+                        .action = "report.update",
+                        .event_type = "report.updated"};
   });
-  if (!w) return std::unexpected(w.error());
-  return result;
 }
 
 Result<Report> ReportService::Get(const Caller& caller, const std::string& id) {
   if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
-  Report result;
-  auto rd = store_.Read([&](ReadTx& tx) -> Result<void> {
+  return store_.Read([&](ReadTx& tx) -> Result<Report> {
     auto loaded = LoadVisibleReport(tx, caller, id);
     if (!loaded) return std::unexpected(loaded.error());
     const auto terms = SourceTerms(tx, loaded->first, *caller.registry);
-    result = Present(std::move(loaded->first), loaded->second, terms);
-    return {};
+    return Present(std::move(loaded->first), loaded->second, terms);
   });
-  if (!rd) return std::unexpected(rd.error());
-  return result;
 }
 
 Result<std::vector<Revision>> ReportService::Revisions(const Caller& caller, const std::string& id) {
   if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
-  std::vector<Revision> result;
-  auto rd = store_.Read([&](ReadTx& tx) -> Result<void> {
+  return store_.Read([&](ReadTx& tx) -> Result<std::vector<Revision>> {
     auto loaded = LoadVisibleReport(tx, caller, id);
     if (!loaded) return std::unexpected(loaded.error());
     auto revisions = tx.ListRevisions(id);
     if (!revisions) return std::unexpected(revisions.error());
     const auto terms = SourceTerms(tx, loaded->first, *caller.registry);
-    for (auto& rev : *revisions)
-      result.push_back(Present(std::move(rev), loaded->first, loaded->second, terms));
-    return {};
+    std::vector<Revision> out;
+    for (auto& rev : *revisions) out.push_back(Present(std::move(rev), loaded->first, loaded->second, terms));
+    return out;
   });
-  if (!rd) return std::unexpected(rd.error());
-  return result;
 }
 
 Result<ReportPage> ReportService::List(const Caller& caller,
@@ -186,11 +156,12 @@ Result<ReportPage> ReportService::List(const Caller& caller,
   if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
   auto query = ParseListQuery(params);
   if (!query) return std::unexpected(query.error());
+  query->space = caller.space;
   query->grant_keys = ViewerKeys(caller.organization, *caller.registry);
-  ReportPage page;
-  auto rd = store_.Read([&](ReadTx& tx) -> Result<void> {
+  return store_.Read([&](ReadTx& tx) -> Result<ReportPage> {
     auto candidates = tx.ListReports(*query);
     if (!candidates) return std::unexpected(candidates.error());
+    ReportPage page;
     if (candidates->size() == size_t(query->limit)) page.next_cursor = std::to_string(candidates->back().seq);
     for (auto& report : *candidates) {
       const View view = Visibility(caller.organization, query->grant_keys, report);
@@ -199,10 +170,8 @@ Result<ReportPage> ReportService::List(const Caller& caller,
       if (view == View::kSourceHidden) terms = SourceTerms(tx, report, *caller.registry);
       page.items.push_back(Present(std::move(report), view, terms));
     }
-    return {};
+    return page;
   });
-  if (!rd) return std::unexpected(rd.error());
-  return page;
 }
 
 }  // namespace infrashare

@@ -1,11 +1,19 @@
 #include "service/report_tx.h"
 
 #include "service/alert_tx.h"
+#include "service/response_alert.h"
 
 namespace infrashare {
 
+namespace {
+
+// How often ChangeReport prepares a change again when others came first.
+constexpr int kChangeAttempts = 5;
+
+}  // namespace
+
 Result<std::pair<Report, View>> LoadVisibleReport(ReadTx& tx, const Caller& caller, const std::string& id) {
-  auto found = tx.GetReport(Space::Live(), id);
+  auto found = tx.GetReport(caller.space, id);
   if (!found) return std::unexpected(found.error());
   if (!*found) return NotFound("report not found");
   const View view = Visibility(caller.organization, **found, *caller.registry);
@@ -13,18 +21,30 @@ Result<std::pair<Report, View>> LoadVisibleReport(ReadTx& tx, const Caller& call
   return std::pair{std::move(**found), view};
 }
 
-Result<void> RecordReportChange(WriteTx& tx, const Caller& caller, const Report& head,
-                                const ReportChange& change) {
+PreparedReportChange PrepareReportChange(const Report* previous, Report head, ReportChange change,
+                                         const Registry& registry) {
+  // The level alerted on so far: none until released.
+  const int previous_level = previous != nullptr && previous->released ? LevelInForce(*previous) : -1;
+  std::optional<Alert> alert = ResponseAlert(head, previous_level, registry);
+  const int based_on = previous != nullptr ? previous->revision : 0;
+  return PreparedReportChange{.head = std::move(head),
+                              .based_on_revision = based_on,
+                              .change = std::move(change),
+                              .response_alert = std::move(alert)};
+}
+
+Result<bool> RecordReportChange(WriteTx& tx, const Caller& caller, const PreparedReportChange& prepared) {
+  const Report& head = prepared.head;
+  const ReportChange& change = prepared.change;
   const auto grants = GrantKeys(head);
-  int previous_level = -1;  // the level alerted on so far: none until released
-  if (change.insert) {
+  if (prepared.based_on_revision == 0) {
     auto seq = tx.InsertReport(head, grants);
     if (!seq) return std::unexpected(seq.error());
   } else {
-    auto previous = tx.GetReport(head.space, head.id);
-    if (!previous) return std::unexpected(previous.error());
-    if (*previous && (*previous)->released) previous_level = LevelInForce(**previous);
-    if (auto u = tx.UpdateReport(head, grants); !u) return u;
+    auto stored = tx.GetReport(head.space, head.id);
+    if (!stored) return std::unexpected(stored.error());
+    if (!*stored || (*stored)->revision != prepared.based_on_revision) return false;
+    if (auto u = tx.UpdateReport(head, grants); !u) return std::unexpected(u.error());
   }
   Revision rev{.report_id = head.id,
                .number = head.revision,
@@ -34,7 +54,7 @@ Result<void> RecordReportChange(WriteTx& tx, const Caller& caller, const Report&
                .author_org = caller.principal->organization,
                .note = change.note,
                .at = head.updated_at};
-  if (auto r = tx.InsertRevision(rev); !r) return r;
+  if (auto r = tx.InsertRevision(rev); !r) return std::unexpected(r.error());
   Json detail{{"revision", head.revision},
               {"route", NameOf(kRouteNames, head.route)},
               {"anonymized", head.anonymized}};
@@ -47,11 +67,33 @@ Result<void> RecordReportChange(WriteTx& tx, const Caller& caller, const Report&
                                          .target_id = head.id,
                                          .detail = std::move(detail)});
       !a)
-    return a;
+    return std::unexpected(a.error());
   auto e = tx.AppendOutbox(OutboxEvent{
       .at = head.updated_at, .space = head.space, .type = change.event_type, .record_id = head.id});
   if (!e) return std::unexpected(e.error());
-  return RaiseResponseAlert(tx, head, previous_level, *caller.registry);
+  if (prepared.response_alert)
+    if (auto r = RecordAlertRaised(tx, AlertActor{}, *prepared.response_alert); !r)
+      return std::unexpected(r.error());
+  return true;
+}
+
+Result<Report> ChangeReport(Store& store, const Caller& caller, const std::string& id, const ReportEdit& edit) {
+  for (int attempt = 0; attempt < kChangeAttempts; ++attempt) {
+    auto prepared = store.Read([&](ReadTx& tx) -> Result<PreparedReportChange> {
+      auto loaded = LoadVisibleReport(tx, caller, id);
+      if (!loaded) return std::unexpected(loaded.error());
+      Report head = loaded->first;
+      auto change = edit(head, loaded->second);
+      if (!change) return std::unexpected(change.error());
+      head.revision = loaded->first.revision + 1;
+      return PrepareReportChange(&loaded->first, std::move(head), std::move(*change), *caller.registry);
+    });
+    if (!prepared) return std::unexpected(prepared.error());
+    auto stored = store.Write([&](WriteTx& tx) { return RecordReportChange(tx, caller, *prepared); });
+    if (!stored) return std::unexpected(stored.error());
+    if (*stored) return std::move(prepared->head);
+  }
+  return Conflict("the report kept changing while this change was made; try again");
 }
 
 }  // namespace infrashare

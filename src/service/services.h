@@ -22,7 +22,7 @@
 
 namespace infrashare {
 
-class Hotline;
+class BackgroundWork;
 
 struct Services {
   // Without policies there is no severity assessment: only for commands that
@@ -51,9 +51,9 @@ struct Services {
   AlertService alerts;
   WebhookService webhooks;
   HealthService health;
-  // The live channels' machinery (service/hotline.h); set by `serve` while
-  // it runs, null for the other commands.
-  Hotline* hotline = nullptr;
+  // The serving process's background work (service/background_work.h); set
+  // by `serve` while it runs, null for the other commands.
+  BackgroundWork* background = nullptr;
 };
 
 }  // namespace infrashare

@@ -1,50 +1,16 @@
 #include "service/webhook_service.h"
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
 #include "common/crypto.h"
 #include "common/parse.h"
-#include "hotline/webhook_client.h"
-#include "hotline/webhook_signature.h"
 #include "hotline/webhook_url.h"
+#include "service/webhook_dispatcher.h"
 
 namespace infrashare {
 namespace {
-
-constexpr std::string_view kCursorKey = "webhooks.cursor";
-constexpr std::string_view kVersionKey = "webhooks.version";
-// The cursor while the live space has no active webhook: the fan-out parks
-// it once instead of moving it past every event, and the registration that
-// ends the wait sets it to the newest event (ResumeParkedCursor).
-constexpr std::string_view kParked = "parked";
-// A leased delivery comes due again this long after its POST's timeout.
-constexpr std::chrono::seconds kLeaseGrace{5};
-
-// The fan-out moves its cursor only if the webhooks it rendered for are
-// still the list in force (kConflict otherwise: render again).
-Result<void> SameWebhookList(WriteTx& tx, const std::string& version) {
-  auto now = tx.GetMeta(std::string(kVersionKey));
-  if (!now) return std::unexpected(now.error());
-  if (now->value_or("") != version) return Conflict("the webhooks changed while their events were rendered");
-  return {};
-}
-
-// In a registration: a parked cursor moves to the newest event, so that the
-// new webhook receives exactly what is committed after it. The log lock is
-// taken first (NewestOutboxSeq, store.h): a fan-out parking the cursor at the
-// same time takes it too, before it checks the list, so either it parked
-// before this reads the cursor or it sees this registration's version.
-Result<void> ResumeParkedCursor(WriteTx& tx) {
-  auto newest = tx.NewestOutboxSeq();
-  if (!newest) return std::unexpected(newest.error());
-  auto cursor = tx.GetMeta(std::string(kCursorKey));
-  if (!cursor) return std::unexpected(cursor.error());
-  if (*cursor != kParked) return {};
-  return tx.SetMeta(std::string(kCursorKey), std::to_string(*newest));
-}
 
 Result<void> AuditWebhook(WriteTx& tx, const Caller& caller, std::string_view action, const Webhook& webhook,
                           Timestamp at) {
@@ -77,6 +43,7 @@ Result<Webhook> WebhookService::Register(const Caller& caller, const Json& body)
 
   Webhook webhook{.id = NewId("whk"),
                   .organization = caller.organization->id,
+                  .space = caller.space,
                   .url = url,
                   .secret = RandomHex(32),
                   .created_by = caller.principal->id,
@@ -88,9 +55,9 @@ Result<Webhook> WebhookService::Register(const Caller& caller, const Json& body)
     if (active >= kMaxWebhooksPerOrganization)
       return Conflict(
           fmt::format("an organization may have at most {} active webhooks", kMaxWebhooksPerOrganization));
-    if (auto c = ResumeParkedCursor(tx); !c) return c;
+    if (auto c = ResumeParkedWebhookCursor(tx, caller.space); !c) return c;
     if (auto i = tx.InsertWebhook(webhook); !i) return i;
-    if (auto v = tx.SetMeta(std::string(kVersionKey), webhook.id); !v) return v;
+    if (auto v = MarkWebhooksChanged(tx, webhook.id); !v) return v;
     return AuditWebhook(tx, caller, "webhook.register", webhook, webhook.created_at);
   });
   if (!w) return std::unexpected(w.error());
@@ -99,42 +66,38 @@ Result<Webhook> WebhookService::Register(const Caller& caller, const Json& body)
 
 Result<std::vector<Webhook>> WebhookService::List(const Caller& caller) {
   if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
-  std::vector<Webhook> out;
-  auto read = store_.Read([&](ReadTx& tx) -> Result<void> {
-    auto hooks = tx.ListWebhooks(caller.organization->id);
-    if (!hooks) return std::unexpected(hooks.error());
-    out = std::move(*hooks);
-    return {};
-  });
-  if (!read) return std::unexpected(read.error());
-  for (auto& h : out) h.secret.clear();
-  return out;
+  auto hooks = store_.Read([&](ReadTx& tx) { return tx.ListWebhooks(caller.organization->id); });
+  if (!hooks) return std::unexpected(hooks.error());
+  std::erase_if(*hooks, [&](const Webhook& h) { return h.space != caller.space; });
+  for (auto& h : *hooks) h.secret.clear();
+  return hooks;
 }
 
 Result<Webhook> WebhookService::Own(ReadTx& tx, const Caller& caller, const std::string& id) {
   auto hook = tx.GetWebhook(id);
   if (!hook) return std::unexpected(hook.error());
-  if (!*hook || (*hook)->organization != caller.organization->id) return NotFound("webhook not found");
+  if (!*hook || (*hook)->organization != caller.organization->id || (*hook)->space != caller.space)
+    return NotFound("webhook not found");
   return std::move(**hook);
 }
 
 Result<Webhook> WebhookService::Disable(const Caller& caller, const std::string& id) {
   if (auto r = caller.Require(Role::kAdmin); !r) return std::unexpected(r.error());
-  Webhook out;
-  auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
+  const Timestamp now = clock_.Now();
+  auto disabled = store_.Write([&](WriteTx& tx) -> Result<Webhook> {
     auto hook = Own(tx, caller, id);
     if (!hook) return std::unexpected(hook.error());
     if (!hook->active) return Conflict("this webhook is already disabled");
     hook->active = false;
-    hook->disabled_at = clock_.Now();
-    if (auto u = tx.UpdateWebhook(*hook); !u) return u;
-    if (auto v = tx.SetMeta(std::string(kVersionKey), NewId("ver")); !v) return v;
-    out = *hook;
-    return AuditWebhook(tx, caller, "webhook.disable", *hook, *hook->disabled_at);
+    hook->disabled_at = now;
+    if (auto u = tx.UpdateWebhook(*hook); !u) return std::unexpected(u.error());
+    if (auto v = MarkWebhooksChanged(tx, NewId("ver")); !v) return std::unexpected(v.error());
+    if (auto a = AuditWebhook(tx, caller, "webhook.disable", *hook, now); !a) return std::unexpected(a.error());
+    return hook;
   });
-  if (!w) return std::unexpected(w.error());
-  out.secret.clear();
-  return out;
+  if (!disabled) return std::unexpected(disabled.error());
+  disabled->secret.clear();
+  return disabled;
 }
 
 Result<std::pair<std::vector<WebhookDelivery>, std::optional<std::string>>> WebhookService::Deliveries(
@@ -156,383 +119,20 @@ Result<std::pair<std::vector<WebhookDelivery>, std::optional<std::string>>> Webh
       return InvalidArgument(name, "is not a known query parameter (cursor, limit)");
     }
   }
-  std::pair<std::vector<WebhookDelivery>, std::optional<std::string>> out;
-  auto read = store_.Read([&](ReadTx& tx) -> Result<void> {
+  using Page = std::pair<std::vector<WebhookDelivery>, std::optional<std::string>>;
+  return store_.Read([&](ReadTx& tx) -> Result<Page> {
     auto hook = Own(tx, caller, id);
     if (!hook) return std::unexpected(hook.error());
     auto rows = tx.ListWebhookDeliveries(id, before, limit + 1);
     if (!rows) return std::unexpected(rows.error());
+    Page page;
     if (int(rows->size()) > limit) {
       rows->resize(limit);
-      out.second = std::to_string(rows->back().id);
+      page.second = std::to_string(rows->back().id);
     }
-    out.first = std::move(*rows);
-    return {};
+    page.first = std::move(*rows);
+    return page;
   });
-  if (!read) return std::unexpected(read.error());
-  return out;
-}
-
-// --- WebhookDispatcher ------------------------------------------------------
-
-struct WebhookDispatcher::Outcome {
-  WebhookDelivery delivery;
-  std::string organization;  // the webhook's
-  int status = 0;
-  std::string error;
-  Timestamp at;
-};
-
-WebhookDispatcher::WebhookDispatcher(Store& store, const Clock& clock, EventFeed& feed, AlertService& alerts,
-                                     Options options)
-    : store_(store), clock_(clock), feed_(feed), alerts_(alerts), options_(std::move(options)) {}
-
-WebhookDispatcher::~WebhookDispatcher() { Stop(); }
-
-Result<void> WebhookDispatcher::Start() {
-  client_ = std::make_unique<WebhookClient>(WebhookClient::Options{.max_in_flight = options_.max_in_flight});
-  // A first start begins at the newest event: webhooks registered later
-  // receive what happens after they were registered.
-  auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
-    auto cursor = tx.GetMeta(std::string(kCursorKey));
-    if (!cursor) return std::unexpected(cursor.error());
-    if (*cursor) return {};
-    auto newest = tx.NewestOutboxSeq();
-    if (!newest) return std::unexpected(newest.error());
-    return tx.SetMeta(std::string(kCursorKey), std::to_string(*newest));
-  });
-  if (!w) return w;
-  std::lock_guard lock(mutex_);
-  threads_.emplace_back([this] { FanoutLoop(); });
-  threads_.emplace_back([this] { SendLoop(); });
-  threads_.emplace_back([this] { RecordLoop(); });
-  return {};
-}
-
-void WebhookDispatcher::Wake() {
-  {
-    std::lock_guard lock(mutex_);
-    fanout_woken_ = true;
-  }
-  // Parked, the fan-out would wake only to sleep again (on every commit of
-  // every process); it looks at its next poll. Only the fan-out thread
-  // unparks, and it then heeds fanout_woken_ before it sleeps.
-  if (!fanout_parked_) fanout_wake_.notify_one();
-}
-
-Result<bool> WebhookDispatcher::CaughtUp(ReadTx& tx) {
-  auto cursor = tx.GetMeta(std::string(kCursorKey));
-  if (!cursor) return std::unexpected(cursor.error());
-  if (*cursor == kParked) return true;
-  auto newest = tx.NewestOutboxSeq();
-  if (!newest) return std::unexpected(newest.error());
-  if (!*cursor) return *newest == 0;
-  auto at = ParseInteger(**cursor, std::string(kCursorKey), 0, INT64_MAX);
-  if (!at) return Internal(fmt::format("the stored {} '{}' is not an event id", kCursorKey, **cursor));
-  return *at >= *newest;
-}
-
-void WebhookDispatcher::Stop() {
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_) return;
-    stopping_ = true;
-  }
-  fanout_wake_.notify_all();
-  send_wake_.notify_all();
-  record_wake_.notify_all();
-  for (auto& t : threads_) t.join();
-  client_.reset();  // in-flight posts end ("client stopped"); their rows come due again after the lease
-  threads_.clear();
-}
-
-Result<std::shared_ptr<const WebhookDispatcher::WebhookList>> WebhookDispatcher::Webhooks() {
-  std::shared_ptr<const WebhookList> cached;
-  {
-    std::lock_guard lock(mutex_);
-    cached = cache_;
-  }
-  auto out = std::make_shared<WebhookList>();
-  bool fresh = false;
-  auto read = store_.Read([&](ReadTx& tx) -> Result<void> {
-    auto version = tx.GetMeta(std::string(kVersionKey));
-    if (!version) return std::unexpected(version.error());
-    out->version = version->value_or("");
-    if (cached && cached->version == out->version) {
-      fresh = true;
-      return {};
-    }
-    auto hooks = tx.ListWebhooks(std::nullopt);
-    if (!hooks) return std::unexpected(hooks.error());
-    for (auto& h : *hooks)
-      if (h.active && h.space.is_live()) out->by_id.emplace(h.id, std::move(h));
-    return {};
-  });
-  if (!read) return std::unexpected(read.error());
-  if (fresh) return cached;
-  std::lock_guard lock(mutex_);
-  cache_ = out;
-  return cache_;
-}
-
-void WebhookDispatcher::FanoutLoop() {
-  while (true) {
-    {
-      std::lock_guard lock(mutex_);
-      fanout_woken_ = false;  // this pass reads everything committed before now
-    }
-    bool more = false;
-    if (auto r = FanoutStep(); r) {
-      more = *r;
-    } else {
-      spdlog::warn("webhook fan-out: {}", r.error().message);
-    }
-    std::unique_lock lock(mutex_);
-    if (stopping_) return;
-    // With the cursor parked a wake-up has nothing to do: only a registration
-    // does (it wakes nobody; the poll finds it).
-    const bool heed_wake = !fanout_parked_;
-    if (!more)
-      fanout_wake_.wait_for(lock, options_.poll,
-                            [this, heed_wake] { return stopping_ || (fanout_woken_ && heed_wake); });
-    if (stopping_) return;
-  }
-}
-
-Result<bool> WebhookDispatcher::FanoutStep() {
-  int64_t cursor = 0;
-  bool parked = false;
-  auto read = store_.Read([&](ReadTx& tx) -> Result<void> {
-    auto c = tx.GetMeta(std::string(kCursorKey));
-    if (!c) return std::unexpected(c.error());
-    parked = *c == kParked;
-    if (*c && !parked) cursor = ParseInteger(**c, std::string(kCursorKey), 0, INT64_MAX).value_or(0);
-    return {};
-  });
-  if (!read) return std::unexpected(read.error());
-  fanout_parked_ = parked;
-  auto hooks = Webhooks();
-  if (!hooks) return std::unexpected(hooks.error());
-  if ((*hooks)->by_id.empty()) {
-    // Nobody to deliver to: park the cursor (once) instead of moving it past
-    // every event; a registration resumes it (ResumeParkedCursor).
-    if (parked) return false;
-    auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
-      // The log lock before the list is checked: see ResumeParkedCursor.
-      if (auto newest = tx.NewestOutboxSeq(); !newest) return std::unexpected(newest.error());
-      if (auto same = SameWebhookList(tx, (*hooks)->version); !same) return same;
-      return tx.SetMeta(std::string(kCursorKey), std::string(kParked));
-    });
-    if (!w && w.error().code == ErrorCode::kConflict) return true;  // read the list again at once
-    if (!w) return std::unexpected(w.error());
-    return false;
-  }
-  if (parked) {
-    // Read before the registration that resumed it (or left parked by a
-    // program that did not resume it): resume it here.
-    auto w = store_.Write([&](WriteTx& tx) { return ResumeParkedCursor(tx); });
-    if (!w) return std::unexpected(w.error());
-    return true;
-  }
-  auto events = feed_.After(cursor, options_.fanout_batch);
-  if (!events) return std::unexpected(events.error());
-  if (events->empty()) return false;
-
-  const Timestamp now = clock_.Now();
-  std::vector<WebhookDelivery> deliveries;
-  for (auto& event : *events) {
-    std::map<std::string, std::optional<std::string>> by_org;  // rendered once per organization
-    for (const auto& [id, hook] : (*hooks)->by_id) {
-      auto [it, added] = by_org.emplace(hook.organization, std::nullopt);
-      if (added) it->second = event->Render(hook.organization);
-      if (!it->second) continue;
-      deliveries.push_back(WebhookDelivery{.webhook_id = id,
-                                           .event_seq = event->id(),
-                                           .event_type = std::string(event->type()),
-                                           .body = fmt::format(R"({{"event_id":{},"type":"{}","data":{}}})",
-                                                               event->id(), event->type(), *it->second),
-                                           .created_at = now,
-                                           .next_attempt_at = now});
-    }
-  }
-  const int64_t last = events->back()->id();
-  auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
-    if (auto same = SameWebhookList(tx, (*hooks)->version); !same) return same;
-    // Another process may have moved the cursor meanwhile: the unique
-    // (webhook, event) row keeps each delivery single either way.
-    for (const auto& d : deliveries)
-      if (auto i = tx.InsertWebhookDelivery(d); !i) return std::unexpected(i.error());
-    return tx.SetMeta(std::string(kCursorKey), std::to_string(last));
-  });
-  if (!w && w.error().code == ErrorCode::kConflict) return true;  // read the list again at once
-  if (!w) return std::unexpected(w.error());
-  if (!deliveries.empty()) {
-    {
-      std::lock_guard lock(mutex_);
-      send_woken_ = true;
-    }
-    send_wake_.notify_one();
-  }
-  return int(events->size()) == options_.fanout_batch;
-}
-
-void WebhookDispatcher::SendLoop() {
-  while (true) {
-    {
-      std::lock_guard lock(mutex_);
-      send_woken_ = false;
-    }
-    if (auto r = SendStep(); !r) spdlog::warn("webhook sending: {}", r.error().message);
-    std::unique_lock lock(mutex_);
-    if (stopping_) return;
-    send_wake_.wait_for(lock, options_.poll, [this] { return stopping_ || send_woken_; });
-    if (stopping_) return;
-  }
-}
-
-Result<void> WebhookDispatcher::SendStep() {
-  std::vector<std::string> saturated;
-  size_t room = 0;
-  {
-    std::lock_guard lock(mutex_);
-    if (in_flight_total_ >= options_.max_in_flight) return {};
-    room = std::min<size_t>(options_.max_in_flight - in_flight_total_, size_t(options_.send_batch));
-    for (const auto& [id, n] : in_flight_)
-      if (n >= options_.per_webhook_in_flight) saturated.push_back(id);
-  }
-  auto hooks = Webhooks();
-  if (!hooks) return std::unexpected(hooks.error());
-
-  std::vector<WebhookDelivery> claimed;
-  const Timestamp now = clock_.Now();
-  auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
-    claimed.clear();
-    auto due = tx.ListDueWebhookDeliveries(now, int(room), saturated);
-    if (!due) return std::unexpected(due.error());
-    std::map<std::string, int> taken;
-    for (auto& d : *due) {
-      int& n = taken[d.webhook_id];
-      {
-        std::lock_guard lock(mutex_);
-        auto it = in_flight_.find(d.webhook_id);
-        if ((it != in_flight_.end() ? it->second : 0) + n >= options_.per_webhook_in_flight) continue;
-      }
-      ++n;
-      // The lease: if this process dies mid-POST, the row comes due again.
-      WebhookDelivery leased = d;
-      leased.next_attempt_at = now + options_.timeout + kLeaseGrace;
-      if (!(*hooks)->by_id.contains(d.webhook_id)) {  // disabled since: stop trying
-        leased.state = WebhookDeliveryState::kFailed;
-        leased.last_error = "the webhook was disabled";
-        if (auto u = tx.UpdateWebhookDelivery(leased); !u) return u;
-        continue;
-      }
-      if (auto u = tx.UpdateWebhookDelivery(leased); !u) return u;
-      claimed.push_back(std::move(d));
-    }
-    return {};
-  });
-  if (!w) return w;
-
-  for (auto& d : claimed) {
-    const Webhook& hook = (*hooks)->by_id.at(d.webhook_id);
-    {
-      std::lock_guard lock(mutex_);
-      ++in_flight_[d.webhook_id];
-      ++in_flight_total_;
-    }
-    const int64_t unix_now =
-        std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
-    WebhookPost post{.url = hook.url,
-                     .body = d.body,
-                     .headers = {{"Infrashare-Delivery", std::to_string(d.id)},
-                                 {"Infrashare-Event", d.event_type},
-                                 {"Infrashare-Signature", SignWebhook(hook.secret, unix_now, d.body)}},
-                     .timeout = options_.timeout};
-    client_->Post(std::move(post), [this, d = std::move(d), hook](WebhookAnswer answer) mutable {
-      Finish(std::move(d), hook, answer.status, std::move(answer.error));
-    });
-  }
-  return {};
-}
-
-void WebhookDispatcher::Finish(WebhookDelivery delivery, const Webhook& webhook, int status,
-                               std::string error) {
-  std::lock_guard lock(mutex_);
-  // A post that held a full webhook's or the process's last slot: rows
-  // waiting for that slot may go now.
-  const bool slot_freed =
-      in_flight_[webhook.id] >= options_.per_webhook_in_flight || in_flight_total_ >= options_.max_in_flight;
-  if (slot_freed) send_woken_ = true;
-  if (--in_flight_[webhook.id] <= 0) in_flight_.erase(webhook.id);
-  --in_flight_total_;
-  outcomes_.push_back(Outcome{.delivery = std::move(delivery),
-                              .organization = webhook.organization,
-                              .status = status,
-                              .error = std::move(error),
-                              .at = clock_.Now()});
-  record_wake_.notify_one();
-  if (slot_freed) send_wake_.notify_one();
-}
-
-void WebhookDispatcher::RecordLoop() {
-  std::unique_lock lock(mutex_);
-  while (true) {
-    record_wake_.wait_for(lock, options_.poll, [this] { return stopping_ || !outcomes_.empty(); });
-    if (outcomes_.empty()) {
-      if (stopping_) return;
-      continue;
-    }
-    std::vector<Outcome> batch;
-    batch.swap(outcomes_);
-    lock.unlock();
-
-    std::vector<ChannelUpdate> channels;
-    auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
-      channels.clear();
-      for (const auto& o : batch) {
-        WebhookDelivery d = o.delivery;
-        d.attempts += 1;
-        d.last_attempt_at = o.at;
-        d.last_status = o.status;
-        const bool ok = o.status >= 200 && o.status < 300;
-        d.last_error = ok ? "" : !o.error.empty() ? o.error : fmt::format("HTTP {}", o.status);
-        std::optional<DeliveryState> channel_state;
-        if (ok) {
-          d.state = WebhookDeliveryState::kDelivered;
-          d.delivered_at = o.at;
-          channel_state = DeliveryState::kDelivered;
-        } else if (GiveUp(options_.retry, d.attempts)) {
-          d.state = WebhookDeliveryState::kFailed;
-          channel_state = DeliveryState::kFailed;
-        } else {
-          d.next_attempt_at = o.at + RetryDelay(options_.retry, d.attempts, RandomU64());
-        }
-        if (auto u = tx.UpdateWebhookDelivery(d); !u) return u;
-        if (!channel_state || (d.event_type != "alert.raised" && d.event_type != "alert.recipient_added"))
-          continue;
-        // Which alert: the body's data names it and the recipient row.
-        auto body = ParseJson(d.body);
-        if (!body) continue;
-        const Json& data = (*body)["data"];
-        if (!data.contains("alert") || !data["recipient"].is_object()) continue;
-        if (data["recipient"].value("organization", "") != o.organization) continue;
-        channels.push_back(ChannelUpdate{.alert_id = data["alert"].value("id", ""),
-                                         .organization = o.organization,
-                                         .delivery = {.channel = "webhook:" + d.webhook_id,
-                                                      .state = *channel_state,
-                                                      .at = o.at,
-                                                      .attempts = d.attempts,
-                                                      .detail = d.last_error}});
-      }
-      return {};
-    });
-    if (!w) spdlog::warn("webhook outcomes not recorded ({}): {}", batch.size(), w.error().message);
-    if (w && !channels.empty())
-      if (auto r = alerts_.RecordChannels(channels); !r)
-        spdlog::warn("webhook channel states not recorded: {}", r.error().message);
-    lock.lock();
-  }
 }
 
 }  // namespace infrashare

@@ -19,11 +19,13 @@
 // objects are valid only inside the fn they were handed to, on that thread.
 #pragma once
 
+#include <concepts>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "common/error.h"
@@ -232,12 +234,55 @@ class WriteTx : public ReadTx {
 
 class Store {
  public:
+  using WriteFn = std::function<Result<void>(WriteTx&)>;
+  using ReadFn = std::function<Result<void>(ReadTx&)>;
+
   virtual ~Store() = default;
-  virtual Result<void> Write(const std::function<Result<void>(WriteTx&)>& fn) = 0;
-  virtual Result<void> Read(const std::function<Result<void>(ReadTx&)>& fn) = 0;
+  virtual Result<void> Write(const WriteFn& fn) = 0;
+  virtual Result<void> Read(const ReadFn& fn) = 0;
+
+  // Write(fn) / Read(fn) for an fn that returns a Result<T>: answers the
+  // value of the run that committed (fn may run more than once; each run
+  // starts from an empty result, so nothing a discarded run produced leaks
+  // out). Callers take their answer from here, never from a variable their
+  // fn assigns.
+  template <class F>
+    requires std::invocable<F&, WriteTx&>
+  auto Write(F&& fn) -> std::invoke_result_t<F&, WriteTx&> {
+    return RunKeepingLast<WriteTx>(fn, [this](const WriteFn& once) { return Write(once); });
+  }
+  template <class F>
+    requires std::invocable<F&, ReadTx&>
+  auto Read(F&& fn) -> std::invoke_result_t<F&, ReadTx&> {
+    return RunKeepingLast<ReadTx>(fn, [this](const ReadFn& once) { return Read(once); });
+  }
+
   // Calls fn after commits that appended outbox events (see above) until the
   // returned subscription ends. REQUIRES: the store outlives the subscription.
   [[nodiscard]] virtual OutboxSubscription OnOutboxAppended(std::function<void()> fn) = 0;
+
+ private:
+  template <class Tx, class F, class Call>
+  static auto RunKeepingLast(F& fn, const Call& call) -> std::invoke_result_t<F&, Tx&> {
+    using R = std::invoke_result_t<F&, Tx&>;
+    using T = typename R::value_type;
+    static_assert(std::is_same_v<R, Result<T>>, "a transaction function returns a Result");
+    if constexpr (std::is_void_v<T>) {
+      return call(std::function<Result<void>(Tx&)>(std::ref(fn)));
+    } else {
+      std::optional<T> last;
+      auto done = call(std::function<Result<void>(Tx&)>([&](Tx& tx) -> Result<void> {
+        last.reset();
+        R r = fn(tx);
+        if (!r) return std::unexpected(std::move(r).error());
+        last.emplace(std::move(*r));
+        return {};
+      }));
+      if (!done) return std::unexpected(std::move(done).error());
+      if (!last) return Internal("the store reported a commit without running the transaction");
+      return std::move(*last);
+    }
+  }
 };
 
 }  // namespace infrashare

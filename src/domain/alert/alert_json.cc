@@ -49,15 +49,6 @@ Result<std::optional<Timestamp>> ReadOptionalTime(ObjectReader& r, std::string_v
   return std::optional<Timestamp>(*t);
 }
 
-template <class E, size_t N>
-Result<E> ReadEnum(ObjectReader& r, std::string_view key, const std::array<EnumName<E>, N>& names) {
-  auto name = r.String(key, kIdLimits);
-  if (!name) return std::unexpected(name.error());
-  auto value = ParseName(names, *name);
-  if (!value) return InvalidArgument(r.PathOf(key), AllowedNames(names));
-  return *value;
-}
-
 Result<int> ReadSmallInt(ObjectReader& r, std::string_view key, int64_t min, int64_t max) {
   auto v = r.Int(key, min, max);
   if (!v) return std::unexpected(v.error());

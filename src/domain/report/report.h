@@ -15,8 +15,10 @@
 #include "common/enum_names.h"
 #include "common/json.h"
 #include "common/time.h"
+#include "domain/report/system_kind.h"
 #include "domain/report/tlp.h"
 #include "domain/space/space.h"
+#include "domain/severity/report_assessment.h"
 
 namespace infrashare {
 
@@ -55,14 +57,6 @@ inline constexpr std::array kRouteNames{
     EnumName<Route>{Route::kDirect, "direct"},
     EnumName<Route>{Route::kViaCeptoar, "via_ceptoar"},
     EnumName<Route>{Route::kViaAgency, "via_agency"},
-};
-
-enum class SystemKind { kIt, kOt, kIot };
-
-inline constexpr std::array kSystemKindNames{
-    EnumName<SystemKind>{SystemKind::kIt, "it"},
-    EnumName<SystemKind>{SystemKind::kOt, "ot"},
-    EnumName<SystemKind>{SystemKind::kIot, "iot"},
 };
 
 // Who the submitter (or the relay) wants to reach. TLP caps it.
@@ -132,7 +126,7 @@ struct Report {
   std::string via_ceptoar;   // the CEPTOAR of a via_ceptoar route
   bool released = false;     // direct: at submit; relayed routes: once relayed
   std::vector<Delivery> deliveries;  // the delivery trail, in order
-  Json assessment;           // severity (service/assessment_service.h); null without impact facts
+  std::optional<ReportAssessment> assessment;  // severity; none without impact facts
   Timestamp created_at, updated_at;
   std::optional<Timestamp> released_at;
 };
@@ -141,7 +135,7 @@ struct Revision {
   std::string report_id;
   int number = 1;
   ReportContent content;
-  Json assessment;               // the report's assessment as of this revision; null without facts
+  std::optional<ReportAssessment> assessment;  // the report's as of this revision; none without facts
   std::string author_principal;  // hidden where the source is hidden and the author is the submitter's
   std::string author_org;
   std::string note;              // "submitted", "relayed", or the editor's note

@@ -93,7 +93,7 @@ Json ToJson(const Report& r) {
   Json trail = Json::array();
   for (const auto& d : r.deliveries) trail.push_back(ToJson(d));
   j["deliveries"] = std::move(trail);
-  if (!r.assessment.is_null()) j["assessment"] = r.assessment;
+  if (r.assessment) j["assessment"] = ToJson(*r.assessment);
   j["created_at"] = FormatRfc3339(r.created_at);
   j["updated_at"] = FormatRfc3339(r.updated_at);
   if (r.released_at) j["released_at"] = FormatRfc3339(*r.released_at);
@@ -103,7 +103,7 @@ Json ToJson(const Report& r) {
 Json ToJson(const Revision& v) {
   Json j{{"report_id", v.report_id}, {"number", v.number}, {"content", ToJson(v.content)},
          {"note", v.note},           {"at", FormatRfc3339(v.at)}};
-  if (!v.assessment.is_null()) j["assessment"] = v.assessment;
+  if (v.assessment) j["assessment"] = ToJson(*v.assessment);
   if (!v.author_principal.empty()) j["author_principal"] = v.author_principal;
   if (!v.author_org.empty()) j["author_organization"] = v.author_org;
   return j;
@@ -162,7 +162,11 @@ Result<Report> ReportFromJson(const Json& j) {
       r.deliveries.push_back({StringOr(d, "organization"), *role, *at});
     }
   }
-  if (auto it = j.find("assessment"); it != j.end()) r.assessment = *it;
+  if (auto it = j.find("assessment"); it != j.end() && !it->is_null()) {
+    auto a = ReportAssessmentFromJson(*it);
+    if (!a) return std::unexpected(a.error());
+    r.assessment = std::move(*a);
+  }
   auto created = TimeFrom(j.value("created_at", Json()), "created_at");
   if (!created) return std::unexpected(created.error());
   r.created_at = *created;
@@ -186,7 +190,11 @@ Result<Revision> RevisionFromJson(const Json& j) {
   v.report_id = StringOr(j, "report_id");
   v.number = j.value("number", 1);
   v.note = StringOr(j, "note");
-  if (auto it = j.find("assessment"); it != j.end()) v.assessment = *it;
+  if (auto it = j.find("assessment"); it != j.end() && !it->is_null()) {
+    auto a = ReportAssessmentFromJson(*it);
+    if (!a) return std::unexpected(a.error());
+    v.assessment = std::move(*a);
+  }
   v.author_principal = StringOr(j, "author_principal");
   v.author_org = StringOr(j, "author_organization");
   auto at = TimeFrom(j.value("at", Json()), "at");

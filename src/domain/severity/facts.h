@@ -69,7 +69,7 @@
 #include "common/enum_names.h"
 #include "common/error.h"
 #include "common/json.h"
-#include "domain/report/report.h"
+#include "domain/report/system_kind.h"
 
 namespace infrashare {
 

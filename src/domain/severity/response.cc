@@ -142,4 +142,73 @@ Json ResponsePlanToJson(const ResponsePlan& plan) {
           {"unresolved", plan.unresolved}};
 }
 
+namespace {
+
+constexpr size_t kMaxPlanItems = 100000;
+
+// Calls `each(item, path)` for every item of the array `key` (required).
+template <class Each>
+Result<void> ForEachItem(ObjectReader& in, std::string_view key, const Each& each) {
+  const Json* items = in.Raw(key);
+  if (items == nullptr) return InvalidArgument(in.PathOf(key), "is required");
+  if (!items->is_array()) return InvalidArgument(in.PathOf(key), "must be an array");
+  for (size_t i = 0; i < items->size(); ++i)
+    if (auto r = each((*items)[i], IndexPath(in.PathOf(key), i)); !r) return r;
+  return {};
+}
+
+Result<Recipient> RecipientFromJson(const Json& j, const std::string& path) {
+  ObjectReader in(j, path);
+  Recipient r;
+  INFRASHARE_ASSIGN_OR_RETURN(r.organization, in.String("organization"));
+  INFRASHARE_ASSIGN_OR_RETURN(r.role, ReadEnum(in, "role", kRecipientRoleNames));
+  INFRASHARE_ASSIGN_OR_RETURN(r.sector, in.String("sector"));
+  if (auto f = in.Finish(); !f) return std::unexpected(f.error());
+  return r;
+}
+
+Result<ResponseAction> ActionFromJson(const Json& j, const std::string& path) {
+  ObjectReader in(j, path);
+  ResponseAction a;
+  INFRASHARE_ASSIGN_OR_RETURN(a.channel, ReadEnum(in, "channel", kChannelNames));
+  INFRASHARE_ASSIGN_OR_RETURN(a.deadline_minutes, in.Int("deadline_minutes", INT64_MIN, INT64_MAX));
+  auto notify = ForEachItem(in, "notify", [&](const Json& item, const std::string& at) -> Result<void> {
+    auto r = RecipientFromJson(item, at);
+    if (!r) return std::unexpected(r.error());
+    a.notify.push_back(std::move(*r));
+    return {};
+  });
+  if (!notify) return std::unexpected(notify.error());
+  INFRASHARE_ASSIGN_OR_RETURN(a.acknowledge, in.StringList("acknowledge", kMaxPlanItems, {}, true));
+  INFRASHARE_ASSIGN_OR_RETURN(a.meaning, in.String("meaning"));
+  if (auto f = in.Finish(); !f) return std::unexpected(f.error());
+  return a;
+}
+
+}  // namespace
+
+Result<ResponsePlan> ResponsePlanFromJson(const Json& j, const std::string& path) {
+  ObjectReader in(j, path);
+  ResponsePlan plan;
+  const Json* policy = in.Raw("policy");
+  if (policy == nullptr) return InvalidArgument(in.PathOf("policy"), "is required");
+  ObjectReader policy_in(*policy, in.PathOf("policy"));
+  INFRASHARE_ASSIGN_OR_RETURN(plan.policy_id, policy_in.String("id"));
+  INFRASHARE_ASSIGN_OR_RETURN(plan.policy_version, policy_in.String("version"));
+  if (auto f = policy_in.Finish(); !f) return std::unexpected(f.error());
+  int64_t level = 0;
+  INFRASHARE_ASSIGN_OR_RETURN(level, in.Int("level", INT32_MIN, INT32_MAX));
+  plan.level = int(level);
+  auto actions = ForEachItem(in, "actions", [&](const Json& item, const std::string& at) -> Result<void> {
+    auto a = ActionFromJson(item, at);
+    if (!a) return std::unexpected(a.error());
+    plan.actions.push_back(std::move(*a));
+    return {};
+  });
+  if (!actions) return std::unexpected(actions.error());
+  INFRASHARE_ASSIGN_OR_RETURN(plan.unresolved, in.StringList("unresolved", kMaxPlanItems, {}, true));
+  if (auto f = in.Finish(); !f) return std::unexpected(f.error());
+  return plan;
+}
+
 }  // namespace infrashare

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/error.h"
 #include "common/json.h"
 #include "domain/registry/registry.h"
 #include "domain/severity/assess.h"
@@ -65,5 +66,8 @@ ResponsePlan PlanResponse(const Assessment& assessment, const Policy& policy, co
 //  "deadline_minutes", "notify": [{"organization", "role", "sector"}],
 //  "acknowledge": [...], "meaning"}], "unresolved": [...]}. Deterministic.
 Json ResponsePlanToJson(const ResponsePlan& plan);
+// Reads what ResponsePlanToJson wrote; kInvalidArgument naming the field
+// (below `path`) otherwise.
+Result<ResponsePlan> ResponsePlanFromJson(const Json& json, const std::string& path);
 
 }  // namespace infrashare

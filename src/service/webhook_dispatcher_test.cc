@@ -1,4 +1,4 @@
-#include "service/webhook_service.h"
+#include "service/webhook_dispatcher.h"
 
 #include <gtest/gtest.h>
 
@@ -17,12 +17,12 @@ Result<void> Append(Store& store, const std::string& record) {
   });
 }
 
-Result<void> SetCursor(Store& store, const std::string& value) {
-  return store.Write([&](WriteTx& tx) { return tx.SetMeta("webhooks.cursor", value); });
+Result<void> SetCursor(Store& store, const std::string& value, const Space& space = Space()) {
+  return store.Write([&](WriteTx& tx) { return tx.SetMeta(WebhookCursorKey(space), value); });
 }
 
-Result<bool> CaughtUp(Store& store) {
-  return store_test::ReadValue(store, [](ReadTx& tx) { return WebhookDispatcher::CaughtUp(tx); });
+Result<bool> CaughtUp(Store& store, const Space& space = Space()) {
+  return store.Read([&](ReadTx& tx) { return WebhookDispatcher::CaughtUp(tx, space); });
 }
 
 TEST(WebhookDispatcherTest, CaughtUpComparesTheStoredCursorWithTheNewestEvent) {
@@ -45,6 +45,22 @@ TEST(WebhookDispatcherTest, CaughtUpComparesTheStoredCursorWithTheNewestEvent) {
   ASSERT_FALSE(damaged);
   EXPECT_EQ(damaged.error().code, ErrorCode::kInternal);
   EXPECT_EQ(damaged.error().message, "the stored webhooks.cursor 'later' is not an event id");
+}
+
+TEST(WebhookDispatcherTest, EachSpaceHasItsOwnCursor) {
+  EXPECT_EQ(WebhookCursorKey(Space()), "webhooks.cursor");  // the key the live space always had
+  auto exercise = Space::Exercise("exr_drill");
+  ASSERT_TRUE(exercise);
+  EXPECT_EQ(WebhookCursorKey(*exercise), "webhooks.cursor.exr_drill");
+  TempDir dir;
+  auto store = OpenSqliteStore({.path = (dir.path() / "infrashare.db").string(), .read_connections = 1});
+  ASSERT_TRUE(store) << store.error().message;
+  ASSERT_TRUE(Append(**store, "rpt_1"));
+  ASSERT_TRUE(SetCursor(**store, "1"));
+  EXPECT_EQ(CaughtUp(**store), true);
+  EXPECT_EQ(CaughtUp(**store, *exercise), false);  // the exercise's dispatcher has passed nothing yet
+  ASSERT_TRUE(SetCursor(**store, "1", *exercise));
+  EXPECT_EQ(CaughtUp(**store, *exercise), true);
 }
 
 }  // namespace

@@ -1,19 +1,19 @@
-#include "service/hotline.h"
+#include "service/background_work.h"
 
 #include <spdlog/spdlog.h>
 
 namespace infrashare {
 
-Hotline::Hotline(Services& services, HotlineOptions options)
+BackgroundWork::BackgroundWork(Services& services, BackgroundWorkOptions options)
     : services_(services),
       options_(options),
       feed_(services.store, services.registry, &services.alerts),
       hub_(feed_, options.stream),
       webhooks_(services.store, services.clock, feed_, services.alerts, options.webhooks) {}
 
-Hotline::~Hotline() { Stop(); }
+BackgroundWork::~BackgroundWork() { Stop(); }
 
-Result<void> Hotline::Start() {
+Result<void> BackgroundWork::Start() {
   if (auto r = hub_.Start(); !r) return r;
   if (auto r = webhooks_.Start(); !r) return r;
   outbox_wakeups_ = services_.store.OnOutboxAppended([this] {
@@ -24,7 +24,7 @@ Result<void> Hotline::Start() {
   return {};
 }
 
-void Hotline::Stop() {
+void BackgroundWork::Stop() {
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
@@ -37,7 +37,7 @@ void Hotline::Stop() {
   hub_.Stop();
 }
 
-void Hotline::EscalationLoop() {
+void BackgroundWork::EscalationLoop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     lock.unlock();

@@ -1,0 +1,59 @@
+// The serving process's background work: the stream hub fed by the event
+// feed (GET /api/v1/stream), the webhook dispatcher, and the escalation of
+// alerts not acknowledged in time, all for one space (live), woken by the
+// store's outbox wake-ups. Several processes on one database may run it
+// side by side; how they share the work: docs/services.md, "Background work".
+//
+// Errors: Start fails when the hub or the dispatcher cannot start; later
+// failures are logged and retried.
+//
+// Thread behaviour: Start/Stop from one thread; hub() is thread-safe.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "hotline/stream_hub.h"
+#include "service/event_feed.h"
+#include "service/services.h"
+#include "service/webhook_dispatcher.h"
+
+namespace infrashare {
+
+struct BackgroundWorkOptions {
+  StreamHub::Options stream;
+  WebhookDispatcher::Options webhooks;
+  std::chrono::milliseconds escalation_tick{1000};
+  int escalation_batch = 200;
+};
+
+class BackgroundWork {
+ public:
+  BackgroundWork(Services& services, BackgroundWorkOptions options);
+  ~BackgroundWork();  // Stop()s
+
+  Result<void> Start();
+  void Stop();
+
+  StreamHub& hub() { return hub_; }
+
+ private:
+  void EscalationLoop();
+
+  Services& services_;
+  const BackgroundWorkOptions options_;
+  EventFeed feed_;
+  StreamHub hub_;
+  WebhookDispatcher webhooks_;
+  OutboxSubscription outbox_wakeups_;  // to hub_ and webhooks_; ended first in Stop
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;  // protected by mutex_
+  std::thread escalation_;
+};
+
+}  // namespace infrashare
