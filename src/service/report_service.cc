@@ -34,7 +34,8 @@ Result<std::optional<std::string>> PageItem(ReadTx& tx, const Caller& caller,
   auto sharing = stored::ReportSharingFromStored(row.seq, row.doc);
   if (!sharing) return std::unexpected(sharing.error());
   const View view = Visibility(caller.organization, viewer_keys, *sharing);
-  if (view == View::kNone) return std::nullopt;  // the store's key filter and the rule must agree; the rule wins
+  if (view == View::kNone)
+    return std::nullopt;  // the store's key filter and the rule must agree; the rule wins
   if (view == View::kFull) return std::move(row.doc);
   auto report = stored::ReportFromStored(row.seq, row.doc);
   if (!report) return std::unexpected(report.error());

@@ -193,7 +193,8 @@ TEST_P(StoreTest, ListReportTextsAreTheStoredDocumentsOfTheListedPage) {
   relayed.anonymized = true;
   relayed.relay_org = "isac";
   relayed.content.audience.sectors = {"gas"};
-  relayed.deliveries = {{"isac", DeliveryRole::kRelay, At(1)}, {"nisc", DeliveryRole::kCoordinationCenter, At(2)}};
+  relayed.deliveries = {{"isac", DeliveryRole::kRelay, At(1)},
+                        {"nisc", DeliveryRole::kCoordinationCenter, At(2)}};
   Report held = MakeReport({.id = "rpt_held", .route = Route::kViaCeptoar, .tlp = Tlp::kRed});
   held.content.audience.organizations = {"org_b"};
   for (const Report* r : {&plain, &relayed, &held}) ASSERT_TRUE(Insert(store(), *r, {"members"}));

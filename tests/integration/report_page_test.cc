@@ -16,13 +16,20 @@ namespace {
 
 TEST(ReportPageTest, APageIsByteForByteItsReportsAsEachAloneIsRendered) {
   TestServer server;
-  server.AddOrganization({{"id", "hidden_power"}, {"kind", "operator"}, {"name_ja", "秘匿電力株式会社"},
-                          {"name_en", "Secretive Power KK"}, {"sectors", {"electric_power"}},
+  server.AddOrganization({{"id", "hidden_power"},
+                          {"kind", "operator"},
+                          {"name_ja", "秘匿電力株式会社"},
+                          {"name_en", "Secretive Power KK"},
+                          {"sectors", {"electric_power"}},
                           {"ceptoars", {"electricity_ceptoar"}}});
-  server.AddOrganization({{"id", "peer_power"}, {"kind", "operator"}, {"name_ja", "同業電力"},
-                          {"name_en", "Peer Power"}, {"sectors", {"electric_power"}},
+  server.AddOrganization({{"id", "peer_power"},
+                          {"kind", "operator"},
+                          {"name_ja", "同業電力"},
+                          {"name_en", "Peer Power"},
+                          {"sectors", {"electric_power"}},
                           {"ceptoars", {"electricity_ceptoar"}}});
-  const std::string reporter = server.AddPrincipal("source_4410", "hidden_power", {"reporter"}, "Hanako Source");
+  const std::string reporter =
+      server.AddPrincipal("source_4410", "hidden_power", {"reporter"}, "Hanako Source");
   const std::vector<std::string> secrets{"hidden_power", "秘匿電力", "Secretive Power", "source_4410",
                                          "Hanako Source"};
 
@@ -35,10 +42,10 @@ TEST(ReportPageTest, APageIsByteForByteItsReportsAsEachAloneIsRendered) {
   const Json sector{{"sectors", {"electric_power"}}};
   const Json peer{{"organizations", {"peer_power"}}};
   const std::vector<Mix> mix{
-      {"direct", "green", everyone, false, false},        {"direct", "red", peer, false, false},
-      {"direct", "clear", everyone, false, false},        {"via_ceptoar", "amber", sector, false, true},
-      {"via_ceptoar", "green", everyone, true, true},     {"via_ceptoar", "clear", everyone, true, true},
-      {"via_ceptoar", "amber", sector, true, true},       {"via_agency", "amber+strict", peer, true, true},
+      {"direct", "green", everyone, false, false},         {"direct", "red", peer, false, false},
+      {"direct", "clear", everyone, false, false},         {"via_ceptoar", "amber", sector, false, true},
+      {"via_ceptoar", "green", everyone, true, true},      {"via_ceptoar", "clear", everyone, true, true},
+      {"via_ceptoar", "amber", sector, true, true},        {"via_agency", "amber+strict", peer, true, true},
       {"via_ceptoar", "red", Json::object(), true, false}, {"via_agency", "green", everyone, false, true},
   };
   for (size_t i = 0; i < mix.size(); ++i) {
@@ -58,13 +65,14 @@ TEST(ReportPageTest, APageIsByteForByteItsReportsAsEachAloneIsRendered) {
     if (!m.relay) continue;
     const std::string relay = m.route == "via_agency" ? "jpcert" : "electricity_isac";
     const std::string id = submitted.json()["id"];
-    ASSERT_EQ(server.Call("POST", "/api/v1/reports/" + id + "/relay", server.TokenFor(relay), Json::object()).status,
+    ASSERT_EQ(server.Call("POST", "/api/v1/reports/" + id + "/relay", server.TokenFor(relay), Json::object())
+                  .status,
               200);
   }
 
   struct Viewer {
     std::string name, token;
-    int at_least;         // items its pages hold
+    int at_least;  // items its pages hold
   };
   const std::vector<Viewer> viewers{
       {"submitter", reporter, 10},
@@ -103,7 +111,8 @@ TEST(ReportPageTest, APageIsByteForByteItsReportsAsEachAloneIsRendered) {
         const size_t end = page.body.find(R"({"anonymized":)", at);
         const std::string text = page.body.substr(begin, end == std::string::npos ? end : end - begin);
         for (const auto& secret : secrets)
-          EXPECT_EQ(text.find(secret), std::string::npos) << secret << " seen by " << viewer.name << ": " << text;
+          EXPECT_EQ(text.find(secret), std::string::npos)
+              << secret << " seen by " << viewer.name << ": " << text;
       }
       const Json cursor = page.json()["next_cursor"];
       EXPECT_EQ(page.body, Json({{"items", expected_items}, {"next_cursor", cursor}}).dump()) << viewer.name;

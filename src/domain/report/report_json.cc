@@ -77,9 +77,14 @@ Result<void> SharingFrom(const Json& j, Report& r) {
 }  // namespace
 
 const std::vector<std::string_view>& ReportSharingMembers() {
-  static const std::vector<std::string_view> members{
-      "anonymized", "submitter_organization", "submitter_principal", "relay_organization",
-      "released",   "deliveries",             "tlp",                 "audience"};
+  static const std::vector<std::string_view> members{"anonymized",
+                                                     "submitter_organization",
+                                                     "submitter_principal",
+                                                     "relay_organization",
+                                                     "released",
+                                                     "deliveries",
+                                                     "tlp",
+                                                     "audience"};
   return members;
 }
 
