@@ -24,4 +24,20 @@ Json Page(Json items, const std::optional<std::string>& next_cursor) {
   return body;
 }
 
+std::string PageText(std::span<const std::string> item_texts, const std::optional<std::string>& next_cursor) {
+  size_t size = 40;
+  for (const auto& t : item_texts) size += t.size() + 1;
+  std::string body;
+  body.reserve(size);
+  body += R"({"items":[)";  // members in Json's (sorted) order, as dump() writes them
+  for (size_t i = 0; i < item_texts.size(); ++i) {
+    if (i > 0) body += ',';
+    body += item_texts[i];
+  }
+  body += R"(],"next_cursor":)";
+  body += next_cursor ? Json(*next_cursor).dump() : "null";
+  body += '}';
+  return body;
+}
+
 }  // namespace infrashare::api

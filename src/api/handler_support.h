@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 
 #include "common/json.h"
@@ -22,5 +23,8 @@ HttpResponse Render(int status, const Result<Json>& body);
 Json Items(Json items);
 // {"items": [...], "next_cursor": "..." | null}: a page of a longer list.
 Json Page(Json items, const std::optional<std::string>& next_cursor);
+// The same page's text, spliced from its items' JSON texts: what
+// Page(...).dump() gives for those items, without building a tree.
+std::string PageText(std::span<const std::string> item_texts, const std::optional<std::string>& next_cursor);
 
 }  // namespace infrashare::api

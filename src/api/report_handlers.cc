@@ -28,9 +28,7 @@ HttpResponse SubmitReport(const ApiCall& call) {
 HttpResponse ListReports(const ApiCall& call) {
   auto page = call.services.reports.List(call.caller, call.request.query);
   if (!page) return ProblemResponse(page.error());
-  Json items = Json::array();
-  for (const auto& r : page->items) items.push_back(ToJson(r));
-  return JsonResponse(200, Page(std::move(items), page->next_cursor).dump());
+  return JsonResponse(200, PageText(page->items, page->next_cursor));
 }
 
 HttpResponse GetReport(const ApiCall& call) {

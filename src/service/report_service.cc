@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include "common/crypto.h"
+#include "domain/report/report_json.h"
 #include "domain/sharing/route.h"
 #include "domain/sharing/visibility.h"
 #include "service/report_input.h"
 #include "service/report_tx.h"
+#include "store/stored_document.h"
 
 namespace infrashare {
 
@@ -20,6 +22,28 @@ std::vector<std::string> SourceTerms(ReadTx& tx, const Report& report, const Reg
   std::erase_if(terms, [](const std::string& t) { return t.size() < 3; });  // too short to scrub safely
   return terms;
 }
+
+namespace {
+
+// One row of a page as the caller may see it (nullopt: not at all). The rule
+// is asked about the members it reads, parsed alone; a report seen in full
+// is its stored document (the report's ToJson text) as it is; only a view
+// that changes the report is decoded, presented and encoded again.
+Result<std::optional<std::string>> PageItem(ReadTx& tx, const Caller& caller,
+                                            std::span<const std::string> viewer_keys, ReportRowText& row) {
+  auto sharing = stored::ReportSharingFromStored(row.seq, row.doc);
+  if (!sharing) return std::unexpected(sharing.error());
+  const View view = Visibility(caller.organization, viewer_keys, *sharing);
+  if (view == View::kNone)
+    return std::nullopt;  // the store's key filter and the rule must agree; the rule wins
+  if (view == View::kFull) return std::move(row.doc);
+  auto report = stored::ReportFromStored(row.seq, row.doc);
+  if (!report) return std::unexpected(report.error());
+  const auto terms = SourceTerms(tx, *report, *caller.registry);
+  return ToJson(Present(std::move(*report), view, terms)).dump();
+}
+
+}  // namespace
 
 ReportService::ReportService(Store& store, const Clock& clock, const AssessmentService* assessments)
     : store_(store), clock_(clock), assessments_(assessments) {}
@@ -159,16 +183,12 @@ Result<ReportPage> ReportService::List(const Caller& caller,
   query->space = caller.space;
   query->grant_keys = ViewerKeys(caller.organization, *caller.registry);
   return store_.Read([&](ReadTx& tx) -> Result<ReportPage> {
-    auto candidates = tx.ListReports(*query);
-    if (!candidates) return std::unexpected(candidates.error());
+    auto rows = INFRASHARE_TRY(tx.ListReportTexts(*query));
     ReportPage page;
-    if (candidates->size() == size_t(query->limit)) page.next_cursor = std::to_string(candidates->back().seq);
-    for (auto& report : *candidates) {
-      const View view = Visibility(caller.organization, query->grant_keys, report);
-      if (view == View::kNone) continue;  // the store's key filter and the rule must agree; the rule wins
-      std::vector<std::string> terms;
-      if (view == View::kSourceHidden) terms = SourceTerms(tx, report, *caller.registry);
-      page.items.push_back(Present(std::move(report), view, terms));
+    if (rows.size() == size_t(query->limit)) page.next_cursor = std::to_string(rows.back().seq);
+    for (auto& row : rows) {
+      auto item = INFRASHARE_TRY(PageItem(tx, caller, query->grant_keys, row));
+      if (item) page.items.push_back(std::move(*item));
     }
     return page;
   });

@@ -22,7 +22,9 @@
 namespace infrashare {
 
 struct ReportPage {
-  std::vector<Report> items;               // as the caller may see them
+  // Each report as the caller may see it, as JSON text (its ToJson form):
+  // a report seen in full is its stored document, passed on unparsed.
+  std::vector<std::string> items;
   std::optional<std::string> next_cursor;  // absent on the last page
 };
 

@@ -95,6 +95,14 @@ struct AlertQuery {
   int limit = 50;
 };
 
+// A report head as stored: its seq and document (the ReportToJson text, one
+// line), for readers that pass it on unchanged (a page of reports the caller
+// sees in full is spliced from these, not decoded and encoded again).
+struct ReportRowText {
+  int64_t seq = 0;
+  std::string doc;
+};
+
 // A recipient row as stored: its JSON text (RecipientToJson, one line) with
 // its organization and state, for readers that pass rows on unchanged (the
 // event feed sends an alert to thousands of organizations without decoding
@@ -127,6 +135,8 @@ class ReadTx {
   virtual Result<std::optional<Report>> GetReport(const Space& space, const std::string& id) = 0;
   virtual Result<std::vector<Revision>> ListRevisions(const std::string& report_id) = 0;
   virtual Result<std::vector<Report>> ListReports(const ReportQuery& query) = 0;
+  // The same page as stored, newest first.
+  virtual Result<std::vector<ReportRowText>> ListReportTexts(const ReportQuery& query) = 0;
   virtual Result<int64_t> CountReports() = 0;
 
   // Alerts. GetAlert returns the alert with every recipient (named first,

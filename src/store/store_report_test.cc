@@ -6,8 +6,10 @@
 #include <set>
 
 #include "domain/report/report_json.h"
+#include "domain/sharing/visibility.h"
 #include "store/store_test_suite.h"
 #include "store/store_test_util.h"
+#include "store/stored_document.h"
 
 namespace infrashare {
 namespace {
@@ -181,6 +183,55 @@ TEST_P(StoreTest, ListReportsRejectsBadLimit) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
   EXPECT_EQ(r.error().field, "limit");
+}
+
+TEST_P(StoreTest, ListReportTextsAreTheStoredDocumentsOfTheListedPage) {
+  Report plain = MakeReport({.id = "rpt_plain", .tlp = Tlp::kClear});
+  plain.content.audience.everyone = true;
+  plain.released = true;
+  Report relayed = MakeReport({.id = "rpt_relayed", .route = Route::kViaCeptoar, .tlp = Tlp::kAmber});
+  relayed.anonymized = true;
+  relayed.relay_org = "isac";
+  relayed.content.audience.sectors = {"gas"};
+  relayed.deliveries = {{"isac", DeliveryRole::kRelay, At(1)},
+                        {"nisc", DeliveryRole::kCoordinationCenter, At(2)}};
+  Report held = MakeReport({.id = "rpt_held", .route = Route::kViaCeptoar, .tlp = Tlp::kRed});
+  held.content.audience.organizations = {"org_b"};
+  for (const Report* r : {&plain, &relayed, &held}) ASSERT_TRUE(Insert(store(), *r, {"members"}));
+  ReportQuery q;
+  q.grant_keys = {"members"};
+  auto reports = List(store(), q);
+  auto texts = ReadValue(store(), [&](ReadTx& tx) { return tx.ListReportTexts(q); });
+  ASSERT_TRUE(reports && texts);
+  ASSERT_EQ(texts->size(), 3u);
+  ASSERT_EQ(reports->size(), 3u);
+  for (size_t i = 0; i < texts->size(); ++i) {
+    const Report& report = (*reports)[i];
+    const ReportRowText& row = (*texts)[i];
+    EXPECT_EQ(row.seq, report.seq);
+    EXPECT_EQ(row.doc, stored::ReportDocument(report));
+    // What the sharing rule reads, parsed alone, is what the whole decode gives.
+    auto sharing = stored::ReportSharingFromStored(row.seq, row.doc);
+    ASSERT_TRUE(sharing) << sharing.error().message;
+    EXPECT_EQ(sharing->submitter_org, report.submitter_org);
+    EXPECT_EQ(sharing->relay_org, report.relay_org);
+    EXPECT_EQ(sharing->anonymized, report.anonymized);
+    EXPECT_EQ(sharing->released, report.released);
+    EXPECT_EQ(sharing->content.tlp, report.content.tlp);
+    EXPECT_EQ(ToJson(sharing->content.audience), ToJson(report.content.audience));
+    ASSERT_EQ(sharing->deliveries.size(), report.deliveries.size());
+    for (size_t d = 0; d < report.deliveries.size(); ++d)
+      EXPECT_EQ(ToJson(sharing->deliveries[d]), ToJson(report.deliveries[d]));
+    EXPECT_EQ(GrantKeys(*sharing), GrantKeys(report));
+    EXPECT_TRUE(sharing->content.title.empty());  // the rest was not decoded
+    EXPECT_TRUE(sharing->content.indicators.empty());
+  }
+  EXPECT_EQ((*texts)[1].doc.find("\"anonymized\":true") != std::string::npos, true);
+
+  auto damaged = stored::ReportSharingFromStored(7, R"({"tlp":"green","deliveries":[{"role":"nope"}]})");
+  ASSERT_FALSE(damaged);
+  EXPECT_EQ(damaged.error().code, ErrorCode::kInternal);
+  EXPECT_FALSE(stored::ReportSharingFromStored(8, "{not json"));
 }
 
 // A generated history of reports; every query is checked against a plain

@@ -42,6 +42,10 @@ std::string DumpDocument(const Json& json);
 // A report head from its stored document (ReportFromJson); kInternal if
 // unreadable.
 Result<Report> ReportFromStored(int64_t seq, std::string_view doc);
+// Only the members of a stored report head that the sharing rule reads
+// (ReportSharingFromJson): the rest of the document is scanned, not built
+// into a tree or decoded. kInternal if unreadable.
+Result<Report> ReportSharingFromStored(int64_t seq, std::string_view doc);
 // The stored document of a report head (ReportToJson).
 std::string ReportDocument(const Report& report);
 

@@ -45,7 +45,56 @@ Audience AudienceFrom(const Json& j) {
   return a;
 }
 
+// TLP and audience: what the sharing rule reads of the content.
+Result<void> SharingContentFrom(const Json& j, ReportContent& c) {
+  auto tlp = EnumFrom(j.value("tlp", Json()), "tlp", kTlpNames);
+  if (!tlp) return std::unexpected(tlp.error());
+  c.tlp = *tlp;
+  c.audience = AudienceFrom(j.value("audience", Json::object()));
+  return {};
+}
+
+// The members of the head the sharing rule reads (and the principal, which
+// goes with the submitting organization).
+Result<void> SharingFrom(const Json& j, Report& r) {
+  r.anonymized = j.value("anonymized", false);
+  r.submitter_org = StringOr(j, "submitter_organization");
+  r.submitter_principal = StringOr(j, "submitter_principal");
+  r.relay_org = StringOr(j, "relay_organization");
+  r.released = j.value("released", false);
+  if (auto it = j.find("deliveries"); it != j.end() && it->is_array()) {
+    for (const auto& d : *it) {
+      auto role = EnumFrom(d.value("role", Json()), "deliveries.role", kDeliveryRoleNames);
+      if (!role) return std::unexpected(role.error());
+      auto at = TimeFrom(d.value("at", Json()), "deliveries.at");
+      if (!at) return std::unexpected(at.error());
+      r.deliveries.push_back({StringOr(d, "organization"), *role, *at});
+    }
+  }
+  return {};
+}
+
 }  // namespace
+
+const std::vector<std::string_view>& ReportSharingMembers() {
+  static const std::vector<std::string_view> members{"anonymized",
+                                                     "submitter_organization",
+                                                     "submitter_principal",
+                                                     "relay_organization",
+                                                     "released",
+                                                     "deliveries",
+                                                     "tlp",
+                                                     "audience"};
+  return members;
+}
+
+Result<Report> ReportSharingFromJson(const Json& j) {
+  if (!j.is_object()) return InvalidArgument("", "report must be an object");
+  Report r;
+  if (auto c = SharingContentFrom(j, r.content); !c) return std::unexpected(c.error());
+  if (auto s = SharingFrom(j, r); !s) return std::unexpected(s.error());
+  return r;
+}
 
 Json ToJson(const Audience& a) {
   return Json{{"everyone", a.everyone},
@@ -127,10 +176,7 @@ Result<ReportContent> ContentFromJson(const Json& j) {
   if (auto it = j.find("facts"); it != j.end() && it->is_object()) c.facts = *it;
   if (auto it = j.find("indicators"); it != j.end() && it->is_array())
     for (const auto& i : *it) c.indicators.push_back({StringOr(i, "type"), StringOr(i, "value")});
-  auto tlp = EnumFrom(j.value("tlp", Json()), "tlp", kTlpNames);
-  if (!tlp) return std::unexpected(tlp.error());
-  c.tlp = *tlp;
-  c.audience = AudienceFrom(j.value("audience", Json::object()));
+  if (auto sharing = SharingContentFrom(j, c); !sharing) return std::unexpected(sharing.error());
   return c;
 }
 
@@ -147,21 +193,8 @@ Result<Report> ReportFromJson(const Json& j) {
   auto route = EnumFrom(j.value("route", Json()), "route", kRouteNames);
   if (!route) return std::unexpected(route.error());
   r.route = *route;
-  r.anonymized = j.value("anonymized", false);
-  r.submitter_org = StringOr(j, "submitter_organization");
-  r.submitter_principal = StringOr(j, "submitter_principal");
-  r.relay_org = StringOr(j, "relay_organization");
+  if (auto sharing = SharingFrom(j, r); !sharing) return std::unexpected(sharing.error());
   r.via_ceptoar = StringOr(j, "via_ceptoar");
-  r.released = j.value("released", false);
-  if (auto it = j.find("deliveries"); it != j.end() && it->is_array()) {
-    for (const auto& d : *it) {
-      auto role = EnumFrom(d.value("role", Json()), "deliveries.role", kDeliveryRoleNames);
-      if (!role) return std::unexpected(role.error());
-      auto at = TimeFrom(d.value("at", Json()), "deliveries.at");
-      if (!at) return std::unexpected(at.error());
-      r.deliveries.push_back({StringOr(d, "organization"), *role, *at});
-    }
-  }
   if (auto it = j.find("assessment"); it != j.end() && !it->is_null()) {
     auto a = ReportAssessmentFromJson(*it);
     if (!a) return std::unexpected(a.error());

@@ -6,6 +6,9 @@
 // Thread behaviour: pure functions.
 #pragma once
 
+#include <string_view>
+#include <vector>
+
 #include "common/error.h"
 #include "common/json.h"
 #include "domain/report/report.h"
@@ -23,5 +26,13 @@ Json ToJson(const Delivery& delivery);
 Result<Report> ReportFromJson(const Json& json);
 Result<Revision> RevisionFromJson(const Json& json);
 Result<ReportContent> ContentFromJson(const Json& json);
+
+// Only the members of a report head the sharing rule reads (domain/sharing
+// Visibility and GrantKeys: submitter and relay organizations, the
+// submitter's principal, anonymized, released, the delivery trail, TLP,
+// audience), named by ReportSharingMembers(); the rest is left default. For
+// readers that judge a stored document without decoding all of it.
+Result<Report> ReportSharingFromJson(const Json& json);
+const std::vector<std::string_view>& ReportSharingMembers();
 
 }  // namespace infrashare

@@ -1,4 +1,4 @@
-// PgTx::ListReports: one page of report heads the caller's grant keys reach,
+// PgTx::ListReportSeqs: one page of report heads the caller's grant keys reach,
 // newest first — the SQLite backend's three plans (store/sqlite/
 // report_list.cc), in PostgreSQL:
 //   1. Small time window. created_from / updated_since matching fewer than
@@ -215,35 +215,6 @@ Result<std::vector<int64_t>> PgTx::ListReportSeqs(const ReportQuery& q) {
   auto walked = WalkGrants(conn_, q, keys, text, before, std::numeric_limits<int64_t>::max(), seqs);
   if (!walked) return std::unexpected(walked.error());
   return seqs;
-}
-
-Result<std::vector<Report>> PgTx::LoadReports(const std::vector<int64_t>& seqs) {
-  std::vector<Report> out;
-  if (seqs.empty()) return out;
-  auto rows = conn_.Exec("SELECT seq, doc FROM reports WHERE seq = ANY ($1::bigint[])",
-                         Params().AddArray(seqs), "load reports");
-  if (!rows) return std::unexpected(rows.error());
-  std::unordered_map<int64_t, int> row_of;
-  for (int i = 0; i < rows->size(); ++i) row_of.emplace(rows->Int(i, 0), i);
-  out.reserve(seqs.size());
-  for (int64_t seq : seqs) {
-    auto it = row_of.find(seq);
-    if (it == row_of.end()) continue;
-    auto report = ReportFromStored(seq, rows->Text(it->second, 1));
-    if (!report) return std::unexpected(report.error());
-    out.push_back(std::move(*report));
-  }
-  return out;
-}
-
-Result<std::vector<Report>> PgTx::ListReports(const ReportQuery& query) {
-  if (query.limit < 1 || query.limit > kMaxListLimit)
-    return InvalidArgument("limit", fmt::format("must be between 1 and {}", kMaxListLimit));
-  if (query.grant_keys.empty()) return std::vector<Report>{};  // no key reaches anything
-  if (query.before_seq && *query.before_seq <= 1) return std::vector<Report>{};
-  auto seqs = ListReportSeqs(query);
-  if (!seqs) return std::unexpected(seqs.error());
-  return LoadReports(*seqs);
 }
 
 }  // namespace infrashare::postgres

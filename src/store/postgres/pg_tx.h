@@ -57,7 +57,6 @@ class PgTx final : public sql::SqlTx {
   explicit PgTx(Connection& conn, BatchState* batch = nullptr)
       : SqlTx(session_storage_), session_storage_(conn), conn_(conn), batch_(batch) {}
 
-  Result<std::vector<Report>> ListReports(const ReportQuery& query) override;
   Result<int64_t> InsertReport(const Report& report, const std::vector<std::string>& grants) override;
   Result<void> UpdateReport(const Report& report, const std::vector<std::string>& grants) override;
   // Sent without waiting in a pipelined batch.
@@ -74,10 +73,8 @@ class PgTx final : public sql::SqlTx {
                               const std::vector<std::string>& grants) override;
   Result<void> AppendAuditAt(const AuditEvent& event) override;
 
-  // Report heads by seq, in the order given (pg_report_list.cc).
-  Result<std::vector<Report>> LoadReports(const std::vector<int64_t>& seqs);
   // The seqs of one page, newest first, by the cheapest plan (pg_report_list.cc).
-  Result<std::vector<int64_t>> ListReportSeqs(const ReportQuery& query);
+  Result<std::vector<int64_t>> ListReportSeqs(const ReportQuery& query) override;
   // Writes the rows that make a report findable: grants and sectors.
   Result<void> IndexReport(int64_t seq, const Report& report, const std::vector<std::string>& grants);
 

@@ -57,6 +57,13 @@ std::string Dialect::NotInJsonList(std::string_view column, std::string_view pla
                            placeholder);
 }
 
+std::string Dialect::InJsonIntList(std::string_view column, std::string_view placeholder) const {
+  return kind_ == DialectKind::kSqlite
+             ? fmt::format("{} IN (SELECT value FROM json_each({}))", column, placeholder)
+             : fmt::format("{} = ANY(ARRAY(SELECT json_array_elements_text({}::json)::bigint))", column,
+                           placeholder);
+}
+
 std::string Dialect::SkipLocked(std::string_view of) const {
   if (kind_ == DialectKind::kSqlite) return "";
   return of.empty() ? " FOR UPDATE SKIP LOCKED" : fmt::format(" FOR UPDATE OF {} SKIP LOCKED", of);

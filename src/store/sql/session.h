@@ -111,6 +111,8 @@ class Dialect {
   std::string Returning(std::string_view column) const;
   // The text value of a top-level member of a JSON document column.
   std::string JsonMember(std::string_view column, std::string_view member) const;
+  // `column` is one of the JSON array of integers bound at `placeholder`.
+  std::string InJsonIntList(std::string_view column, std::string_view placeholder) const;
   // `column` is none of the JSON array of strings bound at `placeholder`.
   std::string NotInJsonList(std::string_view column, std::string_view placeholder) const;
   // Appended to a SELECT that claims rows: other processes skip them

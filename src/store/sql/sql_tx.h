@@ -45,6 +45,8 @@ class SqlTx : public WriteTx, protected dump::SeqWriter, protected stored::RowWr
   Result<std::optional<Report>> GetReport(const Space& space, const std::string& id) override;
   Result<std::vector<Revision>> ListRevisions(const std::string& report_id) override;
   Result<int64_t> CountReports() override;
+  Result<std::vector<Report>> ListReports(const ReportQuery& query) override;
+  Result<std::vector<ReportRowText>> ListReportTexts(const ReportQuery& query) override;
   Result<RegistryData> LoadRegistry() override;
   Result<std::optional<Principal>> GetPrincipal(const std::string& id) override;
   Result<std::vector<Principal>> ListPrincipals(const std::optional<std::string>& organization) override;
@@ -101,6 +103,10 @@ class SqlTx : public WriteTx, protected dump::SeqWriter, protected stored::RowWr
   void set_outbox_appended(bool appended) { outbox_appended_ = appended; }
 
  protected:
+  // The seqs of one page of reports, newest first: the backend's list
+  // planning. REQUIRES: query.limit in [1, kMaxListLimit], grant keys given.
+  virtual Result<std::vector<int64_t>> ListReportSeqs(const ReportQuery& query) = 0;
+
   // Before the logs are read or appended to (PostgreSQL: the log lock).
   virtual Result<void> BeforeLogAccess() { return {}; }
 

@@ -2,9 +2,13 @@
 // revisions. Writing heads (with their text index) and listing them are the
 // backend's.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <unordered_map>
 
 #include "domain/report/report_json.h"
 #include "store/sql/sql_tx.h"
+#include "store/store_limits.h"
 #include "store/stored_document.h"
 
 namespace infrashare::sql {
@@ -26,6 +30,43 @@ Result<std::optional<Report>> SqlTx::GetReport(const Space& space, const std::st
   auto report = stored::ReportFromStored(rows->Int(0, 0), rows->Text(0, 1));
   if (!report) return std::unexpected(report.error());
   return std::move(*report);
+}
+
+Result<std::vector<ReportRowText>> SqlTx::ListReportTexts(const ReportQuery& query) {
+  if (query.limit < 1 || query.limit > kMaxListLimit)
+    return InvalidArgument("limit", fmt::format("must be between 1 and {}", kMaxListLimit));
+  std::vector<ReportRowText> out;
+  if (query.grant_keys.empty()) return out;  // no key reaches anything
+  if (query.before_seq && *query.before_seq <= 1) return out;
+  auto seqs = ListReportSeqs(query);
+  if (!seqs) return std::unexpected(seqs.error());
+  if (seqs->empty()) return out;
+  // The chosen rows in one statement, put back in the planner's order.
+  const std::string& sql = Once(session_.dialect(), [](const Dialect& d) {
+    return fmt::format("SELECT seq, doc FROM reports WHERE {}", d.InJsonIntList("seq", "$1"));
+  });
+  auto rows = session_.Exec(sql, Params().Add(fmt::format("[{}]", fmt::join(*seqs, ","))), "load reports");
+  if (!rows) return std::unexpected(rows.error());
+  std::unordered_map<int64_t, int> row_of;
+  for (int i = 0; i < rows->size(); ++i) row_of.emplace(rows->Int(i, 0), i);
+  out.reserve(seqs->size());
+  for (int64_t seq : *seqs)
+    if (auto it = row_of.find(seq); it != row_of.end())
+      out.push_back({seq, std::string(rows->Text(it->second, 1))});
+  return out;
+}
+
+Result<std::vector<Report>> SqlTx::ListReports(const ReportQuery& query) {
+  auto rows = ListReportTexts(query);
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<Report> out;
+  out.reserve(rows->size());
+  for (const auto& row : *rows) {
+    auto report = stored::ReportFromStored(row.seq, row.doc);
+    if (!report) return std::unexpected(report.error());
+    out.push_back(std::move(*report));
+  }
+  return out;
 }
 
 // A full count: about 20 ms at a million reports on SQLite. For

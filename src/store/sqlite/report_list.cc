@@ -1,4 +1,4 @@
-// SqliteTx::ListReports: one page of report heads the caller's grant keys
+// SqliteTx::ListReportSeqs: one page of report heads the caller's grant keys
 // reach, newest first, in a few milliseconds with millions of reports.
 //
 // Three plans; the first that applies is taken:
@@ -275,35 +275,6 @@ Result<std::vector<int64_t>> SqliteTx::ListReportSeqs(const ReportQuery& q) {
     width = width > std::numeric_limits<int64_t>::max() / 2 ? width : width * 2;
   }
   return seqs;
-}
-
-Result<std::vector<Report>> SqliteTx::LoadReports(const std::vector<int64_t>& seqs) {
-  std::vector<Report> out;
-  out.reserve(seqs.size());
-  auto s = conn_.Prepare("SELECT doc FROM reports WHERE seq = :seq");
-  if (!s) return std::unexpected(s.error());
-  for (int64_t seq : seqs) {
-    (*s)->Bind(":seq", seq);
-    auto row = (*s)->Step("load report");
-    if (!row) return std::unexpected(row.error());
-    if (*row) {
-      auto report = ReportFromStored(seq, (*s)->Text(0));
-      if (!report) return std::unexpected(report.error());
-      out.push_back(std::move(*report));
-    }
-    (*s)->Reset();
-  }
-  return out;
-}
-
-Result<std::vector<Report>> SqliteTx::ListReports(const ReportQuery& query) {
-  if (query.limit < 1 || query.limit > kMaxListLimit)
-    return InvalidArgument("limit", fmt::format("must be between 1 and {}", kMaxListLimit));
-  if (query.grant_keys.empty()) return std::vector<Report>{};  // no key reaches anything
-  if (query.before_seq && *query.before_seq <= 1) return std::vector<Report>{};
-  auto seqs = ListReportSeqs(query);
-  if (!seqs) return std::unexpected(seqs.error());
-  return LoadReports(*seqs);
 }
 
 }  // namespace infrashare::sqlite

@@ -28,7 +28,6 @@ class SqliteTx final : public sql::SqlTx {
  public:
   explicit SqliteTx(Connection& conn) : SqlTx(session_storage_), session_storage_(conn), conn_(conn) {}
 
-  Result<std::vector<Report>> ListReports(const ReportQuery& query) override;
   Result<int64_t> InsertReport(const Report& report, const std::vector<std::string>& grants) override;
   Result<void> UpdateReport(const Report& report, const std::vector<std::string>& grants) override;
 
@@ -49,10 +48,8 @@ class SqliteTx final : public sql::SqlTx {
     std::string title, text;  // as FtsIndexText wrote them
   };
 
-  // Report heads by seq, in the order given (report_list.cc).
-  Result<std::vector<Report>> LoadReports(const std::vector<int64_t>& seqs);
   // The seqs of one page, newest first, by the cheapest plan (report_list.cc).
-  Result<std::vector<int64_t>> ListReportSeqs(const ReportQuery& query);
+  Result<std::vector<int64_t>> ListReportSeqs(const ReportQuery& query) override;
   // Adds the rows that make a report findable: grants, sectors, text.
   Result<void> IndexReport(int64_t seq, const Report& report, const std::vector<std::string>& grants);
 
