@@ -705,11 +705,10 @@ std::string OrganizationId(int i) { return fmt::format("bop{:04}", i); }
 // Seeds the operators, their principals and tokens; returns the tokens, in
 // organization order.
 Result<std::vector<std::string>> Seed(const std::string& dir, int organizations) {
-  auto store = OpenSqliteStore(SqliteOptions{.path = dir + "/infrashare.db"});
-  if (!store) return std::unexpected(store.error());
+  auto store = INFRASHARE_TRY(OpenSqliteStore(SqliteOptions{.path = dir + "/infrashare.db"}));
   SystemClock clock;
-  Services services(**store, clock);
-  if (auto l = services.registry.Load(); !l) return std::unexpected(l.error());
+  Services services(*store, clock);
+  INFRASHARE_TRY(services.registry.Load());
   std::vector<std::string> sectors;
   for (const auto& s : services.registry.Snapshot()->data().sectors) sectors.push_back(s.id);
   if (sectors.empty()) return Unavailable("the registry has no sectors");
@@ -724,7 +723,7 @@ Result<std::vector<std::string>> Seed(const std::string& dir, int organizations)
                                               .name_ja = fmt::format("ベンチ事業者{}", i),
                                               .name_en = fmt::format("Bench Operator {}", i),
                                               .sectors = {sectors[size_t(i) % sectors.size()]}});
-  if (auto r = services.registry.Import(data); !r) return std::unexpected(r.error());
+  INFRASHARE_TRY(services.registry.Import(data));
   const Caller seeder = SystemCaller(services.registry.Snapshot());
   std::vector<std::string> tokens(static_cast<size_t>(organizations));
   std::atomic<int> next{0};
@@ -771,11 +770,10 @@ Result<Raised> RaiseAlert(HttpClient& client, const std::string& title) {
   r.answered_ns = MonotonicNanos();
   if (!res) return std::unexpected(res.error());
   if (res->status != 201) return Unavailable(fmt::format("POST /api/v1/alerts answered {}: {}", res->status, res->body));
-  auto json = res->JsonBody();
-  if (!json) return std::unexpected(json.error());
-  if (!json->contains("id") || !(*json)["id"].is_string())
-    return Unavailable("the alert answer has no id: " + json->dump());
-  r.id = (*json)["id"].get<std::string>();
+  auto json = INFRASHARE_TRY(res->JsonBody());
+  if (!json.contains("id") || !json["id"].is_string())
+    return Unavailable("the alert answer has no id: " + json.dump());
+  r.id = json["id"].get<std::string>();
   return r;
 }
 
@@ -1072,9 +1070,8 @@ Result<double> WaitForWebhookCursor(const std::string& dir, milliseconds timeout
   while (true) {
     bool caught_up = false;
     auto read = (*store)->Read([&](ReadTx& tx) -> Result<void> {
-      auto c = WebhookDispatcher::CaughtUp(tx);
-      if (!c) return std::unexpected(c.error());
-      caught_up = *c;
+      auto c = INFRASHARE_TRY(WebhookDispatcher::CaughtUp(tx));
+      caught_up = c;
       return {};
     });
     if (!read) return std::unexpected(read.error());

@@ -285,13 +285,12 @@ int RunPreview(const BenchOptions& options, const std::vector<uint16_t>& ports,
 // started for the run and stopped after it. Errors: it could not be started.
 Result<BenchRun> MeasureCeiling(const BenchOptions& options) {
   fmt::print("\n== the machine's HTTP ceiling (bench/ceiling_server: a fixed 200, the same load)\n");
-  auto ceiling = bench::StartCeilingServer(options.ceiling_binary, options.ceiling_threads,
-                                           bench::CeilingLogPath(options.setup_dir));
-  if (!ceiling) return std::unexpected(ceiling.error());
+  auto ceiling = INFRASHARE_TRY(bench::StartCeilingServer(options.ceiling_binary, options.ceiling_threads,
+                                                          bench::CeilingLogPath(options.setup_dir)));
   BenchOptions same = options;
-  same.host = ceiling->host();
-  auto run = RunOnce(same, {ceiling->port()}, {ceiling->pid()}, 0, 200);
-  (void)ceiling->Terminate();
+  same.host = ceiling.host();
+  auto run = RunOnce(same, {ceiling.port()}, {ceiling.pid()}, 0, 200);
+  (void)ceiling.Terminate();
   return run;
 }
 
@@ -331,37 +330,33 @@ int RunIngest(const BenchOptions& options, const std::vector<uint16_t>& ports,
 // POSTs `body` and returns the parsed answer if the status is one of `ok`.
 Result<Json> AdminPost(HttpClient& client, const std::string& target, const Json& body,
                        std::initializer_list<int> ok) {
-  auto res = client.Request("POST", target, body.dump());
-  if (!res) return std::unexpected(res.error());
+  auto res = INFRASHARE_TRY(client.Request("POST", target, body.dump()));
   for (int status : ok)
-    if (res->status == status) return res->JsonBody();
-  return Unavailable(fmt::format("POST {} answered {}: {}", target, res->status, res->body));
+    if (res.status == status) return res.JsonBody();
+  return Unavailable(fmt::format("POST {} answered {}: {}", target, res.status, res.body));
 }
 
 // Creates the organization, the reporter and its token; returns the token.
 Result<std::string> CreateReporter(HttpClient& admin) {
-  auto org = AdminPost(admin, "/api/v1/admin/organizations",
-                       Json{{"id", kOrganization},
-                            {"kind", "operator"},
-                            {"name_ja", "ベンチマーク電力株式会社"},
-                            {"name_en", "Benchmark Power Co."},
-                            {"sectors", {"electric_power"}},
-                            {"ceptoars", {"electricity_ceptoar"}}},
-                       {201, 409});
-  if (!org) return std::unexpected(org.error());
-  auto principal = AdminPost(admin, "/api/v1/admin/principals",
-                             Json{{"id", kReporter},
-                                  {"organization", kOrganization},
-                                  {"name", "Benchmark reporter"},
-                                  {"roles", {"reporter"}}},
-                             {201, 409});
-  if (!principal) return std::unexpected(principal.error());
-  auto token = AdminPost(admin, fmt::format("/api/v1/admin/principals/{}/tokens", kReporter),
-                         Json{{"label", "ingest_bench"}}, {201});
-  if (!token) return std::unexpected(token.error());
-  if (!token->contains("token") || !(*token)["token"].is_string())
-    return Unavailable(fmt::format("the token answer has no \"token\": {}", token->dump()));
-  return (*token)["token"].get<std::string>();
+  INFRASHARE_TRY(AdminPost(admin, "/api/v1/admin/organizations",
+                           Json{{"id", kOrganization},
+                                {"kind", "operator"},
+                                {"name_ja", "ベンチマーク電力株式会社"},
+                                {"name_en", "Benchmark Power Co."},
+                                {"sectors", {"electric_power"}},
+                                {"ceptoars", {"electricity_ceptoar"}}},
+                           {201, 409}));
+  INFRASHARE_TRY(AdminPost(admin, "/api/v1/admin/principals",
+                           Json{{"id", kReporter},
+                                {"organization", kOrganization},
+                                {"name", "Benchmark reporter"},
+                                {"roles", {"reporter"}}},
+                           {201, 409}));
+  auto token = INFRASHARE_TRY(AdminPost(admin, fmt::format("/api/v1/admin/principals/{}/tokens", kReporter),
+                                        Json{{"label", "ingest_bench"}}, {201}));
+  if (!token.contains("token") || !token["token"].is_string())
+    return Unavailable(fmt::format("the token answer has no \"token\": {}", token.dump()));
+  return token["token"].get<std::string>();
 }
 
 int RunWithSetup(BenchOptions options) {

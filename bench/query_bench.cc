@@ -83,11 +83,10 @@ int Fail(const std::string& what, const Error& e) {
 
 // Seeds `reports` reports into DIR through the services; returns tokens.
 Result<Seeded> Seed(const std::string& dir, int64_t reports) {
-  auto store = OpenSqliteStore(SqliteOptions{.path = dir + "/infrashare.db"});
-  if (!store) return std::unexpected(store.error());
+  auto store = INFRASHARE_TRY(OpenSqliteStore(SqliteOptions{.path = dir + "/infrashare.db"}));
   SystemClock clock;
-  Services services(**store, clock);
-  if (auto l = services.registry.Load(); !l) return std::unexpected(l.error());
+  Services services(*store, clock);
+  INFRASHARE_TRY(services.registry.Load());
   Caller admin = SystemCaller(services.registry.Snapshot());
   const auto& data = services.registry.Snapshot()->data();
   std::vector<std::string> sectors;
@@ -101,10 +100,10 @@ Result<Seeded> Seed(const std::string& dir, int64_t reports) {
     Json org{{"id", fmt::format("op{:04}", i)}, {"kind", "operator"}, {"name_ja", fmt::format("事業者{}", i)},
              {"name_en", fmt::format("Operator {}", i)}, {"sectors", {sector}}};
     if (i % 5 != 0 && ceptoar_of.contains(sector)) org["ceptoars"] = {ceptoar_of[sector]};
-    if (auto o = services.registry.AddOrganization(admin, org); !o) return std::unexpected(o.error());
+    INFRASHARE_TRY(services.registry.AddOrganization(admin, org));
     Json principal{{"id", fmt::format("rep{:04}", i)}, {"organization", org["id"]}, {"name", "reporter"},
                    {"roles", {"reporter", "relay"}}};
-    if (auto p = services.registry.AddPrincipal(admin, principal); !p) return std::unexpected(p.error());
+    INFRASHARE_TRY(services.registry.AddPrincipal(admin, principal));
   }
   auto registry = services.registry.Snapshot();
   for (int i = 0; i < kOperators; ++i) {
@@ -182,15 +181,13 @@ Result<Seeded> Seed(const std::string& dir, int64_t reports) {
              double(reports) / s, failed.load());
 
   Seeded out;
-  auto nisc = services.registry.AddPrincipal(admin, Json{{"id", "nisc_bench"}, {"organization", "nisc"},
-                                                         {"name", "bench"}, {"roles", {"analyst"}}});
-  if (!nisc) return std::unexpected(nisc.error());
-  auto t1 = services.registry.IssueToken(admin, "nisc_bench", Json::object());
-  if (!t1) return std::unexpected(t1.error());
-  auto t2 = services.registry.IssueToken(admin, "rep0001", Json::object());
-  if (!t2) return std::unexpected(t2.error());
-  out.nisc_token = t1->secret_token;
-  out.operator_token = t2->secret_token;
+  INFRASHARE_TRY(services.registry.AddPrincipal(
+      admin,
+      Json{{"id", "nisc_bench"}, {"organization", "nisc"}, {"name", "bench"}, {"roles", {"analyst"}}}));
+  auto t1 = INFRASHARE_TRY(services.registry.IssueToken(admin, "nisc_bench", Json::object()));
+  auto t2 = INFRASHARE_TRY(services.registry.IssueToken(admin, "rep0001", Json::object()));
+  out.nisc_token = t1.secret_token;
+  out.operator_token = t2.secret_token;
   return out;
 }
 
@@ -227,15 +224,14 @@ Result<std::map<int, bench::LoadFigures>> MeasureCeiling(const std::string& bina
                                                          const std::vector<std::string>& targets,
                                                          int connections, int seconds) {
   fmt::print("\n== the machine's HTTP ceiling (bench/ceiling_server: a fixed 200, the same load)\n");
-  auto ceiling = bench::StartCeilingServer(binary, threads, bench::CeilingLogPath(setup_dir));
-  if (!ceiling) return std::unexpected(ceiling.error());
+  auto ceiling = INFRASHARE_TRY(bench::StartCeilingServer(binary, threads, bench::CeilingLogPath(setup_dir)));
   std::map<int, bench::LoadFigures> figures;
   for (int c : {1, connections}) {
-    auto run = RunQueries("the ceiling", ceiling->port(), token, ceiling->pid(), targets, c, seconds);
-    if (!run) return std::unexpected(run.error());
-    figures[c] = *run;
+    auto run =
+        INFRASHARE_TRY(RunQueries("the ceiling", ceiling.port(), token, ceiling.pid(), targets, c, seconds));
+    figures[c] = run;
   }
-  (void)ceiling->Terminate();
+  (void)ceiling.Terminate();
   fmt::print("\n== infrashare\n");
   return figures;
 }
@@ -331,10 +327,9 @@ int main(int argc, char** argv) {
   auto measure_ceiling =
       [&](const std::string& ceiling_token) -> Result<std::optional<std::map<int, bench::LoadFigures>>> {
     if (no_ceiling) return std::nullopt;
-    auto figures = MeasureCeiling(ceiling_binary, ceiling_threads, setup_dir, ceiling_token, targets,
-                                  connections, seconds);
-    if (!figures) return std::unexpected(figures.error());
-    return *figures;
+    auto figures = INFRASHARE_TRY(MeasureCeiling(ceiling_binary, ceiling_threads, setup_dir, ceiling_token,
+                                                 targets, connections, seconds));
+    return figures;
   };
   if (!IsLoopbackHost(host)) {
     fmt::print(stderr, "query_bench: --host {} is not loopback; refusing\n", host);

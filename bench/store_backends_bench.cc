@@ -79,8 +79,7 @@ void BulkIngest(Store& store, const Options& o, Figures& f) {
       batch.emplace_back(std::move(r), grants);
     }
     auto w = store.Write([&](WriteTx& tx) -> Result<void> {
-      for (const auto& [report, keys] : batch)
-        if (auto seq = tx.InsertReport(report, keys); !seq) return std::unexpected(seq.error());
+      for (const auto& [report, keys] : batch) INFRASHARE_TRY(tx.InsertReport(report, keys));
       return {};
     });
     if (!w) Fail("bulk insert", w.error());
@@ -106,7 +105,7 @@ void ConcurrentIngest(Store& store, const Options& o, Figures& f) {
         Report r = gen.Make(o.reports + n, fmt::format("rpt_c{:012}", n), grants);
         const auto t0 = SteadyClock::now();
         auto w = store.Write([&](WriteTx& tx) -> Result<void> {
-          if (auto seq = tx.InsertReport(r, grants); !seq) return std::unexpected(seq.error());
+          INFRASHARE_TRY(tx.InsertReport(r, grants));
           Revision rev{.report_id = r.id,
                        .number = 1,
                        .content = r.content,
@@ -203,8 +202,7 @@ void Queries(Store& store, const Options& o, Figures& f) {
     }
     const auto t0 = SteadyClock::now();
     auto r = store.Read([&](ReadTx& tx) -> Result<void> {
-      auto listed = tx.ListReports(q);
-      if (!listed) return std::unexpected(listed.error());
+      INFRASHARE_TRY(tx.ListReports(q));
       return {};
     });
     if (!r) Fail("list reports", r.error());

@@ -159,8 +159,7 @@ void BulkIngest(Store& store, const Options& o, int64_t already) {
     const double cpu0 = ProcessCpuSeconds();
     auto w = store.Write([&](WriteTx& tx) -> Result<void> {
       for (const auto& [report, keys] : batch) {
-        auto seq = tx.InsertReport(report, keys);
-        if (!seq) return std::unexpected(seq.error());
+        INFRASHARE_TRY(tx.InsertReport(report, keys));
       }
       return {};
     });
@@ -201,8 +200,7 @@ void ConcurrentWrites(Store& store, const Options& o) {
         r.id = fmt::format("rpt_{:020x}", Mix(static_cast<uint64_t>(n)) ^ salt);
         const auto t0 = SteadyClock::now();
         auto w = store.Write([&](WriteTx& tx) -> Result<void> {
-          auto seq = tx.InsertReport(r, grants);
-          if (!seq) return std::unexpected(seq.error());
+          INFRASHARE_TRY(tx.InsertReport(r, grants));
           Revision rev{.report_id = r.id,
                        .number = 1,
                        .content = r.content,
@@ -317,9 +315,8 @@ void Queries(Store& store, const Options& o, int64_t max_seq) {
     const double cpu0 = ThreadCpuMs();
     size_t got = 0;
     auto r = store.Read([&](ReadTx& tx) -> Result<void> {
-      auto listed = tx.ListReports(q);
-      if (!listed) return std::unexpected(listed.error());
-      got = listed->size();
+      auto listed = INFRASHARE_TRY(tx.ListReports(q));
+      got = listed.size();
       return {};
     });
     const double wall_ms = Ms(SteadyClock::now() - t0);
@@ -369,9 +366,8 @@ int Main(int argc, char** argv) {
     if (!store) Fail("open", store.error());
     int64_t existing = 0;
     auto c = (*store)->Read([&](ReadTx& tx) -> Result<void> {
-      auto n = tx.CountReports();
-      if (!n) return std::unexpected(n.error());
-      existing = *n;
+      auto n = INFRASHARE_TRY(tx.CountReports());
+      existing = n;
       return {};
     });
     if (!c) Fail("count", c.error());
@@ -387,9 +383,8 @@ int Main(int argc, char** argv) {
   if (!store) Fail("reopen", store.error());
   const auto t0 = SteadyClock::now();
   auto c = (*store)->Read([&](ReadTx& tx) -> Result<void> {
-    auto n = tx.CountReports();
-    if (!n) return std::unexpected(n.error());
-    max_seq = *n;
+    auto n = INFRASHARE_TRY(tx.CountReports());
+    max_seq = n;
     return {};
   });
   if (!c) Fail("count", c.error());

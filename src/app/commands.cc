@@ -78,20 +78,17 @@ Result<std::vector<std::pair<std::string, std::string>>> ReadPolicyFiles(const s
   std::sort(paths.begin(), paths.end());
   std::vector<std::pair<std::string, std::string>> files;
   for (const auto& p : paths) {
-    auto text = ReadFile(p);
-    if (!text) return std::unexpected(text.error());
-    files.emplace_back(p, std::move(*text));
+    auto text = INFRASHARE_TRY(ReadFile(p));
+    files.emplace_back(p, std::move(text));
   }
   return files;
 }
 
 // Loads and validates the policies; the server refuses to start on any error.
 Result<std::vector<Policy>> LoadPolicies(const std::string& dir, const std::string& active, const Registry& registry) {
-  auto files = ReadPolicyFiles(dir);
-  if (!files) return std::unexpected(files.error());
-  auto policies = AssessmentService::LoadPolicies(*files, registry);
-  if (!policies) return std::unexpected(policies.error());
-  for (const auto& p : *policies)
+  auto files = INFRASHARE_TRY(ReadPolicyFiles(dir));
+  auto policies = INFRASHARE_TRY(AssessmentService::LoadPolicies(files, registry));
+  for (const auto& p : policies)
     if (p.id == active) return policies;
   return InvalidArgument("severity.policy", fmt::format("no policy '{}' in {}", active, dir));
 }

@@ -173,53 +173,46 @@ Result<std::string> ReadString(const Json& value, const std::string& path, Strin
 }
 
 Result<std::string> ObjectReader::String(std::string_view key, StringLimits limits) {
-  auto m = Member(key, true);
-  if (!m) return std::unexpected(m.error());
-  return ReadString(**m, PathOf(key), limits);
+  auto m = INFRASHARE_TRY(Member(key, true));
+  return ReadString(*m, PathOf(key), limits);
 }
 
 Result<std::optional<std::string>> ObjectReader::OptionalString(std::string_view key, StringLimits limits) {
-  auto m = Member(key, false);
-  if (!m) return std::unexpected(m.error());
-  if (*m == nullptr) return std::optional<std::string>();
-  auto s = ReadString(**m, PathOf(key), limits);
-  if (!s) return std::unexpected(s.error());
-  return std::optional<std::string>(std::move(*s));
+  auto m = INFRASHARE_TRY(Member(key, false));
+  if (m == nullptr) return std::optional<std::string>();
+  auto s = INFRASHARE_TRY(ReadString(*m, PathOf(key), limits));
+  return std::optional<std::string>(std::move(s));
 }
 
 Result<bool> ObjectReader::Bool(std::string_view key, std::optional<bool> fallback) {
-  auto m = Member(key, !fallback.has_value());
-  if (!m) return std::unexpected(m.error());
-  if (*m == nullptr) return *fallback;
-  if (!(*m)->is_boolean()) return InvalidArgument(PathOf(key), "must be true or false");
-  return (*m)->get<bool>();
+  auto m = INFRASHARE_TRY(Member(key, !fallback.has_value()));
+  if (m == nullptr) return *fallback;
+  if (!(m)->is_boolean()) return InvalidArgument(PathOf(key), "must be true or false");
+  return m->get<bool>();
 }
 
 Result<int64_t> ObjectReader::Int(std::string_view key, int64_t min, int64_t max, std::optional<int64_t> fallback) {
-  auto m = Member(key, !fallback.has_value());
-  if (!m) return std::unexpected(m.error());
-  if (*m == nullptr) return *fallback;
-  if (!(*m)->is_number_integer()) return InvalidArgument(PathOf(key), "must be an integer");
-  const int64_t v = (*m)->is_number_unsigned() && (*m)->get<uint64_t>() > uint64_t(INT64_MAX)
-                        ? INT64_MAX
-                        : (*m)->get<int64_t>();
+  auto m = INFRASHARE_TRY(Member(key, !fallback.has_value()));
+  if (m == nullptr) return *fallback;
+  if (!(m)->is_number_integer()) return InvalidArgument(PathOf(key), "must be an integer");
+  const int64_t v =
+      m->is_number_unsigned() && m->get<uint64_t>() > uint64_t(INT64_MAX) ? INT64_MAX : m->get<int64_t>();
   if (v < min || v > max) return InvalidArgument(PathOf(key), fmt::format("must be between {} and {}", min, max));
   return v;
 }
 
 Result<std::vector<std::string>> ObjectReader::StringList(std::string_view key, size_t max_items,
                                                           StringLimits limits, bool required) {
-  auto m = Member(key, required);
-  if (!m) return std::unexpected(m.error());
+  auto m = INFRASHARE_TRY(Member(key, required));
   std::vector<std::string> out;
-  if (*m == nullptr) return out;
+  if (m == nullptr) return out;
   const std::string path = PathOf(key);
-  if (!(*m)->is_array()) return InvalidArgument(path, "must be an array of strings");
-  if ((*m)->size() > max_items) return InvalidArgument(path, fmt::format("must have at most {} items", max_items));
-  for (size_t i = 0; i < (*m)->size(); ++i) {
-    auto s = ReadString((**m)[i], IndexPath(path, i), limits);
-    if (!s) return std::unexpected(s.error());
-    out.push_back(std::move(*s));
+  if (!(m)->is_array()) return InvalidArgument(path, "must be an array of strings");
+  if ((m)->size() > max_items)
+    return InvalidArgument(path, fmt::format("must have at most {} items", max_items));
+  for (size_t i = 0; i < m->size(); ++i) {
+    auto s = INFRASHARE_TRY(ReadString((*m)[i], IndexPath(path, i), limits));
+    out.push_back(std::move(s));
   }
   return out;
 }

@@ -91,9 +91,8 @@ Result<std::string> ReadString(const Json& value, const std::string& path, Strin
 // the field and listing the names otherwise.
 template <class E, size_t N>
 Result<E> ReadEnum(ObjectReader& in, std::string_view key, const std::array<EnumName<E>, N>& names) {
-  auto s = in.String(key, {1, 64});
-  if (!s) return std::unexpected(s.error());
-  auto v = ParseName(names, *s);
+  auto s = INFRASHARE_TRY(in.String(key, {1, 64}));
+  auto v = ParseName(names, s);
   if (!v) return InvalidArgument(in.PathOf(key), AllowedNames(names));
   return *v;
 }

@@ -27,9 +27,8 @@ StreamHub::StreamHub(StreamSource& source, Options options) : source_(source), o
 StreamHub::~StreamHub() { Stop(); }
 
 Result<void> StreamHub::Start() {
-  auto newest = source_.Newest();
-  if (!newest) return std::unexpected(newest.error());
-  cursor_ = *newest;
+  auto newest = INFRASHARE_TRY(source_.Newest());
+  cursor_ = newest;
   thread_ = std::thread([this] { Run(); });
   return {};
 }
@@ -50,10 +49,9 @@ void StreamHub::Stop() {
 }
 
 Result<int64_t> StreamHub::StartPosition(std::optional<int64_t> last_event_id) {
-  auto newest = source_.Newest();
-  if (!newest) return std::unexpected(newest.error());
-  if (!last_event_id) return *newest;
-  if (*last_event_id < 0 || *last_event_id > *newest)
+  auto newest = INFRASHARE_TRY(source_.Newest());
+  if (!last_event_id) return newest;
+  if (*last_event_id < 0 || *last_event_id > newest)
     return InvalidArgument("Last-Event-ID", "is not an event id this server sent");
   return *last_event_id;
 }

@@ -108,9 +108,8 @@ Result<WebhookUrl> ParseWebhookUrl(std::string_view url) {
   if (host.empty()) return Bad("has no host");
   out.host = Lower(host);
   if (has_port) {
-    auto parsed = ParsePort(port);
-    if (!parsed) return std::unexpected(parsed.error());
-    out.port = *parsed;
+    auto parsed = INFRASHARE_TRY(ParsePort(port));
+    out.port = parsed;
   }
 
   if (target.empty()) {

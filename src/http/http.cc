@@ -109,15 +109,13 @@ Result<ParsedTarget> ParseTarget(std::string_view target) {
     rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
     if (pair.empty()) continue;
     size_t eq = pair.find('=');
-    auto key = PercentDecode(pair.substr(0, eq), true);
-    if (!key) return std::unexpected(key.error());
+    auto key = INFRASHARE_TRY(PercentDecode(pair.substr(0, eq), true));
     std::string value;
     if (eq != std::string_view::npos) {
-      auto decoded = PercentDecode(pair.substr(eq + 1), true);
-      if (!decoded) return std::unexpected(decoded.error());
-      value = std::move(*decoded);
+      auto decoded = INFRASHARE_TRY(PercentDecode(pair.substr(eq + 1), true));
+      value = std::move(decoded);
     }
-    parsed.query.emplace_back(std::move(*key), std::move(value));
+    parsed.query.emplace_back(std::move(key), std::move(value));
   }
   return parsed;
 }

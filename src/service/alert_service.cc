@@ -51,7 +51,7 @@ Result<std::vector<const Organization*>> ResolveRecipients(const Json& json, con
   else return std::unexpected(v.error());
   if (auto v = r.Bool("everyone", false); v) everyone = *v;
   else return std::unexpected(v.error());
-  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  INFRASHARE_TRY(r.Finish());
 
   std::set<std::string, std::less<>> named(orgs.begin(), orgs.end());
   for (size_t i = 0; i < orgs.size(); ++i)
@@ -88,9 +88,8 @@ Result<std::vector<const Organization*>> ResolveRecipients(const Json& json, con
 // Whether `org` may see the report an alert is about.
 Result<bool> ReportVisibleTo(ReadTx& tx, const Alert& alert, const Organization* org, const Registry& registry) {
   if (alert.report_id.empty()) return false;
-  auto report = tx.GetReport(alert.space, alert.report_id);
-  if (!report) return std::unexpected(report.error());
-  return *report && Visibility(org, **report, registry) != View::kNone;
+  auto report = INFRASHARE_TRY(tx.GetReport(alert.space, alert.report_id));
+  return report && Visibility(org, *report, registry) != View::kNone;
 }
 
 // Later states are not overwritten by news from a channel.
@@ -141,7 +140,7 @@ AlertService::AlertService(Store& store, const Clock& clock, RegistryService& re
     : store_(store), clock_(clock), registry_(registry) {}
 
 Result<Alert> AlertService::Raise(const Caller& caller, const Json& body) {
-  if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
+  INFRASHARE_TRY(caller.RequireAuthenticated());
   if (!caller.principal->HasRole(Role::kDutyOfficer) && !caller.principal->HasRole(Role::kAnalyst))
     return Forbidden("raising an alert needs the 'duty_officer' or 'analyst' role");
   if (!MayRaise(*caller.organization))
@@ -169,21 +168,19 @@ Result<Alert> AlertService::Raise(const Caller& caller, const Json& body) {
   if (auto v = r.OptionalString("report_id", kIdLimits); v) report_id = *v;
   else return std::unexpected(v.error());
   if (r.Has("level")) {
-    auto v = r.Int("level", 0, 5);
-    if (!v) return std::unexpected(v.error());
-    alert.level = int(*v);
+    auto v = INFRASHARE_TRY(r.Int("level", 0, 5));
+    alert.level = int(v);
   }
   if (auto v = r.Int("ack_minutes", 1, kMaxAckMinutes, 15); v) alert.ack_minutes = *v;
   else return std::unexpected(v.error());
   const Json* recipients_json = r.Raw("recipients");
   if (recipients_json == nullptr) return InvalidArgument("recipients", "is required");
-  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
-  auto recipients = ResolveRecipients(*recipients_json, registry, caller.organization->id);
-  if (!recipients) return std::unexpected(recipients.error());
+  INFRASHARE_TRY(r.Finish());
+  auto recipients = INFRASHARE_TRY(ResolveRecipients(*recipients_json, registry, caller.organization->id));
 
   const Timestamp deadline = alert.created_at + std::chrono::minutes(alert.ack_minutes);
-  alert.recipients.reserve(recipients->size());
-  for (const Organization* org : *recipients)
+  alert.recipients.reserve(recipients.size());
+  for (const Organization* org : recipients)
     alert.recipients.push_back(AlertRecipient{
         .organization = org->id,
         .contacts = HotlineContacts(*org, /*backup=*/false),
@@ -202,16 +199,15 @@ Result<Alert> AlertService::Raise(const Caller& caller, const Json& body) {
 }
 
 Result<AlertRead> AlertService::Get(const Caller& caller, const std::string& id) {
-  if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
+  INFRASHARE_TRY(caller.RequireAuthenticated());
   auto read = store_.Read([&](ReadTx& tx) -> Result<AlertRead> {
     auto alert = tx.GetAlert(caller.space, id);
     if (!alert) return std::unexpected(alert.error());
     if (!*alert) return NotFound("alert not found");
     const AlertView view = AlertVisibility(caller.organization, **alert);
     if (view == AlertView::kNone) return NotFound("alert not found");
-    auto show_report = ReportVisibleTo(tx, **alert, caller.organization, *caller.registry);
-    if (!show_report) return std::unexpected(show_report.error());
-    return AlertRead{.alert = PresentAlert(std::move(**alert), view, caller.organization->id, *show_report),
+    auto show_report = INFRASHARE_TRY(ReportVisibleTo(tx, **alert, caller.organization, *caller.registry));
+    return AlertRead{.alert = PresentAlert(std::move(**alert), view, caller.organization->id, show_report),
                      .every_recipient = view == AlertView::kFull};
   });
   if (!read) return std::unexpected(read.error());
@@ -222,15 +218,14 @@ Result<AlertRead> AlertService::Get(const Caller& caller, const std::string& id)
   if (own != recipients.end()) {
     auto inbox = std::ranges::find(own->channels, "inbox", &ChannelDelivery::channel);
     if (inbox != own->channels.end() && inbox->state == DeliveryState::kQueued) {
-      auto receipt = RecordChannels({ChannelUpdate{
+      INFRASHARE_TRY(RecordChannels({ChannelUpdate{
           .alert_id = id,
           .space = caller.space,
           .organization = own->organization,
-          .delivery = {.channel = "inbox", .state = DeliveryState::kDelivered, .at = clock_.Now()}}});
-      if (!receipt) return std::unexpected(receipt.error());
-      auto row = store_.Read([&](ReadTx& tx) { return tx.GetAlertRecipient(id, own->organization); });
-      if (!row) return std::unexpected(row.error());
-      if (*row) *own = std::move(**row);
+          .delivery = {.channel = "inbox", .state = DeliveryState::kDelivered, .at = clock_.Now()}}}));
+      auto row = INFRASHARE_TRY(
+          store_.Read([&](ReadTx& tx) { return tx.GetAlertRecipient(id, own->organization); }));
+      if (row) *own = std::move(*row);
     }
   }
   return read;
@@ -238,7 +233,7 @@ Result<AlertRead> AlertService::Get(const Caller& caller, const std::string& id)
 
 Result<AlertPage> AlertService::List(const Caller& caller,
                                      const std::vector<std::pair<std::string, std::string>>& query) {
-  if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
+  INFRASHARE_TRY(caller.RequireAuthenticated());
   AlertQuery q;
   for (const auto& [name, value] : query) {
     if (name == "cursor") {
@@ -258,47 +253,44 @@ Result<AlertPage> AlertService::List(const Caller& caller,
   const int wanted = q.limit;
   q.limit = wanted + 1;
   return store_.Read([&](ReadTx& tx) -> Result<AlertPage> {
-    auto alerts = tx.ListAlerts(q);
-    if (!alerts) return std::unexpected(alerts.error());
+    auto alerts = INFRASHARE_TRY(tx.ListAlerts(q));
     AlertPage page;
-    for (auto& a : *alerts) {
+    for (auto& a : alerts) {
       if (int(page.items.size()) == wanted) {
         page.next_cursor = std::to_string(page.items.back().alert.seq);
         break;
       }
       const AlertView view = AlertVisibility(caller.organization, a);
       if (view == AlertView::kNone) continue;  // cannot happen with q.organization; kept as the rule
-      auto show_report = ReportVisibleTo(tx, a, caller.organization, *caller.registry);
-      if (!show_report) return std::unexpected(show_report.error());
-      page.items.push_back(AlertRead{.alert = PresentAlert(std::move(a), view, caller.organization->id, *show_report),
-                                     .every_recipient = view == AlertView::kFull});
+      auto show_report = INFRASHARE_TRY(ReportVisibleTo(tx, a, caller.organization, *caller.registry));
+      page.items.push_back(
+          AlertRead{.alert = PresentAlert(std::move(a), view, caller.organization->id, show_report),
+                    .every_recipient = view == AlertView::kFull});
     }
     return page;
   });
 }
 
 Result<AlertRecipient> AlertService::Acknowledge(const Caller& caller, const std::string& id, const Json& body) {
-  if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
+  INFRASHARE_TRY(caller.RequireAuthenticated());
   ObjectReader r(body, "");
   std::optional<std::string> note;
   if (auto v = r.OptionalString("note", {.min = 0, .max = 2000}); v) note = *v;
   else return std::unexpected(v.error());
-  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  INFRASHARE_TRY(r.Finish());
 
   const std::string& org = caller.organization->id;
   const Timestamp now = clock_.Now();
   return store_.Write([&](WriteTx& tx) -> Result<AlertRecipient> {
-    auto head = tx.GetAlertHead(caller.space, id);
-    if (!head) return std::unexpected(head.error());
-    if (!*head) return NotFound("alert not found");
-    auto row = tx.GetAlertRecipient(id, org);
-    if (!row) return std::unexpected(row.error());
-    if (!*row) {
+    auto head = INFRASHARE_TRY(tx.GetAlertHead(caller.space, id));
+    if (!head) return NotFound("alert not found");
+    auto row = INFRASHARE_TRY(tx.GetAlertRecipient(id, org));
+    if (!row) {
       // Not a recipient: those who may see the alert learn why; others learn nothing.
-      if (AlertVisibility(caller.organization, **head) == AlertView::kNone) return NotFound("alert not found");
+      if (AlertVisibility(caller.organization, *head) == AlertView::kNone) return NotFound("alert not found");
       return Forbidden("your organization is not a recipient of this alert");
     }
-    AlertRecipient& rec = **row;
+    AlertRecipient& rec = *row;
     if (rec.state == DeliveryState::kAcknowledged)
       return Conflict(fmt::format("this alert was already acknowledged for {} by {} at {}", org,
                                   rec.acknowledged_by, FormatRfc3339(*rec.acknowledged_at)));
@@ -309,8 +301,8 @@ Result<AlertRecipient> AlertService::Acknowledge(const Caller& caller, const std
     rec.deadline.reset();
     Json detail{{"late", late}};
     if (note) detail["note"] = *note;
-    if (auto c = RecordRecipientChange(tx, ActorOf(caller), **head, rec, "alert.acknowledge", "alert.acknowledged",
-                                       std::move(detail));
+    if (auto c = RecordRecipientChange(tx, ActorOf(caller), *head, rec, "alert.acknowledge",
+                                       "alert.acknowledged", std::move(detail));
         !c)
       return std::unexpected(c.error());
     return rec;
@@ -322,13 +314,11 @@ Result<int> AlertService::EscalateDue(int limit) {
   return store_.Write([&](WriteTx& tx) -> Result<int> {
     int handled = 0;
     const Timestamp now = clock_.Now();
-    auto due = tx.ListDueRecipients(now, limit);
-    if (!due) return std::unexpected(due.error());
-    for (auto& [alert_id, space, row] : *due) {
-      auto head = tx.GetAlertHead(space, alert_id);
-      if (!head) return std::unexpected(head.error());
-      if (!*head) continue;
-      const Alert& alert = **head;
+    auto due = INFRASHARE_TRY(tx.ListDueRecipients(now, limit));
+    for (auto& [alert_id, space, row] : due) {
+      auto head = INFRASHARE_TRY(tx.GetAlertHead(space, alert_id));
+      if (!head) continue;
+      const Alert& alert = *head;
       auto on_alert = [&](std::string_view org) {
         auto r = tx.GetAlertRecipient(alert_id, std::string(org));
         return !r || r->has_value();  // an error counts as "on it": never alert twice
@@ -389,10 +379,9 @@ Result<void> AlertService::RecordChannels(const std::vector<ChannelUpdate>& upda
   if (updates.empty()) return {};
   return store_.Write([&](WriteTx& tx) -> Result<void> {
     for (const auto& u : updates) {
-      auto row = tx.GetAlertRecipient(u.alert_id, u.organization);
-      if (!row) return std::unexpected(row.error());
-      if (!*row) continue;
-      AlertRecipient rec = **row;
+      auto row = INFRASHARE_TRY(tx.GetAlertRecipient(u.alert_id, u.organization));
+      if (!row) continue;
+      AlertRecipient rec = *row;
       auto existing = std::ranges::find(rec.channels, u.delivery.channel, &ChannelDelivery::channel);
       if (existing != rec.channels.end() && existing->state == DeliveryState::kDelivered) continue;
       const DeliveryState before = rec.state;

@@ -39,7 +39,7 @@ struct AlertPage {
 // One channel's news about one recipient (stream hub, webhook dispatcher).
 struct ChannelUpdate {
   std::string alert_id;
-  std::string space;  // the alert's
+  Space space;  // the alert's
   std::string organization;
   ChannelDelivery delivery;  // its state: kDelivered or kFailed
 };

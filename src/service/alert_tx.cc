@@ -21,19 +21,18 @@ Result<void> Record(WriteTx& tx, const AlertActor& actor, const Alert& alert, st
       !a)
     return a;
   if (event_type.empty()) return {};
-  auto e = tx.AppendOutbox(OutboxEvent{.at = at,
-                                       .space = alert.space,
-                                       .type = std::string(event_type),
-                                       .record_id = alert.id,
-                                       .subject = std::string(subject)});
-  if (!e) return std::unexpected(e.error());
+  INFRASHARE_TRY(tx.AppendOutbox(OutboxEvent{.at = at,
+                                             .space = alert.space,
+                                             .type = std::string(event_type),
+                                             .record_id = alert.id,
+                                             .subject = std::string(subject)}));
   return {};
 }
 
 }  // namespace
 
 Result<void> RecordAlertRaised(WriteTx& tx, const AlertActor& actor, const Alert& alert) {
-  if (auto s = tx.InsertAlert(alert); !s) return std::unexpected(s.error());
+  INFRASHARE_TRY(tx.InsertAlert(alert));
   Json detail{{"recipients", alert.recipients.size()}, {"level", alert.level}};
   return Record(tx, actor, alert, "alert.raise", "alert.raised", "", std::move(detail), alert.created_at);
 }
@@ -51,13 +50,12 @@ Result<void> RecordRecipientChange(WriteTx& tx, const AlertActor& actor, const A
   return Record(tx, actor, alert, action, event_type, row.organization, std::move(detail), at);
 }
 
-Result<void> RecordChannelNews(WriteTx& tx, const std::string& space, const std::string& alert_id,
+Result<void> RecordChannelNews(WriteTx& tx, const Space& space, const std::string& alert_id,
                                const AlertRecipient& row, const ChannelDelivery& delivery) {
   if (delivery.state != DeliveryState::kFailed) return tx.UpsertAlertRecipient(alert_id, row);
-  auto head = tx.GetAlertHead(space, alert_id);
-  if (!head) return std::unexpected(head.error());
-  if (!*head) return NotFound("alert not found");
-  return RecordRecipientChange(tx, AlertActor{}, **head, row, "alert.delivery_failed", "",
+  auto head = INFRASHARE_TRY(tx.GetAlertHead(space, alert_id));
+  if (!head) return NotFound("alert not found");
+  return RecordRecipientChange(tx, AlertActor{}, *head, row, "alert.delivery_failed", "",
                                {{"channel", delivery.channel}, {"detail", delivery.detail}});
 }
 

@@ -42,7 +42,7 @@ Result<void> RecordRecipientChange(WriteTx& tx, const AlertActor& actor, const A
 // caller). A delivery is bookkeeping kept on the row — no audit or outbox
 // event, or an alert to thousands would write thousands of each; a channel
 // that gave up (`delivery.state` kFailed) is audited ("alert.delivery_failed").
-Result<void> RecordChannelNews(WriteTx& tx, const std::string& space, const std::string& alert_id,
+Result<void> RecordChannelNews(WriteTx& tx, const Space& space, const std::string& alert_id,
                                const AlertRecipient& row, const ChannelDelivery& delivery);
 
 }  // namespace infrashare

@@ -43,13 +43,12 @@ Result<std::vector<Policy>> AssessmentService::LoadPolicies(
     const std::vector<std::pair<std::string, std::string>>& files, const Registry& registry) {
   std::vector<Policy> out;
   for (const auto& [name, text] : files) {
-    auto policy = ParsePolicy(text, name);
-    if (!policy) return std::unexpected(policy.error());
-    if (auto v = ValidatePolicySectors(*policy, registry); !v) return std::unexpected(v.error());
+    auto policy = INFRASHARE_TRY(ParsePolicy(text, name));
+    INFRASHARE_TRY(ValidatePolicySectors(policy, registry));
     for (const auto& p : out)
-      if (p.id == policy->id)
-        return InvalidArgument("policy", fmt::format("{}: policy id '{}' is used twice", name, policy->id));
-    out.push_back(std::move(*policy));
+      if (p.id == policy.id)
+        return InvalidArgument("policy", fmt::format("{}: policy id '{}' is used twice", name, policy.id));
+    out.push_back(std::move(policy));
   }
   if (out.empty()) return InvalidArgument("policy", "no severity policy was loaded");
   return out;
@@ -72,12 +71,11 @@ const Policy* AssessmentService::Find(std::string_view id) const {
 Result<std::optional<ReportAssessment>> AssessmentService::AssessReport(const Report& report,
                                                                        const Registry& registry) const {
   if (report.content.facts.empty()) return std::nullopt;
-  auto facts = ParseFacts(report.content.facts);
-  if (!facts) return std::unexpected(facts.error());
-  if (auto c = CheckSectors(*facts, registry); !c) return std::unexpected(c.error());
+  auto facts = INFRASHARE_TRY(ParseFacts(report.content.facts));
+  INFRASHARE_TRY(CheckSectors(facts, registry));
   const Policy& policy = active();
   const std::string sector = AssessmentSector(report, registry);
-  Assessment a = Assess(*facts, policy, sector);
+  Assessment a = Assess(facts, policy, sector);
   ReportAssessment out{.automatic = {.level = a.level, .rendered = AssessmentToJson(a)}, .level = a.level};
   // An analyst's review stays in force across revisions; the automatic
   // assessment beside it is always the latest.
@@ -86,65 +84,62 @@ Result<std::optional<ReportAssessment>> AssessmentService::AssessReport(const Re
     a.level = std::clamp(out.review->level, policy.scale_min, policy.scale_max);
     out.level = a.level;
   }
-  ResponseContext context{.sector_id = sector, .registry = registry,
-                          .dependent_sectors = facts->other_sectors.value_or(std::vector<std::string>{})};
+  ResponseContext context{.sector_id = sector,
+                          .registry = registry,
+                          .dependent_sectors = facts.other_sectors.value_or(std::vector<std::string>{})};
   out.response_plan = PlanResponse(a, policy, context);
   return out;
 }
 
 Result<Json> AssessmentService::Preview(const Caller& caller, const Json& body) const {
-  if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
+  INFRASHARE_TRY(caller.RequireAuthenticated());
   ObjectReader in(body, "");
   const Json* facts_json = in.Raw("facts");
   if (facts_json == nullptr) return InvalidArgument("facts", "is required");
-  auto sector = in.OptionalString("sector", kIdLimits);
-  if (!sector) return std::unexpected(sector.error());
-  auto policy_id = in.OptionalString("policy", kIdLimits);
-  if (!policy_id) return std::unexpected(policy_id.error());
-  if (auto f = in.Finish(); !f) return std::unexpected(f.error());
-  const Policy* policy = policy_id->has_value() ? Find(**policy_id) : &active();
+  auto sector = INFRASHARE_TRY(in.OptionalString("sector", kIdLimits));
+  auto policy_id = INFRASHARE_TRY(in.OptionalString("policy", kIdLimits));
+  INFRASHARE_TRY(in.Finish());
+  const Policy* policy = policy_id.has_value() ? Find(*policy_id) : &active();
   if (policy == nullptr) {
     std::string names;
     for (const auto& p : policies_) names += (names.empty() ? "" : ", ") + std::string(p.id);
     return InvalidArgument("policy", "must be one of: " + names);
   }
   const Registry& registry = *caller.registry;
-  std::string sector_id = sector->value_or("");
+  std::string sector_id = sector.value_or("");
   if (sector_id.empty() && caller.organization && !caller.organization->sectors.empty())
     sector_id = caller.organization->sectors.front();
   if (!sector_id.empty() && registry.FindSector(sector_id) == nullptr)
     return InvalidArgument("sector", fmt::format("unknown sector '{}'", sector_id));
-  auto facts = ParseFacts(*facts_json);
-  if (!facts) return std::unexpected(facts.error());
-  if (auto c = CheckSectors(*facts, registry); !c) return std::unexpected(c.error());
-  const Assessment a = Assess(*facts, *policy, sector_id);
-  ResponseContext context{.sector_id = sector_id, .registry = registry,
-                          .dependent_sectors = facts->other_sectors.value_or(std::vector<std::string>{})};
+  auto facts = INFRASHARE_TRY(ParseFacts(*facts_json));
+  INFRASHARE_TRY(CheckSectors(facts, registry));
+  const Assessment a = Assess(facts, *policy, sector_id);
+  ResponseContext context{.sector_id = sector_id,
+                          .registry = registry,
+                          .dependent_sectors = facts.other_sectors.value_or(std::vector<std::string>{})};
   return Json{{"assessment", AssessmentToJson(a)},
               {"response_plan", ResponsePlanToJson(PlanResponse(a, *policy, context))}};
 }
 
 Result<Report> AssessmentService::Review(const Caller& caller, const std::string& report_id, const Json& body) {
-  if (auto r = caller.Require(Role::kAnalyst); !r) return std::unexpected(r.error());
+  INFRASHARE_TRY(caller.Require(Role::kAnalyst));
   const OrgKind kind = caller.organization->kind;
   if (kind != OrgKind::kCoordinationCenter && kind != OrgKind::kMinistry)
     return Forbidden("only analysts of NISC or a ministry confirm or override a severity assessment");
   ObjectReader in(body, "");
-  auto action_text = in.String("action", kIdLimits);
-  if (!action_text) return std::unexpected(action_text.error());
-  const auto action = ParseName(kReviewActionNames, *action_text);
+  auto action_text = INFRASHARE_TRY(in.String("action", kIdLimits));
+  const auto action = ParseName(kReviewActionNames, action_text);
   if (!action) return InvalidArgument("action", "must be one of: confirm, override");
   std::optional<int64_t> level;
   if (*action == ReviewAction::kOverride) {
-    auto l = in.Int("level", active().scale_min, active().scale_max);
-    if (!l) return std::unexpected(l.error());
-    level = *l;
+    auto l = INFRASHARE_TRY(in.Int("level", active().scale_min, active().scale_max));
+    level = l;
   } else if (in.Has("level")) {
     return InvalidArgument("level", "only an override sets a level");
   }
   auto justification = in.String("justification", {1, 2000});
   if (!justification) return std::unexpected(justification.error());
-  if (auto f = in.Finish(); !f) return std::unexpected(f.error());
+  INFRASHARE_TRY(in.Finish());
 
   if (store_ == nullptr) return Unavailable("reviews need the server's database");
   const Registry& registry = *caller.registry;

@@ -12,9 +12,8 @@ Result<ChainCheck> VerifyAuditChain(Store& store) {
   std::string prev;
   int64_t after = 0;
   for (;;) {
-    auto page = store.Read([&](ReadTx& tx) { return tx.ListAudit(after, kPage); });
-    if (!page) return std::unexpected(page.error());
-    for (const auto& e : *page) {
+    auto page = INFRASHARE_TRY(store.Read([&](ReadTx& tx) { return tx.ListAudit(after, kPage); }));
+    for (const auto& e : page) {
       ++check.events;
       if (e.prev_hash != prev) {
         check.first_broken = e.seq;
@@ -32,7 +31,7 @@ Result<ChainCheck> VerifyAuditChain(Store& store) {
       prev = e.hash;
       after = e.seq;
     }
-    if (page->size() < size_t(kPage)) return check;
+    if (page.size() < size_t(kPage)) return check;
   }
 }
 

@@ -60,13 +60,11 @@ std::optional<Result<Caller>> AuthService::Authenticate(std::string_view header,
     // The token and its principal, or nullopt for a token unknown or revoked.
     using Found = std::optional<std::pair<ApiToken, Principal>>;
     auto found = store_.Read([&](ReadTx& tx) -> Result<Found> {
-      auto t = tx.GetToken(id);
-      if (!t) return std::unexpected(t.error());
-      if (!*t || (*t)->revoked_at) return std::nullopt;
-      auto p = tx.GetPrincipal((*t)->principal);
-      if (!p) return std::unexpected(p.error());
-      if (!*p) return std::nullopt;
-      return std::pair{std::move(**t), std::move(**p)};
+      auto t = INFRASHARE_TRY(tx.GetToken(id));
+      if (!t || t->revoked_at) return std::nullopt;
+      auto p = INFRASHARE_TRY(tx.GetPrincipal(t->principal));
+      if (!p) return std::nullopt;
+      return std::pair{std::move(*t), std::move(*p)};
     });
     if (!found) return std::unexpected(found.error());
     if (!*found || !ConstantTimeEquals((*found)->first.secret_sha256, secret_hash)) return BadToken();

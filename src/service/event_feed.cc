@@ -165,50 +165,43 @@ Result<std::vector<std::unique_ptr<StreamEvent>>> EventFeed::After(int64_t after
   auto registry = registry_.Snapshot();
   using Events = std::vector<std::unique_ptr<StreamEvent>>;
   return store_.Read([&](ReadTx& tx) -> Result<Events> {
-    auto events = tx.ListOutbox(after, limit);
-    if (!events) return std::unexpected(events.error());
+    auto events = INFRASHARE_TRY(tx.ListOutbox(after, limit));
     Events out;
-    out.reserve(events->size());
-    for (auto& e : *events) {
+    out.reserve(events.size());
+    for (auto& e : events) {
       if (e.space != space_) {  // renders for nobody; listed so that readers pass it
         out.push_back(std::make_unique<ReportEvent>(std::move(e), space_, registry, std::nullopt,
                                                     std::vector<std::string>{}));
         continue;
       }
       if (e.type.starts_with("report.")) {
-        auto report = tx.GetReport(e.space, e.record_id);
-        if (!report) return std::unexpected(report.error());
+        auto report = INFRASHARE_TRY(tx.GetReport(e.space, e.record_id));
         std::vector<std::string> terms;
-        if (*report && (*report)->anonymized) terms = SourceTerms(tx, **report, *registry);
-        out.push_back(
-            std::make_unique<ReportEvent>(std::move(e), space_, registry, std::move(*report), std::move(terms)));
+        if (report && report->anonymized) terms = SourceTerms(tx, *report, *registry);
+        out.push_back(std::make_unique<ReportEvent>(std::move(e), space_, registry, std::move(report),
+                                                    std::move(terms)));
         continue;
       }
-      auto head = tx.GetAlertHead(e.space, e.record_id);
-      if (!head) return std::unexpected(head.error());
+      auto head = INFRASHARE_TRY(tx.GetAlertHead(e.space, e.record_id));
       std::vector<RecipientRowText> rows;
-      if (*head && e.subject.empty()) {
-        auto texts = tx.ListAlertRecipientTexts(e.record_id);
-        if (!texts) return std::unexpected(texts.error());
-        rows = std::move(*texts);
-      } else if (*head) {
-        auto row = tx.GetAlertRecipient(e.record_id, e.subject);
-        if (!row) return std::unexpected(row.error());
-        if (!*row)
-          head->reset();
+      if (head && e.subject.empty()) {
+        auto texts = INFRASHARE_TRY(tx.ListAlertRecipientTexts(e.record_id));
+        rows = std::move(texts);
+      } else if (head) {
+        auto row = INFRASHARE_TRY(tx.GetAlertRecipient(e.record_id, e.subject));
+        if (!row)
+          head.reset();
         else
-          rows.push_back({.organization = (*row)->organization,
-                          .state = (*row)->state,
-                          .json = RecipientJsonText(**row)});
+          rows.push_back(
+              {.organization = row->organization, .state = row->state, .json = RecipientJsonText(*row)});
       }
       std::optional<Report> report;
-      if (*head && !(*head)->report_id.empty()) {
-        auto rep = tx.GetReport((*head)->space, (*head)->report_id);
-        if (!rep) return std::unexpected(rep.error());
-        report = std::move(*rep);
+      if (head && !head->report_id.empty()) {
+        auto rep = INFRASHARE_TRY(tx.GetReport(head->space, head->report_id));
+        report = std::move(rep);
       }
-      out.push_back(std::make_unique<AlertEvent>(std::move(e), space_, registry, std::move(*head), std::move(rows),
-                                                 std::move(report), this));
+      out.push_back(std::make_unique<AlertEvent>(std::move(e), space_, registry, std::move(head),
+                                                 std::move(rows), std::move(report), this));
     }
     return out;
   });

@@ -4,8 +4,7 @@ namespace infrashare {
 
 Result<void> HealthService::Check() const {
   return store_.Read([](ReadTx& tx) -> Result<void> {
-    auto v = tx.GetMeta("schema_version");
-    if (!v) return std::unexpected(v.error());
+    INFRASHARE_TRY(tx.GetMeta("schema_version"));
     return {};
   });
 }

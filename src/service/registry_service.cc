@@ -181,9 +181,8 @@ Result<Organization> RegistryService::AddOrganization(const Caller& caller, cons
     return Conflict(fmt::format("organization '{}' already exists", org.id), "id");
 
   auto r = store_.Write([&](WriteTx& tx) -> Result<void> {
-    auto existing = tx.LoadRegistry();
-    if (!existing) return std::unexpected(existing.error());
-    for (const auto& o : existing->organizations)
+    auto existing = INFRASHARE_TRY(tx.LoadRegistry());
+    for (const auto& o : existing.organizations)
       if (o.id == org.id) return Conflict(fmt::format("organization '{}' already exists", org.id), "id");
     if (auto w = tx.UpsertOrganization(org); !w) return w;
     if (auto w = BumpVersion(tx); !w) return w;
@@ -243,7 +242,7 @@ Result<Principal> RegistryService::AddPrincipal(const Caller& caller, const Json
 
 Result<std::vector<Principal>> RegistryService::ListPrincipals(const Caller& caller,
                                                                std::optional<std::string> org) {
-  if (auto r = caller.Require(Role::kAdmin); !r) return std::unexpected(r.error());
+  INFRASHARE_TRY(caller.Require(Role::kAdmin));
   // An organization's administrator lists its own principals.
   if (!org) {
     if (!caller.RequirePlatformAdmin()) org = caller.organization->id;
@@ -269,10 +268,9 @@ Result<IssuedToken> RegistryService::IssueToken(const Caller& caller, const std:
                           .created_at = clock_.Now()};
   issued.secret_token = issued.token.id + "." + secret;
   auto r = store_.Write([&](WriteTx& tx) -> Result<void> {
-    auto p = tx.GetPrincipal(principal_id);
-    if (!p) return std::unexpected(p.error());
-    if (!*p) return NotFound(fmt::format("principal '{}' not found", principal_id));
-    if (auto a = caller.RequireAdminOf((*p)->organization); !a) return a;
+    auto p = INFRASHARE_TRY(tx.GetPrincipal(principal_id));
+    if (!p) return NotFound(fmt::format("principal '{}' not found", principal_id));
+    if (auto a = caller.RequireAdminOf(p->organization); !a) return a;
     if (auto w = tx.InsertToken(issued.token); !w) return w;
     return tx.AppendAudit(AuditEvent{.at = issued.token.created_at,
                                      .actor_principal = caller.principal->id,
@@ -289,13 +287,11 @@ Result<IssuedToken> RegistryService::IssueToken(const Caller& caller, const std:
 Result<void> RegistryService::RevokeToken(const Caller& caller, const std::string& token_id) {
   if (auto r = caller.Require(Role::kAdmin); !r) return r;
   auto r = store_.Write([&](WriteTx& tx) -> Result<void> {
-    auto t = tx.GetToken(token_id);
-    if (!t) return std::unexpected(t.error());
-    if (!*t) return NotFound(fmt::format("token '{}' not found", token_id));
-    auto owner = tx.GetPrincipal((*t)->principal);
-    if (!owner) return std::unexpected(owner.error());
-    if (auto a = caller.RequireAdminOf(*owner ? (*owner)->organization : ""); !a) return a;
-    if ((*t)->revoked_at) return Conflict(fmt::format("token '{}' is already revoked", token_id));
+    auto t = INFRASHARE_TRY(tx.GetToken(token_id));
+    if (!t) return NotFound(fmt::format("token '{}' not found", token_id));
+    auto owner = INFRASHARE_TRY(tx.GetPrincipal(t->principal));
+    if (auto a = caller.RequireAdminOf(owner ? (owner)->organization : ""); !a) return a;
+    if ((t)->revoked_at) return Conflict(fmt::format("token '{}' is already revoked", token_id));
     const Timestamp now = clock_.Now();
     if (auto w = tx.RevokeToken(token_id, now); !w) return w;
     return tx.AppendAudit(AuditEvent{.at = now,

@@ -20,11 +20,10 @@ Result<Audience> ReadAudience(const Json& j, const std::string& path) {
   a.everyone = *everyone;
   for (auto [key, out] : {std::pair{"sectors", &a.sectors}, std::pair{"ceptoars", &a.ceptoars},
                           std::pair{"groups", &a.groups}, std::pair{"organizations", &a.organizations}}) {
-    auto list = in.StringList(key, kMaxAudienceItems, kIdLimits);
-    if (!list) return std::unexpected(list.error());
-    *out = std::move(*list);
+    auto list = INFRASHARE_TRY(in.StringList(key, kMaxAudienceItems, kIdLimits));
+    *out = std::move(list);
   }
-  if (auto f = in.Finish(); !f) return std::unexpected(f.error());
+  INFRASHARE_TRY(in.Finish());
   return a;
 }
 
@@ -57,11 +56,10 @@ Result<void> ReadContent(ObjectReader& in, ReportContent& c, bool require_all) {
     c.services = std::move(*services);
   }
   if (in.Has("systems")) {
-    auto systems = in.StringList("systems", 3, kIdLimits);
-    if (!systems) return std::unexpected(systems.error());
+    auto systems = INFRASHARE_TRY(in.StringList("systems", 3, kIdLimits));
     c.systems.clear();
-    for (size_t i = 0; i < systems->size(); ++i) {
-      auto s = ParseName(kSystemKindNames, (*systems)[i]);
+    for (size_t i = 0; i < systems.size(); ++i) {
+      auto s = ParseName(kSystemKindNames, systems[i]);
       if (!s) return InvalidArgument(IndexPath("systems", i), AllowedNames(kSystemKindNames));
       c.systems.push_back(*s);
     }
@@ -80,13 +78,11 @@ Result<void> ReadContent(ObjectReader& in, ReportContent& c, bool require_all) {
     for (size_t i = 0; i < list->size(); ++i) {
       const std::string path = IndexPath("indicators", i);
       ObjectReader ind((*list)[i], path);
-      auto type = ind.String("type", kIdLimits);
-      if (!type) return std::unexpected(type.error());
-      auto value = ind.String("value", {1, kMaxIndicatorValueBytes});
-      if (!value) return std::unexpected(value.error());
-      if (auto f = ind.Finish(); !f) return std::unexpected(f.error());
-      if (auto v = ValidateIndicator(*type, *value, path); !v) return std::unexpected(v.error());
-      c.indicators.push_back({std::move(*type), std::move(*value)});
+      auto type = INFRASHARE_TRY(ind.String("type", kIdLimits));
+      auto value = INFRASHARE_TRY(ind.String("value", {1, kMaxIndicatorValueBytes}));
+      INFRASHARE_TRY(ind.Finish());
+      INFRASHARE_TRY(ValidateIndicator(type, value, path));
+      c.indicators.push_back({std::move(type), std::move(value)});
     }
   }
   if (require_all || in.Has("tlp")) {
@@ -95,9 +91,8 @@ Result<void> ReadContent(ObjectReader& in, ReportContent& c, bool require_all) {
     c.tlp = *tlp;
   }
   if (const Json* audience = in.Raw("audience")) {
-    auto a = ReadAudience(*audience, "audience");
-    if (!a) return std::unexpected(a.error());
-    c.audience = std::move(*a);
+    auto a = INFRASHARE_TRY(ReadAudience(*audience, "audience"));
+    c.audience = std::move(a);
   }
   return {};
 }
@@ -113,7 +108,7 @@ Result<std::optional<Timestamp>> ReadTime(const std::string& value, const std::s
 Result<SubmitInput> ParseSubmit(const Json& body) {
   ObjectReader in(body, "");
   SubmitInput out;
-  if (auto r = ReadContent(in, out.content, /*require_all=*/true); !r) return std::unexpected(r.error());
+  INFRASHARE_TRY(ReadContent(in, out.content, /*require_all=*/true));
   auto route = ReadEnum(in, "route", kRouteNames);
   if (!route) return std::unexpected(route.error());
   out.route.route = *route;
@@ -126,7 +121,7 @@ Result<SubmitInput> ParseSubmit(const Json& body) {
   auto agency = in.OptionalString("agency", kIdLimits);
   if (!agency) return std::unexpected(agency.error());
   out.route.agency = *agency;
-  if (auto f = in.Finish(); !f) return std::unexpected(f.error());
+  INFRASHARE_TRY(in.Finish());
   return out;
 }
 
@@ -137,31 +132,28 @@ Result<std::pair<ReportContent, std::string>> ParseUpdate(const Json& body, cons
         return InvalidArgument(fixed, "cannot be changed after submission");
   ObjectReader in(body, "");
   ReportContent c = base;
-  if (auto r = ReadContent(in, c, /*require_all=*/false); !r) return std::unexpected(r.error());
-  auto note = in.OptionalString("note", {0, kMaxNoteBytes});
-  if (!note) return std::unexpected(note.error());
-  if (auto f = in.Finish(); !f) return std::unexpected(f.error());
+  INFRASHARE_TRY(ReadContent(in, c, /*require_all=*/false));
+  auto note = INFRASHARE_TRY(in.OptionalString("note", {0, kMaxNoteBytes}));
+  INFRASHARE_TRY(in.Finish());
   if (c == base) return InvalidArgument("", "the update changes nothing");
-  return std::pair{std::move(c), note->value_or("")};
+  return std::pair{std::move(c), note.value_or("")};
 }
 
 Result<RelayInput> ParseRelay(const Json& body) {
   ObjectReader in(body, "");
   RelayInput out;
   if (in.Has("anonymized")) {
-    auto a = in.Bool("anonymized");
-    if (!a) return std::unexpected(a.error());
-    out.anonymized = *a;
+    auto a = INFRASHARE_TRY(in.Bool("anonymized"));
+    out.anonymized = a;
   }
   if (const Json* audience = in.Raw("audience")) {
-    auto a = ReadAudience(*audience, "audience");
-    if (!a) return std::unexpected(a.error());
-    out.audience = std::move(*a);
+    auto a = INFRASHARE_TRY(ReadAudience(*audience, "audience"));
+    out.audience = std::move(a);
   }
   auto note = in.OptionalString("note", {0, kMaxNoteBytes});
   if (!note) return std::unexpected(note.error());
   out.note = note->value_or("");
-  if (auto f = in.Finish(); !f) return std::unexpected(f.error());
+  INFRASHARE_TRY(in.Finish());
   return out;
 }
 
@@ -185,9 +177,8 @@ Result<ReportQuery> ParseListQuery(const std::vector<std::pair<std::string, std:
       if (!v) return InvalidArgument(name, AllowedNames(kTlpNames));
       q.tlp = *v;
     } else if (name == "created_from" || name == "created_to" || name == "updated_since") {
-      auto t = ReadTime(value, name);
-      if (!t) return std::unexpected(t.error());
-      (name == "created_from" ? q.created_from : name == "created_to" ? q.created_to : q.updated_since) = *t;
+      auto t = INFRASHARE_TRY(ReadTime(value, name));
+      (name == "created_from" ? q.created_from : name == "created_to" ? q.created_to : q.updated_since) = t;
     } else if (name == "q") {
       if (value.size() > 200) return InvalidArgument(name, "must be at most 200 bytes");
       if (!value.empty()) q.text = value;

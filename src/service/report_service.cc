@@ -31,16 +31,14 @@ namespace {
 // that changes the report is decoded, presented and encoded again.
 Result<std::optional<std::string>> PageItem(ReadTx& tx, const Caller& caller,
                                             std::span<const std::string> viewer_keys, ReportRowText& row) {
-  auto sharing = stored::ReportSharingFromStored(row.seq, row.doc);
-  if (!sharing) return std::unexpected(sharing.error());
-  const View view = Visibility(caller.organization, viewer_keys, *sharing);
+  auto sharing = INFRASHARE_TRY(stored::ReportSharingFromStored(row.seq, row.doc));
+  const View view = Visibility(caller.organization, viewer_keys, sharing);
   if (view == View::kNone)
     return std::nullopt;  // the store's key filter and the rule must agree; the rule wins
   if (view == View::kFull) return std::move(row.doc);
-  auto report = stored::ReportFromStored(row.seq, row.doc);
-  if (!report) return std::unexpected(report.error());
-  const auto terms = SourceTerms(tx, *report, *caller.registry);
-  return ToJson(Present(std::move(*report), view, terms)).dump();
+  auto report = INFRASHARE_TRY(stored::ReportFromStored(row.seq, row.doc));
+  const auto terms = SourceTerms(tx, report, *caller.registry);
+  return ToJson(Present(std::move(report), view, terms)).dump();
 }
 
 }  // namespace
@@ -50,9 +48,8 @@ ReportService::ReportService(Store& store, const Clock& clock, const AssessmentS
 
 Result<void> ReportService::Assess(Report& report, const Registry& registry) const {
   if (assessments_ == nullptr) return {};
-  auto assessed = assessments_->AssessReport(report, registry);
-  if (!assessed) return std::unexpected(assessed.error());
-  report.assessment = std::move(*assessed);
+  auto assessed = INFRASHARE_TRY(assessments_->AssessReport(report, registry));
+  report.assessment = std::move(assessed);
   return {};
 }
 
@@ -64,21 +61,20 @@ Result<void> ReportService::CheckContent(const ReportContent& c, const Registry&
 }
 
 Result<Report> ReportService::Submit(const Caller& caller, const Json& body) {
-  if (auto r = caller.Require(Role::kReporter); !r) return std::unexpected(r.error());
-  auto input = ParseSubmit(body);
-  if (!input) return std::unexpected(input.error());
+  INFRASHARE_TRY(caller.Require(Role::kReporter));
+  auto input = INFRASHARE_TRY(ParseSubmit(body));
   const Registry& registry = *caller.registry;
-  if (auto c = CheckContent(input->content, registry); !c) return std::unexpected(c.error());
+  INFRASHARE_TRY(CheckContent(input.content, registry));
   const Timestamp now = clock_.Now();
-  auto route = RouteAtSubmit(input->route, input->content.kind, *caller.organization, registry, now);
+  auto route = RouteAtSubmit(input.route, input.content.kind, *caller.organization, registry, now);
   if (!route) return std::unexpected(route.error());
 
   Report report;
   report.id = NewId("rpt");
   report.space = caller.space;
-  report.content = std::move(input->content);
-  report.route = input->route.route;
-  report.anonymized = input->route.anonymized;
+  report.content = std::move(input.content);
+  report.route = input.route.route;
+  report.anonymized = input.route.anonymized;
   report.submitter_org = caller.organization->id;
   report.submitter_principal = caller.principal->id;
   report.relay_org = route->relay_org;
@@ -87,20 +83,18 @@ Result<Report> ReportService::Submit(const Caller& caller, const Json& body) {
   if (report.released) report.released_at = now;
   report.deliveries = std::move(route->deliveries);
   report.created_at = report.updated_at = now;
-  if (auto a = Assess(report, registry); !a) return std::unexpected(a.error());
+  INFRASHARE_TRY(Assess(report, registry));
 
   const PreparedReportChange prepared = PrepareReportChange(
       nullptr, std::move(report), {.note = "submitted", .action = "report.submit", .event_type = "report.created"},
       registry);
-  auto w = store_.Write([&](WriteTx& tx) { return RecordReportChange(tx, caller, prepared); });
-  if (!w) return std::unexpected(w.error());
+  INFRASHARE_TRY(store_.Write([&](WriteTx& tx) { return RecordReportChange(tx, caller, prepared); }));
   return prepared.head;
 }
 
 Result<Report> ReportService::Relay(const Caller& caller, const std::string& id, const Json& body) {
-  if (auto r = caller.Require(Role::kRelay); !r) return std::unexpected(r.error());
-  auto input = ParseRelay(body);
-  if (!input) return std::unexpected(input.error());
+  INFRASHARE_TRY(caller.Require(Role::kRelay));
+  auto input = INFRASHARE_TRY(ParseRelay(body));
   const Registry& registry = *caller.registry;
   return ChangeReport(store_, caller, id, [&](Report& report, View) -> Result<ReportChange> {
     const bool is_relay =
@@ -110,84 +104,79 @@ Result<Report> ReportService::Relay(const Caller& caller, const std::string& id,
     if (!is_relay)
       return Forbidden("only the CEPTOAR secretariat or agency this report was sent through can relay it");
     if (report.released) return Conflict("this report has already been relayed");
-    if (input->anonymized) {
-      if (!*input->anonymized && report.anonymized)
+    if (input.anonymized) {
+      if (!*input.anonymized && report.anonymized)
         return Conflict("the submitter asked for anonymity; a relay cannot lift it", "anonymized");
-      report.anonymized = *input->anonymized;
+      report.anonymized = *input.anonymized;
     }
-    if (input->audience) {
+    if (input.audience) {
       if (report.content.tlp == Tlp::kRed)
         return InvalidArgument("audience", "TLP:RED is never relayed onward; its audience cannot be widened");
-      if (auto v = ValidateAudience(*input->audience, report.content.tlp, registry, "audience"); !v)
+      if (auto v = ValidateAudience(*input.audience, report.content.tlp, registry, "audience"); !v)
         return std::unexpected(v.error());
-      report.content.audience = *input->audience;
+      report.content.audience = *input.audience;
     }
     const Timestamp now = clock_.Now();
     for (auto& d : DeliveriesAtRelay(report, registry, now)) report.deliveries.push_back(std::move(d));
     report.released = true;
     report.released_at = now;
     report.updated_at = now;
-    return ReportChange{.note = input->note.empty() ? "relayed" : input->note,
+    return ReportChange{.note = input.note.empty() ? "relayed" : input.note,
                         .action = "report.relay",
                         .event_type = "report.relayed"};
   });
 }
 
 Result<Report> ReportService::Update(const Caller& caller, const std::string& id, const Json& body) {
-  if (auto r = caller.Require(Role::kReporter); !r) return std::unexpected(r.error());
+  INFRASHARE_TRY(caller.Require(Role::kReporter));
   const Registry& registry = *caller.registry;
   return ChangeReport(store_, caller, id, [&](Report& report, View) -> Result<ReportChange> {
     if (report.submitter_org != caller.organization->id)
       return Forbidden("only the submitting organization can revise a report");
-    auto update = ParseUpdate(body, report.content);
-    if (!update) return std::unexpected(update.error());
-    if (auto c = CheckContent(update->first, registry); !c) return std::unexpected(c.error());
-    report.content = std::move(update->first);
-    if (auto a = Assess(report, registry); !a) return std::unexpected(a.error());
+    auto update = INFRASHARE_TRY(ParseUpdate(body, report.content));
+    INFRASHARE_TRY(CheckContent(update.first, registry));
+    report.content = std::move(update.first);
+    INFRASHARE_TRY(Assess(report, registry));
     report.updated_at = clock_.Now();
-    return ReportChange{.note = update->second.empty() ? "revised" : update->second,
+    return ReportChange{.note = update.second.empty() ? "revised" : update.second,
                         .action = "report.update",
                         .event_type = "report.updated"};
   });
 }
 
 Result<Report> ReportService::Get(const Caller& caller, const std::string& id) {
-  if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
+  INFRASHARE_TRY(caller.RequireAuthenticated());
   return store_.Read([&](ReadTx& tx) -> Result<Report> {
-    auto loaded = LoadVisibleReport(tx, caller, id);
-    if (!loaded) return std::unexpected(loaded.error());
-    const auto terms = SourceTerms(tx, loaded->first, *caller.registry);
-    return Present(std::move(loaded->first), loaded->second, terms);
+    auto loaded = INFRASHARE_TRY(LoadVisibleReport(tx, caller, id));
+    const auto terms = SourceTerms(tx, loaded.first, *caller.registry);
+    return Present(std::move(loaded.first), loaded.second, terms);
   });
 }
 
 Result<std::vector<Revision>> ReportService::Revisions(const Caller& caller, const std::string& id) {
-  if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
+  INFRASHARE_TRY(caller.RequireAuthenticated());
   return store_.Read([&](ReadTx& tx) -> Result<std::vector<Revision>> {
-    auto loaded = LoadVisibleReport(tx, caller, id);
-    if (!loaded) return std::unexpected(loaded.error());
-    auto revisions = tx.ListRevisions(id);
-    if (!revisions) return std::unexpected(revisions.error());
-    const auto terms = SourceTerms(tx, loaded->first, *caller.registry);
+    auto loaded = INFRASHARE_TRY(LoadVisibleReport(tx, caller, id));
+    auto revisions = INFRASHARE_TRY(tx.ListRevisions(id));
+    const auto terms = SourceTerms(tx, loaded.first, *caller.registry);
     std::vector<Revision> out;
-    for (auto& rev : *revisions) out.push_back(Present(std::move(rev), loaded->first, loaded->second, terms));
+    for (auto& rev : revisions) out.push_back(Present(std::move(rev), loaded.first, loaded.second, terms));
     return out;
   });
 }
 
 Result<ReportPage> ReportService::List(const Caller& caller,
                                        const std::vector<std::pair<std::string, std::string>>& params) {
-  if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
-  auto query = ParseListQuery(params);
-  if (!query) return std::unexpected(query.error());
-  query->space = caller.space;
-  query->grant_keys = ViewerKeys(caller.organization, *caller.registry);
+  INFRASHARE_TRY(caller.RequireAuthenticated());
+  auto query = INFRASHARE_TRY(ParseListQuery(params));
+  query.space = caller.space;
+  query.grant_keys = ViewerKeys(caller.organization, *caller.registry);
   return store_.Read([&](ReadTx& tx) -> Result<ReportPage> {
-    auto rows = INFRASHARE_TRY(tx.ListReportTexts(*query));
+    auto rows = INFRASHARE_TRY(tx.ListReportTexts(query));
     ReportPage page;
-    if (rows.size() == size_t(query->limit)) page.next_cursor = std::to_string(rows.back().seq);
+    if (rows.size() == size_t(query.limit)) page.next_cursor = std::to_string(rows.back().seq);
     for (auto& row : rows) {
-      auto item = INFRASHARE_TRY(PageItem(tx, caller, query->grant_keys, row));
+      auto item = INFRASHARE_TRY(PageItem(tx, caller, query.grant_keys, row));
       if (item) page.items.push_back(std::move(*item));
     }
     return page;

@@ -92,13 +92,12 @@ TEST_F(ReportServiceTest, AChangePreparedFromAnOldRevisionStoresNothing) {
   const Caller analyst = Analyst();
   // Prepared from the first revision ...
   auto prepared = store().Read([&](ReadTx& tx) -> Result<PreparedReportChange> {
-    auto loaded = LoadVisibleReport(tx, analyst, report->id);
-    if (!loaded) return std::unexpected(loaded.error());
-    Report head = loaded->first;
+    auto loaded = INFRASHARE_TRY(LoadVisibleReport(tx, analyst, report->id));
+    Report head = loaded.first;
     head.revision += 1;
     head.content.title = "stale";
-    return PrepareReportChange(&loaded->first, std::move(head), {.note = "stale", .action = "report.update",
-                                                                 .event_type = "report.updated"},
+    return PrepareReportChange(&loaded.first, std::move(head),
+                               {.note = "stale", .action = "report.update", .event_type = "report.updated"},
                                *analyst.registry);
   });
   ASSERT_TRUE(prepared) << prepared.error().message;

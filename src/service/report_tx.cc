@@ -13,12 +13,11 @@ constexpr int kChangeAttempts = 5;
 }  // namespace
 
 Result<std::pair<Report, View>> LoadVisibleReport(ReadTx& tx, const Caller& caller, const std::string& id) {
-  auto found = tx.GetReport(caller.space, id);
-  if (!found) return std::unexpected(found.error());
-  if (!*found) return NotFound("report not found");
-  const View view = Visibility(caller.organization, **found, *caller.registry);
+  auto found = INFRASHARE_TRY(tx.GetReport(caller.space, id));
+  if (!found) return NotFound("report not found");
+  const View view = Visibility(caller.organization, *found, *caller.registry);
   if (view == View::kNone) return NotFound("report not found");
-  return std::pair{std::move(**found), view};
+  return std::pair{std::move(*found), view};
 }
 
 PreparedReportChange PrepareReportChange(const Report* previous, Report head, ReportChange change,
@@ -38,13 +37,11 @@ Result<bool> RecordReportChange(WriteTx& tx, const Caller& caller, const Prepare
   const ReportChange& change = prepared.change;
   const auto grants = GrantKeys(head);
   if (prepared.based_on_revision == 0) {
-    auto seq = tx.InsertReport(head, grants);
-    if (!seq) return std::unexpected(seq.error());
+    INFRASHARE_TRY(tx.InsertReport(head, grants));
   } else {
-    auto stored = tx.GetReport(head.space, head.id);
-    if (!stored) return std::unexpected(stored.error());
-    if (!*stored || (*stored)->revision != prepared.based_on_revision) return false;
-    if (auto u = tx.UpdateReport(head, grants); !u) return std::unexpected(u.error());
+    auto stored = INFRASHARE_TRY(tx.GetReport(head.space, head.id));
+    if (!stored || stored->revision != prepared.based_on_revision) return false;
+    INFRASHARE_TRY(tx.UpdateReport(head, grants));
   }
   Revision rev{.report_id = head.id,
                .number = head.revision,
@@ -54,7 +51,7 @@ Result<bool> RecordReportChange(WriteTx& tx, const Caller& caller, const Prepare
                .author_org = caller.principal->organization,
                .note = change.note,
                .at = head.updated_at};
-  if (auto r = tx.InsertRevision(rev); !r) return std::unexpected(r.error());
+  INFRASHARE_TRY(tx.InsertRevision(rev));
   Json detail{{"revision", head.revision},
               {"route", NameOf(kRouteNames, head.route)},
               {"anonymized", head.anonymized}};
@@ -68,9 +65,8 @@ Result<bool> RecordReportChange(WriteTx& tx, const Caller& caller, const Prepare
                                          .detail = std::move(detail)});
       !a)
     return std::unexpected(a.error());
-  auto e = tx.AppendOutbox(OutboxEvent{
-      .at = head.updated_at, .space = head.space, .type = change.event_type, .record_id = head.id});
-  if (!e) return std::unexpected(e.error());
+  INFRASHARE_TRY(tx.AppendOutbox(OutboxEvent{
+      .at = head.updated_at, .space = head.space, .type = change.event_type, .record_id = head.id}));
   if (prepared.response_alert)
     if (auto r = RecordAlertRaised(tx, AlertActor{}, *prepared.response_alert); !r)
       return std::unexpected(r.error());
@@ -80,18 +76,16 @@ Result<bool> RecordReportChange(WriteTx& tx, const Caller& caller, const Prepare
 Result<Report> ChangeReport(Store& store, const Caller& caller, const std::string& id, const ReportEdit& edit) {
   for (int attempt = 0; attempt < kChangeAttempts; ++attempt) {
     auto prepared = store.Read([&](ReadTx& tx) -> Result<PreparedReportChange> {
-      auto loaded = LoadVisibleReport(tx, caller, id);
-      if (!loaded) return std::unexpected(loaded.error());
-      Report head = loaded->first;
-      auto change = edit(head, loaded->second);
-      if (!change) return std::unexpected(change.error());
-      head.revision = loaded->first.revision + 1;
-      return PrepareReportChange(&loaded->first, std::move(head), std::move(*change), *caller.registry);
+      auto loaded = INFRASHARE_TRY(LoadVisibleReport(tx, caller, id));
+      Report head = loaded.first;
+      auto change = INFRASHARE_TRY(edit(head, loaded.second));
+      head.revision = loaded.first.revision + 1;
+      return PrepareReportChange(&loaded.first, std::move(head), std::move(change), *caller.registry);
     });
     if (!prepared) return std::unexpected(prepared.error());
-    auto stored = store.Write([&](WriteTx& tx) { return RecordReportChange(tx, caller, *prepared); });
-    if (!stored) return std::unexpected(stored.error());
-    if (*stored) return std::move(prepared->head);
+    auto stored =
+        INFRASHARE_TRY(store.Write([&](WriteTx& tx) { return RecordReportChange(tx, caller, *prepared); }));
+    if (stored) return std::move(prepared->head);
   }
   return Conflict("the report kept changing while this change was made; try again");
 }

@@ -85,7 +85,7 @@ TEST_F(SpaceIsolationTest, ReportsAreInvisibleFromAnotherSpace) {
   auto list = services().reports.List(Nisc(exercise), {});
   ASSERT_TRUE(list);
   ASSERT_EQ(list->items.size(), 1u);
-  EXPECT_EQ(list->items[0].space, exercise);
+  EXPECT_EQ(Json::parse(list->items[0])["space"], exercise.id());
   auto search = services().reports.List(Nisc(exercise), {{"q", "zeppelin"}});
   ASSERT_TRUE(search);
   EXPECT_EQ(search->items.size(), 1u);

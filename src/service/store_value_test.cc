@@ -44,7 +44,7 @@ TEST_F(StoreValueTest, WriteAnswersTheLastRunsValue) {
   auto v = store_->Write([&](WriteTx& tx) -> Result<std::vector<int>> {
     std::vector<int> seen;  // fresh in every run
     seen.push_back(++runs);
-    if (auto m = tx.SetMeta("k", std::to_string(runs)); !m) return std::unexpected(m.error());
+    INFRASHARE_TRY(tx.SetMeta("k", std::to_string(runs)));
     return seen;
   });
   ASSERT_TRUE(v) << v.error().message;
@@ -68,9 +68,8 @@ TEST_F(StoreValueTest, AFailingLastRunAnswersItsError) {
 TEST_F(StoreValueTest, ReadAnswersItsValueAndVoidFunctionsStillWork) {
   ASSERT_TRUE(store_->Write([](WriteTx& tx) { return tx.SetMeta("k", "v"); }));
   auto v = store_->Read([](ReadTx& tx) -> Result<std::string> {
-    auto m = tx.GetMeta("k");
-    if (!m) return std::unexpected(m.error());
-    return m->value_or("");
+    auto m = INFRASHARE_TRY(tx.GetMeta("k"));
+    return m.value_or("");
   });
   ASSERT_TRUE(v);
   EXPECT_EQ(*v, "v");

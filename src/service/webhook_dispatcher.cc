@@ -24,9 +24,8 @@ constexpr std::chrono::seconds kLeaseGrace{5};
 // The fan-out moves its cursor only if the webhooks it rendered for are
 // still the list in force (kConflict otherwise: render again).
 Result<void> SameWebhookList(WriteTx& tx, const std::string& version) {
-  auto now = tx.GetMeta(std::string(kVersionKey));
-  if (!now) return std::unexpected(now.error());
-  if (now->value_or("") != version) return Conflict("the webhooks changed while their events were rendered");
+  auto now = INFRASHARE_TRY(tx.GetMeta(std::string(kVersionKey)));
+  if (now.value_or("") != version) return Conflict("the webhooks changed while their events were rendered");
   return {};
 }
 
@@ -47,12 +46,10 @@ Result<void> MarkWebhooksChanged(WriteTx& tx, const std::string& version) {
 // registration's version.
 Result<void> ResumeParkedWebhookCursor(WriteTx& tx, const Space& space) {
   const std::string key = WebhookCursorKey(space);
-  auto newest = tx.NewestOutboxSeq();
-  if (!newest) return std::unexpected(newest.error());
-  auto cursor = tx.GetMeta(key);
-  if (!cursor) return std::unexpected(cursor.error());
-  if (*cursor != kParked) return {};
-  return tx.SetMeta(key, std::to_string(*newest));
+  auto newest = INFRASHARE_TRY(tx.NewestOutboxSeq());
+  auto cursor = INFRASHARE_TRY(tx.GetMeta(key));
+  if (cursor != kParked) return {};
+  return tx.SetMeta(key, std::to_string(newest));
 }
 
 struct WebhookDispatcher::Outcome {
@@ -79,12 +76,10 @@ Result<void> WebhookDispatcher::Start() {
   // A first start begins at the newest event: webhooks registered later
   // receive what happens after they were registered.
   auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
-    auto cursor = tx.GetMeta(cursor_key_);
-    if (!cursor) return std::unexpected(cursor.error());
-    if (*cursor) return {};
-    auto newest = tx.NewestOutboxSeq();
-    if (!newest) return std::unexpected(newest.error());
-    return tx.SetMeta(cursor_key_, std::to_string(*newest));
+    auto cursor = INFRASHARE_TRY(tx.GetMeta(cursor_key_));
+    if (cursor) return {};
+    auto newest = INFRASHARE_TRY(tx.NewestOutboxSeq());
+    return tx.SetMeta(cursor_key_, std::to_string(newest));
   });
   if (!w) return w;
   std::lock_guard lock(mutex_);
@@ -107,15 +102,13 @@ void WebhookDispatcher::Wake() {
 
 Result<bool> WebhookDispatcher::CaughtUp(ReadTx& tx, const Space& space) {
   const std::string key = WebhookCursorKey(space);
-  auto cursor = tx.GetMeta(key);
-  if (!cursor) return std::unexpected(cursor.error());
-  if (*cursor == kParked) return true;
-  auto newest = tx.NewestOutboxSeq();
-  if (!newest) return std::unexpected(newest.error());
-  if (!*cursor) return *newest == 0;
-  auto at = ParseInteger(**cursor, key, 0, INT64_MAX);
-  if (!at) return Internal(fmt::format("the stored {} '{}' is not an event id", key, **cursor));
-  return *at >= *newest;
+  auto cursor = INFRASHARE_TRY(tx.GetMeta(key));
+  if (cursor == kParked) return true;
+  auto newest = INFRASHARE_TRY(tx.NewestOutboxSeq());
+  if (!cursor) return newest == 0;
+  auto at = ParseInteger(*cursor, key, 0, INT64_MAX);
+  if (!at) return Internal(fmt::format("the stored {} '{}' is not an event id", key, *cursor));
+  return *at >= newest;
 }
 
 void WebhookDispatcher::Stop() {
@@ -145,9 +138,8 @@ Result<std::shared_ptr<const WebhookDispatcher::WebhookList>> WebhookDispatcher:
     if (cached && cached->version == version->value_or("")) return nullptr;
     auto out = std::make_shared<WebhookList>();
     out->version = version->value_or("");
-    auto hooks = tx.ListWebhooks(std::nullopt);
-    if (!hooks) return std::unexpected(hooks.error());
-    for (auto& h : *hooks)
+    auto hooks = INFRASHARE_TRY(tx.ListWebhooks(std::nullopt));
+    for (auto& h : hooks)
       if (h.active && h.space == feed_.space()) out->by_id.emplace(h.id, std::move(h));
     return out;
   });
@@ -185,26 +177,24 @@ void WebhookDispatcher::FanoutLoop() {
 Result<bool> WebhookDispatcher::FanoutStep() {
   // The stored cursor: nullopt while parked, 0 before the first event.
   auto stored = store_.Read([&](ReadTx& tx) -> Result<std::optional<int64_t>> {
-    auto c = tx.GetMeta(cursor_key_);
-    if (!c) return std::unexpected(c.error());
-    if (*c == kParked) return std::nullopt;
-    if (!*c) return int64_t{0};
-    return ParseInteger(**c, cursor_key_, 0, INT64_MAX).value_or(0);
+    auto c = INFRASHARE_TRY(tx.GetMeta(cursor_key_));
+    if (c == kParked) return std::nullopt;
+    if (!c) return int64_t{0};
+    return ParseInteger(*c, cursor_key_, 0, INT64_MAX).value_or(0);
   });
   if (!stored) return std::unexpected(stored.error());
   const bool parked = !stored->has_value();
   const int64_t cursor = stored->value_or(0);
   fanout_parked_ = parked;
-  auto hooks = Webhooks();
-  if (!hooks) return std::unexpected(hooks.error());
-  if ((*hooks)->by_id.empty()) {
+  auto hooks = INFRASHARE_TRY(Webhooks());
+  if (hooks->by_id.empty()) {
     // Nobody to deliver to: park the cursor (once) instead of moving it past
     // every event; a registration resumes it (ResumeParkedWebhookCursor).
     if (parked) return false;
     auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
       // The log lock before the list is checked: see ResumeParkedWebhookCursor.
-      if (auto newest = tx.NewestOutboxSeq(); !newest) return std::unexpected(newest.error());
-      if (auto same = SameWebhookList(tx, (*hooks)->version); !same) return same;
+      INFRASHARE_TRY(tx.NewestOutboxSeq());
+      if (auto same = SameWebhookList(tx, hooks->version); !same) return same;
       return tx.SetMeta(cursor_key_, std::string(kParked));
     });
     if (!w && w.error().code == ErrorCode::kConflict) return true;  // read the list again at once
@@ -214,19 +204,17 @@ Result<bool> WebhookDispatcher::FanoutStep() {
   if (parked) {
     // Read before the registration that resumed it (or left parked by a
     // program that did not resume it): resume it here.
-    auto w = store_.Write([&](WriteTx& tx) { return ResumeParkedWebhookCursor(tx, feed_.space()); });
-    if (!w) return std::unexpected(w.error());
+    INFRASHARE_TRY(store_.Write([&](WriteTx& tx) { return ResumeParkedWebhookCursor(tx, feed_.space()); }));
     return true;
   }
-  auto events = feed_.After(cursor, options_.fanout_batch);
-  if (!events) return std::unexpected(events.error());
-  if (events->empty()) return false;
+  auto events = INFRASHARE_TRY(feed_.After(cursor, options_.fanout_batch));
+  if (events.empty()) return false;
 
   const Timestamp now = clock_.Now();
   std::vector<WebhookDelivery> deliveries;
-  for (auto& event : *events) {
+  for (auto& event : events) {
     std::map<std::string, std::optional<std::string>> by_org;  // rendered once per organization
-    for (const auto& [id, hook] : (*hooks)->by_id) {
+    for (const auto& [id, hook] : hooks->by_id) {
       auto [it, added] = by_org.emplace(hook.organization, std::nullopt);
       if (added) it->second = event->Render(hook.organization);
       if (!it->second) continue;
@@ -239,13 +227,12 @@ Result<bool> WebhookDispatcher::FanoutStep() {
                                            .next_attempt_at = now});
     }
   }
-  const int64_t last = events->back()->id();
+  const int64_t last = events.back()->id();
   auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
-    if (auto same = SameWebhookList(tx, (*hooks)->version); !same) return same;
+    if (auto same = SameWebhookList(tx, hooks->version); !same) return same;
     // Another process may have moved the cursor meanwhile: the unique
     // (webhook, event) row keeps each delivery single either way.
-    for (const auto& d : deliveries)
-      if (auto i = tx.InsertWebhookDelivery(d); !i) return std::unexpected(i.error());
+    for (const auto& d : deliveries) INFRASHARE_TRY(tx.InsertWebhookDelivery(d));
     return tx.SetMeta(cursor_key_, std::to_string(last));
   });
   if (!w && w.error().code == ErrorCode::kConflict) return true;  // read the list again at once
@@ -257,7 +244,7 @@ Result<bool> WebhookDispatcher::FanoutStep() {
     }
     send_wake_.notify_one();
   }
-  return int(events->size()) == options_.fanout_batch;
+  return int(events.size()) == options_.fanout_batch;
 }
 
 void WebhookDispatcher::SendLoop() {
@@ -284,16 +271,14 @@ Result<void> WebhookDispatcher::SendStep() {
     for (const auto& [id, n] : in_flight_)
       if (n >= options_.per_webhook_in_flight) saturated.push_back(id);
   }
-  auto hooks = Webhooks();
-  if (!hooks) return std::unexpected(hooks.error());
+  auto hooks = INFRASHARE_TRY(Webhooks());
 
   const Timestamp now = clock_.Now();
   auto claimed = store_.Write([&](WriteTx& tx) -> Result<std::vector<WebhookDelivery>> {
     std::vector<WebhookDelivery> leased_rows;
-    auto due = tx.ListDueWebhookDeliveries(now, int(room), saturated);
-    if (!due) return std::unexpected(due.error());
+    auto due = INFRASHARE_TRY(tx.ListDueWebhookDeliveries(now, int(room), saturated));
     std::map<std::string, int> taken;
-    for (auto& d : *due) {
+    for (auto& d : due) {
       int& n = taken[d.webhook_id];
       {
         std::lock_guard lock(mutex_);
@@ -304,13 +289,13 @@ Result<void> WebhookDispatcher::SendStep() {
       // The lease: if this process dies mid-POST, the row comes due again.
       WebhookDelivery leased = d;
       leased.next_attempt_at = now + options_.timeout + kLeaseGrace;
-      if (!(*hooks)->by_id.contains(d.webhook_id)) {  // disabled since: stop trying
+      if (!hooks->by_id.contains(d.webhook_id)) {  // disabled since: stop trying
         leased.state = WebhookDeliveryState::kFailed;
         leased.last_error = "the webhook was disabled";
-        if (auto u = tx.UpdateWebhookDelivery(leased); !u) return std::unexpected(u.error());
+        INFRASHARE_TRY(tx.UpdateWebhookDelivery(leased));
         continue;
       }
-      if (auto u = tx.UpdateWebhookDelivery(leased); !u) return std::unexpected(u.error());
+      INFRASHARE_TRY(tx.UpdateWebhookDelivery(leased));
       leased_rows.push_back(std::move(d));
     }
     return leased_rows;
@@ -318,7 +303,7 @@ Result<void> WebhookDispatcher::SendStep() {
   if (!claimed) return std::unexpected(claimed.error());
 
   for (auto& d : *claimed) {
-    const Webhook& hook = (*hooks)->by_id.at(d.webhook_id);
+    const Webhook& hook = hooks->by_id.at(d.webhook_id);
     {
       std::lock_guard lock(mutex_);
       ++in_flight_[d.webhook_id];
@@ -390,7 +375,7 @@ void WebhookDispatcher::RecordLoop() {
         } else {
           d.next_attempt_at = o.at + RetryDelay(options_.retry, d.attempts, RandomU64());
         }
-        if (auto u = tx.UpdateWebhookDelivery(d); !u) return std::unexpected(u.error());
+        INFRASHARE_TRY(tx.UpdateWebhookDelivery(d));
         if (!channel_state || (d.event_type != "alert.raised" && d.event_type != "alert.recipient_added"))
           continue;
         // Which alert: the body's data names it and the recipient row.
@@ -400,13 +385,13 @@ void WebhookDispatcher::RecordLoop() {
         if (!data.contains("alert") || !data["recipient"].is_object()) continue;
         if (data["recipient"].value("organization", "") != o.organization) continue;
         updates.push_back(ChannelUpdate{.alert_id = data["alert"].value("id", ""),
-                                         .space = feed_.space().id(),
-                                         .organization = o.organization,
-                                         .delivery = {.channel = "webhook:" + d.webhook_id,
-                                                      .state = *channel_state,
-                                                      .at = o.at,
-                                                      .attempts = d.attempts,
-                                                      .detail = d.last_error}});
+                                        .space = feed_.space(),
+                                        .organization = o.organization,
+                                        .delivery = {.channel = "webhook:" + d.webhook_id,
+                                                     .state = *channel_state,
+                                                     .at = o.at,
+                                                     .attempts = d.attempts,
+                                                     .detail = d.last_error}});
       }
       return updates;
     });

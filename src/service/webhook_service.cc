@@ -38,8 +38,8 @@ Result<Webhook> WebhookService::Register(const Caller& caller, const Json& body)
     url = *v;
   else
     return std::unexpected(v.error());
-  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
-  if (auto parsed = ParseWebhookUrl(url); !parsed) return std::unexpected(parsed.error());
+  INFRASHARE_TRY(r.Finish());
+  INFRASHARE_TRY(ParseWebhookUrl(url));
 
   Webhook webhook{.id = NewId("whk"),
                   .organization = caller.organization->id,
@@ -49,9 +49,8 @@ Result<Webhook> WebhookService::Register(const Caller& caller, const Json& body)
                   .created_by = caller.principal->id,
                   .created_at = clock_.Now()};
   auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
-    auto existing = tx.ListWebhooks(webhook.organization);
-    if (!existing) return std::unexpected(existing.error());
-    const auto active = std::ranges::count_if(*existing, [](const Webhook& h) { return h.active; });
+    auto existing = INFRASHARE_TRY(tx.ListWebhooks(webhook.organization));
+    const auto active = std::ranges::count_if(existing, [](const Webhook& h) { return h.active; });
     if (active >= kMaxWebhooksPerOrganization)
       return Conflict(
           fmt::format("an organization may have at most {} active webhooks", kMaxWebhooksPerOrganization));
@@ -65,34 +64,32 @@ Result<Webhook> WebhookService::Register(const Caller& caller, const Json& body)
 }
 
 Result<std::vector<Webhook>> WebhookService::List(const Caller& caller) {
-  if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
-  auto hooks = store_.Read([&](ReadTx& tx) { return tx.ListWebhooks(caller.organization->id); });
-  if (!hooks) return std::unexpected(hooks.error());
-  std::erase_if(*hooks, [&](const Webhook& h) { return h.space != caller.space; });
-  for (auto& h : *hooks) h.secret.clear();
+  INFRASHARE_TRY(caller.RequireAuthenticated());
+  auto hooks =
+      INFRASHARE_TRY(store_.Read([&](ReadTx& tx) { return tx.ListWebhooks(caller.organization->id); }));
+  std::erase_if(hooks, [&](const Webhook& h) { return h.space != caller.space; });
+  for (auto& h : hooks) h.secret.clear();
   return hooks;
 }
 
 Result<Webhook> WebhookService::Own(ReadTx& tx, const Caller& caller, const std::string& id) {
-  auto hook = tx.GetWebhook(id);
-  if (!hook) return std::unexpected(hook.error());
-  if (!*hook || (*hook)->organization != caller.organization->id || (*hook)->space != caller.space)
+  auto hook = INFRASHARE_TRY(tx.GetWebhook(id));
+  if (!hook || hook->organization != caller.organization->id || hook->space != caller.space)
     return NotFound("webhook not found");
-  return std::move(**hook);
+  return std::move(*hook);
 }
 
 Result<Webhook> WebhookService::Disable(const Caller& caller, const std::string& id) {
-  if (auto r = caller.Require(Role::kAdmin); !r) return std::unexpected(r.error());
+  INFRASHARE_TRY(caller.Require(Role::kAdmin));
   const Timestamp now = clock_.Now();
   auto disabled = store_.Write([&](WriteTx& tx) -> Result<Webhook> {
-    auto hook = Own(tx, caller, id);
-    if (!hook) return std::unexpected(hook.error());
-    if (!hook->active) return Conflict("this webhook is already disabled");
-    hook->active = false;
-    hook->disabled_at = now;
-    if (auto u = tx.UpdateWebhook(*hook); !u) return std::unexpected(u.error());
-    if (auto v = MarkWebhooksChanged(tx, NewId("ver")); !v) return std::unexpected(v.error());
-    if (auto a = AuditWebhook(tx, caller, "webhook.disable", *hook, now); !a) return std::unexpected(a.error());
+    auto hook = INFRASHARE_TRY(Own(tx, caller, id));
+    if (!hook.active) return Conflict("this webhook is already disabled");
+    hook.active = false;
+    hook.disabled_at = now;
+    INFRASHARE_TRY(tx.UpdateWebhook(hook));
+    INFRASHARE_TRY(MarkWebhooksChanged(tx, NewId("ver")));
+    INFRASHARE_TRY(AuditWebhook(tx, caller, "webhook.disable", hook, now));
     return hook;
   });
   if (!disabled) return std::unexpected(disabled.error());
@@ -103,7 +100,7 @@ Result<Webhook> WebhookService::Disable(const Caller& caller, const std::string&
 Result<std::pair<std::vector<WebhookDelivery>, std::optional<std::string>>> WebhookService::Deliveries(
     const Caller& caller, const std::string& id,
     const std::vector<std::pair<std::string, std::string>>& query) {
-  if (auto r = caller.RequireAuthenticated(); !r) return std::unexpected(r.error());
+  INFRASHARE_TRY(caller.RequireAuthenticated());
   std::optional<int64_t> before;
   int limit = 50;
   for (const auto& [name, value] : query) {
@@ -112,25 +109,22 @@ Result<std::pair<std::vector<WebhookDelivery>, std::optional<std::string>>> Webh
       if (!v) return InvalidArgument(name, "is not a cursor this server issued");
       before = *v;
     } else if (name == "limit") {
-      auto v = ParseInteger(value, name, 1, kMaxPage);
-      if (!v) return std::unexpected(v.error());
-      limit = int(*v);
+      auto v = INFRASHARE_TRY(ParseInteger(value, name, 1, kMaxPage));
+      limit = int(v);
     } else {
       return InvalidArgument(name, "is not a known query parameter (cursor, limit)");
     }
   }
   using Page = std::pair<std::vector<WebhookDelivery>, std::optional<std::string>>;
   return store_.Read([&](ReadTx& tx) -> Result<Page> {
-    auto hook = Own(tx, caller, id);
-    if (!hook) return std::unexpected(hook.error());
-    auto rows = tx.ListWebhookDeliveries(id, before, limit + 1);
-    if (!rows) return std::unexpected(rows.error());
+    INFRASHARE_TRY(Own(tx, caller, id));
+    auto rows = INFRASHARE_TRY(tx.ListWebhookDeliveries(id, before, limit + 1));
     Page page;
-    if (int(rows->size()) > limit) {
-      rows->resize(limit);
-      page.second = std::to_string(rows->back().id);
+    if (int(rows.size()) > limit) {
+      rows.resize(limit);
+      page.second = std::to_string(rows.back().id);
     }
-    page.first = std::move(*rows);
+    page.first = std::move(rows);
     return page;
   });
 }

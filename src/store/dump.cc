@@ -41,49 +41,41 @@ Result<T> Decode(const Json& doc, const std::string& path, Result<T> (*from_json
 template <class T>
 Result<void> ImportDocument(WriteTx& tx, ObjectReader& r, Result<T> (*from_json)(const Json&),
                             Result<void> (WriteTx::*upsert)(const T&)) {
-  auto id = r.String("id", kId);
-  if (!id) return std::unexpected(id.error());
-  auto doc = Document(r, "doc");
-  if (!doc) return std::unexpected(doc.error());
+  auto id = INFRASHARE_TRY(r.String("id", kId));
+  auto doc = INFRASHARE_TRY(Document(r, "doc"));
   if (auto f = r.Finish(); !f) return f;
-  auto value = Decode<T>(*doc, r.PathOf("doc"), from_json);
-  if (!value) return std::unexpected(value.error());
-  if (value->id != *id)
-    return InvalidArgument(r.PathOf("id"), fmt::format("'{}' is not the document's id", *id));
-  return (tx.*upsert)(*value);
+  auto value = INFRASHARE_TRY(Decode<T>(doc, r.PathOf("doc"), from_json));
+  if (value.id != id)
+    return InvalidArgument(r.PathOf("id"), fmt::format("'{}' is not the document's id", id));
+  return (tx.*upsert)(value);
 }
 
 Result<void> ImportMeta(WriteTx& tx, ObjectReader& r) {
-  auto key = r.String("key", kId);
-  if (!key) return std::unexpected(key.error());
-  auto value = r.String("value", kAnyString);
-  if (!value) return std::unexpected(value.error());
+  auto key = INFRASHARE_TRY(r.String("key", kId));
+  auto value = INFRASHARE_TRY(r.String("value", kAnyString));
   if (auto f = r.Finish(); !f) return f;
-  return tx.SetMeta(*key, *value);
+  return tx.SetMeta(key, value);
 }
 
 Result<void> ImportPrincipal(WriteTx& tx, ObjectReader& r) {
   Principal p;
   auto id = r.String("id", kId);
   if (!id) return std::unexpected(id.error());
-  auto org = r.String("organization", kId);
-  if (!org) return std::unexpected(org.error());
+  auto org = INFRASHARE_TRY(r.String("organization", kId));
   auto name = r.String("name", kAnyString);
   if (!name) return std::unexpected(name.error());
-  auto roles = r.StringList("roles", 100, kId, /*required=*/true);
-  if (!roles) return std::unexpected(roles.error());
-  auto created = r.Int("created_at", 0, kMaxInt);
-  if (!created) return std::unexpected(created.error());
+  auto roles = INFRASHARE_TRY(r.StringList("roles", 100, kId, /*required=*/true));
+  auto created = INFRASHARE_TRY(r.Int("created_at", 0, kMaxInt));
   if (auto f = r.Finish(); !f) return f;
   p.id = std::move(*id);
-  p.organization = std::move(*org);
+  p.organization = std::move(org);
   p.name = std::move(*name);
-  for (const auto& role : *roles) {
+  for (const auto& role : roles) {
     auto parsed = ParseName(kRoleNames, role);
     if (!parsed) return InvalidArgument(r.PathOf("roles"), fmt::format("unknown role '{}'", role));
     p.roles.push_back(*parsed);
   }
-  p.created_at = FromMicros(*created);
+  p.created_at = FromMicros(created);
   return tx.InsertPrincipal(p);
 }
 
@@ -93,12 +85,10 @@ Result<void> ImportToken(WriteTx& tx, ObjectReader& r) {
   if (!id) return std::unexpected(id.error());
   auto principal = r.String("principal", kId);
   if (!principal) return std::unexpected(principal.error());
-  auto secret = r.String("secret_sha256", kId);
-  if (!secret) return std::unexpected(secret.error());
+  auto secret = INFRASHARE_TRY(r.String("secret_sha256", kId));
   auto label = r.String("label", kAnyString);
   if (!label) return std::unexpected(label.error());
-  auto created = r.Int("created_at", 0, kMaxInt);
-  if (!created) return std::unexpected(created.error());
+  auto created = INFRASHARE_TRY(r.Int("created_at", 0, kMaxInt));
   if (!r.Has("revoked_at"))
     return InvalidArgument(r.PathOf("revoked_at"), "is required (null when not revoked)");
   const Json* revoked = r.Raw("revoked_at");  // nullptr: null
@@ -107,9 +97,9 @@ Result<void> ImportToken(WriteTx& tx, ObjectReader& r) {
   if (auto f = r.Finish(); !f) return f;
   t.id = std::move(*id);
   t.principal = std::move(*principal);
-  t.secret_sha256 = std::move(*secret);
+  t.secret_sha256 = std::move(secret);
   t.label = std::move(*label);
-  t.created_at = FromMicros(*created);
+  t.created_at = FromMicros(created);
   if (revoked != nullptr) t.revoked_at = FromMicros(revoked->get<int64_t>());
   return tx.InsertToken(t);
 }
@@ -117,30 +107,23 @@ Result<void> ImportToken(WriteTx& tx, ObjectReader& r) {
 Result<void> ImportReport(SeqWriter& seqs, ObjectReader& r) {
   auto seq = r.Int("seq", 1, kMaxInt);
   if (!seq) return std::unexpected(seq.error());
-  auto grants = r.StringList("grants", 100000, kId, /*required=*/true);
-  if (!grants) return std::unexpected(grants.error());
-  auto doc = Document(r, "doc");
-  if (!doc) return std::unexpected(doc.error());
+  auto grants = INFRASHARE_TRY(r.StringList("grants", 100000, kId, /*required=*/true));
+  auto doc = INFRASHARE_TRY(Document(r, "doc"));
   if (auto f = r.Finish(); !f) return f;
-  auto report = Decode<Report>(*doc, r.PathOf("doc"), ReportFromJson);
-  if (!report) return std::unexpected(report.error());
-  report->seq = *seq;
-  return seqs.InsertReportAt(*seq, *report, *grants);
+  auto report = INFRASHARE_TRY(Decode<Report>(doc, r.PathOf("doc"), ReportFromJson));
+  report.seq = *seq;
+  return seqs.InsertReportAt(*seq, report, grants);
 }
 
 Result<void> ImportRevision(WriteTx& tx, ObjectReader& r) {
-  auto report_id = r.String("report_id", kId);
-  if (!report_id) return std::unexpected(report_id.error());
-  auto number = r.Int("number", 1, std::numeric_limits<int>::max());
-  if (!number) return std::unexpected(number.error());
-  auto doc = Document(r, "doc");
-  if (!doc) return std::unexpected(doc.error());
+  auto report_id = INFRASHARE_TRY(r.String("report_id", kId));
+  auto number = INFRASHARE_TRY(r.Int("number", 1, std::numeric_limits<int>::max()));
+  auto doc = INFRASHARE_TRY(Document(r, "doc"));
   if (auto f = r.Finish(); !f) return f;
-  auto revision = Decode<Revision>(*doc, r.PathOf("doc"), RevisionFromJson);
-  if (!revision) return std::unexpected(revision.error());
-  if (revision->report_id != *report_id || revision->number != *number)
+  auto revision = INFRASHARE_TRY(Decode<Revision>(doc, r.PathOf("doc"), RevisionFromJson));
+  if (revision.report_id != report_id || revision.number != number)
     return InvalidArgument(r.path(), "report_id and number must be the document's");
-  return tx.InsertRevision(*revision);
+  return tx.InsertRevision(revision);
 }
 
 Result<void> ImportAudit(SeqWriter& seqs, ObjectReader& r) {
@@ -154,18 +137,16 @@ Result<void> ImportAudit(SeqWriter& seqs, ObjectReader& r) {
   const char* names[] = {"actor_principal", "actor_org", "action", "target_kind",
                          "target_id",       "prev_hash", "hash"};
   for (size_t i = 0; i < std::size(names); ++i) {
-    auto s = r.String(names[i], kAnyString);
-    if (!s) return std::unexpected(s.error());
-    *texts[i] = std::move(*s);
+    auto s = INFRASHARE_TRY(r.String(names[i], kAnyString));
+    *texts[i] = std::move(s);
   }
   if (!r.Has("detail")) return InvalidArgument(r.PathOf("detail"), "is required");
   const Json* detail = r.Raw("detail");         // nullptr: null
   auto space = r.OptionalString("space", kId);  // absent before schema 7
   if (!space) return std::unexpected(space.error());
   if (*space) {
-    auto parsed = Space::Parse(**space, r.PathOf("space"));
-    if (!parsed) return std::unexpected(parsed.error());
-    e.space = std::move(*parsed);
+    auto parsed = INFRASHARE_TRY(Space::Parse(**space, r.PathOf("space")));
+    e.space = std::move(parsed);
   }
   if (auto f = r.Finish(); !f) return f;
   e.seq = *seq;
@@ -184,18 +165,16 @@ Result<void> ImportOutbox(SeqWriter& seqs, ObjectReader& r) {
   if (!space) return std::unexpected(space.error());
   auto type = r.String("type", kId);
   if (!type) return std::unexpected(type.error());
-  auto record = r.String("record_id", kAnyString);
-  if (!record) return std::unexpected(record.error());
+  auto record = INFRASHARE_TRY(r.String("record_id", kAnyString));
   auto subject = r.OptionalString("subject", kAnyString);  // absent before schema 2
   if (!subject) return std::unexpected(subject.error());
   if (auto f = r.Finish(); !f) return f;
   e.seq = *seq;
   e.at = FromMicros(*at);
-  auto parsed_space = Space::Parse(*space, r.PathOf("space"));
-  if (!parsed_space) return std::unexpected(parsed_space.error());
-  e.space = std::move(*parsed_space);
+  auto parsed_space = INFRASHARE_TRY(Space::Parse(*space, r.PathOf("space")));
+  e.space = std::move(parsed_space);
   e.type = std::move(*type);
-  e.record_id = std::move(*record);
+  e.record_id = std::move(record);
   e.subject = subject->value_or("");
   return seqs.AppendOutboxAt(e);
 }
@@ -203,42 +182,34 @@ Result<void> ImportOutbox(SeqWriter& seqs, ObjectReader& r) {
 Result<void> ImportAlert(SeqWriter& seqs, ObjectReader& r) {
   auto seq = r.Int("seq", 1, kMaxInt);
   if (!seq) return std::unexpected(seq.error());
-  auto doc = Document(r, "doc");
-  if (!doc) return std::unexpected(doc.error());
+  auto doc = INFRASHARE_TRY(Document(r, "doc"));
   if (auto f = r.Finish(); !f) return f;
-  auto alert = Decode<Alert>(*doc, r.PathOf("doc"), AlertFromJson);
-  if (!alert) return std::unexpected(alert.error());
-  if (!alert->recipients.empty())
+  auto alert = INFRASHARE_TRY(Decode<Alert>(doc, r.PathOf("doc"), AlertFromJson));
+  if (!alert.recipients.empty())
     return InvalidArgument(r.PathOf("doc"), "must not list recipients (they are rows of alert_recipients)");
-  alert->seq = *seq;
-  return seqs.InsertAlertAt(*alert);
+  alert.seq = *seq;
+  return seqs.InsertAlertAt(alert);
 }
 
 Result<void> ImportAlertRecipient(SeqWriter& seqs, ObjectReader& r) {
-  auto alert_id = r.String("alert_id", kId);
-  if (!alert_id) return std::unexpected(alert_id.error());
-  auto ord = r.Int("ord", 0, kMaxInt);
-  if (!ord) return std::unexpected(ord.error());
-  auto doc = Document(r, "doc");
-  if (!doc) return std::unexpected(doc.error());
+  auto alert_id = INFRASHARE_TRY(r.String("alert_id", kId));
+  auto ord = INFRASHARE_TRY(r.Int("ord", 0, kMaxInt));
+  auto doc = INFRASHARE_TRY(Document(r, "doc"));
   if (auto f = r.Finish(); !f) return f;
-  auto recipient = Decode<AlertRecipient>(*doc, r.PathOf("doc"), RecipientFromJson);
-  if (!recipient) return std::unexpected(recipient.error());
-  return seqs.InsertAlertRecipientAt(*alert_id, *ord, *recipient);
+  auto recipient = INFRASHARE_TRY(Decode<AlertRecipient>(doc, r.PathOf("doc"), RecipientFromJson));
+  return seqs.InsertAlertRecipientAt(alert_id, ord, recipient);
 }
 
 Result<void> ImportWebhookDelivery(SeqWriter& seqs, ObjectReader& r) {
   auto id = r.Int("id", 1, kMaxInt);
   if (!id) return std::unexpected(id.error());
-  auto doc = Document(r, "doc");
-  if (!doc) return std::unexpected(doc.error());
+  auto doc = INFRASHARE_TRY(Document(r, "doc"));
   if (auto f = r.Finish(); !f) return f;
-  auto delivery = Decode<WebhookDelivery>(*doc, r.PathOf("doc"), WebhookDeliveryFromJson);
-  if (!delivery) return std::unexpected(delivery.error());
-  if (delivery->id != 0 && delivery->id != *id)
+  auto delivery = INFRASHARE_TRY(Decode<WebhookDelivery>(doc, r.PathOf("doc"), WebhookDeliveryFromJson));
+  if (delivery.id != 0 && delivery.id != *id)
     return InvalidArgument(r.PathOf("id"), fmt::format("{} is not the document's id", *id));
-  delivery->id = *id;
-  return seqs.InsertWebhookDeliveryAt(*delivery);
+  delivery.id = *id;
+  return seqs.InsertWebhookDeliveryAt(delivery);
 }
 
 }  // namespace
@@ -311,18 +282,16 @@ Result<Json> Document(const sql::Rows& rows, int i, int col, std::string_view ta
 Result<Json> MetaFromRow(const sql::Rows& rows, int i) { return MetaRow(rows.Text(i, 0), rows.Text(i, 1)); }
 
 Result<Json> DocumentFromRow(const sql::Rows& rows, int i) {
-  auto doc = Document(rows, i, 1, "registry");
-  if (!doc) return std::unexpected(doc.error());
-  return DocumentRow(rows.Text(i, 0), std::move(*doc));
+  auto doc = INFRASHARE_TRY(Document(rows, i, 1, "registry"));
+  return DocumentRow(rows.Text(i, 0), std::move(doc));
 }
 
 Result<Json> PrincipalFromRow(const sql::Rows& rows, int i) {
-  auto roles = Document(rows, i, 3, "principals");
-  if (!roles) return std::unexpected(roles.error());
+  auto roles = INFRASHARE_TRY(Document(rows, i, 3, "principals"));
   return Json{{"id", rows.Text(i, 0)},
               {"organization", rows.Text(i, 1)},
               {"name", rows.Text(i, 2)},
-              {"roles", std::move(*roles)},
+              {"roles", std::move(roles)},
               {"created_at", rows.Int(i, 4)}};
 }
 
@@ -338,17 +307,14 @@ Result<Json> TokenFromRow(const sql::Rows& rows, int i) {
 }
 
 Result<Json> ReportFromRow(const sql::Rows& rows, int i) {
-  auto grants = Document(rows, i, 1, "reports");
-  if (!grants) return std::unexpected(grants.error());
-  auto doc = Document(rows, i, 2, "reports");
-  if (!doc) return std::unexpected(doc.error());
-  return ReportRow(rows.Int(i, 0), std::move(*grants), std::move(*doc));
+  auto grants = INFRASHARE_TRY(Document(rows, i, 1, "reports"));
+  auto doc = INFRASHARE_TRY(Document(rows, i, 2, "reports"));
+  return ReportRow(rows.Int(i, 0), std::move(grants), std::move(doc));
 }
 
 Result<Json> RevisionFromRow(const sql::Rows& rows, int i) {
-  auto doc = Document(rows, i, 2, "revisions");
-  if (!doc) return std::unexpected(doc.error());
-  return RevisionRow(rows.Text(i, 0), rows.Int(i, 1), std::move(*doc));
+  auto doc = INFRASHARE_TRY(Document(rows, i, 2, "revisions"));
+  return RevisionRow(rows.Text(i, 0), rows.Int(i, 1), std::move(doc));
 }
 
 Result<Json> AuditFromRow(const sql::Rows& rows, int i) {
@@ -383,21 +349,18 @@ Result<Json> OutboxFromRow(const sql::Rows& rows, int i) {
 }
 
 Result<Json> AlertFromRow(const sql::Rows& rows, int i) {
-  auto doc = Document(rows, i, 1, "alerts");
-  if (!doc) return std::unexpected(doc.error());
-  return AlertRow(rows.Int(i, 0), std::move(*doc));
+  auto doc = INFRASHARE_TRY(Document(rows, i, 1, "alerts"));
+  return AlertRow(rows.Int(i, 0), std::move(doc));
 }
 
 Result<Json> AlertRecipientFromRow(const sql::Rows& rows, int i) {
-  auto doc = Document(rows, i, 2, "alert_recipients");
-  if (!doc) return std::unexpected(doc.error());
-  return AlertRecipientRow(rows.Text(i, 0), rows.Int(i, 1), std::move(*doc));
+  auto doc = INFRASHARE_TRY(Document(rows, i, 2, "alert_recipients"));
+  return AlertRecipientRow(rows.Text(i, 0), rows.Int(i, 1), std::move(doc));
 }
 
 Result<Json> WebhookDeliveryFromRow(const sql::Rows& rows, int i) {
-  auto doc = Document(rows, i, 1, "webhook_deliveries");
-  if (!doc) return std::unexpected(doc.error());
-  return WebhookDeliveryRow(rows.Int(i, 0), std::move(*doc));
+  auto doc = INFRASHARE_TRY(Document(rows, i, 1, "webhook_deliveries"));
+  return WebhookDeliveryRow(rows.Int(i, 0), std::move(doc));
 }
 
 // Every table in dump order ({order}: Dialect::InsertionOrder).

@@ -405,16 +405,14 @@ TEST_P(StoreTest, AlertsAndWebhooksSurviveReopen) {
   const Alert a = MakeAlert("alt_1", "org_nisc", {Recipient("org_b", At(10)), Recipient("org_a")});
   int64_t seq = 0, delivery = 0;
   ASSERT_TRUE(store().Write([&](WriteTx& tx) -> Result<void> {
-    auto s = tx.InsertAlert(a);
-    if (!s) return std::unexpected(s.error());
-    seq = *s;
+    auto s = INFRASHARE_TRY(tx.InsertAlert(a));
+    seq = s;
     if (auto u = tx.UpsertAlertRecipient("alt_1", Recipient("org_c", At(20))); !u) return u;
     if (auto w = tx.InsertWebhook(MakeWebhook("whk_1", "org_a")); !w) return w;
-    auto d = tx.InsertWebhookDelivery(MakeDelivery("whk_1", 7, At(5)));
-    if (!d) return std::unexpected(d.error());
-    delivery = *d;
-    auto o = tx.AppendOutbox({.at = At(1), .type = "alert.raised", .record_id = "alt_1", .subject = "org_b"});
-    if (!o) return std::unexpected(o.error());
+    auto d = INFRASHARE_TRY(tx.InsertWebhookDelivery(MakeDelivery("whk_1", 7, At(5))));
+    delivery = d;
+    INFRASHARE_TRY(
+        tx.AppendOutbox({.at = At(1), .type = "alert.raised", .record_id = "alt_1", .subject = "org_b"}));
     return {};
   }));
   Reopen();

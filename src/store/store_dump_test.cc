@@ -84,9 +84,8 @@ void Fill(Store& store) {
                              .title = i == 1 ? "大規模停電が発生" : "Malware",
                              .text = "Café résumé",
                              .created_at = At(10 * i)});
-      auto seq = tx.InsertReport(r, i == 2 ? std::vector<std::string>{"org:org_tepco"}
-                                           : std::vector<std::string>{"members", "sector:gas"});
-      if (!seq) return std::unexpected(seq.error());
+      INFRASHARE_TRY(tx.InsertReport(r, i == 2 ? std::vector<std::string>{"org:org_tepco"}
+                                               : std::vector<std::string>{"members", "sector:gas"}));
       Revision v{.report_id = r.id,
                  .number = 1,
                  .content = r.content,
@@ -132,7 +131,7 @@ void Fill(Store& store) {
                 .title = "大規模停電",
                 .created_at = At(60),
                 .recipients = {meti, fepc}};
-    if (auto a = tx.InsertAlert(alert); !a) return std::unexpected(a.error());
+    INFRASHARE_TRY(tx.InsertAlert(alert));
     AlertRecipient nisc{.organization = "org_nisc",
                         .reason = RecipientReason::kCoordinationCenter,
                         .escalated_from = "org_meti",
@@ -152,13 +151,12 @@ void Fill(Store& store) {
         !w)
       return w;
     for (int64_t event = 3; event >= 1; --event) {
-      auto d = tx.InsertWebhookDelivery(WebhookDelivery{.webhook_id = "whk_1",
-                                                        .event_seq = event,
-                                                        .event_type = "alert.raised",
-                                                        .body = "{}",
-                                                        .created_at = At(62),
-                                                        .next_attempt_at = At(62 + event)});
-      if (!d) return std::unexpected(d.error());
+      INFRASHARE_TRY(tx.InsertWebhookDelivery(WebhookDelivery{.webhook_id = "whk_1",
+                                                              .event_seq = event,
+                                                              .event_type = "alert.raised",
+                                                              .body = "{}",
+                                                              .created_at = At(62),
+                                                              .next_attempt_at = At(62 + event)}));
     }
     auto o =
         tx.AppendOutbox({.at = At(60), .type = "alert.raised", .record_id = "alt_1", .subject = "org_meti"});

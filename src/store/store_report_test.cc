@@ -138,8 +138,7 @@ TEST_P(StoreTest, DuplicateReportIdIsConflictAndUndoesTheWrite) {
   ASSERT_TRUE(Insert(store(), MakeReport({.id = "rpt_1"}), {"members"}));
   auto r = store().Write([](WriteTx& tx) -> Result<void> {
     if (auto m = tx.SetMeta("before", "x"); !m) return m;
-    auto seq = tx.InsertReport(MakeReport({.id = "rpt_1", .title = "again"}), {"members"});
-    if (!seq) return std::unexpected(seq.error());
+    INFRASHARE_TRY(tx.InsertReport(MakeReport({.id = "rpt_1", .title = "again"}), {"members"}));
     return {};
   });
   ASSERT_FALSE(r);
@@ -346,9 +345,8 @@ TEST_P(StoreTest, ListReportsMatchesEveryFilterCombination) {
   for (int start = 0; start < kReports; start += 500) {
     ASSERT_TRUE(store().Write([&](WriteTx& tx) -> Result<void> {
       for (int i = start; i < start + 500; ++i) {
-        auto seq = tx.InsertReport(rows[i].report, rows[i].grants);
-        if (!seq) return std::unexpected(seq.error());
-        seqs.push_back(*seq);
+        auto seq = INFRASHARE_TRY(tx.InsertReport(rows[i].report, rows[i].grants));
+        seqs.push_back(seq);
       }
       return {};
     }));
@@ -404,9 +402,8 @@ TEST_P(StoreTest, CursorPagesCoverEverythingOnce) {
   for (int i = 0; i < 1500; ++i) rows.push_back(world.Next(i));
   ASSERT_TRUE(store().Write([&](WriteTx& tx) -> Result<void> {
     for (auto& row : rows) {
-      auto seq = tx.InsertReport(row.report, row.grants);
-      if (!seq) return std::unexpected(seq.error());
-      seqs.push_back(*seq);
+      auto seq = INFRASHARE_TRY(tx.InsertReport(row.report, row.grants));
+      seqs.push_back(seq);
     }
     return {};
   }));

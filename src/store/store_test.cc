@@ -264,12 +264,10 @@ TEST_P(StoreTest, AWriteSeesTheAuditEventsItAppendedAndARolledBackOneIsGone) {
   std::string seen;
   ASSERT_TRUE(store().Write([&](WriteTx& tx) -> Result<void> {
     if (auto a = tx.AppendAudit(Event("report.relay", 2)); !a) return a;
-    auto last = tx.LastAuditHash();
-    if (!last) return std::unexpected(last.error());
-    seen = *last;
-    auto events = tx.ListAudit(0, 10);
-    if (!events) return std::unexpected(events.error());
-    EXPECT_EQ(events->size(), 2u);
+    auto last = INFRASHARE_TRY(tx.LastAuditHash());
+    seen = last;
+    auto events = INFRASHARE_TRY(tx.ListAudit(0, 10));
+    EXPECT_EQ(events.size(), 2u);
     return tx.AppendAudit(Event("report.update", 3));
   }));
   EXPECT_FALSE(store().Write([&](WriteTx& tx) -> Result<void> {
@@ -382,8 +380,7 @@ TEST_P(StoreTest, GroupCommitKeepsEachWriteApart) {
     threads.emplace_back([&, i] {
       results[i] = store().Write([i](WriteTx& tx) -> Result<void> {
         auto report = MakeReport({.id = fmt::format("rpt_{:02}", i), .created_at = At(i)});
-        auto seq = tx.InsertReport(report, {"members"});
-        if (!seq) return std::unexpected(seq.error());
+        INFRASHARE_TRY(tx.InsertReport(report, {"members"}));
         if (auto m = tx.SetMeta(fmt::format("writer_{:02}", i), "x"); !m) return m;
         if (i % 2 == 1) return Conflict(fmt::format("writer {} gives up", i));
         return {};
@@ -437,8 +434,7 @@ TEST_P(StoreTest, ReadsRunWhileWriting) {
   });
   for (int i = 0; i < 50; ++i)
     ASSERT_TRUE(store().Write([i](WriteTx& tx) -> Result<void> {
-      auto seq = tx.InsertReport(MakeReport({.id = fmt::format("rpt_{}", i)}), {"members"});
-      if (!seq) return std::unexpected(seq.error());
+      INFRASHARE_TRY(tx.InsertReport(MakeReport({.id = fmt::format("rpt_{}", i)}), {"members"}));
       return {};
     }));
   stop = true;
@@ -453,9 +449,8 @@ TEST_P(StoreTest, EverythingSurvivesReopen) {
     if (auto r = WriteRegistry(tx, d); !r) return r;
     if (auto r = tx.InsertPrincipal(SamplePrincipal("prn_a", "org_tepco")); !r) return r;
     if (auto r = tx.InsertToken({"tok_1", "prn_a", "hash", "label", At(1), std::nullopt}); !r) return r;
-    auto s = tx.InsertReport(MakeReport({.id = "rpt_1", .title = "大規模停電"}), {"members"});
-    if (!s) return std::unexpected(s.error());
-    seq = *s;
+    auto s = INFRASHARE_TRY(tx.InsertReport(MakeReport({.id = "rpt_1", .title = "大規模停電"}), {"members"}));
+    seq = s;
     if (auto r = tx.AppendAudit(Event("report.submit", 1)); !r) return r;
     if (auto r = tx.AppendOutbox({.at = At(1), .type = "report.created", .record_id = "rpt_1"}); !r) return r;
     return tx.SetMeta("k", "v");

@@ -157,12 +157,11 @@ inline void ExpectDamagedRecipientRows(Store& store) {
 // alt_1 and alt_2 (recipients org_a, org_b), sector gas.
 inline void WriteRowsToDamage(Store& store) {
   ASSERT_TRUE(store.Write([](WriteTx& tx) -> Result<void> {
-    auto seq = tx.InsertReport(MakeReport({.id = "rpt_1"}), {"members"});
-    if (!seq) return std::unexpected(seq.error());
+    INFRASHARE_TRY(tx.InsertReport(MakeReport({.id = "rpt_1"}), {"members"}));
     for (const char* id : {"alt_1", "alt_2"}) {
       Alert alert{.id = id};
       alert.recipients = {AlertRecipient{.organization = "org_a"}, AlertRecipient{.organization = "org_b"}};
-      if (auto a = tx.InsertAlert(alert); !a) return std::unexpected(a.error());
+      INFRASHARE_TRY(tx.InsertAlert(alert));
     }
     return tx.UpsertSector({"gas", "ガス", "Gas", "org_meti"});
   }));

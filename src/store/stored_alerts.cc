@@ -94,7 +94,7 @@ int64_t CursorBound(const std::optional<int64_t>& before) {
 }
 
 Result<int64_t> InsertAlert(RowWriter& rows, const Alert& alert) {
-  if (auto c = CheckRecipientsDistinct(alert); !c) return std::unexpected(c.error());
+  INFRASHARE_TRY(CheckRecipientsDistinct(alert));
   auto seq = rows.InsertAlertRow(alert, std::nullopt);
   if (!seq) return seq;
   for (size_t i = 0; i < alert.recipients.size(); ++i)
@@ -104,18 +104,16 @@ Result<int64_t> InsertAlert(RowWriter& rows, const Alert& alert) {
 }
 
 Result<void> RequireAlert(RowWriter& rows, const std::string& alert_id) {
-  auto exists = rows.AlertExists(alert_id);
-  if (!exists) return std::unexpected(exists.error());
-  if (!*exists) return NotFound(fmt::format("alert '{}' not found", alert_id));
+  auto exists = INFRASHARE_TRY(rows.AlertExists(alert_id));
+  if (!exists) return NotFound(fmt::format("alert '{}' not found", alert_id));
   return {};
 }
 
 namespace {
 
 Result<int64_t> InsertDeliveryOfKnownWebhook(RowWriter& rows, const WebhookDelivery& delivery) {
-  auto exists = rows.WebhookExists(delivery.webhook_id);
-  if (!exists) return std::unexpected(exists.error());
-  if (!*exists) return NotFound(fmt::format("webhook '{}' not found", delivery.webhook_id));
+  auto exists = INFRASHARE_TRY(rows.WebhookExists(delivery.webhook_id));
+  if (!exists) return NotFound(fmt::format("webhook '{}' not found", delivery.webhook_id));
   return rows.InsertDeliveryRow(delivery);
 }
 
@@ -128,8 +126,7 @@ Result<int64_t> InsertDelivery(RowWriter& rows, const WebhookDelivery& delivery)
 }
 
 Result<void> InsertAlertAt(RowWriter& rows, const Alert& alert) {
-  auto seq = rows.InsertAlertRow(alert, alert.seq);
-  if (!seq) return std::unexpected(seq.error());
+  INFRASHARE_TRY(rows.InsertAlertRow(alert, alert.seq));
   return {};
 }
 
@@ -140,9 +137,8 @@ Result<void> InsertRecipientAt(RowWriter& rows, const std::string& alert_id, int
 }
 
 Result<void> InsertDeliveryAt(RowWriter& rows, const WebhookDelivery& delivery) {
-  auto id = InsertDeliveryOfKnownWebhook(rows, delivery);
-  if (!id) return std::unexpected(id.error());
-  if (*id == 0)
+  auto id = INFRASHARE_TRY(InsertDeliveryOfKnownWebhook(rows, delivery));
+  if (id == 0)
     return Conflict(fmt::format("webhook delivery #{} (event #{} of webhook '{}') already exists",
                                 delivery.id, delivery.event_seq, delivery.webhook_id),
                     "id");

@@ -25,10 +25,9 @@ Result<Json> ParseStoredDocument(std::string_view text, std::string_view what);
 // *FromJson); kInternal naming `what` when either fails.
 template <class T>
 Result<T> DecodeStored(std::string_view text, const std::string& what, Result<T> (*from_json)(const Json&)) {
-  auto json = ParseStoredDocument(text, what);
-  if (!json) return std::unexpected(json.error());
+  auto json = INFRASHARE_TRY(ParseStoredDocument(text, what));
   try {
-    auto value = from_json(*json);
+    auto value = from_json(json);
     if (!value) return Internal(what + " is unreadable: " + value.error().message);
     return value;
   } catch (const Json::exception& e) {

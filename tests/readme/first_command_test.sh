@@ -49,7 +49,7 @@ until curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do
   sleep 0.5
 done
 
-token="$(grep -A1 'administrator token' "$log" | tail -n 1 | tr -d '[:space:]')"
+token="$(grep -m1 -A1 'administrator token' "$log" | tail -n 1 | tr -d '[:space:]')"
 case "$token" in
   ist_*.*) ;;
   *)

@@ -72,8 +72,7 @@ class HttpClient::Impl {
 
     for (int attempt = 0;; ++attempt) {
       const bool reused = connected_;
-      if (!connected_)
-        if (auto c = Connect(); !c) return std::unexpected(c.error());
+      if (!connected_) INFRASHARE_TRY(Connect());
       beast::error_code write_ec = Write(request);
       // Even after a failed write, a response may be waiting (a server that
       // refused the body early, e.g. 413, and closed).

@@ -183,8 +183,7 @@ Result<RunResult> RunToCompletion(const std::vector<std::string>& argv, std::chr
   Fd out_read(out_pipe[0]), out_write(out_pipe[1]);
   if (::pipe2(err_pipe, O_CLOEXEC) != 0) return Unavailable(fmt::format("pipe: {}", std::strerror(errno)));
   Fd err_read(err_pipe[0]), err_write(err_pipe[1]);
-  auto pid = Spawn(argv, out_write.get(), err_write.get());
-  if (!pid) return std::unexpected(pid.error());
+  auto pid = INFRASHARE_TRY(Spawn(argv, out_write.get(), err_write.get()));
   out_write.Reset();
   err_write.Reset();
 
@@ -198,7 +197,7 @@ Result<RunResult> RunToCompletion(const std::vector<std::string>& argv, std::chr
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) {
       if (result.timed_out) break;  // killed a second ago and still not closed (a grandchild holds the pipe)
-      ::kill(*pid, SIGKILL);
+      ::kill(pid, SIGKILL);
       result.timed_out = true;
       deadline = Clock::now() + std::chrono::seconds(1);
       continue;
@@ -216,7 +215,7 @@ Result<RunResult> RunToCompletion(const std::vector<std::string>& argv, std::chr
     }
   }
   int status = 0;
-  while (::waitpid(*pid, &status, 0) < 0 && errno == EINTR) {
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   result.exit_code = ExitCodeOf(status);
   return result;
@@ -248,11 +247,10 @@ Result<ServerProcess> ServerProcess::Start(std::vector<std::string> argv, std::s
   Fd log(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
   if (log.get() < 0)
     return Unavailable(fmt::format("cannot open log {}: {}", log_path, std::strerror(errno)));
-  auto pid = Spawn(argv, log.get(), log.get());
-  if (!pid) return std::unexpected(pid.error());
+  auto pid = INFRASHARE_TRY(Spawn(argv, log.get(), log.get()));
   log.Reset();
 
-  ServerProcess process(*pid, host, port, log_path);
+  ServerProcess process(pid, host, port, log_path);
   HttpClient client(host, port, std::chrono::seconds(1));
   const auto deadline = Clock::now() + options.ready_timeout;
   std::string last = "no answer yet";

@@ -44,15 +44,13 @@ Result<Timestamp> ReadTime(ObjectReader& r, std::string_view key) {
 Result<std::optional<Timestamp>> ReadOptionalTime(ObjectReader& r, std::string_view key) {
   const Json* value = r.Raw(key);
   if (value == nullptr) return std::optional<Timestamp>();
-  auto t = ParseTime(*value, r.PathOf(key));
-  if (!t) return std::unexpected(t.error());
-  return std::optional<Timestamp>(*t);
+  auto t = INFRASHARE_TRY(ParseTime(*value, r.PathOf(key)));
+  return std::optional<Timestamp>(t);
 }
 
 Result<int> ReadSmallInt(ObjectReader& r, std::string_view key, int64_t min, int64_t max) {
-  auto v = r.Int(key, min, max);
-  if (!v) return std::unexpected(v.error());
-  return static_cast<int>(*v);
+  auto v = INFRASHARE_TRY(r.Int(key, min, max));
+  return static_cast<int>(v);
 }
 
 // A member that is an array of objects, each read by `from`; absent or null
@@ -68,9 +66,8 @@ Result<std::vector<T>> ReadObjects(ObjectReader& r, std::string_view key, size_t
   if (list->size() > max_items)
     return InvalidArgument(path, fmt::format("must have at most {} items", max_items));
   for (size_t i = 0; i < list->size(); ++i) {
-    auto item = from((*list)[i], IndexPath(path, i));
-    if (!item) return std::unexpected(item.error());
-    out.push_back(std::move(*item));
+    auto item = INFRASHARE_TRY(from((*list)[i], IndexPath(path, i)));
+    out.push_back(std::move(item));
   }
   return out;
 }
@@ -78,36 +75,34 @@ Result<std::vector<T>> ReadObjects(ObjectReader& r, std::string_view key, size_t
 Result<ChannelDelivery> ChannelFrom(const Json& json, std::string path) {
   ObjectReader r(json, std::move(path));
   ChannelDelivery c;
-  INFRASHARE_ASSIGN_OR_RETURN(c.channel, r.String("channel", kIdLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(c.state, ReadEnum(r, "state", kDeliveryStateNames));
-  INFRASHARE_ASSIGN_OR_RETURN(c.at, ReadTime(r, "at"));
-  INFRASHARE_ASSIGN_OR_RETURN(c.attempts, ReadSmallInt(r, "attempts", 0, kMaxCount));
-  INFRASHARE_ASSIGN_OR_RETURN(c.detail, r.String("detail", kDetailLimits));
-  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  c.channel = INFRASHARE_TRY(r.String("channel", kIdLimits));
+  c.state = INFRASHARE_TRY(ReadEnum(r, "state", kDeliveryStateNames));
+  c.at = INFRASHARE_TRY(ReadTime(r, "at"));
+  c.attempts = INFRASHARE_TRY(ReadSmallInt(r, "attempts", 0, kMaxCount));
+  c.detail = INFRASHARE_TRY(r.String("detail", kDetailLimits));
+  INFRASHARE_TRY(r.Finish());
   return c;
 }
 
 Result<AlertRecipient> RecipientFrom(const Json& json, std::string path) {
   ObjectReader r(json, std::move(path));
   AlertRecipient a;
-  INFRASHARE_ASSIGN_OR_RETURN(a.organization, r.String("organization", kIdLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(a.reason, ReadEnum(r, "reason", kRecipientReasonNames));
-  INFRASHARE_ASSIGN_OR_RETURN(a.escalated_from, r.String("escalated_from", kOptionalIdLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(a.step, ReadSmallInt(r, "step", 0, 100));
-  INFRASHARE_ASSIGN_OR_RETURN(a.contacts,
-                              r.StringList("contacts", kMaxContacts, kTitleLimits, /*required=*/true));
-  INFRASHARE_ASSIGN_OR_RETURN(a.must_acknowledge, r.Bool("must_acknowledge"));
-  INFRASHARE_ASSIGN_OR_RETURN(a.deadline, ReadOptionalTime(r, "deadline"));
-  INFRASHARE_ASSIGN_OR_RETURN(a.state, ReadEnum(r, "state", kDeliveryStateNames));
-  INFRASHARE_ASSIGN_OR_RETURN(a.queued_at, ReadTime(r, "queued_at"));
-  INFRASHARE_ASSIGN_OR_RETURN(a.delivered_at, ReadOptionalTime(r, "delivered_at"));
-  INFRASHARE_ASSIGN_OR_RETURN(a.acknowledged_at, ReadOptionalTime(r, "acknowledged_at"));
-  INFRASHARE_ASSIGN_OR_RETURN(a.escalated_at, ReadOptionalTime(r, "escalated_at"));
-  INFRASHARE_ASSIGN_OR_RETURN(a.failed_at, ReadOptionalTime(r, "failed_at"));
-  INFRASHARE_ASSIGN_OR_RETURN(a.acknowledged_by, r.String("acknowledged_by", kOptionalIdLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(a.channels,
-                              ReadObjects<ChannelDelivery>(r, "channels", kMaxChannels, ChannelFrom));
-  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  a.organization = INFRASHARE_TRY(r.String("organization", kIdLimits));
+  a.reason = INFRASHARE_TRY(ReadEnum(r, "reason", kRecipientReasonNames));
+  a.escalated_from = INFRASHARE_TRY(r.String("escalated_from", kOptionalIdLimits));
+  a.step = INFRASHARE_TRY(ReadSmallInt(r, "step", 0, 100));
+  a.contacts = INFRASHARE_TRY(r.StringList("contacts", kMaxContacts, kTitleLimits, /*required=*/true));
+  a.must_acknowledge = INFRASHARE_TRY(r.Bool("must_acknowledge"));
+  a.deadline = INFRASHARE_TRY(ReadOptionalTime(r, "deadline"));
+  a.state = INFRASHARE_TRY(ReadEnum(r, "state", kDeliveryStateNames));
+  a.queued_at = INFRASHARE_TRY(ReadTime(r, "queued_at"));
+  a.delivered_at = INFRASHARE_TRY(ReadOptionalTime(r, "delivered_at"));
+  a.acknowledged_at = INFRASHARE_TRY(ReadOptionalTime(r, "acknowledged_at"));
+  a.escalated_at = INFRASHARE_TRY(ReadOptionalTime(r, "escalated_at"));
+  a.failed_at = INFRASHARE_TRY(ReadOptionalTime(r, "failed_at"));
+  a.acknowledged_by = INFRASHARE_TRY(r.String("acknowledged_by", kOptionalIdLimits));
+  a.channels = INFRASHARE_TRY(ReadObjects<ChannelDelivery>(r, "channels", kMaxChannels, ChannelFrom));
+  INFRASHARE_TRY(r.Finish());
   return a;
 }
 
@@ -298,23 +293,22 @@ Json AlertToJson(const Alert& a) {
 Result<Alert> AlertFromJson(const Json& json) {
   ObjectReader r(json, "");
   Alert a;
-  INFRASHARE_ASSIGN_OR_RETURN(a.id, r.String("id", kIdLimits));
+  a.id = INFRASHARE_TRY(r.String("id", kIdLimits));
   std::string space;
-  INFRASHARE_ASSIGN_OR_RETURN(space, r.String("space", kIdLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(a.space, Space::Parse(space));
-  INFRASHARE_ASSIGN_OR_RETURN(a.kind, ReadEnum(r, "kind", kAlertKindNames));
-  INFRASHARE_ASSIGN_OR_RETURN(a.report_id, r.String("report_id", kOptionalIdLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(a.level, ReadSmallInt(r, "level", -1, 5));
-  INFRASHARE_ASSIGN_OR_RETURN(a.title, r.String("title", kTitleLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(a.message, r.String("message", kMessageLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(a.raised_by_org, r.String("raised_by_organization", kOptionalIdLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(a.raised_by_principal, r.String("raised_by_principal", kOptionalIdLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(a.ack_minutes, r.Int("ack_minutes", 0, kMaxCount));
-  INFRASHARE_ASSIGN_OR_RETURN(a.created_at, ReadTime(r, "created_at"));
-  INFRASHARE_ASSIGN_OR_RETURN(a.recipients,
-                              ReadObjects<AlertRecipient>(r, "recipients", kMaxRecipients, RecipientFrom));
-  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
-  if (auto distinct = CheckRecipientsDistinct(a); !distinct) return std::unexpected(distinct.error());
+  space = INFRASHARE_TRY(r.String("space", kIdLimits));
+  a.space = INFRASHARE_TRY(Space::Parse(space));
+  a.kind = INFRASHARE_TRY(ReadEnum(r, "kind", kAlertKindNames));
+  a.report_id = INFRASHARE_TRY(r.String("report_id", kOptionalIdLimits));
+  a.level = INFRASHARE_TRY(ReadSmallInt(r, "level", -1, 5));
+  a.title = INFRASHARE_TRY(r.String("title", kTitleLimits));
+  a.message = INFRASHARE_TRY(r.String("message", kMessageLimits));
+  a.raised_by_org = INFRASHARE_TRY(r.String("raised_by_organization", kOptionalIdLimits));
+  a.raised_by_principal = INFRASHARE_TRY(r.String("raised_by_principal", kOptionalIdLimits));
+  a.ack_minutes = INFRASHARE_TRY(r.Int("ack_minutes", 0, kMaxCount));
+  a.created_at = INFRASHARE_TRY(ReadTime(r, "created_at"));
+  a.recipients = INFRASHARE_TRY(ReadObjects<AlertRecipient>(r, "recipients", kMaxRecipients, RecipientFrom));
+  INFRASHARE_TRY(r.Finish());
+  INFRASHARE_TRY(CheckRecipientsDistinct(a));
   return a;
 }
 
@@ -343,20 +337,20 @@ Json WebhookToJson(const Webhook& w, bool with_secret) {
 Result<Webhook> WebhookFromJson(const Json& json) {
   ObjectReader r(json, "");
   Webhook w;
-  INFRASHARE_ASSIGN_OR_RETURN(w.id, r.String("id", kIdLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(w.organization, r.String("organization", kIdLimits));
+  w.id = INFRASHARE_TRY(r.String("id", kIdLimits));
+  w.organization = INFRASHARE_TRY(r.String("organization", kIdLimits));
   std::string space;
-  INFRASHARE_ASSIGN_OR_RETURN(space, r.String("space", kIdLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(w.space, Space::Parse(space));
-  INFRASHARE_ASSIGN_OR_RETURN(w.url, r.String("url", kUrlLimits));
+  space = INFRASHARE_TRY(r.String("space", kIdLimits));
+  w.space = INFRASHARE_TRY(Space::Parse(space));
+  w.url = INFRASHARE_TRY(r.String("url", kUrlLimits));
   std::optional<std::string> secret;
-  INFRASHARE_ASSIGN_OR_RETURN(secret, r.OptionalString("secret", kSecretLimits));
+  secret = INFRASHARE_TRY(r.OptionalString("secret", kSecretLimits));
   w.secret = secret.value_or("");
-  INFRASHARE_ASSIGN_OR_RETURN(w.active, r.Bool("active"));
-  INFRASHARE_ASSIGN_OR_RETURN(w.created_by, r.String("created_by", kOptionalIdLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(w.created_at, ReadTime(r, "created_at"));
-  INFRASHARE_ASSIGN_OR_RETURN(w.disabled_at, ReadOptionalTime(r, "disabled_at"));
-  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  w.active = INFRASHARE_TRY(r.Bool("active"));
+  w.created_by = INFRASHARE_TRY(r.String("created_by", kOptionalIdLimits));
+  w.created_at = INFRASHARE_TRY(ReadTime(r, "created_at"));
+  w.disabled_at = INFRASHARE_TRY(ReadOptionalTime(r, "disabled_at"));
+  INFRASHARE_TRY(r.Finish());
   return w;
 }
 
@@ -379,20 +373,20 @@ Json WebhookDeliveryToJson(const WebhookDelivery& d) {
 Result<WebhookDelivery> WebhookDeliveryFromJson(const Json& json) {
   ObjectReader r(json, "");
   WebhookDelivery d;
-  INFRASHARE_ASSIGN_OR_RETURN(d.id, r.Int("id", 0, kMaxInt64, /*fallback=*/0));
-  INFRASHARE_ASSIGN_OR_RETURN(d.webhook_id, r.String("webhook_id", kIdLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(d.event_seq, r.Int("event_seq", 0, kMaxInt64));
-  INFRASHARE_ASSIGN_OR_RETURN(d.event_type, r.String("event_type", kOptionalIdLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(d.body, r.String("body", kBodyLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(d.state, ReadEnum(r, "state", kWebhookDeliveryStateNames));
-  INFRASHARE_ASSIGN_OR_RETURN(d.attempts, ReadSmallInt(r, "attempts", 0, kMaxCount));
-  INFRASHARE_ASSIGN_OR_RETURN(d.created_at, ReadTime(r, "created_at"));
-  INFRASHARE_ASSIGN_OR_RETURN(d.next_attempt_at, ReadTime(r, "next_attempt_at"));
-  INFRASHARE_ASSIGN_OR_RETURN(d.last_attempt_at, ReadOptionalTime(r, "last_attempt_at"));
-  INFRASHARE_ASSIGN_OR_RETURN(d.delivered_at, ReadOptionalTime(r, "delivered_at"));
-  INFRASHARE_ASSIGN_OR_RETURN(d.last_status, ReadSmallInt(r, "last_status", 0, 999));
-  INFRASHARE_ASSIGN_OR_RETURN(d.last_error, r.String("last_error", kDetailLimits));
-  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  d.id = INFRASHARE_TRY(r.Int("id", 0, kMaxInt64, /*fallback=*/0));
+  d.webhook_id = INFRASHARE_TRY(r.String("webhook_id", kIdLimits));
+  d.event_seq = INFRASHARE_TRY(r.Int("event_seq", 0, kMaxInt64));
+  d.event_type = INFRASHARE_TRY(r.String("event_type", kOptionalIdLimits));
+  d.body = INFRASHARE_TRY(r.String("body", kBodyLimits));
+  d.state = INFRASHARE_TRY(ReadEnum(r, "state", kWebhookDeliveryStateNames));
+  d.attempts = INFRASHARE_TRY(ReadSmallInt(r, "attempts", 0, kMaxCount));
+  d.created_at = INFRASHARE_TRY(ReadTime(r, "created_at"));
+  d.next_attempt_at = INFRASHARE_TRY(ReadTime(r, "next_attempt_at"));
+  d.last_attempt_at = INFRASHARE_TRY(ReadOptionalTime(r, "last_attempt_at"));
+  d.delivered_at = INFRASHARE_TRY(ReadOptionalTime(r, "delivered_at"));
+  d.last_status = INFRASHARE_TRY(ReadSmallInt(r, "last_status", 0, 999));
+  d.last_error = INFRASHARE_TRY(r.String("last_error", kDetailLimits));
+  INFRASHARE_TRY(r.Finish());
   return d;
 }
 

@@ -89,49 +89,44 @@ class TableReader {
       : ctx_(ctx), table_(table), path_(std::move(path)) {}
 
   Result<std::string> String(std::string_view key) {
-    auto node = Member(key, /*required=*/true);
-    if (!node) return std::unexpected(node.error());
-    if (const auto* s = (*node)->as_string()) return s->get();
-    return WrongType(key, **node, "a string");
+    auto node = INFRASHARE_TRY(Member(key, /*required=*/true));
+    if (const auto* s = node->as_string()) return s->get();
+    return WrongType(key, *node, "a string");
   }
 
   // A string that may be absent (read as "").
   Result<std::string> OptionalString(std::string_view key) {
-    auto node = Member(key, /*required=*/false);
-    if (!node) return std::unexpected(node.error());
-    if (*node == nullptr) return std::string();
-    if (const auto* s = (*node)->as_string()) return s->get();
-    return WrongType(key, **node, "a string");
+    auto node = INFRASHARE_TRY(Member(key, /*required=*/false));
+    if (node == nullptr) return std::string();
+    if (const auto* s = node->as_string()) return s->get();
+    return WrongType(key, *node, "a string");
   }
 
   // `fallback` set: the key may be absent.
   Result<bool> Bool(std::string_view key, std::optional<bool> fallback = std::nullopt) {
-    auto node = Member(key, /*required=*/!fallback.has_value());
-    if (!node) return std::unexpected(node.error());
-    if (*node == nullptr) return *fallback;
-    if (const auto* b = (*node)->as_boolean()) return b->get();
-    return WrongType(key, **node, "true or false");
+    auto node = INFRASHARE_TRY(Member(key, /*required=*/!fallback.has_value()));
+    if (node == nullptr) return *fallback;
+    if (const auto* b = node->as_boolean()) return b->get();
+    return WrongType(key, *node, "true or false");
   }
 
   // An optional integer >= 0.
   Result<std::optional<int64_t>> Count(std::string_view key) {
-    auto node = Member(key, /*required=*/false);
-    if (!node) return std::unexpected(node.error());
-    if (*node == nullptr) return std::optional<int64_t>();
-    const auto* i = (*node)->as_integer();
-    if (i == nullptr) return WrongType(key, **node, "an integer");
-    if (i->get() < 0) return ctx_.Fail(PathOf(key), Line(**node), "must not be negative");
+    auto node = INFRASHARE_TRY(Member(key, /*required=*/false));
+    if (node == nullptr) return std::optional<int64_t>();
+    const auto* i = node->as_integer();
+    if (i == nullptr) return WrongType(key, *node, "an integer");
+    if (i->get() < 0) return ctx_.Fail(PathOf(key), Line(*node), "must not be negative");
     return std::optional<int64_t>(i->get());
   }
 
   // An array of strings; absent means empty unless required.
   Result<std::vector<std::string>> StringList(std::string_view key, bool required) {
-    auto node = Member(key, required);
-    if (!node) return std::unexpected(node.error());
+    auto node = INFRASHARE_TRY(Member(key, required));
     std::vector<std::string> out;
-    if (*node == nullptr) return out;
-    const auto* array = (*node)->as_array();
-    if (array == nullptr) return WrongType(key, **node, "an array of strings");
+    if (node == nullptr) return out;
+    const auto* array = node->as_array();
+    if (array == nullptr) return WrongType(key, *node, "an array of strings");
     const std::string path = PathOf(key);
     for (size_t i = 0; i < array->size(); ++i) {
       const toml::node& item = *array->get(i);
@@ -148,21 +143,19 @@ class TableReader {
 
   // A required table (inline or not).
   Result<const toml::table*> Table(std::string_view key) {
-    auto node = Member(key, /*required=*/true);
-    if (!node) return std::unexpected(node.error());
-    if (const auto* t = (*node)->as_table()) return t;
-    return WrongType(key, **node, "a table");
+    auto node = INFRASHARE_TRY(Member(key, /*required=*/true));
+    if (const auto* t = node->as_table()) return t;
+    return WrongType(key, *node, "a table");
   }
 
   // An optional array of tables ([[key]] or key = [{...}, ...]); absent
   // means empty. Each element's path is "key[i]".
   Result<std::vector<const toml::table*>> Tables(std::string_view key) {
-    auto node = Member(key, /*required=*/false);
-    if (!node) return std::unexpected(node.error());
+    auto node = INFRASHARE_TRY(Member(key, /*required=*/false));
     std::vector<const toml::table*> out;
-    if (*node == nullptr) return out;
-    const auto* array = (*node)->as_array();
-    if (array == nullptr) return WrongType(key, **node, "an array of tables");
+    if (node == nullptr) return out;
+    const auto* array = node->as_array();
+    if (array == nullptr) return WrongType(key, *node, "an array of tables");
     const std::string path = PathOf(key);
     for (size_t i = 0; i < array->size(); ++i) {
       const toml::node& item = *array->get(i);
@@ -219,72 +212,72 @@ class TableReader {
 
 Result<Figure> ReadFigure(FileContext& ctx, TableReader& parent, std::string_view key) {
   const toml::table* table = nullptr;
-  INFRASHARE_ASSIGN_OR_RETURN(table, parent.Table(key));
+  table = INFRASHARE_TRY(parent.Table(key));
   TableReader r(ctx, *table, parent.PathOf(key));
   Figure f;
-  INFRASHARE_ASSIGN_OR_RETURN(f.ja, r.String("ja"));
-  INFRASHARE_ASSIGN_OR_RETURN(f.en, r.String("en"));
-  INFRASHARE_ASSIGN_OR_RETURN(f.count, r.Count("count"));
-  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  f.ja = INFRASHARE_TRY(r.String("ja"));
+  f.en = INFRASHARE_TRY(r.String("en"));
+  f.count = INFRASHARE_TRY(r.Count("count"));
+  INFRASHARE_TRY(r.Finish());
   return f;
 }
 
 Result<Sector> ReadSector(FileContext& ctx, const toml::table& table, std::string path) {
   TableReader r(ctx, table, std::move(path));
   Sector s;
-  INFRASHARE_ASSIGN_OR_RETURN(s.id, r.String("id"));
-  INFRASHARE_ASSIGN_OR_RETURN(s.name_ja, r.String("name_ja"));
-  INFRASHARE_ASSIGN_OR_RETURN(s.name_en, r.String("name_en"));
-  INFRASHARE_ASSIGN_OR_RETURN(s.ministry, r.String("ministry"));
-  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  s.id = INFRASHARE_TRY(r.String("id"));
+  s.name_ja = INFRASHARE_TRY(r.String("name_ja"));
+  s.name_en = INFRASHARE_TRY(r.String("name_en"));
+  s.ministry = INFRASHARE_TRY(r.String("ministry"));
+  INFRASHARE_TRY(r.Finish());
   return s;
 }
 
 Result<Ceptoar> ReadCeptoar(FileContext& ctx, const toml::table& table, std::string path) {
   TableReader r(ctx, table, std::move(path));
   Ceptoar c;
-  INFRASHARE_ASSIGN_OR_RETURN(c.id, r.String("id"));
-  INFRASHARE_ASSIGN_OR_RETURN(c.name_ja, r.String("name_ja"));
-  INFRASHARE_ASSIGN_OR_RETURN(c.name_en, r.String("name_en"));
-  INFRASHARE_ASSIGN_OR_RETURN(c.sector, r.String("sector"));
-  INFRASHARE_ASSIGN_OR_RETURN(c.scope_ja, r.String("scope_ja"));
-  INFRASHARE_ASSIGN_OR_RETURN(c.scope_en, r.String("scope_en"));
-  INFRASHARE_ASSIGN_OR_RETURN(c.secretariats, r.StringList("secretariats", /*required=*/true));
-  INFRASHARE_ASSIGN_OR_RETURN(c.members, ReadFigure(ctx, r, "members"));
-  INFRASHARE_ASSIGN_OR_RETURN(c.further_recipients, ReadFigure(ctx, r, "further_recipients"));
-  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  c.id = INFRASHARE_TRY(r.String("id"));
+  c.name_ja = INFRASHARE_TRY(r.String("name_ja"));
+  c.name_en = INFRASHARE_TRY(r.String("name_en"));
+  c.sector = INFRASHARE_TRY(r.String("sector"));
+  c.scope_ja = INFRASHARE_TRY(r.String("scope_ja"));
+  c.scope_en = INFRASHARE_TRY(r.String("scope_en"));
+  c.secretariats = INFRASHARE_TRY(r.StringList("secretariats", /*required=*/true));
+  c.members = INFRASHARE_TRY(ReadFigure(ctx, r, "members"));
+  c.further_recipients = INFRASHARE_TRY(ReadFigure(ctx, r, "further_recipients"));
+  INFRASHARE_TRY(r.Finish());
   return c;
 }
 
 Result<SharingGroup> ReadGroup(FileContext& ctx, const toml::table& table, std::string path) {
   TableReader r(ctx, table, std::move(path));
   SharingGroup g;
-  INFRASHARE_ASSIGN_OR_RETURN(g.id, r.String("id"));
-  INFRASHARE_ASSIGN_OR_RETURN(g.name_ja, r.String("name_ja"));
-  INFRASHARE_ASSIGN_OR_RETURN(g.name_en, r.String("name_en"));
-  INFRASHARE_ASSIGN_OR_RETURN(g.nda, r.Bool("nda"));
-  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  g.id = INFRASHARE_TRY(r.String("id"));
+  g.name_ja = INFRASHARE_TRY(r.String("name_ja"));
+  g.name_en = INFRASHARE_TRY(r.String("name_en"));
+  g.nda = INFRASHARE_TRY(r.Bool("nda"));
+  INFRASHARE_TRY(r.Finish());
   return g;
 }
 
 Result<Contact> ReadContact(FileContext& ctx, const toml::table& table, std::string path) {
   TableReader r(ctx, table, std::move(path));
   Contact c;
-  INFRASHARE_ASSIGN_OR_RETURN(c.name, r.String("name"));
+  c.name = INFRASHARE_TRY(r.String("name"));
   // email and phone are each optional; ValidateRegistry wants one of them.
-  INFRASHARE_ASSIGN_OR_RETURN(c.email, r.OptionalString("email"));
-  INFRASHARE_ASSIGN_OR_RETURN(c.phone, r.OptionalString("phone"));
-  INFRASHARE_ASSIGN_OR_RETURN(c.backup, r.Bool("backup", false));
-  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  c.email = INFRASHARE_TRY(r.OptionalString("email"));
+  c.phone = INFRASHARE_TRY(r.OptionalString("phone"));
+  c.backup = INFRASHARE_TRY(r.Bool("backup", false));
+  INFRASHARE_TRY(r.Finish());
   return c;
 }
 
 Result<Organization> ReadOrganization(FileContext& ctx, const toml::table& table, std::string path) {
   TableReader r(ctx, table, std::move(path));
   Organization o;
-  INFRASHARE_ASSIGN_OR_RETURN(o.id, r.String("id"));
+  o.id = INFRASHARE_TRY(r.String("id"));
   std::string kind;
-  INFRASHARE_ASSIGN_OR_RETURN(kind, r.String("kind"));
+  kind = INFRASHARE_TRY(r.String("kind"));
   if (auto parsed = ParseName(kOrgKindNames, kind)) {
     o.kind = *parsed;
   } else {
@@ -292,19 +285,19 @@ Result<Organization> ReadOrganization(FileContext& ctx, const toml::table& table
     return ctx.Fail(r.PathOf("kind"), line,
                     fmt::format("unknown organization kind \"{}\"; {}", kind, AllowedNames(kOrgKindNames)));
   }
-  INFRASHARE_ASSIGN_OR_RETURN(o.name_ja, r.String("name_ja"));
-  INFRASHARE_ASSIGN_OR_RETURN(o.name_en, r.String("name_en"));
-  INFRASHARE_ASSIGN_OR_RETURN(o.sectors, r.StringList("sectors", /*required=*/false));
-  INFRASHARE_ASSIGN_OR_RETURN(o.ceptoars, r.StringList("ceptoars", /*required=*/false));
-  INFRASHARE_ASSIGN_OR_RETURN(o.groups, r.StringList("groups", /*required=*/false));
+  o.name_ja = INFRASHARE_TRY(r.String("name_ja"));
+  o.name_en = INFRASHARE_TRY(r.String("name_en"));
+  o.sectors = INFRASHARE_TRY(r.StringList("sectors", /*required=*/false));
+  o.ceptoars = INFRASHARE_TRY(r.StringList("ceptoars", /*required=*/false));
+  o.groups = INFRASHARE_TRY(r.StringList("groups", /*required=*/false));
   std::vector<const toml::table*> contacts;
-  INFRASHARE_ASSIGN_OR_RETURN(contacts, r.Tables("contacts"));
+  contacts = INFRASHARE_TRY(r.Tables("contacts"));
   for (size_t i = 0; i < contacts.size(); ++i) {
     Contact c;
-    INFRASHARE_ASSIGN_OR_RETURN(c, ReadContact(ctx, *contacts[i], IndexPath(r.PathOf("contacts"), i)));
+    c = INFRASHARE_TRY(ReadContact(ctx, *contacts[i], IndexPath(r.PathOf("contacts"), i)));
     o.contacts.push_back(std::move(c));
   }
-  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  INFRASHARE_TRY(r.Finish());
   return o;
 }
 
@@ -312,12 +305,12 @@ Result<Organization> ReadOrganization(FileContext& ctx, const toml::table& table
 template <class T, class ReadFn>
 Result<std::vector<T>> ReadAll(FileContext& ctx, TableReader& root, std::string_view key, ReadFn read) {
   std::vector<const toml::table*> tables;
-  INFRASHARE_ASSIGN_OR_RETURN(tables, root.Tables(key));
+  tables = INFRASHARE_TRY(root.Tables(key));
   std::vector<T> out;
   out.reserve(tables.size());
   for (size_t i = 0; i < tables.size(); ++i) {
     T item;
-    INFRASHARE_ASSIGN_OR_RETURN(item, read(ctx, *tables[i], IndexPath(root.PathOf(key), i)));
+    item = INFRASHARE_TRY(read(ctx, *tables[i], IndexPath(root.PathOf(key), i)));
     out.push_back(std::move(item));
   }
   return out;
@@ -326,12 +319,11 @@ Result<std::vector<T>> ReadAll(FileContext& ctx, TableReader& root, std::string_
 Result<RegistryData> ReadRegistry(FileContext& ctx, const toml::table& root_table) {
   TableReader root(ctx, root_table, "");
   RegistryData data;
-  INFRASHARE_ASSIGN_OR_RETURN(data.sectors, ReadAll<Sector>(ctx, root, "sectors", ReadSector));
-  INFRASHARE_ASSIGN_OR_RETURN(data.organizations,
-                              ReadAll<Organization>(ctx, root, "organizations", ReadOrganization));
-  INFRASHARE_ASSIGN_OR_RETURN(data.ceptoars, ReadAll<Ceptoar>(ctx, root, "ceptoars", ReadCeptoar));
-  INFRASHARE_ASSIGN_OR_RETURN(data.groups, ReadAll<SharingGroup>(ctx, root, "groups", ReadGroup));
-  if (auto done = root.Finish(); !done) return std::unexpected(done.error());
+  data.sectors = INFRASHARE_TRY(ReadAll<Sector>(ctx, root, "sectors", ReadSector));
+  data.organizations = INFRASHARE_TRY(ReadAll<Organization>(ctx, root, "organizations", ReadOrganization));
+  data.ceptoars = INFRASHARE_TRY(ReadAll<Ceptoar>(ctx, root, "ceptoars", ReadCeptoar));
+  data.groups = INFRASHARE_TRY(ReadAll<SharingGroup>(ctx, root, "groups", ReadGroup));
+  INFRASHARE_TRY(root.Finish());
   return data;
 }
 

@@ -22,28 +22,28 @@ Result<Figure> FigureFromJson(ObjectReader& parent, std::string_view key) {
   if (value == nullptr) return InvalidArgument(parent.PathOf(key), "is required");
   ObjectReader r(*value, parent.PathOf(key));
   Figure f;
-  INFRASHARE_ASSIGN_OR_RETURN(f.ja, r.String("ja", kFigureLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(f.en, r.String("en", kFigureLimits));
+  f.ja = INFRASHARE_TRY(r.String("ja", kFigureLimits));
+  f.en = INFRASHARE_TRY(r.String("en", kFigureLimits));
   if (r.Raw("count") != nullptr) {  // absent or null: the plan gives no number
     int64_t count = 0;
-    INFRASHARE_ASSIGN_OR_RETURN(count, r.Int("count", 0, kMaxCount));
+    count = INFRASHARE_TRY(r.Int("count", 0, kMaxCount));
     f.count = count;
   }
-  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  INFRASHARE_TRY(r.Finish());
   return f;
 }
 
 Result<Contact> ContactFromJson(const Json& json, std::string path) {
   ObjectReader r(json, std::move(path));
   Contact c;
-  INFRASHARE_ASSIGN_OR_RETURN(c.name, r.String("name", kNameLimits));
+  c.name = INFRASHARE_TRY(r.String("name", kNameLimits));
   std::optional<std::string> email, phone;
-  INFRASHARE_ASSIGN_OR_RETURN(email, r.OptionalString("email", kContactLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(phone, r.OptionalString("phone", kContactLimits));
+  email = INFRASHARE_TRY(r.OptionalString("email", kContactLimits));
+  phone = INFRASHARE_TRY(r.OptionalString("phone", kContactLimits));
   c.email = email.value_or("");
   c.phone = phone.value_or("");
-  INFRASHARE_ASSIGN_OR_RETURN(c.backup, r.Bool("backup", false));
-  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  c.backup = INFRASHARE_TRY(r.Bool("backup", false));
+  INFRASHARE_TRY(r.Finish());
   return c;
 }
 
@@ -88,58 +88,57 @@ Json ToJson(const Organization& o) {
 Result<Sector> SectorFromJson(const Json& json) {
   ObjectReader r(json, "");
   Sector s;
-  INFRASHARE_ASSIGN_OR_RETURN(s.id, r.String("id", kIdLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(s.name_ja, r.String("name_ja", kNameLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(s.name_en, r.String("name_en", kNameLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(s.ministry, r.String("ministry", kIdLimits));
-  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  s.id = INFRASHARE_TRY(r.String("id", kIdLimits));
+  s.name_ja = INFRASHARE_TRY(r.String("name_ja", kNameLimits));
+  s.name_en = INFRASHARE_TRY(r.String("name_en", kNameLimits));
+  s.ministry = INFRASHARE_TRY(r.String("ministry", kIdLimits));
+  INFRASHARE_TRY(r.Finish());
   return s;
 }
 
 Result<Ceptoar> CeptoarFromJson(const Json& json) {
   ObjectReader r(json, "");
   Ceptoar c;
-  INFRASHARE_ASSIGN_OR_RETURN(c.id, r.String("id", kIdLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(c.name_ja, r.String("name_ja", kNameLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(c.name_en, r.String("name_en", kNameLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(c.sector, r.String("sector", kIdLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(c.scope_ja, r.String("scope_ja", kNameLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(c.scope_en, r.String("scope_en", kNameLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(c.secretariats,
-                              r.StringList("secretariats", kMaxListItems, kIdLimits, /*required=*/true));
-  INFRASHARE_ASSIGN_OR_RETURN(c.members, FigureFromJson(r, "members"));
-  INFRASHARE_ASSIGN_OR_RETURN(c.further_recipients, FigureFromJson(r, "further_recipients"));
-  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  c.id = INFRASHARE_TRY(r.String("id", kIdLimits));
+  c.name_ja = INFRASHARE_TRY(r.String("name_ja", kNameLimits));
+  c.name_en = INFRASHARE_TRY(r.String("name_en", kNameLimits));
+  c.sector = INFRASHARE_TRY(r.String("sector", kIdLimits));
+  c.scope_ja = INFRASHARE_TRY(r.String("scope_ja", kNameLimits));
+  c.scope_en = INFRASHARE_TRY(r.String("scope_en", kNameLimits));
+  c.secretariats = INFRASHARE_TRY(r.StringList("secretariats", kMaxListItems, kIdLimits, /*required=*/true));
+  c.members = INFRASHARE_TRY(FigureFromJson(r, "members"));
+  c.further_recipients = INFRASHARE_TRY(FigureFromJson(r, "further_recipients"));
+  INFRASHARE_TRY(r.Finish());
   return c;
 }
 
 Result<SharingGroup> GroupFromJson(const Json& json) {
   ObjectReader r(json, "");
   SharingGroup g;
-  INFRASHARE_ASSIGN_OR_RETURN(g.id, r.String("id", kIdLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(g.name_ja, r.String("name_ja", kNameLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(g.name_en, r.String("name_en", kNameLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(g.nda, r.Bool("nda"));
-  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  g.id = INFRASHARE_TRY(r.String("id", kIdLimits));
+  g.name_ja = INFRASHARE_TRY(r.String("name_ja", kNameLimits));
+  g.name_en = INFRASHARE_TRY(r.String("name_en", kNameLimits));
+  g.nda = INFRASHARE_TRY(r.Bool("nda"));
+  INFRASHARE_TRY(r.Finish());
   return g;
 }
 
 Result<Organization> OrganizationFromJson(const Json& json) {
   ObjectReader r(json, "");
   Organization o;
-  INFRASHARE_ASSIGN_OR_RETURN(o.id, r.String("id", kIdLimits));
+  o.id = INFRASHARE_TRY(r.String("id", kIdLimits));
   std::string kind;
-  INFRASHARE_ASSIGN_OR_RETURN(kind, r.String("kind", kIdLimits));
+  kind = INFRASHARE_TRY(r.String("kind", kIdLimits));
   auto parsed = ParseName(kOrgKindNames, kind);
   if (!parsed)
     return InvalidArgument(
         "kind", fmt::format("unknown organization kind \"{}\"; {}", kind, AllowedNames(kOrgKindNames)));
   o.kind = *parsed;
-  INFRASHARE_ASSIGN_OR_RETURN(o.name_ja, r.String("name_ja", kNameLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(o.name_en, r.String("name_en", kNameLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(o.sectors, r.StringList("sectors", kMaxListItems, kIdLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(o.ceptoars, r.StringList("ceptoars", kMaxListItems, kIdLimits));
-  INFRASHARE_ASSIGN_OR_RETURN(o.groups, r.StringList("groups", kMaxListItems, kIdLimits));
+  o.name_ja = INFRASHARE_TRY(r.String("name_ja", kNameLimits));
+  o.name_en = INFRASHARE_TRY(r.String("name_en", kNameLimits));
+  o.sectors = INFRASHARE_TRY(r.StringList("sectors", kMaxListItems, kIdLimits));
+  o.ceptoars = INFRASHARE_TRY(r.StringList("ceptoars", kMaxListItems, kIdLimits));
+  o.groups = INFRASHARE_TRY(r.StringList("groups", kMaxListItems, kIdLimits));
   if (const Json* contacts = r.Raw("contacts")) {
     const std::string path = r.PathOf("contacts");
     if (!contacts->is_array()) return InvalidArgument(path, "must be an array of objects");
@@ -147,11 +146,11 @@ Result<Organization> OrganizationFromJson(const Json& json) {
       return InvalidArgument(path, fmt::format("must have at most {} items", kMaxContacts));
     for (size_t i = 0; i < contacts->size(); ++i) {
       Contact c;
-      INFRASHARE_ASSIGN_OR_RETURN(c, ContactFromJson((*contacts)[i], IndexPath(path, i)));
+      c = INFRASHARE_TRY(ContactFromJson((*contacts)[i], IndexPath(path, i)));
       o.contacts.push_back(std::move(c));
     }
   }
-  if (auto done = r.Finish(); !done) return std::unexpected(done.error());
+  INFRASHARE_TRY(r.Finish());
   return o;
 }
 

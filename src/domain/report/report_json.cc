@@ -64,11 +64,9 @@ Result<void> SharingFrom(const Json& j, Report& r) {
   r.released = j.value("released", false);
   if (auto it = j.find("deliveries"); it != j.end() && it->is_array()) {
     for (const auto& d : *it) {
-      auto role = EnumFrom(d.value("role", Json()), "deliveries.role", kDeliveryRoleNames);
-      if (!role) return std::unexpected(role.error());
-      auto at = TimeFrom(d.value("at", Json()), "deliveries.at");
-      if (!at) return std::unexpected(at.error());
-      r.deliveries.push_back({StringOr(d, "organization"), *role, *at});
+      auto role = INFRASHARE_TRY(EnumFrom(d.value("role", Json()), "deliveries.role", kDeliveryRoleNames));
+      auto at = INFRASHARE_TRY(TimeFrom(d.value("at", Json()), "deliveries.at"));
+      r.deliveries.push_back({StringOr(d, "organization"), role, at});
     }
   }
   return {};
@@ -91,8 +89,8 @@ const std::vector<std::string_view>& ReportSharingMembers() {
 Result<Report> ReportSharingFromJson(const Json& j) {
   if (!j.is_object()) return InvalidArgument("", "report must be an object");
   Report r;
-  if (auto c = SharingContentFrom(j, r.content); !c) return std::unexpected(c.error());
-  if (auto s = SharingFrom(j, r); !s) return std::unexpected(s.error());
+  INFRASHARE_TRY(SharingContentFrom(j, r.content));
+  INFRASHARE_TRY(SharingFrom(j, r));
   return r;
 }
 
@@ -176,7 +174,7 @@ Result<ReportContent> ContentFromJson(const Json& j) {
   if (auto it = j.find("facts"); it != j.end() && it->is_object()) c.facts = *it;
   if (auto it = j.find("indicators"); it != j.end() && it->is_array())
     for (const auto& i : *it) c.indicators.push_back({StringOr(i, "type"), StringOr(i, "value")});
-  if (auto sharing = SharingContentFrom(j, c); !sharing) return std::unexpected(sharing.error());
+  INFRASHARE_TRY(SharingContentFrom(j, c));
   return c;
 }
 
@@ -193,23 +191,19 @@ Result<Report> ReportFromJson(const Json& j) {
   auto route = EnumFrom(j.value("route", Json()), "route", kRouteNames);
   if (!route) return std::unexpected(route.error());
   r.route = *route;
-  if (auto sharing = SharingFrom(j, r); !sharing) return std::unexpected(sharing.error());
+  INFRASHARE_TRY(SharingFrom(j, r));
   r.via_ceptoar = StringOr(j, "via_ceptoar");
   if (auto it = j.find("assessment"); it != j.end() && !it->is_null()) {
-    auto a = ReportAssessmentFromJson(*it);
-    if (!a) return std::unexpected(a.error());
-    r.assessment = std::move(*a);
+    auto a = INFRASHARE_TRY(ReportAssessmentFromJson(*it));
+    r.assessment = std::move(a);
   }
-  auto created = TimeFrom(j.value("created_at", Json()), "created_at");
-  if (!created) return std::unexpected(created.error());
-  r.created_at = *created;
-  auto updated = TimeFrom(j.value("updated_at", Json()), "updated_at");
-  if (!updated) return std::unexpected(updated.error());
-  r.updated_at = *updated;
+  auto created = INFRASHARE_TRY(TimeFrom(j.value("created_at", Json()), "created_at"));
+  r.created_at = created;
+  auto updated = INFRASHARE_TRY(TimeFrom(j.value("updated_at", Json()), "updated_at"));
+  r.updated_at = updated;
   if (j.contains("released_at")) {
-    auto released = TimeFrom(j["released_at"], "released_at");
-    if (!released) return std::unexpected(released.error());
-    r.released_at = *released;
+    auto released = INFRASHARE_TRY(TimeFrom(j["released_at"], "released_at"));
+    r.released_at = released;
   }
   return r;
 }
@@ -224,9 +218,8 @@ Result<Revision> RevisionFromJson(const Json& j) {
   v.number = j.value("number", 1);
   v.note = StringOr(j, "note");
   if (auto it = j.find("assessment"); it != j.end() && !it->is_null()) {
-    auto a = ReportAssessmentFromJson(*it);
-    if (!a) return std::unexpected(a.error());
-    v.assessment = std::move(*a);
+    auto a = INFRASHARE_TRY(ReportAssessmentFromJson(*it));
+    v.assessment = std::move(a);
   }
   v.author_principal = StringOr(j, "author_principal");
   v.author_org = StringOr(j, "author_organization");

@@ -79,27 +79,24 @@ static_assert(kFactCount <= 32 && kFactFieldCount == static_cast<size_t>(Fact::k
 // Each reader below leaves `out` untouched when the member is absent or null.
 Result<void> ReadInt(ObjectReader& r, std::string_view key, int64_t max, std::optional<int64_t>& out) {
   if (r.Raw(key) == nullptr) return {};
-  auto v = r.Int(key, 0, max);
-  if (!v) return std::unexpected(v.error());
-  out = *v;
+  auto v = INFRASHARE_TRY(r.Int(key, 0, max));
+  out = v;
   return {};
 }
 
 Result<void> ReadBool(ObjectReader& r, std::string_view key, std::optional<bool>& out) {
   if (r.Raw(key) == nullptr) return {};
-  auto v = r.Bool(key);
-  if (!v) return std::unexpected(v.error());
-  out = *v;
+  auto v = INFRASHARE_TRY(r.Bool(key));
+  out = v;
   return {};
 }
 
 template <class E, size_t N>
 Result<void> ReadEnum(ObjectReader& r, std::string_view key, const std::array<EnumName<E>, N>& names,
                       std::optional<E>& out) {
-  auto s = r.OptionalString(key, {.min = 1, .max = 64});
-  if (!s) return std::unexpected(s.error());
-  if (!*s) return {};
-  auto v = ParseName(names, **s);
+  auto s = INFRASHARE_TRY(r.OptionalString(key, {.min = 1, .max = 64}));
+  if (!s) return {};
+  auto v = ParseName(names, *s);
   if (!v) return InvalidArgument(r.PathOf(key), AllowedNames(names));
   out = *v;
   return {};
@@ -144,15 +141,14 @@ Result<void> ReadPrefectures(ObjectReader& r, std::optional<std::vector<int>>& o
 
 Result<void> ReadKinds(ObjectReader& r, std::optional<std::vector<SystemKind>>& out) {
   if (r.Raw("kinds") == nullptr) return {};
-  auto names = r.StringList("kinds", kSystemKindNames.size(), {.min = 1, .max = 16});
-  if (!names) return std::unexpected(names.error());
+  auto names = INFRASHARE_TRY(r.StringList("kinds", kSystemKindNames.size(), {.min = 1, .max = 16}));
   std::vector<SystemKind> kinds;
-  for (size_t i = 0; i < names->size(); ++i) {
-    auto k = ParseName(kSystemKindNames, (*names)[i]);
+  for (size_t i = 0; i < names.size(); ++i) {
+    auto k = ParseName(kSystemKindNames, names[i]);
     const std::string path = IndexPath(r.PathOf("kinds"), i);
     if (!k) return InvalidArgument(path, AllowedNames(kSystemKindNames));
     if (std::ranges::find(kinds, *k) != kinds.end())
-      return InvalidArgument(path, fmt::format("repeats \"{}\"", (*names)[i]));
+      return InvalidArgument(path, fmt::format("repeats \"{}\"", (names)[i]));
     kinds.push_back(*k);
   }
   std::ranges::sort(kinds);
@@ -162,17 +158,16 @@ Result<void> ReadKinds(ObjectReader& r, std::optional<std::vector<SystemKind>>& 
 
 Result<void> ReadOtherSectors(ObjectReader& r, std::optional<std::vector<std::string>>& out) {
   if (r.Raw("other_sectors") == nullptr) return {};
-  auto ids = r.StringList("other_sectors", kMaxOtherSectors, {.min = 1, .max = 64});
-  if (!ids) return std::unexpected(ids.error());
-  for (size_t i = 0; i < ids->size(); ++i) {
+  auto ids = INFRASHARE_TRY(r.StringList("other_sectors", kMaxOtherSectors, {.min = 1, .max = 64}));
+  for (size_t i = 0; i < ids.size(); ++i) {
     const std::string path = IndexPath(r.PathOf("other_sectors"), i);
-    if (!IsSectorId((*ids)[i]))
+    if (!IsSectorId(ids[i]))
       return InvalidArgument(path, "must be a sector id (lower case letters, digits, _)");
-    if (std::find(ids->begin(), ids->begin() + i, (*ids)[i]) != ids->begin() + i)
-      return InvalidArgument(path, fmt::format("repeats \"{}\"", (*ids)[i]));
+    if (std::find(ids.begin(), ids.begin() + i, ids[i]) != ids.begin() + i)
+      return InvalidArgument(path, fmt::format("repeats \"{}\"", (ids)[i]));
   }
-  std::ranges::sort(*ids);
-  out = std::move(*ids);
+  std::ranges::sort(ids);
+  out = std::move(ids);
   return {};
 }
 

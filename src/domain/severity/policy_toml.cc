@@ -59,7 +59,7 @@ class Reader {
   Result<std::string> String(const toml::table& t, std::string_view path, std::string_view key, bool required,
                              size_t max = 2000) const {
     const toml::node* n = nullptr;
-    INFRASHARE_ASSIGN_OR_RETURN(n, Get(t, path, key, required));
+    n = INFRASHARE_TRY(Get(t, path, key, required));
     if (n == nullptr) return std::string();
     if (!n->is_string()) return Fail(LineOf(*n), Join(path, key), "must be a string");
     const std::string& s = n->as_string()->get();
@@ -71,7 +71,7 @@ class Reader {
   Result<std::optional<int64_t>> Int(const toml::table& t, std::string_view path, std::string_view key,
                                      bool required, int64_t min, int64_t max) const {
     const toml::node* n = nullptr;
-    INFRASHARE_ASSIGN_OR_RETURN(n, Get(t, path, key, required));
+    n = INFRASHARE_TRY(Get(t, path, key, required));
     if (n == nullptr) return std::optional<int64_t>();
     if (!n->is_integer()) return Fail(LineOf(*n), Join(path, key), "must be an integer");
     if (n->as_integer()->get() < min || n->as_integer()->get() > max)
@@ -87,7 +87,7 @@ class Reader {
   Result<const toml::array*> Array(const toml::table& t, std::string_view path, std::string_view key,
                                    bool required) const {
     const toml::node* n = nullptr;
-    INFRASHARE_ASSIGN_OR_RETURN(n, Get(t, path, key, required));
+    n = INFRASHARE_TRY(Get(t, path, key, required));
     if (n != nullptr && !n->is_array()) return Fail(LineOf(*n), Join(path, key), "must be an array");
     return n == nullptr ? nullptr : n->as_array();
   }
@@ -97,7 +97,7 @@ class Reader {
   Result<std::vector<E>> Names(const toml::table& t, std::string_view path, std::string_view key,
                                const std::array<EnumName<E>, N>& names, bool required) const {
     const toml::array* a = nullptr;
-    INFRASHARE_ASSIGN_OR_RETURN(a, Array(t, path, key, required));
+    a = INFRASHARE_TRY(Array(t, path, key, required));
     std::vector<E> out;
     if (a == nullptr) return out;
     for (const auto& n : *a) {
@@ -114,7 +114,7 @@ class Reader {
   // Ascending levels inside [low, high].
   Result<std::vector<int>> Levels(const toml::table& t, std::string_view path, int low, int high) const {
     const toml::array* a = nullptr;
-    INFRASHARE_ASSIGN_OR_RETURN(a, Array(t, path, "levels", true));
+    a = INFRASHARE_TRY(Array(t, path, "levels", true));
     const std::string key = Join(path, "levels");
     if (a->empty()) return Fail(LineOf(*a), key, "must not be empty");
     std::vector<int> out;
@@ -166,7 +166,7 @@ class Reader {
     std::vector<int64_t> out;
     for (size_t i = 0; i < a.size(); ++i) {
       int64_t v = 0;
-      INFRASHARE_ASSIGN_OR_RETURN(v, Threshold(a[i], fact, key));
+      v = INFRASHARE_TRY(Threshold(a[i], fact, key));
       if (i > 0 && v <= out.back())
         return Fail(
             LineOf(a[i]), key,
@@ -201,15 +201,15 @@ class Reader {
       if (out.size() == kMaxRuleConditions)
         return Fail(LineOf(v), at, fmt::format("a rule has at most {} conditions", kMaxRuleConditions));
       Condition& c = out.emplace_back();
-      INFRASHARE_ASSIGN_OR_RETURN(c.fact, RuleFact(v, name, at));
-      INFRASHARE_ASSIGN_OR_RETURN(c.at_least, Threshold(v, c.fact, at));
+      c.fact = INFRASHARE_TRY(RuleFact(v, name, at));
+      c.at_least = INFRASHARE_TRY(Threshold(v, c.fact, at));
     }
     return {};
   }
 
   Result<std::vector<std::string_view>> SectorList(const toml::table& t, std::string_view path) const {
     const toml::array* a = nullptr;
-    INFRASHARE_ASSIGN_OR_RETURN(a, Array(t, path, "applies_to", false));
+    a = INFRASHARE_TRY(Array(t, path, "applies_to", false));
     std::vector<std::string_view> out;
     if (a == nullptr) return out;
     for (const auto& n : *a) {
@@ -227,7 +227,7 @@ class Reader {
   Result<const toml::table*> SubTable(const toml::table& t, std::string_view path,
                                       std::string_view key) const {
     const toml::node* n = nullptr;
-    INFRASHARE_ASSIGN_OR_RETURN(n, Get(t, path, key, true));
+    n = INFRASHARE_TRY(Get(t, path, key, true));
     return Table(*n, Join(path, key));
   }
 
@@ -236,7 +236,7 @@ class Reader {
     if (!IsId(id.str(), 48, false))
       return Fail(static_cast<int>(id.source().begin.line), path, "rule ids are 1-48 of a-z, 0-9, _");
     const toml::table* t = nullptr;
-    INFRASHARE_ASSIGN_OR_RETURN(t, Table(node, path));
+    t = INFRASHARE_TRY(Table(node, path));
     POLICY_TRY(Keys(*t, path,
                     {"viewpoint", "fact", "levels", "thresholds", "sector_thresholds", "when",
                      "requires_level", "applies_to", "meaning"}));
@@ -244,23 +244,22 @@ class Reader {
     r.id = InternName(id.str());
     r.line = LineOf(*t);
     std::string viewpoint, fact, meaning;
-    INFRASHARE_ASSIGN_OR_RETURN(viewpoint, String(*t, path, "viewpoint", true, 64));
+    viewpoint = INFRASHARE_TRY(String(*t, path, "viewpoint", true, 64));
     auto vp = std::ranges::find(p.viewpoints, viewpoint, &Viewpoint::id);
     if (vp == p.viewpoints.end())
       return Fail(LineOf(*t->get("viewpoint")), Join(path, "viewpoint"),
                   fmt::format("unknown viewpoint \"{}\" (declare it under [viewpoints])", viewpoint));
     r.viewpoint = vp->id;
     r.viewpoint_index = static_cast<size_t>(vp - p.viewpoints.begin());
-    INFRASHARE_ASSIGN_OR_RETURN(fact, String(*t, path, "fact", true, 64));
-    INFRASHARE_ASSIGN_OR_RETURN(r.fact, RuleFact(*t->get("fact"), fact, Join(path, "fact")));
-    INFRASHARE_ASSIGN_OR_RETURN(r.levels, Levels(*t, path, p.scale_min + 1, p.scale_max));
+    fact = INFRASHARE_TRY(String(*t, path, "fact", true, 64));
+    r.fact = INFRASHARE_TRY(RuleFact(*t->get("fact"), fact, Join(path, "fact")));
+    r.levels = INFRASHARE_TRY(Levels(*t, path, p.scale_min + 1, p.scale_max));
     const toml::node* thresholds = nullptr;
-    INFRASHARE_ASSIGN_OR_RETURN(thresholds, Get(*t, path, "thresholds", true));
-    INFRASHARE_ASSIGN_OR_RETURN(r.thresholds,
-                                Ladder(*thresholds, r.fact, r.levels, Join(path, "thresholds")));
+    thresholds = INFRASHARE_TRY(Get(*t, path, "thresholds", true));
+    r.thresholds = INFRASHARE_TRY(Ladder(*thresholds, r.fact, r.levels, Join(path, "thresholds")));
     if (t->contains("sector_thresholds")) {
       const toml::table* st = nullptr;
-      INFRASHARE_ASSIGN_OR_RETURN(st, SubTable(*t, path, "sector_thresholds"));
+      st = INFRASHARE_TRY(SubTable(*t, path, "sector_thresholds"));
       for (auto&& [sector, v] : *st) {
         const std::string key = Join(Join(path, "sector_thresholds"), sector.str());
         if (!IsId(sector.str(), 64, false))
@@ -268,13 +267,13 @@ class Reader {
         SectorThresholds& s = r.sector_thresholds.emplace_back();
         s.sector = InternName(sector.str());
         s.line = LineOf(v);
-        INFRASHARE_ASSIGN_OR_RETURN(s.thresholds, Ladder(v, r.fact, r.levels, key));
+        s.thresholds = INFRASHARE_TRY(Ladder(v, r.fact, r.levels, key));
       }
       std::ranges::sort(r.sector_thresholds, {}, &SectorThresholds::sector);
     }
     if (t->contains("when")) {
       const toml::table* when = nullptr;
-      INFRASHARE_ASSIGN_OR_RETURN(when, SubTable(*t, path, "when"));
+      when = INFRASHARE_TRY(SubTable(*t, path, "when"));
       POLICY_TRY(Conditions(*when, "", Join(path, "when"), r.when));
     }
     if (const toml::node* n = t->get("requires_level"); n != nullptr && n->is_integer()) {
@@ -287,45 +286,45 @@ class Reader {
     } else if (n != nullptr) {
       return Fail(LineOf(*n), Join(path, "requires_level"), "must be an integer");
     }
-    INFRASHARE_ASSIGN_OR_RETURN(r.applies_to, SectorList(*t, path));
-    INFRASHARE_ASSIGN_OR_RETURN(meaning, String(*t, path, "meaning", true));
+    r.applies_to = INFRASHARE_TRY(SectorList(*t, path));
+    meaning = INFRASHARE_TRY(String(*t, path, "meaning", true));
     r.meaning = InternName(meaning);
     return r;
   }
 
   Result<ResponseRule> ParseResponse(const toml::node& node, std::string_view path, const Policy& p) const {
     const toml::table* t = nullptr;
-    INFRASHARE_ASSIGN_OR_RETURN(t, Table(node, path));
+    t = INFRASHARE_TRY(Table(node, path));
     POLICY_TRY(Keys(*t, path, {"levels", "channel", "deadline_minutes", "notify", "acknowledge", "meaning"}));
     ResponseRule r;
     r.line = LineOf(*t);
-    INFRASHARE_ASSIGN_OR_RETURN(r.levels, Levels(*t, path, p.scale_min, p.scale_max));
+    r.levels = INFRASHARE_TRY(Levels(*t, path, p.scale_min, p.scale_max));
     std::string channel;
-    INFRASHARE_ASSIGN_OR_RETURN(channel, String(*t, path, "channel", true, 64));
+    channel = INFRASHARE_TRY(String(*t, path, "channel", true, 64));
     auto c = ParseName(kChannelNames, channel);
     if (!c) return Fail(LineOf(*t->get("channel")), Join(path, "channel"), AllowedNames(kChannelNames));
     r.channel = *c;
     std::optional<int64_t> deadline;
-    INFRASHARE_ASSIGN_OR_RETURN(deadline, Int(*t, path, "deadline_minutes", true, 1, 10080));
+    deadline = INFRASHARE_TRY(Int(*t, path, "deadline_minutes", true, 1, 10080));
     r.deadline_minutes = *deadline;
-    INFRASHARE_ASSIGN_OR_RETURN(r.notify, Names(*t, path, "notify", kRecipientRoleNames, true));
-    INFRASHARE_ASSIGN_OR_RETURN(r.acknowledge, Names(*t, path, "acknowledge", kRecipientRoleNames, false));
+    r.notify = INFRASHARE_TRY(Names(*t, path, "notify", kRecipientRoleNames, true));
+    r.acknowledge = INFRASHARE_TRY(Names(*t, path, "acknowledge", kRecipientRoleNames, false));
     for (RecipientRole role : r.acknowledge)
       if (std::ranges::find(r.notify, role) == r.notify.end())
         return Fail(
             LineOf(*t->get("acknowledge")), Join(path, "acknowledge"),
             fmt::format("\"{}\" must acknowledge but is not in notify", NameOf(kRecipientRoleNames, role)));
-    INFRASHARE_ASSIGN_OR_RETURN(r.meaning, String(*t, path, "meaning", true));
+    r.meaning = INFRASHARE_TRY(String(*t, path, "meaning", true));
     return r;
   }
 
   Result<void> ParseScale(const toml::table& root, Policy& p) const {
     const toml::table* scale = nullptr;
-    INFRASHARE_ASSIGN_OR_RETURN(scale, SubTable(root, "", "scale"));
+    scale = INFRASHARE_TRY(SubTable(root, "", "scale"));
     POLICY_TRY(Keys(*scale, "scale", {"min", "max"}));
     std::optional<int64_t> min, max;
-    INFRASHARE_ASSIGN_OR_RETURN(min, Int(*scale, "scale", "min", true, 0, kMaxScaleLevel));
-    INFRASHARE_ASSIGN_OR_RETURN(max, Int(*scale, "scale", "max", true, 0, kMaxScaleLevel));
+    min = INFRASHARE_TRY(Int(*scale, "scale", "min", true, 0, kMaxScaleLevel));
+    max = INFRASHARE_TRY(Int(*scale, "scale", "max", true, 0, kMaxScaleLevel));
     if (*max <= *min) return Fail(LineOf(*scale->get("max")), "scale.max", "must be above scale.min");
     p.scale_min = static_cast<int>(*min);
     p.scale_max = static_cast<int>(*max);
@@ -334,7 +333,7 @@ class Reader {
 
   Result<void> ParseLevels(const toml::table& root, Policy& p) const {
     const toml::table* levels = nullptr;
-    INFRASHARE_ASSIGN_OR_RETURN(levels, SubTable(root, "", "levels"));
+    levels = INFRASHARE_TRY(SubTable(root, "", "levels"));
     p.levels.resize(static_cast<size_t>(p.scale_max - p.scale_min + 1));
     std::vector<bool> seen(p.levels.size());
     for (auto&& [k, v] : *levels) {
@@ -345,17 +344,17 @@ class Reader {
         return Fail(static_cast<int>(k.source().begin.line), path,
                     fmt::format("level {} is outside the scale {} to {}", k.str(), p.scale_min, p.scale_max));
       const toml::table* t = nullptr;
-      INFRASHARE_ASSIGN_OR_RETURN(t, Table(v, path));
+      t = INFRASHARE_TRY(Table(v, path));
       POLICY_TRY(Keys(*t, path, {"ja", "en", "definition_ja", "definition_en"}));
       LevelName& name = p.levels[static_cast<size_t>(level - p.scale_min)];
       name.level = level;
       std::string ja, en;
-      INFRASHARE_ASSIGN_OR_RETURN(ja, String(*t, path, "ja", true, 100));
-      INFRASHARE_ASSIGN_OR_RETURN(en, String(*t, path, "en", true, 100));
+      ja = INFRASHARE_TRY(String(*t, path, "ja", true, 100));
+      en = INFRASHARE_TRY(String(*t, path, "en", true, 100));
       name.ja = InternName(ja);
       name.en = InternName(en);
-      INFRASHARE_ASSIGN_OR_RETURN(name.definition_ja, String(*t, path, "definition_ja", true));
-      INFRASHARE_ASSIGN_OR_RETURN(name.definition_en, String(*t, path, "definition_en", true));
+      name.definition_ja = INFRASHARE_TRY(String(*t, path, "definition_ja", true));
+      name.definition_en = INFRASHARE_TRY(String(*t, path, "definition_en", true));
       seen[static_cast<size_t>(level - p.scale_min)] = true;
     }
     for (size_t i = 0; i < seen.size(); ++i)
@@ -367,18 +366,18 @@ class Reader {
 
   Result<void> ParseViewpoints(const toml::table& root, Policy& p) const {
     const toml::table* vps = nullptr;
-    INFRASHARE_ASSIGN_OR_RETURN(vps, SubTable(root, "", "viewpoints"));
+    vps = INFRASHARE_TRY(SubTable(root, "", "viewpoints"));
     for (auto&& [k, v] : *vps) {
       const std::string path = Join("viewpoints", k.str());
       if (!IsId(k.str(), 64, false))
         return Fail(static_cast<int>(k.source().begin.line), path, "viewpoint ids are a-z, 0-9, _");
       const toml::table* t = nullptr;
-      INFRASHARE_ASSIGN_OR_RETURN(t, Table(v, path));
+      t = INFRASHARE_TRY(Table(v, path));
       POLICY_TRY(Keys(*t, path, {"ja", "en"}));
       Viewpoint& viewpoint = p.viewpoints.emplace_back();
       viewpoint.id = InternName(k.str());
-      INFRASHARE_ASSIGN_OR_RETURN(viewpoint.ja, String(*t, path, "ja", true, 200));
-      INFRASHARE_ASSIGN_OR_RETURN(viewpoint.en, String(*t, path, "en", true, 200));
+      viewpoint.ja = INFRASHARE_TRY(String(*t, path, "ja", true, 200));
+      viewpoint.en = INFRASHARE_TRY(String(*t, path, "en", true, 200));
     }
     if (p.viewpoints.empty() || p.viewpoints.size() > kMaxViewpoints)
       return Fail(LineOf(*vps), "viewpoints", fmt::format("must declare 1 to {} viewpoints", kMaxViewpoints));
@@ -393,25 +392,25 @@ class Reader {
                     {"id", "version", "title_ja", "title_en", "source", "scale", "levels", "viewpoints",
                      "rules", "responses"}));
     std::string id, version;
-    INFRASHARE_ASSIGN_OR_RETURN(id, String(root, "", "id", true, 40));
+    id = INFRASHARE_TRY(String(root, "", "id", true, 40));
     if (!IsId(id, 40, true)) return Fail(LineOf(*root.get("id")), "id", "policy ids are a-z, 0-9, _ and -");
     p.id = InternName(id);
-    INFRASHARE_ASSIGN_OR_RETURN(version, String(root, "", "version", true, 40));
+    version = INFRASHARE_TRY(String(root, "", "version", true, 40));
     p.version = InternName(version);
-    INFRASHARE_ASSIGN_OR_RETURN(p.title_ja, String(root, "", "title_ja", true));
-    INFRASHARE_ASSIGN_OR_RETURN(p.title_en, String(root, "", "title_en", true));
-    INFRASHARE_ASSIGN_OR_RETURN(p.source, String(root, "", "source", false));
+    p.title_ja = INFRASHARE_TRY(String(root, "", "title_ja", true));
+    p.title_en = INFRASHARE_TRY(String(root, "", "title_en", true));
+    p.source = INFRASHARE_TRY(String(root, "", "source", false));
     POLICY_TRY(ParseScale(root, p));
     POLICY_TRY(ParseLevels(root, p));
     POLICY_TRY(ParseViewpoints(root, p));
 
     const toml::table* rules = nullptr;
-    INFRASHARE_ASSIGN_OR_RETURN(rules, SubTable(root, "", "rules"));
+    rules = INFRASHARE_TRY(SubTable(root, "", "rules"));
     for (auto&& [k, v] : *rules) {
       if (p.rules.size() == kMaxPolicyRules)
         return Fail(static_cast<int>(k.source().begin.line), Join("rules", k.str()),
                     fmt::format("a policy has at most {} rules", kMaxPolicyRules));
-      INFRASHARE_ASSIGN_OR_RETURN(p.rules.emplace_back(), ParseRule(k, v, p));
+      p.rules.emplace_back() = INFRASHARE_TRY(ParseRule(k, v, p));
     }
     std::ranges::sort(p.rules, {}, &Rule::id);
 
@@ -420,8 +419,7 @@ class Reader {
         return Fail(LineOf(*responses), "responses", "must be an array of tables ([[responses]])");
       const auto& a = *responses->as_array();
       for (size_t i = 0; i < a.size(); ++i)
-        INFRASHARE_ASSIGN_OR_RETURN(p.responses.emplace_back(),
-                                    ParseResponse(a[i], fmt::format("responses[{}]", i), p));
+        p.responses.emplace_back() = INFRASHARE_TRY(ParseResponse(a[i], fmt::format("responses[{}]", i), p));
     }
     CompilePolicy(p);
     return p;

@@ -160,28 +160,27 @@ Result<void> ForEachItem(ObjectReader& in, std::string_view key, const Each& eac
 Result<Recipient> RecipientFromJson(const Json& j, const std::string& path) {
   ObjectReader in(j, path);
   Recipient r;
-  INFRASHARE_ASSIGN_OR_RETURN(r.organization, in.String("organization"));
-  INFRASHARE_ASSIGN_OR_RETURN(r.role, ReadEnum(in, "role", kRecipientRoleNames));
-  INFRASHARE_ASSIGN_OR_RETURN(r.sector, in.String("sector"));
-  if (auto f = in.Finish(); !f) return std::unexpected(f.error());
+  r.organization = INFRASHARE_TRY(in.String("organization"));
+  r.role = INFRASHARE_TRY(ReadEnum(in, "role", kRecipientRoleNames));
+  r.sector = INFRASHARE_TRY(in.String("sector"));
+  INFRASHARE_TRY(in.Finish());
   return r;
 }
 
 Result<ResponseAction> ActionFromJson(const Json& j, const std::string& path) {
   ObjectReader in(j, path);
   ResponseAction a;
-  INFRASHARE_ASSIGN_OR_RETURN(a.channel, ReadEnum(in, "channel", kChannelNames));
-  INFRASHARE_ASSIGN_OR_RETURN(a.deadline_minutes, in.Int("deadline_minutes", INT64_MIN, INT64_MAX));
+  a.channel = INFRASHARE_TRY(ReadEnum(in, "channel", kChannelNames));
+  a.deadline_minutes = INFRASHARE_TRY(in.Int("deadline_minutes", INT64_MIN, INT64_MAX));
   auto notify = ForEachItem(in, "notify", [&](const Json& item, const std::string& at) -> Result<void> {
-    auto r = RecipientFromJson(item, at);
-    if (!r) return std::unexpected(r.error());
-    a.notify.push_back(std::move(*r));
+    auto r = INFRASHARE_TRY(RecipientFromJson(item, at));
+    a.notify.push_back(std::move(r));
     return {};
   });
   if (!notify) return std::unexpected(notify.error());
-  INFRASHARE_ASSIGN_OR_RETURN(a.acknowledge, in.StringList("acknowledge", kMaxPlanItems, {}, true));
-  INFRASHARE_ASSIGN_OR_RETURN(a.meaning, in.String("meaning"));
-  if (auto f = in.Finish(); !f) return std::unexpected(f.error());
+  a.acknowledge = INFRASHARE_TRY(in.StringList("acknowledge", kMaxPlanItems, {}, true));
+  a.meaning = INFRASHARE_TRY(in.String("meaning"));
+  INFRASHARE_TRY(in.Finish());
   return a;
 }
 
@@ -193,21 +192,20 @@ Result<ResponsePlan> ResponsePlanFromJson(const Json& j, const std::string& path
   const Json* policy = in.Raw("policy");
   if (policy == nullptr) return InvalidArgument(in.PathOf("policy"), "is required");
   ObjectReader policy_in(*policy, in.PathOf("policy"));
-  INFRASHARE_ASSIGN_OR_RETURN(plan.policy_id, policy_in.String("id"));
-  INFRASHARE_ASSIGN_OR_RETURN(plan.policy_version, policy_in.String("version"));
-  if (auto f = policy_in.Finish(); !f) return std::unexpected(f.error());
+  plan.policy_id = INFRASHARE_TRY(policy_in.String("id"));
+  plan.policy_version = INFRASHARE_TRY(policy_in.String("version"));
+  INFRASHARE_TRY(policy_in.Finish());
   int64_t level = 0;
-  INFRASHARE_ASSIGN_OR_RETURN(level, in.Int("level", INT32_MIN, INT32_MAX));
+  level = INFRASHARE_TRY(in.Int("level", INT32_MIN, INT32_MAX));
   plan.level = int(level);
   auto actions = ForEachItem(in, "actions", [&](const Json& item, const std::string& at) -> Result<void> {
-    auto a = ActionFromJson(item, at);
-    if (!a) return std::unexpected(a.error());
-    plan.actions.push_back(std::move(*a));
+    auto a = INFRASHARE_TRY(ActionFromJson(item, at));
+    plan.actions.push_back(std::move(a));
     return {};
   });
   if (!actions) return std::unexpected(actions.error());
-  INFRASHARE_ASSIGN_OR_RETURN(plan.unresolved, in.StringList("unresolved", kMaxPlanItems, {}, true));
-  if (auto f = in.Finish(); !f) return std::unexpected(f.error());
+  plan.unresolved = INFRASHARE_TRY(in.StringList("unresolved", kMaxPlanItems, {}, true));
+  INFRASHARE_TRY(in.Finish());
   return plan;
 }
 

@@ -54,7 +54,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
   }
   PQsetNoticeProcessor(conn, LogNotice, nullptr);
   auto c = std::make_unique<Connection>(conn);
-  if (auto s = c->Run(kSessionSetup, "set up the session"); !s) return std::unexpected(s.error());
+  INFRASHARE_TRY(c->Run(kSessionSetup, "set up the session"));
   return c;
 }
 
@@ -97,17 +97,15 @@ Result<std::string> Connection::Prepared(std::string_view sql, std::string_view 
       return std::unexpected(Finish(nullptr, what).error());
     queued_.push_back({std::string(what), text});
   } else {
-    auto prepared = Finish(PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr), what);
-    if (!prepared) return std::unexpected(prepared.error());
+    INFRASHARE_TRY(Finish(PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr), what));
   }
   statements_.emplace(text, name);
   return name;
 }
 
 Result<void> Connection::SendPrepared(const std::string& name, const Params& params, std::string_view what) {
-  auto pointers = Pointers(params, what);
-  if (!pointers) return std::unexpected(pointers.error());
-  if (PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(pointers->size()), pointers->data(), nullptr,
+  auto pointers = INFRASHARE_TRY(Pointers(params, what));
+  if (PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(pointers.size()), pointers.data(), nullptr,
                           nullptr, 0) != 1)
     return std::unexpected(Finish(nullptr, what).error());
   ++statements_sent_;
@@ -164,14 +162,12 @@ void Connection::BeginPipeline() {
 
 Result<void> Connection::Send(std::string_view sql, const Params& params, std::string_view what) {
   if (!Pipelined()) {
-    auto rows = Exec(sql, params, what);
-    if (!rows) return std::unexpected(rows.error());
+    INFRASHARE_TRY(Exec(sql, params, what));
     return {};
   }
   if (Broken()) return std::unexpected(UnavailableError(what, "the connection is closed"));
-  auto name = Prepared(sql, what);
-  if (!name) return std::unexpected(name.error());
-  if (auto s = SendPrepared(*name, params, what); !s) return s;
+  auto name = INFRASHARE_TRY(Prepared(sql, what));
+  if (auto s = SendPrepared(name, params, what); !s) return s;
   // The server's answers wait in the socket until read: bounded.
   if (queued_.size() >= kPipelineDepth) return Sync();
   return {};
@@ -179,8 +175,7 @@ Result<void> Connection::Send(std::string_view sql, const Params& params, std::s
 
 Result<void> Connection::Sync() {
   if (!Pipelined()) return {};
-  auto synced = SyncAndRead(/*keep_last=*/false);
-  if (!synced) return std::unexpected(synced.error());
+  INFRASHARE_TRY(SyncAndRead(/*keep_last=*/false));
   return {};
 }
 
@@ -193,44 +188,39 @@ Result<void> Connection::EndPipeline() {
 
 Result<Rows> Connection::ExecPlannedEachTime(std::string_view sql, const Params& params,
                                              std::string_view what) {
-  if (auto e = EndPipeline(); !e) return std::unexpected(e.error());
+  INFRASHARE_TRY(EndPipeline());
   if (Broken()) return std::unexpected(UnavailableError(what, "the connection is closed"));
-  auto pointers = Pointers(params, what);
-  if (!pointers) return std::unexpected(pointers.error());
+  auto pointers = INFRASHARE_TRY(Pointers(params, what));
   ++statements_sent_;
-  return Finish(PQexecParams(conn_, std::string(sql).c_str(), static_cast<int>(pointers->size()), nullptr,
-                             pointers->data(), nullptr, nullptr, 0),
+  return Finish(PQexecParams(conn_, std::string(sql).c_str(), static_cast<int>(pointers.size()), nullptr,
+                             pointers.data(), nullptr, nullptr, 0),
                 what);
 }
 
 Result<Rows> Connection::Exec(std::string_view sql, const Params& params, std::string_view what) {
   if (Broken()) return std::unexpected(UnavailableError(what, "the connection is closed"));
-  auto name = Prepared(sql, what);
-  if (!name) return std::unexpected(name.error());
+  auto name = INFRASHARE_TRY(Prepared(sql, what));
   if (Pipelined()) {
-    if (auto s = SendPrepared(*name, params, what); !s) return std::unexpected(s.error());
-    auto rows = SyncAndRead(/*keep_last=*/true);
-    if (!rows) return std::unexpected(rows.error());
-    return std::move(**rows);
+    INFRASHARE_TRY(SendPrepared(name, params, what));
+    auto rows = INFRASHARE_TRY(SyncAndRead(/*keep_last=*/true));
+    return std::move(*rows);
   }
-  auto pointers = Pointers(params, what);
-  if (!pointers) return std::unexpected(pointers.error());
+  auto pointers = INFRASHARE_TRY(Pointers(params, what));
   ++statements_sent_;
-  return Finish(PQexecPrepared(conn_, name->c_str(), static_cast<int>(pointers->size()), pointers->data(),
+  return Finish(PQexecPrepared(conn_, name.c_str(), static_cast<int>(pointers.size()), pointers.data(),
                                nullptr, nullptr, 0),
                 what);
 }
 
 Result<Rows> Connection::Query(std::string_view sql, std::string_view what) {
-  if (auto e = EndPipeline(); !e) return std::unexpected(e.error());
+  INFRASHARE_TRY(EndPipeline());
   if (Broken()) return std::unexpected(UnavailableError(what, "the connection is closed"));
   ++statements_sent_;
   return Finish(PQexec(conn_, std::string(sql).c_str()), what);
 }
 
 Result<void> Connection::Run(std::string_view sql, std::string_view what) {
-  auto r = Query(sql, what);
-  if (!r) return std::unexpected(r.error());
+  INFRASHARE_TRY(Query(sql, what));
   return {};
 }
 

@@ -25,17 +25,17 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 }  // namespace
 
 Result<void> Migrate(Connection& conn, bool create) {
-  auto encoding = conn.Exec("SELECT current_setting('server_encoding')", "read the database encoding");
-  if (!encoding) return std::unexpected(encoding.error());
-  if (encoding->Text(0, 0) != "UTF8")
+  auto encoding =
+      INFRASHARE_TRY(conn.Exec("SELECT current_setting('server_encoding')", "read the database encoding"));
+  if (encoding.Text(0, 0) != "UTF8")
     return Unavailable(
         fmt::format("the database's encoding is {}; infrashare needs a UTF8 database "
                     "(CREATE DATABASE … ENCODING 'UTF8')",
-                    encoding->Text(0, 0)));
+                    encoding.Text(0, 0)));
   if (!create) {
-    auto exists = conn.Exec("SELECT to_regclass('schema_migrations') IS NOT NULL", "look for the schema");
-    if (!exists) return std::unexpected(exists.error());
-    if (exists->Text(0, 0) != "t")
+    auto exists = INFRASHARE_TRY(
+        conn.Exec("SELECT to_regclass('schema_migrations') IS NOT NULL", "look for the schema"));
+    if (exists.Text(0, 0) != "t")
       return InvalidArgument("database",
                              fmt::format("the database '{}' has no infrashare schema; run `infrashare "
                                          "init --database URL` first",

@@ -86,10 +86,10 @@ void AddVisible(Sql& sql, const std::string& space_param, const std::vector<std:
 // `planned_each_time`: see Connection::ExecPlannedEachTime.
 Result<void> CollectSeqs(Connection& conn, const Sql& sql, std::vector<int64_t>& out,
                          bool planned_each_time = false) {
-  auto rows = planned_each_time ? conn.ExecPlannedEachTime(sql.text, sql.params, "list reports")
-                                : conn.Exec(sql.text, sql.params, "list reports");
-  if (!rows) return std::unexpected(rows.error());
-  for (int i = 0; i < rows->size(); ++i) out.push_back(rows->Int(i, 0));
+  auto rows =
+      INFRASHARE_TRY(planned_each_time ? conn.ExecPlannedEachTime(sql.text, sql.params, "list reports")
+                                       : conn.Exec(sql.text, sql.params, "list reports"));
+  for (int i = 0; i < rows.size(); ++i) out.push_back(rows.Int(i, 0));
   return {};
 }
 
@@ -107,17 +107,16 @@ Result<std::optional<int64_t>> WalkGrants(Connection& conn, const ReportQuery& q
   // reaches, each key by its own index range.
   int64_t hi = 0, floor = 0;
   {
-    auto rows = conn.Exec(
+    auto rows = INFRASHARE_TRY(conn.Exec(
         "SELECT max(n.seq), min(o.seq) FROM unnest($2::text[]) AS k (key) "
         "CROSS JOIN LATERAL (SELECT seq FROM report_grants WHERE space = $1 AND key = k.key AND seq < $3 "
         "                    ORDER BY seq DESC LIMIT 1) AS n "
         "CROSS JOIN LATERAL (SELECT seq FROM report_grants WHERE space = $1 AND key = k.key "
         "                    ORDER BY seq LIMIT 1) AS o",
-        Params().Add(q.space.id()).AddArray(keys).Add(before), "list reports");
-    if (!rows) return std::unexpected(rows.error());
-    if (rows->IsNull(0, 0)) return std::optional<int64_t>();  // no key reaches a report below the cursor
-    hi = rows->Int(0, 0) + 1;
-    floor = rows->Int(0, 1);
+        Params().Add(q.space.id()).AddArray(keys).Add(before), "list reports"));
+    if (rows.IsNull(0, 0)) return std::optional<int64_t>();  // no key reaches a report below the cursor
+    hi = rows.Int(0, 0) + 1;
+    floor = rows.Int(0, 1);
   }
   const bool join_report = HasTimeFilter(q) || text.has_value();
   const int64_t limit = q.limit;
@@ -142,7 +141,7 @@ Result<std::optional<int64_t>> WalkGrants(Connection& conn, const ReportQuery& q
     }
     sql.text +=
         fmt::format(" ORDER BY g.seq DESC LIMIT {}", sql.Bind(limit - static_cast<int64_t>(seqs.size())));
-    if (auto c = CollectSeqs(conn, sql, seqs); !c) return std::unexpected(c.error());
+    INFRASHARE_TRY(CollectSeqs(conn, sql, seqs));
     hi = lo;
     width = width > std::numeric_limits<int64_t>::max() / 2 ? width : width * 2;
   }
@@ -156,9 +155,8 @@ Result<std::vector<int64_t>> PgTx::ListReportSeqs(const ReportQuery& q) {
   const int64_t before = q.before_seq.value_or(std::numeric_limits<int64_t>::max());
   std::optional<SearchCondition> text;
   if (q.text) {
-    auto cond = MakeSearchCondition(*q.text);
-    if (!cond) return std::unexpected(cond.error());
-    text = std::move(*cond);
+    auto cond = INFRASHARE_TRY(MakeSearchCondition(*q.text));
+    text = std::move(cond);
     if (text && text->matches_nothing) return std::vector<int64_t>{};
   }
   std::vector<std::string> keys = q.grant_keys;
@@ -167,9 +165,8 @@ Result<std::vector<int64_t>> PgTx::ListReportSeqs(const ReportQuery& q) {
   std::vector<int64_t> seqs;
 
   // Plan 1: a small time window.
-  auto window = sql::SmallTimeWindow(session_, q);
-  if (!window) return std::unexpected(window.error());
-  if (*window) {
+  auto window = INFRASHARE_TRY(sql::SmallTimeWindow(session_, q));
+  if (window) {
     Sql sql;
     const std::string space = sql.Bind(q.space.id());
     const std::string below = sql.Bind(before);
@@ -179,7 +176,7 @@ Result<std::vector<int64_t>> PgTx::ListReportSeqs(const ReportQuery& q) {
     AddTextFilter(sql, text);
     AddVisible(sql, space, keys);
     sql.text += fmt::format(" ORDER BY r.seq DESC LIMIT {}", sql.Bind(int64_t{q.limit}));
-    if (auto c = CollectSeqs(conn_, sql, seqs); !c) return std::unexpected(c.error());
+    INFRASHARE_TRY(CollectSeqs(conn_, sql, seqs));
     return seqs;
   }
 
@@ -188,12 +185,11 @@ Result<std::vector<int64_t>> PgTx::ListReportSeqs(const ReportQuery& q) {
   // rest of the page comes from the terms index, below where the walk
   // stopped.
   if (text && text->tsquery) {
-    auto unexplored = WalkGrants(conn_, q, keys, text, before, kTextWalkSpan, seqs);
-    if (!unexplored) return std::unexpected(unexplored.error());
-    if (!*unexplored || static_cast<int64_t>(seqs.size()) >= q.limit) return seqs;
+    auto unexplored = INFRASHARE_TRY(WalkGrants(conn_, q, keys, text, before, kTextWalkSpan, seqs));
+    if (!unexplored || static_cast<int64_t>(seqs.size()) >= q.limit) return seqs;
     Sql sql;
     const std::string space = sql.Bind(q.space.id());
-    const std::string below = sql.Bind(**unexplored);
+    const std::string below = sql.Bind(*unexplored);
     const std::string terms = sql.Bind(*text->tsquery);
     sql.text = fmt::format(
         "SELECT r.seq FROM reports r WHERE r.terms @@ {}::tsquery AND r.space = {} AND r.seq < {}", terms,
@@ -212,8 +208,7 @@ Result<std::vector<int64_t>> PgTx::ListReportSeqs(const ReportQuery& q) {
   }
 
   // Plan 3: the grant walk, to the end if need be.
-  auto walked = WalkGrants(conn_, q, keys, text, before, std::numeric_limits<int64_t>::max(), seqs);
-  if (!walked) return std::unexpected(walked.error());
+  INFRASHARE_TRY(WalkGrants(conn_, q, keys, text, before, std::numeric_limits<int64_t>::max(), seqs));
   return seqs;
 }
 

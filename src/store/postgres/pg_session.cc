@@ -23,10 +23,9 @@ class PgRows final : public sql::RowSource {
 }  // namespace
 
 Result<sql::Rows> PgSession::Exec(std::string_view sql, const sql::Params& params, std::string_view what) {
-  auto rows = conn_.Exec(sql, params, what);
-  if (!rows) return std::unexpected(rows.error());
-  const int64_t affected = rows->Affected();
-  return sql::Rows(std::make_unique<PgRows>(std::move(*rows)), affected);
+  auto rows = INFRASHARE_TRY(conn_.Exec(sql, params, what));
+  const int64_t affected = rows.Affected();
+  return sql::Rows(std::make_unique<PgRows>(std::move(rows)), affected);
 }
 
 Result<void> PgSession::Stream(std::string_view sql, std::string_view what,
@@ -34,10 +33,9 @@ Result<void> PgSession::Stream(std::string_view sql, std::string_view what,
   if (auto d = conn_.Run(fmt::format("DECLARE stream_rows NO SCROLL CURSOR FOR {}", sql), what); !d) return d;
   const std::string fetch = fmt::format("FETCH {} FROM stream_rows", kExportFetchRows);
   for (;;) {
-    auto rows = conn_.Query(fetch, what);
-    if (!rows) return std::unexpected(rows.error());
-    const int size = rows->size();
-    if (auto p = page(sql::Rows(std::make_unique<PgRows>(std::move(*rows)), 0)); !p) return p;
+    auto rows = INFRASHARE_TRY(conn_.Query(fetch, what));
+    const int size = rows.size();
+    if (auto p = page(sql::Rows(std::make_unique<PgRows>(std::move(rows)), 0)); !p) return p;
     if (size < kExportFetchRows) break;
   }
   return conn_.Run("CLOSE stream_rows", what);

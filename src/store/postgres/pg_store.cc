@@ -65,9 +65,8 @@ Result<postgres::Rows> Begin(std::unique_ptr<Connection>& conn, Connector& conne
     if (b || !conn->Broken()) return b;
   }
   conn.reset();
-  auto fresh = connector.Connect();
-  if (!fresh) return std::unexpected(fresh.error());
-  conn = std::move(*fresh);
+  auto fresh = INFRASHARE_TRY(connector.Connect());
+  conn = std::move(fresh);
   return conn->Query(sql, "begin transaction");
 }
 
@@ -209,9 +208,9 @@ bool PostgresStore::RunBatch(std::span<Job*> jobs) {
 }
 
 Result<postgres::BatchState> PostgresStore::BeginPipelined(size_t jobs) {
-  auto rows = Begin(writer_conn_, connector_, postgres::BeginPipelinedSql(reports_last_batch_ ? jobs : 0));
-  if (!rows) return std::unexpected(rows.error());
-  return postgres::PipelinedBatch(*rows);
+  auto rows = INFRASHARE_TRY(
+      Begin(writer_conn_, connector_, postgres::BeginPipelinedSql(reports_last_batch_ ? jobs : 0)));
+  return postgres::PipelinedBatch(rows);
 }
 
 PostgresStore::Attempt PostgresStore::RunPipelined(std::span<Job*> jobs, bool& appended) {
@@ -343,7 +342,7 @@ Result<void> PostgresStore::Read(const std::function<Result<void>(ReadTx&)>& fn)
     }
   } lease{*this, readers_.Acquire()};
 
-  if (auto b = Begin(lease.conn, connector_, kBeginRead); !b) return std::unexpected(b.error());
+  INFRASHARE_TRY(Begin(lease.conn, connector_, kBeginRead));
   PgTx tx(*lease.conn);
   auto result = fn(tx);
   if (lease.conn->Broken()) {  // fn saw the failure, or ignored it
@@ -366,10 +365,9 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const PostgresOptions& options)
   if (options.pool_size < 2)
     return InvalidArgument("pool_size", "must be at least 2 (one writer and one reader connection)");
   if (options.max_batch < 1) return InvalidArgument("max_batch", "must be at least 1");
-  auto writer = Connection::Open(options.url);
-  if (!writer) return std::unexpected(writer.error());
-  if (auto m = postgres::Migrate(**writer, options.create); !m) return std::unexpected(m.error());
-  return std::make_unique<PostgresStore>(options, std::move(*writer));
+  auto writer = INFRASHARE_TRY(Connection::Open(options.url));
+  INFRASHARE_TRY(postgres::Migrate(*writer, options.create));
+  return std::make_unique<PostgresStore>(options, std::move(writer));
 }
 
 }  // namespace infrashare

@@ -74,15 +74,14 @@ class PgPipelineTest : public ::testing::Test {
 // One submission as the service writes it; answers the report's seq.
 Result<int64_t> Submit(WriteTx& tx, const std::string& id) {
   const Report report = MakeReport({.id = id, .title = "pipelined " + id});
-  auto seq = tx.InsertReport(report, {"members"});
-  if (!seq) return std::unexpected(seq.error());
+  auto seq = INFRASHARE_TRY(tx.InsertReport(report, {"members"}));
   if (auto r = tx.InsertRevision({.report_id = id, .number = 1, .content = report.content, .at = At(0)}); !r)
     return std::unexpected(r.error());
   if (auto a = tx.AppendAudit({.at = At(0), .action = "report.submit", .target_id = id}); !a)
     return std::unexpected(a.error());
   if (auto o = tx.AppendOutbox({.at = At(0), .type = "report.created", .record_id = id}); !o)
     return std::unexpected(o.error());
-  return *seq;
+  return seq;
 }
 
 // Every audit event links to the one before it, with its own hash.
@@ -116,9 +115,8 @@ TEST_F(PgPipelineTest, ReportSeqsReservedByTheBatchAreTheStoredOnesAndLaterOnesF
   constexpr int kWrites = 32;
   std::vector<int64_t> seqs(kWrites);
   auto results = InOneBatch(kWrites, [&](WriteTx& tx, int i) -> Result<void> {
-    auto s = Submit(tx, fmt::format("rpt_{:02}", i));
-    if (!s) return std::unexpected(s.error());
-    seqs[i] = *s;
+    auto s = INFRASHARE_TRY(Submit(tx, fmt::format("rpt_{:02}", i)));
+    seqs[i] = s;
     return {};
   });
   EXPECT_EQ(AuditTargets(*store_).size(), size_t(kWrites));
@@ -141,7 +139,7 @@ TEST_F(PgPipelineTest, ReportSeqsReservedByTheBatchAreTheStoredOnesAndLaterOnesF
   ASSERT_TRUE(later);
   for (int64_t s : seqs) EXPECT_GT(*later, s);
   EXPECT_FALSE(store_->Write([](WriteTx& tx) -> Result<void> {
-    if (auto s = Submit(tx, "rpt_given_up"); !s) return std::unexpected(s.error());
+    INFRASHARE_TRY(Submit(tx, "rpt_given_up"));
     return Conflict("given up");
   }));
   auto last = WriteValue(*store_, [](WriteTx& tx) { return Submit(tx, "rpt_last"); });
@@ -158,8 +156,7 @@ TEST_F(PgPipelineTest, ReportSeqsReservedByTheBatchAreTheStoredOnesAndLaterOnesF
 TEST_F(PgPipelineTest, ABatchThatRunsOutOfReservedReportSeqsReservesMore) {
   constexpr int kWrites = 4, kReportsEach = 5;
   auto results = InOneBatch(kWrites, [&](WriteTx& tx, int i) -> Result<void> {
-    for (int r = 0; r < kReportsEach; ++r)
-      if (auto s = Submit(tx, fmt::format("rpt_{}_{}", i, r)); !s) return std::unexpected(s.error());
+    for (int r = 0; r < kReportsEach; ++r) INFRASHARE_TRY(Submit(tx, fmt::format("rpt_{}_{}", i, r)));
     return {};
   });
   for (int i = 0; i < kWrites; ++i) {
@@ -180,22 +177,18 @@ TEST_F(PgPipelineTest, AWriteThatReadsTheLogsSeesWhatTheWritesBeforeItAppended) 
   std::vector<std::string> outbox_seen, audit_seen;
   std::string head_seen;
   auto results = InOneBatch(kWrites, [&](WriteTx& tx, int i) -> Result<void> {
-    if (auto s = Submit(tx, fmt::format("rpt_{:02}", i)); !s) return std::unexpected(s.error());
+    INFRASHARE_TRY(Submit(tx, fmt::format("rpt_{:02}", i)));
     if (i != kReader) return {};
-    auto n = tx.NewestOutboxSeq();
-    if (!n) return std::unexpected(n.error());
-    newest = *n;
-    auto events = tx.ListOutbox(0, 1000);
-    if (!events) return std::unexpected(events.error());
+    auto n = INFRASHARE_TRY(tx.NewestOutboxSeq());
+    newest = n;
+    auto events = INFRASHARE_TRY(tx.ListOutbox(0, 1000));
     outbox_seen.clear();
-    for (const auto& e : *events) outbox_seen.push_back(e.record_id);
-    auto audit = tx.ListAudit(0, 1000);
-    if (!audit) return std::unexpected(audit.error());
+    for (const auto& e : events) outbox_seen.push_back(e.record_id);
+    auto audit = INFRASHARE_TRY(tx.ListAudit(0, 1000));
     audit_seen.clear();
-    for (const auto& e : *audit) audit_seen.push_back(e.target_id);
-    auto head = tx.LastAuditHash();
-    if (!head) return std::unexpected(head.error());
-    head_seen = *head;
+    for (const auto& e : audit) audit_seen.push_back(e.target_id);
+    auto head = INFRASHARE_TRY(tx.LastAuditHash());
+    head_seen = head;
     return {};
   });
   for (int i = 0; i < kWrites; ++i) {
@@ -252,13 +245,12 @@ TEST_F(PgPipelineTest, AFailingWriteInAFastBatchLeavesNoEventsAndTheOthersCommit
 
 TEST_F(PgPipelineTest, ADuplicateInAPipelinedBatchFailsAloneWithItsOwnErrorAndTheOthersCommit) {
   ASSERT_TRUE(store_->Write([](WriteTx& tx) -> Result<void> {
-    if (auto s = Submit(tx, "rpt_taken"); !s) return std::unexpected(s.error());
+    INFRASHARE_TRY(Submit(tx, "rpt_taken"));
     return {};
   }));
   constexpr int kWrites = 16, kDuplicate = 5;
   auto results = InOneBatch(kWrites, [](WriteTx& tx, int i) -> Result<void> {
-    auto s = Submit(tx, i == kDuplicate ? std::string("rpt_taken") : fmt::format("rpt_{:02}", i));
-    if (!s) return std::unexpected(s.error());
+    INFRASHARE_TRY(Submit(tx, i == kDuplicate ? std::string("rpt_taken") : fmt::format("rpt_{:02}", i)));
     return {};
   });
   for (int i = 0; i < kWrites; ++i) {
@@ -282,7 +274,7 @@ TEST_F(PgPipelineTest, AStatementFailureAFnIgnoresFailsThatWriteOnly) {
   constexpr int kWrites = 8, kIgnorer = 3;
   auto results = InOneBatch(kWrites, [](WriteTx& tx, int i) -> Result<void> {
     if (i == kIgnorer) (void)tx.SetMeta("bad", "\xff\xfe not UTF-8");  // fails; the fn goes on
-    if (auto s = Submit(tx, fmt::format("rpt_{:02}", i)); !s) return std::unexpected(s.error());
+    INFRASHARE_TRY(Submit(tx, fmt::format("rpt_{:02}", i)));
     return tx.SetMeta(fmt::format("writer_{}", i), "x");
   });
   for (int i = 0; i < kWrites; ++i) EXPECT_EQ(results[i].has_value(), i != kIgnorer) << i;
@@ -297,7 +289,7 @@ TEST_F(PgPipelineTest, AWriteThatFailsBeforeSendingAnythingDoesNotCostTheOthersA
   constexpr int kWrites = 8, kRefused = 2;
   auto results = InOneBatch(kWrites, [](WriteTx& tx, int i) -> Result<void> {
     if (i == kRefused) return Forbidden("not yours");
-    if (auto s = Submit(tx, fmt::format("rpt_{:02}", i)); !s) return std::unexpected(s.error());
+    INFRASHARE_TRY(Submit(tx, fmt::format("rpt_{:02}", i)));
     return {};
   });
   for (int i = 0; i < kWrites; ++i) {

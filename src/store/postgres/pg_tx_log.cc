@@ -34,11 +34,10 @@ Result<void> HoldLogLock(Connection& conn, BatchState& batch) {
   batch.log_locked = true;
   if (!batch.audit.empty()) {
     PgSession session(conn);
-    auto head = sql::ReadLastAuditHash(session);
-    if (!head) return std::unexpected(head.error());
+    auto head = INFRASHARE_TRY(sql::ReadLastAuditHash(session));
     for (auto& event : batch.audit)
-      if (auto s = SendLinkedAudit(conn, *head, std::move(event)); !s) return s;
-    batch.last_audit_hash = std::move(*head);
+      if (auto s = SendLinkedAudit(conn, head, std::move(event)); !s) return s;
+    batch.last_audit_hash = std::move(head);
   }
   for (const auto& event : batch.outbox)
     if (auto s = conn.Send(sql::kInsertOutboxSql, OutboxParams(event), "append outbox event"); !s) return s;
@@ -53,7 +52,7 @@ Result<void> PgTx::BeforeLogAccess() {
 }
 
 Result<std::string> PgTx::LastAuditHash() {
-  if (auto l = BeforeLogAccess(); !l) return std::unexpected(l.error());
+  INFRASHARE_TRY(BeforeLogAccess());
   if (batch_ && batch_->last_audit_hash) return *batch_->last_audit_hash;
   auto hash = sql::ReadLastAuditHash(session_);
   if (hash && batch_) batch_->last_audit_hash = *hash;
@@ -65,10 +64,9 @@ Result<void> PgTx::AppendAudit(AuditEvent event) {
     batch_->audit.push_back(std::move(event));
     return {};
   }
-  auto head = LastAuditHash();
-  if (!head) return std::unexpected(head.error());
-  if (auto s = SendLinkedAudit(conn_, *head, std::move(event)); !s) return s;
-  if (batch_) batch_->last_audit_hash = std::move(*head);
+  auto head = INFRASHARE_TRY(LastAuditHash());
+  if (auto s = SendLinkedAudit(conn_, head, std::move(event)); !s) return s;
+  if (batch_) batch_->last_audit_hash = std::move(head);
   return {};
 }
 

@@ -19,8 +19,7 @@ std::vector<std::string> Distinct(std::vector<std::string> values) {
 
 // The report's columns in the order of kHeadColumns: $first … $first+9.
 Result<void> AddHead(Params& p, const Report& report, const std::vector<std::string>& grants) {
-  auto search = MakeSearchDocument(report.content.title, report.content.text);
-  if (!search) return std::unexpected(search.error());
+  auto search = INFRASHARE_TRY(MakeSearchDocument(report.content.title, report.content.text));
   p.Add(report.space.id())
       .Add(NameOf(kReportKindNames, report.content.kind))
       .Add(NameOf(kRouteNames, report.route))
@@ -28,8 +27,8 @@ Result<void> AddHead(Params& p, const Report& report, const std::vector<std::str
       .Add(ToMicros(report.created_at))
       .Add(ToMicros(report.updated_at))
       .Add(DumpDocument(Json(grants)))
-      .Add(search->search)
-      .AddArray(search->terms)
+      .Add(search.search)
+      .AddArray(search.terms)
       .Add(DumpDocument(ToJson(report)));
   return {};
 }
@@ -102,7 +101,7 @@ const std::string kSendReportSql = InsertReportAtSql("", "SELECT seq FROM r");
 Result<Params> ReportParams(const Report& report, const std::vector<std::string>& keys) {
   Params p;
   p.Add(report.id);
-  if (auto h = AddHead(p, report, keys); !h) return std::unexpected(h.error());
+  INFRASHARE_TRY(AddHead(p, report, keys));
   p.AddArray(keys).AddArray(Distinct(report.content.sectors));
   return p;
 }
@@ -134,41 +133,37 @@ BatchState PipelinedBatch(const Rows& rows) {
 }
 
 Result<void> PgTx::InsertReportAt(int64_t seq, const Report& report, const std::vector<std::string>& grants) {
-  auto p = ReportParams(report, Distinct(grants));
-  if (!p) return std::unexpected(p.error());
-  auto rows = conn_.Exec(kImportReportSql, p->Add(seq), "import report");
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->empty()) return Conflict(fmt::format("report '{}' (#{}) already exists", report.id, seq), "id");
+  auto p = INFRASHARE_TRY(ReportParams(report, Distinct(grants)));
+  auto rows = INFRASHARE_TRY(conn_.Exec(kImportReportSql, p.Add(seq), "import report"));
+  if (rows.empty()) return Conflict(fmt::format("report '{}' (#{}) already exists", report.id, seq), "id");
   return {};
 }
 
 Result<void> PgTx::IndexReport(int64_t seq, const Report& report, const std::vector<std::string>& grants) {
   if (!grants.empty()) {
-    auto r = conn_.Exec(
-        "INSERT INTO report_grants (space, key, seq, kind, route, tlp) "
-        "SELECT $1, k, $2, $3, $4, $5 FROM unnest($6::text[]) AS k",
-        Params()
-            .Add(report.space.id())
-            .Add(seq)
-            .Add(NameOf(kReportKindNames, report.content.kind))
-            .Add(NameOf(kRouteNames, report.route))
-            .Add(NameOf(kTlpNames, report.content.tlp))
-            .AddArray(grants),
-        "index report grants");
-    if (!r) return std::unexpected(r.error());
+    INFRASHARE_TRY(
+        conn_.Exec("INSERT INTO report_grants (space, key, seq, kind, route, tlp) "
+                   "SELECT $1, k, $2, $3, $4, $5 FROM unnest($6::text[]) AS k",
+                   Params()
+                       .Add(report.space.id())
+                       .Add(seq)
+                       .Add(NameOf(kReportKindNames, report.content.kind))
+                       .Add(NameOf(kRouteNames, report.route))
+                       .Add(NameOf(kTlpNames, report.content.tlp))
+                       .AddArray(grants),
+                   "index report grants"));
   }
   const auto sectors = Distinct(report.content.sectors);
   if (!sectors.empty()) {
-    auto r = conn_.Exec("INSERT INTO report_sectors (seq, sector) SELECT $1, x FROM unnest($2::text[]) AS x",
-                        Params().Add(seq).AddArray(sectors), "index report sectors");
-    if (!r) return std::unexpected(r.error());
+    INFRASHARE_TRY(
+        conn_.Exec("INSERT INTO report_sectors (seq, sector) SELECT $1, x FROM unnest($2::text[]) AS x",
+                   Params().Add(seq).AddArray(sectors), "index report sectors"));
   }
   return {};
 }
 
 Result<int64_t> PgTx::InsertReport(const Report& report, const std::vector<std::string>& grants) {
-  auto p = ReportParams(report, Distinct(grants));
-  if (!p) return std::unexpected(p.error());
+  auto p = INFRASHARE_TRY(ReportParams(report, Distinct(grants)));
   if (batch_ && batch_->pipelined) {
     if (batch_->next_report == batch_->report_seqs.size()) {
       // For the jobs left, and at least as many as the batch has had: a job
@@ -181,25 +176,23 @@ Result<int64_t> PgTx::InsertReport(const Report& report, const std::vector<std::
       AddSeqs(batch_->report_seqs, *more);
     }
     const int64_t seq = batch_->report_seqs.at(batch_->next_report++);
-    if (auto s = conn_.Send(kSendReportSql, p->Add(seq), "insert report"); !s)
+    if (auto s = conn_.Send(kSendReportSql, p.Add(seq), "insert report"); !s)
       return std::unexpected(s.error());
     return seq;
   }
-  auto rows = conn_.Exec(kInsertReportSql, *p, "insert report");
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->empty()) return Conflict(fmt::format("report '{}' already exists", report.id), "id");
-  return rows->Int(0, 0);
+  auto rows = INFRASHARE_TRY(conn_.Exec(kInsertReportSql, p, "insert report"));
+  if (rows.empty()) return Conflict(fmt::format("report '{}' already exists", report.id), "id");
+  return rows.Int(0, 0);
 }
 
 Result<void> PgTx::UpdateReport(const Report& report, const std::vector<std::string>& grants) {
   const auto keys = Distinct(grants);
   Params p;
   p.Add(report.id);
-  if (auto h = AddHead(p, report, keys); !h) return std::unexpected(h.error());
-  auto rows = conn_.Exec(kUpdateReportSql, p, "update report");
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->empty()) return NotFound(fmt::format("report '{}' not found", report.id));
-  return IndexReport(rows->Int(0, 0), report, keys);
+  INFRASHARE_TRY(AddHead(p, report, keys));
+  auto rows = INFRASHARE_TRY(conn_.Exec(kUpdateReportSql, p, "update report"));
+  if (rows.empty()) return NotFound(fmt::format("report '{}' not found", report.id));
+  return IndexReport(rows.Int(0, 0), report, keys);
 }
 
 Result<void> PgTx::InsertRevision(const Revision& revision) {

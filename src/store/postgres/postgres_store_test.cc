@@ -148,9 +148,8 @@ TEST_F(PostgresStoreTest, ExportFromSqliteImportsIntoPostgresAndBack) {
       if (auto r = tx.InsertPrincipal({"prn_a", "org_x", "A", {Role::kAdmin}, store_test::At(1)}); !r)
         return r;
       for (int i = 0; i < 30; ++i) {
-        auto seq = tx.InsertReport(MakeReport({.id = fmt::format("rpt_{}", i), .title = "停電 Café"}),
-                                   {"members", fmt::format("org:o{}", i % 3)});
-        if (!seq) return std::unexpected(seq.error());
+        INFRASHARE_TRY(tx.InsertReport(MakeReport({.id = fmt::format("rpt_{}", i), .title = "停電 Café"}),
+                                       {"members", fmt::format("org:o{}", i % 3)}));
       }
       if (auto a = tx.AppendAudit({.action = "a", .detail = Json{{"x", "停電"}}}); !a) return a;
       // The hotline's rows, with recipients whose ids sort apart from their order.
@@ -158,7 +157,7 @@ TEST_F(PostgresStoreTest, ExportFromSqliteImportsIntoPostgresAndBack) {
       for (const char* org : {"org_z", "org_a"})
         alert.recipients.push_back(
             {.organization = org, .deadline = store_test::At(60), .queued_at = store_test::At(2)});
-      if (auto a = tx.InsertAlert(alert); !a) return std::unexpected(a.error());
+      INFRASHARE_TRY(tx.InsertAlert(alert));
       if (auto w =
               tx.InsertWebhook({.id = "whk_1", .organization = "org_a", .url = "https://x", .secret = "k"});
           !w)
@@ -252,11 +251,10 @@ TEST_F(PostgresStoreTest, ConnectionLossFailsInFlightCallsAndRecovers) {
   });
   std::thread reader([&] {
     read_result = store.Read([&](ReadTx& tx) -> Result<void> {
-      if (auto m = tx.GetMeta("before"); !m) return std::unexpected(m.error());
+      INFRASHARE_TRY(tx.GetMeta("before"));
       in_read = true;
       while (!cut) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      auto m = tx.GetMeta("before");
-      if (!m) return std::unexpected(m.error());
+      INFRASHARE_TRY(tx.GetMeta("before"));
       return {};
     });
   });
@@ -321,7 +319,7 @@ TEST_F(PostgresStoreTest, TwoProcessesKeepOneAuditChainAndTheOutboxInCommitOrder
           auto w = store->Write([&](WriteTx& tx) -> Result<void> {
             const std::string id = fmt::format("{}-{}", t, i);
             if (i % 5 == 4) {  // reads the logs: takes the log lock at once
-              if (auto n = tx.NewestOutboxSeq(); !n) return std::unexpected(n.error());
+              INFRASHARE_TRY(tx.NewestOutboxSeq());
             }
             if (auto s = tx.AppendAudit({.at = store_test::At(i), .action = "test.append", .target_id = id});
                 !s)

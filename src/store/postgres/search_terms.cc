@@ -19,7 +19,7 @@ class Unicode61 {
     thread_local std::unique_ptr<Unicode61> instance;
     if (!instance) {
       auto made = std::make_unique<Unicode61>();
-      if (auto s = made->Start(); !s) return std::unexpected(s.error());
+      INFRASHARE_TRY(made->Start());
       instance = std::move(made);
     }
     return instance.get();
@@ -130,24 +130,21 @@ void AppendTokens(std::string& search, const std::vector<std::string>& tokens) {
 }  // namespace
 
 Result<std::vector<std::string>> SearchTokens(std::string_view text) {
-  auto tokenizer = Unicode61::ForThisThread();
-  if (!tokenizer) return std::unexpected(tokenizer.error());
-  return (*tokenizer)->Tokens(sqlite::FtsIndexText(text));
+  auto tokenizer = INFRASHARE_TRY(Unicode61::ForThisThread());
+  return tokenizer->Tokens(sqlite::FtsIndexText(text));
 }
 
 Result<SearchDocument> MakeSearchDocument(std::string_view title, std::string_view text) {
-  auto title_tokens = SearchTokens(title);
-  if (!title_tokens) return std::unexpected(title_tokens.error());
-  auto text_tokens = SearchTokens(text);
-  if (!text_tokens) return std::unexpected(text_tokens.error());
+  auto title_tokens = INFRASHARE_TRY(SearchTokens(title));
+  auto text_tokens = INFRASHARE_TRY(SearchTokens(text));
   SearchDocument doc;
   doc.search = " ";
-  AppendTokens(doc.search, *title_tokens);
+  AppendTokens(doc.search, title_tokens);
   doc.search += "| ";
-  AppendTokens(doc.search, *text_tokens);
+  AppendTokens(doc.search, text_tokens);
 
-  std::vector<std::string> terms = std::move(*title_tokens);
-  terms.insert(terms.end(), text_tokens->begin(), text_tokens->end());
+  std::vector<std::string> terms = std::move(title_tokens);
+  terms.insert(terms.end(), text_tokens.begin(), text_tokens.end());
   std::sort(terms.begin(), terms.end());
   terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
   std::erase_if(terms, [](const std::string& t) { return t.size() > kMaxTermBytes; });
@@ -158,31 +155,29 @@ Result<SearchDocument> MakeSearchDocument(std::string_view title, std::string_vi
 Result<std::optional<SearchCondition>> MakeSearchCondition(std::string_view words) {
   const auto expr = sqlite::FtsMatchExpression(words);
   if (!expr) return std::optional<SearchCondition>();
-  auto tokenizer = Unicode61::ForThisThread();
-  if (!tokenizer) return std::unexpected(tokenizer.error());
+  auto tokenizer = INFRASHARE_TRY(Unicode61::ForThisThread());
   SearchCondition cond;
   std::string tsquery;
   for (const auto& phrase : ParsePhrases(*expr)) {
     // A quoted FTS5 string is tokenized as it is; no FtsIndexText here.
-    auto tokens = (*tokenizer)->Tokens(phrase.text);
-    if (!tokens) return std::unexpected(tokens.error());
-    if (tokens->empty()) {
+    auto tokens = INFRASHARE_TRY(tokenizer->Tokens(phrase.text));
+    if (tokens.empty()) {
       cond.matches_nothing = true;
       continue;
     }
     std::string pattern = "% ";
-    for (size_t i = 0; i < tokens->size(); ++i) {
+    for (size_t i = 0; i < tokens.size(); ++i) {
       if (i) pattern += ' ';
-      AppendLikeEscaped(pattern, (*tokens)[i]);
+      AppendLikeEscaped(pattern, tokens[i]);
     }
     pattern += phrase.prefix ? "%" : " %";
     cond.patterns.push_back(std::move(pattern));
-    for (size_t i = 0; i < tokens->size(); ++i) {
-      const auto& t = (*tokens)[i];
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      const auto& t = tokens[i];
       if (t.size() > kMaxTermBytes) continue;
       if (!tsquery.empty()) tsquery += " & ";
       AppendLexeme(tsquery, t);
-      if (phrase.prefix && i + 1 == tokens->size()) tsquery += ":*";
+      if (phrase.prefix && i + 1 == tokens.size()) tsquery += ":*";
     }
   }
   if (!tsquery.empty()) cond.tsquery = std::move(tsquery);

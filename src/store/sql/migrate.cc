@@ -11,20 +11,19 @@ namespace {
 // Applies the next missing migration, if any, in one transaction.
 // Returns true when the database is already at the latest version.
 Result<bool> MigrateOneStep(Session& session, const MigrationSteps& steps) {
-  if (auto b = session.Script(steps.begin, "begin migration"); !b) return std::unexpected(b.error());
+  INFRASHARE_TRY(session.Script(steps.begin, "begin migration"));
   auto body = [&]() -> Result<bool> {
     if (auto c = session.Script(steps.version_table, "create schema_migrations"); !c)
       return std::unexpected(c.error());
-    auto current = SchemaVersion(session);
-    if (!current) return std::unexpected(current.error());
+    auto current = INFRASHARE_TRY(SchemaVersion(session));
     const int latest = LatestSchemaVersion();
-    if (*current > latest)
+    if (current > latest)
       return Unavailable(
           fmt::format("the database has schema version {}, but this program knows only up to version {}: "
                       "it was written by a newer infrashare; run that version or restore a backup",
-                      *current, latest));
-    if (*current == latest) return true;
-    const Migration& m = Migrations()[static_cast<size_t>(*current)];
+                      current, latest));
+    if (current == latest) return true;
+    const Migration& m = Migrations()[static_cast<size_t>(current)];
     const std::string_view ddl = session.dialect().kind() == DialectKind::kSqlite ? m.sqlite : m.postgres;
     if (auto a = session.Script(ddl, fmt::format("schema migration {} ({})", m.version, m.name)); !a)
       return std::unexpected(a.error());
@@ -47,16 +46,15 @@ Result<bool> MigrateOneStep(Session& session, const MigrationSteps& steps) {
 }  // namespace
 
 Result<int> SchemaVersion(Session& session) {
-  auto rows = session.Exec("SELECT coalesce(max(version), 0) FROM schema_migrations", "read schema version");
-  if (!rows) return std::unexpected(rows.error());
-  return static_cast<int>(rows->Int(0, 0));
+  auto rows = INFRASHARE_TRY(
+      session.Exec("SELECT coalesce(max(version), 0) FROM schema_migrations", "read schema version"));
+  return static_cast<int>(rows.Int(0, 0));
 }
 
 Result<void> Migrate(Session& session, const MigrationSteps& steps) {
   for (;;) {
-    auto done = MigrateOneStep(session, steps);
-    if (!done) return std::unexpected(done.error());
-    if (*done) return {};
+    auto done = INFRASHARE_TRY(MigrateOneStep(session, steps));
+    if (done) return {};
   }
 }
 

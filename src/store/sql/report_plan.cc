@@ -29,14 +29,12 @@ Result<std::optional<TimeIndex>> SmallTimeWindow(Session& session, const ReportQ
   std::optional<TimeIndex> best;
   int64_t best_count = kTimeScanCap;
   if (q.updated_since) {
-    auto n = CappedCount(session, TimeIndex::kUpdated, q.space, *q.updated_since);
-    if (!n) return std::unexpected(n.error());
-    if (*n < best_count) best = TimeIndex::kUpdated, best_count = *n;
+    auto n = INFRASHARE_TRY(CappedCount(session, TimeIndex::kUpdated, q.space, *q.updated_since));
+    if (n < best_count) best = TimeIndex::kUpdated, best_count = n;
   }
   if (q.created_from) {
-    auto n = CappedCount(session, TimeIndex::kCreated, q.space, *q.created_from);
-    if (!n) return std::unexpected(n.error());
-    if (*n < best_count) best = TimeIndex::kCreated, best_count = *n;
+    auto n = INFRASHARE_TRY(CappedCount(session, TimeIndex::kCreated, q.space, *q.created_from));
+    if (n < best_count) best = TimeIndex::kCreated, best_count = n;
   }
   return best;
 }

@@ -161,8 +161,7 @@ class Session {
                               const std::function<Result<void>(const Rows&)>& page) = 0;
   // Runs a statement whose rows nobody needs.
   Result<void> Run(std::string_view sql, const Params& params, std::string_view what) {
-    auto rows = Exec(sql, params, what);
-    if (!rows) return std::unexpected(rows.error());
+    INFRASHARE_TRY(Exec(sql, params, what));
     return {};
   }
   // As Run, but a backend may queue it and answer its failure with a later

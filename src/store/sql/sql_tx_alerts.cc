@@ -15,9 +15,8 @@ namespace {
 Result<std::vector<AlertRecipient>> ReadRecipients(const Rows& rows, std::string_view alert_id, int col) {
   std::vector<AlertRecipient> out;
   for (int i = 0; i < rows.size(); ++i) {
-    auto recipient = stored::RecipientFromStored(alert_id, rows.Text(i, col));
-    if (!recipient) return std::unexpected(recipient.error());
-    out.push_back(std::move(*recipient));
+    auto recipient = INFRASHARE_TRY(stored::RecipientFromStored(alert_id, rows.Text(i, col)));
+    out.push_back(std::move(recipient));
   }
   return out;
 }
@@ -42,9 +41,9 @@ ORDER BY a.seq DESC LIMIT $3)sql";
 }  // namespace
 
 Result<bool> SqlTx::AlertExists(const std::string& alert_id) {
-  auto rows = session_.Exec("SELECT 1 FROM alerts WHERE id = $1", Params().Add(alert_id), "find alert");
-  if (!rows) return std::unexpected(rows.error());
-  return !rows->empty();
+  auto rows = INFRASHARE_TRY(
+      session_.Exec("SELECT 1 FROM alerts WHERE id = $1", Params().Add(alert_id), "find alert"));
+  return !rows.empty();
 }
 
 Result<int64_t> SqlTx::InsertAlertRow(const Alert& alert, std::optional<int64_t> seq) {
@@ -65,20 +64,19 @@ Result<int64_t> SqlTx::InsertAlertRow(const Alert& alert, std::optional<int64_t>
   p.Add(alert.id).Add(alert.space.id()).Add(ToMicros(alert.created_at)).Add(alert.raised_by_org);
   p.Add(stored::AlertDocument(alert));
   if (seq) p.Add(*seq);
-  auto rows = session_.Exec(insert, p, seq ? "import alert" : "insert alert");
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->Affected() == 0)
+  auto rows = INFRASHARE_TRY(session_.Exec(insert, p, seq ? "import alert" : "insert alert"));
+  if (rows.Affected() == 0)
     return Conflict(seq ? fmt::format("alert '{}' (#{}) already exists", alert.id, *seq)
                         : fmt::format("alert '{}' already exists", alert.id),
                     "id");
-  if (!seq) return rows->InsertedKey();
-  if (auto a = AdvanceSequence("alerts", "seq"); !a) return std::unexpected(a.error());
+  if (!seq) return rows.InsertedKey();
+  INFRASHARE_TRY(AdvanceSequence("alerts", "seq"));
   return *seq;
 }
 
 Result<void> SqlTx::InsertRecipientRow(const std::string& alert_id, int64_t ord,
                                        const AlertRecipient& recipient) {
-  auto rows = session_.Exec(
+  auto rows = INFRASHARE_TRY(session_.Exec(
       "INSERT INTO alert_recipients (alert_id, organization, ord, deadline, doc) VALUES ($1, $2, $3, $4, $5) "
       "ON CONFLICT DO NOTHING",
       Params()
@@ -87,9 +85,8 @@ Result<void> SqlTx::InsertRecipientRow(const std::string& alert_id, int64_t ord,
           .Add(ord)
           .Add(stored::DeadlineMicros(recipient))
           .Add(stored::RecipientDocument(recipient)),
-      "insert alert recipient");
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->Affected() == 0)
+      "insert alert recipient"));
+  if (rows.Affected() == 0)
     return Conflict(
         fmt::format("'{}' is already a recipient of alert '{}'", recipient.organization, alert_id),
         "organization");
@@ -113,22 +110,20 @@ Result<void> SqlTx::UpsertAlertRecipient(const std::string& alert_id, const Aler
 }
 
 Result<std::optional<Alert>> SqlTx::GetAlertHead(const Space& space, const std::string& id) {
-  auto rows = session_.Exec("SELECT seq, doc FROM alerts WHERE id = $1 AND space = $2",
-                            Params().Add(id).Add(space.id()), "get alert");
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->empty()) return std::nullopt;
-  auto alert = stored::AlertFromStored(rows->Int(0, 0), rows->Text(0, 1));
-  if (!alert) return std::unexpected(alert.error());
-  return std::move(*alert);
+  auto rows = INFRASHARE_TRY(session_.Exec("SELECT seq, doc FROM alerts WHERE id = $1 AND space = $2",
+                                           Params().Add(id).Add(space.id()), "get alert"));
+  if (rows.empty()) return std::nullopt;
+  auto alert = INFRASHARE_TRY(stored::AlertFromStored(rows.Int(0, 0), rows.Text(0, 1)));
+  return alert;
 }
 
 Result<std::optional<Alert>> SqlTx::GetAlert(const Space& space, const std::string& id) {
   auto alert = GetAlertHead(space, id);
   if (!alert || !*alert) return alert;
-  auto rows = session_.Exec("SELECT doc FROM alert_recipients WHERE alert_id = $1 ORDER BY ord",
-                            Params().Add(id), "get alert recipients");
-  if (!rows) return std::unexpected(rows.error());
-  auto recipients = ReadRecipients(*rows, id, 0);
+  auto rows =
+      INFRASHARE_TRY(session_.Exec("SELECT doc FROM alert_recipients WHERE alert_id = $1 ORDER BY ord",
+                                   Params().Add(id), "get alert recipients"));
+  auto recipients = ReadRecipients(rows, id, 0);
   if (!recipients) return std::unexpected(recipients.error());
   (*alert)->recipients = std::move(*recipients);
   return alert;
@@ -139,13 +134,11 @@ Result<std::vector<RecipientRowText>> SqlTx::ListAlertRecipientTexts(const std::
     return fmt::format("SELECT organization, {}, doc FROM alert_recipients WHERE alert_id = $1",
                        d.JsonMember("doc", "state"));
   });
-  auto rows = session_.Exec(sql, Params().Add(alert_id), "list alert recipient texts");
-  if (!rows) return std::unexpected(rows.error());
+  auto rows = INFRASHARE_TRY(session_.Exec(sql, Params().Add(alert_id), "list alert recipient texts"));
   std::vector<RecipientRowText> out;
-  out.reserve(rows->size());
-  for (int i = 0; i < rows->size(); ++i) {
-    auto text =
-        stored::RecipientTextFromStored(alert_id, rows->Text(i, 0), rows->Text(i, 1), rows->Text(i, 2));
+  out.reserve(rows.size());
+  for (int i = 0; i < rows.size(); ++i) {
+    auto text = stored::RecipientTextFromStored(alert_id, rows.Text(i, 0), rows.Text(i, 1), rows.Text(i, 2));
     if (!text) return std::unexpected(text.error());
     out.push_back(std::move(*text));
   }
@@ -153,54 +146,50 @@ Result<std::vector<RecipientRowText>> SqlTx::ListAlertRecipientTexts(const std::
 }
 
 Result<std::vector<Alert>> SqlTx::ListAlerts(const AlertQuery& query) {
-  if (auto c = stored::CheckAlertQuery(query); !c) return std::unexpected(c.error());
+  INFRASHARE_TRY(stored::CheckAlertQuery(query));
   Params p;
   p.Add(query.space.id()).Add(stored::CursorBound(query.before_seq)).Add(int64_t{query.limit});
   if (query.organization) p.Add(*query.organization);
-  auto rows = session_.Exec(query.organization ? kListAlertsOfOrgSql : kListAlertsSql, p, "list alerts");
-  if (!rows) return std::unexpected(rows.error());
+  auto rows = INFRASHARE_TRY(
+      session_.Exec(query.organization ? kListAlertsOfOrgSql : kListAlertsSql, p, "list alerts"));
   std::vector<Alert> out;
-  for (int i = 0; i < rows->size(); ++i) {
-    auto alert = stored::AlertFromStored(rows->Int(i, 0), rows->Text(i, 1));
-    if (!alert) return std::unexpected(alert.error());
-    if (!rows->IsNull(i, 2)) {
-      auto recipient = stored::RecipientFromStored(alert->id, rows->Text(i, 2));
-      if (!recipient) return std::unexpected(recipient.error());
-      alert->recipients.push_back(std::move(*recipient));
+  for (int i = 0; i < rows.size(); ++i) {
+    auto alert = INFRASHARE_TRY(stored::AlertFromStored(rows.Int(i, 0), rows.Text(i, 1)));
+    if (!rows.IsNull(i, 2)) {
+      auto recipient = INFRASHARE_TRY(stored::RecipientFromStored(alert.id, rows.Text(i, 2)));
+      alert.recipients.push_back(std::move(recipient));
     }
-    out.push_back(std::move(*alert));
+    out.push_back(std::move(alert));
   }
   return out;
 }
 
 Result<std::optional<AlertRecipient>> SqlTx::GetAlertRecipient(const std::string& alert_id,
                                                                const std::string& organization) {
-  auto rows = session_.Exec("SELECT doc FROM alert_recipients WHERE alert_id = $1 AND organization = $2",
-                            Params().Add(alert_id).Add(organization), "get alert recipient");
-  if (!rows) return std::unexpected(rows.error());
-  auto recipients = ReadRecipients(*rows, alert_id, 0);
-  if (!recipients) return std::unexpected(recipients.error());
-  if (recipients->empty()) return std::nullopt;
-  return std::move(recipients->front());
+  auto rows = INFRASHARE_TRY(
+      session_.Exec("SELECT doc FROM alert_recipients WHERE alert_id = $1 AND organization = $2",
+                    Params().Add(alert_id).Add(organization), "get alert recipient"));
+  auto recipients = INFRASHARE_TRY(ReadRecipients(rows, alert_id, 0));
+  if (recipients.empty()) return std::nullopt;
+  return std::move(recipients.front());
 }
 
 Result<std::vector<DueRecipient>> SqlTx::ListDueRecipients(Timestamp now, int limit) {
-  if (auto c = stored::CheckLimit(limit); !c) return std::unexpected(c.error());
+  INFRASHARE_TRY(stored::CheckLimit(limit));
   const std::string& sql = Once(session_.dialect(), [](const Dialect& d) {
     return "SELECT r.alert_id, a.space, r.doc FROM alert_recipients r JOIN alerts a ON a.id = r.alert_id "
            "WHERE r.deadline IS NOT NULL AND r.deadline <= $1 "
            "ORDER BY r.deadline, a.seq, r.ord LIMIT $2" +
            d.SkipLocked("r");
   });
-  auto rows = session_.Exec(sql, Params().Add(ToMicros(now)).Add(int64_t{limit}), "list due recipients");
-  if (!rows) return std::unexpected(rows.error());
+  auto rows = INFRASHARE_TRY(
+      session_.Exec(sql, Params().Add(ToMicros(now)).Add(int64_t{limit}), "list due recipients"));
   std::vector<DueRecipient> out;
-  for (int i = 0; i < rows->size(); ++i) {
-    auto recipient = stored::RecipientFromStored(rows->Text(i, 0), rows->Text(i, 2));
-    if (!recipient) return std::unexpected(recipient.error());
-    auto space = Space::Parse(rows->Text(i, 1));
-    if (!space) return Internal(fmt::format("stored alert '{}' has an unreadable space", rows->Text(i, 0)));
-    out.push_back({std::string(rows->Text(i, 0)), std::move(*space), std::move(*recipient)});
+  for (int i = 0; i < rows.size(); ++i) {
+    auto recipient = INFRASHARE_TRY(stored::RecipientFromStored(rows.Text(i, 0), rows.Text(i, 2)));
+    auto space = Space::Parse(rows.Text(i, 1));
+    if (!space) return Internal(fmt::format("stored alert '{}' has an unreadable space", rows.Text(i, 0)));
+    out.push_back({std::string(rows.Text(i, 0)), std::move(*space), std::move(recipient)});
   }
   return out;
 }

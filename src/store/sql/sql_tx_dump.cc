@@ -15,9 +15,8 @@ Result<void> SqlTx::ExportRows(
         fmt::format(fmt::runtime(t.select), fmt::arg("order", session_.dialect().InsertionOrder()));
     auto e = session_.Stream(select, fmt::format("export {}", t.name), [&](const Rows& rows) -> Result<void> {
       for (int i = 0; i < rows.size(); ++i) {
-        auto row = t.read(rows, i);
-        if (!row) return std::unexpected(row.error());
-        if (auto s = sink(t.name, *row); !s) return s;
+        auto row = INFRASHARE_TRY(t.read(rows, i));
+        if (auto s = sink(t.name, row); !s) return s;
       }
       return {};
     });

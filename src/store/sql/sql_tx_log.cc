@@ -51,20 +51,18 @@ Params OutboxParams(const OutboxEvent& event) {
 }
 
 Result<std::string> ReadLastAuditHash(Session& session) {
-  auto rows = session.Exec(kLastAuditHashSql, "read last audit hash");
-  if (!rows) return std::unexpected(rows.error());
-  return rows->empty() ? std::string() : std::string(rows->Text(0, 0));
+  auto rows = INFRASHARE_TRY(session.Exec(kLastAuditHashSql, "read last audit hash"));
+  return rows.empty() ? std::string() : std::string(rows.Text(0, 0));
 }
 
 Result<std::string> SqlTx::LastAuditHash() {
-  if (auto l = BeforeLogAccess(); !l) return std::unexpected(l.error());
+  INFRASHARE_TRY(BeforeLogAccess());
   return ReadLastAuditHash(session_);
 }
 
 Result<void> SqlTx::AppendAudit(AuditEvent event) {
-  auto head = LastAuditHash();
-  if (!head) return std::unexpected(head.error());
-  LinkAudit(event, std::move(*head));
+  auto head = INFRASHARE_TRY(LastAuditHash());
+  LinkAudit(event, std::move(head));
   return session_.Send(kInsertAuditSql, AuditParams(event), "append audit event");
 }
 
@@ -76,30 +74,29 @@ Result<void> SqlTx::AppendOutbox(const OutboxEvent& event) {
 }
 
 Result<std::vector<AuditEvent>> SqlTx::ListAudit(int64_t after_seq, int limit) {
-  if (auto c = CheckPage(after_seq, limit); !c) return std::unexpected(c.error());
-  if (auto l = BeforeLogAccess(); !l) return std::unexpected(l.error());
-  auto rows = session_.Exec(
+  INFRASHARE_TRY(CheckPage(after_seq, limit));
+  INFRASHARE_TRY(BeforeLogAccess());
+  auto rows = INFRASHARE_TRY(session_.Exec(
       "SELECT seq, at, actor_principal, actor_org, action, target_kind, target_id, detail, prev_hash, hash, "
       "space FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
-      Params().Add(after_seq).Add(int64_t{limit}), "list audit events");
-  if (!rows) return std::unexpected(rows.error());
+      Params().Add(after_seq).Add(int64_t{limit}), "list audit events"));
   std::vector<AuditEvent> out;
-  for (int i = 0; i < rows->size(); ++i) {
+  for (int i = 0; i < rows.size(); ++i) {
     AuditEvent e;
-    e.seq = rows->Int(i, 0);
-    e.at = FromMicros(rows->Int(i, 1));
-    e.actor_principal = std::string(rows->Text(i, 2));
-    e.actor_org = std::string(rows->Text(i, 3));
-    e.action = std::string(rows->Text(i, 4));
-    e.target_kind = std::string(rows->Text(i, 5));
-    e.target_id = std::string(rows->Text(i, 6));
+    e.seq = rows.Int(i, 0);
+    e.at = FromMicros(rows.Int(i, 1));
+    e.actor_principal = std::string(rows.Text(i, 2));
+    e.actor_org = std::string(rows.Text(i, 3));
+    e.action = std::string(rows.Text(i, 4));
+    e.target_kind = std::string(rows.Text(i, 5));
+    e.target_id = std::string(rows.Text(i, 6));
     const std::string what = fmt::format("stored audit event #{}", e.seq);
-    auto detail = stored::ParseStoredDocument(rows->Text(i, 7), what);
+    auto detail = stored::ParseStoredDocument(rows.Text(i, 7), what);
     if (!detail) return std::unexpected(detail.error());
     e.detail = std::move(*detail);
-    e.prev_hash = std::string(rows->Text(i, 8));
-    e.hash = std::string(rows->Text(i, 9));
-    auto space = Space::Parse(rows->Text(i, 10));
+    e.prev_hash = std::string(rows.Text(i, 8));
+    e.hash = std::string(rows.Text(i, 9));
+    auto space = Space::Parse(rows.Text(i, 10));
     if (!space) return Internal(what + " has an unreadable space");
     e.space = std::move(*space);
     out.push_back(std::move(e));
@@ -108,55 +105,51 @@ Result<std::vector<AuditEvent>> SqlTx::ListAudit(int64_t after_seq, int limit) {
 }
 
 Result<std::vector<OutboxEvent>> SqlTx::ListOutbox(int64_t after_seq, int limit) {
-  if (auto c = CheckPage(after_seq, limit); !c) return std::unexpected(c.error());
-  if (auto l = BeforeLogAccess(); !l) return std::unexpected(l.error());
-  auto rows = session_.Exec(
+  INFRASHARE_TRY(CheckPage(after_seq, limit));
+  INFRASHARE_TRY(BeforeLogAccess());
+  auto rows = INFRASHARE_TRY(session_.Exec(
       "SELECT seq, at, space, type, record_id, subject FROM outbox WHERE seq > $1 ORDER BY seq LIMIT $2",
-      Params().Add(after_seq).Add(int64_t{limit}), "list outbox events");
-  if (!rows) return std::unexpected(rows.error());
+      Params().Add(after_seq).Add(int64_t{limit}), "list outbox events"));
   std::vector<OutboxEvent> out;
-  for (int i = 0; i < rows->size(); ++i) {
+  for (int i = 0; i < rows.size(); ++i) {
     OutboxEvent e;
-    e.seq = rows->Int(i, 0);
-    e.at = FromMicros(rows->Int(i, 1));
-    auto space = Space::Parse(rows->Text(i, 2));
+    e.seq = rows.Int(i, 0);
+    e.at = FromMicros(rows.Int(i, 1));
+    auto space = Space::Parse(rows.Text(i, 2));
     if (!space) return Internal(fmt::format("stored outbox event #{} has an unreadable space", e.seq));
     e.space = std::move(*space);
-    e.type = std::string(rows->Text(i, 3));
-    e.record_id = std::string(rows->Text(i, 4));
-    e.subject = std::string(rows->Text(i, 5));
+    e.type = std::string(rows.Text(i, 3));
+    e.record_id = std::string(rows.Text(i, 4));
+    e.subject = std::string(rows.Text(i, 5));
     out.push_back(std::move(e));
   }
   return out;
 }
 
 Result<int64_t> SqlTx::NewestOutboxSeq() {
-  if (auto l = BeforeLogAccess(); !l) return std::unexpected(l.error());
-  auto rows = session_.Exec("SELECT coalesce(max(seq), 0) FROM outbox", "read newest outbox seq");
-  if (!rows) return std::unexpected(rows.error());
-  return rows->Int(0, 0);
+  INFRASHARE_TRY(BeforeLogAccess());
+  auto rows =
+      INFRASHARE_TRY(session_.Exec("SELECT coalesce(max(seq), 0) FROM outbox", "read newest outbox seq"));
+  return rows.Int(0, 0);
 }
 
 Result<void> SqlTx::AppendAuditAt(const AuditEvent& event) {
   if (auto l = BeforeLogAccess(); !l) return l;
-  auto rows = session_.Exec(
+  auto rows = INFRASHARE_TRY(session_.Exec(
       "INSERT INTO audit (at, actor_principal, actor_org, action, target_kind, target_id, detail, prev_hash, "
       "hash, space, seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
-      AuditParams(event).Add(event.seq), "import audit event");
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->Affected() == 0) return Conflict(fmt::format("audit event #{} already exists", event.seq), "seq");
+      AuditParams(event).Add(event.seq), "import audit event"));
+  if (rows.Affected() == 0) return Conflict(fmt::format("audit event #{} already exists", event.seq), "seq");
   return AdvanceSequence("audit", "seq");
 }
 
 Result<void> SqlTx::AppendOutboxAt(const OutboxEvent& event) {
   if (auto l = BeforeLogAccess(); !l) return l;
-  auto rows = session_.Exec(
+  auto rows = INFRASHARE_TRY(session_.Exec(
       "INSERT INTO outbox (at, space, type, record_id, subject, seq) VALUES ($1, $2, $3, $4, $5, $6) "
       "ON CONFLICT DO NOTHING",
-      OutboxParams(event).Add(event.seq), "import outbox event");
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->Affected() == 0)
-    return Conflict(fmt::format("outbox event #{} already exists", event.seq), "seq");
+      OutboxParams(event).Add(event.seq), "import outbox event"));
+  if (rows.Affected() == 0) return Conflict(fmt::format("outbox event #{} already exists", event.seq), "seq");
   return AdvanceSequence("outbox", "seq");
 }
 

@@ -15,14 +15,12 @@ Result<std::vector<T>> LoadDocuments(Session& session, std::string_view table, s
                                      Result<T> (*from_json)(const Json&)) {
   const std::string sql =
       fmt::format("SELECT id, doc FROM {} ORDER BY {}", table, session.dialect().InsertionOrder());
-  auto rows = session.Exec(sql, fmt::format("load {}s", entity));
-  if (!rows) return std::unexpected(rows.error());
+  auto rows = INFRASHARE_TRY(session.Exec(sql, fmt::format("load {}s", entity)));
   std::vector<T> out;
-  for (int i = 0; i < rows->size(); ++i) {
-    auto value = stored::DecodeStored<T>(rows->Text(i, 1),
-                                         fmt::format("stored {} '{}'", entity, rows->Text(i, 0)), from_json);
-    if (!value) return std::unexpected(value.error());
-    out.push_back(std::move(*value));
+  for (int i = 0; i < rows.size(); ++i) {
+    auto value = INFRASHARE_TRY(stored::DecodeStored<T>(
+        rows.Text(i, 1), fmt::format("stored {} '{}'", entity, rows.Text(i, 0)), from_json));
+    out.push_back(std::move(value));
   }
   return out;
 }
@@ -49,10 +47,9 @@ Result<Principal> PrincipalFromRow(const Rows& rows, int i) {
   p.name = std::string(rows.Text(i, 2));
   p.created_at = FromMicros(rows.Int(i, 4));
   const std::string what = fmt::format("stored principal '{}'", p.id);
-  auto roles = stored::ParseStoredDocument(rows.Text(i, 3), what);
-  if (!roles) return std::unexpected(roles.error());
-  if (!roles->is_array()) return Internal(what + " has unreadable roles");
-  for (const auto& r : *roles) {
+  auto roles = INFRASHARE_TRY(stored::ParseStoredDocument(rows.Text(i, 3), what));
+  if (!roles.is_array()) return Internal(what + " has unreadable roles");
+  for (const auto& r : roles) {
     auto role = r.is_string() ? ParseName(kRoleNames, r.get_ref<const std::string&>()) : std::nullopt;
     if (!role) return Internal(what + " has an unknown role");
     p.roles.push_back(*role);
@@ -63,9 +60,8 @@ Result<Principal> PrincipalFromRow(const Rows& rows, int i) {
 Result<std::vector<Principal>> PrincipalsFromRows(const Rows& rows) {
   std::vector<Principal> out;
   for (int i = 0; i < rows.size(); ++i) {
-    auto p = PrincipalFromRow(rows, i);
-    if (!p) return std::unexpected(p.error());
-    out.push_back(std::move(*p));
+    auto p = INFRASHARE_TRY(PrincipalFromRow(rows, i));
+    out.push_back(std::move(p));
   }
   return out;
 }
@@ -80,12 +76,12 @@ Result<RegistryData> SqlTx::LoadRegistry() {
   if (!ceptoars) return std::unexpected(ceptoars.error());
   auto groups = LoadDocuments<SharingGroup>(session_, "sharing_groups", "sharing group", GroupFromJson);
   if (!groups) return std::unexpected(groups.error());
-  auto orgs = LoadDocuments<Organization>(session_, "organizations", "organization", OrganizationFromJson);
-  if (!orgs) return std::unexpected(orgs.error());
+  auto orgs = INFRASHARE_TRY(
+      LoadDocuments<Organization>(session_, "organizations", "organization", OrganizationFromJson));
   data.sectors = std::move(*sectors);
   data.ceptoars = std::move(*ceptoars);
   data.groups = std::move(*groups);
-  data.organizations = std::move(*orgs);
+  data.organizations = std::move(orgs);
   return data;
 }
 
@@ -106,30 +102,27 @@ Result<void> SqlTx::UpsertOrganization(const Organization& org) {
 }
 
 Result<std::optional<Principal>> SqlTx::GetPrincipal(const std::string& id) {
-  auto rows = session_.Exec("SELECT id, organization, name, roles, created_at FROM principals WHERE id = $1",
-                            Params().Add(id), "get principal");
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->empty()) return std::nullopt;
-  auto p = PrincipalFromRow(*rows, 0);
-  if (!p) return std::unexpected(p.error());
-  return std::move(*p);
+  auto rows = INFRASHARE_TRY(
+      session_.Exec("SELECT id, organization, name, roles, created_at FROM principals WHERE id = $1",
+                    Params().Add(id), "get principal"));
+  if (rows.empty()) return std::nullopt;
+  auto p = INFRASHARE_TRY(PrincipalFromRow(rows, 0));
+  return p;
 }
 
 Result<std::vector<Principal>> SqlTx::ListPrincipals(const std::optional<std::string>& organization) {
-  auto rows = organization ? session_.Exec(
-                                 "SELECT id, organization, name, roles, created_at FROM principals "
-                                 "WHERE organization = $1 ORDER BY id",
-                                 Params().Add(*organization), "list principals")
-                           : session_.Exec(
-                                 "SELECT id, organization, name, roles, created_at FROM principals "
-                                 "ORDER BY id",
-                                 "list principals");
-  if (!rows) return std::unexpected(rows.error());
-  return PrincipalsFromRows(*rows);
+  auto rows = INFRASHARE_TRY(
+      organization ? session_.Exec("SELECT id, organization, name, roles, created_at FROM principals "
+                                   "WHERE organization = $1 ORDER BY id",
+                                   Params().Add(*organization), "list principals")
+                   : session_.Exec("SELECT id, organization, name, roles, created_at FROM principals "
+                                   "ORDER BY id",
+                                   "list principals"));
+  return PrincipalsFromRows(rows);
 }
 
 Result<void> SqlTx::InsertPrincipal(const Principal& principal) {
-  auto r = session_.Exec(
+  auto r = INFRASHARE_TRY(session_.Exec(
       "INSERT INTO principals (id, organization, name, roles, created_at) VALUES ($1, $2, $3, $4, $5) "
       "ON CONFLICT (id) DO NOTHING",
       Params()
@@ -138,36 +131,32 @@ Result<void> SqlTx::InsertPrincipal(const Principal& principal) {
           .Add(principal.name)
           .Add(RolesText(principal.roles))
           .Add(ToMicros(principal.created_at)),
-      "insert principal");
-  if (!r) return std::unexpected(r.error());
-  if (r->Affected() == 0) return Conflict(fmt::format("principal '{}' already exists", principal.id), "id");
+      "insert principal"));
+  if (r.Affected() == 0) return Conflict(fmt::format("principal '{}' already exists", principal.id), "id");
   return {};
 }
 
 Result<std::optional<ApiToken>> SqlTx::GetToken(const std::string& id) {
-  auto rows = session_.Exec(
+  auto rows = INFRASHARE_TRY(session_.Exec(
       "SELECT id, principal, secret_sha256, label, created_at, revoked_at FROM tokens WHERE id = $1",
-      Params().Add(id), "get token");
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->empty()) return std::nullopt;
+      Params().Add(id), "get token"));
+  if (rows.empty()) return std::nullopt;
   ApiToken t;
-  t.id = std::string(rows->Text(0, 0));
-  t.principal = std::string(rows->Text(0, 1));
-  t.secret_sha256 = std::string(rows->Text(0, 2));
-  t.label = std::string(rows->Text(0, 3));
-  t.created_at = FromMicros(rows->Int(0, 4));
-  if (!rows->IsNull(0, 5)) t.revoked_at = FromMicros(rows->Int(0, 5));
+  t.id = std::string(rows.Text(0, 0));
+  t.principal = std::string(rows.Text(0, 1));
+  t.secret_sha256 = std::string(rows.Text(0, 2));
+  t.label = std::string(rows.Text(0, 3));
+  t.created_at = FromMicros(rows.Int(0, 4));
+  if (!rows.IsNull(0, 5)) t.revoked_at = FromMicros(rows.Int(0, 5));
   return t;
 }
 
 Result<void> SqlTx::InsertToken(const ApiToken& token) {
   // The principal is checked first, so that a missing one is an answer
   // rather than a foreign-key error that aborts the transaction.
-  auto principal = GetPrincipal(token.principal);
-  if (!principal) return std::unexpected(principal.error());
-  if (!*principal)
-    return InvalidArgument("principal", fmt::format("unknown principal '{}'", token.principal));
-  auto r = session_.Exec(
+  auto principal = INFRASHARE_TRY(GetPrincipal(token.principal));
+  if (!principal) return InvalidArgument("principal", fmt::format("unknown principal '{}'", token.principal));
+  auto r = INFRASHARE_TRY(session_.Exec(
       "INSERT INTO tokens (id, principal, secret_sha256, label, created_at, revoked_at) "
       "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
       Params()
@@ -177,26 +166,25 @@ Result<void> SqlTx::InsertToken(const ApiToken& token) {
           .Add(token.label)
           .Add(ToMicros(token.created_at))
           .Add(token.revoked_at ? std::optional<int64_t>(ToMicros(*token.revoked_at)) : std::nullopt),
-      "insert token");
-  if (!r) return std::unexpected(r.error());
-  if (r->Affected() == 0) return Conflict(fmt::format("token '{}' already exists", token.id), "id");
+      "insert token"));
+  if (r.Affected() == 0) return Conflict(fmt::format("token '{}' already exists", token.id), "id");
   return {};
 }
 
 Result<void> SqlTx::RevokeToken(const std::string& id, Timestamp at) {
   // A token revoked twice keeps the time of the first revocation.
-  auto r = session_.Exec("UPDATE tokens SET revoked_at = coalesce(revoked_at, $1) WHERE id = $2",
-                         Params().Add(ToMicros(at)).Add(id), "revoke token");
-  if (!r) return std::unexpected(r.error());
-  if (r->Affected() == 0) return NotFound(fmt::format("token '{}' not found", id));
+  auto r =
+      INFRASHARE_TRY(session_.Exec("UPDATE tokens SET revoked_at = coalesce(revoked_at, $1) WHERE id = $2",
+                                   Params().Add(ToMicros(at)).Add(id), "revoke token"));
+  if (r.Affected() == 0) return NotFound(fmt::format("token '{}' not found", id));
   return {};
 }
 
 Result<std::optional<std::string>> SqlTx::GetMeta(const std::string& key) {
-  auto rows = session_.Exec("SELECT value FROM meta WHERE key = $1", Params().Add(key), "get meta");
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->empty()) return std::nullopt;
-  return std::string(rows->Text(0, 0));
+  auto rows =
+      INFRASHARE_TRY(session_.Exec("SELECT value FROM meta WHERE key = $1", Params().Add(key), "get meta"));
+  if (rows.empty()) return std::nullopt;
+  return std::string(rows.Text(0, 0));
 }
 
 Result<void> SqlTx::SetMeta(const std::string& key, const std::string& value) {
@@ -208,8 +196,7 @@ Result<void> SqlTx::SetMeta(const std::string& key, const std::string& value) {
 Result<void> SqlTx::AdvanceSequence(std::string_view table, std::string_view column) {
   auto sql = session_.dialect().AdvanceSequence(table, column);
   if (!sql) return {};
-  auto rows = session_.Exec(*sql, "advance sequence");
-  if (!rows) return std::unexpected(rows.error());
+  INFRASHARE_TRY(session_.Exec(*sql, "advance sequence"));
   return {};
 }
 

@@ -15,9 +15,8 @@ namespace {
 Result<std::vector<Webhook>> ReadWebhooks(const Rows& rows) {
   std::vector<Webhook> out;
   for (int i = 0; i < rows.size(); ++i) {
-    auto webhook = stored::WebhookFromStored(rows.Text(i, 0), rows.Text(i, 1));
-    if (!webhook) return std::unexpected(webhook.error());
-    out.push_back(std::move(*webhook));
+    auto webhook = INFRASHARE_TRY(stored::WebhookFromStored(rows.Text(i, 0), rows.Text(i, 1)));
+    out.push_back(std::move(webhook));
   }
   return out;
 }
@@ -26,9 +25,8 @@ Result<std::vector<Webhook>> ReadWebhooks(const Rows& rows) {
 Result<std::vector<WebhookDelivery>> ReadDeliveries(const Rows& rows) {
   std::vector<WebhookDelivery> out;
   for (int i = 0; i < rows.size(); ++i) {
-    auto delivery = stored::DeliveryFromStored(rows.Int(i, 0), rows.Text(i, 1));
-    if (!delivery) return std::unexpected(delivery.error());
-    out.push_back(std::move(*delivery));
+    auto delivery = INFRASHARE_TRY(stored::DeliveryFromStored(rows.Int(i, 0), rows.Text(i, 1)));
+    out.push_back(std::move(delivery));
   }
   return out;
 }
@@ -36,18 +34,17 @@ Result<std::vector<WebhookDelivery>> ReadDeliveries(const Rows& rows) {
 }  // namespace
 
 Result<bool> SqlTx::WebhookExists(const std::string& webhook_id) {
-  auto rows = session_.Exec("SELECT 1 FROM webhooks WHERE id = $1", Params().Add(webhook_id), "find webhook");
-  if (!rows) return std::unexpected(rows.error());
-  return !rows->empty();
+  auto rows = INFRASHARE_TRY(
+      session_.Exec("SELECT 1 FROM webhooks WHERE id = $1", Params().Add(webhook_id), "find webhook"));
+  return !rows.empty();
 }
 
 Result<void> SqlTx::InsertWebhook(const Webhook& webhook) {
-  auto rows = session_.Exec(
+  auto rows = INFRASHARE_TRY(session_.Exec(
       "INSERT INTO webhooks (id, organization, doc) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
       Params().Add(webhook.id).Add(webhook.organization).Add(stored::WebhookDocument(webhook)),
-      "insert webhook");
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->Affected() == 0) return Conflict(fmt::format("webhook '{}' already exists", webhook.id), "id");
+      "insert webhook"));
+  if (rows.Affected() == 0) return Conflict(fmt::format("webhook '{}' already exists", webhook.id), "id");
   return {};
 }
 
@@ -62,20 +59,19 @@ Result<void> SqlTx::UpdateWebhook(const Webhook& webhook) {
 }
 
 Result<std::optional<Webhook>> SqlTx::GetWebhook(const std::string& id) {
-  auto rows = session_.Exec("SELECT id, doc FROM webhooks WHERE id = $1", Params().Add(id), "get webhook");
-  if (!rows) return std::unexpected(rows.error());
-  auto webhooks = ReadWebhooks(*rows);
-  if (!webhooks) return std::unexpected(webhooks.error());
-  if (webhooks->empty()) return std::nullopt;
-  return std::move(webhooks->front());
+  auto rows = INFRASHARE_TRY(
+      session_.Exec("SELECT id, doc FROM webhooks WHERE id = $1", Params().Add(id), "get webhook"));
+  auto webhooks = INFRASHARE_TRY(ReadWebhooks(rows));
+  if (webhooks.empty()) return std::nullopt;
+  return std::move(webhooks.front());
 }
 
 Result<std::vector<Webhook>> SqlTx::ListWebhooks(const std::optional<std::string>& organization) {
-  auto rows = organization ? session_.Exec("SELECT id, doc FROM webhooks WHERE organization = $1 ORDER BY id",
-                                           Params().Add(*organization), "list webhooks")
-                           : session_.Exec("SELECT id, doc FROM webhooks ORDER BY id", "list webhooks");
-  if (!rows) return std::unexpected(rows.error());
-  return ReadWebhooks(*rows);
+  auto rows = INFRASHARE_TRY(
+      organization ? session_.Exec("SELECT id, doc FROM webhooks WHERE organization = $1 ORDER BY id",
+                                   Params().Add(*organization), "list webhooks")
+                   : session_.Exec("SELECT id, doc FROM webhooks ORDER BY id", "list webhooks"));
+  return ReadWebhooks(rows);
 }
 
 Result<int64_t> SqlTx::InsertDeliveryRow(const WebhookDelivery& delivery) {
@@ -106,7 +102,7 @@ Result<int64_t> SqlTx::InsertDeliveryRow(const WebhookDelivery& delivery) {
   if (!rows) return std::unexpected(rows.error());
   if (rows->Affected() == 0) return 0;
   if (delivery.id == 0) return rows->InsertedKey();
-  if (auto a = AdvanceSequence("webhook_deliveries", "id"); !a) return std::unexpected(a.error());
+  INFRASHARE_TRY(AdvanceSequence("webhook_deliveries", "id"));
   return delivery.id;
 }
 
@@ -122,12 +118,10 @@ Result<void> SqlTx::UpdateWebhookDelivery(const WebhookDelivery& delivery) {
   const std::string& find = Once(session_.dialect(), [](const Dialect& d) {
     return "SELECT id, doc FROM webhook_deliveries WHERE id = $1" + std::string(d.ForUpdate());
   });
-  auto rows = session_.Exec(find, Params().Add(delivery.id), "find webhook delivery");
-  if (!rows) return std::unexpected(rows.error());
-  auto current = ReadDeliveries(*rows);
-  if (!current) return std::unexpected(current.error());
-  if (current->empty()) return NotFound(fmt::format("webhook delivery #{} not found", delivery.id));
-  const WebhookDelivery updated = stored::WithStateOf(std::move(current->front()), delivery);
+  auto rows = INFRASHARE_TRY(session_.Exec(find, Params().Add(delivery.id), "find webhook delivery"));
+  auto current = INFRASHARE_TRY(ReadDeliveries(rows));
+  if (current.empty()) return NotFound(fmt::format("webhook delivery #{} not found", delivery.id));
+  const WebhookDelivery updated = stored::WithStateOf(std::move(current.front()), delivery);
   return session_.Run(
       "UPDATE webhook_deliveries SET state = $2, next_attempt_at = $3, doc = $4 WHERE id = $1",
       Params()
@@ -139,30 +133,27 @@ Result<void> SqlTx::UpdateWebhookDelivery(const WebhookDelivery& delivery) {
 }
 
 Result<std::optional<WebhookDelivery>> SqlTx::GetWebhookDelivery(int64_t id) {
-  auto rows = session_.Exec("SELECT id, doc FROM webhook_deliveries WHERE id = $1", Params().Add(id),
-                            "get webhook delivery");
-  if (!rows) return std::unexpected(rows.error());
-  auto deliveries = ReadDeliveries(*rows);
-  if (!deliveries) return std::unexpected(deliveries.error());
-  if (deliveries->empty()) return std::nullopt;
-  return std::move(deliveries->front());
+  auto rows = INFRASHARE_TRY(session_.Exec("SELECT id, doc FROM webhook_deliveries WHERE id = $1",
+                                           Params().Add(id), "get webhook delivery"));
+  auto deliveries = INFRASHARE_TRY(ReadDeliveries(rows));
+  if (deliveries.empty()) return std::nullopt;
+  return std::move(deliveries.front());
 }
 
 Result<std::vector<WebhookDelivery>> SqlTx::ListWebhookDeliveries(const std::string& webhook_id,
                                                                   std::optional<int64_t> before_id,
                                                                   int limit) {
-  if (auto c = stored::CheckLimit(limit); !c) return std::unexpected(c.error());
-  auto rows = session_.Exec(
+  INFRASHARE_TRY(stored::CheckLimit(limit));
+  auto rows = INFRASHARE_TRY(session_.Exec(
       "SELECT id, doc FROM webhook_deliveries WHERE webhook_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
       Params().Add(webhook_id).Add(stored::CursorBound(before_id)).Add(int64_t{limit}),
-      "list webhook deliveries");
-  if (!rows) return std::unexpected(rows.error());
-  return ReadDeliveries(*rows);
+      "list webhook deliveries"));
+  return ReadDeliveries(rows);
 }
 
 Result<std::vector<WebhookDelivery>> SqlTx::ListDueWebhookDeliveries(Timestamp now, int limit,
                                                                      const std::vector<std::string>& skip) {
-  if (auto c = stored::CheckLimit(limit); !c) return std::unexpected(c.error());
+  INFRASHARE_TRY(stored::CheckLimit(limit));
   // 'pending' is spelled out so that the partial index webhook_deliveries_due
   // serves the walk.
   const std::string& sql = Once(session_.dialect(), [](const Dialect& d) {
@@ -171,10 +162,10 @@ Result<std::vector<WebhookDelivery>> SqlTx::ListDueWebhookDeliveries(Timestamp n
         "AND {} ORDER BY next_attempt_at, id LIMIT $2{}",
         d.NotInJsonList("webhook_id", "$3"), d.SkipLocked());
   });
-  auto rows = session_.Exec(sql, Params().Add(ToMicros(now)).Add(int64_t{limit}).Add(Json(skip).dump()),
-                            "list due webhook deliveries");
-  if (!rows) return std::unexpected(rows.error());
-  return ReadDeliveries(*rows);
+  auto rows = INFRASHARE_TRY(
+      session_.Exec(sql, Params().Add(ToMicros(now)).Add(int64_t{limit}).Add(Json(skip).dump()),
+                    "list due webhook deliveries"));
+  return ReadDeliveries(rows);
 }
 
 }  // namespace infrashare::sql

@@ -12,9 +12,8 @@ constexpr std::chrono::milliseconds kCheckpointDelay{200};
 }  // namespace
 
 Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(const ConnectionOptions& options) {
-  auto conn = Connection::Open(options);
-  if (!conn) return std::unexpected(conn.error());
-  return std::make_unique<Checkpointer>(std::move(*conn));
+  auto conn = INFRASHARE_TRY(Connection::Open(options));
+  return std::make_unique<Checkpointer>(std::move(conn));
 }
 
 Checkpointer::Checkpointer(std::unique_ptr<Connection> conn) : conn_(std::move(conn)) {

@@ -167,24 +167,21 @@ void BindFilters(Statement& s, const ReportQuery& q, bool with_time = true) {
 // Reads every seq a statement answers.
 Result<void> CollectSeqs(Statement& s, std::vector<int64_t>& out) {
   for (;;) {
-    auto row = s.Step("list reports");
-    if (!row) return std::unexpected(row.error());
-    if (!*row) return {};
+    auto row = INFRASHARE_TRY(s.Step("list reports"));
+    if (!row) return {};
     out.push_back(s.Int(0));
   }
 }
 
 Result<std::optional<int64_t>> OneSeq(Connection& conn, std::string_view sql, const std::string& space,
                                       const std::string& key, std::optional<int64_t> before) {
-  auto s = conn.Prepare(sql);
-  if (!s) return std::unexpected(s.error());
-  (*s)->Bind(":space", space);
-  (*s)->Bind(":key", key);
-  if (before) (*s)->Bind(":before", *before);
-  auto row = (*s)->Step("list reports");
-  if (!row) return std::unexpected(row.error());
-  if (!*row) return std::optional<int64_t>();
-  return std::optional<int64_t>((*s)->Int(0));
+  auto s = INFRASHARE_TRY(conn.Prepare(sql));
+  (s)->Bind(":space", space);
+  (s)->Bind(":key", key);
+  if (before) (s)->Bind(":before", *before);
+  auto row = INFRASHARE_TRY((s)->Step("list reports"));
+  if (!row) return std::optional<int64_t>();
+  return std::optional<int64_t>(s->Int(0));
 }
 
 }  // namespace
@@ -200,30 +197,27 @@ Result<std::vector<int64_t>> SqliteTx::ListReportSeqs(const ReportQuery& q) {
   std::vector<int64_t> seqs;
 
   // Plan 1: a small time window.
-  auto window = sql::SmallTimeWindow(session_, q);
-  if (!window) return std::unexpected(window.error());
-  if (*window) {
-    auto s = conn_.Prepare(TimeSql(**window));
-    if (!s) return std::unexpected(s.error());
-    BindFilters(**s, q);
-    (*s)->Bind(":before", before);
-    (*s)->Bind(":match", match);
-    (*s)->Bind(":keys", keys_json);
-    (*s)->Bind(":limit", int64_t{q.limit});
-    if (auto c = CollectSeqs(**s, seqs); !c) return std::unexpected(c.error());
+  auto window = INFRASHARE_TRY(sql::SmallTimeWindow(session_, q));
+  if (window) {
+    auto s = INFRASHARE_TRY(conn_.Prepare(TimeSql(*window)));
+    BindFilters(*s, q);
+    (s)->Bind(":before", before);
+    (s)->Bind(":match", match);
+    (s)->Bind(":keys", keys_json);
+    (s)->Bind(":limit", int64_t{q.limit});
+    INFRASHARE_TRY(CollectSeqs(*s, seqs));
     return seqs;
   }
 
   // Plan 2: text.
   if (match) {
-    auto s = conn_.Prepare(TextSql());
-    if (!s) return std::unexpected(s.error());
-    BindFilters(**s, q);
-    (*s)->Bind(":match", *match);
-    (*s)->Bind(":before", before);
-    (*s)->Bind(":keys", keys_json);
-    (*s)->Bind(":limit", int64_t{q.limit});
-    if (auto c = CollectSeqs(**s, seqs); !c) return std::unexpected(c.error());
+    auto s = INFRASHARE_TRY(conn_.Prepare(TextSql()));
+    BindFilters(*s, q);
+    (s)->Bind(":match", *match);
+    (s)->Bind(":before", before);
+    (s)->Bind(":keys", keys_json);
+    (s)->Bind(":limit", int64_t{q.limit});
+    INFRASHARE_TRY(CollectSeqs(*s, seqs));
     return seqs;
   }
 
@@ -237,14 +231,12 @@ Result<std::vector<int64_t>> SqliteTx::ListReportSeqs(const ReportQuery& q) {
   std::vector<KeyRange> ranges;
   int64_t hi = 0, floor = std::numeric_limits<int64_t>::max();
   for (const auto& key : keys) {
-    auto newest = OneSeq(conn_, kNewestGrantSql, q.space.id(), key, before);
-    if (!newest) return std::unexpected(newest.error());
-    if (!*newest) continue;
-    auto oldest = OneSeq(conn_, kOldestGrantSql, q.space.id(), key, std::nullopt);
-    if (!oldest) return std::unexpected(oldest.error());
-    const int64_t low = oldest->value_or(**newest);
-    ranges.push_back({&key, **newest, low});
-    hi = std::max(hi, **newest + 1);
+    auto newest = INFRASHARE_TRY(OneSeq(conn_, kNewestGrantSql, q.space.id(), key, before));
+    if (!newest) continue;
+    auto oldest = INFRASHARE_TRY(OneSeq(conn_, kOldestGrantSql, q.space.id(), key, std::nullopt));
+    const int64_t low = oldest.value_or(*newest);
+    ranges.push_back({&key, *newest, low});
+    hi = std::max(hi, *newest + 1);
     floor = std::min(floor, low);
   }
 
@@ -258,14 +250,13 @@ Result<std::vector<int64_t>> SqliteTx::ListReportSeqs(const ReportQuery& q) {
     in_window.clear();
     for (const auto& range : ranges) {
       if (range.newest < lo || range.oldest >= hi) continue;
-      auto s = conn_.Prepare(timed ? TimedWalkSql() : WalkSql());
-      if (!s) return std::unexpected(s.error());
-      BindFilters(**s, q, timed);
-      (*s)->Bind(":key", *range.key);
-      (*s)->Bind(":lo", lo);
-      (*s)->Bind(":hi", hi);
-      (*s)->Bind(":limit", need);
-      if (auto c = CollectSeqs(**s, in_window); !c) return std::unexpected(c.error());
+      auto s = INFRASHARE_TRY(conn_.Prepare(timed ? TimedWalkSql() : WalkSql()));
+      BindFilters(*s, q, timed);
+      (s)->Bind(":key", *range.key);
+      (s)->Bind(":lo", lo);
+      (s)->Bind(":hi", hi);
+      (s)->Bind(":limit", need);
+      INFRASHARE_TRY(CollectSeqs(*s, in_window));
     }
     std::sort(in_window.begin(), in_window.end(), std::greater<>());
     in_window.erase(std::unique(in_window.begin(), in_window.end()), in_window.end());

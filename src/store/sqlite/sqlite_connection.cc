@@ -15,9 +15,8 @@ Result<std::string> PragmaValue(sqlite3* db, const char* sql) {
   int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr);
   if (rc != SQLITE_OK) return std::unexpected(MakeSqliteError(sqlite3_extended_errcode(db), sql, db));
   Statement owned(db, stmt);
-  auto row = owned.Step(sql);
-  if (!row) return std::unexpected(row.error());
-  return *row ? std::string(owned.Text(0)) : std::string();
+  auto row = INFRASHARE_TRY(owned.Step(sql));
+  return row ? std::string(owned.Text(0)) : std::string();
 }
 
 }  // namespace
@@ -40,20 +39,16 @@ Result<std::unique_ptr<Connection>> Connection::Open(const ConnectionOptions& op
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
 
-  auto setup = conn->ExecScript(kConnectionPragmas, "configure connection");
-  if (!setup) return std::unexpected(setup.error());
+  INFRASHARE_TRY(conn->ExecScript(kConnectionPragmas, "configure connection"));
   if (options.role == ConnectionRole::kWriter) {
-    auto mode = PragmaValue(db, "PRAGMA journal_mode = WAL");
-    if (!mode) return std::unexpected(mode.error());
-    if (*mode != "wal")
+    auto mode = INFRASHARE_TRY(PragmaValue(db, "PRAGMA journal_mode = WAL"));
+    if (mode != "wal")
       return Unavailable(fmt::format("database {} cannot use write-ahead logging (journal mode is '{}')",
-                                     options.path, *mode));
-    auto cache = conn->ExecScript(kWriterCachePragma, "configure cache");
-    if (!cache) return std::unexpected(cache.error());
+                                     options.path, mode));
+    INFRASHARE_TRY(conn->ExecScript(kWriterCachePragma, "configure cache"));
   }
   if (!read_only) {
-    auto sync = conn->ExecScript("PRAGMA synchronous = FULL", "configure durability");
-    if (!sync) return std::unexpected(sync.error());
+    INFRASHARE_TRY(conn->ExecScript("PRAGMA synchronous = FULL", "configure durability"));
   }
   return conn;
 }
@@ -89,9 +84,8 @@ Result<StatementLease> Connection::Prepare(std::string_view sql) {
 }
 
 Result<void> Connection::Run(std::string_view sql, std::string_view what) {
-  auto s = Prepare(sql);
-  if (!s) return std::unexpected(s.error());
-  return (*s)->Run(what);
+  auto s = INFRASHARE_TRY(Prepare(sql));
+  return s->Run(what);
 }
 
 }  // namespace infrashare::sqlite

@@ -49,18 +49,16 @@ constexpr int kStreamPageRows = 1000;
 
 Result<void> SqliteSession::Stream(std::string_view sql, std::string_view what,
                                    const std::function<Result<void>(const sql::Rows&)>& page) {
-  auto s = conn_.Prepare(sql);
-  if (!s) return std::unexpected(s.error());
+  auto s = INFRASHARE_TRY(conn_.Prepare(sql));
   for (bool done = false; !done;) {
-    auto rows = std::make_unique<CopiedRows>((*s)->ColumnCount());
+    auto rows = std::make_unique<CopiedRows>(s->ColumnCount());
     while (rows->size() < kStreamPageRows) {
-      auto row = (*s)->Step(what);
-      if (!row) return std::unexpected(row.error());
-      if (!*row) {
+      auto row = INFRASHARE_TRY(s->Step(what));
+      if (!row) {
         done = true;
         break;
       }
-      rows->Append(**s);
+      rows->Append(*s);
     }
     if (auto p = page(sql::Rows(std::move(rows), 0)); !p) return p;
   }
@@ -69,29 +67,27 @@ Result<void> SqliteSession::Stream(std::string_view sql, std::string_view what,
 
 Result<sql::Rows> SqliteSession::Exec(std::string_view sql, const sql::Params& params,
                                       std::string_view what) {
-  auto s = conn_.Prepare(sql);
-  if (!s) return std::unexpected(s.error());
+  auto s = INFRASHARE_TRY(conn_.Prepare(sql));
   const auto& values = params.values();
   for (size_t i = 0; i < values.size(); ++i) {
     const int n = static_cast<int>(i) + 1;
     if (!values[i]) {
-      (*s)->BindNumbered(n, std::nullopt);
+      s->BindNumbered(n, std::nullopt);
     } else if (params.IsInteger(i)) {
       int64_t value = 0;
       std::from_chars(values[i]->data(), values[i]->data() + values[i]->size(), value);
-      (*s)->BindNumbered(n, value);
+      s->BindNumbered(n, value);
     } else {
-      (*s)->BindNumbered(n, std::string_view(*values[i]));
+      s->BindNumbered(n, std::string_view(*values[i]));
     }
   }
-  auto rows = std::make_unique<CopiedRows>((*s)->ColumnCount());
+  auto rows = std::make_unique<CopiedRows>(s->ColumnCount());
   for (;;) {
-    auto row = (*s)->Step(what);
-    if (!row) return std::unexpected(row.error());
-    if (!*row) break;
-    rows->Append(**s);
+    auto row = INFRASHARE_TRY(s->Step(what));
+    if (!row) break;
+    rows->Append(*s);
   }
-  const bool changes = !(*s)->ReadOnly();
+  const bool changes = !s->ReadOnly();
   const int64_t affected = changes ? conn_.Changes() : 0;
   return sql::Rows(std::move(rows), affected, affected > 0 ? conn_.LastInsertRowid() : 0);
 }

@@ -65,9 +65,8 @@ Result<bool> Statement::Step(std::string_view what) {
 
 Result<void> Statement::Run(std::string_view what) {
   for (;;) {
-    auto row = Step(what);
-    if (!row) return std::unexpected(row.error());
-    if (!*row) return {};
+    auto row = INFRASHARE_TRY(Step(what));
+    if (!row) return {};
   }
 }
 

@@ -211,17 +211,16 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   if (auto m = sql::Migrate(session, {.begin = "BEGIN IMMEDIATE", .version_table = kCreateVersionTable}); !m)
     return std::unexpected(m.error());
 
-  auto checkpointer = sqlite::Checkpointer::Start(
-      {.path = options.path, .role = sqlite::ConnectionRole::kCheckpointer, .vfs = options.vfs});
-  if (!checkpointer) return std::unexpected(checkpointer.error());
-  if (auto a = (*checkpointer)->Attach(**writer); !a) return std::unexpected(a.error());
+  auto checkpointer = INFRASHARE_TRY(sqlite::Checkpointer::Start(
+      {.path = options.path, .role = sqlite::ConnectionRole::kCheckpointer, .vfs = options.vfs}));
+  INFRASHARE_TRY(checkpointer->Attach(**writer));
 
   std::vector<std::unique_ptr<Connection>> readers;
   for (int i = 0; i < options.read_connections; ++i) {
     auto reader =
         Connection::Open({.path = options.path, .role = sqlite::ConnectionRole::kReader, .vfs = options.vfs});
     if (!reader) {
-      (*checkpointer)->Detach(**writer);
+      checkpointer->Detach(**writer);
       return std::unexpected(reader.error());
     }
     readers.push_back(std::move(*reader));
@@ -230,7 +229,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   if (!bell)
     spdlog::warn("sqlite store: other processes will notice this one's commits by polling only: {}",
                  bell.error().message);
-  return std::make_unique<SqliteStore>(options, std::move(*writer), std::move(*checkpointer),
+  return std::make_unique<SqliteStore>(options, std::move(*writer), std::move(checkpointer),
                                        std::move(readers), bell ? std::move(*bell) : nullptr);
 }
 

@@ -233,8 +233,7 @@ TEST(SqliteStore, FailedCommitFailsTheWholeBatchAndKeepsNothing) {
 
   g_fail_sync = true;
   auto failed = (*store)->Write([](WriteTx& tx) -> Result<void> {
-    auto seq = tx.InsertReport(MakeReport({.id = "rpt_lost"}), {"members"});
-    if (!seq) return std::unexpected(seq.error());
+    INFRASHARE_TRY(tx.InsertReport(MakeReport({.id = "rpt_lost"}), {"members"}));
     return tx.SetMeta("during", "lost");
   });
   g_fail_sync = false;

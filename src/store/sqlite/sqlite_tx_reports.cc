@@ -40,29 +40,27 @@ void BindHead(Statement& s, const Report& report, const std::vector<std::string>
 Result<void> SqliteTx::IndexReport(int64_t seq, const Report& report,
                                    const std::vector<std::string>& grants) {
   {
-    auto s = conn_.Prepare(
-        "INSERT INTO report_grants (space, key, seq, kind, route, tlp) "
-        "VALUES (:space, :key, :seq, :kind, :route, :tlp)");
-    if (!s) return std::unexpected(s.error());
+    auto s =
+        INFRASHARE_TRY(conn_.Prepare("INSERT INTO report_grants (space, key, seq, kind, route, tlp) "
+                                     "VALUES (:space, :key, :seq, :kind, :route, :tlp)"));
     for (const auto& key : grants) {
-      (*s)->Bind(":space", report.space.id());
-      (*s)->Bind(":key", key);
-      (*s)->Bind(":seq", seq);
-      (*s)->Bind(":kind", NameOf(kReportKindNames, report.content.kind));
-      (*s)->Bind(":route", NameOf(kRouteNames, report.route));
-      (*s)->Bind(":tlp", NameOf(kTlpNames, report.content.tlp));
-      if (auto r = (*s)->Run("index report grants"); !r) return r;
-      (*s)->Reset();
+      (s)->Bind(":space", report.space.id());
+      (s)->Bind(":key", key);
+      (s)->Bind(":seq", seq);
+      (s)->Bind(":kind", NameOf(kReportKindNames, report.content.kind));
+      (s)->Bind(":route", NameOf(kRouteNames, report.route));
+      (s)->Bind(":tlp", NameOf(kTlpNames, report.content.tlp));
+      if (auto r = (s)->Run("index report grants"); !r) return r;
+      s->Reset();
     }
   }
   {
-    auto s = conn_.Prepare("INSERT INTO report_sectors (seq, sector) VALUES (:seq, :sector)");
-    if (!s) return std::unexpected(s.error());
+    auto s = INFRASHARE_TRY(conn_.Prepare("INSERT INTO report_sectors (seq, sector) VALUES (:seq, :sector)"));
     for (const auto& sector : Distinct(report.content.sectors)) {
-      (*s)->Bind(":seq", seq);
-      (*s)->Bind(":sector", sector);
-      if (auto r = (*s)->Run("index report sectors"); !r) return r;
-      (*s)->Reset();
+      (s)->Bind(":seq", seq);
+      (s)->Bind(":sector", sector);
+      if (auto r = (s)->Run("index report sectors"); !r) return r;
+      s->Reset();
     }
   }
   pending_text_.push_back(
@@ -74,14 +72,13 @@ Result<void> SqliteTx::FlushPendingText() {
   std::vector<PendingText> pending = std::move(pending_text_);
   pending_text_.clear();
   if (pending.empty()) return {};
-  auto add = conn_.Prepare("INSERT INTO report_text (rowid, title, text) VALUES (:seq, :title, :text)");
-  if (!add) return std::unexpected(add.error());
+  auto add = INFRASHARE_TRY(
+      conn_.Prepare("INSERT INTO report_text (rowid, title, text) VALUES (:seq, :title, :text)"));
   // A contentless FTS5 row is removed by repeating what was inserted.
-  auto remove = conn_.Prepare(
-      "INSERT INTO report_text (report_text, rowid, title, text) VALUES ('delete', :seq, :title, :text)");
-  if (!remove) return std::unexpected(remove.error());
+  auto remove = INFRASHARE_TRY(conn_.Prepare(
+      "INSERT INTO report_text (report_text, rowid, title, text) VALUES ('delete', :seq, :title, :text)"));
   for (const auto& p : pending) {
-    Statement& s = p.remove ? **remove : **add;
+    Statement& s = p.remove ? *remove : *add;
     s.Bind(":seq", p.seq);
     s.Bind(":title", p.title);
     s.Bind(":text", p.text);
@@ -95,19 +92,18 @@ Result<void> SqliteTx::FlushPendingText() {
 Result<int64_t> SqliteTx::InsertReport(const Report& report, const std::vector<std::string>& grants) {
   const auto keys = Distinct(grants);
   {
-    auto s = conn_.Prepare(
+    auto s = INFRASHARE_TRY(conn_.Prepare(
         "INSERT INTO reports (id, space, kind, route, tlp, created_at, updated_at, grants, doc) "
-        "VALUES (:id, :space, :kind, :route, :tlp, :created_at, :updated_at, :grants, :doc)");
-    if (!s) return std::unexpected(s.error());
-    (*s)->Bind(":id", report.id);
-    BindHead(**s, report, keys);
-    auto r = (*s)->Run("insert report");
+        "VALUES (:id, :space, :kind, :route, :tlp, :created_at, :updated_at, :grants, :doc)"));
+    (s)->Bind(":id", report.id);
+    BindHead(*s, report, keys);
+    auto r = (s)->Run("insert report");
     if (!r && r.error().code == ErrorCode::kConflict)
       return Conflict(fmt::format("report '{}' already exists", report.id), "id");
     if (!r) return std::unexpected(r.error());
   }
   const int64_t seq = conn_.LastInsertRowid();
-  if (auto i = IndexReport(seq, report, keys); !i) return std::unexpected(i.error());
+  INFRASHARE_TRY(IndexReport(seq, report, keys));
   return seq;
 }
 
@@ -117,51 +113,45 @@ Result<void> SqliteTx::UpdateReport(const Report& report, const std::vector<std:
   std::string old_space, old_title, old_text;
   Json old_grants;
   {
-    auto s = conn_.Prepare("SELECT seq, space, grants, doc FROM reports WHERE id = :id");
-    if (!s) return std::unexpected(s.error());
-    (*s)->Bind(":id", report.id);
-    auto row = (*s)->Step("find report");
-    if (!row) return std::unexpected(row.error());
-    if (!*row) return NotFound(fmt::format("report '{}' not found", report.id));
-    seq = (*s)->Int(0);
-    old_space = std::string((*s)->Text(1));
+    auto s = INFRASHARE_TRY(conn_.Prepare("SELECT seq, space, grants, doc FROM reports WHERE id = :id"));
+    (s)->Bind(":id", report.id);
+    auto row = INFRASHARE_TRY((s)->Step("find report"));
+    if (!row) return NotFound(fmt::format("report '{}' not found", report.id));
+    seq = s->Int(0);
+    old_space = std::string(s->Text(1));
     const std::string what = fmt::format("stored report #{}", seq);
-    auto g = ParseStoredDocument((*s)->Text(2), what);
-    if (!g) return std::unexpected(g.error());
-    auto doc = ParseStoredDocument((*s)->Text(3), what);
-    if (!doc) return std::unexpected(doc.error());
-    if (!g->is_array() || !doc->is_object()) return Internal(what + " is unreadable");
-    old_grants = std::move(*g);
-    old_title = StringMember(*doc, "title");
-    old_text = StringMember(*doc, "text");
+    auto g = INFRASHARE_TRY(ParseStoredDocument(s->Text(2), what));
+    auto doc = INFRASHARE_TRY(ParseStoredDocument(s->Text(3), what));
+    if (!g.is_array() || !doc.is_object()) return Internal(what + " is unreadable");
+    old_grants = std::move(g);
+    old_title = StringMember(doc, "title");
+    old_text = StringMember(doc, "text");
   }
   {
-    auto s = conn_.Prepare(
+    auto s = INFRASHARE_TRY(conn_.Prepare(
         "UPDATE reports SET space = :space, kind = :kind, route = :route, tlp = :tlp, created_at = "
         ":created_at, "
-        "updated_at = :updated_at, grants = :grants, doc = :doc WHERE seq = :seq");
-    if (!s) return std::unexpected(s.error());
-    (*s)->Bind(":seq", seq);
-    BindHead(**s, report, keys);
-    if (auto r = (*s)->Run("update report"); !r) return r;
+        "updated_at = :updated_at, grants = :grants, doc = :doc WHERE seq = :seq"));
+    (s)->Bind(":seq", seq);
+    BindHead(*s, report, keys);
+    if (auto r = (s)->Run("update report"); !r) return r;
   }
   {
-    auto s = conn_.Prepare("DELETE FROM report_grants WHERE space = :space AND key = :key AND seq = :seq");
-    if (!s) return std::unexpected(s.error());
+    auto s = INFRASHARE_TRY(
+        conn_.Prepare("DELETE FROM report_grants WHERE space = :space AND key = :key AND seq = :seq"));
     for (const auto& key : old_grants) {
       if (!key.is_string()) continue;
-      (*s)->Bind(":space", old_space);
-      (*s)->Bind(":key", key.get_ref<const std::string&>());
-      (*s)->Bind(":seq", seq);
-      if (auto r = (*s)->Run("remove report grants"); !r) return r;
-      (*s)->Reset();
+      (s)->Bind(":space", old_space);
+      (s)->Bind(":key", key.get_ref<const std::string&>());
+      (s)->Bind(":seq", seq);
+      if (auto r = (s)->Run("remove report grants"); !r) return r;
+      s->Reset();
     }
   }
   {
-    auto s = conn_.Prepare("DELETE FROM report_sectors WHERE seq = :seq");
-    if (!s) return std::unexpected(s.error());
-    (*s)->Bind(":seq", seq);
-    if (auto r = (*s)->Run("remove report sectors"); !r) return r;
+    auto s = INFRASHARE_TRY(conn_.Prepare("DELETE FROM report_sectors WHERE seq = :seq"));
+    (s)->Bind(":seq", seq);
+    if (auto r = (s)->Run("remove report sectors"); !r) return r;
   }
   pending_text_.push_back({seq, true, FtsIndexText(old_title), FtsIndexText(old_text)});
   return IndexReport(seq, report, keys);
@@ -171,14 +161,13 @@ Result<void> SqliteTx::InsertReportAt(int64_t seq, const Report& report,
                                       const std::vector<std::string>& grants) {
   const auto keys = Distinct(grants);
   {
-    auto s = conn_.Prepare(
+    auto s = INFRASHARE_TRY(conn_.Prepare(
         "INSERT INTO reports (seq, id, space, kind, route, tlp, created_at, updated_at, grants, doc) "
-        "VALUES (:seq, :id, :space, :kind, :route, :tlp, :created_at, :updated_at, :grants, :doc)");
-    if (!s) return std::unexpected(s.error());
-    (*s)->Bind(":seq", seq);
-    (*s)->Bind(":id", report.id);
-    BindHead(**s, report, keys);
-    auto r = (*s)->Run("import report");
+        "VALUES (:seq, :id, :space, :kind, :route, :tlp, :created_at, :updated_at, :grants, :doc)"));
+    (s)->Bind(":seq", seq);
+    (s)->Bind(":id", report.id);
+    BindHead(*s, report, keys);
+    auto r = (s)->Run("import report");
     if (!r && r.error().code == ErrorCode::kConflict)
       return Conflict(fmt::format("report '{}' (#{}) already exists", report.id, seq), "id");
     if (!r) return r;
