@@ -53,6 +53,30 @@ TEST_F(ReportServiceTest, SubmitStoresTheTypedAssessmentAndRaisesItsResponseAler
   EXPECT_EQ(orgs, (std::vector<std::string>{"nisc", "meti", "eisac"}));
 }
 
+// A relay may keep or add anonymity, never lift what the submitter asked for,
+// and a refused relay changes nothing.
+TEST_F(ReportServiceTest, ARelayCannotLiftTheSubmittersAnonymity) {
+  Json body{{"kind", "near_miss"},      {"title", "Near miss"}, {"sectors", {"electric_power"}},
+            {"tlp", "amber"},           {"route", "via_ceptoar"}, {"anonymized", true},
+            {"audience", {{"sectors", {"electric_power"}}}}};
+  auto report = services().reports.Submit(Reporter(), body);
+  ASSERT_TRUE(report) << report.error().message;
+  const Caller relay = As("eisac", {Role::kRelay});
+  auto lifted = services().reports.Relay(relay, report->id, Json{{"anonymized", false}});
+  ASSERT_FALSE(lifted);
+  EXPECT_EQ(lifted.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(lifted.error().field, "anonymized");
+  EXPECT_EQ(lifted.error().message, "the submitter asked for anonymity; a relay cannot lift it");
+  auto unchanged = services().reports.Get(relay, report->id);
+  ASSERT_TRUE(unchanged) << unchanged.error().message;
+  EXPECT_TRUE(unchanged->anonymized);
+  EXPECT_FALSE(unchanged->released);
+  auto kept = services().reports.Relay(relay, report->id, Json{{"anonymized", true}});
+  ASSERT_TRUE(kept) << kept.error().message;
+  EXPECT_TRUE(kept->anonymized);
+  EXPECT_TRUE(kept->released);
+}
+
 TEST_F(ReportServiceTest, AReviewRaisingTheLevelRaisesAnotherAlertAndAConfirmDoesNot) {
   auto report = services().reports.Submit(Reporter(), OutageBody());
   ASSERT_TRUE(report);

@@ -51,7 +51,7 @@ done
 
 token="$(grep -m1 -A1 'administrator token' "$log" | tail -n 1 | tr -d '[:space:]')"
 case "$token" in
-  ist_*.*) ;;
+  tok_*.*) ;;
   *)
     echo "no administrator token after the line 'administrator token':" >&2
     cat "$log" >&2

@@ -36,7 +36,7 @@ struct Principal {
 };
 
 // An API token. The secret is shown once at issue and stored only as its
-// SHA-256; the token string is "ist_<id>.<secret>".
+// SHA-256; the token string is "<id>.<secret>" (the id is "tok_…").
 struct ApiToken {
   std::string id;
   std::string principal;
