@@ -91,8 +91,8 @@ Json OpenApiDocument(std::span<const ApiRoute> routes) {
 }
 
 const std::string& OpenApiText() {
-  static const std::string text = OpenApiDocument(ApiRoutes()).dump();
-  return text;
+  static const std::string kText = OpenApiDocument(ApiRoutes()).dump();
+  return kText;
 }
 
 }  // namespace infrashare

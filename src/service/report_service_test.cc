@@ -56,8 +56,12 @@ TEST_F(ReportServiceTest, SubmitStoresTheTypedAssessmentAndRaisesItsResponseAler
 // A relay may keep or add anonymity, never lift what the submitter asked for,
 // and a refused relay changes nothing.
 TEST_F(ReportServiceTest, ARelayCannotLiftTheSubmittersAnonymity) {
-  Json body{{"kind", "near_miss"},      {"title", "Near miss"}, {"sectors", {"electric_power"}},
-            {"tlp", "amber"},           {"route", "via_ceptoar"}, {"anonymized", true},
+  Json body{{"kind", "near_miss"},
+            {"title", "Near miss"},
+            {"sectors", {"electric_power"}},
+            {"tlp", "amber"},
+            {"route", "via_ceptoar"},
+            {"anonymized", true},
             {"audience", {{"sectors", {"electric_power"}}}}};
   auto report = services().reports.Submit(Reporter(), body);
   ASSERT_TRUE(report) << report.error().message;
