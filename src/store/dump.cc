@@ -7,6 +7,7 @@
 #include "domain/alert/alert_json.h"
 #include "domain/registry/registry_json.h"
 #include "domain/report/report_json.h"
+#include "store/sql/sql_tx.h"
 #include "store/stored_document.h"
 
 namespace infrashare::dump {
@@ -318,23 +319,7 @@ Result<Json> RevisionFromRow(const sql::Rows& rows, int i) {
 }
 
 Result<Json> AuditFromRow(const sql::Rows& rows, int i) {
-  AuditEvent e;
-  e.seq = rows.Int(i, 0);
-  e.at = FromMicros(rows.Int(i, 1));
-  e.actor_principal = std::string(rows.Text(i, 2));
-  e.actor_org = std::string(rows.Text(i, 3));
-  e.action = std::string(rows.Text(i, 4));
-  e.target_kind = std::string(rows.Text(i, 5));
-  e.target_id = std::string(rows.Text(i, 6));
-  auto detail = Document(rows, i, 7, "audit");
-  if (!detail) return std::unexpected(detail.error());
-  e.detail = std::move(*detail);
-  e.prev_hash = std::string(rows.Text(i, 8));
-  e.hash = std::string(rows.Text(i, 9));
-  auto space = Space::Parse(rows.Text(i, 10));
-  if (!space) return Internal(fmt::format("stored audit event #{} has an unreadable space", e.seq));
-  e.space = std::move(*space);
-  return AuditRow(e);
+  return AuditRow(INFRASHARE_TRY(sql::AuditEventFromRow(rows, i)));
 }
 
 Result<Json> OutboxFromRow(const sql::Rows& rows, int i) {

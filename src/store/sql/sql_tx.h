@@ -134,4 +134,10 @@ class SqlTx : public WriteTx, protected dump::SeqWriter, protected stored::RowWr
   bool outbox_appended_ = false;
 };
 
+// The columns every read of the audit log selects, in order, and the event
+// from one row of them; kInternal naming the event when it is damaged.
+inline constexpr std::string_view kAuditColumns =
+    "seq, at, actor_principal, actor_org, action, target_kind, target_id, detail, prev_hash, hash, space";
+Result<AuditEvent> AuditEventFromRow(const Rows& rows, int i);
+
 }  // namespace infrashare::sql

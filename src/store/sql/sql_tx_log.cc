@@ -73,34 +73,33 @@ Result<void> SqlTx::AppendOutbox(const OutboxEvent& event) {
   return {};
 }
 
+Result<AuditEvent> AuditEventFromRow(const Rows& rows, int i) {
+  AuditEvent e;
+  e.seq = rows.Int(i, 0);
+  e.at = FromMicros(rows.Int(i, 1));
+  e.actor_principal = std::string(rows.Text(i, 2));
+  e.actor_org = std::string(rows.Text(i, 3));
+  e.action = std::string(rows.Text(i, 4));
+  e.target_kind = std::string(rows.Text(i, 5));
+  e.target_id = std::string(rows.Text(i, 6));
+  const std::string what = fmt::format("stored audit event #{}", e.seq);
+  e.detail = INFRASHARE_TRY(stored::ParseStoredDocument(rows.Text(i, 7), what));
+  e.prev_hash = std::string(rows.Text(i, 8));
+  e.hash = std::string(rows.Text(i, 9));
+  auto space = Space::Parse(rows.Text(i, 10));
+  if (!space) return Internal(what + " has an unreadable space");
+  e.space = std::move(*space);
+  return e;
+}
+
 Result<std::vector<AuditEvent>> SqlTx::ListAudit(int64_t after_seq, int limit) {
   INFRASHARE_TRY(CheckPage(after_seq, limit));
   INFRASHARE_TRY(BeforeLogAccess());
-  auto rows = INFRASHARE_TRY(session_.Exec(
-      "SELECT seq, at, actor_principal, actor_org, action, target_kind, target_id, detail, prev_hash, hash, "
-      "space FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2",
-      Params().Add(after_seq).Add(int64_t{limit}), "list audit events"));
+  auto rows = INFRASHARE_TRY(
+      session_.Exec(fmt::format("SELECT {} FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2", kAuditColumns),
+                    Params().Add(after_seq).Add(int64_t{limit}), "list audit events"));
   std::vector<AuditEvent> out;
-  for (int i = 0; i < rows.size(); ++i) {
-    AuditEvent e;
-    e.seq = rows.Int(i, 0);
-    e.at = FromMicros(rows.Int(i, 1));
-    e.actor_principal = std::string(rows.Text(i, 2));
-    e.actor_org = std::string(rows.Text(i, 3));
-    e.action = std::string(rows.Text(i, 4));
-    e.target_kind = std::string(rows.Text(i, 5));
-    e.target_id = std::string(rows.Text(i, 6));
-    const std::string what = fmt::format("stored audit event #{}", e.seq);
-    auto detail = stored::ParseStoredDocument(rows.Text(i, 7), what);
-    if (!detail) return std::unexpected(detail.error());
-    e.detail = std::move(*detail);
-    e.prev_hash = std::string(rows.Text(i, 8));
-    e.hash = std::string(rows.Text(i, 9));
-    auto space = Space::Parse(rows.Text(i, 10));
-    if (!space) return Internal(what + " has an unreadable space");
-    e.space = std::move(*space);
-    out.push_back(std::move(e));
-  }
+  for (int i = 0; i < rows.size(); ++i) out.push_back(INFRASHARE_TRY(AuditEventFromRow(rows, i)));
   return out;
 }
 
