@@ -11,7 +11,7 @@ packages=(
   libboost-dev libboost-system-dev nlohmann-json3-dev libsqlite3-dev sqlite3
   libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libssl-dev libsodium-dev
   libgtest-dev libgmock-dev libbenchmark-dev libpq-dev postgresql
-  curl procps
+  curl procps ccache
   clang-format clang-tidy-19
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -21,6 +21,7 @@
 
 #include <unistd.h>
 
+#include "common/source_tree.h"
 #include "integration/test_server.h"
 #include "support/http_client.h"
 #include "support/server_process.h"
@@ -40,7 +41,7 @@ class OwnCluster {
   }
   ~OwnCluster() { (void)Script("stop"); }
   Result<RunResult> Script(const std::string& command) {
-    return RunToCompletion({"bash", std::string(INFRASHARE_SOURCE_DIR) + "/scripts/pg-test-cluster.sh", command,
+    return RunToCompletion({"bash", infrashare::testing::RepoRoot() + "/scripts/pg-test-cluster.sh", command,
                             env_file_.string()},
                            std::chrono::seconds(120));
   }

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <set>
 
+#include "common/source_tree.h"
 #include "integration/test_server.h"
 
 namespace infrashare::testing {
@@ -169,7 +170,7 @@ TEST(SeverityPolicyTest, TheServerRefusesToStartWithAnInvalidPolicy) {
   server.Terminate();
   const std::string dir = server.data_dir() + "/policies";
   std::filesystem::create_directories(dir);
-  std::filesystem::copy(std::string(INFRASHARE_SOURCE_DIR) + "/data/severity/plan4-draft.toml", dir);
+  std::filesystem::copy(infrashare::testing::RepoRoot() + "/data/severity/plan4-draft.toml", dir);
   std::ofstream(dir + "/broken.toml") << "id = \"broken\"\nversion = \"1\"\nsurprise = true\n";
   std::vector<std::string> args{"serve"};
   for (auto& a : server.DatabaseArgs()) args.push_back(a);

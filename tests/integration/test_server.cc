@@ -1,4 +1,5 @@
 #include "integration/test_server.h"
+#include "common/source_tree.h"
 
 #include <gtest/gtest.h>
 #include <fmt/format.h>
@@ -77,7 +78,8 @@ TestServer::TestServer(std::string config_toml) {
   }
   std::vector<std::string> init_args{INFRASHARE_BINARY, "init"};
   for (auto& a : DatabaseArgs()) init_args.push_back(a);
-  init_args.insert(init_args.end(), {"--registry", std::string(INFRASHARE_SOURCE_DIR) + "/data/registry/registry.toml"});
+  init_args.insert(init_args.end(),
+                   {"--registry", infrashare::testing::RepoRoot() + "/data/registry/registry.toml"});
   auto init = RunToCompletion(init_args);
   if (!init || init->exit_code != 0)
     throw std::runtime_error("infrashare init failed: " + (init ? init->err : init.error().message));

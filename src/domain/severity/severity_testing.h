@@ -11,14 +11,11 @@
 #include <string>
 #include <string_view>
 
+#include "common/source_tree.h"
 #include "domain/registry/registry.h"
 #include "domain/severity/policy.h"
 
 namespace infrashare::testing {
-
-// The repository root (set by the build), so tests run from any working
-// directory.
-inline std::string RepoRoot() { return INFRASHARE_SOURCE_DIR; }
 
 inline std::string ReadRepoFile(std::string_view relative) {
   std::ifstream in(RepoRoot() + "/" + std::string(relative), std::ios::binary);
@@ -36,12 +33,12 @@ inline Policy ShippedPolicy(std::string_view name) {
 }
 
 inline const Policy& Plan4() {
-  static const Policy policy = ShippedPolicy("plan4-draft");
-  return policy;
+  static const Policy kPolicy = ShippedPolicy("plan4-draft");
+  return kPolicy;
 }
 inline const Policy& Nisc2018() {
-  static const Policy policy = ShippedPolicy("nisc-2018");
-  return policy;
+  static const Policy kPolicy = ShippedPolicy("nisc-2018");
+  return kPolicy;
 }
 
 inline constexpr std::string_view kSectorIds[] = {"information_communications",
