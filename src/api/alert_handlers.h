@@ -1,6 +1,6 @@
-// The hotline's API: /api/v1/alerts (raise, list, read, acknowledge),
-// /api/v1/webhooks (register, list, disable, delivery log) and the event
-// stream /api/v1/stream (Server-Sent Events).
+// The hotline's API: /api/v1/alerts (raise, list, read, acknowledge) and
+// /api/v1/webhooks (register, list, disable, delivery log); the event stream
+// is in stream_handlers.h.
 #pragma once
 
 #include "api/route_table.h"
@@ -15,6 +15,5 @@ HttpResponse RegisterWebhook(const ApiCall& call);
 HttpResponse ListWebhooks(const ApiCall& call);
 HttpResponse DisableWebhook(const ApiCall& call);
 HttpResponse ListWebhookDeliveries(const ApiCall& call);
-HttpResponse OpenStream(const ApiCall& call);
 
 }  // namespace infrashare::api

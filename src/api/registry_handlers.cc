@@ -1,9 +1,6 @@
 #include "api/registry_handlers.h"
 
-#include <algorithm>
-
 #include "api/handler_support.h"
-#include "common/parse.h"
 #include "domain/registry/registry_json.h"
 
 namespace infrashare::api {
@@ -44,20 +41,11 @@ HttpResponse ListCeptoars(const ApiCall& call) {
 HttpResponse ListGroups(const ApiCall& call) { return ItemsResponse(call.caller.registry->data().groups); }
 
 HttpResponse ListOrganizations(const ApiCall& call) {
-  const auto kind_name = call.request.Query("kind");
-  std::optional<OrgKind> kind;
-  if (kind_name) {
-    kind = ParseName(kOrgKindNames, *kind_name);
-    if (!kind)
-      return ProblemResponse(Error{ErrorCode::kInvalidArgument, AllowedNames(kOrgKindNames), "kind"});
-  }
-  const auto sector = call.request.Query("sector");
+  auto list = call.services.registry.ListOrganizations(call.caller, call.request.Query("kind"),
+                                                       call.request.Query("sector"));
+  if (!list) return ProblemResponse(list.error());
   Json items = Json::array();
-  for (const auto& o : call.caller.registry->data().organizations) {
-    if (kind && o.kind != *kind) continue;
-    if (sector && std::find(o.sectors.begin(), o.sectors.end(), *sector) == o.sectors.end()) continue;
-    items.push_back(ToJson(o));
-  }
+  for (const Organization* o : *list) items.push_back(ToJson(*o));
   return JsonResponse(200, Items(std::move(items)).dump());
 }
 
@@ -109,11 +97,8 @@ HttpResponse RevokeToken(const ApiCall& call) {
 }
 
 HttpResponse ListAudit(const ApiCall& call) {
-  auto after = ParseInteger(call.request.Query("after").value_or("0"), "after", 0, INT64_MAX);
-  if (!after) return ProblemResponse(after.error());
-  auto limit = ParseInteger(call.request.Query("limit").value_or("100"), "limit", 1, AuditService::kMaxPage);
-  if (!limit) return ProblemResponse(limit.error());
-  auto events = call.services.audit.List(call.caller, *after, int(*limit));
+  auto events =
+      call.services.audit.List(call.caller, call.request.Query("after"), call.request.Query("limit"));
   if (!events) return ProblemResponse(events.error());
   Json items = Json::array();
   for (const auto& e : *events)

@@ -15,7 +15,7 @@ Result<void> Admit(const Access& access, const Caller& caller) {
     case Access::Level::kToken:
       return caller.RequireAuthenticated();
     case Access::Level::kRole:
-      return caller.Require(access.role);
+      return caller.RequireAny(access.roles());
   }
   return caller.RequireAuthenticated();
 }
@@ -23,7 +23,7 @@ Result<void> Admit(const Access& access, const Caller& caller) {
 // Runs the line's handler for `caller` once it is admitted.
 HttpResponse RunAdmitted(const ApiRoute& route, const ApiCall& call) {
   if (auto admitted = Admit(route.access, call.caller); !admitted) return ProblemResponse(admitted.error());
-  return route.handler(call);
+  return route.handler.fn(call);
 }
 
 // A public line ignores the Authorization header: it is judged against the

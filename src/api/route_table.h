@@ -6,8 +6,8 @@
 // Authentication by the line: before a handler runs, the gate (BindRoute)
 // authenticates the request with AuthService and checks the line's Access —
 // kPublic: no check, the header is ignored; kToken: an authenticated caller
-// (401 otherwise); kRole: that role too (403 otherwise). The refusals are
-// Caller::RequireAuthenticated / Caller::Require, the same errors the
+// (401 otherwise); kRole: one of its roles too (403 otherwise). The refusals
+// are Caller::RequireAuthenticated / Caller::RequireAny, the same errors the
 // services give, through the one Error -> HTTP mapping (http/problem.h).
 // Services keep their own checks (the command line calls them too).
 //
@@ -15,8 +15,10 @@
 // worker threads at once and hold no state beyond the Services reference.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
+#include <initializer_list>
 #include <span>
 #include <string_view>
 
@@ -33,15 +35,24 @@ struct StreamLimits {
   std::chrono::milliseconds heartbeat{15000};
 };
 
-// Who may call a route.
+// Who may call a route: anybody, any authenticated caller, or one holding
+// any of a set of roles.
 struct Access {
   enum class Level { kPublic, kToken, kRole };
   Level level = Level::kToken;
-  Role role = Role::kReporter;  // kRole only
+  std::array<Role, kRoleNames.size()> role_set{};  // kRole only: the first role_count
+  size_t role_count = 0;
+
+  std::span<const Role> roles() const { return {role_set.data(), role_count}; }
 
   static constexpr Access Public() { return {Level::kPublic}; }
   static constexpr Access Token() { return {Level::kToken}; }
-  static constexpr Access WithRole(Role role) { return {Level::kRole, role}; }
+  static constexpr Access WithRole(Role role) { return WithAnyRole({role}); }
+  static constexpr Access WithAnyRole(std::initializer_list<Role> roles) {
+    Access a{Level::kRole};
+    for (Role r : roles) a.role_set[a.role_count++] = r;
+    return a;
+  }
 };
 
 // What a handler is handed: the request, its caller (authenticated as the
@@ -56,6 +67,13 @@ struct ApiCall {
 // A named handler: parse, call one service, render. Errors go through
 // ProblemResponse. A handler of a line with `non_blocking` must never block.
 using ApiHandler = HttpResponse (*)(const ApiCall& call);
+
+// A handler and its name, which is also the operation's operationId in the
+// OpenAPI document (routes.cc writes both from one token).
+struct NamedHandler {
+  ApiHandler fn;
+  std::string_view name;
+};
 
 // A query parameter a route reads; its schema comes from `schema()`.
 struct QueryParam {
@@ -76,7 +94,7 @@ struct ApiRoute {
   std::string_view method;
   std::string_view pattern;
   Access access;
-  ApiHandler handler;
+  NamedHandler handler;
   std::string_view summary;
   std::string_view request_schema;  // "" for a route without a body
   std::span<const ResponseSpec> responses;

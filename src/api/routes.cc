@@ -8,6 +8,7 @@
 #include "api/route_table.h"
 #include "api/schemas.h"
 #include "api/severity_handlers.h"
+#include "api/stream_handlers.h"
 #include "api/system_handlers.h"
 
 namespace infrashare {
@@ -50,8 +51,9 @@ constexpr QueryParam kStreamStart[] = {
 };
 
 // Responses, by shape.
-constexpr ResponseSpec kHealthOk[] = {{200, s::kHealth, "application/json", "The server can serve"},
-                                      {503, s::kHealth, "application/json", "The database does not answer"}};
+constexpr ResponseSpec kHealthOk[] = {
+    {200, s::kHealth, "application/json", "The server can serve"},
+    {503, s::kProblem, "application/problem+json", "The database does not answer (Retry-After)"}};
 constexpr ResponseSpec kOpenApiOk[] = {{200, s::kOpenApi}};
 constexpr ResponseSpec kReportCreated[] = {
     {201, s::kReport, "application/json", "Stored; Location names it"}};
@@ -86,92 +88,96 @@ constexpr ResponseSpec kStreamOk[] = {
     {200, s::kEventStream, "text/event-stream", "Events until the client leaves"}};
 
 // clang-format off
+// A handler and its name from one token (route_table.h NamedHandler).
+#define HANDLER(name) NamedHandler{api::name, #name}
+
 const ApiRoute kRoutes[] = {
   // method, pattern, access, handler, summary, request body, responses, query parameters
-  {"GET", "/healthz", A::Public(), api::Healthz,
+  {"GET", "/healthz", A::Public(), HANDLER(Healthz),
    "200 when the server can serve (the database answers)", "", kHealthOk},
-  {"GET", "/api/v1/openapi.json", A::Public(), api::GetOpenApi, "This document", "", kOpenApiOk},
+  {"GET", "/api/v1/openapi.json", A::Public(), HANDLER(GetOpenApi), "This document", "", kOpenApiOk},
 
-  {"POST", "/api/v1/reports", A::WithRole(Role::kReporter), api::SubmitReport,
+  {"POST", "/api/v1/reports", A::WithRole(Role::kReporter), HANDLER(SubmitReport),
    "Submit a report (reporter role); the route decides its recipients", s::kReportSubmission, kReportCreated},
-  {"GET", "/api/v1/reports", A::Token(), api::ListReports,
+  {"GET", "/api/v1/reports", A::Token(), HANDLER(ListReports),
    "List the reports the caller may see, newest first (filters: kind, sector, route, tlp, created_from, "
    "created_to, updated_since, q; cursor, limit)", "", kReportPageOk, kReportFilters},
-  {"GET", "/api/v1/reports/{id}", A::Token(), api::GetReport,
+  {"GET", "/api/v1/reports/{id}", A::Token(), HANDLER(GetReport),
    "Fetch one report as the caller may see it", "", kReportOk},
-  {"PATCH", "/api/v1/reports/{id}", A::WithRole(Role::kReporter), api::ReviseReport,
+  {"PATCH", "/api/v1/reports/{id}", A::WithRole(Role::kReporter), HANDLER(ReviseReport),
    "Revise a report (submitting organization); makes a new revision", s::kReportUpdate, kReportOk},
-  {"POST", "/api/v1/reports/{id}/relay", A::WithRole(Role::kRelay), api::RelayReport,
+  {"POST", "/api/v1/reports/{id}/relay", A::WithRole(Role::kRelay), HANDLER(RelayReport),
    "Relay a report (relay role of the CEPTOAR secretariat or agency it was sent through)", s::kRelayRequest,
    kReportOk},
-  {"GET", "/api/v1/reports/{id}/revisions", A::Token(), api::ListRevisions,
+  {"GET", "/api/v1/reports/{id}/revisions", A::Token(), HANDLER(ListRevisions),
    "Every revision of a report, oldest first", "", kRevisionsOk},
 
-  {"GET", "/api/v1/registry/sectors", A::Public(), api::ListSectors,
+  {"GET", "/api/v1/registry/sectors", A::Public(), HANDLER(ListSectors),
    "The CI sectors, in Japanese and English, with their ministry", "", kSectorsOk},
-  {"GET", "/api/v1/registry/ministries", A::Public(), api::ListMinistries,
+  {"GET", "/api/v1/registry/ministries", A::Public(), HANDLER(ListMinistries),
    "The sector ministries and the sectors under each", "", kMinistriesOk},
-  {"GET", "/api/v1/registry/ceptoars", A::Public(), api::ListCeptoars,
+  {"GET", "/api/v1/registry/ceptoars", A::Public(), HANDLER(ListCeptoars),
    "The CEPTOARs with their secretariats, member and further-recipient figures from the plan", "", kCeptoarsOk},
-  {"GET", "/api/v1/registry/groups", A::Token(), api::ListGroups,
+  {"GET", "/api/v1/registry/groups", A::Token(), HANDLER(ListGroups),
    "Sharing groups (ISACs, councils)", "", kGroupsOk},
-  {"GET", "/api/v1/registry/organizations", A::Token(), api::ListOrganizations,
+  {"GET", "/api/v1/registry/organizations", A::Token(), HANDLER(ListOrganizations),
    "Organizations (filters: kind, sector)", "", kOrganizationsOk, kOrganizationFilters},
-  {"GET", "/api/v1/registry/organizations/{id}", A::Token(), api::GetOrganization,
+  {"GET", "/api/v1/registry/organizations/{id}", A::Token(), HANDLER(GetOrganization),
    "One organization", "", kOrganizationOk},
 
-  {"POST", "/api/v1/admin/organizations", A::WithRole(Role::kAdmin), api::AddOrganization,
+  {"POST", "/api/v1/admin/organizations", A::WithRole(Role::kAdmin), HANDLER(AddOrganization),
    "Add an organization (admin of NISC)", s::kOrganizationInput, kOrganizationCreated},
-  {"POST", "/api/v1/admin/principals", A::WithRole(Role::kAdmin), api::AddPrincipal,
+  {"POST", "/api/v1/admin/principals", A::WithRole(Role::kAdmin), HANDLER(AddPrincipal),
    "Add a principal with roles (admin)", s::kPrincipalInput, kPrincipalCreated},
-  {"GET", "/api/v1/admin/principals", A::WithRole(Role::kAdmin), api::ListPrincipals,
+  {"GET", "/api/v1/admin/principals", A::WithRole(Role::kAdmin), HANDLER(ListPrincipals),
    "List principals (admin; filter: organization)", "", kPrincipalsOk, kPrincipalFilters},
-  {"POST", "/api/v1/admin/principals/{id}/tokens", A::WithRole(Role::kAdmin), api::IssueToken,
+  {"POST", "/api/v1/admin/principals/{id}/tokens", A::WithRole(Role::kAdmin), HANDLER(IssueToken),
    "Issue an API token for a principal (admin); the token is shown once", s::kTokenRequest, kTokenCreated},
-  {"GET", "/api/v1/admin/audit", A::WithRole(Role::kAdmin), api::ListAudit,
+  {"GET", "/api/v1/admin/audit", A::WithRole(Role::kAdmin), HANDLER(ListAudit),
    "The audit trail, oldest first (admin; after, limit); what the caller's organization may not see is left "
    "out or has its source blanked", "", kAuditOk, kAuditRange},
-  {"DELETE", "/api/v1/admin/tokens/{id}", A::WithRole(Role::kAdmin), api::RevokeToken,
+  {"DELETE", "/api/v1/admin/tokens/{id}", A::WithRole(Role::kAdmin), HANDLER(RevokeToken),
    "Revoke an API token (admin)", "", kNoContent},
 
-  {"POST", "/api/v1/assess", A::Token(), api::PreviewAssessment,
+  {"POST", "/api/v1/assess", A::Token(), HANDLER(PreviewAssessment),
    "Preview a severity assessment and response plan for impact facts; stores nothing", s::kAssessmentRequest,
    kPreviewOk, {}, /*non_blocking=*/true},
-  {"POST", "/api/v1/reports/{id}/assessment", A::WithRole(Role::kAnalyst), api::ReviewAssessment,
+  {"POST", "/api/v1/reports/{id}/assessment", A::WithRole(Role::kAnalyst), HANDLER(ReviewAssessment),
    "Confirm or override a report's severity (analysts of NISC or a ministry; justification required)",
    s::kReviewRequest, kReportOk},
-  {"GET", "/api/v1/severity/policies", A::Public(), api::ListPolicies,
+  {"GET", "/api/v1/severity/policies", A::Public(), HANDLER(ListPolicies),
    "The severity policies loaded, and the one in force", "", kPoliciesOk},
 
-  {"POST", "/api/v1/alerts", A::Token(), api::RaiseAlert,
-   "Raise a hotline alert by hand (NISC, a ministry, a CEPTOAR secretariat or a security agency; duty_officer "
-   "or analyst role); answers the alert with a summary, its recipients at the Location",
+  {"POST", "/api/v1/alerts", A::WithAnyRole({Role::kDutyOfficer, Role::kAnalyst}), HANDLER(RaiseAlert),
+   "Raise a hotline alert by hand (NISC, a ministry, a CEPTOAR secretariat or a security agency); answers the "
+   "alert with a summary, its recipients at the Location",
    s::kAlertRequest, kAlertCreated},
-  {"GET", "/api/v1/alerts", A::Token(), api::ListAlerts,
+  {"GET", "/api/v1/alerts", A::Token(), HANDLER(ListAlerts),
    "List the alerts the caller's organization raised or received (NISC: all), newest first (cursor, limit)",
    "", kAlertPageOk, kPaging},
-  {"GET", "/api/v1/alerts/{id}", A::Token(), api::GetAlert,
+  {"GET", "/api/v1/alerts/{id}", A::Token(), HANDLER(GetAlert),
    "One alert with its recipients' delivery and acknowledgement states (a recipient sees its own row)", "",
    kAlertOk},
-  {"POST", "/api/v1/alerts/{id}/ack", A::Token(), api::AcknowledgeAlert,
+  {"POST", "/api/v1/alerts/{id}/ack", A::Token(), HANDLER(AcknowledgeAlert),
    "Acknowledge an alert for the caller's organization (a recipient)", s::kAckRequest, kRecipientOk},
 
-  {"POST", "/api/v1/webhooks", A::WithRole(Role::kAdmin), api::RegisterWebhook,
+  {"POST", "/api/v1/webhooks", A::WithRole(Role::kAdmin), HANDLER(RegisterWebhook),
    "Register a webhook endpoint for the caller's organization (admin); the answer shows its signing secret "
    "once", s::kWebhookRequest, kWebhookCreated},
-  {"GET", "/api/v1/webhooks", A::Token(), api::ListWebhooks,
+  {"GET", "/api/v1/webhooks", A::Token(), HANDLER(ListWebhooks),
    "The caller's organization's webhooks", "", kWebhooksOk},
-  {"DELETE", "/api/v1/webhooks/{id}", A::WithRole(Role::kAdmin), api::DisableWebhook,
+  {"DELETE", "/api/v1/webhooks/{id}", A::WithRole(Role::kAdmin), HANDLER(DisableWebhook),
    "Disable a webhook (admin); its delivery log stays", "", kWebhookOk},
-  {"GET", "/api/v1/webhooks/{id}/deliveries", A::Token(), api::ListWebhookDeliveries,
+  {"GET", "/api/v1/webhooks/{id}/deliveries", A::Token(), HANDLER(ListWebhookDeliveries),
    "A webhook's delivery log, newest first: attempts, last status and error (cursor, limit)", "", kDeliveriesOk,
    kPaging},
 
-  {"GET", "/api/v1/stream", A::Token(), api::OpenStream,
+  {"GET", "/api/v1/stream", A::Token(), HANDLER(OpenStream),
    "Server-Sent Events: every event the caller's organization may see (reports, alerts, acknowledgements), "
    "with ids; resume with Last-Event-ID", "", kStreamOk, kStreamStart},
 };
 // clang-format on
+#undef HANDLER
 
 }  // namespace
 

@@ -2,6 +2,7 @@
 // router without sockets: authentication by the line, 404/405, a few
 // handlers, and the OpenAPI document generated from the same lines.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
@@ -137,12 +138,14 @@ TEST_F(RoutesTest, EveryRoleLineRefusesAPrincipalWithoutTheRoleBeforeItsHandler)
   for (const ApiRoute& route : ApiRoutes()) {
     if (route.access.level != Access::Level::kRole) continue;
     ++role_lines;
-    const std::string token = route.access.role == Role::kRelay ? reporter_ : nobody;
+    const bool relay = std::ranges::find(route.access.roles(), Role::kRelay) != route.access.roles().end();
+    const std::string token = relay ? reporter_ : nobody;
     auto r = Call(std::string(route.method), Concrete(route.pattern), token, "not json");
     EXPECT_EQ(r.status, 403) << route.method << " " << route.pattern << ": " << r.body;
-    EXPECT_EQ(Body(r)["detail"],
-              "this action needs the '" + std::string(NameOf(kRoleNames, route.access.role)) + "' role")
-        << route.pattern;
+    std::string needed;
+    for (Role role : route.access.roles())
+      needed += (needed.empty() ? "'" : " or '") + std::string(NameOf(kRoleNames, role)) + "'";
+    EXPECT_EQ(Body(r)["detail"], "this action needs the " + needed + " role") << route.pattern;
     EXPECT_EQ(r.content_type, "application/problem+json");
   }
   EXPECT_GE(role_lines, 10);
@@ -173,6 +176,21 @@ TEST_F(RoutesTest, HealthzAsksTheHealthService) {
   auto r = Call("GET", "/healthz");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(Body(r), (Json{{"status", "ok"}}));
+  // The database stops answering the health read: another connection takes
+  // away the table it reads.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((std::filesystem::path(dir_.path()) / "infrashare.db").c_str(), &db), SQLITE_OK);
+  char* message = nullptr;
+  const int dropped = sqlite3_exec(db, "DROP TABLE meta", nullptr, nullptr, &message);
+  sqlite3_free(message);
+  sqlite3_close(db);
+  ASSERT_EQ(dropped, SQLITE_OK);
+  auto down = Call("GET", "/healthz");
+  EXPECT_EQ(down.status, 503);
+  EXPECT_EQ(down.content_type, "application/problem+json");
+  EXPECT_EQ(down.Header("Retry-After"), "1");
+  EXPECT_EQ(Body(down)["code"], "unavailable");
+  EXPECT_EQ(Body(down)["detail"], "the database does not answer");
 }
 
 TEST_F(RoutesTest, MinistriesComeWithTheirSectorsFromTheRegistryService) {
@@ -240,14 +258,27 @@ TEST(OpenApiTest, TheDocumentDescribesEveryLineWithItsSecurityAndSchemas) {
     EXPECT_EQ(op["security"].empty(), route.access.level == Access::Level::kPublic) << route.pattern;
     EXPECT_EQ(op.contains("x-required-role"), route.access.level == Access::Level::kRole) << route.pattern;
     EXPECT_EQ(op.contains("requestBody"), !route.request_schema.empty()) << route.pattern;
-    EXPECT_EQ(op["responses"]["default"]["content"]["application/problem+json"]["schema"]["$ref"],
-              "#/components/schemas/Problem");
+    EXPECT_EQ(op["operationId"], route.handler.name);
+    for (const char* errors : {"4XX", "5XX"})
+      EXPECT_EQ(op["responses"][errors]["content"]["application/problem+json"]["schema"]["$ref"],
+                "#/components/schemas/Problem")
+          << route.pattern;
+    EXPECT_EQ(op["responses"].contains("401"), route.access.level != Access::Level::kPublic) << route.pattern;
+    EXPECT_EQ(op["responses"].contains("404"), route.pattern.find('{') != std::string_view::npos)
+        << route.pattern;
+    EXPECT_EQ(op["responses"].contains("413"), !route.request_schema.empty()) << route.pattern;
     for (const ResponseSpec& r : route.responses)
       EXPECT_TRUE(op["responses"].contains(std::to_string(r.status)));
   }
   EXPECT_EQ(doc["paths"]["/api/v1/reports/{id}"]["get"]["parameters"][0]["name"], "id");
+  // Client generators name methods after operationId: one a handler.
+  std::set<std::string> operation_ids;
+  for (const ApiRoute& route : ApiRoutes())
+    EXPECT_TRUE(operation_ids.insert(std::string(route.handler.name)).second) << route.handler.name;
   EXPECT_EQ(doc["paths"]["/api/v1/reports"]["get"]["parameters"].size(), 10u);
-  EXPECT_EQ(doc["paths"]["/api/v1/reports"]["post"]["x-required-role"], "reporter");
+  EXPECT_EQ(doc["paths"]["/api/v1/reports"]["post"]["x-required-role"], Json::array({"reporter"}));
+  EXPECT_EQ(doc["paths"]["/api/v1/alerts"]["post"]["x-required-role"],
+            Json::array({"duty_officer", "analyst"}));
   // Every schema named anywhere is defined.
   std::set<std::string> refs;
   CollectRefs(doc, refs);

@@ -1,11 +1,16 @@
 #include "api/schemas.h"
 
+#include <fmt/format.h>
+
 #include <initializer_list>
 #include <string>
 #include <utility>
 
+#include "common/input_limits.h"
 #include "domain/alert/alert.h"
+#include "domain/alert/limits.h"
 #include "domain/alert/webhook.h"
+#include "domain/registry/limits.h"
 #include "domain/registry/principal.h"
 #include "domain/registry/registry.h"
 #include "domain/report/limits.h"
@@ -24,7 +29,9 @@ Json Str(size_t min, size_t max, std::string_view what = "") {
   if (!what.empty()) j["description"] = what;
   return j;
 }
+Json Str(StringLimits limits) { return Str(limits.min, limits.max); }
 Json Bytes(size_t min, size_t max) { return Str(min, max, "UTF-8; the limits are in bytes"); }
+Json Bytes(StringLimits limits) { return Bytes(limits.min, limits.max); }
 Json Int() { return {{"type", "integer"}}; }
 Json Int(int64_t min, int64_t max) { return {{"type", "integer"}, {"minimum", min}, {"maximum", max}}; }
 Json Bool() { return {{"type", "boolean"}}; }
@@ -88,8 +95,6 @@ Json PageOf(std::string_view item) {
                                            "pass as `cursor` for the next page; null on the last page")}});
 }
 
-const StringLimits kId{1, 64};
-
 // --- reports (domain/report/report_json.cc, service/report_input.cc) ---
 
 Json AudienceOut() {
@@ -101,7 +106,7 @@ Json AudienceOut() {
 }
 
 Json AudienceIn() {
-  Json list = Array(Str(kId.min, kId.max), kMaxAudienceItems);
+  Json list = Array(Str(kIdLimits), kMaxAudienceItems);
   return Object({}, {{"everyone", Bool()},
                      {"sectors", list},
                      {"ceptoars", list},
@@ -130,19 +135,18 @@ Json ContentOut() {
 
 // Every content field a submission may set; `required` names the ones it must.
 Json ContentIn() {
-  return Object(
-      {}, {{"kind", Enum(kReportKindNames)},
-           {"title", Bytes(1, kMaxTitleBytes)},
-           {"text", Bytes(0, kMaxTextBytes)},
-           {"sectors", Array(Str(kId.min, kId.max), kMaxSectors)},
-           {"services", Array(Bytes(1, kMaxServiceBytes), kMaxServices)},
-           {"systems", Array(Enum(kSystemKindNames), 3)},
-           {"facts", Facts()},
-           {"indicators",
-            Array(Object({{"type", Str(kId.min, kId.max)}, {"value", Bytes(1, kMaxIndicatorValueBytes)}}),
-                  kMaxIndicators)},
-           {"tlp", Enum(kTlpNames)},
-           {"audience", Ref("AudienceInput")}});
+  return Object({}, {{"kind", Enum(kReportKindNames)},
+                     {"title", Bytes(1, kMaxTitleBytes)},
+                     {"text", Bytes(0, kMaxTextBytes)},
+                     {"sectors", Array(Str(kIdLimits), kMaxSectors)},
+                     {"services", Array(Bytes(1, kMaxServiceBytes), kMaxServices)},
+                     {"systems", Array(Enum(kSystemKindNames), kMaxSystems)},
+                     {"facts", Facts()},
+                     {"indicators",
+                      Array(Object({{"type", Str(kIdLimits)}, {"value", Bytes(1, kMaxIndicatorValueBytes)}}),
+                            kMaxIndicators)},
+                     {"tlp", Enum(kTlpNames)},
+                     {"audience", Ref("AudienceInput")}});
 }
 
 Json AssessmentOfReport() {
@@ -183,17 +187,17 @@ Json Revision() {
 }
 
 Json Submission() {
-  Json j = With(
-      ContentIn(), {{"route", Enum(kRouteNames)}},
-      {{"anonymized", Bool()},
-       {"ceptoar", Described(Str(kId.min, kId.max), "the CEPTOAR a via_ceptoar report goes through")},
-       {"agency", Described(Str(kId.min, kId.max), "the security agency a via_agency report goes through")}});
+  Json j =
+      With(ContentIn(), {{"route", Enum(kRouteNames)}},
+           {{"anonymized", Bool()},
+            {"ceptoar", Described(Str(kIdLimits), "the CEPTOAR a via_ceptoar report goes through")},
+            {"agency", Described(Str(kIdLimits), "the security agency a via_agency report goes through")}});
   for (const char* name : {"kind", "title", "tlp"}) j["required"].push_back(name);
   return j;
 }
 
 Json Update() {
-  Json j = With(ContentIn(), {}, {{"note", Bytes(0, kMaxNoteBytes)}});
+  Json j = With(ContentIn(), {}, {{"note", Bytes(kNoteLimits)}});
   j.erase("required");
   j["minProperties"] = 1;
   j["description"] =
@@ -202,8 +206,8 @@ Json Update() {
 }
 
 Json Relay() {
-  return Object(
-      {}, {{"anonymized", Bool()}, {"audience", Ref("AudienceInput")}, {"note", Bytes(0, kMaxNoteBytes)}});
+  return Object({},
+                {{"anonymized", Bool()}, {"audience", Ref("AudienceInput")}, {"note", Bytes(kNoteLimits)}});
 }
 
 // --- registry (domain/registry/registry_json.cc, api/registry_handlers.cc) ---
@@ -243,17 +247,17 @@ Json Organization() {
 }
 
 Json OrganizationIn() {
-  Json ids = Array(Str(kId.min, kId.max), 200);
-  return Object(
-      {{"id", Str(kId.min, kId.max)},
-       {"kind", Enum(kOrgKindNames)},
-       {"name_ja", Str(1, 300)},
-       {"name_en", Str(1, 300)}},
-      {{"sectors", ids},
-       {"ceptoars", ids},
-       {"groups", ids},
-       {"contacts",
-        Array(Object({{"name", Str(1, 300)}}, {{"email", Str(0, 254)}, {"phone", Str(0, 40)}}), 20)}});
+  Json ids = Array(Str(kIdLimits), kMaxOrganizationLinks);
+  return Object({{"id", Str(kIdLimits)},
+                 {"kind", Enum(kOrgKindNames)},
+                 {"name_ja", Str(kNameLimits)},
+                 {"name_en", Str(kNameLimits)}},
+                {{"sectors", ids},
+                 {"ceptoars", ids},
+                 {"groups", ids},
+                 {"contacts", Array(Object({{"name", Str(kNameLimits)}},
+                                           {{"email", Str(kEmailLimits)}, {"phone", Str(kPhoneLimits)}}),
+                                    kMaxContacts)}});
 }
 
 Json Principal() {
@@ -265,13 +269,13 @@ Json Principal() {
 }
 
 Json PrincipalIn() {
-  return Object({{"id", Str(kId.min, kId.max)},
-                 {"organization", Str(kId.min, kId.max)},
-                 {"name", Str(1, 300)},
-                 {"roles", Array(Enum(kRoleNames), 10)}});
+  return Object({{"id", Str(kIdLimits)},
+                 {"organization", Str(kIdLimits)},
+                 {"name", Str(kNameLimits)},
+                 {"roles", Array(Enum(kRoleNames), kMaxRoles)}});
 }
 
-Json TokenIn() { return Object({}, {{"label", Str(0, 200)}}); }
+Json TokenIn() { return Object({}, {{"label", Str(kTokenLabelLimits)}}); }
 
 Json IssuedToken() {
   return Object({{"id", Str()},
@@ -310,16 +314,15 @@ Json Assessment() {
 }
 
 Json PreviewIn() {
-  return Object(
-      {{"facts", Facts()}},
-      {{"sector", Described(Str(kId.min, kId.max), "default: the caller's organization's first sector")},
-       {"policy", Described(Str(kId.min, kId.max), "default: the policy in force")}});
+  return Object({{"facts", Facts()}},
+                {{"sector", Described(Str(kIdLimits), "default: the caller's organization's first sector")},
+                 {"policy", Described(Str(kIdLimits), "default: the policy in force")}});
 }
 
 Json Preview() { return Object({{"assessment", Ref("Assessment")}, {"response_plan", AnyObject()}}); }
 
 Json ReviewIn() {
-  return Object({{"action", Enum({"confirm", "override"})}, {"justification", Str(1, 2000)}},
+  return Object({{"action", Enum({"confirm", "override"})}, {"justification", Str(kJustificationLimits)}},
                 {{"level", Described(Int(), "required with override, within the policy's scale")}});
 }
 
@@ -386,20 +389,20 @@ Json Alert() {
 }
 
 Json AlertIn() {
-  Json ids = Array(Str(1, 64));
-  return Object({{"kind", Enum({"early_warning", "recovery_method", "notice"})},
-                 {"title", Str(1, 300)},
-                 {"recipients", Object({}, {{"organizations", Array(Str(1, 64), 10000)},
-                                            {"sectors", Array(Str(1, 64), 100)},
-                                            {"ceptoars", Array(Str(1, 64), 100)},
-                                            {"everyone", Bool()}})}},
-                {{"message", Str(0, 20000)},
-                 {"report_id", Str(1, 64)},
-                 {"level", Int(0, 5)},
-                 {"ack_minutes", Described(Int(1, INT32_MAX), "default 15")}});
+  return Object(
+      {{"kind", Enum({"early_warning", "recovery_method", "notice"})},
+       {"title", Str(kNameLimits)},
+       {"recipients", Object({}, {{"organizations", Array(Str(kIdLimits), kMaxAlertOrganizations)},
+                                  {"sectors", Array(Str(kIdLimits), kMaxAlertSectors)},
+                                  {"ceptoars", Array(Str(kIdLimits), kMaxAlertCeptoars)},
+                                  {"everyone", Bool()}})}},
+      {{"message", Str(kAlertMessageLimits)},
+       {"report_id", Str(kIdLimits)},
+       {"level", Int(0, kMaxAlertLevel)},
+       {"ack_minutes", Described(Int(1, kMaxAckMinutes), fmt::format("default {}", kDefaultAckMinutes))}});
 }
 
-Json AckIn() { return Object({}, {{"note", Str(0, 2000)}}); }
+Json AckIn() { return Object({}, {{"note", Str(kNoteLimits)}}); }
 
 Json Webhook() {
   return Object(
@@ -414,7 +417,7 @@ Json Webhook() {
       {{"secret", Described(Str(), "the HMAC signing secret; only in the answer to the registration")}});
 }
 
-Json WebhookIn() { return Object({{"url", Str(1, 2048)}}); }
+Json WebhookIn() { return Object({{"url", Str(kWebhookUrlLimits)}}); }
 
 Json WebhookDelivery() {
   return Object({{"id", Int(0, INT64_MAX)},
@@ -447,13 +450,13 @@ Json Problem() {
 
 Json Ref(std::string_view name) { return {{"$ref", "#/components/schemas/" + std::string(name)}}; }
 
-Json IdParam() { return Str(1, 64); }
+Json IdParam() { return Str(kIdLimits); }
 Json CursorParam() { return Str(); }
 Json PageLimit() { return Int(1, kMaxPageSize); }
 Json AuditLimit() { return Int(1, AuditService::kMaxPage); }
 Json Sequence() { return Int(0, INT64_MAX); }
 Json DateTimeParam() { return DateTime(); }
-Json TextQuery() { return Str(0, 200); }
+Json TextQuery() { return Str(0, kMaxTextQueryBytes); }
 Json ReportKindParam() { return Enum(kReportKindNames); }
 Json RouteParam() { return Enum(kRouteNames); }
 Json TlpParam() { return Enum(kTlpNames); }
@@ -462,7 +465,7 @@ Json OrgKindParam() { return Enum(kOrgKindNames); }
 Json ComponentSchemas() {
   return Json{
       {kProblem, Problem()},
-      {kHealth, Object({{"status", Enum({"ok", "unavailable"})}})},
+      {kHealth, Object({{"status", Enum({"ok"})}})},
       {kOpenApi, Described(AnyObject(), "an OpenAPI 3.1 document")},
       {"Audience", AudienceOut()},
       {"AudienceInput", AudienceIn()},

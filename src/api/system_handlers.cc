@@ -1,12 +1,12 @@
 #include "api/system_handlers.h"
 
 #include "api/openapi.h"
+#include "http/problem.h"
 
 namespace infrashare::api {
 
 HttpResponse Healthz(const ApiCall& call) {
-  if (!call.services.health.Check())
-    return HttpResponse{.status = 503, .body = Json{{"status", "unavailable"}}.dump()};
+  if (auto check = call.services.health.Check(); !check) return ProblemResponse(check.error());
   return JsonResponse(200, Json{{"status", "ok"}}.dump());
 }
 

@@ -163,7 +163,7 @@ int RunServe(const Config& config) {
                                                    .cap = std::chrono::milliseconds(config.webhook_retry_cap_ms)}},
                             .escalation_tick = std::chrono::milliseconds(config.escalation_tick_ms)});
   if (auto h = background.Start(); !h) return Fail(h.error());
-  services.background = &background;
+  services.stream.Serve(&background.hub());
   Router router;
   AddRoutes(router, services,
             StreamLimits{.max_buffered_bytes = size_t(config.stream_buffer_bytes),
@@ -183,7 +183,7 @@ int RunServe(const Config& config) {
   std::fflush(stdout);
   server.Wait();
   background.Stop();
-  services.background = nullptr;
+  services.stream.Serve(nullptr);
   spdlog::info("stopped");
   return 0;
 }

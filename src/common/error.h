@@ -77,19 +77,9 @@ inline void TakeValue(std::expected<void, Error>&&) {}
 //
 // A GNU statement expression (GCC and Clang): `return` inside it returns
 // from the enclosing function or lambda. Not for coroutines.
-#define INFRASHARE_TRY(expr)                                                  \
-  ({                                                                          \
-    auto&& try_result_ = (expr);                                              \
-    if (!try_result_) return std::unexpected(std::move(try_result_).error()); \
-    ::infrashare::internal::TakeValue(std::move(try_result_));                \
+#define INFRASHARE_TRY(expr)                                                                      \
+  ({                                                                                              \
+    auto&& infrashare_try_result = (expr);                                                        \
+    if (!infrashare_try_result) return std::unexpected(std::move(infrashare_try_result).error()); \
+    ::infrashare::internal::TakeValue(std::move(infrashare_try_result));                          \
   })
-
-// Assigns the value of `expr` (a Result) to `target`, or returns its error
-// from the enclosing function (which returns a Result). For readers that
-// take a record apart field by field.
-#define INFRASHARE_ASSIGN_OR_RETURN(target, expr)          \
-  do {                                                     \
-    auto result_ = (expr);                                 \
-    if (!result_) return std::unexpected(result_.error()); \
-    target = std::move(*result_);                          \
-  } while (false)

@@ -6,23 +6,17 @@
 #include <set>
 
 #include "common/crypto.h"
+#include "common/input_limits.h"
 #include "common/parse.h"
 #include "domain/alert/escalation.h"
+#include "domain/alert/limits.h"
 #include "domain/sharing/visibility.h"
+#include "service/alert_input.h"
 #include "service/alert_tx.h"
 #include "service/report_tx.h"
 
 namespace infrashare {
 namespace {
-
-constexpr StringLimits kTitleLimits{.min = 1, .max = 300};
-constexpr StringLimits kMessageLimits{.min = 0, .max = 20000};
-constexpr StringLimits kIdLimits{.min = 1, .max = 64};
-constexpr size_t kMaxNamed = 10000;
-
-AlertActor ActorOf(const Caller& caller) {
-  return AlertActor{.principal = caller.principal->id, .organization = caller.principal->organization};
-}
 
 bool MayRaise(const Organization& org) {
   switch (org.kind) {
@@ -34,55 +28,6 @@ bool MayRaise(const Organization& org) {
     default:
       return false;
   }
-}
-
-// The organizations an alert's "recipients" object names, in registry order,
-// without the raiser.
-Result<std::vector<const Organization*>> ResolveRecipients(const Json& json, const Registry& registry,
-                                                           std::string_view raiser) {
-  ObjectReader r(json, "recipients");
-  std::vector<std::string> orgs, sectors, ceptoars;
-  bool everyone = false;
-  if (auto v = r.StringList("organizations", kMaxNamed, kIdLimits); v) orgs = std::move(*v);
-  else return std::unexpected(v.error());
-  if (auto v = r.StringList("sectors", 100, kIdLimits); v) sectors = std::move(*v);
-  else return std::unexpected(v.error());
-  if (auto v = r.StringList("ceptoars", 100, kIdLimits); v) ceptoars = std::move(*v);
-  else return std::unexpected(v.error());
-  if (auto v = r.Bool("everyone", false); v) everyone = *v;
-  else return std::unexpected(v.error());
-  INFRASHARE_TRY(r.Finish());
-
-  std::set<std::string, std::less<>> named(orgs.begin(), orgs.end());
-  for (size_t i = 0; i < orgs.size(); ++i)
-    if (registry.FindOrganization(orgs[i]) == nullptr)
-      return InvalidArgument(IndexPath("recipients.organizations", i),
-                             fmt::format("unknown organization \"{}\"", orgs[i]));
-  for (size_t i = 0; i < sectors.size(); ++i)
-    if (registry.FindSector(sectors[i]) == nullptr)
-      return InvalidArgument(IndexPath("recipients.sectors", i), fmt::format("unknown sector \"{}\"", sectors[i]));
-  for (size_t i = 0; i < ceptoars.size(); ++i)
-    if (registry.FindCeptoar(ceptoars[i]) == nullptr)
-      return InvalidArgument(IndexPath("recipients.ceptoars", i),
-                             fmt::format("unknown CEPTOAR \"{}\"", ceptoars[i]));
-
-  auto meets = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
-    return std::ranges::any_of(a, [&](const std::string& x) { return std::ranges::find(b, x) != b.end(); });
-  };
-  std::set<std::string, std::less<>> secretariats;
-  for (const auto& id : ceptoars)
-    for (const auto& s : registry.FindCeptoar(id)->secretariats) secretariats.insert(s);
-
-  std::vector<const Organization*> out;
-  for (const auto& org : registry.data().organizations) {
-    if (org.id == raiser) continue;
-    if (everyone || named.contains(org.id) || meets(org.sectors, sectors) || meets(org.ceptoars, ceptoars) ||
-        secretariats.contains(org.id))
-      out.push_back(&org);
-  }
-  if (out.empty())
-    return InvalidArgument("recipients", "names no organization other than the raising one");
-  return out;
 }
 
 // Whether `org` may see the report an alert is about.
@@ -140,47 +85,24 @@ AlertService::AlertService(Store& store, const Clock& clock, RegistryService& re
     : store_(store), clock_(clock), registry_(registry) {}
 
 Result<Alert> AlertService::Raise(const Caller& caller, const Json& body) {
-  INFRASHARE_TRY(caller.RequireAuthenticated());
-  if (!caller.principal->HasRole(Role::kDutyOfficer) && !caller.principal->HasRole(Role::kAnalyst))
-    return Forbidden("raising an alert needs the 'duty_officer' or 'analyst' role");
+  constexpr Role kRaisers[] = {Role::kDutyOfficer, Role::kAnalyst};
+  INFRASHARE_TRY(caller.RequireAny(kRaisers));
   if (!MayRaise(*caller.organization))
     return Forbidden("alerts are raised by NISC, a ministry, a CEPTOAR secretariat or a security agency");
-  const Registry& registry = *caller.registry;
-
-  ObjectReader r(body, "");
+  auto input = INFRASHARE_TRY(ParseRaise(body, *caller.registry, caller.organization->id));
   Alert alert{.id = NewId("alt"),
               .space = caller.space,
+              .kind = input.kind,
+              .level = input.level,
+              .title = std::move(input.title),
+              .message = std::move(input.message),
               .raised_by_org = caller.organization->id,
               .raised_by_principal = caller.principal->id,
+              .ack_minutes = input.ack_minutes,
               .created_at = clock_.Now()};
-  std::string kind;
-  if (auto v = r.String("kind", kIdLimits); v) kind = *v;
-  else return std::unexpected(v.error());
-  auto parsed_kind = ParseName(kAlertKindNames, kind);
-  if (!parsed_kind || *parsed_kind == AlertKind::kResponse)
-    return InvalidArgument("kind", "must be one of: early_warning, recovery_method, notice");
-  alert.kind = *parsed_kind;
-  if (auto v = r.String("title", kTitleLimits); v) alert.title = *v;
-  else return std::unexpected(v.error());
-  if (auto v = r.OptionalString("message", kMessageLimits); v) alert.message = v->value_or("");
-  else return std::unexpected(v.error());
-  std::optional<std::string> report_id;
-  if (auto v = r.OptionalString("report_id", kIdLimits); v) report_id = *v;
-  else return std::unexpected(v.error());
-  if (r.Has("level")) {
-    auto v = INFRASHARE_TRY(r.Int("level", 0, 5));
-    alert.level = int(v);
-  }
-  if (auto v = r.Int("ack_minutes", 1, kMaxAckMinutes, 15); v) alert.ack_minutes = *v;
-  else return std::unexpected(v.error());
-  const Json* recipients_json = r.Raw("recipients");
-  if (recipients_json == nullptr) return InvalidArgument("recipients", "is required");
-  INFRASHARE_TRY(r.Finish());
-  auto recipients = INFRASHARE_TRY(ResolveRecipients(*recipients_json, registry, caller.organization->id));
-
   const Timestamp deadline = alert.created_at + std::chrono::minutes(alert.ack_minutes);
-  alert.recipients.reserve(recipients.size());
-  for (const Organization* org : recipients)
+  alert.recipients.reserve(input.recipients.size());
+  for (const Organization* org : input.recipients)
     alert.recipients.push_back(AlertRecipient{
         .organization = org->id,
         .contacts = HotlineContacts(*org, /*backup=*/false),
@@ -188,11 +110,11 @@ Result<Alert> AlertService::Raise(const Caller& caller, const Json& body) {
         .queued_at = alert.created_at,
         .channels = {ChannelDelivery{.channel = "inbox", .at = alert.created_at}}});
 
-  if (report_id) alert.report_id = *report_id;
+  if (input.report_id) alert.report_id = *input.report_id;
   auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
-    if (report_id && !LoadVisibleReport(tx, caller, *report_id))
+    if (input.report_id && !LoadVisibleReport(tx, caller, *input.report_id))
       return InvalidArgument("report_id", "names no report this organization may see");
-    return RecordAlertRaised(tx, ActorOf(caller), alert);
+    return RecordAlertRaised(tx, ChangeActor::Of(caller), alert);
   });
   if (!w) return std::unexpected(w.error());
   return alert;
@@ -273,11 +195,7 @@ Result<AlertPage> AlertService::List(const Caller& caller,
 
 Result<AlertRecipient> AlertService::Acknowledge(const Caller& caller, const std::string& id, const Json& body) {
   INFRASHARE_TRY(caller.RequireAuthenticated());
-  ObjectReader r(body, "");
-  std::optional<std::string> note;
-  if (auto v = r.OptionalString("note", {.min = 0, .max = 2000}); v) note = *v;
-  else return std::unexpected(v.error());
-  INFRASHARE_TRY(r.Finish());
+  auto note = INFRASHARE_TRY(ParseAcknowledgement(body));
 
   const std::string& org = caller.organization->id;
   const Timestamp now = clock_.Now();
@@ -301,7 +219,7 @@ Result<AlertRecipient> AlertService::Acknowledge(const Caller& caller, const std
     rec.deadline.reset();
     Json detail{{"late", late}};
     if (note) detail["note"] = *note;
-    if (auto c = RecordRecipientChange(tx, ActorOf(caller), *head, rec, "alert.acknowledge",
+    if (auto c = RecordRecipientChange(tx, ChangeActor::Of(caller), *head, rec, "alert.acknowledge",
                                        "alert.acknowledged", std::move(detail));
         !c)
       return std::unexpected(c.error());
@@ -325,7 +243,7 @@ Result<int> AlertService::EscalateDue(int limit) {
       };
       const EscalationStep step = NextEscalation(row, on_alert, *registry);
       const Timestamp next_deadline = now + std::chrono::minutes(alert.ack_minutes);
-      const AlertActor system;
+      const ChangeActor system;
       switch (step.kind) {
         case EscalationStep::Kind::kBackupContacts: {
           row.step = 1;

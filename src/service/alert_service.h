@@ -47,14 +47,10 @@ struct ChannelUpdate {
 class AlertService {
  public:
   static constexpr int kMaxPage = 200;
-  static constexpr int64_t kMaxAckMinutes = 7 * 24 * 60;
 
   AlertService(Store& store, const Clock& clock, RegistryService& registry);
 
-  // POST /alerts: {"kind": "early_warning"|"recovery_method"|"notice",
-  //  "title", "message"?, "report_id"?, "level"? (0-5), "ack_minutes"? (1 to
-  //  kMaxAckMinutes, default 15), "recipients": {"organizations"?: [...],
-  //  "sectors"?: [...], "ceptoars"?: [...], "everyone"?: bool}}.
+  // POST /alerts: the body ParseRaise reads (service/alert_input.h).
   // NISC, a ministry, a CEPTOAR secretariat or a security agency, with the
   // duty_officer or analyst role. Recipients: the organizations named, every
   // organization of the sectors, every member and secretariat of the

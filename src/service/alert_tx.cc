@@ -8,36 +8,29 @@
 namespace infrashare {
 namespace {
 
-Result<void> Record(WriteTx& tx, const AlertActor& actor, const Alert& alert, std::string_view action,
+Result<void> Record(WriteTx& tx, const ChangeActor& actor, const Alert& alert, std::string_view action,
                     std::string_view event_type, std::string_view subject, Json detail, Timestamp at) {
   detail["kind"] = NameOf(kAlertKindNames, alert.kind);
-  if (auto a = tx.AppendAudit(AuditEvent{.at = at,
-                                         .actor_principal = actor.principal,
-                                         .actor_org = actor.organization,
-                                         .action = std::string(action),
-                                         .target_kind = "alert",
-                                         .target_id = alert.id,
-                                         .detail = std::move(detail)});
-      !a)
-    return a;
-  if (event_type.empty()) return {};
-  INFRASHARE_TRY(tx.AppendOutbox(OutboxEvent{.at = at,
-                                             .space = alert.space,
-                                             .type = std::string(event_type),
-                                             .record_id = alert.id,
-                                             .subject = std::string(subject)}));
-  return {};
+  return RecordChange(tx, alert.space,
+                      ChangeRecord{.at = at,
+                                   .actor = actor,
+                                   .action = std::string(action),
+                                   .target_kind = "alert",
+                                   .target_id = alert.id,
+                                   .detail = std::move(detail),
+                                   .event_type = std::string(event_type),
+                                   .subject = std::string(subject)});
 }
 
 }  // namespace
 
-Result<void> RecordAlertRaised(WriteTx& tx, const AlertActor& actor, const Alert& alert) {
+Result<void> RecordAlertRaised(WriteTx& tx, const ChangeActor& actor, const Alert& alert) {
   INFRASHARE_TRY(tx.InsertAlert(alert));
   Json detail{{"recipients", alert.recipients.size()}, {"level", alert.level}};
   return Record(tx, actor, alert, "alert.raise", "alert.raised", "", std::move(detail), alert.created_at);
 }
 
-Result<void> RecordRecipientChange(WriteTx& tx, const AlertActor& actor, const Alert& alert,
+Result<void> RecordRecipientChange(WriteTx& tx, const ChangeActor& actor, const Alert& alert,
                                    const AlertRecipient& row, std::string_view action,
                                    std::string_view event_type, Json detail) {
   if (auto u = tx.UpsertAlertRecipient(alert.id, row); !u) return u;
@@ -55,7 +48,7 @@ Result<void> RecordChannelNews(WriteTx& tx, const Space& space, const std::strin
   if (delivery.state != DeliveryState::kFailed) return tx.UpsertAlertRecipient(alert_id, row);
   auto head = INFRASHARE_TRY(tx.GetAlertHead(space, alert_id));
   if (!head) return NotFound("alert not found");
-  return RecordRecipientChange(tx, AlertActor{}, *head, row, "alert.delivery_failed", "",
+  return RecordRecipientChange(tx, ChangeActor{}, *head, row, "alert.delivery_failed", "",
                                {{"channel", delivery.channel}, {"detail", delivery.detail}});
 }
 

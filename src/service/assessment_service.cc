@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "common/input_limits.h"
 #include "domain/severity/assess.h"
 #include "domain/severity/facts.h"
 #include "domain/severity/response.h"
@@ -10,8 +11,6 @@
 namespace infrashare {
 
 namespace {
-
-const StringLimits kIdLimits{1, 64};
 
 // Sectors named in the facts must exist (the facts parser checks only their form).
 Result<void> CheckSectors(const ImpactFacts& facts, const Registry& registry) {
@@ -137,7 +136,7 @@ Result<Report> AssessmentService::Review(const Caller& caller, const std::string
   } else if (in.Has("level")) {
     return InvalidArgument("level", "only an override sets a level");
   }
-  auto justification = in.String("justification", {1, 2000});
+  auto justification = in.String("justification", kJustificationLimits);
   if (!justification) return std::unexpected(justification.error());
   INFRASHARE_TRY(in.Finish());
 

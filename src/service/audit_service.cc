@@ -2,9 +2,20 @@
 
 #include <fmt/format.h>
 
+#include "common/parse.h"
 #include "domain/sharing/visibility.h"
 
 namespace infrashare {
+
+Result<std::vector<AuditEvent>> AuditService::List(const Caller& caller,
+                                                   const std::optional<std::string>& after,
+                                                   const std::optional<std::string>& limit) {
+  INFRASHARE_TRY(caller.Require(Role::kAdmin));
+  auto after_seq = INFRASHARE_TRY(ParseInteger(after.value_or("0"), "after", 0, INT64_MAX));
+  auto count =
+      INFRASHARE_TRY(ParseInteger(limit.value_or(std::to_string(kDefaultPage)), "limit", 1, kMaxPage));
+  return List(caller, after_seq, int(count));
+}
 
 Result<std::vector<AuditEvent>> AuditService::List(const Caller& caller, int64_t after_seq, int limit) {
   INFRASHARE_TRY(caller.Require(Role::kAdmin));

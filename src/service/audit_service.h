@@ -7,6 +7,8 @@
 // Thread behaviour: thread-safe; no state of its own.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "common/error.h"
@@ -21,8 +23,14 @@ class AuditService {
 
   explicit AuditService(Store& store) : store_(store) {}
 
+  static constexpr int kDefaultPage = 100;
+
   // Events after `after_seq`, oldest first, at most `limit` (1..kMaxPage).
   Result<std::vector<AuditEvent>> List(const Caller& caller, int64_t after_seq, int limit);
+  // The same from the query's text: `after` (default 0) and `limit`
+  // (default kDefaultPage), each a field of its own in the errors.
+  Result<std::vector<AuditEvent>> List(const Caller& caller, const std::optional<std::string>& after,
+                                       const std::optional<std::string>& limit);
 
  private:
   Store& store_;

@@ -1,6 +1,10 @@
 #include "service/caller.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <string>
+#include <vector>
 
 namespace infrashare {
 
@@ -9,11 +13,16 @@ Result<void> Caller::RequireAuthenticated() const {
   return {};
 }
 
-Result<void> Caller::Require(Role role) const {
-  if (auto r = RequireAuthenticated(); !r) return r;
-  if (!principal->HasRole(role))
-    return Forbidden(fmt::format("this action needs the '{}' role", NameOf(kRoleNames, role)));
-  return {};
+Result<void> Caller::Require(Role role) const { return RequireAny(std::span<const Role>(&role, 1)); }
+
+Result<void> Caller::RequireAny(std::span<const Role> roles) const {
+  INFRASHARE_TRY(RequireAuthenticated());
+  std::vector<std::string> names;
+  for (Role role : roles) {
+    if (principal->HasRole(role)) return {};
+    names.push_back(fmt::format("'{}'", NameOf(kRoleNames, role)));
+  }
+  return Forbidden(fmt::format("this action needs the {} role", fmt::join(names, " or ")));
 }
 
 Result<void> Caller::RequirePlatformAdmin() const {

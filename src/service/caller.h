@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 
 #include "common/error.h"
 #include "domain/registry/principal.h"
@@ -26,6 +27,9 @@ struct Caller {
 
   // Succeeds when the caller is authenticated and holds `role`.
   Result<void> Require(Role role) const;
+  // Succeeds when the caller is authenticated and holds one of `roles`
+  // (kForbidden "this action needs the 'a' or 'b' role" otherwise).
+  Result<void> RequireAny(std::span<const Role> roles) const;
   // Succeeds when the caller is authenticated.
   Result<void> RequireAuthenticated() const;
   // The platform's administration (the registry itself: organizations,

@@ -13,8 +13,9 @@ class HealthService {
  public:
   explicit HealthService(Store& store) : store_(store) {}
 
-  // Succeeds when the store answers a read of its schema version; the
-  // store's error (kUnavailable, kInternal) otherwise.
+  // Succeeds when the store answers a read of its schema version;
+  // kUnavailable "the database does not answer" otherwise (the store's own
+  // error is logged, never sent: the route is public).
   Result<void> Check() const;
 
  private:

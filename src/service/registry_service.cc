@@ -5,17 +5,17 @@
 #include <algorithm>
 
 #include "common/crypto.h"
+#include "common/input_limits.h"
+#include "domain/registry/limits.h"
 #include "domain/registry/registry_file.h"
 #include "domain/registry/registry_json.h"
+#include "service/change_record.h"
 
 namespace infrashare {
 
 namespace {
 
 constexpr char kVersionKey[] = "registry_version";
-constexpr size_t kMaxListItems = 100;
-const StringLimits kIdLimits{1, 64};
-const StringLimits kNameLimits{1, 300};
 
 Result<void> CheckId(const std::string& id, const std::string& field) {
   for (char c : id)
@@ -93,6 +93,23 @@ std::vector<Ministry> RegistryService::Ministries() {
   return out;
 }
 
+Result<std::vector<const Organization*>> RegistryService::ListOrganizations(
+    const Caller& caller, const std::optional<std::string>& kind,
+    const std::optional<std::string>& sector) const {
+  std::optional<OrgKind> wanted;
+  if (kind) {
+    wanted = ParseName(kOrgKindNames, *kind);
+    if (!wanted) return InvalidArgument("kind", AllowedNames(kOrgKindNames));
+  }
+  std::vector<const Organization*> out;
+  for (const Organization& o : caller.registry->data().organizations) {
+    if (wanted && o.kind != *wanted) continue;
+    if (sector && std::ranges::find(o.sectors, *sector) == o.sectors.end()) continue;
+    out.push_back(&o);
+  }
+  return out;
+}
+
 Result<void> RegistryService::BumpVersion(WriteTx& tx) { return tx.SetMeta(kVersionKey, RandomHex(8)); }
 
 Result<void> RegistryService::Import(const RegistryData& data) {
@@ -107,8 +124,9 @@ Result<void> RegistryService::Import(const RegistryData& data) {
     for (const auto& c : data.ceptoars)
       if (auto w = tx.UpsertCeptoar(c); !w) return w;
     if (auto w = BumpVersion(tx); !w) return w;
-    return tx.AppendAudit(AuditEvent{.at = clock_.Now(),
-                                     .actor_principal = "system",
+    return RecordChange(tx, Space(),
+                        ChangeRecord{.at = clock_.Now(),
+                                     .actor = {.principal = "system"},
                                      .action = "registry.import",
                                      .target_kind = "registry",
                                      .detail = {{"sectors", data.sectors.size()},
@@ -140,22 +158,23 @@ Result<Organization> RegistryService::AddOrganization(const Caller& caller, cons
   if (!en) return Fail<Organization>(en.error());
   org.name_ja = *ja;
   org.name_en = *en;
-  auto sectors = in.StringList("sectors", kMaxListItems, kIdLimits);
+  auto sectors = in.StringList("sectors", kMaxOrganizationLinks, kIdLimits);
   if (!sectors) return Fail<Organization>(sectors.error());
-  auto ceptoars = in.StringList("ceptoars", kMaxListItems, kIdLimits);
+  auto ceptoars = in.StringList("ceptoars", kMaxOrganizationLinks, kIdLimits);
   if (!ceptoars) return Fail<Organization>(ceptoars.error());
-  auto groups = in.StringList("groups", kMaxListItems, kIdLimits);
+  auto groups = in.StringList("groups", kMaxOrganizationLinks, kIdLimits);
   if (!groups) return Fail<Organization>(groups.error());
   if (const Json* contacts = in.Raw("contacts")) {
-    if (!contacts->is_array() || contacts->size() > 20)
-      return InvalidArgument("contacts", "must be an array of at most 20 contacts");
+    if (!contacts->is_array() || contacts->size() > kMaxContacts)
+      return InvalidArgument("contacts",
+                             fmt::format("must be an array of at most {} contacts", kMaxContacts));
     for (size_t i = 0; i < contacts->size(); ++i) {
       ObjectReader c((*contacts)[i], IndexPath("contacts", i));
       auto name = c.String("name", kNameLimits);
       if (!name) return Fail<Organization>(name.error());
-      auto email = c.OptionalString("email", {0, 254});
+      auto email = c.OptionalString("email", kEmailLimits);
       if (!email) return Fail<Organization>(email.error());
-      auto phone = c.OptionalString("phone", {0, 40});
+      auto phone = c.OptionalString("phone", kPhoneLimits);
       if (!phone) return Fail<Organization>(phone.error());
       if (auto f = c.Finish(); !f) return Fail<Organization>(f.error());
       org.contacts.push_back({*name, email->value_or(""), phone->value_or("")});
@@ -186,9 +205,9 @@ Result<Organization> RegistryService::AddOrganization(const Caller& caller, cons
       if (o.id == org.id) return Conflict(fmt::format("organization '{}' already exists", org.id), "id");
     if (auto w = tx.UpsertOrganization(org); !w) return w;
     if (auto w = BumpVersion(tx); !w) return w;
-    return tx.AppendAudit(AuditEvent{.at = clock_.Now(),
-                                     .actor_principal = caller.principal->id,
-                                     .actor_org = caller.principal->organization,
+    return RecordChange(tx, caller.space,
+                        ChangeRecord{.at = clock_.Now(),
+                                     .actor = ChangeActor::Of(caller),
                                      .action = "organization.add",
                                      .target_kind = "organization",
                                      .target_id = org.id,
@@ -210,7 +229,7 @@ Result<Principal> RegistryService::AddPrincipal(const Caller& caller, const Json
   if (!org) return Fail<Principal>(org.error());
   auto name = in.String("name", kNameLimits);
   if (!name) return Fail<Principal>(name.error());
-  auto roles = in.StringList("roles", 10, kIdLimits, /*required=*/true);
+  auto roles = in.StringList("roles", kMaxRoles, kIdLimits, /*required=*/true);
   if (!roles) return Fail<Principal>(roles.error());
   if (auto f = in.Finish(); !f) return Fail<Principal>(f.error());
   if (roles->empty()) return InvalidArgument("roles", "must name at least one role");
@@ -228,9 +247,9 @@ Result<Principal> RegistryService::AddPrincipal(const Caller& caller, const Json
   p.created_at = clock_.Now();
   auto r = store_.Write([&](WriteTx& tx) -> Result<void> {
     if (auto w = tx.InsertPrincipal(p); !w) return w;
-    return tx.AppendAudit(AuditEvent{.at = p.created_at,
-                                     .actor_principal = caller.principal->id,
-                                     .actor_org = caller.principal->organization,
+    return RecordChange(tx, caller.space,
+                        ChangeRecord{.at = p.created_at,
+                                     .actor = ChangeActor::Of(caller),
                                      .action = "principal.add",
                                      .target_kind = "principal",
                                      .target_id = p.id,
@@ -256,7 +275,7 @@ Result<IssuedToken> RegistryService::IssueToken(const Caller& caller, const std:
                                                 const Json& body) {
   if (auto r = caller.Require(Role::kAdmin); !r) return Fail<IssuedToken>(r.error());
   ObjectReader in(body, "");
-  auto label = in.OptionalString("label", {0, 200});
+  auto label = in.OptionalString("label", kTokenLabelLimits);
   if (!label) return Fail<IssuedToken>(label.error());
   if (auto f = in.Finish(); !f) return Fail<IssuedToken>(f.error());
   IssuedToken issued;
@@ -272,9 +291,9 @@ Result<IssuedToken> RegistryService::IssueToken(const Caller& caller, const std:
     if (!p) return NotFound(fmt::format("principal '{}' not found", principal_id));
     if (auto a = caller.RequireAdminOf(p->organization); !a) return a;
     if (auto w = tx.InsertToken(issued.token); !w) return w;
-    return tx.AppendAudit(AuditEvent{.at = issued.token.created_at,
-                                     .actor_principal = caller.principal->id,
-                                     .actor_org = caller.principal->organization,
+    return RecordChange(tx, caller.space,
+                        ChangeRecord{.at = issued.token.created_at,
+                                     .actor = ChangeActor::Of(caller),
                                      .action = "token.issue",
                                      .target_kind = "token",
                                      .target_id = issued.token.id,
@@ -294,9 +313,9 @@ Result<void> RegistryService::RevokeToken(const Caller& caller, const std::strin
     if ((t)->revoked_at) return Conflict(fmt::format("token '{}' is already revoked", token_id));
     const Timestamp now = clock_.Now();
     if (auto w = tx.RevokeToken(token_id, now); !w) return w;
-    return tx.AppendAudit(AuditEvent{.at = now,
-                                     .actor_principal = caller.principal->id,
-                                     .actor_org = caller.principal->organization,
+    return RecordChange(tx, caller.space,
+                        ChangeRecord{.at = now,
+                                     .actor = ChangeActor::Of(caller),
                                      .action = "token.revoke",
                                      .target_kind = "token",
                                      .target_id = token_id});

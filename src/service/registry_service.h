@@ -56,6 +56,13 @@ class RegistryService {
   // registry order. Public: needs no caller.
   std::vector<Ministry> Ministries();
 
+  // The organizations of the caller's registry snapshot, in registry order,
+  // of `kind` (a name of kOrgKindNames) and in `sector` when given.
+  // REQUIRES: the caller outlives the pointers (they point into its snapshot).
+  Result<std::vector<const Organization*>> ListOrganizations(const Caller& caller,
+                                                             const std::optional<std::string>& kind,
+                                                             const std::optional<std::string>& sector) const;
+
   // Stores the plan's registry (init). Validates it first.
   Result<void> Import(const RegistryData& data);
 

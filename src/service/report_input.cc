@@ -2,15 +2,15 @@
 
 #include <fmt/format.h>
 
+#include "common/input_limits.h"
 #include "common/parse.h"
 #include "domain/report/indicator.h"
 #include "domain/report/limits.h"
+#include "domain/severity/facts.h"
 
 namespace infrashare {
 
 namespace {
-
-const StringLimits kIdLimits{1, 64};
 
 Result<Audience> ReadAudience(const Json& j, const std::string& path) {
   ObjectReader in(j, path);
@@ -56,7 +56,7 @@ Result<void> ReadContent(ObjectReader& in, ReportContent& c, bool require_all) {
     c.services = std::move(*services);
   }
   if (in.Has("systems")) {
-    auto systems = INFRASHARE_TRY(in.StringList("systems", 3, kIdLimits));
+    auto systems = INFRASHARE_TRY(in.StringList("systems", kMaxSystems, kIdLimits));
     c.systems.clear();
     for (size_t i = 0; i < systems.size(); ++i) {
       auto s = ParseName(kSystemKindNames, systems[i]);
@@ -68,6 +68,7 @@ Result<void> ReadContent(ObjectReader& in, ReportContent& c, bool require_all) {
     if (!facts->is_object()) return InvalidArgument("facts", "must be an object");
     if (facts->dump().size() > kMaxFactsBytes)
       return InvalidArgument("facts", fmt::format("must be at most {} bytes", kMaxFactsBytes));
+    INFRASHARE_TRY(ParseFacts(*facts));  // their form, whether or not a policy assesses them
     c.facts = *facts;
   }
   if (const Json* list = in.Raw("indicators")) {
@@ -133,7 +134,7 @@ Result<std::pair<ReportContent, std::string>> ParseUpdate(const Json& body, cons
   ObjectReader in(body, "");
   ReportContent c = base;
   INFRASHARE_TRY(ReadContent(in, c, /*require_all=*/false));
-  auto note = INFRASHARE_TRY(in.OptionalString("note", {0, kMaxNoteBytes}));
+  auto note = INFRASHARE_TRY(in.OptionalString("note", kNoteLimits));
   INFRASHARE_TRY(in.Finish());
   if (c == base) return InvalidArgument("", "the update changes nothing");
   return std::pair{std::move(c), note.value_or("")};
@@ -150,7 +151,7 @@ Result<RelayInput> ParseRelay(const Json& body) {
     auto a = INFRASHARE_TRY(ReadAudience(*audience, "audience"));
     out.audience = std::move(a);
   }
-  auto note = in.OptionalString("note", {0, kMaxNoteBytes});
+  auto note = in.OptionalString("note", kNoteLimits);
   if (!note) return std::unexpected(note.error());
   out.note = note->value_or("");
   INFRASHARE_TRY(in.Finish());
@@ -180,7 +181,8 @@ Result<ReportQuery> ParseListQuery(const std::vector<std::pair<std::string, std:
       auto t = INFRASHARE_TRY(ReadTime(value, name));
       (name == "created_from" ? q.created_from : name == "created_to" ? q.created_to : q.updated_since) = t;
     } else if (name == "q") {
-      if (value.size() > 200) return InvalidArgument(name, "must be at most 200 bytes");
+      if (value.size() > kMaxTextQueryBytes)
+        return InvalidArgument(name, fmt::format("must be at most {} bytes", kMaxTextQueryBytes));
       if (!value.empty()) q.text = value;
     } else if (name == "cursor") {
       auto seq = ParseInteger(value, name, 1, INT64_MAX);

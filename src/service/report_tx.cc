@@ -56,20 +56,15 @@ Result<bool> RecordReportChange(WriteTx& tx, const Caller& caller, const Prepare
               {"route", NameOf(kRouteNames, head.route)},
               {"anonymized", head.anonymized}};
   detail.update(change.audit_detail);
-  if (auto a = tx.AppendAudit(AuditEvent{.at = head.updated_at,
-                                         .actor_principal = caller.principal->id,
-                                         .actor_org = caller.principal->organization,
-                                         .action = change.action,
-                                         .target_kind = "report",
-                                         .target_id = head.id,
-                                         .detail = std::move(detail)});
-      !a)
-    return std::unexpected(a.error());
-  INFRASHARE_TRY(tx.AppendOutbox(OutboxEvent{
-      .at = head.updated_at, .space = head.space, .type = change.event_type, .record_id = head.id}));
-  if (prepared.response_alert)
-    if (auto r = RecordAlertRaised(tx, AlertActor{}, *prepared.response_alert); !r)
-      return std::unexpected(r.error());
+  INFRASHARE_TRY(RecordChange(tx, head.space,
+                              ChangeRecord{.at = head.updated_at,
+                                           .actor = ChangeActor::Of(caller),
+                                           .action = change.action,
+                                           .target_kind = "report",
+                                           .target_id = head.id,
+                                           .detail = std::move(detail),
+                                           .event_type = change.event_type}));
+  if (prepared.response_alert) INFRASHARE_TRY(RecordAlertRaised(tx, ChangeActor{}, *prepared.response_alert));
   return true;
 }
 

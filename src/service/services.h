@@ -17,12 +17,11 @@
 #include "service/health_service.h"
 #include "service/registry_service.h"
 #include "service/report_service.h"
+#include "service/stream_service.h"
 #include "service/webhook_service.h"
 #include "store/store.h"
 
 namespace infrashare {
-
-class BackgroundWork;
 
 struct Services {
   // Without policies there is no severity assessment: only for commands that
@@ -51,9 +50,9 @@ struct Services {
   AlertService alerts;
   WebhookService webhooks;
   HealthService health;
-  // The serving process's background work (service/background_work.h); set
-  // by `serve` while it runs, null for the other commands.
-  BackgroundWork* background = nullptr;
+  // The event stream: served from the hub of `serve`'s background work
+  // (service/background_work.h) while it runs; none for the other commands.
+  StreamService stream;
 };
 
 }  // namespace infrashare

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <set>
 #include <thread>
 
 #include "service/event_feed.h"
@@ -130,6 +131,67 @@ TEST_F(SpaceIsolationTest, TheAuditViewShowsOnlyTheCallersSpace) {
   for (const std::string& id : {report_, alert_, hook_exercise_})
     EXPECT_TRUE(std::ranges::any_of(*own, [&](const AuditEvent& e) { return e.target_id == id; })) << id;
   EXPECT_FALSE(std::ranges::any_of(*own, [&](const AuditEvent& e) { return e.target_id == hook_live_; }));
+}
+
+TEST_F(SpaceIsolationTest, EveryAuditAndOutboxEventIsStoredInItsWritersSpace) {
+  const Space exercise = Exercise();
+  // Every kind of change, made in the exercise (SetUp made a submission, its
+  // response alert, an alert by hand and a webhook registration there).
+  const Caller nisc_admin = Nisc(exercise, {Role::kAdmin, Role::kAnalyst});
+  ASSERT_TRUE(services().reports.Update(As("power_a", {Role::kReporter}, exercise), report_,
+                                        Json{{"note", "more"}, {"text", "Fault at the zeppelin, isolated"}}));
+  ASSERT_TRUE(services().assessments->Review(nisc_admin, report_,
+                                             Json{{"action", "confirm"}, {"justification", "seen"}}));
+  Json relayed = OutageBody();
+  relayed["route"] = "via_ceptoar";
+  auto via = services().reports.Submit(As("power_a", {Role::kReporter}, exercise), relayed);
+  ASSERT_TRUE(via) << via.error().message;
+  auto relay = services().reports.Relay(As("eisac", {Role::kRelay}, exercise), via->id, Json::object());
+  ASSERT_TRUE(relay) << relay.error().message;
+  ASSERT_TRUE(
+      services().alerts.Acknowledge(As("power_a", {Role::kReporter}, exercise), alert_, Json::object()));
+  clock().Advance(std::chrono::hours(2));
+  auto escalated = services().alerts.EscalateDue(100);
+  ASSERT_TRUE(escalated) << escalated.error().message;
+  ASSERT_GT(*escalated, 0);
+  ASSERT_TRUE(services().webhooks.Disable(nisc_admin, hook_exercise_));
+  auto principal = services().registry.AddPrincipal(nisc_admin, Json{{"id", "drill_desk"},
+                                                                     {"organization", "power_a"},
+                                                                     {"name", "Drill desk"},
+                                                                     {"roles", {"reporter"}}});
+  ASSERT_TRUE(principal) << principal.error().message;
+  auto token = services().registry.IssueToken(nisc_admin, "drill_desk", Json::object());
+  ASSERT_TRUE(token) << token.error().message;
+  ASSERT_TRUE(services().registry.RevokeToken(nisc_admin, token->token.id));
+  auto org = services().registry.AddOrganization(
+      nisc_admin,
+      Json{{"id", "drill_water"}, {"kind", "operator"}, {"name_ja", "演習水道"}, {"name_en", "Drill Water"}});
+  ASSERT_TRUE(org) << org.error().message;
+
+  // Written live: the registry import (the system, before any space) and
+  // the live webhook's registration. Everything else is the exercise's.
+  auto audit = store().Read([](ReadTx& tx) { return tx.ListAudit(0, 1000); });
+  ASSERT_TRUE(audit) << audit.error().message;
+  std::set<std::string> actions;
+  for (const AuditEvent& e : *audit) {
+    const bool live = e.action == "registry.import" || e.target_id == hook_live_;
+    EXPECT_EQ(e.space, live ? Space() : exercise) << e.action << " " << e.target_id;
+    if (!live) actions.insert(e.action);
+  }
+  for (const char* action :
+       {"report.submit", "report.update", "report.assessment.confirm", "report.relay", "alert.raise",
+        "alert.acknowledge", "webhook.register", "webhook.disable", "principal.add", "token.issue",
+        "token.revoke", "organization.add"})
+    EXPECT_TRUE(actions.contains(action)) << action;
+  // The escalation step depends on the recipients' contacts.
+  EXPECT_TRUE(std::ranges::any_of(actions, [](const std::string& a) {
+    return a.starts_with("alert.escalat") || a == "alert.add_recipient";
+  }));
+
+  auto outbox = store().Read([](ReadTx& tx) { return tx.ListOutbox(0, 1000); });
+  ASSERT_TRUE(outbox) << outbox.error().message;
+  ASSERT_FALSE(outbox->empty());
+  for (const OutboxEvent& e : *outbox) EXPECT_EQ(e.space, exercise) << e.type << " " << e.record_id;
 }
 
 TEST_F(SpaceIsolationTest, WebhooksAreInvisibleFromAnotherSpace) {

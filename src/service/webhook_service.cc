@@ -6,7 +6,9 @@
 
 #include "common/crypto.h"
 #include "common/parse.h"
+#include "domain/alert/limits.h"
 #include "hotline/webhook_url.h"
+#include "service/change_record.h"
 #include "service/webhook_dispatcher.h"
 
 namespace infrashare {
@@ -14,9 +16,9 @@ namespace {
 
 Result<void> AuditWebhook(WriteTx& tx, const Caller& caller, std::string_view action, const Webhook& webhook,
                           Timestamp at) {
-  return tx.AppendAudit(AuditEvent{.at = at,
-                                   .actor_principal = caller.principal->id,
-                                   .actor_org = caller.principal->organization,
+  return RecordChange(tx, caller.space,
+                      ChangeRecord{.at = at,
+                                   .actor = ChangeActor::Of(caller),
                                    .action = std::string(action),
                                    .target_kind = "webhook",
                                    .target_id = webhook.id,
@@ -34,7 +36,7 @@ Result<Webhook> WebhookService::Register(const Caller& caller, const Json& body)
     return std::unexpected(r.error());
   ObjectReader r(body, "");
   std::string url;
-  if (auto v = r.String("url", {.min = 1, .max = 2048}); v)
+  if (auto v = r.String("url", kWebhookUrlLimits); v)
     url = *v;
   else
     return std::unexpected(v.error());

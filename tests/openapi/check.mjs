@@ -1,6 +1,8 @@
-// The OpenAPI document against a real OpenAPI 3 validator, and real answers
-// of the running server against the schemas the document gives their
-// routes. Starts `infrashare serve` on a fresh data directory on loopback
+// The OpenAPI document against a real OpenAPI 3 validator and Redocly's
+// linter (its recommended rules: no error, no warning; redocly.yaml), a
+// TypeScript client generated from it (openapi-typescript) and compiled
+// against a use of it, and real answers of the running server against the
+// schemas the document gives their routes. Starts `infrashare serve` on a fresh data directory on loopback
 // (port chosen by the system), stops it at the end.
 //
 //   node tests/openapi/check.mjs BUILD/src/app/infrashare SOURCE_DIR
@@ -8,9 +10,10 @@
 // Prints one line per check and "N passed, M failed" last; exits non-zero
 // when any check failed.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 import { Validator } from "@seriousme/openapi-schema-validator";
 import Ajv2020 from "ajv/dist/2020.js";
@@ -87,7 +90,43 @@ try {
         check(op.requestBody?.content?.["application/json"]?.schema !== undefined, `${method} ${path} documents its body`);
     }
 
-  // 2. Real answers validate against the schema of their route.
+  // 2. Redocly's recommended rules find nothing, and a client generated from
+  // the document compiles against a use of it.
+  const here = dirname(fileURLToPath(import.meta.url));
+  const bin = (name) => join(here, "node_modules", ".bin", name);
+  const docFile = join(dataDir, "openapi.json");
+  writeFileSync(docFile, JSON.stringify(doc));
+  const lint = spawnSync(bin("redocly"), ["lint", "--config", join(here, "redocly.yaml"), "--format", "json", docFile],
+                         { encoding: "utf8", cwd: here });
+  let totals;
+  try {
+    totals = JSON.parse(lint.stdout).totals;
+  } catch {
+    totals = undefined;
+  }
+  check(totals !== undefined && totals.errors === 0 && totals.warnings === 0,
+        "Redocly's recommended rules: 0 errors, 0 warnings",
+        totals ? lint.stdout.slice(0, 4000) : `${lint.stdout} ${lint.stderr}`.slice(0, 4000));
+  const typesFile = join(dataDir, "infrashare.d.ts");
+  const generated = spawnSync(bin("openapi-typescript"), [docFile, "--output", typesFile], { encoding: "utf8" });
+  check(generated.status === 0, "openapi-typescript generates a client's types", generated.stderr);
+  const useFile = join(dataDir, "use.ts");
+  writeFileSync(useFile, `import type { paths, operations } from "./infrashare";
+type Submit = paths["/api/v1/reports"]["post"]["requestBody"]["content"]["application/json"];
+const report: Submit = { kind: "service_outage", title: "t", sectors: ["electric_power"], tlp: "amber",
+                         route: "direct" };
+type Created = operations["SubmitReport"]["responses"][201]["content"]["application/json"];
+const id = (r: Created): string => r.id;
+type Problem = operations["GetReport"]["responses"][404]["content"]["application/problem+json"];
+const field = (p: Problem): string | undefined => p.field;
+export { report, id, field };
+`);
+  const typeCheck = spawnSync(bin("tsc"), ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext",
+                                          "--target", "es2022", useFile], { encoding: "utf8" });
+  check(typeCheck.status === 0, "a use of the generated client compiles (tsc --strict)",
+        typeCheck.stdout + typeCheck.stderr);
+
+  // 3. Real answers validate against the schema of their route.
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
   ajv.addSchema({ $id: "urn:infrashare:openapi", components: doc.components });
@@ -116,7 +155,7 @@ try {
       check(validateRequest(body), `${method} ${pattern}: the accepted request matches ${requestRef.split("/").pop()}`,
             JSON.stringify(validateRequest.errors));
     }
-    const response = op.responses[String(status)] ?? op.responses.default;
+    const response = op.responses[String(status)] ?? op.responses[`${String(status)[0]}XX`];
     const [mediaType, content] = Object.entries(response.content ?? {})[0] ?? [];
     if (!content) {
       check(r.json === undefined, what, "the document gives no body");

@@ -6,17 +6,18 @@
 #include <set>
 #include <utility>
 
+#include "common/input_limits.h"
+#include "domain/alert/limits.h"
+
 namespace infrashare {
 namespace {
 
 // Shape limits against abuse through the API; the service checks the real
 // rules (who may raise what, how many recipients a level reaches).
-constexpr StringLimits kIdLimits{.min = 1, .max = 200};
-constexpr StringLimits kOptionalIdLimits{.min = 0, .max = 200};
+constexpr StringLimits kOptionalIdLimits{.min = 0, .max = kIdLimits.max};
 constexpr StringLimits kTitleLimits{.min = 0, .max = 1000};
 constexpr StringLimits kMessageLimits{.min = 0, .max = 65536};
 constexpr StringLimits kDetailLimits{.min = 0, .max = 10000};
-constexpr StringLimits kUrlLimits{.min = 1, .max = 2048};
 constexpr StringLimits kSecretLimits{.min = 0, .max = 1024};
 constexpr StringLimits kBodyLimits{.min = 0, .max = size_t{1} << 20};  // a signed event, far below 1 MiB
 constexpr size_t kMaxRecipients = 10000;  // every organization of the platform (about 7,000), with room
@@ -342,7 +343,7 @@ Result<Webhook> WebhookFromJson(const Json& json) {
   std::string space;
   space = INFRASHARE_TRY(r.String("space", kIdLimits));
   w.space = INFRASHARE_TRY(Space::Parse(space));
-  w.url = INFRASHARE_TRY(r.String("url", kUrlLimits));
+  w.url = INFRASHARE_TRY(r.String("url", kWebhookUrlLimits));
   std::optional<std::string> secret;
   secret = INFRASHARE_TRY(r.OptionalString("secret", kSecretLimits));
   w.secret = secret.value_or("");

@@ -4,17 +4,17 @@
 
 #include <utility>
 
+#include "common/input_limits.h"
+#include "domain/registry/limits.h"
+
 namespace infrashare {
 namespace {
 
 // Limits on one entity's JSON, against abuse through the API; the plan's
 // data stays far below them.
-constexpr StringLimits kIdLimits{.min = 1, .max = 64};
-constexpr StringLimits kNameLimits{.min = 1, .max = 300};
 constexpr StringLimits kFigureLimits{.min = 0, .max = 300};
 constexpr StringLimits kContactLimits{.min = 0, .max = 300};
 constexpr size_t kMaxListItems = 200;  // sectors, CEPTOARs, groups, secretariats of one entity
-constexpr size_t kMaxContacts = 20;
 constexpr int64_t kMaxCount = 1'000'000'000;
 
 Result<Figure> FigureFromJson(ObjectReader& parent, std::string_view key) {

@@ -15,7 +15,8 @@ inline constexpr size_t kMaxIndicators = 1000;         // a large IoC list; bigg
 inline constexpr size_t kMaxIndicatorValueBytes = 2048;
 inline constexpr size_t kMaxAudienceItems = 1000;      // named organizations, sectors, CEPTOARs or groups
 inline constexpr size_t kMaxFactsBytes = 16384;        // structured facts, serialized
-inline constexpr size_t kMaxNoteBytes = 2000;
+inline constexpr size_t kMaxSystems = 3;               // IT, OT, IoT (domain/report/system_kind.h)
+inline constexpr size_t kMaxTextQueryBytes = 200;      // the words of a search (q)
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 200;
 

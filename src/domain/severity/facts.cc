@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/input_limits.h"
+
 namespace infrashare {
 namespace {
 
@@ -94,7 +96,7 @@ Result<void> ReadBool(ObjectReader& r, std::string_view key, std::optional<bool>
 template <class E, size_t N>
 Result<void> ReadEnum(ObjectReader& r, std::string_view key, const std::array<EnumName<E>, N>& names,
                       std::optional<E>& out) {
-  auto s = INFRASHARE_TRY(r.OptionalString(key, {.min = 1, .max = 64}));
+  auto s = INFRASHARE_TRY(r.OptionalString(key, kIdLimits));
   if (!s) return {};
   auto v = ParseName(names, *s);
   if (!v) return InvalidArgument(r.PathOf(key), AllowedNames(names));
@@ -158,7 +160,7 @@ Result<void> ReadKinds(ObjectReader& r, std::optional<std::vector<SystemKind>>& 
 
 Result<void> ReadOtherSectors(ObjectReader& r, std::optional<std::vector<std::string>>& out) {
   if (r.Raw("other_sectors") == nullptr) return {};
-  auto ids = INFRASHARE_TRY(r.StringList("other_sectors", kMaxOtherSectors, {.min = 1, .max = 64}));
+  auto ids = INFRASHARE_TRY(r.StringList("other_sectors", kMaxOtherSectors, kIdLimits));
   for (size_t i = 0; i < ids.size(); ++i) {
     const std::string path = IndexPath(r.PathOf("other_sectors"), i);
     if (!IsSectorId(ids[i]))
@@ -171,65 +173,62 @@ Result<void> ReadOtherSectors(ObjectReader& r, std::optional<std::vector<std::st
   return {};
 }
 
-#define FACTS_TRY(expr) \
-  if (auto e_ = (expr); !e_) return std::unexpected(e_.error())
-
 }  // namespace
 
 Result<ImpactFacts> ParseFacts(const Json& json, std::string_view path) {
   ImpactFacts f;
   ObjectReader r(json, std::string(path));
   if (!json.is_object()) return InvalidArgument(r.path(), "must be an object");
-  FACTS_TRY(ReadObject(r, "service", [&](ObjectReader& s) -> Result<void> {
-    FACTS_TRY(ReadEnum(s, "state", kServiceStateNames, f.service.state));
+  INFRASHARE_TRY(ReadObject(r, "service", [&](ObjectReader& s) -> Result<void> {
+    INFRASHARE_TRY(ReadEnum(s, "state", kServiceStateNames, f.service.state));
     return ReadInt(s, "lost_percent", 100, f.service.lost_percent);
   }));
-  FACTS_TRY(ReadObject(r, "outage", [&](ObjectReader& o) -> Result<void> {
-    FACTS_TRY(ReadInt(o, "elapsed_minutes", kMaxFactMinutes, f.outage.elapsed_minutes));
-    FACTS_TRY(ReadInt(o, "expected_minutes", kMaxFactMinutes, f.outage.expected_minutes));
+  INFRASHARE_TRY(ReadObject(r, "outage", [&](ObjectReader& o) -> Result<void> {
+    INFRASHARE_TRY(ReadInt(o, "elapsed_minutes", kMaxFactMinutes, f.outage.elapsed_minutes));
+    INFRASHARE_TRY(ReadInt(o, "expected_minutes", kMaxFactMinutes, f.outage.expected_minutes));
     if (f.outage.elapsed_minutes && f.outage.expected_minutes &&
         *f.outage.expected_minutes < *f.outage.elapsed_minutes)
       return InvalidArgument(o.PathOf("expected_minutes"),
                              "is the expected total duration and must be at least elapsed_minutes");
     return {};
   }));
-  FACTS_TRY(ReadObject(r, "affected", [&](ObjectReader& a) -> Result<void> {
-    FACTS_TRY(ReadInt(a, "people", kMaxFactCount, f.affected.people));
+  INFRASHARE_TRY(ReadObject(r, "affected", [&](ObjectReader& a) -> Result<void> {
+    INFRASHARE_TRY(ReadInt(a, "people", kMaxFactCount, f.affected.people));
     return ReadPrefectures(a, f.affected.prefectures);
   }));
-  FACTS_TRY(ReadObject(r, "systems", [&](ObjectReader& s) -> Result<void> {
-    FACTS_TRY(ReadEnum(s, "normal", kSystemImpactNames, f.systems.normal));
-    FACTS_TRY(ReadEnum(s, "backup", kSystemImpactNames, f.systems.backup));
+  INFRASHARE_TRY(ReadObject(r, "systems", [&](ObjectReader& s) -> Result<void> {
+    INFRASHARE_TRY(ReadEnum(s, "normal", kSystemImpactNames, f.systems.normal));
+    INFRASHARE_TRY(ReadEnum(s, "backup", kSystemImpactNames, f.systems.backup));
     return ReadKinds(s, f.systems.kinds);
   }));
-  FACTS_TRY(ReadObject(r, "safety", [&](ObjectReader& s) -> Result<void> {
-    FACTS_TRY(ReadInt(s, "injuries", kMaxFactCount, f.safety.injuries));
-    FACTS_TRY(ReadInt(s, "deaths", kMaxFactCount, f.safety.deaths));
-    FACTS_TRY(ReadBool(s, "evacuation", f.safety.evacuation));
-    FACTS_TRY(ReadInt(s, "evacuated_people", kMaxFactCount, f.safety.evacuated_people));
-    FACTS_TRY(ReadBool(s, "hazardous_release", f.safety.hazardous_release));
-    FACTS_TRY(ReadBool(s, "physical_damage", f.safety.physical_damage));
+  INFRASHARE_TRY(ReadObject(r, "safety", [&](ObjectReader& s) -> Result<void> {
+    INFRASHARE_TRY(ReadInt(s, "injuries", kMaxFactCount, f.safety.injuries));
+    INFRASHARE_TRY(ReadInt(s, "deaths", kMaxFactCount, f.safety.deaths));
+    INFRASHARE_TRY(ReadBool(s, "evacuation", f.safety.evacuation));
+    INFRASHARE_TRY(ReadInt(s, "evacuated_people", kMaxFactCount, f.safety.evacuated_people));
+    INFRASHARE_TRY(ReadBool(s, "hazardous_release", f.safety.hazardous_release));
+    INFRASHARE_TRY(ReadBool(s, "physical_damage", f.safety.physical_damage));
     if (f.safety.evacuated_people.value_or(0) > 0 && f.safety.evacuation == false)
       return InvalidArgument(s.PathOf("evacuated_people"), "is above 0 but evacuation is false");
     return {};
   }));
-  FACTS_TRY(ReadObject(r, "data", [&](ObjectReader& d) -> Result<void> {
-    FACTS_TRY(ReadEnum(d, "kind", kDataKindNames, f.data.kind));
-    FACTS_TRY(ReadInt(d, "records", kMaxFactCount, f.data.records));
+  INFRASHARE_TRY(ReadObject(r, "data", [&](ObjectReader& d) -> Result<void> {
+    INFRASHARE_TRY(ReadEnum(d, "kind", kDataKindNames, f.data.kind));
+    INFRASHARE_TRY(ReadInt(d, "records", kMaxFactCount, f.data.records));
     if (f.data.records.value_or(0) > 0 && f.data.kind == DataKind::kNone)
       return InvalidArgument(d.PathOf("records"), "is above 0 but kind is none");
     return {};
   }));
-  FACTS_TRY(ReadObject(r, "activity", [&](ObjectReader& a) -> Result<void> {
-    FACTS_TRY(ReadEnum(a, "stage", kActivityStageNames, f.activity.stage));
+  INFRASHARE_TRY(ReadObject(r, "activity", [&](ObjectReader& a) -> Result<void> {
+    INFRASHARE_TRY(ReadEnum(a, "stage", kActivityStageNames, f.activity.stage));
     return ReadEnum(a, "location", kActivityLocationNames, f.activity.location);
   }));
-  FACTS_TRY(ReadObject(r, "attack", [&](ObjectReader& a) -> Result<void> {
-    FACTS_TRY(ReadEnum(a, "status", kAttackStatusNames, f.attack.status));
+  INFRASHARE_TRY(ReadObject(r, "attack", [&](ObjectReader& a) -> Result<void> {
+    INFRASHARE_TRY(ReadEnum(a, "status", kAttackStatusNames, f.attack.status));
     return ReadEnum(a, "actor", kActorNames, f.attack.actor);
   }));
-  FACTS_TRY(ReadOtherSectors(r, f.other_sectors));
-  FACTS_TRY(r.Finish());
+  INFRASHARE_TRY(ReadOtherSectors(r, f.other_sectors));
+  INFRASHARE_TRY(r.Finish());
   return f;
 }
 

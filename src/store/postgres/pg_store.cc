@@ -260,11 +260,11 @@ PostgresStore::Attempt PostgresStore::RunPipelined(std::span<Job*> jobs, bool& a
   // A failure that a job was told of and went on as if not leaves the
   // transaction failed; its COMMIT would answer ROLLBACK.
   if (clean && PQtransactionStatus(conn.handle()) != PQTRANS_INERROR) {
-    static const std::string notify = fmt::format("NOTIFY {}", postgres::kOutboxChannel);
+    static const std::string kNotify = fmt::format("NOTIFY {}", postgres::kOutboxChannel);
     // The log lock only now, and only for the events the jobs kept.
     Result<void> sent;
     if (!batch.audit.empty() || !batch.outbox.empty()) sent = postgres::HoldLogLock(conn, batch);
-    if (sent && batch.outbox_appended) sent = conn.Send(notify, {}, "notify listeners");
+    if (sent && batch.outbox_appended) sent = conn.Send(kNotify, {}, "notify listeners");
     if (sent) {
       auto commit = conn.Exec("COMMIT", "commit transaction");
       if (commit && commit->Command() == "COMMIT") {
@@ -287,9 +287,9 @@ bool PostgresStore::RunCarefully(std::span<Job*> jobs) {
   const Error unavailable{ErrorCode::kUnavailable, std::string(postgres::kUnavailableMessage), {}};
   // The log lock is taken first, outside every job's savepoint, and held to
   // the end of the transaction (pg_tx.h BatchState).
-  static const std::string begin =
+  static const std::string kBegin =
       fmt::format("BEGIN; SELECT pg_advisory_xact_lock({}); SAVEPOINT job", postgres::kLogLockKey);
-  if (auto b = Begin(writer_conn_, connector_, begin); !b) {
+  if (auto b = Begin(writer_conn_, connector_, kBegin); !b) {
     Abandon();
     GroupCommitQueue::FailAll(jobs, b.error());
     return false;
@@ -305,9 +305,9 @@ bool PostgresStore::RunCarefully(std::span<Job*> jobs) {
   }
   // NOTIFY is sent when (and only if) the transaction commits; PostgreSQL
   // folds identical notifications of one transaction into one.
-  static const std::string notify_commit = fmt::format("NOTIFY {}; COMMIT", postgres::kOutboxChannel);
+  static const std::string kNotifyCommit = fmt::format("NOTIFY {}; COMMIT", postgres::kOutboxChannel);
   const bool appended = batch.outbox_appended;
-  if (auto c = writer_conn_->Run(appended ? std::string_view(notify_commit) : "COMMIT", "commit transaction");
+  if (auto c = writer_conn_->Run(appended ? std::string_view(kNotifyCommit) : "COMMIT", "commit transaction");
       !c) {
     spdlog::warn("postgres store: a batch of {} writes failed to commit: {}", jobs.size(), c.error().message);
     Abandon();

@@ -2,9 +2,10 @@
 // connection on which the store has already opened a transaction (a
 // REPEATABLE READ READ ONLY snapshot, or the writer's savepoint inside a
 // group commit), with what only PostgreSQL has: report heads with the
-// search terms (pg_tx_reports.cc), list planning (pg_report_list.cc),
-// export by cursor and import (pg_tx_dump.cc), and the log lock and
-// pipelined appends of BatchState (pg_tx_log.cc).
+// search terms, written also on import (pg_tx_reports.cc), list planning
+// (pg_report_list.cc), and the log lock and pipelined appends of
+// BatchState (pg_tx_log.cc). Export and the rest of import are the core's
+// (sql/sql_tx_dump.cc).
 //
 // Thread behaviour: used only by the thread that runs the fn it was handed
 // to, while that fn runs.
@@ -68,7 +69,7 @@ class PgTx final : public sql::SqlTx {
 
  private:
   Result<void> BeforeLogAccess() override;
-  // dump::SeqWriter (pg_tx_dump.cc)
+  // dump::SeqWriter: a report head on import (pg_tx_reports.cc)
   Result<void> InsertReportAt(int64_t seq, const Report& report,
                               const std::vector<std::string>& grants) override;
   Result<void> AppendAuditAt(const AuditEvent& event) override;

@@ -70,29 +70,29 @@ std::string Concat(std::initializer_list<std::string_view> parts) {
 
 // Plan 3 without time filters: the grant rows alone answer.
 const std::string& WalkSql() {
-  static const std::string sql = Concat({
+  static const std::string kSql = Concat({
       "SELECT g.seq FROM report_grants g "
       "WHERE g.space = :space AND g.key = :key AND g.seq >= :lo AND g.seq < :hi AND",
       FacetFilters("g"),
       " ORDER BY g.seq DESC LIMIT :limit",
   });
-  return sql;
+  return kSql;
 }
 
 // Plan 3 with time filters: the report rows hold the times.
 const std::string& TimedWalkSql() {
-  static const std::string sql = Concat({
+  static const std::string kSql = Concat({
       "SELECT g.seq FROM report_grants g CROSS JOIN reports r ON r.seq = g.seq "
       "WHERE g.space = :space AND g.key = :key AND g.seq >= :lo AND g.seq < :hi AND",
       FacetFilters("g"),
       kTimeFilters,
       " ORDER BY g.seq DESC LIMIT :limit",
   });
-  return sql;
+  return kSql;
 }
 
 const std::string& TextSql() {
-  static const std::string sql = Concat({
+  static const std::string kSql = Concat({
       "SELECT r.seq FROM report_text t CROSS JOIN reports r ON r.seq = t.rowid "
       "WHERE t.report_text MATCH :match AND t.rowid < :before AND r.space = :space AND",
       FacetFilters("r"),
@@ -100,13 +100,13 @@ const std::string& TextSql() {
       kVisible,
       " ORDER BY t.rowid DESC LIMIT :limit",
   });
-  return sql;
+  return kSql;
 }
 
 using sql::TimeIndex;
 
 const std::string& TimeSql(TimeIndex index) {
-  static const std::string created = Concat({
+  static const std::string kCreated = Concat({
       "SELECT r.seq FROM reports r INDEXED BY reports_by_created "
       "WHERE r.space = :space AND r.created_at >= :created_from AND r.seq < :before AND",
       FacetFilters("r"),
@@ -115,7 +115,7 @@ const std::string& TimeSql(TimeIndex index) {
       kVisible,
       " ORDER BY r.seq DESC LIMIT :limit",
   });
-  static const std::string updated = Concat({
+  static const std::string kUpdated = Concat({
       "SELECT r.seq FROM reports r INDEXED BY reports_by_updated "
       "WHERE r.space = :space AND r.updated_at >= :updated_since AND r.seq < :before AND",
       FacetFilters("r"),
@@ -124,7 +124,7 @@ const std::string& TimeSql(TimeIndex index) {
       kVisible,
       " ORDER BY r.seq DESC LIMIT :limit",
   });
-  return index == TimeIndex::kCreated ? created : updated;
+  return index == TimeIndex::kCreated ? kCreated : kUpdated;
 }
 
 constexpr std::string_view kNewestGrantSql =

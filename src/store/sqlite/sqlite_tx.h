@@ -2,8 +2,9 @@
 // connection on which the store has already opened a transaction (a read
 // snapshot, or the writer's savepoint inside a group commit), with what
 // only SQLite has: report heads with the FTS5 text index
-// (sqlite_tx_reports.cc), list planning (report_list.cc), export and
-// import (sqlite_tx_dump.cc).
+// (sqlite_tx_reports.cc, also on import) and list planning
+// (report_list.cc). Export and the rest of import are the core's
+// (sql/sql_tx_dump.cc).
 //
 // Full-text rows are written at the end of the batch, not inside each
 // write's savepoint (FTS5 flushes a segment at every SAVEPOINT:
@@ -38,8 +39,7 @@ class SqliteTx final : public sql::SqlTx {
   Result<void> FlushPendingText();
 
  private:
-  // dump::SeqWriter (sqlite_tx_dump.cc; alerts and deliveries beside their
-  // other rows)
+  // dump::SeqWriter: a report head on import (sqlite_tx_reports.cc)
   Result<void> InsertReportAt(int64_t seq, const Report& report,
                               const std::vector<std::string>& grants) override;
   struct PendingText {
