@@ -178,10 +178,9 @@ TEST_F(SpaceIsolationTest, EveryAuditAndOutboxEventIsStoredInItsWritersSpace) {
     EXPECT_EQ(e.space, live ? Space() : exercise) << e.action << " " << e.target_id;
     if (!live) actions.insert(e.action);
   }
-  for (const char* action :
-       {"report.submit", "report.update", "report.assessment.confirm", "report.relay", "alert.raise",
-        "alert.acknowledge", "webhook.register", "webhook.disable", "principal.add", "token.issue",
-        "token.revoke", "organization.add"})
+  for (const char* action : {"report.submit", "report.update", "report.assessment.confirm", "report.relay",
+                             "alert.raise", "alert.acknowledge", "webhook.register", "webhook.disable",
+                             "principal.add", "token.issue", "token.revoke", "organization.add"})
     EXPECT_TRUE(actions.contains(action)) << action;
   // The escalation step depends on the recipients' contacts.
   EXPECT_TRUE(std::ranges::any_of(actions, [](const std::string& a) {
