@@ -33,7 +33,9 @@ if(INFRASHARE_PCH)
   # definitions its users share (fmt's, spdlog's, toml++'s; GoogleTest's), so
   # the users can reuse it (GCC refuses a PCH made with other macros).
   set(pch_src ${CMAKE_BINARY_DIR}/infrashare_pch.cc)
-  file(WRITE ${pch_src} "// The precompiled headers' own translation unit (cmake/infrashare.cmake).\n")
+  if(NOT EXISTS ${pch_src})  # written once: a new timestamp would rebuild it at every configure
+    file(WRITE ${pch_src} "// The precompiled headers' own translation unit (cmake/infrashare.cmake).\n")
+  endif()
   add_library(infrashare_pch OBJECT ${pch_src})
   target_link_libraries(infrashare_pch PRIVATE fmt::fmt spdlog::spdlog nlohmann_json::nlohmann_json
                                                PkgConfig::TOMLPP)

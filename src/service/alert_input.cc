@@ -16,12 +16,10 @@ namespace {
 Result<std::vector<const Organization*>> ResolveRecipients(const Json& json, const Registry& registry,
                                                            std::string_view raiser) {
   ObjectReader r(json, "recipients");
-  std::vector<std::string> orgs, sectors, ceptoars;
-  bool everyone = false;
-  orgs = INFRASHARE_TRY(r.StringList("organizations", kMaxAlertOrganizations, kIdLimits));
-  sectors = INFRASHARE_TRY(r.StringList("sectors", kMaxAlertSectors, kIdLimits));
-  ceptoars = INFRASHARE_TRY(r.StringList("ceptoars", kMaxAlertCeptoars, kIdLimits));
-  everyone = INFRASHARE_TRY(r.Bool("everyone", false));
+  const auto orgs = INFRASHARE_TRY(r.StringList("organizations", kMaxAlertOrganizations, kIdLimits));
+  const auto sectors = INFRASHARE_TRY(r.StringList("sectors", kMaxAlertSectors, kIdLimits));
+  const auto ceptoars = INFRASHARE_TRY(r.StringList("ceptoars", kMaxAlertCeptoars, kIdLimits));
+  const bool everyone = INFRASHARE_TRY(r.Bool("everyone", false));
   INFRASHARE_TRY(r.Finish());
 
   std::set<std::string, std::less<>> named(orgs.begin(), orgs.end());
