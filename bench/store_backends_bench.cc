@@ -36,6 +36,7 @@
 
 #include "report_history.h"
 #include "store/postgres/pg_store.h"
+#include "store/sql/sql_tx.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace infrashare {
@@ -202,7 +203,7 @@ void Queries(Store& store, const Options& o, Figures& f) {
     }
     const auto t0 = SteadyClock::now();
     auto r = store.Read([&](ReadTx& tx) -> Result<void> {
-      INFRASHARE_TRY(tx.ListReports(q));
+      INFRASHARE_TRY(sql::Inspect(tx).ListReports(q));
       return {};
     });
     if (!r) Fail("list reports", r.error());
@@ -368,12 +369,12 @@ int Main(int argc, char** argv) {
   auto row = [&](std::string_view name, auto get, bool ratio) {
     fmt::print("{:<34}", name);
     for (const char* b : {"SQLite", "PostgreSQL"}) {
-      if (figures.count(b))
+      if (figures.contains(b))
         fmt::print(" {:>12.2f}", get(figures[b]));
       else
         fmt::print(" {:>12}", "-");
     }
-    if (ratio && figures.count("SQLite") && figures.count("PostgreSQL") && get(figures["SQLite"]) > 0)
+    if (ratio && figures.contains("SQLite") && figures.contains("PostgreSQL") && get(figures["SQLite"]) > 0)
       fmt::print(" {:>8.2f}", get(figures["PostgreSQL"]) / get(figures["SQLite"]));
     fmt::print("\n");
   };

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "report_history.h"
+#include "store/sql/sql_tx.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace infrashare {
@@ -315,7 +316,7 @@ void Queries(Store& store, const Options& o, int64_t max_seq) {
     const double cpu0 = ThreadCpuMs();
     size_t got = 0;
     auto r = store.Read([&](ReadTx& tx) -> Result<void> {
-      auto listed = INFRASHARE_TRY(tx.ListReports(q));
+      auto listed = INFRASHARE_TRY(sql::Inspect(tx).ListReports(q));
       got = listed.size();
       return {};
     });
@@ -366,7 +367,7 @@ int Main(int argc, char** argv) {
     if (!store) Fail("open", store.error());
     int64_t existing = 0;
     auto c = (*store)->Read([&](ReadTx& tx) -> Result<void> {
-      auto n = INFRASHARE_TRY(tx.CountReports());
+      auto n = INFRASHARE_TRY(sql::Inspect(tx).CountReports());
       existing = n;
       return {};
     });
@@ -383,7 +384,7 @@ int Main(int argc, char** argv) {
   if (!store) Fail("reopen", store.error());
   const auto t0 = SteadyClock::now();
   auto c = (*store)->Read([&](ReadTx& tx) -> Result<void> {
-    auto n = INFRASHARE_TRY(tx.CountReports());
+    auto n = INFRASHARE_TRY(sql::Inspect(tx).CountReports());
     max_seq = n;
     return {};
   });

@@ -6,16 +6,6 @@
 namespace infrashare::api {
 namespace {
 
-Json PrincipalJson(const Principal& p) {
-  Json roles = Json::array();
-  for (Role r : p.roles) roles.push_back(NameOf(kRoleNames, r));
-  return Json{{"id", p.id},
-              {"organization", p.organization},
-              {"name", p.name},
-              {"roles", std::move(roles)},
-              {"created_at", FormatRfc3339(p.created_at)}};
-}
-
 template <class T>
 HttpResponse ItemsResponse(const std::vector<T>& list) {
   Json items = Json::array();
@@ -65,7 +55,7 @@ HttpResponse AddOrganization(const ApiCall& call) {
 HttpResponse AddPrincipal(const ApiCall& call) {
   return WithJsonBody(call.request, [&](const Json& body) {
     auto p = call.services.registry.AddPrincipal(call.caller, body);
-    return Render(201, p ? Result<Json>(PrincipalJson(*p)) : std::unexpected(p.error()));
+    return Render(201, p ? Result<Json>(ToJson(*p)) : std::unexpected(p.error()));
   });
 }
 
@@ -73,7 +63,7 @@ HttpResponse ListPrincipals(const ApiCall& call) {
   auto list = call.services.registry.ListPrincipals(call.caller, call.request.Query("organization"));
   if (!list) return ProblemResponse(list.error());
   Json items = Json::array();
-  for (const auto& p : *list) items.push_back(PrincipalJson(p));
+  for (const auto& p : *list) items.push_back(ToJson(p));
   return JsonResponse(200, Items(std::move(items)).dump());
 }
 
@@ -81,12 +71,9 @@ HttpResponse IssueToken(const ApiCall& call) {
   return WithJsonBody(call.request, [&](const Json& body) {
     auto t = call.services.registry.IssueToken(call.caller, call.request.path_params.at("id"), body);
     if (!t) return ProblemResponse(t.error());
-    return JsonResponse(201, Json{{"id", t->token.id},
-                                  {"principal", t->token.principal},
-                                  {"label", t->token.label},
-                                  {"created_at", FormatRfc3339(t->token.created_at)},
-                                  {"token", t->secret_token}}
-                                 .dump());
+    Json issued = ToJson(t->token);
+    issued["token"] = t->secret_token;
+    return JsonResponse(201, issued.dump());
   });
 }
 

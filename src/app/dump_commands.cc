@@ -101,11 +101,10 @@ bool PrintComparison(std::string_view left_name, const Summary& left, std::strin
 Result<Summary> Summarize(Store& store) {
   return store.Read([](ReadTx& tx) -> Result<Summary> {
     Summary s;
-    auto r = tx.ExportRows([&](std::string_view table, const Json& row) -> Result<void> {
+    INFRASHARE_TRY(tx.ExportRows([&](std::string_view table, const Json& row) -> Result<void> {
       s.Add(table, row);
       return {};
-    });
-    if (!r) return std::unexpected(r.error());
+    }));
     return s;
   });
 }
@@ -113,7 +112,7 @@ Result<Summary> Summarize(Store& store) {
 // Fails unless `store` holds no row at all.
 Result<void> RequireEmpty(Store& store, const std::string& database) {
   // The table of the first row, or nullopt when there is none.
-  auto first_table = store.Read([](ReadTx& tx) -> Result<std::optional<std::string>> {
+  auto first_table = INFRASHARE_TRY(store.Read([](ReadTx& tx) -> Result<std::optional<std::string>> {
     std::optional<std::string> first;
     auto r = tx.ExportRows([&](std::string_view table, const Json&) -> Result<void> {
       first = std::string(table);
@@ -122,11 +121,10 @@ Result<void> RequireEmpty(Store& store, const std::string& database) {
     if (first) return first;
     if (!r) return std::unexpected(r.error());
     return std::nullopt;
-  });
-  if (!first_table) return std::unexpected(first_table.error());
-  if (*first_table)
+  }));
+  if (first_table)
     return Conflict(fmt::format("{} is not empty (it has {} rows): import only into a new database",
-                                DescribeDatabase(database), **first_table));
+                                DescribeDatabase(database), *first_table));
   return {};
 }
 
@@ -178,13 +176,12 @@ int RunExport(const std::string& database, const std::string& out_file) {
   // Streams the rows to the file as they are read: a read runs once.
   auto summary = (*store)->Read([&](ReadTx& tx) -> Result<Summary> {
     Summary seen;
-    auto r = tx.ExportRows([&](std::string_view table, const Json& row) -> Result<void> {
+    INFRASHARE_TRY(tx.ExportRows([&](std::string_view table, const Json& row) -> Result<void> {
       seen.Add(table, row);
       out << Canonical(Json{{"table", table}, {"row", row}}) << '\n';
       if (!out) return Unavailable(fmt::format("cannot write {}", out_file));
       return {};
-    });
-    if (!r) return std::unexpected(r.error());
+    }));
     return seen;
   });
   if (!summary) return Fail(summary.error());
@@ -271,11 +268,10 @@ int RunMigrate(const std::string& from, const std::string& to) {
   // Imports the rows as they are read: a read runs once.
   auto exported = (*source)->Read([&](ReadTx& tx) -> Result<Summary> {
     Summary seen;
-    auto r = tx.ExportRows([&](std::string_view table, const Json& row) -> Result<void> {
+    INFRASHARE_TRY(tx.ExportRows([&](std::string_view table, const Json& row) -> Result<void> {
       seen.Add(table, row);
       return importer.Add(std::string(table), row);
-    });
-    if (!r) return std::unexpected(r.error());
+    }));
     return seen;
   });
   Result<void> flushed = exported ? importer.Flush() : Result<void>(std::unexpected(exported.error()));

@@ -111,29 +111,26 @@ Result<Alert> AlertService::Raise(const Caller& caller, const Json& body) {
         .channels = {ChannelDelivery{.channel = "inbox", .at = alert.created_at}}});
 
   if (input.report_id) alert.report_id = *input.report_id;
-  auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
+  INFRASHARE_TRY(store_.Write([&](WriteTx& tx) -> Result<void> {
     if (input.report_id && !LoadVisibleReport(tx, caller, *input.report_id))
       return InvalidArgument("report_id", "names no report this organization may see");
     return RecordAlertRaised(tx, ChangeActor::Of(caller), alert);
-  });
-  if (!w) return std::unexpected(w.error());
+  }));
   return alert;
 }
 
 Result<AlertRead> AlertService::Get(const Caller& caller, const std::string& id) {
   INFRASHARE_TRY(caller.RequireAuthenticated());
-  auto read = store_.Read([&](ReadTx& tx) -> Result<AlertRead> {
-    auto alert = tx.GetAlert(caller.space, id);
-    if (!alert) return std::unexpected(alert.error());
-    if (!*alert) return NotFound("alert not found");
-    const AlertView view = AlertVisibility(caller.organization, **alert);
+  auto read = INFRASHARE_TRY(store_.Read([&](ReadTx& tx) -> Result<AlertRead> {
+    auto alert = INFRASHARE_TRY(tx.GetAlert(caller.space, id));
+    if (!alert) return NotFound("alert not found");
+    const AlertView view = AlertVisibility(caller.organization, *alert);
     if (view == AlertView::kNone) return NotFound("alert not found");
-    auto show_report = INFRASHARE_TRY(ReportVisibleTo(tx, **alert, caller.organization, *caller.registry));
-    return AlertRead{.alert = PresentAlert(std::move(**alert), view, caller.organization->id, show_report),
+    auto show_report = INFRASHARE_TRY(ReportVisibleTo(tx, *alert, caller.organization, *caller.registry));
+    return AlertRead{.alert = PresentAlert(std::move(*alert), view, caller.organization->id, show_report),
                      .every_recipient = view == AlertView::kFull};
-  });
-  if (!read) return std::unexpected(read.error());
-  std::vector<AlertRecipient>& recipients = read->alert.recipients;
+  }));
+  std::vector<AlertRecipient>& recipients = read.alert.recipients;
 
   // A recipient's first read is its inbox delivery.
   auto own = std::ranges::find(recipients, caller.organization->id, &AlertRecipient::organization);
@@ -163,9 +160,8 @@ Result<AlertPage> AlertService::List(const Caller& caller,
       if (!seq) return InvalidArgument(name, "is not a cursor this server issued");
       q.before_seq = *seq;
     } else if (name == "limit") {
-      auto limit = ParseInteger(value, name, 1, kMaxPage);
-      if (!limit) return std::unexpected(limit.error());
-      q.limit = int(*limit);
+      auto limit = INFRASHARE_TRY(ParseInteger(value, name, 1, kMaxPage));
+      q.limit = int(limit);
     } else {
       return InvalidArgument(name, "is not a known query parameter (cursor, limit)");
     }
@@ -219,10 +215,8 @@ Result<AlertRecipient> AlertService::Acknowledge(const Caller& caller, const std
     rec.deadline.reset();
     Json detail{{"late", late}};
     if (note) detail["note"] = *note;
-    if (auto c = RecordRecipientChange(tx, ChangeActor::Of(caller), *head, rec, "alert.acknowledge",
-                                       "alert.acknowledged", std::move(detail));
-        !c)
-      return std::unexpected(c.error());
+    INFRASHARE_TRY(RecordRecipientChange(tx, ChangeActor::Of(caller), *head, rec, "alert.acknowledge",
+                                         "alert.acknowledged", std::move(detail)));
     return rec;
   });
 }
@@ -249,20 +243,16 @@ Result<int> AlertService::EscalateDue(int limit) {
           row.step = 1;
           row.contacts.insert(row.contacts.end(), step.contacts.begin(), step.contacts.end());
           row.deadline = next_deadline;
-          if (auto c = RecordRecipientChange(tx, system, alert, row, "alert.escalate", "alert.escalated",
-                                             {{"to", "backup_contacts"}});
-              !c)
-            return std::unexpected(c.error());
+          INFRASHARE_TRY(RecordRecipientChange(tx, system, alert, row, "alert.escalate", "alert.escalated",
+                                               {{"to", "backup_contacts"}}));
           break;
         }
         case EscalationStep::Kind::kNextOrganization: {
           row.state = DeliveryState::kEscalated;
           row.escalated_at = now;
           row.deadline.reset();
-          if (auto c = RecordRecipientChange(tx, system, alert, row, "alert.escalate", "alert.escalated",
-                                             {{"to", step.organization}});
-              !c)
-            return std::unexpected(c.error());
+          INFRASHARE_TRY(RecordRecipientChange(tx, system, alert, row, "alert.escalate", "alert.escalated",
+                                               {{"to", step.organization}}));
           AlertRecipient added{.organization = step.organization,
                                .reason = step.reason,
                                .escalated_from = row.organization,
@@ -270,20 +260,16 @@ Result<int> AlertService::EscalateDue(int limit) {
                                .deadline = next_deadline,
                                .queued_at = now,
                                .channels = {ChannelDelivery{.channel = "inbox", .at = now}}};
-          if (auto c = RecordRecipientChange(tx, system, alert, added, "alert.add_recipient",
-                                             "alert.recipient_added",
-                                             {{"reason", NameOf(kRecipientReasonNames, step.reason)},
-                                              {"escalated_from", row.organization}});
-              !c)
-            return std::unexpected(c.error());
+          INFRASHARE_TRY(RecordRecipientChange(tx, system, alert, added, "alert.add_recipient",
+                                               "alert.recipient_added",
+                                               {{"reason", NameOf(kRecipientReasonNames, step.reason)},
+                                                {"escalated_from", row.organization}}));
           break;
         }
         case EscalationStep::Kind::kExhausted: {
           row.deadline.reset();
-          if (auto c = RecordRecipientChange(tx, system, alert, row, "alert.escalation_exhausted", "alert.escalated",
-                                             {{"to", nullptr}});
-              !c)
-            return std::unexpected(c.error());
+          INFRASHARE_TRY(RecordRecipientChange(tx, system, alert, row, "alert.escalation_exhausted",
+                                               "alert.escalated", {{"to", nullptr}}));
           break;
         }
       }

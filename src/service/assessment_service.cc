@@ -136,8 +136,7 @@ Result<Report> AssessmentService::Review(const Caller& caller, const std::string
   } else if (in.Has("level")) {
     return InvalidArgument("level", "only an override sets a level");
   }
-  auto justification = in.String("justification", kJustificationLimits);
-  if (!justification) return std::unexpected(justification.error());
+  auto justification = INFRASHARE_TRY(in.String("justification", kJustificationLimits));
   INFRASHARE_TRY(in.Finish());
 
   if (store_ == nullptr) return Unavailable("reviews need the server's database");
@@ -150,13 +149,12 @@ Result<Report> AssessmentService::Review(const Caller& caller, const std::string
     const Timestamp now = clock_.Now();
     report.assessment->review = AssessmentReview{.action = *action,
                                                  .level = in_force,
-                                                 .justification = *justification,
+                                                 .justification = justification,
                                                  .by_organization = caller.organization->id,
                                                  .by_principal = caller.principal->id,
                                                  .at = now};
-    auto reassessed = AssessReport(report, registry);  // the plan for the level now in force
-    if (!reassessed) return std::unexpected(reassessed.error());
-    report.assessment = std::move(*reassessed);
+    auto reassessed = INFRASHARE_TRY(AssessReport(report, registry));  // the plan for the level now in force
+    report.assessment = std::move(reassessed);
     report.updated_at = now;
     const std::string action_name(NameOf(kReviewActionNames, *action));
     return ReportChange{.note = fmt::format("severity {}: level {}", action_name, in_force),

@@ -38,15 +38,14 @@ Result<void> RegistryService::Reload() {
     RegistryData data;
     std::string version;
   };
-  auto loaded = store_.Read([](ReadTx& tx) -> Result<Loaded> {
+  auto loaded = INFRASHARE_TRY(store_.Read([](ReadTx& tx) -> Result<Loaded> {
     Loaded out;
     out.data = INFRASHARE_TRY(tx.LoadRegistry());
     out.version = INFRASHARE_TRY(tx.GetMeta(kVersionKey)).value_or("");
     return out;
-  });
-  if (!loaded) return std::unexpected(loaded.error());
-  auto data = std::move(loaded->data);
-  auto version = std::move(loaded->version);
+  }));
+  auto data = std::move(loaded.data);
+  auto version = std::move(loaded.version);
   auto snapshot = std::make_shared<const Registry>(std::move(data));
   std::lock_guard lock(mutex_);
   snapshot_ = std::move(snapshot);
@@ -265,8 +264,8 @@ Result<std::vector<Principal>> RegistryService::ListPrincipals(const Caller& cal
   // An organization's administrator lists its own principals.
   if (!org) {
     if (!caller.RequirePlatformAdmin()) org = caller.organization->id;
-  } else if (auto r = caller.RequireAdminOf(*org); !r) {
-    return std::unexpected(r.error());
+  } else {
+    INFRASHARE_TRY(caller.RequireAdminOf(*org));
   }
   return store_.Read([&](ReadTx& tx) { return tx.ListPrincipals(org); });
 }

@@ -15,9 +15,8 @@ namespace {
 Result<Audience> ReadAudience(const Json& j, const std::string& path) {
   ObjectReader in(j, path);
   Audience a;
-  auto everyone = in.Bool("everyone", false);
-  if (!everyone) return std::unexpected(everyone.error());
-  a.everyone = *everyone;
+  auto everyone = INFRASHARE_TRY(in.Bool("everyone", false));
+  a.everyone = everyone;
   for (auto [key, out] : {std::pair{"sectors", &a.sectors}, std::pair{"ceptoars", &a.ceptoars},
                           std::pair{"groups", &a.groups}, std::pair{"organizations", &a.organizations}}) {
     auto list = INFRASHARE_TRY(in.StringList(key, kMaxAudienceItems, kIdLimits));
@@ -31,29 +30,24 @@ Result<Audience> ReadAudience(const Json& j, const std::string& path) {
 // the fields a submission must have are required.
 Result<void> ReadContent(ObjectReader& in, ReportContent& c, bool require_all) {
   if (require_all || in.Has("kind")) {
-    auto kind = ReadEnum(in, "kind", kReportKindNames);
-    if (!kind) return std::unexpected(kind.error());
-    c.kind = *kind;
+    auto kind = INFRASHARE_TRY(ReadEnum(in, "kind", kReportKindNames));
+    c.kind = kind;
   }
   if (require_all || in.Has("title")) {
-    auto title = in.String("title", {1, kMaxTitleBytes});
-    if (!title) return std::unexpected(title.error());
-    c.title = std::move(*title);
+    auto title = INFRASHARE_TRY(in.String("title", {1, kMaxTitleBytes}));
+    c.title = std::move(title);
   }
   if (in.Has("text")) {
-    auto text = in.String("text", {0, kMaxTextBytes});
-    if (!text) return std::unexpected(text.error());
-    c.text = std::move(*text);
+    auto text = INFRASHARE_TRY(in.String("text", {0, kMaxTextBytes}));
+    c.text = std::move(text);
   }
   if (in.Has("sectors")) {
-    auto sectors = in.StringList("sectors", kMaxSectors, kIdLimits);
-    if (!sectors) return std::unexpected(sectors.error());
-    c.sectors = std::move(*sectors);
+    auto sectors = INFRASHARE_TRY(in.StringList("sectors", kMaxSectors, kIdLimits));
+    c.sectors = std::move(sectors);
   }
   if (in.Has("services")) {
-    auto services = in.StringList("services", kMaxServices, {1, kMaxServiceBytes});
-    if (!services) return std::unexpected(services.error());
-    c.services = std::move(*services);
+    auto services = INFRASHARE_TRY(in.StringList("services", kMaxServices, {1, kMaxServiceBytes}));
+    c.services = std::move(services);
   }
   if (in.Has("systems")) {
     auto systems = INFRASHARE_TRY(in.StringList("systems", kMaxSystems, kIdLimits));
@@ -87,9 +81,8 @@ Result<void> ReadContent(ObjectReader& in, ReportContent& c, bool require_all) {
     }
   }
   if (require_all || in.Has("tlp")) {
-    auto tlp = ReadEnum(in, "tlp", kTlpNames);
-    if (!tlp) return std::unexpected(tlp.error());
-    c.tlp = *tlp;
+    auto tlp = INFRASHARE_TRY(ReadEnum(in, "tlp", kTlpNames));
+    c.tlp = tlp;
   }
   if (const Json* audience = in.Raw("audience")) {
     auto a = INFRASHARE_TRY(ReadAudience(*audience, "audience"));
@@ -110,18 +103,14 @@ Result<SubmitInput> ParseSubmit(const Json& body) {
   ObjectReader in(body, "");
   SubmitInput out;
   INFRASHARE_TRY(ReadContent(in, out.content, /*require_all=*/true));
-  auto route = ReadEnum(in, "route", kRouteNames);
-  if (!route) return std::unexpected(route.error());
-  out.route.route = *route;
-  auto anonymized = in.Bool("anonymized", false);
-  if (!anonymized) return std::unexpected(anonymized.error());
-  out.route.anonymized = *anonymized;
-  auto ceptoar = in.OptionalString("ceptoar", kIdLimits);
-  if (!ceptoar) return std::unexpected(ceptoar.error());
-  out.route.ceptoar = *ceptoar;
-  auto agency = in.OptionalString("agency", kIdLimits);
-  if (!agency) return std::unexpected(agency.error());
-  out.route.agency = *agency;
+  auto route = INFRASHARE_TRY(ReadEnum(in, "route", kRouteNames));
+  out.route.route = route;
+  auto anonymized = INFRASHARE_TRY(in.Bool("anonymized", false));
+  out.route.anonymized = anonymized;
+  auto ceptoar = INFRASHARE_TRY(in.OptionalString("ceptoar", kIdLimits));
+  out.route.ceptoar = std::move(ceptoar);
+  auto agency = INFRASHARE_TRY(in.OptionalString("agency", kIdLimits));
+  out.route.agency = std::move(agency);
   INFRASHARE_TRY(in.Finish());
   return out;
 }
@@ -151,9 +140,8 @@ Result<RelayInput> ParseRelay(const Json& body) {
     auto a = INFRASHARE_TRY(ReadAudience(*audience, "audience"));
     out.audience = std::move(a);
   }
-  auto note = in.OptionalString("note", kNoteLimits);
-  if (!note) return std::unexpected(note.error());
-  out.note = note->value_or("");
+  auto note = INFRASHARE_TRY(in.OptionalString("note", kNoteLimits));
+  out.note = note.value_or("");
   INFRASHARE_TRY(in.Finish());
   return out;
 }
@@ -189,9 +177,8 @@ Result<ReportQuery> ParseListQuery(const std::vector<std::pair<std::string, std:
       if (!seq) return InvalidArgument(name, "is not a cursor this server issued");
       q.before_seq = *seq;
     } else if (name == "limit") {
-      auto limit = ParseInteger(value, name, 1, kMaxPageSize);
-      if (!limit) return std::unexpected(limit.error());
-      q.limit = int(*limit);
+      auto limit = INFRASHARE_TRY(ParseInteger(value, name, 1, kMaxPageSize));
+      q.limit = int(limit);
     } else {
       return InvalidArgument(name, "is not a known query parameter (kind, sector, route, tlp, created_from, "
                                    "created_to, updated_since, q, cursor, limit)");

@@ -66,8 +66,8 @@ Result<Report> ReportService::Submit(const Caller& caller, const Json& body) {
   const Registry& registry = *caller.registry;
   INFRASHARE_TRY(CheckContent(input.content, registry));
   const Timestamp now = clock_.Now();
-  auto route = RouteAtSubmit(input.route, input.content.kind, *caller.organization, registry, now);
-  if (!route) return std::unexpected(route.error());
+  auto route =
+      INFRASHARE_TRY(RouteAtSubmit(input.route, input.content.kind, *caller.organization, registry, now));
 
   Report report;
   report.id = NewId("rpt");
@@ -77,11 +77,11 @@ Result<Report> ReportService::Submit(const Caller& caller, const Json& body) {
   report.anonymized = input.route.anonymized;
   report.submitter_org = caller.organization->id;
   report.submitter_principal = caller.principal->id;
-  report.relay_org = route->relay_org;
-  report.via_ceptoar = route->via_ceptoar;
-  report.released = route->released;
+  report.relay_org = route.relay_org;
+  report.via_ceptoar = route.via_ceptoar;
+  report.released = route.released;
   if (report.released) report.released_at = now;
-  report.deliveries = std::move(route->deliveries);
+  report.deliveries = std::move(route.deliveries);
   report.created_at = report.updated_at = now;
   INFRASHARE_TRY(Assess(report, registry));
 
@@ -112,8 +112,7 @@ Result<Report> ReportService::Relay(const Caller& caller, const std::string& id,
     if (input.audience) {
       if (report.content.tlp == Tlp::kRed)
         return InvalidArgument("audience", "TLP:RED is never relayed onward; its audience cannot be widened");
-      if (auto v = ValidateAudience(*input.audience, report.content.tlp, registry, "audience"); !v)
-        return std::unexpected(v.error());
+      INFRASHARE_TRY(ValidateAudience(*input.audience, report.content.tlp, registry, "audience"));
       report.content.audience = *input.audience;
     }
     const Timestamp now = clock_.Now();

@@ -70,17 +70,16 @@ Result<bool> RecordReportChange(WriteTx& tx, const Caller& caller, const Prepare
 
 Result<Report> ChangeReport(Store& store, const Caller& caller, const std::string& id, const ReportEdit& edit) {
   for (int attempt = 0; attempt < kChangeAttempts; ++attempt) {
-    auto prepared = store.Read([&](ReadTx& tx) -> Result<PreparedReportChange> {
+    auto prepared = INFRASHARE_TRY(store.Read([&](ReadTx& tx) -> Result<PreparedReportChange> {
       auto loaded = INFRASHARE_TRY(LoadVisibleReport(tx, caller, id));
       Report head = loaded.first;
       auto change = INFRASHARE_TRY(edit(head, loaded.second));
       head.revision = loaded.first.revision + 1;
       return PrepareReportChange(&loaded.first, std::move(head), std::move(change), *caller.registry);
-    });
-    if (!prepared) return std::unexpected(prepared.error());
+    }));
     auto stored =
-        INFRASHARE_TRY(store.Write([&](WriteTx& tx) { return RecordReportChange(tx, caller, *prepared); }));
-    if (stored) return std::move(prepared->head);
+        INFRASHARE_TRY(store.Write([&](WriteTx& tx) { return RecordReportChange(tx, caller, prepared); }));
+    if (stored) return std::move(prepared.head);
   }
   return Conflict("the report kept changing while this change was made; try again");
 }

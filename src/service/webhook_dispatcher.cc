@@ -132,21 +132,19 @@ Result<std::shared_ptr<const WebhookDispatcher::WebhookList>> WebhookDispatcher:
     cached = cache_;
   }
   // nullptr: the cached list is still the one in force.
-  auto read = store_.Read([&](ReadTx& tx) -> Result<std::shared_ptr<WebhookList>> {
-    auto version = tx.GetMeta(std::string(kVersionKey));
-    if (!version) return std::unexpected(version.error());
-    if (cached && cached->version == version->value_or("")) return nullptr;
+  auto read = INFRASHARE_TRY(store_.Read([&](ReadTx& tx) -> Result<std::shared_ptr<WebhookList>> {
+    auto version = INFRASHARE_TRY(tx.GetMeta(std::string(kVersionKey)));
+    if (cached && cached->version == version.value_or("")) return nullptr;
     auto out = std::make_shared<WebhookList>();
-    out->version = version->value_or("");
+    out->version = version.value_or("");
     auto hooks = INFRASHARE_TRY(tx.ListWebhooks(std::nullopt));
     for (auto& h : hooks)
       if (h.active && h.space == feed_.space()) out->by_id.emplace(h.id, std::move(h));
     return out;
-  });
-  if (!read) return std::unexpected(read.error());
-  if (*read == nullptr) return cached;
+  }));
+  if (read == nullptr) return cached;
   std::lock_guard lock(mutex_);
-  cache_ = std::move(*read);
+  cache_ = std::move(read);
   return cache_;
 }
 
@@ -176,15 +174,14 @@ void WebhookDispatcher::FanoutLoop() {
 
 Result<bool> WebhookDispatcher::FanoutStep() {
   // The stored cursor: nullopt while parked, 0 before the first event.
-  auto stored = store_.Read([&](ReadTx& tx) -> Result<std::optional<int64_t>> {
+  auto stored = INFRASHARE_TRY(store_.Read([&](ReadTx& tx) -> Result<std::optional<int64_t>> {
     auto c = INFRASHARE_TRY(tx.GetMeta(cursor_key_));
     if (c == kParked) return std::nullopt;
     if (!c) return int64_t{0};
     return ParseInteger(*c, cursor_key_, 0, INT64_MAX).value_or(0);
-  });
-  if (!stored) return std::unexpected(stored.error());
-  const bool parked = !stored->has_value();
-  const int64_t cursor = stored->value_or(0);
+  }));
+  const bool parked = !stored.has_value();
+  const int64_t cursor = stored.value_or(0);
   fanout_parked_ = parked;
   auto hooks = INFRASHARE_TRY(Webhooks());
   if (hooks->by_id.empty()) {
@@ -274,7 +271,7 @@ Result<void> WebhookDispatcher::SendStep() {
   auto hooks = INFRASHARE_TRY(Webhooks());
 
   const Timestamp now = clock_.Now();
-  auto claimed = store_.Write([&](WriteTx& tx) -> Result<std::vector<WebhookDelivery>> {
+  auto claimed = INFRASHARE_TRY(store_.Write([&](WriteTx& tx) -> Result<std::vector<WebhookDelivery>> {
     std::vector<WebhookDelivery> leased_rows;
     auto due = INFRASHARE_TRY(tx.ListDueWebhookDeliveries(now, int(room), saturated));
     std::map<std::string, int> taken;
@@ -299,10 +296,9 @@ Result<void> WebhookDispatcher::SendStep() {
       leased_rows.push_back(std::move(d));
     }
     return leased_rows;
-  });
-  if (!claimed) return std::unexpected(claimed.error());
+  }));
 
-  for (auto& d : *claimed) {
+  for (auto& d : claimed) {
     const Webhook& hook = hooks->by_id.at(d.webhook_id);
     {
       std::lock_guard lock(mutex_);

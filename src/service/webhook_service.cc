@@ -32,14 +32,9 @@ Result<void> AuditWebhook(WriteTx& tx, const Caller& caller, std::string_view ac
 WebhookService::WebhookService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
 Result<Webhook> WebhookService::Register(const Caller& caller, const Json& body) {
-  if (auto r = caller.RequireAdminOf(caller.principal ? caller.principal->organization : ""); !r)
-    return std::unexpected(r.error());
+  INFRASHARE_TRY(caller.RequireAdminOf(caller.principal ? caller.principal->organization : ""));
   ObjectReader r(body, "");
-  std::string url;
-  if (auto v = r.String("url", kWebhookUrlLimits); v)
-    url = *v;
-  else
-    return std::unexpected(v.error());
+  auto url = INFRASHARE_TRY(r.String("url", kWebhookUrlLimits));
   INFRASHARE_TRY(r.Finish());
   INFRASHARE_TRY(ParseWebhookUrl(url));
 
@@ -50,7 +45,7 @@ Result<Webhook> WebhookService::Register(const Caller& caller, const Json& body)
                   .secret = RandomHex(32),
                   .created_by = caller.principal->id,
                   .created_at = clock_.Now()};
-  auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
+  INFRASHARE_TRY(store_.Write([&](WriteTx& tx) -> Result<void> {
     auto existing = INFRASHARE_TRY(tx.ListWebhooks(webhook.organization));
     const auto active = std::ranges::count_if(existing, [](const Webhook& h) { return h.active; });
     if (active >= kMaxWebhooksPerOrganization)
@@ -60,8 +55,7 @@ Result<Webhook> WebhookService::Register(const Caller& caller, const Json& body)
     if (auto i = tx.InsertWebhook(webhook); !i) return i;
     if (auto v = MarkWebhooksChanged(tx, webhook.id); !v) return v;
     return AuditWebhook(tx, caller, "webhook.register", webhook, webhook.created_at);
-  });
-  if (!w) return std::unexpected(w.error());
+  }));
   return webhook;
 }
 
@@ -84,7 +78,7 @@ Result<Webhook> WebhookService::Own(ReadTx& tx, const Caller& caller, const std:
 Result<Webhook> WebhookService::Disable(const Caller& caller, const std::string& id) {
   INFRASHARE_TRY(caller.Require(Role::kAdmin));
   const Timestamp now = clock_.Now();
-  auto disabled = store_.Write([&](WriteTx& tx) -> Result<Webhook> {
+  auto disabled = INFRASHARE_TRY(store_.Write([&](WriteTx& tx) -> Result<Webhook> {
     auto hook = INFRASHARE_TRY(Own(tx, caller, id));
     if (!hook.active) return Conflict("this webhook is already disabled");
     hook.active = false;
@@ -93,9 +87,8 @@ Result<Webhook> WebhookService::Disable(const Caller& caller, const std::string&
     INFRASHARE_TRY(MarkWebhooksChanged(tx, NewId("ver")));
     INFRASHARE_TRY(AuditWebhook(tx, caller, "webhook.disable", hook, now));
     return hook;
-  });
-  if (!disabled) return std::unexpected(disabled.error());
-  disabled->secret.clear();
+  }));
+  disabled.secret.clear();
   return disabled;
 }
 

@@ -40,7 +40,7 @@ Result<T> Decode(const Json& doc, const std::string& path, Result<T> (*from_json
 }
 
 template <class T>
-Result<void> ImportDocument(WriteTx& tx, ObjectReader& r, Result<T> (*from_json)(const Json&),
+Result<void> ImportDocument(sql::SqlTx& tx, ObjectReader& r, Result<T> (*from_json)(const Json&),
                             Result<void> (WriteTx::*upsert)(const T&)) {
   auto id = INFRASHARE_TRY(r.String("id", kId));
   auto doc = INFRASHARE_TRY(Document(r, "doc"));
@@ -51,26 +51,24 @@ Result<void> ImportDocument(WriteTx& tx, ObjectReader& r, Result<T> (*from_json)
   return (tx.*upsert)(value);
 }
 
-Result<void> ImportMeta(WriteTx& tx, ObjectReader& r) {
+Result<void> ImportMeta(sql::SqlTx& tx, ObjectReader& r) {
   auto key = INFRASHARE_TRY(r.String("key", kId));
   auto value = INFRASHARE_TRY(r.String("value", kAnyString));
   if (auto f = r.Finish(); !f) return f;
   return tx.SetMeta(key, value);
 }
 
-Result<void> ImportPrincipal(WriteTx& tx, ObjectReader& r) {
+Result<void> ImportPrincipal(sql::SqlTx& tx, ObjectReader& r) {
   Principal p;
-  auto id = r.String("id", kId);
-  if (!id) return std::unexpected(id.error());
+  auto id = INFRASHARE_TRY(r.String("id", kId));
   auto org = INFRASHARE_TRY(r.String("organization", kId));
-  auto name = r.String("name", kAnyString);
-  if (!name) return std::unexpected(name.error());
+  auto name = INFRASHARE_TRY(r.String("name", kAnyString));
   auto roles = INFRASHARE_TRY(r.StringList("roles", 100, kId, /*required=*/true));
   auto created = INFRASHARE_TRY(r.Int("created_at", 0, kMaxInt));
   if (auto f = r.Finish(); !f) return f;
-  p.id = std::move(*id);
+  p.id = std::move(id);
   p.organization = std::move(org);
-  p.name = std::move(*name);
+  p.name = std::move(name);
   for (const auto& role : roles) {
     auto parsed = ParseName(kRoleNames, role);
     if (!parsed) return InvalidArgument(r.PathOf("roles"), fmt::format("unknown role '{}'", role));
@@ -80,15 +78,12 @@ Result<void> ImportPrincipal(WriteTx& tx, ObjectReader& r) {
   return tx.InsertPrincipal(p);
 }
 
-Result<void> ImportToken(WriteTx& tx, ObjectReader& r) {
+Result<void> ImportToken(sql::SqlTx& tx, ObjectReader& r) {
   ApiToken t;
-  auto id = r.String("id", kId);
-  if (!id) return std::unexpected(id.error());
-  auto principal = r.String("principal", kId);
-  if (!principal) return std::unexpected(principal.error());
+  auto id = INFRASHARE_TRY(r.String("id", kId));
+  auto principal = INFRASHARE_TRY(r.String("principal", kId));
   auto secret = INFRASHARE_TRY(r.String("secret_sha256", kId));
-  auto label = r.String("label", kAnyString);
-  if (!label) return std::unexpected(label.error());
+  auto label = INFRASHARE_TRY(r.String("label", kAnyString));
   auto created = INFRASHARE_TRY(r.Int("created_at", 0, kMaxInt));
   if (!r.Has("revoked_at"))
     return InvalidArgument(r.PathOf("revoked_at"), "is required (null when not revoked)");
@@ -96,27 +91,26 @@ Result<void> ImportToken(WriteTx& tx, ObjectReader& r) {
   if (revoked != nullptr && !revoked->is_number_integer())
     return InvalidArgument(r.PathOf("revoked_at"), "must be an integer or null");
   if (auto f = r.Finish(); !f) return f;
-  t.id = std::move(*id);
-  t.principal = std::move(*principal);
+  t.id = std::move(id);
+  t.principal = std::move(principal);
   t.secret_sha256 = std::move(secret);
-  t.label = std::move(*label);
+  t.label = std::move(label);
   t.created_at = FromMicros(created);
   if (revoked != nullptr) t.revoked_at = FromMicros(revoked->get<int64_t>());
   return tx.InsertToken(t);
 }
 
-Result<void> ImportReport(SeqWriter& seqs, ObjectReader& r) {
-  auto seq = r.Int("seq", 1, kMaxInt);
-  if (!seq) return std::unexpected(seq.error());
+Result<void> ImportReport(sql::SqlTx& tx, ObjectReader& r) {
+  auto seq = INFRASHARE_TRY(r.Int("seq", 1, kMaxInt));
   auto grants = INFRASHARE_TRY(r.StringList("grants", 100000, kId, /*required=*/true));
   auto doc = INFRASHARE_TRY(Document(r, "doc"));
   if (auto f = r.Finish(); !f) return f;
   auto report = INFRASHARE_TRY(Decode<Report>(doc, r.PathOf("doc"), ReportFromJson));
-  report.seq = *seq;
-  return seqs.InsertReportAt(*seq, report, grants);
+  report.seq = seq;
+  return tx.InsertReportAt(seq, report, grants);
 }
 
-Result<void> ImportRevision(WriteTx& tx, ObjectReader& r) {
+Result<void> ImportRevision(sql::SqlTx& tx, ObjectReader& r) {
   auto report_id = INFRASHARE_TRY(r.String("report_id", kId));
   auto number = INFRASHARE_TRY(r.Int("number", 1, std::numeric_limits<int>::max()));
   auto doc = INFRASHARE_TRY(Document(r, "doc"));
@@ -127,12 +121,10 @@ Result<void> ImportRevision(WriteTx& tx, ObjectReader& r) {
   return tx.InsertRevision(revision);
 }
 
-Result<void> ImportAudit(SeqWriter& seqs, ObjectReader& r) {
+Result<void> ImportAudit(sql::SqlTx& tx, ObjectReader& r) {
   AuditEvent e;
-  auto seq = r.Int("seq", 1, kMaxInt);
-  if (!seq) return std::unexpected(seq.error());
-  auto at = r.Int("at", std::numeric_limits<int64_t>::min(), kMaxInt);
-  if (!at) return std::unexpected(at.error());
+  auto seq = INFRASHARE_TRY(r.Int("seq", 1, kMaxInt));
+  auto at = INFRASHARE_TRY(r.Int("at", std::numeric_limits<int64_t>::min(), kMaxInt));
   std::string* texts[] = {&e.actor_principal, &e.actor_org, &e.action, &e.target_kind,
                           &e.target_id,       &e.prev_hash, &e.hash};
   const char* names[] = {"actor_principal", "actor_org", "action", "target_kind",
@@ -143,74 +135,67 @@ Result<void> ImportAudit(SeqWriter& seqs, ObjectReader& r) {
   }
   if (!r.Has("detail")) return InvalidArgument(r.PathOf("detail"), "is required");
   const Json* detail = r.Raw("detail");         // nullptr: null
-  auto space = r.OptionalString("space", kId);  // absent before schema 7
-  if (!space) return std::unexpected(space.error());
-  if (*space) {
-    auto parsed = INFRASHARE_TRY(Space::Parse(**space, r.PathOf("space")));
+  auto space = INFRASHARE_TRY(r.OptionalString("space", kId));  // absent before schema 4
+  if (space) {
+    auto parsed = INFRASHARE_TRY(Space::Parse(*space, r.PathOf("space")));
     e.space = std::move(parsed);
   }
   if (auto f = r.Finish(); !f) return f;
-  e.seq = *seq;
-  e.at = FromMicros(*at);
+  e.seq = seq;
+  e.at = FromMicros(at);
   e.detail = detail != nullptr ? *detail : Json();
-  return seqs.AppendAuditAt(e);
+  return tx.AppendAuditAt(e);
 }
 
-Result<void> ImportOutbox(SeqWriter& seqs, ObjectReader& r) {
+Result<void> ImportOutbox(sql::SqlTx& tx, ObjectReader& r) {
   OutboxEvent e;
-  auto seq = r.Int("seq", 1, kMaxInt);
-  if (!seq) return std::unexpected(seq.error());
-  auto at = r.Int("at", std::numeric_limits<int64_t>::min(), kMaxInt);
-  if (!at) return std::unexpected(at.error());
-  auto space = r.String("space", kId);
-  if (!space) return std::unexpected(space.error());
-  auto type = r.String("type", kId);
-  if (!type) return std::unexpected(type.error());
+  auto seq = INFRASHARE_TRY(r.Int("seq", 1, kMaxInt));
+  auto at = INFRASHARE_TRY(r.Int("at", std::numeric_limits<int64_t>::min(), kMaxInt));
+  auto space = INFRASHARE_TRY(r.String("space", kId));
+  auto type = INFRASHARE_TRY(r.String("type", kId));
   auto record = INFRASHARE_TRY(r.String("record_id", kAnyString));
   auto subject = r.OptionalString("subject", kAnyString);  // absent before schema 2
   if (!subject) return std::unexpected(subject.error());
   if (auto f = r.Finish(); !f) return f;
-  e.seq = *seq;
-  e.at = FromMicros(*at);
-  auto parsed_space = INFRASHARE_TRY(Space::Parse(*space, r.PathOf("space")));
+  e.seq = seq;
+  e.at = FromMicros(at);
+  auto parsed_space = INFRASHARE_TRY(Space::Parse(space, r.PathOf("space")));
   e.space = std::move(parsed_space);
-  e.type = std::move(*type);
+  e.type = std::move(type);
   e.record_id = std::move(record);
   e.subject = subject->value_or("");
-  return seqs.AppendOutboxAt(e);
+  return tx.AppendOutboxAt(e);
 }
 
-Result<void> ImportAlert(SeqWriter& seqs, ObjectReader& r) {
-  auto seq = r.Int("seq", 1, kMaxInt);
-  if (!seq) return std::unexpected(seq.error());
+Result<void> ImportAlert(sql::SqlTx& tx, ObjectReader& r) {
+  auto seq = INFRASHARE_TRY(r.Int("seq", 1, kMaxInt));
   auto doc = INFRASHARE_TRY(Document(r, "doc"));
   if (auto f = r.Finish(); !f) return f;
   auto alert = INFRASHARE_TRY(Decode<Alert>(doc, r.PathOf("doc"), AlertFromJson));
   if (!alert.recipients.empty())
     return InvalidArgument(r.PathOf("doc"), "must not list recipients (they are rows of alert_recipients)");
-  alert.seq = *seq;
-  return seqs.InsertAlertAt(alert);
+  alert.seq = seq;
+  return tx.InsertAlertAt(alert);
 }
 
-Result<void> ImportAlertRecipient(SeqWriter& seqs, ObjectReader& r) {
+Result<void> ImportAlertRecipient(sql::SqlTx& tx, ObjectReader& r) {
   auto alert_id = INFRASHARE_TRY(r.String("alert_id", kId));
   auto ord = INFRASHARE_TRY(r.Int("ord", 0, kMaxInt));
   auto doc = INFRASHARE_TRY(Document(r, "doc"));
   if (auto f = r.Finish(); !f) return f;
   auto recipient = INFRASHARE_TRY(Decode<AlertRecipient>(doc, r.PathOf("doc"), RecipientFromJson));
-  return seqs.InsertAlertRecipientAt(alert_id, ord, recipient);
+  return tx.InsertAlertRecipientAt(alert_id, ord, recipient);
 }
 
-Result<void> ImportWebhookDelivery(SeqWriter& seqs, ObjectReader& r) {
-  auto id = r.Int("id", 1, kMaxInt);
-  if (!id) return std::unexpected(id.error());
+Result<void> ImportWebhookDelivery(sql::SqlTx& tx, ObjectReader& r) {
+  auto id = INFRASHARE_TRY(r.Int("id", 1, kMaxInt));
   auto doc = INFRASHARE_TRY(Document(r, "doc"));
   if (auto f = r.Finish(); !f) return f;
   auto delivery = INFRASHARE_TRY(Decode<WebhookDelivery>(doc, r.PathOf("doc"), WebhookDeliveryFromJson));
-  if (delivery.id != 0 && delivery.id != *id)
-    return InvalidArgument(r.PathOf("id"), fmt::format("{} is not the document's id", *id));
-  delivery.id = *id;
-  return seqs.InsertWebhookDeliveryAt(delivery);
+  if (delivery.id != 0 && delivery.id != id)
+    return InvalidArgument(r.PathOf("id"), fmt::format("{} is not the document's id", id));
+  delivery.id = id;
+  return tx.InsertWebhookDeliveryAt(delivery);
 }
 
 }  // namespace
@@ -219,23 +204,13 @@ Json MetaRow(std::string_view key, std::string_view value) { return Json{{"key",
 
 Json DocumentRow(std::string_view id, Json doc) { return Json{{"id", id}, {"doc", std::move(doc)}}; }
 
-Json PrincipalRow(const Principal& p) {
-  Json roles = Json::array();
-  for (Role r : p.roles) roles.push_back(NameOf(kRoleNames, r));
-  return Json{{"id", p.id},
-              {"organization", p.organization},
-              {"name", p.name},
-              {"roles", std::move(roles)},
-              {"created_at", ToMicros(p.created_at)}};
-}
+Json PrincipalRow(const Principal& p) { return ToJson(p, TimeForm::kMicros); }
 
 Json TokenRow(const ApiToken& t) {
-  return Json{{"id", t.id},
-              {"principal", t.principal},
-              {"secret_sha256", t.secret_sha256},
-              {"label", t.label},
-              {"created_at", ToMicros(t.created_at)},
-              {"revoked_at", OptionalMicros(t.revoked_at)}};
+  Json row = ToJson(t, TimeForm::kMicros);
+  row["secret_sha256"] = t.secret_sha256;
+  row["revoked_at"] = OptionalMicros(t.revoked_at);
+  return row;
 }
 
 Json ReportRow(int64_t seq, Json grants, Json doc) {
@@ -288,23 +263,11 @@ Result<Json> DocumentFromRow(const sql::Rows& rows, int i) {
 }
 
 Result<Json> PrincipalFromRow(const sql::Rows& rows, int i) {
-  auto roles = INFRASHARE_TRY(Document(rows, i, 3, "principals"));
-  return Json{{"id", rows.Text(i, 0)},
-              {"organization", rows.Text(i, 1)},
-              {"name", rows.Text(i, 2)},
-              {"roles", std::move(roles)},
-              {"created_at", rows.Int(i, 4)}};
+  return PrincipalRow(INFRASHARE_TRY(sql::PrincipalFromRow(rows, i)));
 }
 
 Result<Json> TokenFromRow(const sql::Rows& rows, int i) {
-  ApiToken t;
-  t.id = std::string(rows.Text(i, 0));
-  t.principal = std::string(rows.Text(i, 1));
-  t.secret_sha256 = std::string(rows.Text(i, 2));
-  t.label = std::string(rows.Text(i, 3));
-  t.created_at = FromMicros(rows.Int(i, 4));
-  if (!rows.IsNull(i, 5)) t.revoked_at = FromMicros(rows.Int(i, 5));
-  return TokenRow(t);
+  return TokenRow(INFRASHARE_TRY(sql::TokenFromRow(rows, i)));
 }
 
 Result<Json> ReportFromRow(const sql::Rows& rows, int i) {
@@ -348,61 +311,54 @@ Result<Json> WebhookDeliveryFromRow(const sql::Rows& rows, int i) {
   return WebhookDeliveryRow(rows.Int(i, 0), std::move(doc));
 }
 
-// Every table in dump order ({order}: Dialect::InsertionOrder).
+// Every table in dump order ({order}: Dialect::InsertionOrder; the column
+// lists: sql_tx.h).
 const Table kTableList[] = {
-    {"meta", "SELECT key, value FROM meta ORDER BY key", MetaFromRow,
-     [](WriteTx& tx, SeqWriter&, ObjectReader& r) { return ImportMeta(tx, r); }},
+    {"meta", "SELECT key, value FROM meta ORDER BY key", MetaFromRow, ImportMeta},
     {"sectors", "SELECT id, doc FROM sectors ORDER BY {order}", DocumentFromRow,
-     [](WriteTx& tx, SeqWriter&, ObjectReader& r) {
+     [](sql::SqlTx& tx, ObjectReader& r) {
        return ImportDocument<Sector>(tx, r, SectorFromJson, &WriteTx::UpsertSector);
      }},
     {"ceptoars", "SELECT id, doc FROM ceptoars ORDER BY {order}", DocumentFromRow,
-     [](WriteTx& tx, SeqWriter&, ObjectReader& r) {
+     [](sql::SqlTx& tx, ObjectReader& r) {
        return ImportDocument<Ceptoar>(tx, r, CeptoarFromJson, &WriteTx::UpsertCeptoar);
      }},
     {"sharing_groups", "SELECT id, doc FROM sharing_groups ORDER BY {order}", DocumentFromRow,
-     [](WriteTx& tx, SeqWriter&, ObjectReader& r) {
+     [](sql::SqlTx& tx, ObjectReader& r) {
        return ImportDocument<SharingGroup>(tx, r, GroupFromJson, &WriteTx::UpsertGroup);
      }},
     {"organizations", "SELECT id, doc FROM organizations ORDER BY {order}", DocumentFromRow,
-     [](WriteTx& tx, SeqWriter&, ObjectReader& r) {
+     [](sql::SqlTx& tx, ObjectReader& r) {
        return ImportDocument<Organization>(tx, r, OrganizationFromJson, &WriteTx::UpsertOrganization);
      }},
-    {"principals", "SELECT id, organization, name, roles, created_at FROM principals ORDER BY id",
-     PrincipalFromRow, [](WriteTx& tx, SeqWriter&, ObjectReader& r) { return ImportPrincipal(tx, r); }},
-    {"tokens", "SELECT id, principal, secret_sha256, label, created_at, revoked_at FROM tokens ORDER BY id",
-     TokenFromRow, [](WriteTx& tx, SeqWriter&, ObjectReader& r) { return ImportToken(tx, r); }},
-    {"reports", "SELECT seq, grants, doc FROM reports ORDER BY seq", ReportFromRow,
-     [](WriteTx&, SeqWriter& seqs, ObjectReader& r) { return ImportReport(seqs, r); }},
+    {"principals", "SELECT {principal_columns} FROM principals ORDER BY id", PrincipalFromRow,
+     ImportPrincipal},
+    {"tokens", "SELECT {token_columns} FROM tokens ORDER BY id", TokenFromRow, ImportToken},
+    {"reports", "SELECT seq, grants, doc FROM reports ORDER BY seq", ReportFromRow, ImportReport},
     {"revisions", "SELECT report_id, number, doc FROM revisions ORDER BY report_id, number", RevisionFromRow,
-     [](WriteTx& tx, SeqWriter&, ObjectReader& r) { return ImportRevision(tx, r); }},
-    {"audit",
-     "SELECT seq, at, actor_principal, actor_org, action, target_kind, target_id, detail, prev_hash, hash, "
-     "space FROM audit ORDER BY seq",
-     AuditFromRow, [](WriteTx&, SeqWriter& seqs, ObjectReader& r) { return ImportAudit(seqs, r); }},
+     ImportRevision},
+    {"audit", "SELECT {audit_columns} FROM audit ORDER BY seq", AuditFromRow, ImportAudit},
     {"outbox", "SELECT seq, at, space, type, record_id, subject FROM outbox ORDER BY seq", OutboxFromRow,
-     [](WriteTx&, SeqWriter& seqs, ObjectReader& r) { return ImportOutbox(seqs, r); }},
-    {"alerts", "SELECT seq, doc FROM alerts ORDER BY seq", AlertFromRow,
-     [](WriteTx&, SeqWriter& seqs, ObjectReader& r) { return ImportAlert(seqs, r); }},
+     ImportOutbox},
+    {"alerts", "SELECT seq, doc FROM alerts ORDER BY seq", AlertFromRow, ImportAlert},
     {"alert_recipients", "SELECT alert_id, ord, doc FROM alert_recipients ORDER BY alert_id, ord",
-     AlertRecipientFromRow,
-     [](WriteTx&, SeqWriter& seqs, ObjectReader& r) { return ImportAlertRecipient(seqs, r); }},
+     AlertRecipientFromRow, ImportAlertRecipient},
     {"webhooks", "SELECT id, doc FROM webhooks ORDER BY id", DocumentFromRow,
-     [](WriteTx& tx, SeqWriter&, ObjectReader& r) {
+     [](sql::SqlTx& tx, ObjectReader& r) {
        return ImportDocument<Webhook>(tx, r, WebhookFromJson, &WriteTx::InsertWebhook);
      }},
     {"webhook_deliveries", "SELECT id, doc FROM webhook_deliveries ORDER BY id", WebhookDeliveryFromRow,
-     [](WriteTx&, SeqWriter& seqs, ObjectReader& r) { return ImportWebhookDelivery(seqs, r); }},
+     ImportWebhookDelivery},
 };
 
 }  // namespace
 
 std::span<const Table> Tables() { return kTableList; }
 
-Result<void> ImportRow(WriteTx& tx, SeqWriter& seqs, std::string_view table, const Json& row) {
+Result<void> ImportRow(sql::SqlTx& tx, std::string_view table, const Json& row) {
   ObjectReader r(row, std::string(table));
   for (const auto& t : kTableList)
-    if (t.name == table) return t.import(tx, seqs, r);
+    if (t.name == table) return t.import(tx, r);
   return InvalidArgument("table", fmt::format("unknown table '{}'", table));
 }
 

@@ -15,7 +15,7 @@
 //   revisions       {report_id, number, doc}         by report_id, number
 //   audit           {seq, at, actor_principal, actor_org, action,
 //                    target_kind, target_id, detail, prev_hash, hash,
-//                    space (absent before schema 7: live)}           by seq
+//                    space (absent before schema 4: live)}           by seq
 //   outbox          {seq, at, space, type, record_id, subject}       by seq
 //   alerts          {seq, doc}                                       by seq
 //   alert_recipients {alert_id, ord, doc}                  by alert_id, ord
@@ -40,6 +40,10 @@
 #include "store/sql/session.h"
 #include "store/store.h"
 
+namespace infrashare::sql {
+class SqlTx;
+}  // namespace infrashare::sql
+
 namespace infrashare::dump {
 
 Json MetaRow(std::string_view key, std::string_view value);
@@ -54,41 +58,23 @@ Json AlertRow(int64_t seq, Json doc);
 Json AlertRecipientRow(std::string_view alert_id, int64_t ord, Json doc);
 Json WebhookDeliveryRow(int64_t id, Json doc);
 
-// What ImportRow needs of a backend beyond WriteTx: rows of the logs,
-// reports, alerts and webhook deliveries keep their seq or id (and the
-// backend's counters move past it); recipient rows keep their order.
-class SeqWriter {
- public:
-  virtual ~SeqWriter() = default;
-  virtual Result<void> InsertReportAt(int64_t seq, const Report& report,
-                                      const std::vector<std::string>& grants) = 0;
-  virtual Result<void> AppendAuditAt(const AuditEvent& event) = 0;    // event.seq is set
-  virtual Result<void> AppendOutboxAt(const OutboxEvent& event) = 0;  // event.seq is set
-  // The alert without its recipients (they come as their own rows); alert.seq is set.
-  virtual Result<void> InsertAlertAt(const Alert& alert) = 0;
-  // kNotFound when the alert is not there.
-  virtual Result<void> InsertAlertRecipientAt(const std::string& alert_id, int64_t ord,
-                                              const AlertRecipient& recipient) = 0;
-  // kNotFound when the webhook is not there.
-  virtual Result<void> InsertWebhookDeliveryAt(const WebhookDelivery& delivery) = 0;  // delivery.id is set
-};
-
 // One table of the dump: the SELECT that reads it in its canonical order
-// ({order}: sql::Dialect::InsertionOrder), how a row of that becomes a dump
+// ({order}: sql::Dialect::InsertionOrder; {audit_columns},
+// {principal_columns}, {token_columns}: store/sql/sql_tx.h), how a row of that becomes a dump
 // row, and how a dump row is stored.
 struct Table {
   std::string_view name;
   std::string_view select;
   Result<Json> (*read)(const sql::Rows& rows, int i);
-  Result<void> (*import)(WriteTx& tx, SeqWriter& seqs, ObjectReader& row);
+  Result<void> (*import)(sql::SqlTx& tx, ObjectReader& row);
 };
 // Every table, in dump order: the one list of what export and import move.
 std::span<const Table> Tables();
 
-// Decodes one row of `table` and stores it through tx and seqs.
+// Decodes one row of `table` and stores it through tx.
 // Errors: kInvalidArgument naming the table and the field ("reports.seq:
 // must be an integer …", "unknown table 'x'"); whatever the store answers
 // (kConflict for a row that is already there).
-Result<void> ImportRow(WriteTx& tx, SeqWriter& seqs, std::string_view table, const Json& row);
+Result<void> ImportRow(sql::SqlTx& tx, std::string_view table, const Json& row);
 
 }  // namespace infrashare::dump

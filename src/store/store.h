@@ -134,10 +134,8 @@ class ReadTx {
   // visibility with domain/sharing.
   virtual Result<std::optional<Report>> GetReport(const Space& space, const std::string& id) = 0;
   virtual Result<std::vector<Revision>> ListRevisions(const std::string& report_id) = 0;
-  virtual Result<std::vector<Report>> ListReports(const ReportQuery& query) = 0;
-  // The same page as stored, newest first.
+  // One page of reports as stored, newest first.
   virtual Result<std::vector<ReportRowText>> ListReportTexts(const ReportQuery& query) = 0;
-  virtual Result<int64_t> CountReports() = 0;
 
   // Alerts. GetAlert returns the alert with every recipient (named first,
   // then escalations, in the order they were added); ListAlerts returns
@@ -158,7 +156,6 @@ class ReadTx {
   // (id < before_id when given).
   virtual Result<std::optional<Webhook>> GetWebhook(const std::string& id) = 0;
   virtual Result<std::vector<Webhook>> ListWebhooks(const std::optional<std::string>& organization) = 0;
-  virtual Result<std::optional<WebhookDelivery>> GetWebhookDelivery(int64_t id) = 0;
   virtual Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(const std::string& webhook_id,
                                                                      std::optional<int64_t> before_id,
                                                                      int limit) = 0;
@@ -189,7 +186,7 @@ class WriteTx : public ReadTx {
   virtual Result<void> RevokeToken(const std::string& id, Timestamp at) = 0;
 
   // Inserts a new report head; assigns and returns its seq. `grants` are the
-  // keys that may see it (domain/sharing GrantKeys), indexed for ListReports.
+  // keys that may see it (domain/sharing GrantKeys), indexed for ListReportTexts.
   virtual Result<int64_t> InsertReport(const Report& report, const std::vector<std::string>& grants) = 0;
   // Replaces the head of an existing report (by id) and its grants.
   virtual Result<void> UpdateReport(const Report& report, const std::vector<std::string>& grants) = 0;

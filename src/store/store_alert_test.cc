@@ -287,7 +287,7 @@ TEST_P(StoreTest, WebhookDeliveriesOncePerEventDueAndLog) {
   auto again = insert(dup);
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ(*again, 0);
-  auto first = ReadValue(store(), [&](ReadTx& tx) { return tx.GetWebhookDelivery(*d1); });
+  auto first = ReadValue(store(), [&](ReadTx& tx) { return sql::Inspect(tx).GetWebhookDelivery(*d1); });
   ASSERT_TRUE(first && *first);
   WebhookDelivery expected = MakeDelivery("whk_1", 1, At(30));
   expected.id = *d1;
@@ -323,9 +323,10 @@ TEST_P(StoreTest, WebhookDeliveriesOncePerEventDueAndLog) {
   update.body = "ignored";
   update.event_seq = 77;
   ASSERT_TRUE(store().Write([&](WriteTx& tx) { return tx.UpdateWebhookDelivery(update); }));
-  EXPECT_EQ(**ReadValue(store(), [&](ReadTx& tx) { return tx.GetWebhookDelivery(*d1); }), done);
+  EXPECT_EQ(**ReadValue(store(), [&](ReadTx& tx) { return sql::Inspect(tx).GetWebhookDelivery(*d1); }), done);
   // Retried later: due again only when its time comes.
-  WebhookDelivery retry = **ReadValue(store(), [&](ReadTx& tx) { return tx.GetWebhookDelivery(*d2); });
+  WebhookDelivery retry =
+      **ReadValue(store(), [&](ReadTx& tx) { return sql::Inspect(tx).GetWebhookDelivery(*d2); });
   retry.attempts = 1;
   retry.last_status = 500;
   retry.last_error = "HTTP 500";
@@ -423,7 +424,7 @@ TEST_P(StoreTest, AlertsAndWebhooksSurviveReopen) {
   EXPECT_EQ(WriteValue(store(), [](WriteTx& tx) { return tx.ListDueRecipients(At(100), 10); })->size(), 2u);
   EXPECT_EQ(**ReadValue(store(), [](ReadTx& tx) { return tx.GetWebhook("whk_1"); }),
             MakeWebhook("whk_1", "org_a"));
-  auto d = ReadValue(store(), [&](ReadTx& tx) { return tx.GetWebhookDelivery(delivery); });
+  auto d = ReadValue(store(), [&](ReadTx& tx) { return sql::Inspect(tx).GetWebhookDelivery(delivery); });
   ASSERT_TRUE(d && *d);
   EXPECT_EQ((*d)->event_seq, 7);
   EXPECT_EQ(ReadValue(store(), [](ReadTx& tx) { return tx.ListOutbox(0, 10); })->at(0).subject, "org_b");

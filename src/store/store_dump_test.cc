@@ -229,8 +229,8 @@ TEST_P(StoreTest, ExportImportKeepsEveryRow) {
   for (const auto& keys : {std::vector<std::string>{"members"}, std::vector<std::string>{"org:org_tepco"}}) {
     ReportQuery q;
     q.grant_keys = keys;
-    auto a = ReadValue(store(), [&](ReadTx& tx) { return tx.ListReports(q); });
-    auto b = ReadValue(copy, [&](ReadTx& tx) { return tx.ListReports(q); });
+    auto a = ReadValue(store(), [&](ReadTx& tx) { return sql::Inspect(tx).ListReports(q); });
+    auto b = ReadValue(copy, [&](ReadTx& tx) { return sql::Inspect(tx).ListReports(q); });
     ASSERT_TRUE(a && b);
     ASSERT_EQ(a->size(), b->size());
     for (size_t i = 0; i < a->size(); ++i) {
@@ -241,17 +241,17 @@ TEST_P(StoreTest, ExportImportKeepsEveryRow) {
   ReportQuery text;
   text.grant_keys = {"members"};
   text.text = "停電";
-  EXPECT_EQ(ReadValue(copy, [&](ReadTx& tx) { return tx.ListReports(text); })->size(), 1u);
+  EXPECT_EQ(ReadValue(copy, [&](ReadTx& tx) { return sql::Inspect(tx).ListReports(text); })->size(), 1u);
   text.text = "cafe";  // rpt_1 (rpt_0's text changed)
-  EXPECT_EQ(ReadValue(copy, [&](ReadTx& tx) { return tx.ListReports(text); })->size(), 1u);
+  EXPECT_EQ(ReadValue(copy, [&](ReadTx& tx) { return sql::Inspect(tx).ListReports(text); })->size(), 1u);
   text.text = "malware";  // rpt_0's title changed; rpt_2 is not granted to members
-  EXPECT_EQ(ReadValue(copy, [&](ReadTx& tx) { return tx.ListReports(text); })->size(), 0u);
+  EXPECT_EQ(ReadValue(copy, [&](ReadTx& tx) { return sql::Inspect(tx).ListReports(text); })->size(), 0u);
   text.grant_keys = {"org:org_tepco"};
-  EXPECT_EQ(ReadValue(copy, [&](ReadTx& tx) { return tx.ListReports(text); })->size(), 1u);
+  EXPECT_EQ(ReadValue(copy, [&](ReadTx& tx) { return sql::Inspect(tx).ListReports(text); })->size(), 1u);
   ReportQuery sector;
   sector.grant_keys = {"sector:gas"};
   sector.sector = "electric_power";
-  EXPECT_EQ(ReadValue(copy, [&](ReadTx& tx) { return tx.ListReports(sector); })->size(), 1u);
+  EXPECT_EQ(ReadValue(copy, [&](ReadTx& tx) { return sql::Inspect(tx).ListReports(sector); })->size(), 1u);
 
   auto revoked = ReadValue(copy, [](ReadTx& tx) { return tx.GetToken("tok_2"); });
   ASSERT_TRUE(revoked && *revoked && (*revoked)->revoked_at);

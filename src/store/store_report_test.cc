@@ -25,7 +25,7 @@ Result<int64_t> Insert(Store& store, const Report& report, std::vector<std::stri
 }
 
 Result<std::vector<Report>> List(Store& store, const ReportQuery& q) {
-  return ReadValue(store, [&](ReadTx& tx) { return tx.ListReports(q); });
+  return ReadValue(store, [&](ReadTx& tx) { return sql::Inspect(tx).ListReports(q); });
 }
 
 std::vector<std::string> Ids(const std::vector<Report>& reports) {
@@ -94,7 +94,7 @@ TEST_P(StoreTest, ReportInsertGetUpdateAndRevisions) {
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
   EXPECT_EQ(missing.error().message, "report 'rpt_ghost' not found");
-  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.CountReports(); }), 1);
+  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return sql::Inspect(tx).CountReports(); }), 1);
 
   // The update replaced grants, sectors and text in the list indexes.
   ReportQuery q;
@@ -146,7 +146,7 @@ TEST_P(StoreTest, DuplicateReportIdIsConflictAndUndoesTheWrite) {
   EXPECT_EQ(r.error().message, "report 'rpt_1' already exists");
   EXPECT_EQ(r.error().field, "id");
   EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.GetMeta("before"); }), std::nullopt);
-  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.CountReports(); }), 1);
+  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return sql::Inspect(tx).CountReports(); }), 1);
   EXPECT_EQ(
       (*ReadValue(store(), [](ReadTx& tx) { return tx.GetReport(Space::Live(), "rpt_1"); }))->content.title,
       "title");
@@ -484,7 +484,8 @@ TEST_P(StoreTest, TextSearchTakesAnyInputLiterally) {
     EXPECT_TRUE(listed) << awkward << ": " << listed.error().message;
   }
   EXPECT_EQ(search("*").size(), docs.size());
-  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.CountReports(); }), int64_t(docs.size()));
+  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return sql::Inspect(tx).CountReports(); }),
+            int64_t(docs.size()));
 }
 
 TEST_P(StoreTest, SpacesNeverMix) {

@@ -86,7 +86,7 @@ TEST_P(StoreTest, EmptyStoreAnswersEmpty) {
   ASSERT_TRUE(reg) << reg.error().message;
   EXPECT_TRUE(reg->sectors.empty() && reg->ceptoars.empty() && reg->groups.empty() &&
               reg->organizations.empty());
-  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.CountReports(); }), 0);
+  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return sql::Inspect(tx).CountReports(); }), 0);
   EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.GetPrincipal("nobody"); }), std::nullopt);
   EXPECT_FALSE(ReadValue(store(), [](ReadTx& tx) { return tx.GetToken("tok_none"); })->has_value());
   EXPECT_FALSE(
@@ -401,7 +401,7 @@ TEST_P(StoreTest, GroupCommitKeepsEachWriteApart) {
       EXPECT_EQ(results[i].error().message, fmt::format("writer {} gives up", i));
     }
   }
-  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.CountReports(); }), kThreads / 2);
+  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return sql::Inspect(tx).CountReports(); }), kThreads / 2);
   for (int i = 0; i < kThreads; ++i) {
     auto report = ReadValue(
         store(), [&](ReadTx& tx) { return tx.GetReport(Space::Live(), fmt::format("rpt_{:02}", i)); });
@@ -413,11 +413,11 @@ TEST_P(StoreTest, GroupCommitKeepsEachWriteApart) {
   ReportQuery q;
   q.grant_keys = {"members"};
   q.limit = 100;
-  auto listed = ReadValue(store(), [&](ReadTx& tx) { return tx.ListReports(q); });
+  auto listed = ReadValue(store(), [&](ReadTx& tx) { return sql::Inspect(tx).ListReports(q); });
   ASSERT_TRUE(listed);
   EXPECT_EQ(listed->size(), size_t(kThreads / 2));
   q.text = "title";  // the text index holds only the kept writes
-  listed = ReadValue(store(), [&](ReadTx& tx) { return tx.ListReports(q); });
+  listed = ReadValue(store(), [&](ReadTx& tx) { return sql::Inspect(tx).ListReports(q); });
   ASSERT_TRUE(listed);
   EXPECT_EQ(listed->size(), size_t(kThreads / 2));
 }
@@ -427,7 +427,7 @@ TEST_P(StoreTest, ReadsRunWhileWriting) {
   std::atomic<int> reads{0};
   std::thread reader([&] {
     while (!stop) {
-      auto n = ReadValue(store(), [](ReadTx& tx) { return tx.CountReports(); });
+      auto n = ReadValue(store(), [](ReadTx& tx) { return sql::Inspect(tx).CountReports(); });
       ASSERT_TRUE(n) << n.error().message;
       ++reads;
     }
@@ -472,7 +472,7 @@ TEST_P(StoreTest, EverythingSurvivesReopen) {
   ReportQuery q;
   q.grant_keys = {"members"};
   q.text = "停電";
-  auto found = ReadValue(store(), [&](ReadTx& tx) { return tx.ListReports(q); });
+  auto found = ReadValue(store(), [&](ReadTx& tx) { return sql::Inspect(tx).ListReports(q); });
   ASSERT_TRUE(found);
   EXPECT_EQ(found->size(), 1u);
   EXPECT_EQ(*WriteValue(store(), [](WriteTx& tx) { return tx.LastAuditHash(); }), (*audit)[0].hash);

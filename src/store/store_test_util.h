@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/sql/sql_tx.h"
 #include "store/store.h"
 
 namespace infrashare::store_test {
@@ -177,7 +178,7 @@ inline void ExpectDamagedRows(Store& store) {
   EXPECT_EQ(got.error().message, "stored report #1 is unreadable: not JSON");
   ReportQuery q;
   q.grant_keys = {"members"};
-  auto listed = ReadValue(store, [&](ReadTx& tx) { return tx.ListReports(q); });
+  auto listed = ReadValue(store, [&](ReadTx& tx) { return sql::Inspect(tx).ListReports(q); });
   ASSERT_FALSE(listed);
   EXPECT_EQ(listed.error().code, ErrorCode::kInternal);
   auto registry = ReadValue(store, [](ReadTx& tx) { return tx.LoadRegistry(); });

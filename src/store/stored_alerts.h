@@ -15,8 +15,7 @@
 // Documents that fail to decode answer kInternal naming the record
 // (sqlite::DecodeStored); they never crash the process.
 //
-// Thread behaviour: pure functions; the RowWriter steps run inside the write
-// transaction whose rows they write.
+// Thread behaviour: pure functions.
 #pragma once
 
 #include <optional>
@@ -67,37 +66,5 @@ Result<void> CheckAlertQuery(const AlertQuery& query);
 
 // The exclusive upper bound of a newest-first page: the cursor, or "all".
 int64_t CursorBound(const std::optional<int64_t>& before);
-
-// The rows a backend writes for alerts and deliveries. The steps around
-// them — checks, recipient order, what answers kNotFound or kConflict — are
-// the functions below, the same for every backend (as dump::SeqWriter is for
-// import).
-class RowWriter {
- public:
-  virtual ~RowWriter() = default;
-  // seq nullopt: the database assigns it (and answers it). kConflict when the
-  // id (or the seq) is there.
-  virtual Result<int64_t> InsertAlertRow(const Alert& alert, std::optional<int64_t> seq) = 0;
-  // kConflict when the organization is already on the alert.
-  virtual Result<void> InsertRecipientRow(const std::string& alert_id, int64_t ord,
-                                          const AlertRecipient& recipient) = 0;
-  // delivery.id 0: the database assigns it. Answers the id, or 0 when
-  // (webhook_id, event_seq) (or the id) is there.
-  virtual Result<int64_t> InsertDeliveryRow(const WebhookDelivery& delivery) = 0;
-  virtual Result<bool> AlertExists(const std::string& alert_id) = 0;
-  virtual Result<bool> WebhookExists(const std::string& webhook_id) = 0;
-};
-
-// WriteTx::InsertAlert: the alert, then its recipients in order.
-Result<int64_t> InsertAlert(RowWriter& rows, const Alert& alert);
-// kNotFound when the alert is not there.
-Result<void> RequireAlert(RowWriter& rows, const std::string& alert_id);
-// WriteTx::InsertWebhookDelivery (delivery.id is ignored).
-Result<int64_t> InsertDelivery(RowWriter& rows, const WebhookDelivery& delivery);
-// dump::SeqWriter's: rows with their seq, order or id kept.
-Result<void> InsertAlertAt(RowWriter& rows, const Alert& alert);
-Result<void> InsertRecipientAt(RowWriter& rows, const std::string& alert_id, int64_t ord,
-                               const AlertRecipient& recipient);
-Result<void> InsertDeliveryAt(RowWriter& rows, const WebhookDelivery& delivery);
 
 }  // namespace infrashare::stored

@@ -112,12 +112,13 @@ class SseClient::Impl {
     ended_ = true;
   }
 
+ private:
+  friend class SseClient;  // reads what the stream told (status, body, comments, retry)
+
   int status_ = 0;
   std::string body_;
   size_t comments_ = 0;
   std::optional<long> retry_;
-
- private:
   static std::string Describe(beast::error_code ec) {
     return ec == asio::error::operation_aborted ? std::string("timed out") : ec.message();
   }
@@ -218,8 +219,7 @@ Result<SseClient> SseClient::Connect(uint16_t port, std::string_view target,
                                      const std::map<std::string, std::string>& headers,
                                      std::chrono::milliseconds timeout) {
   auto impl = std::make_unique<Impl>();
-  if (auto opened = impl->Open(port, target, headers, timeout); !opened)
-    return std::unexpected(opened.error());
+  INFRASHARE_TRY(impl->Open(port, target, headers, timeout));
   return SseClient(std::move(impl));
 }
 

@@ -154,4 +154,31 @@ Result<Organization> OrganizationFromJson(const Json& json) {
   return o;
 }
 
+namespace {
+
+Json TimeJson(Timestamp t, TimeForm form) {
+  return form == TimeForm::kMicros ? Json(ToMicros(t)) : Json(FormatRfc3339(t));
+}
+
+}  // namespace
+
+Json ToJson(const Principal& principal, TimeForm times) {
+  Json roles = Json::array();
+  for (Role r : principal.roles) roles.push_back(NameOf(kRoleNames, r));
+  return Json{{"id", principal.id},
+              {"organization", principal.organization},
+              {"name", principal.name},
+              {"roles", std::move(roles)},
+              {"created_at", TimeJson(principal.created_at, times)}};
+}
+
+Json ToJson(const ApiToken& token, TimeForm times) {
+  Json j{{"id", token.id},
+         {"principal", token.principal},
+         {"label", token.label},
+         {"created_at", TimeJson(token.created_at, times)}};
+  if (token.revoked_at) j["revoked_at"] = TimeJson(*token.revoked_at, times);
+  return j;
+}
+
 }  // namespace infrashare

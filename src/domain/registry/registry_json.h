@@ -12,6 +12,7 @@
 
 #include "common/error.h"
 #include "common/json.h"
+#include "domain/registry/principal.h"
 #include "domain/registry/registry.h"
 
 namespace infrashare {
@@ -21,6 +22,14 @@ Json ToJson(const Sector& sector);
 Json ToJson(const Ceptoar& ceptoar);
 Json ToJson(const SharingGroup& group);
 Json ToJson(const Organization& organization);
+
+// Principals and tokens as the API answers them, times in RFC 3339; the dump
+// (store/dump.h) writes the same members with times in microseconds since
+// the epoch. A token's secret hash is never part of it; revoked_at only when
+// revoked.
+enum class TimeForm { kRfc3339, kMicros };
+Json ToJson(const Principal& principal, TimeForm times = TimeForm::kRfc3339);
+Json ToJson(const ApiToken& token, TimeForm times = TimeForm::kRfc3339);
 
 // Errors (kInvalidArgument): Error::field names the member at fault
 // ("members.count", "contacts[1].email").

@@ -47,9 +47,8 @@ Audience AudienceFrom(const Json& j) {
 
 // TLP and audience: what the sharing rule reads of the content.
 Result<void> SharingContentFrom(const Json& j, ReportContent& c) {
-  auto tlp = EnumFrom(j.value("tlp", Json()), "tlp", kTlpNames);
-  if (!tlp) return std::unexpected(tlp.error());
-  c.tlp = *tlp;
+  auto tlp = INFRASHARE_TRY(EnumFrom(j.value("tlp", Json()), "tlp", kTlpNames));
+  c.tlp = tlp;
   c.audience = AudienceFrom(j.value("audience", Json::object()));
   return {};
 }
@@ -75,15 +74,15 @@ Result<void> SharingFrom(const Json& j, Report& r) {
 }  // namespace
 
 const std::vector<std::string_view>& ReportSharingMembers() {
-  static const std::vector<std::string_view> members{"anonymized",
-                                                     "submitter_organization",
-                                                     "submitter_principal",
-                                                     "relay_organization",
-                                                     "released",
-                                                     "deliveries",
-                                                     "tlp",
-                                                     "audience"};
-  return members;
+  static const std::vector<std::string_view> kMembers{"anonymized",
+                                                      "submitter_organization",
+                                                      "submitter_principal",
+                                                      "relay_organization",
+                                                      "released",
+                                                      "deliveries",
+                                                      "tlp",
+                                                      "audience"};
+  return kMembers;
 }
 
 Result<Report> ReportSharingFromJson(const Json& j) {
@@ -159,9 +158,8 @@ Json ToJson(const Revision& v) {
 Result<ReportContent> ContentFromJson(const Json& j) {
   if (!j.is_object()) return InvalidArgument("", "report content must be an object");
   ReportContent c;
-  auto kind = EnumFrom(j.value("kind", Json()), "kind", kReportKindNames);
-  if (!kind) return std::unexpected(kind.error());
-  c.kind = *kind;
+  auto kind = INFRASHARE_TRY(EnumFrom(j.value("kind", Json()), "kind", kReportKindNames));
+  c.kind = kind;
   c.title = StringOr(j, "title");
   c.text = StringOr(j, "text");
   c.sectors = Strings(j, "sectors");
@@ -179,18 +177,15 @@ Result<ReportContent> ContentFromJson(const Json& j) {
 }
 
 Result<Report> ReportFromJson(const Json& j) {
-  auto content = ContentFromJson(j);
-  if (!content) return std::unexpected(content.error());
+  auto content = INFRASHARE_TRY(ContentFromJson(j));
   Report r;
-  r.content = std::move(*content);
+  r.content = std::move(content);
   r.id = StringOr(j, "id");
-  auto space = Space::Parse(j.value("space", Space::Live().id()));
-  if (!space) return std::unexpected(space.error());
-  r.space = std::move(*space);
+  auto space = INFRASHARE_TRY(Space::Parse(j.value("space", Space::Live().id())));
+  r.space = std::move(space);
   r.revision = j.value("revision", 1);
-  auto route = EnumFrom(j.value("route", Json()), "route", kRouteNames);
-  if (!route) return std::unexpected(route.error());
-  r.route = *route;
+  auto route = INFRASHARE_TRY(EnumFrom(j.value("route", Json()), "route", kRouteNames));
+  r.route = route;
   INFRASHARE_TRY(SharingFrom(j, r));
   r.via_ceptoar = StringOr(j, "via_ceptoar");
   if (auto it = j.find("assessment"); it != j.end() && !it->is_null()) {
@@ -210,10 +205,9 @@ Result<Report> ReportFromJson(const Json& j) {
 
 Result<Revision> RevisionFromJson(const Json& j) {
   if (!j.is_object()) return InvalidArgument("", "revision must be an object");
-  auto content = ContentFromJson(j.value("content", Json()));
-  if (!content) return std::unexpected(content.error());
+  auto content = INFRASHARE_TRY(ContentFromJson(j.value("content", Json())));
   Revision v;
-  v.content = std::move(*content);
+  v.content = std::move(content);
   v.report_id = StringOr(j, "report_id");
   v.number = j.value("number", 1);
   v.note = StringOr(j, "note");
@@ -223,9 +217,8 @@ Result<Revision> RevisionFromJson(const Json& j) {
   }
   v.author_principal = StringOr(j, "author_principal");
   v.author_org = StringOr(j, "author_organization");
-  auto at = TimeFrom(j.value("at", Json()), "at");
-  if (!at) return std::unexpected(at.error());
-  v.at = *at;
+  auto at = INFRASHARE_TRY(TimeFrom(j.value("at", Json()), "at"));
+  v.at = at;
   return v;
 }
 

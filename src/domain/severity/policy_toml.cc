@@ -12,9 +12,6 @@
 namespace infrashare {
 namespace {
 
-#define POLICY_TRY(expr) \
-  if (auto e_ = (expr); !e_) return std::unexpected(e_.error())
-
 int LineOf(const toml::node& node) { return static_cast<int>(node.source().begin.line); }
 
 bool IsId(std::string_view id, size_t max, bool dash) {
@@ -194,7 +191,7 @@ class Reader {
     for (auto&& [k, v] : t) {
       const std::string name = Join(prefix, k.str());
       if (v.is_table()) {
-        POLICY_TRY(Conditions(*v.as_table(), name, key, out));
+        INFRASHARE_TRY(Conditions(*v.as_table(), name, key, out));
         continue;
       }
       const std::string at = Join(key, name);
@@ -237,9 +234,9 @@ class Reader {
       return Fail(static_cast<int>(id.source().begin.line), path, "rule ids are 1-48 of a-z, 0-9, _");
     const toml::table* t = nullptr;
     t = INFRASHARE_TRY(Table(node, path));
-    POLICY_TRY(Keys(*t, path,
-                    {"viewpoint", "fact", "levels", "thresholds", "sector_thresholds", "when",
-                     "requires_level", "applies_to", "meaning"}));
+    INFRASHARE_TRY(Keys(*t, path,
+                        {"viewpoint", "fact", "levels", "thresholds", "sector_thresholds", "when",
+                         "requires_level", "applies_to", "meaning"}));
     Rule r;
     r.id = InternName(id.str());
     r.line = LineOf(*t);
@@ -274,7 +271,7 @@ class Reader {
     if (t->contains("when")) {
       const toml::table* when = nullptr;
       when = INFRASHARE_TRY(SubTable(*t, path, "when"));
-      POLICY_TRY(Conditions(*when, "", Join(path, "when"), r.when));
+      INFRASHARE_TRY(Conditions(*when, "", Join(path, "when"), r.when));
     }
     if (const toml::node* n = t->get("requires_level"); n != nullptr && n->is_integer()) {
       const int64_t v = n->as_integer()->get();
@@ -295,7 +292,8 @@ class Reader {
   Result<ResponseRule> ParseResponse(const toml::node& node, std::string_view path, const Policy& p) const {
     const toml::table* t = nullptr;
     t = INFRASHARE_TRY(Table(node, path));
-    POLICY_TRY(Keys(*t, path, {"levels", "channel", "deadline_minutes", "notify", "acknowledge", "meaning"}));
+    INFRASHARE_TRY(
+        Keys(*t, path, {"levels", "channel", "deadline_minutes", "notify", "acknowledge", "meaning"}));
     ResponseRule r;
     r.line = LineOf(*t);
     r.levels = INFRASHARE_TRY(Levels(*t, path, p.scale_min, p.scale_max));
@@ -321,7 +319,7 @@ class Reader {
   Result<void> ParseScale(const toml::table& root, Policy& p) const {
     const toml::table* scale = nullptr;
     scale = INFRASHARE_TRY(SubTable(root, "", "scale"));
-    POLICY_TRY(Keys(*scale, "scale", {"min", "max"}));
+    INFRASHARE_TRY(Keys(*scale, "scale", {"min", "max"}));
     std::optional<int64_t> min, max;
     min = INFRASHARE_TRY(Int(*scale, "scale", "min", true, 0, kMaxScaleLevel));
     max = INFRASHARE_TRY(Int(*scale, "scale", "max", true, 0, kMaxScaleLevel));
@@ -345,7 +343,7 @@ class Reader {
                     fmt::format("level {} is outside the scale {} to {}", k.str(), p.scale_min, p.scale_max));
       const toml::table* t = nullptr;
       t = INFRASHARE_TRY(Table(v, path));
-      POLICY_TRY(Keys(*t, path, {"ja", "en", "definition_ja", "definition_en"}));
+      INFRASHARE_TRY(Keys(*t, path, {"ja", "en", "definition_ja", "definition_en"}));
       LevelName& name = p.levels[static_cast<size_t>(level - p.scale_min)];
       name.level = level;
       std::string ja, en;
@@ -373,7 +371,7 @@ class Reader {
         return Fail(static_cast<int>(k.source().begin.line), path, "viewpoint ids are a-z, 0-9, _");
       const toml::table* t = nullptr;
       t = INFRASHARE_TRY(Table(v, path));
-      POLICY_TRY(Keys(*t, path, {"ja", "en"}));
+      INFRASHARE_TRY(Keys(*t, path, {"ja", "en"}));
       Viewpoint& viewpoint = p.viewpoints.emplace_back();
       viewpoint.id = InternName(k.str());
       viewpoint.ja = INFRASHARE_TRY(String(*t, path, "ja", true, 200));
@@ -388,9 +386,9 @@ class Reader {
   Result<Policy> Parse(const toml::table& root) const {
     Policy p;
     p.file_name = file_;
-    POLICY_TRY(Keys(root, "",
-                    {"id", "version", "title_ja", "title_en", "source", "scale", "levels", "viewpoints",
-                     "rules", "responses"}));
+    INFRASHARE_TRY(Keys(root, "",
+                        {"id", "version", "title_ja", "title_en", "source", "scale", "levels", "viewpoints",
+                         "rules", "responses"}));
     std::string id, version;
     id = INFRASHARE_TRY(String(root, "", "id", true, 40));
     if (!IsId(id, 40, true)) return Fail(LineOf(*root.get("id")), "id", "policy ids are a-z, 0-9, _ and -");
@@ -400,9 +398,9 @@ class Reader {
     p.title_ja = INFRASHARE_TRY(String(root, "", "title_ja", true));
     p.title_en = INFRASHARE_TRY(String(root, "", "title_en", true));
     p.source = INFRASHARE_TRY(String(root, "", "source", false));
-    POLICY_TRY(ParseScale(root, p));
-    POLICY_TRY(ParseLevels(root, p));
-    POLICY_TRY(ParseViewpoints(root, p));
+    INFRASHARE_TRY(ParseScale(root, p));
+    INFRASHARE_TRY(ParseLevels(root, p));
+    INFRASHARE_TRY(ParseViewpoints(root, p));
 
     const toml::table* rules = nullptr;
     rules = INFRASHARE_TRY(SubTable(root, "", "rules"));

@@ -172,12 +172,11 @@ Result<ResponseAction> ActionFromJson(const Json& j, const std::string& path) {
   ResponseAction a;
   a.channel = INFRASHARE_TRY(ReadEnum(in, "channel", kChannelNames));
   a.deadline_minutes = INFRASHARE_TRY(in.Int("deadline_minutes", INT64_MIN, INT64_MAX));
-  auto notify = ForEachItem(in, "notify", [&](const Json& item, const std::string& at) -> Result<void> {
+  INFRASHARE_TRY(ForEachItem(in, "notify", [&](const Json& item, const std::string& at) -> Result<void> {
     auto r = INFRASHARE_TRY(RecipientFromJson(item, at));
     a.notify.push_back(std::move(r));
     return {};
-  });
-  if (!notify) return std::unexpected(notify.error());
+  }));
   a.acknowledge = INFRASHARE_TRY(in.StringList("acknowledge", kMaxPlanItems, {}, true));
   a.meaning = INFRASHARE_TRY(in.String("meaning"));
   INFRASHARE_TRY(in.Finish());
@@ -198,12 +197,11 @@ Result<ResponsePlan> ResponsePlanFromJson(const Json& j, const std::string& path
   int64_t level = 0;
   level = INFRASHARE_TRY(in.Int("level", INT32_MIN, INT32_MAX));
   plan.level = int(level);
-  auto actions = ForEachItem(in, "actions", [&](const Json& item, const std::string& at) -> Result<void> {
+  INFRASHARE_TRY(ForEachItem(in, "actions", [&](const Json& item, const std::string& at) -> Result<void> {
     auto a = INFRASHARE_TRY(ActionFromJson(item, at));
     plan.actions.push_back(std::move(a));
     return {};
-  });
-  if (!actions) return std::unexpected(actions.error());
+  }));
   plan.unresolved = INFRASHARE_TRY(in.StringList("unresolved", kMaxPlanItems, {}, true));
   INFRASHARE_TRY(in.Finish());
   return plan;

@@ -202,8 +202,7 @@ Result<std::vector<int64_t>> PgTx::ListReportSeqs(const ReportQuery& q) {
         fmt::format(" ORDER BY r.seq DESC LIMIT {}", sql.Bind(q.limit - static_cast<int64_t>(seqs.size())));
     // A generic plan cannot know how rare the words are, and may walk every
     // report newest first instead of asking the terms index.
-    if (auto c = CollectSeqs(conn_, sql, seqs, /*planned_each_time=*/true); !c)
-      return std::unexpected(c.error());
+    INFRASHARE_TRY(CollectSeqs(conn_, sql, seqs, /*planned_each_time=*/true));
     return seqs;
   }
 

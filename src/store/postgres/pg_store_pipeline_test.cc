@@ -163,7 +163,8 @@ TEST_F(PgPipelineTest, ABatchThatRunsOutOfReservedReportSeqsReservesMore) {
     ASSERT_TRUE(results[i]) << i << ": " << results[i].error().message;
     EXPECT_EQ(runs_[i], 1) << i;
   }
-  EXPECT_EQ(*ReadValue(*store_, [](ReadTx& tx) { return tx.CountReports(); }), kWrites * kReportsEach);
+  EXPECT_EQ(*ReadValue(*store_, [](ReadTx& tx) { return sql::Inspect(tx).CountReports(); }),
+            kWrites * kReportsEach);
   ExpectOneChain(*store_);
 }
 
@@ -263,7 +264,7 @@ TEST_F(PgPipelineTest, ADuplicateInAPipelinedBatchFailsAloneWithItsOwnErrorAndTh
     }
     EXPECT_EQ(runs_[i], 2) << i;  // the fast way failed: every fn ran again
   }
-  EXPECT_EQ(*ReadValue(*store_, [](ReadTx& tx) { return tx.CountReports(); }), kWrites);
+  EXPECT_EQ(*ReadValue(*store_, [](ReadTx& tx) { return sql::Inspect(tx).CountReports(); }), kWrites);
   auto audit = ReadValue(*store_, [](ReadTx& tx) { return tx.ListAudit(0, 1000); });
   ASSERT_TRUE(audit);
   EXPECT_EQ(audit->size(), size_t(kWrites));
@@ -278,7 +279,7 @@ TEST_F(PgPipelineTest, AStatementFailureAFnIgnoresFailsThatWriteOnly) {
     return tx.SetMeta(fmt::format("writer_{}", i), "x");
   });
   for (int i = 0; i < kWrites; ++i) EXPECT_EQ(results[i].has_value(), i != kIgnorer) << i;
-  EXPECT_EQ(*ReadValue(*store_, [](ReadTx& tx) { return tx.CountReports(); }), kWrites - 1);
+  EXPECT_EQ(*ReadValue(*store_, [](ReadTx& tx) { return sql::Inspect(tx).CountReports(); }), kWrites - 1);
   EXPECT_EQ(*ReadValue(*store_, [](ReadTx& tx) { return tx.GetMeta("bad"); }), std::nullopt);
   EXPECT_EQ(*ReadValue(*store_, [](ReadTx& tx) { return tx.GetMeta("writer_3"); }), std::nullopt);
   EXPECT_EQ(*ReadValue(*store_, [](ReadTx& tx) { return tx.GetMeta("writer_4"); }), "x");
@@ -297,7 +298,7 @@ TEST_F(PgPipelineTest, AWriteThatFailsBeforeSendingAnythingDoesNotCostTheOthersA
     EXPECT_EQ(runs_[i], 1) << i;
   }
   EXPECT_EQ(results[kRefused].error().message, "not yours");
-  EXPECT_EQ(*ReadValue(*store_, [](ReadTx& tx) { return tx.CountReports(); }), kWrites - 1);
+  EXPECT_EQ(*ReadValue(*store_, [](ReadTx& tx) { return sql::Inspect(tx).CountReports(); }), kWrites - 1);
 }
 
 }  // namespace

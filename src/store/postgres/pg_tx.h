@@ -69,7 +69,7 @@ class PgTx final : public sql::SqlTx {
 
  private:
   Result<void> BeforeLogAccess() override;
-  // dump::SeqWriter: a report head on import (pg_tx_reports.cc)
+  // Import: a report head keeping its seq (pg_tx_reports.cc)
   Result<void> InsertReportAt(int64_t seq, const Report& report,
                               const std::vector<std::string>& grants) override;
   Result<void> AppendAuditAt(const AuditEvent& event) override;

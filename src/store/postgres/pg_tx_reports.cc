@@ -170,14 +170,12 @@ Result<int64_t> PgTx::InsertReport(const Report& report, const std::vector<std::
       // inserting thousands (a bulk load) costs a few round trips, not one
       // a report.
       const size_t n = std::max(batch_->jobs_left, batch_->report_seqs.size());
-      auto more =
-          conn_.Exec(kReserveReportSeqsSql, Params().Add(static_cast<int64_t>(n)), "reserve report seqs");
-      if (!more) return std::unexpected(more.error());
-      AddSeqs(batch_->report_seqs, *more);
+      auto more = INFRASHARE_TRY(
+          conn_.Exec(kReserveReportSeqsSql, Params().Add(static_cast<int64_t>(n)), "reserve report seqs"));
+      AddSeqs(batch_->report_seqs, more);
     }
     const int64_t seq = batch_->report_seqs.at(batch_->next_report++);
-    if (auto s = conn_.Send(kSendReportSql, p.Add(seq), "insert report"); !s)
-      return std::unexpected(s.error());
+    INFRASHARE_TRY(conn_.Send(kSendReportSql, p.Add(seq), "insert report"));
     return seq;
   }
   auto rows = INFRASHARE_TRY(conn_.Exec(kInsertReportSql, p, "insert report"));

@@ -178,7 +178,7 @@ TEST_F(PostgresStoreTest, ExportFromSqliteImportsIntoPostgresAndBack) {
     ReportQuery q;
     q.grant_keys = {"org:o1"};
     q.text = "cafe 停電";
-    EXPECT_EQ(ReadValue(**pg, [&](ReadTx& tx) { return tx.ListReports(q); })->size(), 10u);
+    EXPECT_EQ(ReadValue(**pg, [&](ReadTx& tx) { return sql::Inspect(tx).ListReports(q); })->size(), 10u);
 
     auto back = OpenStore((dir / "back").string(), {.create = true});
     ASSERT_TRUE(back) << back.error().message;

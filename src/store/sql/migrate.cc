@@ -13,8 +13,7 @@ namespace {
 Result<bool> MigrateOneStep(Session& session, const MigrationSteps& steps) {
   INFRASHARE_TRY(session.Script(steps.begin, "begin migration"));
   auto body = [&]() -> Result<bool> {
-    if (auto c = session.Script(steps.version_table, "create schema_migrations"); !c)
-      return std::unexpected(c.error());
+    INFRASHARE_TRY(session.Script(steps.version_table, "create schema_migrations"));
     auto current = INFRASHARE_TRY(SchemaVersion(session));
     const int latest = LatestSchemaVersion();
     if (current > latest)
@@ -25,12 +24,9 @@ Result<bool> MigrateOneStep(Session& session, const MigrationSteps& steps) {
     if (current == latest) return true;
     const Migration& m = Migrations()[static_cast<size_t>(current)];
     const std::string_view ddl = session.dialect().kind() == DialectKind::kSqlite ? m.sqlite : m.postgres;
-    if (auto a = session.Script(ddl, fmt::format("schema migration {} ({})", m.version, m.name)); !a)
-      return std::unexpected(a.error());
-    if (auto r = session.Run("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
-                             Params().Add(int64_t{m.version}).Add(m.name), "record schema migration");
-        !r)
-      return std::unexpected(r.error());
+    INFRASHARE_TRY(session.Script(ddl, fmt::format("schema migration {} ({})", m.version, m.name)));
+    INFRASHARE_TRY(session.Run("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                               Params().Add(int64_t{m.version}).Add(m.name), "record schema migration"));
     return false;
   };
   auto done = body();

@@ -17,10 +17,9 @@ Result<int64_t> CappedCount(Session& session, TimeIndex index, const Space& spac
       index == TimeIndex::kCreated
           ? Once(session.dialect(), [&](const Dialect& d) { return build(d, "created_at"); })
           : Once(session.dialect(), [&](const Dialect& d) { return build(d, "updated_at"); });
-  auto rows =
-      session.Exec(sql, Params().Add(space.id()).Add(ToMicros(from)).Add(kTimeScanCap), "list reports");
-  if (!rows) return std::unexpected(rows.error());
-  return rows->empty() ? 0 : rows->Int(0, 0);
+  auto rows = INFRASHARE_TRY(
+      session.Exec(sql, Params().Add(space.id()).Add(ToMicros(from)).Add(kTimeScanCap), "list reports"));
+  return rows.empty() ? 0 : rows.Int(0, 0);
 }
 
 }  // namespace

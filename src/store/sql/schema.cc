@@ -339,15 +339,13 @@ CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries (webhook_id, id
 // A recipient row's insertion order is looked up per alert (the next ord
 // of an upsert, the order of GetAlert): without this index each recipient
 // added to an alert of thousands scanned all of them.
-constexpr const char* kSchemaV3Sqlite = R"sql(
-CREATE INDEX alert_recipients_by_ord ON alert_recipients (alert_id, ord);
-)sql";
-constexpr const char* kSchemaV3Postgres = R"sql(
+// Both dialects.
+constexpr const char* kSchemaV3 = R"sql(
 CREATE INDEX alert_recipients_by_ord ON alert_recipients (alert_id, ord);
 )sql";
 
 // Audit events carry the space of the record concerned; events from before
-// are live.
+// are live. Both dialects.
 const std::string kSchemaV4 =
     fmt::format("ALTER TABLE audit ADD COLUMN space TEXT NOT NULL DEFAULT '{}';", Space::Live().id());
 
@@ -356,8 +354,7 @@ const std::array kMigrations{
               kSchemaV1Sqlite, kSchemaV1Postgres},
     Migration{2, "hotline: alerts, alert recipients, webhooks, webhook deliveries, outbox subject",
               kSchemaV2Sqlite, kSchemaV2Postgres},
-    Migration{3, "hotline: recipients indexed by their order within an alert", kSchemaV3Sqlite,
-              kSchemaV3Postgres},
+    Migration{3, "hotline: recipients indexed by their order within an alert", kSchemaV3, kSchemaV3},
     Migration{4, "audit events carry a space", kSchemaV4, kSchemaV4},
 };
 

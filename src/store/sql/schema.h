@@ -13,7 +13,7 @@ struct Migration {
   int version;                // 1, 2, 3 … without gaps
   std::string_view name;      // what it does, recorded in schema_migrations
   std::string_view sqlite;    // one or more statements
-  std::string_view postgres;  // the same for PostgreSQL
+  std::string_view postgres;  // the same for PostgreSQL (the same text where they agree)
 };
 
 std::span<const Migration> Migrations();

@@ -14,7 +14,6 @@
 // to, while that fn runs.
 #pragma once
 
-#include "store/dump.h"
 #include "store/sql/session.h"
 #include "store/store.h"
 #include "store/stored_alerts.h"
@@ -37,15 +36,13 @@ Params OutboxParams(const OutboxEvent& event);
 // The hash of the newest audit event, "" when there is none.
 Result<std::string> ReadLastAuditHash(Session& session);
 
-class SqlTx : public WriteTx, protected dump::SeqWriter, protected stored::RowWriter {
+class SqlTx : public WriteTx {
  public:
   explicit SqlTx(Session& session) : session_(session) {}
 
   // ReadTx (reports: sql_tx_reports.cc; the backend lists them)
   Result<std::optional<Report>> GetReport(const Space& space, const std::string& id) override;
   Result<std::vector<Revision>> ListRevisions(const std::string& report_id) override;
-  Result<int64_t> CountReports() override;
-  Result<std::vector<Report>> ListReports(const ReportQuery& query) override;
   Result<std::vector<ReportRowText>> ListReportTexts(const ReportQuery& query) override;
   Result<RegistryData> LoadRegistry() override;
   Result<std::optional<Principal>> GetPrincipal(const std::string& id) override;
@@ -63,7 +60,6 @@ class SqlTx : public WriteTx, protected dump::SeqWriter, protected stored::RowWr
                                                           const std::string& organization) override;
   Result<std::optional<Webhook>> GetWebhook(const std::string& id) override;
   Result<std::vector<Webhook>> ListWebhooks(const std::optional<std::string>& organization) override;
-  Result<std::optional<WebhookDelivery>> GetWebhookDelivery(int64_t id) override;
   Result<std::vector<WebhookDelivery>> ListWebhookDeliveries(const std::string& webhook_id,
                                                              std::optional<int64_t> before_id,
                                                              int limit) override;
@@ -96,6 +92,27 @@ class SqlTx : public WriteTx, protected dump::SeqWriter, protected stored::RowWr
       const std::function<Result<void>(std::string_view table, const Json& row)>& sink) override;
   Result<void> ImportRow(std::string_view table, const Json& row) override;
 
+  // What an import (store/dump.cc) writes beyond WriteTx: rows of the logs,
+  // reports, alerts and webhook deliveries keep their seq or id (and the
+  // database's counters move past it); recipient rows keep their order.
+  virtual Result<void> InsertReportAt(int64_t seq, const Report& report,
+                                      const std::vector<std::string>& grants) = 0;
+  virtual Result<void> AppendAuditAt(const AuditEvent& event);  // event.seq is set
+  Result<void> AppendOutboxAt(const OutboxEvent& event);        // event.seq is set
+  // The alert without its recipients (they come as their own rows); alert.seq is set.
+  Result<void> InsertAlertAt(const Alert& alert);
+  // kNotFound when the alert is not there.
+  Result<void> InsertAlertRecipientAt(const std::string& alert_id, int64_t ord,
+                                      const AlertRecipient& recipient);
+  // kNotFound when the webhook is not there; delivery.id is set.
+  Result<void> InsertWebhookDeliveryAt(const WebhookDelivery& delivery);
+
+  // For tests and benchmarks, which reach them through Inspect (below); the
+  // services read pages of reports as text (ListReportTexts).
+  Result<int64_t> CountReports();
+  Result<std::vector<Report>> ListReports(const ReportQuery& query);
+  Result<std::optional<WebhookDelivery>> GetWebhookDelivery(int64_t id);
+
   // Whether AppendOutbox ran since the flag was last set (the store keeps it
   // across a write that succeeds, restores it for one rolled back, and wakes
   // the outbox's listeners after a commit that appended: store.h).
@@ -110,22 +127,17 @@ class SqlTx : public WriteTx, protected dump::SeqWriter, protected stored::RowWr
   // Before the logs are read or appended to (PostgreSQL: the log lock).
   virtual Result<void> BeforeLogAccess() { return {}; }
 
-  // dump::SeqWriter, for the logs, alerts and deliveries (reports are the
-  // backend's).
-  Result<void> AppendAuditAt(const AuditEvent& event) override;
-  Result<void> AppendOutboxAt(const OutboxEvent& event) override;
-  Result<void> InsertAlertAt(const Alert& alert) override;
-  Result<void> InsertAlertRecipientAt(const std::string& alert_id, int64_t ord,
-                                      const AlertRecipient& recipient) override;
-  Result<void> InsertWebhookDeliveryAt(const WebhookDelivery& delivery) override;
-
-  // stored::RowWriter
-  Result<int64_t> InsertAlertRow(const Alert& alert, std::optional<int64_t> seq) override;
-  Result<void> InsertRecipientRow(const std::string& alert_id, int64_t ord,
-                                  const AlertRecipient& recipient) override;
-  Result<int64_t> InsertDeliveryRow(const WebhookDelivery& delivery) override;
-  Result<bool> AlertExists(const std::string& alert_id) override;
-  Result<bool> WebhookExists(const std::string& webhook_id) override;
+  // The rows of alerts and deliveries. seq nullopt: the database assigns
+  // it (and answers it); kConflict when the id (or the seq) is there.
+  Result<int64_t> InsertAlertRow(const Alert& alert, std::optional<int64_t> seq);
+  // kConflict when the organization is already on the alert.
+  Result<void> InsertRecipientRow(const std::string& alert_id, int64_t ord, const AlertRecipient& recipient);
+  // kNotFound when the alert is not there.
+  Result<void> RequireAlert(const std::string& alert_id);
+  // kNotFound when the webhook is not there. delivery.id 0: the database
+  // assigns it. Answers the id, or 0 when (webhook_id, event_seq) (or the
+  // id) is there.
+  Result<int64_t> InsertDeliveryRow(const WebhookDelivery& delivery);
 
   // Moves `table`'s key sequence past a key given on import (dialect).
   Result<void> AdvanceSequence(std::string_view table, std::string_view column);
@@ -139,5 +151,15 @@ class SqlTx : public WriteTx, protected dump::SeqWriter, protected stored::RowWr
 inline constexpr std::string_view kAuditColumns =
     "seq, at, actor_principal, actor_org, action, target_kind, target_id, detail, prev_hash, hash, space";
 Result<AuditEvent> AuditEventFromRow(const Rows& rows, int i);
+// The same for principals and tokens.
+inline constexpr std::string_view kPrincipalColumns = "id, organization, name, roles, created_at";
+Result<Principal> PrincipalFromRow(const Rows& rows, int i);
+inline constexpr std::string_view kTokenColumns =
+    "id, principal, secret_sha256, label, created_at, revoked_at";
+Result<ApiToken> TokenFromRow(const Rows& rows, int i);
+
+// The SqlTx behind a store's transaction (every backend's is one), for
+// tests and benchmarks that need more than ReadTx offers.
+inline SqlTx& Inspect(ReadTx& tx) { return dynamic_cast<SqlTx&>(tx); }
 
 }  // namespace infrashare::sql

@@ -1,9 +1,11 @@
-// SqlTx: alerts and their recipient rows (store/stored_alerts.h).
+// SqlTx: alerts and their recipient rows (store/stored_alerts.h). An alert
+// is stored with its recipients in order, after CheckRecipientsDistinct.
 // ListDueRecipients claims the rows it answers: on PostgreSQL other
 // processes skip them (Dialect::SkipLocked), so that escalators sharing the
 // database never take the same recipient twice.
 #include <fmt/format.h>
 
+#include "domain/alert/alert_json.h"
 #include "store/sql/sql_tx.h"
 #include "store/stored_alerts.h"
 
@@ -40,10 +42,11 @@ ORDER BY a.seq DESC LIMIT $3)sql";
 
 }  // namespace
 
-Result<bool> SqlTx::AlertExists(const std::string& alert_id) {
+Result<void> SqlTx::RequireAlert(const std::string& alert_id) {
   auto rows = INFRASHARE_TRY(
       session_.Exec("SELECT 1 FROM alerts WHERE id = $1", Params().Add(alert_id), "find alert"));
-  return !rows.empty();
+  if (rows.empty()) return NotFound(fmt::format("alert '{}' not found", alert_id));
+  return {};
 }
 
 Result<int64_t> SqlTx::InsertAlertRow(const Alert& alert, std::optional<int64_t> seq) {
@@ -93,10 +96,16 @@ Result<void> SqlTx::InsertRecipientRow(const std::string& alert_id, int64_t ord,
   return {};
 }
 
-Result<int64_t> SqlTx::InsertAlert(const Alert& alert) { return stored::InsertAlert(*this, alert); }
+Result<int64_t> SqlTx::InsertAlert(const Alert& alert) {
+  INFRASHARE_TRY(CheckRecipientsDistinct(alert));
+  auto seq = INFRASHARE_TRY(InsertAlertRow(alert, std::nullopt));
+  for (size_t i = 0; i < alert.recipients.size(); ++i)
+    INFRASHARE_TRY(InsertRecipientRow(alert.id, static_cast<int64_t>(i), alert.recipients[i]));
+  return seq;
+}
 
 Result<void> SqlTx::UpsertAlertRecipient(const std::string& alert_id, const AlertRecipient& recipient) {
-  if (auto a = stored::RequireAlert(*this, alert_id); !a) return a;
+  INFRASHARE_TRY(RequireAlert(alert_id));
   return session_.Run(
       "INSERT INTO alert_recipients (alert_id, organization, ord, deadline, doc) "
       "VALUES ($1, $2, (SELECT coalesce(max(ord) + 1, 0) FROM alert_recipients WHERE alert_id = $1), $3, $4) "
@@ -123,9 +132,8 @@ Result<std::optional<Alert>> SqlTx::GetAlert(const Space& space, const std::stri
   auto rows =
       INFRASHARE_TRY(session_.Exec("SELECT doc FROM alert_recipients WHERE alert_id = $1 ORDER BY ord",
                                    Params().Add(id), "get alert recipients"));
-  auto recipients = ReadRecipients(rows, id, 0);
-  if (!recipients) return std::unexpected(recipients.error());
-  (*alert)->recipients = std::move(*recipients);
+  auto recipients = INFRASHARE_TRY(ReadRecipients(rows, id, 0));
+  (*alert)->recipients = std::move(recipients);
   return alert;
 }
 
@@ -138,9 +146,9 @@ Result<std::vector<RecipientRowText>> SqlTx::ListAlertRecipientTexts(const std::
   std::vector<RecipientRowText> out;
   out.reserve(rows.size());
   for (int i = 0; i < rows.size(); ++i) {
-    auto text = stored::RecipientTextFromStored(alert_id, rows.Text(i, 0), rows.Text(i, 1), rows.Text(i, 2));
-    if (!text) return std::unexpected(text.error());
-    out.push_back(std::move(*text));
+    auto text = INFRASHARE_TRY(
+        stored::RecipientTextFromStored(alert_id, rows.Text(i, 0), rows.Text(i, 1), rows.Text(i, 2)));
+    out.push_back(std::move(text));
   }
   return out;
 }
@@ -194,11 +202,15 @@ Result<std::vector<DueRecipient>> SqlTx::ListDueRecipients(Timestamp now, int li
   return out;
 }
 
-Result<void> SqlTx::InsertAlertAt(const Alert& alert) { return stored::InsertAlertAt(*this, alert); }
+Result<void> SqlTx::InsertAlertAt(const Alert& alert) {
+  INFRASHARE_TRY(InsertAlertRow(alert, alert.seq));
+  return {};
+}
 
 Result<void> SqlTx::InsertAlertRecipientAt(const std::string& alert_id, int64_t ord,
                                            const AlertRecipient& recipient) {
-  return stored::InsertRecipientAt(*this, alert_id, ord, recipient);
+  INFRASHARE_TRY(RequireAlert(alert_id));
+  return InsertRecipientRow(alert_id, ord, recipient);
 }
 
 }  // namespace infrashare::sql

@@ -3,6 +3,7 @@
 // import through dump::ImportRow.
 #include <fmt/format.h>
 
+#include "store/dump.h"
 #include "store/sql/sql_tx.h"
 
 namespace infrashare::sql {
@@ -11,8 +12,10 @@ Result<void> SqlTx::ExportRows(
     const std::function<Result<void>(std::string_view table, const Json& row)>& sink) {
   if (auto l = BeforeLogAccess(); !l) return l;
   for (const auto& t : dump::Tables()) {
-    const std::string select =
-        fmt::format(fmt::runtime(t.select), fmt::arg("order", session_.dialect().InsertionOrder()));
+    const std::string select = fmt::format(
+        fmt::runtime(t.select), fmt::arg("order", session_.dialect().InsertionOrder()),
+        fmt::arg("audit_columns", kAuditColumns), fmt::arg("principal_columns", kPrincipalColumns),
+        fmt::arg("token_columns", kTokenColumns));
     auto e = session_.Stream(select, fmt::format("export {}", t.name), [&](const Rows& rows) -> Result<void> {
       for (int i = 0; i < rows.size(); ++i) {
         auto row = INFRASHARE_TRY(t.read(rows, i));
@@ -26,7 +29,7 @@ Result<void> SqlTx::ExportRows(
 }
 
 Result<void> SqlTx::ImportRow(std::string_view table, const Json& row) {
-  return dump::ImportRow(*this, *this, table, row);
+  return dump::ImportRow(*this, table, row);
 }
 
 }  // namespace infrashare::sql

@@ -39,7 +39,26 @@ std::string RolesText(const std::vector<Role>& roles) {
   return stored::DumpDocument(list);
 }
 
-// Columns: id, organization, name, roles, created_at.
+Result<std::vector<Principal>> PrincipalsFromRows(const Rows& rows) {
+  std::vector<Principal> out;
+  for (int i = 0; i < rows.size(); ++i) {
+    auto p = INFRASHARE_TRY(PrincipalFromRow(rows, i));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+// The statements that read principals and tokens.
+const std::string kGetPrincipalSql =
+    fmt::format("SELECT {} FROM principals WHERE id = $1", kPrincipalColumns);
+const std::string kListPrincipalsSql =
+    fmt::format("SELECT {} FROM principals ORDER BY id", kPrincipalColumns);
+const std::string kListOrgPrincipalsSql =
+    fmt::format("SELECT {} FROM principals WHERE organization = $1 ORDER BY id", kPrincipalColumns);
+const std::string kGetTokenSql = fmt::format("SELECT {} FROM tokens WHERE id = $1", kTokenColumns);
+
+}  // namespace
+
 Result<Principal> PrincipalFromRow(const Rows& rows, int i) {
   Principal p;
   p.id = std::string(rows.Text(i, 0));
@@ -57,30 +76,25 @@ Result<Principal> PrincipalFromRow(const Rows& rows, int i) {
   return p;
 }
 
-Result<std::vector<Principal>> PrincipalsFromRows(const Rows& rows) {
-  std::vector<Principal> out;
-  for (int i = 0; i < rows.size(); ++i) {
-    auto p = INFRASHARE_TRY(PrincipalFromRow(rows, i));
-    out.push_back(std::move(p));
-  }
-  return out;
+Result<ApiToken> TokenFromRow(const Rows& rows, int i) {
+  ApiToken t;
+  t.id = std::string(rows.Text(i, 0));
+  t.principal = std::string(rows.Text(i, 1));
+  t.secret_sha256 = std::string(rows.Text(i, 2));
+  t.label = std::string(rows.Text(i, 3));
+  t.created_at = FromMicros(rows.Int(i, 4));
+  if (!rows.IsNull(i, 5)) t.revoked_at = FromMicros(rows.Int(i, 5));
+  return t;
 }
-
-}  // namespace
 
 Result<RegistryData> SqlTx::LoadRegistry() {
   RegistryData data;
-  auto sectors = LoadDocuments<Sector>(session_, "sectors", "sector", SectorFromJson);
-  if (!sectors) return std::unexpected(sectors.error());
-  auto ceptoars = LoadDocuments<Ceptoar>(session_, "ceptoars", "CEPTOAR", CeptoarFromJson);
-  if (!ceptoars) return std::unexpected(ceptoars.error());
-  auto groups = LoadDocuments<SharingGroup>(session_, "sharing_groups", "sharing group", GroupFromJson);
-  if (!groups) return std::unexpected(groups.error());
+  data.sectors = INFRASHARE_TRY(LoadDocuments<Sector>(session_, "sectors", "sector", SectorFromJson));
+  data.ceptoars = INFRASHARE_TRY(LoadDocuments<Ceptoar>(session_, "ceptoars", "CEPTOAR", CeptoarFromJson));
+  data.groups =
+      INFRASHARE_TRY(LoadDocuments<SharingGroup>(session_, "sharing_groups", "sharing group", GroupFromJson));
   auto orgs = INFRASHARE_TRY(
       LoadDocuments<Organization>(session_, "organizations", "organization", OrganizationFromJson));
-  data.sectors = std::move(*sectors);
-  data.ceptoars = std::move(*ceptoars);
-  data.groups = std::move(*groups);
   data.organizations = std::move(orgs);
   return data;
 }
@@ -102,9 +116,7 @@ Result<void> SqlTx::UpsertOrganization(const Organization& org) {
 }
 
 Result<std::optional<Principal>> SqlTx::GetPrincipal(const std::string& id) {
-  auto rows = INFRASHARE_TRY(
-      session_.Exec("SELECT id, organization, name, roles, created_at FROM principals WHERE id = $1",
-                    Params().Add(id), "get principal"));
+  auto rows = INFRASHARE_TRY(session_.Exec(kGetPrincipalSql, Params().Add(id), "get principal"));
   if (rows.empty()) return std::nullopt;
   auto p = INFRASHARE_TRY(PrincipalFromRow(rows, 0));
   return p;
@@ -112,12 +124,8 @@ Result<std::optional<Principal>> SqlTx::GetPrincipal(const std::string& id) {
 
 Result<std::vector<Principal>> SqlTx::ListPrincipals(const std::optional<std::string>& organization) {
   auto rows = INFRASHARE_TRY(
-      organization ? session_.Exec("SELECT id, organization, name, roles, created_at FROM principals "
-                                   "WHERE organization = $1 ORDER BY id",
-                                   Params().Add(*organization), "list principals")
-                   : session_.Exec("SELECT id, organization, name, roles, created_at FROM principals "
-                                   "ORDER BY id",
-                                   "list principals"));
+      organization ? session_.Exec(kListOrgPrincipalsSql, Params().Add(*organization), "list principals")
+                   : session_.Exec(kListPrincipalsSql, "list principals"));
   return PrincipalsFromRows(rows);
 }
 
@@ -137,18 +145,10 @@ Result<void> SqlTx::InsertPrincipal(const Principal& principal) {
 }
 
 Result<std::optional<ApiToken>> SqlTx::GetToken(const std::string& id) {
-  auto rows = INFRASHARE_TRY(session_.Exec(
-      "SELECT id, principal, secret_sha256, label, created_at, revoked_at FROM tokens WHERE id = $1",
-      Params().Add(id), "get token"));
+  auto rows = INFRASHARE_TRY(session_.Exec(kGetTokenSql, Params().Add(id), "get token"));
   if (rows.empty()) return std::nullopt;
-  ApiToken t;
-  t.id = std::string(rows.Text(0, 0));
-  t.principal = std::string(rows.Text(0, 1));
-  t.secret_sha256 = std::string(rows.Text(0, 2));
-  t.label = std::string(rows.Text(0, 3));
-  t.created_at = FromMicros(rows.Int(0, 4));
-  if (!rows.IsNull(0, 5)) t.revoked_at = FromMicros(rows.Int(0, 5));
-  return t;
+  auto token = INFRASHARE_TRY(TokenFromRow(rows, 0));
+  return token;
 }
 
 Result<void> SqlTx::InsertToken(const ApiToken& token) {

@@ -33,12 +33,6 @@ Result<std::vector<WebhookDelivery>> ReadDeliveries(const Rows& rows) {
 
 }  // namespace
 
-Result<bool> SqlTx::WebhookExists(const std::string& webhook_id) {
-  auto rows = INFRASHARE_TRY(
-      session_.Exec("SELECT 1 FROM webhooks WHERE id = $1", Params().Add(webhook_id), "find webhook"));
-  return !rows.empty();
-}
-
 Result<void> SqlTx::InsertWebhook(const Webhook& webhook) {
   auto rows = INFRASHARE_TRY(session_.Exec(
       "INSERT INTO webhooks (id, organization, doc) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
@@ -49,12 +43,11 @@ Result<void> SqlTx::InsertWebhook(const Webhook& webhook) {
 }
 
 Result<void> SqlTx::UpdateWebhook(const Webhook& webhook) {
-  auto rows =
+  auto rows = INFRASHARE_TRY(
       session_.Exec("UPDATE webhooks SET organization = $2, doc = $3 WHERE id = $1",
                     Params().Add(webhook.id).Add(webhook.organization).Add(stored::WebhookDocument(webhook)),
-                    "update webhook");
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->Affected() == 0) return NotFound(fmt::format("webhook '{}' not found", webhook.id));
+                    "update webhook"));
+  if (rows.Affected() == 0) return NotFound(fmt::format("webhook '{}' not found", webhook.id));
   return {};
 }
 
@@ -75,6 +68,11 @@ Result<std::vector<Webhook>> SqlTx::ListWebhooks(const std::optional<std::string
 }
 
 Result<int64_t> SqlTx::InsertDeliveryRow(const WebhookDelivery& delivery) {
+  // The webhook is checked first, so that a missing one is an answer rather
+  // than a foreign-key error that aborts the transaction.
+  auto webhook = INFRASHARE_TRY(session_.Exec("SELECT 1 FROM webhooks WHERE id = $1",
+                                              Params().Add(delivery.webhook_id), "find webhook"));
+  if (webhook.empty()) return NotFound(fmt::format("webhook '{}' not found", delivery.webhook_id));
   // The database assigns the id ($6) unless an import gives it.
   const std::string& insert =
       delivery.id != 0
@@ -97,21 +95,27 @@ Result<int64_t> SqlTx::InsertDeliveryRow(const WebhookDelivery& delivery) {
       .Add(ToMicros(delivery.next_attempt_at))
       .Add(stored::DeliveryDocument(delivery));
   if (delivery.id != 0) p.Add(delivery.id);
-  auto rows =
-      session_.Exec(insert, p, delivery.id != 0 ? "import webhook delivery" : "insert webhook delivery");
-  if (!rows) return std::unexpected(rows.error());
-  if (rows->Affected() == 0) return 0;
-  if (delivery.id == 0) return rows->InsertedKey();
+  auto rows = INFRASHARE_TRY(
+      session_.Exec(insert, p, delivery.id != 0 ? "import webhook delivery" : "insert webhook delivery"));
+  if (rows.Affected() == 0) return 0;
+  if (delivery.id == 0) return rows.InsertedKey();
   INFRASHARE_TRY(AdvanceSequence("webhook_deliveries", "id"));
   return delivery.id;
 }
 
 Result<int64_t> SqlTx::InsertWebhookDelivery(const WebhookDelivery& delivery) {
-  return stored::InsertDelivery(*this, delivery);
+  WebhookDelivery fresh = delivery;
+  fresh.id = 0;
+  return InsertDeliveryRow(fresh);
 }
 
 Result<void> SqlTx::InsertWebhookDeliveryAt(const WebhookDelivery& delivery) {
-  return stored::InsertDeliveryAt(*this, delivery);
+  auto id = INFRASHARE_TRY(InsertDeliveryRow(delivery));
+  if (id == 0)
+    return Conflict(fmt::format("webhook delivery #{} (event #{} of webhook '{}') already exists",
+                                delivery.id, delivery.event_seq, delivery.webhook_id),
+                    "id");
+  return {};
 }
 
 Result<void> SqlTx::UpdateWebhookDelivery(const WebhookDelivery& delivery) {

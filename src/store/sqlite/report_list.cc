@@ -176,10 +176,10 @@ Result<void> CollectSeqs(Statement& s, std::vector<int64_t>& out) {
 Result<std::optional<int64_t>> OneSeq(Connection& conn, std::string_view sql, const std::string& space,
                                       const std::string& key, std::optional<int64_t> before) {
   auto s = INFRASHARE_TRY(conn.Prepare(sql));
-  (s)->Bind(":space", space);
-  (s)->Bind(":key", key);
-  if (before) (s)->Bind(":before", *before);
-  auto row = INFRASHARE_TRY((s)->Step("list reports"));
+  s->Bind(":space", space);
+  s->Bind(":key", key);
+  if (before) s->Bind(":before", *before);
+  auto row = INFRASHARE_TRY(s->Step("list reports"));
   if (!row) return std::optional<int64_t>();
   return std::optional<int64_t>(s->Int(0));
 }
@@ -201,10 +201,10 @@ Result<std::vector<int64_t>> SqliteTx::ListReportSeqs(const ReportQuery& q) {
   if (window) {
     auto s = INFRASHARE_TRY(conn_.Prepare(TimeSql(*window)));
     BindFilters(*s, q);
-    (s)->Bind(":before", before);
-    (s)->Bind(":match", match);
-    (s)->Bind(":keys", keys_json);
-    (s)->Bind(":limit", int64_t{q.limit});
+    s->Bind(":before", before);
+    s->Bind(":match", match);
+    s->Bind(":keys", keys_json);
+    s->Bind(":limit", int64_t{q.limit});
     INFRASHARE_TRY(CollectSeqs(*s, seqs));
     return seqs;
   }
@@ -213,10 +213,10 @@ Result<std::vector<int64_t>> SqliteTx::ListReportSeqs(const ReportQuery& q) {
   if (match) {
     auto s = INFRASHARE_TRY(conn_.Prepare(TextSql()));
     BindFilters(*s, q);
-    (s)->Bind(":match", *match);
-    (s)->Bind(":before", before);
-    (s)->Bind(":keys", keys_json);
-    (s)->Bind(":limit", int64_t{q.limit});
+    s->Bind(":match", *match);
+    s->Bind(":before", before);
+    s->Bind(":keys", keys_json);
+    s->Bind(":limit", int64_t{q.limit});
     INFRASHARE_TRY(CollectSeqs(*s, seqs));
     return seqs;
   }
@@ -252,10 +252,10 @@ Result<std::vector<int64_t>> SqliteTx::ListReportSeqs(const ReportQuery& q) {
       if (range.newest < lo || range.oldest >= hi) continue;
       auto s = INFRASHARE_TRY(conn_.Prepare(timed ? TimedWalkSql() : WalkSql()));
       BindFilters(*s, q, timed);
-      (s)->Bind(":key", *range.key);
-      (s)->Bind(":lo", lo);
-      (s)->Bind(":hi", hi);
-      (s)->Bind(":limit", need);
+      s->Bind(":key", *range.key);
+      s->Bind(":lo", lo);
+      s->Bind(":hi", hi);
+      s->Bind(":limit", need);
       INFRASHARE_TRY(CollectSeqs(*s, in_window));
     }
     std::sort(in_window.begin(), in_window.end(), std::greater<>());

@@ -2,12 +2,10 @@
 // uses a statement from a connection's cache.
 //
 // Example:
-//   auto s = conn.Prepare("SELECT doc FROM reports WHERE id = :id");
-//   if (!s) return std::unexpected(s.error());
-//   (*s)->Bind(":id", id);
-//   auto row = (*s)->Step();          // Result<bool>: true = a row is ready
-//   if (!row) return std::unexpected(row.error());
-//   if (*row) doc = (*s)->Text(0);    // valid until the next Step or Reset
+//   auto s = INFRASHARE_TRY(conn.Prepare("SELECT doc FROM reports WHERE id = :id"));
+//   s->Bind(":id", id);
+//   bool row = INFRASHARE_TRY(s->Step());  // true: a row is ready
+//   if (row) doc = s->Text(0);             // valid until the next Step or Reset
 //   // the lease resets the statement and clears its bindings when it ends
 //
 // Binding errors (unknown parameter name, value too big) are remembered and

@@ -204,23 +204,21 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   if (options.read_connections < 1) return InvalidArgument("read_connections", "must be at least 1");
   if (options.max_batch < 1) return InvalidArgument("max_batch", "must be at least 1");
 
-  auto writer =
-      Connection::Open({.path = options.path, .role = sqlite::ConnectionRole::kWriter, .vfs = options.vfs});
-  if (!writer) return std::unexpected(writer.error());
-  sqlite::SqliteSession session(**writer);
-  if (auto m = sql::Migrate(session, {.begin = "BEGIN IMMEDIATE", .version_table = kCreateVersionTable}); !m)
-    return std::unexpected(m.error());
+  auto writer = INFRASHARE_TRY(
+      Connection::Open({.path = options.path, .role = sqlite::ConnectionRole::kWriter, .vfs = options.vfs}));
+  sqlite::SqliteSession session(*writer);
+  INFRASHARE_TRY(sql::Migrate(session, {.begin = "BEGIN IMMEDIATE", .version_table = kCreateVersionTable}));
 
   auto checkpointer = INFRASHARE_TRY(sqlite::Checkpointer::Start(
       {.path = options.path, .role = sqlite::ConnectionRole::kCheckpointer, .vfs = options.vfs}));
-  INFRASHARE_TRY(checkpointer->Attach(**writer));
+  INFRASHARE_TRY(checkpointer->Attach(*writer));
 
   std::vector<std::unique_ptr<Connection>> readers;
   for (int i = 0; i < options.read_connections; ++i) {
     auto reader =
         Connection::Open({.path = options.path, .role = sqlite::ConnectionRole::kReader, .vfs = options.vfs});
     if (!reader) {
-      checkpointer->Detach(**writer);
+      checkpointer->Detach(*writer);
       return std::unexpected(reader.error());
     }
     readers.push_back(std::move(*reader));
@@ -229,7 +227,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   if (!bell)
     spdlog::warn("sqlite store: other processes will notice this one's commits by polling only: {}",
                  bell.error().message);
-  return std::make_unique<SqliteStore>(options, std::move(*writer), std::move(checkpointer),
+  return std::make_unique<SqliteStore>(options, std::move(writer), std::move(checkpointer),
                                        std::move(readers), bell ? std::move(*bell) : nullptr);
 }
 

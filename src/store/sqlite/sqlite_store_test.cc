@@ -256,7 +256,7 @@ TEST(SqliteStore, FailedCommitFailsTheWholeBatchAndKeepsNothing) {
   EXPECT_TRUE(ReadValue(**store, [](ReadTx& tx) { return tx.GetMeta("before"); })->has_value());
   EXPECT_TRUE(ReadValue(**store, [](ReadTx& tx) { return tx.GetMeta("after"); })->has_value());
   EXPECT_FALSE(ReadValue(**store, [](ReadTx& tx) { return tx.GetMeta("during"); })->has_value());
-  EXPECT_EQ(*ReadValue(**store, [](ReadTx& tx) { return tx.CountReports(); }), 0);
+  EXPECT_EQ(*ReadValue(**store, [](ReadTx& tx) { return sql::Inspect(tx).CountReports(); }), 0);
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ class SqliteTx final : public sql::SqlTx {
   Result<void> FlushPendingText();
 
  private:
-  // dump::SeqWriter: a report head on import (sqlite_tx_reports.cc)
+  // Import: a report head keeping its seq (sqlite_tx_reports.cc)
   Result<void> InsertReportAt(int64_t seq, const Report& report,
                               const std::vector<std::string>& grants) override;
   struct PendingText {

@@ -44,22 +44,22 @@ Result<void> SqliteTx::IndexReport(int64_t seq, const Report& report,
         INFRASHARE_TRY(conn_.Prepare("INSERT INTO report_grants (space, key, seq, kind, route, tlp) "
                                      "VALUES (:space, :key, :seq, :kind, :route, :tlp)"));
     for (const auto& key : grants) {
-      (s)->Bind(":space", report.space.id());
-      (s)->Bind(":key", key);
-      (s)->Bind(":seq", seq);
-      (s)->Bind(":kind", NameOf(kReportKindNames, report.content.kind));
-      (s)->Bind(":route", NameOf(kRouteNames, report.route));
-      (s)->Bind(":tlp", NameOf(kTlpNames, report.content.tlp));
-      if (auto r = (s)->Run("index report grants"); !r) return r;
+      s->Bind(":space", report.space.id());
+      s->Bind(":key", key);
+      s->Bind(":seq", seq);
+      s->Bind(":kind", NameOf(kReportKindNames, report.content.kind));
+      s->Bind(":route", NameOf(kRouteNames, report.route));
+      s->Bind(":tlp", NameOf(kTlpNames, report.content.tlp));
+      if (auto r = s->Run("index report grants"); !r) return r;
       s->Reset();
     }
   }
   {
     auto s = INFRASHARE_TRY(conn_.Prepare("INSERT INTO report_sectors (seq, sector) VALUES (:seq, :sector)"));
     for (const auto& sector : Distinct(report.content.sectors)) {
-      (s)->Bind(":seq", seq);
-      (s)->Bind(":sector", sector);
-      if (auto r = (s)->Run("index report sectors"); !r) return r;
+      s->Bind(":seq", seq);
+      s->Bind(":sector", sector);
+      if (auto r = s->Run("index report sectors"); !r) return r;
       s->Reset();
     }
   }
@@ -95,12 +95,12 @@ Result<int64_t> SqliteTx::InsertReport(const Report& report, const std::vector<s
     auto s = INFRASHARE_TRY(conn_.Prepare(
         "INSERT INTO reports (id, space, kind, route, tlp, created_at, updated_at, grants, doc) "
         "VALUES (:id, :space, :kind, :route, :tlp, :created_at, :updated_at, :grants, :doc)"));
-    (s)->Bind(":id", report.id);
+    s->Bind(":id", report.id);
     BindHead(*s, report, keys);
-    auto r = (s)->Run("insert report");
+    auto r = s->Run("insert report");
     if (!r && r.error().code == ErrorCode::kConflict)
       return Conflict(fmt::format("report '{}' already exists", report.id), "id");
-    if (!r) return std::unexpected(r.error());
+    INFRASHARE_TRY(std::move(r));
   }
   const int64_t seq = conn_.LastInsertRowid();
   INFRASHARE_TRY(IndexReport(seq, report, keys));
@@ -114,8 +114,8 @@ Result<void> SqliteTx::UpdateReport(const Report& report, const std::vector<std:
   Json old_grants;
   {
     auto s = INFRASHARE_TRY(conn_.Prepare("SELECT seq, space, grants, doc FROM reports WHERE id = :id"));
-    (s)->Bind(":id", report.id);
-    auto row = INFRASHARE_TRY((s)->Step("find report"));
+    s->Bind(":id", report.id);
+    auto row = INFRASHARE_TRY(s->Step("find report"));
     if (!row) return NotFound(fmt::format("report '{}' not found", report.id));
     seq = s->Int(0);
     old_space = std::string(s->Text(1));
@@ -132,26 +132,26 @@ Result<void> SqliteTx::UpdateReport(const Report& report, const std::vector<std:
         "UPDATE reports SET space = :space, kind = :kind, route = :route, tlp = :tlp, created_at = "
         ":created_at, "
         "updated_at = :updated_at, grants = :grants, doc = :doc WHERE seq = :seq"));
-    (s)->Bind(":seq", seq);
+    s->Bind(":seq", seq);
     BindHead(*s, report, keys);
-    if (auto r = (s)->Run("update report"); !r) return r;
+    if (auto r = s->Run("update report"); !r) return r;
   }
   {
     auto s = INFRASHARE_TRY(
         conn_.Prepare("DELETE FROM report_grants WHERE space = :space AND key = :key AND seq = :seq"));
     for (const auto& key : old_grants) {
       if (!key.is_string()) continue;
-      (s)->Bind(":space", old_space);
-      (s)->Bind(":key", key.get_ref<const std::string&>());
-      (s)->Bind(":seq", seq);
-      if (auto r = (s)->Run("remove report grants"); !r) return r;
+      s->Bind(":space", old_space);
+      s->Bind(":key", key.get_ref<const std::string&>());
+      s->Bind(":seq", seq);
+      if (auto r = s->Run("remove report grants"); !r) return r;
       s->Reset();
     }
   }
   {
     auto s = INFRASHARE_TRY(conn_.Prepare("DELETE FROM report_sectors WHERE seq = :seq"));
-    (s)->Bind(":seq", seq);
-    if (auto r = (s)->Run("remove report sectors"); !r) return r;
+    s->Bind(":seq", seq);
+    if (auto r = s->Run("remove report sectors"); !r) return r;
   }
   pending_text_.push_back({seq, true, FtsIndexText(old_title), FtsIndexText(old_text)});
   return IndexReport(seq, report, keys);
@@ -164,10 +164,10 @@ Result<void> SqliteTx::InsertReportAt(int64_t seq, const Report& report,
     auto s = INFRASHARE_TRY(conn_.Prepare(
         "INSERT INTO reports (seq, id, space, kind, route, tlp, created_at, updated_at, grants, doc) "
         "VALUES (:seq, :id, :space, :kind, :route, :tlp, :created_at, :updated_at, :grants, :doc)"));
-    (s)->Bind(":seq", seq);
-    (s)->Bind(":id", report.id);
+    s->Bind(":seq", seq);
+    s->Bind(":id", report.id);
     BindHead(*s, report, keys);
-    auto r = (s)->Run("import report");
+    auto r = s->Run("import report");
     if (!r && r.error().code == ErrorCode::kConflict)
       return Conflict(fmt::format("report '{}' (#{}) already exists", report.id, seq), "id");
     if (!r) return r;
