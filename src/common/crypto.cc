@@ -70,4 +70,19 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+std::optional<std::string> HashPassword(std::string_view password) {
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    return std::nullopt;
+  return std::string(out);
+}
+
+bool VerifyPassword(std::string_view encoded_hash, std::string_view password) {
+  // libsodium reads a NUL-terminated string of at most STRBYTES.
+  if (encoded_hash.size() >= crypto_pwhash_STRBYTES) return false;
+  const std::string hash(encoded_hash);
+  return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
 }  // namespace infrashare

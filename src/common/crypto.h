@@ -1,12 +1,13 @@
 // Cryptographic primitives the system needs, each defined once: SHA-256
 // (audit chain, token hashes), HMAC-SHA256 (webhook signatures), random
-// identifiers and secrets (libsodium's CSPRNG).
+// identifiers and secrets (libsodium's CSPRNG), password hashes (argon2id).
 //
 // Thread behaviour: every function is thread-safe. InitCrypto() must run
 // once before the first call (main and test mains do it).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,5 +29,14 @@ uint64_t RandomU64();
 std::string NewId(std::string_view prefix);
 // Constant-time comparison of two strings of possibly different length.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+// An argon2id hash of `password` in libsodium's encoded form (salt and
+// limits inside), at libsodium's interactive limits (64 MiB, about 0.1 s on
+// a server core): computed off the network threads. nullopt when the memory
+// cannot be had.
+std::optional<std::string> HashPassword(std::string_view password);
+// Whether `password` matches an encoded hash from HashPassword (false for a
+// malformed hash). As slow as hashing.
+bool VerifyPassword(std::string_view encoded_hash, std::string_view password);
 
 }  // namespace infrashare

@@ -17,6 +17,7 @@
 #include "service/health_service.h"
 #include "service/registry_service.h"
 #include "service/report_service.h"
+#include "service/session_service.h"
 #include "service/stream_service.h"
 #include "service/webhook_service.h"
 #include "store/store.h"
@@ -26,11 +27,13 @@ namespace infrashare {
 struct Services {
   // Without policies there is no severity assessment: only for commands that
   // never take reports (init, admin). `serve` always loads them.
-  Services(Store& store_in, const Clock& clock_in, std::vector<Policy> policies = {}, std::string active_policy = "")
+  Services(Store& store_in, const Clock& clock_in, std::vector<Policy> policies = {},
+           std::string active_policy = "")
       : store(store_in),
         clock(clock_in),
         registry(store, clock),
         auth(store, registry),
+        sessions(store, clock, registry),
         assessments(policies.empty() ? nullptr
                                      : std::make_unique<AssessmentService>(&store, clock, std::move(policies),
                                                                            std::move(active_policy))),
@@ -44,6 +47,7 @@ struct Services {
   const Clock& clock;
   RegistryService registry;
   AuthService auth;
+  SessionService sessions;
   std::unique_ptr<AssessmentService> assessments;  // null without policies
   ReportService reports;
   AuditService audit;

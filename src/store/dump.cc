@@ -100,6 +100,21 @@ Result<void> ImportToken(sql::SqlTx& tx, ObjectReader& r) {
   return tx.InsertToken(t);
 }
 
+Result<void> ImportCredential(sql::SqlTx& tx, ObjectReader& r) {
+  Credential c;
+  c.principal = INFRASHARE_TRY(r.String("principal", kId));
+  c.password_hash = INFRASHARE_TRY(r.OptionalString("password_hash", kAnyString));
+  c.setup_code_sha256 = INFRASHARE_TRY(r.OptionalString("setup_code_sha256", kId));
+  const Json* expires = r.Raw("setup_code_expires_at");  // nullptr: absent or null
+  if (expires != nullptr && !expires->is_number_integer())
+    return InvalidArgument(r.PathOf("setup_code_expires_at"), "must be an integer or null");
+  auto changed = INFRASHARE_TRY(r.Int("changed_at", 0, kMaxInt));
+  INFRASHARE_TRY(r.Finish());
+  if (expires != nullptr) c.setup_code_expires_at = FromMicros(expires->get<int64_t>());
+  c.changed_at = FromMicros(changed);
+  return tx.PutCredential(c);
+}
+
 Result<void> ImportReport(sql::SqlTx& tx, ObjectReader& r) {
   auto seq = INFRASHARE_TRY(r.Int("seq", 1, kMaxInt));
   auto grants = INFRASHARE_TRY(r.StringList("grants", 100000, kId, /*required=*/true));
@@ -134,7 +149,7 @@ Result<void> ImportAudit(sql::SqlTx& tx, ObjectReader& r) {
     *texts[i] = std::move(s);
   }
   if (!r.Has("detail")) return InvalidArgument(r.PathOf("detail"), "is required");
-  const Json* detail = r.Raw("detail");         // nullptr: null
+  const Json* detail = r.Raw("detail");                         // nullptr: null
   auto space = INFRASHARE_TRY(r.OptionalString("space", kId));  // absent before schema 4
   if (space) {
     auto parsed = INFRASHARE_TRY(Space::Parse(*space, r.PathOf("space")));
@@ -213,6 +228,15 @@ Json TokenRow(const ApiToken& t) {
   return row;
 }
 
+Json CredentialRow(const Credential& c) {
+  auto text = [](const std::optional<std::string>& t) { return t ? Json(*t) : Json(nullptr); };
+  return Json{{"principal", c.principal},
+              {"password_hash", text(c.password_hash)},
+              {"setup_code_sha256", text(c.setup_code_sha256)},
+              {"setup_code_expires_at", OptionalMicros(c.setup_code_expires_at)},
+              {"changed_at", ToMicros(c.changed_at)}};
+}
+
 Json ReportRow(int64_t seq, Json grants, Json doc) {
   return Json{{"seq", seq}, {"grants", std::move(grants)}, {"doc", std::move(doc)}};
 }
@@ -270,6 +294,10 @@ Result<Json> TokenFromRow(const sql::Rows& rows, int i) {
   return TokenRow(INFRASHARE_TRY(sql::TokenFromRow(rows, i)));
 }
 
+Result<Json> CredentialFromRow(const sql::Rows& rows, int i) {
+  return CredentialRow(sql::CredentialFromRow(rows, i));
+}
+
 Result<Json> ReportFromRow(const sql::Rows& rows, int i) {
   auto grants = INFRASHARE_TRY(Document(rows, i, 1, "reports"));
   auto doc = INFRASHARE_TRY(Document(rows, i, 2, "reports"));
@@ -311,8 +339,15 @@ Result<Json> WebhookDeliveryFromRow(const sql::Rows& rows, int i) {
   return WebhookDeliveryRow(rows.Int(i, 0), std::move(doc));
 }
 
-// Every table in dump order ({order}: Dialect::InsertionOrder; the column
-// lists: sql_tx.h).
+// The SELECTs of the tables whose columns sql_tx.h lists for every reader.
+const std::string kPrincipalsSelect =
+    fmt::format("SELECT {} FROM principals ORDER BY id", sql::kPrincipalColumns);
+const std::string kTokensSelect = fmt::format("SELECT {} FROM tokens ORDER BY id", sql::kTokenColumns);
+const std::string kCredentialsSelect =
+    fmt::format("SELECT {} FROM credentials ORDER BY principal", sql::kCredentialColumns);
+const std::string kAuditSelect = fmt::format("SELECT {} FROM audit ORDER BY seq", sql::kAuditColumns);
+
+// Every table in dump order ({order}: Dialect::InsertionOrder).
 const Table kTableList[] = {
     {"meta", "SELECT key, value FROM meta ORDER BY key", MetaFromRow, ImportMeta},
     {"sectors", "SELECT id, doc FROM sectors ORDER BY {order}", DocumentFromRow,
@@ -331,13 +366,13 @@ const Table kTableList[] = {
      [](sql::SqlTx& tx, ObjectReader& r) {
        return ImportDocument<Organization>(tx, r, OrganizationFromJson, &WriteTx::UpsertOrganization);
      }},
-    {"principals", "SELECT {principal_columns} FROM principals ORDER BY id", PrincipalFromRow,
-     ImportPrincipal},
-    {"tokens", "SELECT {token_columns} FROM tokens ORDER BY id", TokenFromRow, ImportToken},
+    {"principals", kPrincipalsSelect, PrincipalFromRow, ImportPrincipal},
+    {"tokens", kTokensSelect, TokenFromRow, ImportToken},
+    {"credentials", kCredentialsSelect, CredentialFromRow, ImportCredential},
     {"reports", "SELECT seq, grants, doc FROM reports ORDER BY seq", ReportFromRow, ImportReport},
     {"revisions", "SELECT report_id, number, doc FROM revisions ORDER BY report_id, number", RevisionFromRow,
      ImportRevision},
-    {"audit", "SELECT {audit_columns} FROM audit ORDER BY seq", AuditFromRow, ImportAudit},
+    {"audit", kAuditSelect, AuditFromRow, ImportAudit},
     {"outbox", "SELECT seq, at, space, type, record_id, subject FROM outbox ORDER BY seq", OutboxFromRow,
      ImportOutbox},
     {"alerts", "SELECT seq, doc FROM alerts ORDER BY seq", AlertFromRow, ImportAlert},

@@ -11,6 +11,9 @@
 //   principals      {id, organization, name, roles[], created_at}    by id
 //   tokens          {id, principal, secret_sha256, label, created_at,
 //                    revoked_at (null when not revoked)}             by id
+//   credentials     {principal, password_hash, setup_code_sha256,
+//                    setup_code_expires_at, changed_at (null: none)}
+//                                                              by principal
 //   reports         {seq, grants[], doc}                             by seq
 //   revisions       {report_id, number, doc}         by report_id, number
 //   audit           {seq, at, actor_principal, actor_org, action,
@@ -26,7 +29,9 @@
 // report's grant keys, sorted. An outbox row without "subject" (a dump from
 // before schema 2) imports with subject "". What a backend
 // derives from these (grant and sector indexes, text search) is rebuilt on
-// import, and seq values are kept: list cursors stay valid.
+// import, and seq values are kept: list cursors stay valid. Browser
+// sessions and sign-in failures and locks are not moved: after a move,
+// people sign in again.
 //
 // Thread behaviour: pure functions, and ImportRow runs inside the write
 // transaction it is given.
@@ -50,6 +55,7 @@ Json MetaRow(std::string_view key, std::string_view value);
 Json DocumentRow(std::string_view id, Json doc);
 Json PrincipalRow(const Principal& principal);
 Json TokenRow(const ApiToken& token);
+Json CredentialRow(const Credential& credential);
 Json ReportRow(int64_t seq, Json grants, Json doc);
 Json RevisionRow(std::string_view report_id, int64_t number, Json doc);
 Json AuditRow(const AuditEvent& event);
@@ -59,8 +65,7 @@ Json AlertRecipientRow(std::string_view alert_id, int64_t ord, Json doc);
 Json WebhookDeliveryRow(int64_t id, Json doc);
 
 // One table of the dump: the SELECT that reads it in its canonical order
-// ({order}: sql::Dialect::InsertionOrder; {audit_columns},
-// {principal_columns}, {token_columns}: store/sql/sql_tx.h), how a row of that becomes a dump
+// ({order}: sql::Dialect::InsertionOrder), how a row of that becomes a dump
 // row, and how a dump row is stored.
 struct Table {
   std::string_view name;

@@ -129,6 +129,14 @@ class ReadTx {
   virtual Result<std::optional<Principal>> GetPrincipal(const std::string& id) = 0;
   virtual Result<std::vector<Principal>> ListPrincipals(const std::optional<std::string>& organization) = 0;
   virtual Result<std::optional<ApiToken>> GetToken(const std::string& id) = 0;
+  // Sign-in (service/session_service.h). GetWebSession: by the SHA-256 of
+  // the cookie's id, revoked or not. CountSignInFailures: of `name` at or
+  // after `since`. GetSignInLock: when a lock of `name` ends, nullopt when
+  // none was ever set.
+  virtual Result<std::optional<Credential>> GetCredential(const std::string& principal) = 0;
+  virtual Result<std::optional<WebSession>> GetWebSession(const std::string& id_sha256) = 0;
+  virtual Result<int64_t> CountSignInFailures(const std::string& name, Timestamp since) = 0;
+  virtual Result<std::optional<Timestamp>> GetSignInLock(const std::string& name) = 0;
 
   // Reports. Get* return nullopt when the id is unknown; callers decide
   // visibility with domain/sharing.
@@ -184,6 +192,18 @@ class WriteTx : public ReadTx {
   virtual Result<void> InsertPrincipal(const Principal& principal) = 0;
   virtual Result<void> InsertToken(const ApiToken& token) = 0;
   virtual Result<void> RevokeToken(const std::string& id, Timestamp at) = 0;
+  // Sign-in. PutCredential inserts or replaces the principal's (kNotFound
+  // for an unknown principal). TouchWebSession moves last_seen_at.
+  // RevokeWebSessions: every unrevoked session of the principal. A failure
+  // older than a lock's window may be forgotten (ForgetSignInFailures).
+  virtual Result<void> PutCredential(const Credential& credential) = 0;
+  virtual Result<void> InsertWebSession(const WebSession& session) = 0;
+  virtual Result<void> TouchWebSession(const std::string& id_sha256, Timestamp at) = 0;
+  virtual Result<void> RevokeWebSession(const std::string& id_sha256, Timestamp at) = 0;
+  virtual Result<void> RevokeWebSessions(const std::string& principal, Timestamp at) = 0;
+  virtual Result<void> AddSignInFailure(const std::string& name, Timestamp at) = 0;
+  virtual Result<void> ForgetSignInFailures(Timestamp before) = 0;
+  virtual Result<void> SetSignInLock(const std::string& name, Timestamp until) = 0;
 
   // Inserts a new report head; assigns and returns its seq. `grants` are the
   // keys that may see it (domain/sharing GrantKeys), indexed for ListReportTexts.

@@ -70,6 +70,19 @@ void Fill(Store& store) {
     if (auto r = tx.InsertToken({"tok_1", "prn_a", std::string(64, 'a'), "ci", At(2), std::nullopt}); !r)
       return r;
     if (auto r = tx.InsertToken({"tok_2", "prn_b", std::string(64, 'b'), "", At(3), At(4)}); !r) return r;
+    INFRASHARE_TRY(
+        tx.PutCredential({.principal = "prn_a", .password_hash = "$argon2id$v=19$x", .changed_at = At(5)}));
+    INFRASHARE_TRY(tx.PutCredential({.principal = "prn_b",
+                                     .setup_code_sha256 = std::string(64, 'c'),
+                                     .setup_code_expires_at = At(9),
+                                     .changed_at = At(6)}));
+    // Sessions are not moved (people sign in again after a move).
+    INFRASHARE_TRY(tx.InsertWebSession({.id_sha256 = std::string(64, 'd'),
+                                        .principal = "prn_a",
+                                        .csrf_token = "t",
+                                        .created_at = At(5),
+                                        .last_seen_at = At(5),
+                                        .expires_at = At(50)}));
     if (auto r = tx.SetMeta("registry_version", "v1"); !r) return r;
     return tx.SetMeta("another", "値");
   }));
@@ -180,6 +193,7 @@ TEST_P(StoreTest, ExportImportKeepsEveryRow) {
   EXPECT_EQ(Counts(*exported), (std::map<std::string, size_t>{{"alert_recipients", 3},
                                                               {"alerts", 2},
                                                               {"audit", 3},
+                                                              {"credentials", 2},
                                                               {"meta", 2},
                                                               {"organizations", 1},
                                                               {"outbox", 4},

@@ -195,6 +195,88 @@ TEST_P(StoreTest, TokensInsertGetRevoke) {
   EXPECT_EQ(orphan.error().field, "principal");
 }
 
+TEST_P(StoreTest, CredentialsSessionsAndSignInFailures) {
+  ASSERT_TRUE(
+      store().Write([](WriteTx& tx) { return tx.InsertPrincipal(SamplePrincipal("prn_a", "org_tepco")); }));
+  auto orphan = store().Write(
+      [](WriteTx& tx) { return tx.PutCredential({.principal = "prn_ghost", .changed_at = At(1)}); });
+  ASSERT_FALSE(orphan);
+  EXPECT_EQ(orphan.error().code, ErrorCode::kNotFound);
+
+  // A setup code, replaced by a password.
+  ASSERT_TRUE(store().Write([](WriteTx& tx) {
+    return tx.PutCredential({.principal = "prn_a",
+                             .setup_code_sha256 = std::string(64, 'c'),
+                             .setup_code_expires_at = At(100),
+                             .changed_at = At(1)});
+  }));
+  auto cred = ReadValue(store(), [](ReadTx& tx) { return tx.GetCredential("prn_a"); });
+  ASSERT_TRUE(cred && *cred);
+  EXPECT_FALSE((*cred)->password_hash);
+  EXPECT_EQ((*cred)->setup_code_sha256, std::string(64, 'c'));
+  EXPECT_EQ((*cred)->setup_code_expires_at, At(100));
+  ASSERT_TRUE(store().Write([](WriteTx& tx) {
+    return tx.PutCredential({.principal = "prn_a", .password_hash = "h", .changed_at = At(2)});
+  }));
+  cred = ReadValue(store(), [](ReadTx& tx) { return tx.GetCredential("prn_a"); });
+  ASSERT_TRUE(cred && *cred);
+  EXPECT_EQ((*cred)->password_hash, "h");
+  EXPECT_FALSE((*cred)->setup_code_sha256);
+  EXPECT_FALSE((*cred)->setup_code_expires_at);
+  EXPECT_EQ((*cred)->changed_at, At(2));
+  EXPECT_FALSE(*ReadValue(store(), [](ReadTx& tx) { return tx.GetCredential("prn_b"); }));
+
+  // Sessions: touched forward only, revoked one by one or all of a principal.
+  auto session = [](char c) {
+    return WebSession{.id_sha256 = std::string(64, c),
+                      .principal = "prn_a",
+                      .csrf_token = std::string(1, c),
+                      .created_at = At(10),
+                      .last_seen_at = At(10),
+                      .expires_at = At(1000)};
+  };
+  ASSERT_TRUE(store().Write([&](WriteTx& tx) -> Result<void> {
+    for (char c : {'a', 'b', 'c'}) INFRASHARE_TRY(tx.InsertWebSession(session(c)));
+    return {};
+  }));
+  auto dup = store().Write([&](WriteTx& tx) { return tx.InsertWebSession(session('a')); });
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code, ErrorCode::kConflict);
+  ASSERT_TRUE(store().Write([](WriteTx& tx) -> Result<void> {
+    INFRASHARE_TRY(tx.TouchWebSession(std::string(64, 'a'), At(20)));
+    INFRASHARE_TRY(tx.TouchWebSession(std::string(64, 'a'), At(15)));  // never back
+    return tx.RevokeWebSession(std::string(64, 'b'), At(30));
+  }));
+  auto a = *ReadValue(store(), [](ReadTx& tx) { return tx.GetWebSession(std::string(64, 'a')); });
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->last_seen_at, At(20));
+  EXPECT_EQ(a->csrf_token, "a");
+  EXPECT_FALSE(a->revoked_at);
+  ASSERT_TRUE(store().Write([](WriteTx& tx) { return tx.RevokeWebSessions("prn_a", At(40)); }));
+  for (char c : {'a', 'b', 'c'}) {
+    auto s = *ReadValue(store(), [&](ReadTx& tx) { return tx.GetWebSession(std::string(64, c)); });
+    ASSERT_TRUE(s && s->revoked_at) << c;
+    EXPECT_EQ(*s->revoked_at, c == 'b' ? At(30) : At(40)) << c;
+  }
+
+  // Failures by name and time; locks kept and moved.
+  ASSERT_TRUE(store().Write([](WriteTx& tx) -> Result<void> {
+    for (int i = 0; i < 5; ++i) INFRASHARE_TRY(tx.AddSignInFailure("prn_a", At(i * 10)));
+    INFRASHARE_TRY(tx.AddSignInFailure("nobody", At(0)));
+    return tx.SetSignInLock("prn_a", At(100));
+  }));
+  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.CountSignInFailures("prn_a", At(20)); }), 3);
+  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.CountSignInFailures("nobody", At(0)); }), 1);
+  ASSERT_TRUE(store().Write([](WriteTx& tx) -> Result<void> {
+    INFRASHARE_TRY(tx.ForgetSignInFailures(At(30)));
+    return tx.SetSignInLock("prn_a", At(200));
+  }));
+  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.CountSignInFailures("prn_a", At(0)); }), 2);
+  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.CountSignInFailures("nobody", At(0)); }), 0);
+  EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.GetSignInLock("prn_a"); }), At(200));
+  EXPECT_FALSE(*ReadValue(store(), [](ReadTx& tx) { return tx.GetSignInLock("nobody"); }));
+}
+
 TEST_P(StoreTest, MetaSetGetOverwrite) {
   ASSERT_TRUE(store().Write([](WriteTx& tx) { return tx.SetMeta("registry_version", "v1"); }));
   ASSERT_TRUE(store().Write([](WriteTx& tx) { return tx.SetMeta("registry_version", "v2"); }));

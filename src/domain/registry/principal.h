@@ -46,4 +46,27 @@ struct ApiToken {
   std::optional<Timestamp> revoked_at;
 };
 
+// How a person signs in: a password (argon2id, common/crypto.h) and, until
+// the person has chosen one, or after an administrator's reset, a one-time
+// setup code (stored as its SHA-256) that is exchanged for a password.
+struct Credential {
+  std::string principal;
+  std::optional<std::string> password_hash;      // nullopt: no password yet
+  std::optional<std::string> setup_code_sha256;  // nullopt: no code outstanding
+  std::optional<Timestamp> setup_code_expires_at;
+  Timestamp changed_at;
+};
+
+// A signed-in browser. The cookie holds a random id that is stored only as
+// its SHA-256; the CSRF token is sent back in a header with every change.
+struct WebSession {
+  std::string id_sha256;
+  std::string principal;
+  std::string csrf_token;
+  Timestamp created_at;
+  Timestamp last_seen_at;  // the idle timeout counts from here
+  Timestamp expires_at;    // the absolute lifetime
+  std::optional<Timestamp> revoked_at;
+};
+
 }  // namespace infrashare

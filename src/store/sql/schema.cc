@@ -349,6 +349,67 @@ CREATE INDEX alert_recipients_by_ord ON alert_recipients (alert_id, ord);
 const std::string kSchemaV4 =
     fmt::format("ALTER TABLE audit ADD COLUMN space TEXT NOT NULL DEFAULT '{}';", Space::Live().id());
 
+// Sign-in: credentials, browser sessions (the cookie's id stored only as
+// its SHA-256), failed attempts by name and the locks they set.
+constexpr const char* kSchemaV5Sqlite = R"sql(
+CREATE TABLE credentials (
+  principal TEXT PRIMARY KEY REFERENCES principals (id),
+  password_hash TEXT,
+  setup_code_sha256 TEXT,
+  setup_code_expires_at INTEGER,
+  changed_at INTEGER NOT NULL
+);
+CREATE TABLE web_sessions (
+  id_sha256 TEXT PRIMARY KEY,
+  principal TEXT NOT NULL REFERENCES principals (id),
+  csrf_token TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE INDEX web_sessions_by_principal ON web_sessions (principal);
+CREATE TABLE sign_in_failures (
+  name TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX sign_in_failures_by_name ON sign_in_failures (name, at);
+CREATE INDEX sign_in_failures_by_time ON sign_in_failures (at);
+CREATE TABLE sign_in_locks (
+  name TEXT PRIMARY KEY,
+  locked_until INTEGER NOT NULL
+);
+)sql";
+constexpr const char* kSchemaV5Postgres = R"sql(
+CREATE TABLE credentials (
+  principal text COLLATE "C" PRIMARY KEY REFERENCES principals (id),
+  password_hash text,
+  setup_code_sha256 text,
+  setup_code_expires_at bigint,
+  changed_at bigint NOT NULL
+);
+CREATE TABLE web_sessions (
+  id_sha256 text COLLATE "C" PRIMARY KEY,
+  principal text COLLATE "C" NOT NULL REFERENCES principals (id),
+  csrf_token text NOT NULL,
+  created_at bigint NOT NULL,
+  last_seen_at bigint NOT NULL,
+  expires_at bigint NOT NULL,
+  revoked_at bigint
+);
+CREATE INDEX web_sessions_by_principal ON web_sessions (principal);
+CREATE TABLE sign_in_failures (
+  name text COLLATE "C" NOT NULL,
+  at bigint NOT NULL
+);
+CREATE INDEX sign_in_failures_by_name ON sign_in_failures (name, at);
+CREATE INDEX sign_in_failures_by_time ON sign_in_failures (at);
+CREATE TABLE sign_in_locks (
+  name text COLLATE "C" PRIMARY KEY,
+  locked_until bigint NOT NULL
+);
+)sql";
+
 const std::array kMigrations{
     Migration{1, "foundation: registry, principals, tokens, reports, revisions, audit, outbox",
               kSchemaV1Sqlite, kSchemaV1Postgres},
@@ -356,6 +417,8 @@ const std::array kMigrations{
               kSchemaV2Sqlite, kSchemaV2Postgres},
     Migration{3, "hotline: recipients indexed by their order within an alert", kSchemaV3, kSchemaV3},
     Migration{4, "audit events carry a space", kSchemaV4, kSchemaV4},
+    Migration{5, "sign-in: credentials, web sessions, failed attempts and locks", kSchemaV5Sqlite,
+              kSchemaV5Postgres},
 };
 
 }  // namespace

@@ -48,6 +48,10 @@ class SqlTx : public WriteTx {
   Result<std::optional<Principal>> GetPrincipal(const std::string& id) override;
   Result<std::vector<Principal>> ListPrincipals(const std::optional<std::string>& organization) override;
   Result<std::optional<ApiToken>> GetToken(const std::string& id) override;
+  Result<std::optional<Credential>> GetCredential(const std::string& principal) override;
+  Result<std::optional<WebSession>> GetWebSession(const std::string& id_sha256) override;
+  Result<int64_t> CountSignInFailures(const std::string& name, Timestamp since) override;
+  Result<std::optional<Timestamp>> GetSignInLock(const std::string& name) override;
   Result<std::vector<AuditEvent>> ListAudit(int64_t after_seq, int limit) override;
   Result<std::vector<OutboxEvent>> ListOutbox(int64_t after_seq, int limit) override;
   Result<int64_t> NewestOutboxSeq() override;
@@ -73,6 +77,14 @@ class SqlTx : public WriteTx {
   Result<void> InsertPrincipal(const Principal& principal) override;
   Result<void> InsertToken(const ApiToken& token) override;
   Result<void> RevokeToken(const std::string& id, Timestamp at) override;
+  Result<void> PutCredential(const Credential& credential) override;
+  Result<void> InsertWebSession(const WebSession& session) override;
+  Result<void> TouchWebSession(const std::string& id_sha256, Timestamp at) override;
+  Result<void> RevokeWebSession(const std::string& id_sha256, Timestamp at) override;
+  Result<void> RevokeWebSessions(const std::string& principal, Timestamp at) override;
+  Result<void> AddSignInFailure(const std::string& name, Timestamp at) override;
+  Result<void> ForgetSignInFailures(Timestamp before) override;
+  Result<void> SetSignInLock(const std::string& name, Timestamp until) override;
   Result<std::string> LastAuditHash() override;
   Result<void> AppendAudit(AuditEvent event) override;
   Result<void> AppendOutbox(const OutboxEvent& event) override;
@@ -157,6 +169,9 @@ Result<Principal> PrincipalFromRow(const Rows& rows, int i);
 inline constexpr std::string_view kTokenColumns =
     "id, principal, secret_sha256, label, created_at, revoked_at";
 Result<ApiToken> TokenFromRow(const Rows& rows, int i);
+inline constexpr std::string_view kCredentialColumns =
+    "principal, password_hash, setup_code_sha256, setup_code_expires_at, changed_at";
+Credential CredentialFromRow(const Rows& rows, int i);
 
 // The SqlTx behind a store's transaction (every backend's is one), for
 // tests and benchmarks that need more than ReadTx offers.

@@ -12,10 +12,8 @@ Result<void> SqlTx::ExportRows(
     const std::function<Result<void>(std::string_view table, const Json& row)>& sink) {
   if (auto l = BeforeLogAccess(); !l) return l;
   for (const auto& t : dump::Tables()) {
-    const std::string select = fmt::format(
-        fmt::runtime(t.select), fmt::arg("order", session_.dialect().InsertionOrder()),
-        fmt::arg("audit_columns", kAuditColumns), fmt::arg("principal_columns", kPrincipalColumns),
-        fmt::arg("token_columns", kTokenColumns));
+    const std::string select =
+        fmt::format(fmt::runtime(t.select), fmt::arg("order", session_.dialect().InsertionOrder()));
     auto e = session_.Stream(select, fmt::format("export {}", t.name), [&](const Rows& rows) -> Result<void> {
       for (int i = 0; i < rows.size(); ++i) {
         auto row = INFRASHARE_TRY(t.read(rows, i));

@@ -1,0 +1,252 @@
+#include "service/session_service.h"
+
+#include <fmt/format.h>
+
+#include "common/crypto.h"
+#include "common/input_limits.h"
+#include "domain/registry/password_rules.h"
+#include "service/change_record.h"
+
+namespace infrashare {
+
+namespace {
+
+constexpr StringLimits kSecretLimits{.min = 1, .max = kMaxPasswordBytes};
+// A session's last_seen_at is written at most this often (a write a
+// minute, not one a request); the idle timeout is that much less exact.
+constexpr std::chrono::seconds kTouchEvery{60};
+
+std::unexpected<Error> WrongSignIn() {
+  return MakeError(ErrorCode::kUnauthenticated, "the name, password or setup code is wrong");
+}
+
+std::unexpected<Error> SessionEnded() {
+  return MakeError(ErrorCode::kUnauthenticated, "the session has ended: sign in again");
+}
+
+// What a sign-in needs to read, in one snapshot.
+struct SignInState {
+  std::optional<Timestamp> lock;
+  std::optional<Credential> credential;
+  std::optional<Principal> principal;
+};
+
+Result<SignInState> ReadSignInState(ReadTx& tx, const std::string& name) {
+  SignInState s;
+  s.lock = INFRASHARE_TRY(tx.GetSignInLock(name));
+  s.credential = INFRASHARE_TRY(tx.GetCredential(name));
+  s.principal = INFRASHARE_TRY(tx.GetPrincipal(name));
+  return s;
+}
+
+// The same credential as verified: a concurrent change (a second use of one
+// setup code, a reset) makes the later sign-in fail.
+bool SameCredential(const std::optional<Credential>& a, const std::optional<Credential>& b) {
+  if (!a || !b) return !a && !b;
+  return a->password_hash == b->password_hash && a->setup_code_sha256 == b->setup_code_sha256 &&
+         a->changed_at == b->changed_at;
+}
+
+}  // namespace
+
+SessionService::SessionService(Store& store, const Clock& clock, RegistryService& registry,
+                               SessionLimits limits)
+    : store_(store), clock_(clock), registry_(registry), limits_(limits) {}
+
+void SessionService::VerifyNothing(std::string_view password) {
+  std::call_once(dummy_once_, [this] { dummy_hash_ = HashPassword(RandomHex(16)).value_or(""); });
+  (void)VerifyPassword(dummy_hash_, password);
+}
+
+Result<std::string> SessionService::IssueSetupCode(const Caller& caller, const std::string& principal_id) {
+  INFRASHARE_TRY(caller.Require(Role::kAdmin));
+  const std::string code = RandomHex(10);
+  const Timestamp now = clock_.Now();
+  INFRASHARE_TRY(store_.Write([&](WriteTx& tx) -> Result<void> {
+    auto p = INFRASHARE_TRY(tx.GetPrincipal(principal_id));
+    if (!p) return NotFound(fmt::format("principal '{}' not found", principal_id));
+    INFRASHARE_TRY(caller.RequireAdminOf(p->organization));
+    INFRASHARE_TRY(tx.PutCredential(Credential{.principal = principal_id,
+                                               .password_hash = std::nullopt,
+                                               .setup_code_sha256 = Sha256Hex(code),
+                                               .setup_code_expires_at = now + limits_.setup_code_lifetime,
+                                               .changed_at = now}));
+    INFRASHARE_TRY(tx.RevokeWebSessions(principal_id, now));
+    return RecordChange(tx, caller.space,
+                        ChangeRecord{.at = now,
+                                     .actor = ChangeActor::Of(caller),
+                                     .action = "principal.setup_code",
+                                     .target_kind = "principal",
+                                     .target_id = principal_id,
+                                     .detail = {{"organization", p->organization}}});
+  }));
+  return code;
+}
+
+Result<SignedIn> SessionService::SignIn(const Json& body) {
+  ObjectReader in(body, "");
+  const std::string name = INFRASHARE_TRY(in.String("principal", kIdLimits));
+  auto password = INFRASHARE_TRY(in.OptionalString("password", kSecretLimits));
+  auto code = INFRASHARE_TRY(in.OptionalString("setup_code", kSecretLimits));
+  auto new_password = INFRASHARE_TRY(in.OptionalString("new_password", kSecretLimits));
+  INFRASHARE_TRY(in.Finish());
+  if (password.has_value() == code.has_value())
+    return InvalidArgument("password", "give either password, or setup_code with new_password");
+  if (code && !new_password) return InvalidArgument("new_password", "is required with setup_code");
+  if (password && new_password)
+    return InvalidArgument("new_password", "is given with setup_code, or to PUT /api/v1/session/password");
+
+  const Timestamp now = clock_.Now();
+  auto state = INFRASHARE_TRY(store_.Read([&](ReadTx& tx) { return ReadSignInState(tx, name); }));
+  if (state.lock && *state.lock > now) {
+    const auto minutes = std::chrono::ceil<std::chrono::minutes>(*state.lock - now).count();
+    return MakeError(ErrorCode::kUnauthenticated,
+                     fmt::format("too many failed sign-ins with this name: try again in {} minute{}", minutes,
+                                 minutes == 1 ? "" : "s"));
+  }
+  const std::optional<Credential>& cred = state.credential;
+  bool right = false;
+  if (password) {
+    if (cred && cred->password_hash && state.principal)
+      right = VerifyPassword(*cred->password_hash, *password);
+    else
+      VerifyNothing(*password);
+  } else {
+    right = cred && cred->setup_code_sha256 && cred->setup_code_expires_at &&
+            *cred->setup_code_expires_at > now && state.principal &&
+            ConstantTimeEquals(Sha256Hex(*code), *cred->setup_code_sha256);
+  }
+  if (!right) {
+    INFRASHARE_TRY(RecordFailure(name, now));
+    return WrongSignIn();
+  }
+  if (password) {
+    return StartSession(*state.principal, std::nullopt, "session.sign_in");
+  }
+  // The code is right: the new password must meet the rules (no failure is
+  // counted for a weak one).
+  INFRASHARE_TRY(CheckNewPassword(*new_password, "new_password"));
+  auto hash = HashPassword(*new_password);
+  if (!hash) return MakeError(ErrorCode::kUnavailable, "the password could not be hashed: try again");
+  const Credential updated{.principal = name, .password_hash = std::move(*hash), .changed_at = now};
+  return StartSession(*state.principal, Replacement{.verified = cred, .credential = updated},
+                      "session.first_sign_in");
+}
+
+Result<SignedIn> SessionService::StartSession(const Principal& principal,
+                                              const std::optional<Replacement>& replace,
+                                              std::string_view action) {
+  const Timestamp now = clock_.Now();
+  SignedIn out{.session_id = RandomHex(32),
+               .csrf_token = RandomHex(32),
+               .principal = principal,
+               .expires_at = now + limits_.lifetime};
+  const WebSession session{.id_sha256 = Sha256Hex(out.session_id),
+                           .principal = principal.id,
+                           .csrf_token = out.csrf_token,
+                           .created_at = now,
+                           .last_seen_at = now,
+                           .expires_at = out.expires_at};
+  INFRASHARE_TRY(store_.Write([&](WriteTx& tx) -> Result<void> {
+    if (replace) {
+      auto current = INFRASHARE_TRY(tx.GetCredential(principal.id));
+      if (!SameCredential(current, replace->verified)) return WrongSignIn();
+      INFRASHARE_TRY(tx.RevokeWebSessions(principal.id, now));
+      INFRASHARE_TRY(tx.PutCredential(replace->credential));
+    }
+    INFRASHARE_TRY(tx.InsertWebSession(session));
+    return RecordChange(
+        tx, Space::Live(),
+        ChangeRecord{.at = now,
+                     .actor = {.principal = principal.id, .organization = principal.organization},
+                     .action = std::string(action),
+                     .target_kind = "principal",
+                     .target_id = principal.id});
+  }));
+  return out;
+}
+
+Result<void> SessionService::RecordFailure(const std::string& name, Timestamp now) {
+  return store_.Write([&](WriteTx& tx) -> Result<void> {
+    INFRASHARE_TRY(tx.ForgetSignInFailures(now - limits_.window));
+    INFRASHARE_TRY(tx.AddSignInFailure(name, now));
+    INFRASHARE_TRY(RecordChange(
+        tx, Space::Live(),
+        ChangeRecord{
+            .at = now, .action = "session.sign_in_failed", .target_kind = "principal", .target_id = name}));
+    auto failures = INFRASHARE_TRY(tx.CountSignInFailures(name, now - limits_.window));
+    if (failures < limits_.max_failures) return {};
+    INFRASHARE_TRY(tx.SetSignInLock(name, now + limits_.lock));
+    return RecordChange(tx, Space::Live(),
+                        ChangeRecord{.at = now,
+                                     .action = "session.lock",
+                                     .target_kind = "principal",
+                                     .target_id = name,
+                                     .detail = {{"failures", failures}}});
+  });
+}
+
+Result<SessionCaller> SessionService::Authenticate(std::string_view session_id) {
+  if (session_id.size() != 64) return SessionEnded();
+  const std::string id_sha256 = Sha256Hex(session_id);
+  using Found = std::optional<std::pair<WebSession, Principal>>;
+  auto found = INFRASHARE_TRY(store_.Read([&](ReadTx& tx) -> Result<Found> {
+    auto s = INFRASHARE_TRY(tx.GetWebSession(id_sha256));
+    if (!s) return std::nullopt;
+    auto p = INFRASHARE_TRY(tx.GetPrincipal(s->principal));
+    if (!p) return std::nullopt;
+    return std::pair{std::move(*s), std::move(*p)};
+  }));
+  const Timestamp now = clock_.Now();
+  if (!found) return SessionEnded();
+  const WebSession& s = found->first;
+  if (s.revoked_at || now >= s.expires_at || now - s.last_seen_at >= limits_.idle) return SessionEnded();
+  if (now - s.last_seen_at >= kTouchEvery)
+    INFRASHARE_TRY(store_.Write([&](WriteTx& tx) { return tx.TouchWebSession(id_sha256, now); }));
+  SessionCaller out;
+  out.caller.registry = registry_.Snapshot();
+  out.caller.organization = out.caller.registry->FindOrganization(found->second.organization);
+  if (out.caller.organization == nullptr) return SessionEnded();
+  out.caller.principal = std::move(found->second);
+  out.csrf_token = s.csrf_token;
+  return out;
+}
+
+Result<void> SessionService::SignOut(const Caller& caller, std::string_view session_id) {
+  INFRASHARE_TRY(caller.RequireAuthenticated());
+  const Timestamp now = clock_.Now();
+  const std::string id_sha256 = Sha256Hex(session_id);
+  return store_.Write([&](WriteTx& tx) -> Result<void> {
+    auto s = INFRASHARE_TRY(tx.GetWebSession(id_sha256));
+    if (!s || s->principal != caller.principal->id) return SessionEnded();
+    INFRASHARE_TRY(tx.RevokeWebSession(id_sha256, now));
+    return RecordChange(tx, Space::Live(),
+                        ChangeRecord{.at = now,
+                                     .actor = ChangeActor::Of(caller),
+                                     .action = "session.sign_out",
+                                     .target_kind = "principal",
+                                     .target_id = caller.principal->id});
+  });
+}
+
+Result<SignedIn> SessionService::ChangePassword(const Caller& caller, const Json& body) {
+  INFRASHARE_TRY(caller.RequireAuthenticated());
+  ObjectReader in(body, "");
+  const std::string current = INFRASHARE_TRY(in.String("current_password", kSecretLimits));
+  const std::string next = INFRASHARE_TRY(in.String("new_password", kSecretLimits));
+  INFRASHARE_TRY(in.Finish());
+  const Principal& principal = *caller.principal;
+  auto cred = INFRASHARE_TRY(store_.Read([&](ReadTx& tx) { return tx.GetCredential(principal.id); }));
+  if (!cred || !cred->password_hash || !VerifyPassword(*cred->password_hash, current))
+    return InvalidArgument("current_password", "is not the password of this principal");
+  INFRASHARE_TRY(CheckNewPassword(next, "new_password"));
+  if (next == current) return InvalidArgument("new_password", "must differ from the current password");
+  auto hash = HashPassword(next);
+  if (!hash) return MakeError(ErrorCode::kUnavailable, "the password could not be hashed: try again");
+  const Credential updated{
+      .principal = principal.id, .password_hash = std::move(*hash), .changed_at = clock_.Now()};
+  return StartSession(principal, Replacement{.verified = cred, .credential = updated},
+                      "principal.password_change");
+}
+
+}  // namespace infrashare

@@ -1,0 +1,120 @@
+// People sign in (the browser UI; machines keep their API tokens,
+// auth_service.h). A principal gets a one-time setup code from an
+// administrator, exchanges it at its first sign-in for a password of its
+// own (domain/registry/password_rules.h), and signs in with that password
+// into a session: a random 256-bit id in an HttpOnly cookie, stored only as
+// its SHA-256, with a CSRF token that every change made with the cookie
+// sends back (the api gate checks it). A session ends at sign-out, after
+// SessionLimits::idle without a request, after SessionLimits::lifetime, and
+// when its principal's password changes or is reset.
+//
+// Brute force: SessionLimits::max_failures failed sign-ins for one name
+// within SessionLimits::window lock that name for SessionLimits::lock,
+// stored, whether or not the name exists. A failed sign-in never says
+// whether the name exists, and costs the same time either way. Each
+// sign-in, failure, lock, sign-out, setup code and password change is an
+// audit event.
+//
+// Passwords are hashed and verified here (argon2id, about 0.1 s and 64 MiB
+// each): call only from worker threads, never a network thread.
+//
+// Thread behaviour: thread-safe.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/error.h"
+#include "common/json.h"
+#include "common/time.h"
+#include "service/caller.h"
+#include "service/registry_service.h"
+#include "store/store.h"
+
+namespace infrashare {
+
+struct SessionLimits {
+  std::chrono::minutes idle{30};
+  std::chrono::hours lifetime{12};
+  int max_failures = 10;
+  std::chrono::minutes window{15};
+  std::chrono::minutes lock{15};
+  std::chrono::hours setup_code_lifetime{72};
+};
+
+// A new session: the cookie's value and the CSRF token (both shown once).
+struct SignedIn {
+  std::string session_id;
+  std::string csrf_token;
+  Principal principal;
+  Timestamp expires_at;
+};
+
+// The caller a session cookie stands for, and the CSRF token its changes
+// must carry.
+struct SessionCaller {
+  Caller caller;
+  std::string csrf_token;
+};
+
+class SessionService {
+ public:
+  SessionService(Store& store, const Clock& clock, RegistryService& registry, SessionLimits limits = {});
+
+  // A one-time setup code for `principal_id` (its organization's admin or
+  // the platform's), valid for limits.setup_code_lifetime; shown once. A
+  // reset: the principal's password is cleared and its sessions end.
+  Result<std::string> IssueSetupCode(const Caller& caller, const std::string& principal_id);
+
+  // {"principal", "password"} or, at the first sign-in or after a reset,
+  // {"principal", "setup_code", "new_password"}. A wrong name, password or
+  // code: kUnauthenticated "the name, password or setup code is wrong"; a
+  // locked name: kUnauthenticated saying when to try again; a weak new
+  // password (with the right code): kInvalidArgument naming new_password.
+  Result<SignedIn> SignIn(const Json& body);
+
+  // The caller of a session cookie's value; kUnauthenticated "the session
+  // has ended: sign in again" for an unknown, revoked, idle or expired one.
+  Result<SessionCaller> Authenticate(std::string_view session_id);
+
+  // Ends the session (the caller's own).
+  Result<void> SignOut(const Caller& caller, std::string_view session_id);
+
+  // {"current_password", "new_password"}: the caller's own password. Every
+  // session of the principal ends; the answer is a new one for the browser
+  // that asked.
+  Result<SignedIn> ChangePassword(const Caller& caller, const Json& body);
+
+  const SessionLimits& limits() const { return limits_; }
+
+ private:
+  // A credential to store with a new session, in place of the one the
+  // sign-in verified (refused if it changed meanwhile: a second use of one
+  // setup code, a reset); the principal's other sessions end.
+  struct Replacement {
+    std::optional<Credential> verified;
+    Credential credential;
+  };
+  // A new session for `principal`, in one write with `replace`; the audit
+  // action names why.
+  Result<SignedIn> StartSession(const Principal& principal, const std::optional<Replacement>& replace,
+                                std::string_view action);
+  // Records a failed sign-in of `name`, locking it at the limit.
+  Result<void> RecordFailure(const std::string& name, Timestamp now);
+  // A verification as slow as a real one, for names without a password.
+  void VerifyNothing(std::string_view password);
+
+  Store& store_;
+  const Clock& clock_;
+  RegistryService& registry_;
+  const SessionLimits limits_;
+
+  std::once_flag dummy_once_;
+  std::string dummy_hash_;  // set once under dummy_once_
+};
+
+}  // namespace infrashare
