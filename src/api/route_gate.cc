@@ -1,8 +1,11 @@
-// The gate every line of the route table passes: authenticate, check the
-// line's Access, then run its handler (see route_table.h).
+// The gate every line of the route table passes: authenticate (a bearer
+// token, or the browser's session cookie with its CSRF check:
+// http/cookie.h), check the line's Access, then run its handler (see
+// route_table.h).
 #include <optional>
 
 #include "api/route_table.h"
+#include "http/cookie.h"
 #include "http/problem.h"
 
 namespace infrashare {
@@ -39,7 +42,7 @@ class Gate {
   HttpResponse operator()(const HttpRequest& request) const {
     if (route_.access.level == Access::Level::kPublic)
       return RunAdmitted(route_, {services_, PublicCaller(services_), request, limits_});
-    auto caller = services_.auth.Authenticate(request.Header("authorization"));
+    auto caller = Authenticate(request);
     if (!caller) return ProblemResponse(caller.error());
     return RunAdmitted(route_, {services_, *caller, request, limits_});
   }
@@ -52,13 +55,26 @@ class Gate {
       if (!registry) return std::nullopt;
       return RunAdmitted(route_, {services_, Caller{.registry = std::move(registry)}, request, limits_});
     }
-    auto caller = services_.auth.AuthenticateCached(request.Header("authorization"));
+    const std::string authorization = request.Header("authorization");
+    if (authorization.empty() && CookieValue(request, kSessionCookie)) return std::nullopt;
+    auto caller = services_.auth.AuthenticateCached(authorization);
     if (!caller) return std::nullopt;
     if (!*caller) return ProblemResponse(caller->error());
     return RunAdmitted(route_, {services_, **caller, request, limits_});
   }
 
  private:
+  // A bearer token when there is an Authorization header; otherwise the
+  // browser's session cookie, whose changes must carry its CSRF token.
+  Result<Caller> Authenticate(const HttpRequest& request) const {
+    const std::string authorization = request.Header("authorization");
+    auto cookie = CookieValue(request, kSessionCookie);
+    if (!authorization.empty() || !cookie) return services_.auth.Authenticate(authorization);
+    auto session = INFRASHARE_TRY(services_.sessions.Authenticate(*cookie));
+    if (ChangesState(request.method)) INFRASHARE_TRY(CheckCsrf(request, session.csrf_token));
+    return std::move(session.caller);
+  }
+
   const ApiRoute& route_;  // a line of the static table
   Services& services_;
   const StreamLimits limits_;

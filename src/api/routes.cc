@@ -7,6 +7,7 @@
 #include "api/report_handlers.h"
 #include "api/route_table.h"
 #include "api/schemas.h"
+#include "api/session_handlers.h"
 #include "api/severity_handlers.h"
 #include "api/stream_handlers.h"
 #include "api/system_handlers.h"
@@ -71,6 +72,13 @@ constexpr ResponseSpec kPrincipalCreated[] = {{201, s::kPrincipal}};
 constexpr ResponseSpec kPrincipalsOk[] = {{200, s::kPrincipalList}};
 constexpr ResponseSpec kTokenCreated[] = {{201, s::kIssuedToken}};
 constexpr ResponseSpec kNoContent[] = {{204, "", "", "Done"}};
+constexpr ResponseSpec kSessionCreated[] = {
+    {201, s::kSession, "application/json", "Signed in; Set-Cookie carries the session"}};
+constexpr ResponseSpec kSessionOk[] = {{200, s::kSession}};
+constexpr ResponseSpec kSessionRenewed[] = {
+    {200, s::kSession, "application/json", "Changed; every other session ended, Set-Cookie carries a new one"}};
+constexpr ResponseSpec kSignedOut[] = {{204, "", "", "Signed out; Set-Cookie deletes the cookie"}};
+constexpr ResponseSpec kSetupCodeCreated[] = {{201, s::kSetupCode}};
 constexpr ResponseSpec kAuditOk[] = {{200, s::kAuditPage}};
 constexpr ResponseSpec kPreviewOk[] = {{200, s::kAssessmentPreview}};
 constexpr ResponseSpec kPoliciesOk[] = {{200, s::kPolicyList}};
@@ -133,6 +141,17 @@ const ApiRoute kRoutes[] = {
    "List principals (admin; filter: organization)", "", kPrincipalsOk, kPrincipalFilters},
   {"POST", "/api/v1/admin/principals/{id}/tokens", A::WithRole(Role::kAdmin), HANDLER(IssueToken),
    "Issue an API token for a principal (admin); the token is shown once", s::kTokenRequest, kTokenCreated},
+  {"POST", "/api/v1/admin/principals/{id}/setup-code", A::WithRole(Role::kAdmin), HANDLER(IssueSetupCode),
+   "Issue a one-time setup code for a principal's first sign-in, or reset its password (admin); shown once",
+   s::kSetupCodeRequest, kSetupCodeCreated},
+  {"POST", "/api/v1/session", A::Public(), HANDLER(SignIn),
+   "Sign in (the browser UI): with a password, or a setup code and a new password; 10 failures in 15 minutes "
+   "lock the name for 15 minutes", s::kSignInRequest, kSessionCreated},
+  {"GET", "/api/v1/session", A::Token(), HANDLER(WhoAmI),
+   "Who the caller is, and the session's CSRF token", "", kSessionOk},
+  {"DELETE", "/api/v1/session", A::Token(), HANDLER(SignOut), "Sign out (the session cookie)", "", kSignedOut},
+  {"PUT", "/api/v1/session/password", A::Token(), HANDLER(ChangePassword),
+   "Change one's own password", s::kPasswordChange, kSessionRenewed},
   {"GET", "/api/v1/admin/audit", A::WithRole(Role::kAdmin), HANDLER(ListAudit),
    "The audit trail, oldest first (admin; after, limit); what the caller's organization may not see is left "
    "out or has its source blanked", "", kAuditOk, kAuditRange},

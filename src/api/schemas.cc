@@ -11,6 +11,7 @@
 #include "domain/alert/limits.h"
 #include "domain/alert/webhook.h"
 #include "domain/registry/limits.h"
+#include "domain/registry/password_rules.h"
 #include "domain/registry/principal.h"
 #include "domain/registry/registry.h"
 #include "domain/report/limits.h"
@@ -285,6 +286,32 @@ Json IssuedToken() {
                  {"token", Described(Str(), "the bearer token; shown once, never stored")}});
 }
 
+Json SignInIn() {
+  return Object({{"principal", Str(kIdLimits)}},
+                {{"password", Described(Str(1, kMaxPasswordBytes), "the password (not with setup_code)")},
+                 {"setup_code", Described(Str(1, kMaxPasswordBytes), "a one-time setup code from an administrator")},
+                 {"new_password", Described(Str(1, kMaxPasswordBytes),
+                                            "the password to set with setup_code: at least 12 characters, not a "
+                                            "common one")}});
+}
+
+Json Session() {
+  return Object({{"principal", Ref(kPrincipal)},
+                 {"organization", Ref(kOrganization)},
+                 {"csrf_token", Described({{"type", {"string", "null"}}},
+                                          "send it as X-CSRF-Token with every change made with the session "
+                                          "cookie; null for a bearer token")}},
+                {{"expires_at", Described(DateTime(), "when the session ends at the latest")}});
+}
+
+Json PasswordChangeIn() {
+  return Object({{"current_password", Str(1, kMaxPasswordBytes)}, {"new_password", Str(1, kMaxPasswordBytes)}});
+}
+
+Json SetupCode() {
+  return Object({{"principal", Str()}, {"setup_code", Described(Str(), "shown once; valid 72 hours")}});
+}
+
 Json AuditEvent() {
   return Object({{"seq", Int(1, INT64_MAX)},
                  {"at", DateTime()},
@@ -495,6 +522,11 @@ Json ComponentSchemas() {
       {kPrincipalInput, PrincipalIn()},
       {kTokenRequest, TokenIn()},
       {kIssuedToken, IssuedToken()},
+      {kSignInRequest, SignInIn()},
+      {kSession, Session()},
+      {kPasswordChange, PasswordChangeIn()},
+      {kSetupCode, SetupCode()},
+      {kSetupCodeRequest, Described(Object({}), "no options yet: {}")},
       {"AuditEvent", AuditEvent()},
       {kAuditPage, ItemsOf("AuditEvent")},
       {"Assessment", Assessment()},

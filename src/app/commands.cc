@@ -203,6 +203,11 @@ int RunAdmin(const std::string& database, const std::string& what, const Json& b
     auto p = services.registry.AddPrincipal(system, body);
     if (!p) return Fail(p.error());
     fmt::print("added principal {}\n", p->id);
+  } else if (what == "principal-setup-code") {
+    auto code = services.sessions.IssueSetupCode(system, target, body);
+    if (!code) return Fail(code.error());
+    fmt::print("setup code for {} (shown once; valid {} hours; exchanged at the first sign-in):\n{}\n", target,
+               services.sessions.limits().setup_code_lifetime.count(), *code);
   } else if (what == "token-issue") {
     auto t = services.registry.IssueToken(system, target, body);
     if (!t) return Fail(t.error());

@@ -70,6 +70,9 @@ int main(int argc, char** argv) {
   principal_add->add_option("--org", org_id)->required();
   principal_add->add_option("--name", name)->required();
   principal_add->add_option("--role", roles)->required();
+  auto* principal_setup = principal_cmd->add_subcommand(
+      "setup-code", "Issue a one-time setup code for the first sign-in, or a reset (printed once, on the last line)");
+  principal_setup->add_option("--id", id)->required();
   auto* token = admin->add_subcommand("token", "API tokens")->require_subcommand(1);
   auto* token_issue = token->add_subcommand("issue", "Issue a token (printed once, on the last line)");
   token_issue->add_option("--principal", principal)->required();
@@ -121,6 +124,7 @@ int main(int argc, char** argv) {
     if (*principal_add)
       return RunAdmin(database, "principal-add",
                       Json{{"id", id}, {"organization", org_id}, {"name", name}, {"roles", roles}}, "");
+    if (*principal_setup) return RunAdmin(database, "principal-setup-code", Json::object(), id);
     if (*token_issue)
       return RunAdmin(database, "token-issue", label.empty() ? Json::object() : Json{{"label", label}}, principal);
     if (*token_revoke) return RunAdmin(database, "token-revoke", Json::object(), token_id);

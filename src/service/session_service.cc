@@ -58,8 +58,10 @@ void SessionService::VerifyNothing(std::string_view password) {
   (void)VerifyPassword(dummy_hash_, password);
 }
 
-Result<std::string> SessionService::IssueSetupCode(const Caller& caller, const std::string& principal_id) {
+Result<std::string> SessionService::IssueSetupCode(const Caller& caller, const std::string& principal_id,
+                                                   const Json& body) {
   INFRASHARE_TRY(caller.Require(Role::kAdmin));
+  INFRASHARE_TRY(ObjectReader(body, "").Finish());
   const std::string code = RandomHex(10);
   const Timestamp now = clock_.Now();
   INFRASHARE_TRY(store_.Write([&](WriteTx& tx) -> Result<void> {
@@ -209,6 +211,17 @@ Result<SessionCaller> SessionService::Authenticate(std::string_view session_id) 
   if (out.caller.organization == nullptr) return SessionEnded();
   out.caller.principal = std::move(found->second);
   out.csrf_token = s.csrf_token;
+  return out;
+}
+
+Result<Identity> SessionService::WhoAmI(const Caller& caller, const std::optional<std::string>& session_id) {
+  INFRASHARE_TRY(caller.RequireAuthenticated());
+  Identity out{.principal = *caller.principal, .organization = caller.organization};
+  if (session_id) {
+    auto session = INFRASHARE_TRY(Authenticate(*session_id));
+    if (session.caller.principal->id != caller.principal->id) return SessionEnded();
+    out.csrf_token = std::move(session.csrf_token);
+  }
   return out;
 }
 

@@ -54,6 +54,14 @@ struct SignedIn {
   Timestamp expires_at;
 };
 
+// Who a caller is, for the browser: its principal and organization, and
+// the CSRF token of its session when it signed in with the cookie.
+struct Identity {
+  Principal principal;
+  const Organization* organization = nullptr;  // in the caller's registry
+  std::optional<std::string> csrf_token;
+};
+
 // The caller a session cookie stands for, and the CSRF token its changes
 // must carry.
 struct SessionCaller {
@@ -68,7 +76,8 @@ class SessionService {
   // A one-time setup code for `principal_id` (its organization's admin or
   // the platform's), valid for limits.setup_code_lifetime; shown once. A
   // reset: the principal's password is cleared and its sessions end.
-  Result<std::string> IssueSetupCode(const Caller& caller, const std::string& principal_id);
+  // `body` is {} (no options yet).
+  Result<std::string> IssueSetupCode(const Caller& caller, const std::string& principal_id, const Json& body);
 
   // {"principal", "password"} or, at the first sign-in or after a reset,
   // {"principal", "setup_code", "new_password"}. A wrong name, password or
@@ -80,6 +89,10 @@ class SessionService {
   // The caller of a session cookie's value; kUnauthenticated "the session
   // has ended: sign in again" for an unknown, revoked, idle or expired one.
   Result<SessionCaller> Authenticate(std::string_view session_id);
+
+  // The caller (authenticated by token or cookie); `session_id` is the
+  // cookie's value when there is one.
+  Result<Identity> WhoAmI(const Caller& caller, const std::optional<std::string>& session_id);
 
   // Ends the session (the caller's own).
   Result<void> SignOut(const Caller& caller, std::string_view session_id);

@@ -19,7 +19,7 @@ class SessionServiceTest : public ServiceTest {
         system,
         Json{{"id", "soc1"}, {"organization", "power_a"}, {"name", "SOC desk"}, {"roles", {"reporter"}}});
     ASSERT_TRUE(p) << p.error().message;
-    auto code = services().sessions.IssueSetupCode(system, "soc1");
+    auto code = services().sessions.IssueSetupCode(system, "soc1", Json::object());
     ASSERT_TRUE(code) << code.error().message;
     code_ = *code;
   }
@@ -199,13 +199,13 @@ TEST_F(SessionServiceTest, SessionsEndAtSignOutIdleTimeoutLifetimeAndPasswordCha
 TEST_F(SessionServiceTest, AResetByAnAdminEndsSessionsAndOnlyAdminsOfTheOrganizationMayIssueCodes) {
   auto s = FirstSignIn();
   ASSERT_TRUE(s);
-  auto other_admin = services().sessions.IssueSetupCode(As("power_b", {Role::kAdmin}), "soc1");
+  auto other_admin = services().sessions.IssueSetupCode(As("power_b", {Role::kAdmin}), "soc1", Json::object());
   ASSERT_FALSE(other_admin);
   EXPECT_EQ(other_admin.error().code, ErrorCode::kForbidden);
-  EXPECT_FALSE(services().sessions.IssueSetupCode(As("power_a", {Role::kReporter}), "soc1"));
-  EXPECT_FALSE(services().sessions.IssueSetupCode(As("power_a", {Role::kAdmin}), "nobody"));
+  EXPECT_FALSE(services().sessions.IssueSetupCode(As("power_a", {Role::kReporter}), "soc1", Json::object()));
+  EXPECT_FALSE(services().sessions.IssueSetupCode(As("power_a", {Role::kAdmin}), "nobody", Json::object()));
 
-  auto code = services().sessions.IssueSetupCode(As("power_a", {Role::kAdmin}), "soc1");
+  auto code = services().sessions.IssueSetupCode(As("power_a", {Role::kAdmin}), "soc1", Json::object());
   ASSERT_TRUE(code) << code.error().message;
   EXPECT_FALSE(services().sessions.Authenticate(s->session_id));
   EXPECT_FALSE(SignIn("soc1", kGoodPassword)) << "a reset clears the password";
@@ -213,7 +213,7 @@ TEST_F(SessionServiceTest, AResetByAnAdminEndsSessionsAndOnlyAdminsOfTheOrganiza
   EXPECT_TRUE(FirstSignIn("another fine passphrase"));
 
   // A code expires after 72 hours.
-  code = services().sessions.IssueSetupCode(As("power_a", {Role::kAdmin}), "soc1");
+  code = services().sessions.IssueSetupCode(As("power_a", {Role::kAdmin}), "soc1", Json::object());
   ASSERT_TRUE(code);
   code_ = *code;
   clock().Advance(std::chrono::hours(72));
