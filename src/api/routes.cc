@@ -76,7 +76,8 @@ constexpr ResponseSpec kSessionCreated[] = {
     {201, s::kSession, "application/json", "Signed in; Set-Cookie carries the session"}};
 constexpr ResponseSpec kSessionOk[] = {{200, s::kSession}};
 constexpr ResponseSpec kSessionRenewed[] = {
-    {200, s::kSession, "application/json", "Changed; every other session ended, Set-Cookie carries a new one"}};
+    {200, s::kSession, "application/json",
+     "Changed; every other session ended, Set-Cookie carries a new one"}};
 constexpr ResponseSpec kSignedOut[] = {{204, "", "", "Signed out; Set-Cookie deletes the cookie"}};
 constexpr ResponseSpec kSetupCodeCreated[] = {{201, s::kSetupCode}};
 constexpr ResponseSpec kAuditOk[] = {{200, s::kAuditPage}};

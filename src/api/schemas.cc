@@ -287,12 +287,13 @@ Json IssuedToken() {
 }
 
 Json SignInIn() {
-  return Object({{"principal", Str(kIdLimits)}},
-                {{"password", Described(Str(1, kMaxPasswordBytes), "the password (not with setup_code)")},
-                 {"setup_code", Described(Str(1, kMaxPasswordBytes), "a one-time setup code from an administrator")},
-                 {"new_password", Described(Str(1, kMaxPasswordBytes),
-                                            "the password to set with setup_code: at least 12 characters, not a "
-                                            "common one")}});
+  return Object(
+      {{"principal", Str(kIdLimits)}},
+      {{"password", Described(Str(1, kMaxPasswordBytes), "the password (not with setup_code)")},
+       {"setup_code", Described(Str(1, kMaxPasswordBytes), "a one-time setup code from an administrator")},
+       {"new_password", Described(Str(1, kMaxPasswordBytes),
+                                  "the password to set with setup_code: at least 12 characters, not a "
+                                  "common one")}});
 }
 
 Json Session() {
@@ -305,7 +306,8 @@ Json Session() {
 }
 
 Json PasswordChangeIn() {
-  return Object({{"current_password", Str(1, kMaxPasswordBytes)}, {"new_password", Str(1, kMaxPasswordBytes)}});
+  return Object(
+      {{"current_password", Str(1, kMaxPasswordBytes)}, {"new_password", Str(1, kMaxPasswordBytes)}});
 }
 
 Json SetupCode() {

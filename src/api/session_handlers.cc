@@ -23,8 +23,8 @@ HttpResponse SessionStarted(int status, const ApiCall& call, const SignedIn& s) 
                            s.csrf_token);
   body["expires_at"] = FormatRfc3339(s.expires_at);
   HttpResponse r = JsonResponse(status, body.dump());
-  r.headers.emplace_back("Set-Cookie", SessionCookie(s.session_id, call.services.sessions.limits().lifetime,
-                                                     kSecureCookies));
+  r.headers.emplace_back(
+      "Set-Cookie", SessionCookie(s.session_id, call.services.sessions.limits().lifetime, kSecureCookies));
   r.headers.emplace_back("Cache-Control", "no-store");
   return r;
 }

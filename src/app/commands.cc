@@ -206,8 +206,8 @@ int RunAdmin(const std::string& database, const std::string& what, const Json& b
   } else if (what == "principal-setup-code") {
     auto code = services.sessions.IssueSetupCode(system, target, body);
     if (!code) return Fail(code.error());
-    fmt::print("setup code for {} (shown once; valid {} hours; exchanged at the first sign-in):\n{}\n", target,
-               services.sessions.limits().setup_code_lifetime.count(), *code);
+    fmt::print("setup code for {} (shown once; valid {} hours; exchanged at the first sign-in):\n{}\n",
+               target, services.sessions.limits().setup_code_lifetime.count(), *code);
   } else if (what == "token-issue") {
     auto t = services.registry.IssueToken(system, target, body);
     if (!t) return Fail(t.error());

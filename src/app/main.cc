@@ -71,7 +71,8 @@ int main(int argc, char** argv) {
   principal_add->add_option("--name", name)->required();
   principal_add->add_option("--role", roles)->required();
   auto* principal_setup = principal_cmd->add_subcommand(
-      "setup-code", "Issue a one-time setup code for the first sign-in, or a reset (printed once, on the last line)");
+      "setup-code",
+      "Issue a one-time setup code for the first sign-in, or a reset (printed once, on the last line)");
   principal_setup->add_option("--id", id)->required();
   auto* token = admin->add_subcommand("token", "API tokens")->require_subcommand(1);
   auto* token_issue = token->add_subcommand("issue", "Issue a token (printed once, on the last line)");

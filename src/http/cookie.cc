@@ -36,13 +36,15 @@ std::string SessionCookie(std::string_view value, std::chrono::seconds max_age, 
                      max_age.count(), secure ? "; Secure" : "");
 }
 
-bool ChangesState(std::string_view method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
+bool ChangesState(std::string_view method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
 
 Result<void> CheckCsrf(const HttpRequest& request, std::string_view expected) {
   if (expected.empty() || !ConstantTimeEquals(request.Header(kCsrfHeader), expected))
-    return MakeError(ErrorCode::kForbidden,
-                     fmt::format("a change made with the session cookie needs the {} header of the session",
-                                 kCsrfHeader));
+    return MakeError(
+        ErrorCode::kForbidden,
+        fmt::format("a change made with the session cookie needs the {} header of the session", kCsrfHeader));
   return {};
 }
 

@@ -199,7 +199,8 @@ TEST_F(SessionServiceTest, SessionsEndAtSignOutIdleTimeoutLifetimeAndPasswordCha
 TEST_F(SessionServiceTest, AResetByAnAdminEndsSessionsAndOnlyAdminsOfTheOrganizationMayIssueCodes) {
   auto s = FirstSignIn();
   ASSERT_TRUE(s);
-  auto other_admin = services().sessions.IssueSetupCode(As("power_b", {Role::kAdmin}), "soc1", Json::object());
+  auto other_admin =
+      services().sessions.IssueSetupCode(As("power_b", {Role::kAdmin}), "soc1", Json::object());
   ASSERT_FALSE(other_admin);
   EXPECT_EQ(other_admin.error().code, ErrorCode::kForbidden);
   EXPECT_FALSE(services().sessions.IssueSetupCode(As("power_a", {Role::kReporter}), "soc1", Json::object()));

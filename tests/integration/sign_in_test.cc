@@ -19,23 +19,24 @@ constexpr char kPassword[] = "substation night shift 0300";
 class SignInTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server_ = new TestServer();
-    server_->AddOrganization({{"id", "power_a"},
-                              {"kind", "operator"},
-                              {"name_ja", "甲電力"},
-                              {"name_en", "Ko Electric"},
-                              {"sectors", {"electric_power"}}});
-    server_->AddPrincipal("soc1", "power_a", {"reporter"}, "SOC desk");
-    server_->AddPrincipal("soc2", "power_a", {"reporter"}, "SOC desk 2");
+    server = new TestServer();
+    server->AddOrganization({{"id", "power_a"},
+                             {"kind", "operator"},
+                             {"name_ja", "甲電力"},
+                             {"name_en", "Ko Electric"},
+                             {"sectors", {"electric_power"}}});
+    server->AddPrincipal("soc1", "power_a", {"reporter"}, "SOC desk");
+    server->AddPrincipal("soc2", "power_a", {"reporter"}, "SOC desk 2");
   }
   static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
+    delete server;
+    server = nullptr;
   }
 
-  HttpClient::Response Send(const std::string& method, const std::string& target, const std::string& body = "",
+  HttpClient::Response Send(const std::string& method, const std::string& target,
+                            const std::string& body = "",
                             const std::map<std::string, std::string>& headers = {}) {
-    HttpClient client("127.0.0.1", server_->port());
+    HttpClient client("127.0.0.1", server->port());
     auto r = client.Request(method, target, body, headers);
     EXPECT_TRUE(r) << (r ? "" : r.error().message);
     return r ? *r : HttpClient::Response{};
@@ -43,7 +44,8 @@ class SignInTest : public ::testing::Test {
 
   // The setup code an administrator issues for `id` over the admin API.
   std::string SetupCode(const std::string& id) {
-    auto r = server_->Call("POST", "/api/v1/admin/principals/" + id + "/setup-code", server_->admin_token(), Json::object());
+    auto r = server->Call("POST", "/api/v1/admin/principals/" + id + "/setup-code", server->admin_token(),
+                          Json::object());
     EXPECT_EQ(r.status, 201) << r.body;
     return r.json().value("setup_code", "");
   }
@@ -67,9 +69,9 @@ class SignInTest : public ::testing::Test {
     return h;
   }
 
-  static TestServer* server_;
+  static TestServer* server;
 };
-TestServer* SignInTest::server_ = nullptr;
+TestServer* SignInTest::server = nullptr;
 
 TEST_F(SignInTest, FirstSignInWithASetupCodeThenTheCookieActsForThePrincipal) {
   const std::string code = SetupCode("soc1");
@@ -99,8 +101,12 @@ TEST_F(SignInTest, FirstSignInWithASetupCodeThenTheCookieActsForThePrincipal) {
 
   // The cookie is a caller like a token: it submits a report (with the CSRF
   // token) and reads it back.
-  const Json report{{"kind", "near_miss"},     {"title", "Relay trip at night"}, {"sectors", {"electric_power"}},
-                    {"tlp", "green"},          {"route", "direct"},             {"audience", {{"everyone", true}}}};
+  const Json report{{"kind", "near_miss"},
+                    {"title", "Relay trip at night"},
+                    {"sectors", {"electric_power"}},
+                    {"tlp", "green"},
+                    {"route", "direct"},
+                    {"audience", {{"everyone", true}}}};
   auto submitted = Send("POST", "/api/v1/reports", report.dump(), Cookie(session, csrf));
   ASSERT_EQ(submitted.status, 201) << submitted.body;
   const std::string id = submitted.JsonBody()->at("id");
@@ -108,7 +114,7 @@ TEST_F(SignInTest, FirstSignInWithASetupCodeThenTheCookieActsForThePrincipal) {
 
   // The event stream opens with the cookie (a browser's EventSource cannot
   // send an Authorization header).
-  auto stream = SseClient::Connect(server_->port(), "/api/v1/stream?last_event_id=0", Cookie(session));
+  auto stream = SseClient::Connect(server->port(), "/api/v1/stream?last_event_id=0", Cookie(session));
   ASSERT_TRUE(stream) << stream.error().message;
   ASSERT_EQ(stream->status(), 200) << stream->body();
   bool seen = false;
@@ -125,7 +131,8 @@ TEST_F(SignInTest, AChangeWithTheCookieButWithoutItsCsrfTokenIsRefusedAndChanges
   auto [session, csrf] = SignIn({{"principal", "soc2"}, {"setup_code", code}, {"new_password", kPassword}});
   const Json report{{"kind", "near_miss"}, {"title", "Forged"}, {"sectors", {"electric_power"}},
                     {"tlp", "green"},      {"route", "direct"}, {"audience", {{"everyone", true}}}};
-  const size_t before = Send("GET", "/api/v1/reports?q=Forged", "", Cookie(session)).JsonBody()->at("items").size();
+  const size_t before =
+      Send("GET", "/api/v1/reports?q=Forged", "", Cookie(session)).JsonBody()->at("items").size();
   for (const std::string& forged : {std::string(), std::string(64, '0'), csrf.substr(0, 63)}) {
     auto r = Send("POST", "/api/v1/reports", report.dump(), Cookie(session, forged));
     EXPECT_EQ(r.status, 403) << r.body;
@@ -133,7 +140,8 @@ TEST_F(SignInTest, AChangeWithTheCookieButWithoutItsCsrfTokenIsRefusedAndChanges
   }
   auto signout = Send("DELETE", "/api/v1/session", "", Cookie(session));
   EXPECT_EQ(signout.status, 403) << "sign-out is a change too";
-  EXPECT_EQ(Send("GET", "/api/v1/reports?q=Forged", "", Cookie(session)).JsonBody()->at("items").size(), before);
+  EXPECT_EQ(Send("GET", "/api/v1/reports?q=Forged", "", Cookie(session)).JsonBody()->at("items").size(),
+            before);
 
   // Sign-out ends the session and deletes the cookie.
   signout = Send("DELETE", "/api/v1/session", "", Cookie(session, csrf));
@@ -144,13 +152,15 @@ TEST_F(SignInTest, AChangeWithTheCookieButWithoutItsCsrfTokenIsRefusedAndChanges
 }
 
 TEST_F(SignInTest, TenFailuresLockANameWhetherOrNotItExistsWithTheSameAnswers) {
-  server_->AddPrincipal("soc3", "power_a", {"reporter"});
+  server->AddPrincipal("soc3", "power_a", {"reporter"});
   auto [session, csrf] =
       SignIn({{"principal", "soc3"}, {"setup_code", SetupCode("soc3")}, {"new_password", kPassword}});
   std::string wrong_existing, wrong_missing;
   for (int i = 0; i < 10; ++i) {
-    auto a = Send("POST", "/api/v1/session", Json{{"principal", "soc3"}, {"password", "wrong password!"}}.dump());
-    auto b = Send("POST", "/api/v1/session", Json{{"principal", "ghost9"}, {"password", "wrong password!"}}.dump());
+    auto a =
+        Send("POST", "/api/v1/session", Json{{"principal", "soc3"}, {"password", "wrong password!"}}.dump());
+    auto b = Send("POST", "/api/v1/session",
+                  Json{{"principal", "ghost9"}, {"password", "wrong password!"}}.dump());
     ASSERT_EQ(a.status, 401);
     ASSERT_EQ(b.status, 401);
     EXPECT_EQ(a.body, b.body) << "the answer never says whether the name exists";
@@ -163,8 +173,8 @@ TEST_F(SignInTest, TenFailuresLockANameWhetherOrNotItExistsWithTheSameAnswers) {
   EXPECT_EQ(ghost.body, locked.body);
 
   // The lock survives a restart (it is stored).
-  server_->Terminate();
-  server_->Start();
+  server->Terminate();
+  server->Start();
   locked = Send("POST", "/api/v1/session", Json{{"principal", "soc3"}, {"password", kPassword}}.dump());
   EXPECT_EQ(locked.status, 401);
   EXPECT_NE(locked.body.find("try again in"), std::string::npos) << locked.body;
@@ -174,8 +184,8 @@ TEST_F(SignInTest, TenFailuresLockANameWhetherOrNotItExistsWithTheSameAnswers) {
   // Each failure and the locks are audit events.
   int failures = 0, locks = 0;
   for (int64_t after = 0;;) {
-    auto page = server_->Call("GET", "/api/v1/admin/audit?limit=500&after=" + std::to_string(after),
-                              server_->admin_token());
+    auto page = server->Call("GET", "/api/v1/admin/audit?limit=500&after=" + std::to_string(after),
+                             server->admin_token());
     ASSERT_EQ(page.status, 200) << page.body;
     const Json items = page.json()["items"];
     if (items.empty()) break;
@@ -220,21 +230,21 @@ TEST_F(SignInTest, BadBodiesAndBadCookiesGetClearErrors) {
     EXPECT_NE(r.body.find("the session has ended"), std::string::npos) << r.body;
   }
   // A setup code is an administrator's to give.
-  auto reporter = server_->Call("POST", "/api/v1/admin/principals/soc1/setup-code", server_->TokenFor("power_a"),
-                                Json::object());
+  auto reporter = server->Call("POST", "/api/v1/admin/principals/soc1/setup-code",
+                               server->TokenFor("power_a"), Json::object());
   EXPECT_EQ(reporter.status, 403) << reporter.body;
-  auto unknown = server_->Call("POST", "/api/v1/admin/principals/nobody/setup-code", server_->admin_token(),
-                               Json::object());
+  auto unknown = server->Call("POST", "/api/v1/admin/principals/nobody/setup-code", server->admin_token(),
+                              Json::object());
   EXPECT_EQ(unknown.status, 404) << unknown.body;
 }
 
 TEST_F(SignInTest, TheCommandLineIssuesASetupCode) {
-  server_->AddPrincipal("desk9", "power_a", {"reporter"});
+  server->AddPrincipal("desk9", "power_a", {"reporter"});
   std::vector<std::string> cli{"admin"};
   // infrashare admin --data DIR principal setup-code --id desk9
-  for (const auto& a : server_->DatabaseArgs()) cli.push_back(a);
+  for (const auto& a : server->DatabaseArgs()) cli.push_back(a);
   cli.insert(cli.end(), {"principal", "setup-code", "--id", "desk9"});
-  auto [status, out] = server_->RunCli(cli);
+  auto [status, out] = server->RunCli(cli);
   ASSERT_EQ(status, 0) << out;
   const std::string code = out.substr(out.rfind('\n', out.size() - 2) + 1, 20);
   auto r = Send("POST", "/api/v1/session",
