@@ -1,15 +1,20 @@
 // The report history both store benchmarks load (store_bench,
 // store_backends_bench): deterministic, shaped like the platform's —
-// operators skewed, ~80% CLEAR/GREEN granted to "members", the rest to a
-// sector, CEPTOAR or organization, nearly every report granted to NISC — and
-// the latency statistics they print. Bench-only; not part of any library.
+// operators skewed, ~80% CLEAR/GREEN shared with everyone, the rest with a
+// sector, CEPTOAR or organization, 60% sent direct, 30% through a CEPTOAR,
+// 10% through an agency — and the latency statistics they print. The
+// generator makes what a submitter sends (a Draft); submission.h turns it
+// into what the server stores, through the server's own functions.
+// Bench-only; not part of any library.
 #pragma once
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -18,6 +23,7 @@
 #include "common/json.h"
 #include "common/time.h"
 #include "domain/report/report.h"
+#include "domain/sharing/route.h"
 
 namespace infrashare::bench {
 
@@ -27,6 +33,24 @@ constexpr int kOperators = 6000;
 constexpr int kMinistries = 5;
 constexpr int64_t kEpochMicros = 1'700'000'000'000'000;
 constexpr int64_t kSpacingMicros = 30'000'000;  // one report every 30 s: 1M reports ≈ one year
+
+// The shipped registry's 14 sectors (data/registry/registry.toml), so that
+// the shipped severity policies, whose thresholds name sectors, load against
+// the bench's registry (submission.h) as they do against the real one.
+inline constexpr std::string_view kSectorIds[kSectors] = {"information_communications",
+                                                          "finance",
+                                                          "aviation",
+                                                          "airports",
+                                                          "railways",
+                                                          "electric_power",
+                                                          "gas",
+                                                          "government",
+                                                          "medical",
+                                                          "water",
+                                                          "logistics",
+                                                          "chemical",
+                                                          "credit_cards",
+                                                          "petroleum"};
 
 inline const std::vector<std::string> kWords{
     "outage",        "malware",      "phishing", "ransomware",   "scada",        "ddos",
@@ -49,8 +73,23 @@ inline uint64_t Mix(uint64_t x) {
 }
 
 inline std::string Org(std::string_view kind, int n) { return fmt::format("org_{}_{}", kind, n); }
+inline std::string SectorId(int n) { return std::string(kSectorIds[n]); }
+inline std::string CeptoarId(int n) { return fmt::format("ceptoar_{}", n); }
+inline std::string PrincipalId(int op) { return fmt::format("prn_op_{}", op); }
 inline int SectorOf(int op) { return op % kSectors; }
 inline int CeptoarOf(int op) { return op % kCeptoars; }
+
+// What operator `op` sends (the parsed body of POST /reports) and when; the
+// relay and revision times are for the history, where a report stands as
+// the server holds it long after it was sent (submission.h World::Stored).
+struct Draft {
+  int op = 0;
+  ReportContent content;
+  RouteRequest route;
+  Timestamp submitted_at;
+  Timestamp relayed_at;                 // when its relay releases it (relayed routes)
+  std::optional<Timestamp> revised_at;  // 1 in 20 is revised once
+};
 
 // Deterministic report history.
 class Generator {
@@ -76,72 +115,53 @@ class Generator {
     static std::discrete_distribution<int> d{15, 15, 10, 30, 5, 5, 10, 3, 7};  // ReportKind order
     return static_cast<ReportKind>(d(rng_));
   }
-
-  // Report `i` of the history with a scattered id (as NewId's random part
-  // scatters production ids).
-  Report Make(int64_t i, std::vector<std::string>& grants) {
-    return Make(i, fmt::format("rpt_{:020x}", Mix(static_cast<uint64_t>(i))), grants);
+  // People affected, log-uniform below 100,000: most events are small. The
+  // count decides the severity level, and from 30,000 (level 3 in the
+  // policy in force) a released report raises a response alert — about one
+  // in ten here; a uniform count would raise one for 70% of them.
+  int64_t People() {
+    return static_cast<int64_t>(std::pow(10.0, std::uniform_real_distribution<double>(0, 5)(rng_)));
   }
 
-  Report Make(int64_t i, const std::string& id, std::vector<std::string>& grants) {
+  // Report `i` of the history: its time follows `i`.
+  Draft Make(int64_t i) {
     static std::discrete_distribution<int> tlp_dist{10, 70, 15, 3, 2};  // clear green amber amber+strict red
     static std::discrete_distribution<int> route_dist{60, 30, 10};
-    const int op = Skewed(kOperators);
-    const int sector = SectorOf(op), ceptoar = CeptoarOf(op);
-    Report r;
-    r.id = id;
-    r.content.kind = Kind();
-    r.content.title = Words(4);
-    r.content.text = Words(40);
-    r.content.sectors = {fmt::format("sector_{}", sector)};
-    if (Pick(10) == 0) r.content.sectors.push_back(fmt::format("sector_{}", Pick(kSectors)));
-    r.content.services = {"power supply"};
-    r.content.systems = {SystemKind::kIt};
-    r.content.facts = Json{{"service_state", "degraded"}, {"customers_affected", Pick(100000)}};
-    r.content.tlp = static_cast<Tlp>(tlp_dist(rng_));
-    r.content.audience.everyone = r.content.tlp <= Tlp::kGreen;
-    r.route = static_cast<Route>(route_dist(rng_));
-    r.submitter_org = Org("op", op);
-    r.submitter_principal = fmt::format("prn_op_{}", op);
-    r.released = true;
-    r.created_at = FromMicros(kEpochMicros + i * kSpacingMicros + Pick(120'000'000) - 60'000'000);
-    r.updated_at = Pick(20) == 0 ? r.created_at + std::chrono::hours(Pick(72)) : r.created_at;
-    r.released_at = r.created_at;
-    r.deliveries = {{Org("nisc", 0), DeliveryRole::kCoordinationCenter, r.created_at}};
-
-    grants.clear();
-    grants.push_back("org:" + r.submitter_org);
-    if (Pick(20) != 0) grants.push_back("org:" + Org("nisc", 0));
-    switch (r.route) {
-      case Route::kDirect:
-        grants.push_back("org:" + Org("min", sector % kMinistries));
-        break;
-      case Route::kViaCeptoar:
-        r.relay_org = Org("sec", ceptoar);
-        grants.push_back("org:" + r.relay_org);
-        break;
-      case Route::kViaAgency:
-        r.relay_org = Org("agency", 0);
-        grants.push_back("org:" + r.relay_org);
-        break;
-    }
-    switch (r.content.tlp) {
+    Draft d;
+    d.op = Skewed(kOperators);
+    const int sector = SectorOf(d.op), ceptoar = CeptoarOf(d.op);
+    ReportContent& c = d.content;
+    c.kind = Kind();
+    c.title = Words(4);
+    c.text = Words(40);
+    c.sectors = {SectorId(sector)};
+    if (Pick(10) == 0) c.sectors.push_back(SectorId(Pick(kSectors)));
+    c.services = {"power supply"};
+    c.systems = {SystemKind::kIt};
+    c.facts = Json{{"service", {{"state", "degraded"}}}, {"affected", {{"people", People()}}}};
+    c.tlp = static_cast<Tlp>(tlp_dist(rng_));
+    switch (c.tlp) {
       case Tlp::kClear:
-        grants.insert(grants.end(), {"public", "members"});
-        break;
       case Tlp::kGreen:
-        grants.push_back("members");
+        c.audience.everyone = true;
         break;
       case Tlp::kAmber:
-        grants.push_back(Pick(2) ? fmt::format("sector:sector_{}", sector)
-                                 : fmt::format("ceptoar:ceptoar_{}", ceptoar));
+        if (Pick(2))
+          c.audience.sectors = {SectorId(sector)};
+        else
+          c.audience.ceptoars = {CeptoarId(ceptoar)};
         break;
       case Tlp::kAmberStrict:
       case Tlp::kRed:
-        grants.push_back("org:" + Org("op", Pick(kOperators)));
+        c.audience.organizations = {Org("op", Pick(kOperators))};
         break;
     }
-    return r;
+    d.route.route = static_cast<Route>(route_dist(rng_));
+    if (d.route.route == Route::kViaAgency) d.route.agency = Org("agency", 0);
+    d.submitted_at = FromMicros(kEpochMicros + i * kSpacingMicros + Pick(120'000'000) - 60'000'000);
+    d.relayed_at = d.submitted_at + std::chrono::minutes(1 + Pick(120));
+    if (Pick(20) == 0) d.revised_at = d.submitted_at + std::chrono::hours(1 + Pick(72));
+    return d;
   }
 
  private:

@@ -22,6 +22,7 @@
 #include "domain/severity/assess.h"
 #include "domain/severity/facts.h"
 #include "domain/severity/policy.h"
+#include "report_history.h"
 
 namespace {
 
@@ -31,20 +32,6 @@ using Rng = std::mt19937_64;
 
 constexpr size_t kBatch = 4096;
 constexpr size_t kBatches = 256;  // 1,048,576 fact sets per policy
-constexpr std::string_view kSectors[] = {"information_communications",
-                                         "finance",
-                                         "aviation",
-                                         "airports",
-                                         "railways",
-                                         "electric_power",
-                                         "gas",
-                                         "government",
-                                         "medical",
-                                         "water",
-                                         "logistics",
-                                         "chemical",
-                                         "credit_cards",
-                                         "petroleum"};
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -98,7 +85,8 @@ ImpactFacts Generate(Rng& rng) {
   MaybeEnum(rng, f.attack.status, kAttackStatusNames);
   MaybeEnum(rng, f.attack.actor, kActorNames);
   if (rng() % 4 == 0)
-    f.other_sectors = std::vector<std::string>{std::string(kSectors[rng() % std::size(kSectors)])};
+    f.other_sectors =
+        std::vector<std::string>{std::string(bench::kSectorIds[rng() % std::size(bench::kSectorIds)])};
   return f;
 }
 
@@ -127,7 +115,7 @@ void Run(const Policy& policy) {
   for (size_t b = 0; b < kBatches; ++b) {
     for (size_t i = 0; i < kBatch; ++i) {
       facts[i] = Generate(rng);
-      sectors[i] = kSectors[rng() % std::size(kSectors)];
+      sectors[i] = bench::kSectorIds[rng() % std::size(bench::kSectorIds)];
     }
     const auto start = Clock::now();
     for (size_t i = 0; i < kBatch; ++i) {
