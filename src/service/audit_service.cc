@@ -48,6 +48,13 @@ Result<std::vector<AuditEvent>> AuditService::List(const Caller& caller, int64_t
         if (view == AlertView::kOwnRow && e.action != "alert.raise" && e.detail.value("organization", "") != own)
           continue;
       }
+      // Principals and tokens: an organization's admins see their own
+      // organization's (sign-ins and failures included); NISC sees all.
+      if ((e.target_kind == "principal" || e.target_kind == "token") &&
+          caller.organization->kind != OrgKind::kCoordinationCenter &&
+          e.actor_org != caller.organization->id &&
+          e.detail.value("organization", "") != caller.organization->id)
+        continue;
       if (e.target_kind == "webhook") {
         if (caller.organization->kind != OrgKind::kCoordinationCenter &&
             e.detail.value("organization", "") != caller.organization->id)

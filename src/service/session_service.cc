@@ -119,7 +119,8 @@ Result<SignedIn> SessionService::SignIn(const Json& body) {
             ConstantTimeEquals(Sha256Hex(*code), *cred->setup_code_sha256);
   }
   if (!right) {
-    INFRASHARE_TRY(RecordFailure(name, now));
+    INFRASHARE_TRY(RecordFailure(
+        name, state.principal ? std::optional(state.principal->organization) : std::nullopt, now));
     return WrongSignIn();
   }
   if (password) {
@@ -168,23 +169,33 @@ Result<SignedIn> SessionService::StartSession(const Principal& principal,
   return out;
 }
 
-Result<void> SessionService::RecordFailure(const std::string& name, Timestamp now) {
+Result<void> SessionService::RecordFailure(const std::string& name,
+                                           const std::optional<std::string>& organization, Timestamp now) {
+  // A name that is no principal's is not written down (it may be a password
+  // typed in the wrong field); the audit names the principal and its
+  // organization otherwise, so that the organization's admins see it.
+  const std::string target = organization ? name : "";
+  const Json detail = organization ? Json{{"organization", *organization}} : Json{{"known", false}};
   return store_.Write([&](WriteTx& tx) -> Result<void> {
     INFRASHARE_TRY(tx.ForgetSignInFailures(now - limits_.window));
     INFRASHARE_TRY(tx.AddSignInFailure(name, now));
-    INFRASHARE_TRY(RecordChange(
-        tx, Space::Live(),
-        ChangeRecord{
-            .at = now, .action = "session.sign_in_failed", .target_kind = "principal", .target_id = name}));
+    INFRASHARE_TRY(RecordChange(tx, Space::Live(),
+                                ChangeRecord{.at = now,
+                                             .action = "session.sign_in_failed",
+                                             .target_kind = "principal",
+                                             .target_id = target,
+                                             .detail = detail}));
     auto failures = INFRASHARE_TRY(tx.CountSignInFailures(name, now - limits_.window));
     if (failures < limits_.max_failures) return {};
     INFRASHARE_TRY(tx.SetSignInLock(name, now + limits_.lock));
+    Json lock_detail = detail;
+    lock_detail["failures"] = failures;
     return RecordChange(tx, Space::Live(),
                         ChangeRecord{.at = now,
                                      .action = "session.lock",
                                      .target_kind = "principal",
-                                     .target_id = name,
-                                     .detail = {{"failures", failures}}});
+                                     .target_id = target,
+                                     .detail = std::move(lock_detail)});
   });
 }
 

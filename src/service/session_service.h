@@ -116,8 +116,10 @@ class SessionService {
   // action names why.
   Result<SignedIn> StartSession(const Principal& principal, const std::optional<Replacement>& replace,
                                 std::string_view action);
-  // Records a failed sign-in of `name`, locking it at the limit.
-  Result<void> RecordFailure(const std::string& name, Timestamp now);
+  // Records a failed sign-in of `name` (a principal of `organization`, or
+  // nullopt for no principal), locking the name at the limit.
+  Result<void> RecordFailure(const std::string& name, const std::optional<std::string>& organization,
+                             Timestamp now);
   // A verification as slow as a real one, for names without a password.
   void VerifyNothing(std::string_view password);
 

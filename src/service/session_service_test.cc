@@ -221,6 +221,28 @@ TEST_F(SessionServiceTest, AResetByAnAdminEndsSessionsAndOnlyAdminsOfTheOrganiza
   EXPECT_FALSE(FirstSignIn());
 }
 
+TEST_F(SessionServiceTest, SignInEventsAreSeenByTheOrganizationsAdminsAndNisc_UnknownNamesAreNotWrittenDown) {
+  ASSERT_TRUE(FirstSignIn());
+  ASSERT_FALSE(SignIn("soc1", "not the password at all"));
+  ASSERT_FALSE(SignIn("my secret passphrase typed here", "x"));
+  auto actions_seen_by = [&](const Caller& admin) {
+    auto events = services().audit.List(admin, 0, 500);
+    EXPECT_TRUE(events) << events.error().message;
+    std::vector<std::string> out;
+    for (const auto& e : *events)
+      if (e.action.starts_with("session.") || e.action == "principal.setup_code")
+        out.push_back(e.action + " " + e.target_id);
+    return out;
+  };
+  const std::vector<std::string> own{"principal.setup_code soc1", "session.first_sign_in soc1",
+                                     "session.sign_in_failed soc1"};
+  EXPECT_EQ(actions_seen_by(As("power_a", {Role::kAdmin})), own);
+  EXPECT_TRUE(actions_seen_by(As("power_b", {Role::kAdmin})).empty());
+  auto nisc = actions_seen_by(SystemCaller(services().registry.Snapshot()));
+  ASSERT_EQ(nisc.size(), 4u);
+  EXPECT_EQ(nisc.back(), "session.sign_in_failed ") << "an unknown name is not stored";
+}
+
 TEST_F(SessionServiceTest, MalformedBodiesNameTheFieldAndChangeNothing) {
   const auto before = AuditActions().size();
   struct Case {
