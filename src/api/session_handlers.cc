@@ -25,7 +25,6 @@ HttpResponse SessionStarted(int status, const ApiCall& call, const SignedIn& s) 
   HttpResponse r = JsonResponse(status, body.dump());
   r.headers.emplace_back(
       "Set-Cookie", SessionCookie(s.session_id, call.services.sessions.limits().lifetime, kSecureCookies));
-  r.headers.emplace_back("Cache-Control", "no-store");
   return r;
 }
 
@@ -42,9 +41,7 @@ HttpResponse SignIn(const ApiCall& call) {
 HttpResponse WhoAmI(const ApiCall& call) {
   auto who = call.services.sessions.WhoAmI(call.caller, CookieValue(call.request, kSessionCookie));
   if (!who) return ProblemResponse(who.error());
-  HttpResponse r = JsonResponse(200, IdentityJson(who->principal, who->organization, who->csrf_token).dump());
-  r.headers.emplace_back("Cache-Control", "no-store");
-  return r;
+  return JsonResponse(200, IdentityJson(who->principal, who->organization, who->csrf_token).dump());
 }
 
 HttpResponse SignOut(const ApiCall& call) {
@@ -71,9 +68,7 @@ HttpResponse IssueSetupCode(const ApiCall& call) {
     const std::string& id = call.request.path_params.at("id");
     auto code = call.services.sessions.IssueSetupCode(call.caller, id, body);
     if (!code) return ProblemResponse(code.error());
-    HttpResponse r = JsonResponse(201, Json{{"principal", id}, {"setup_code", *code}}.dump());
-    r.headers.emplace_back("Cache-Control", "no-store");
-    return r;
+    return JsonResponse(201, Json{{"principal", id}, {"setup_code", *code}}.dump());
   });
 }
 

@@ -165,16 +165,8 @@ void Session::DoWrite(HttpResponse response, bool close, bool linger) {
   response_ = {};
   response_.version(version_);
   response_.result(static_cast<unsigned>(response.status));
-  response_.set(http::field::server, "infrashare");
   if (!response.content_type.empty()) response_.set(http::field::content_type, response.content_type);
-  response_.set("X-Content-Type-Options", "nosniff");
-  bool has_cache_control = false;
-  for (auto& [name, value] : response.headers) {
-    has_cache_control = has_cache_control || beast::iequals(name, "cache-control");
-    response_.insert(name, SanitizeHeaderValue(std::move(value)));
-  }
-  // Answers carry TLP-marked data: no cache may keep them unless a handler says so.
-  if (!has_cache_control) response_.set(http::field::cache_control, "no-store");
+  SetResponseHeaders(response_, response.headers);
   response_.body() = std::move(response.body);
   response_.keep_alive(!close);
   response_.prepare_payload();

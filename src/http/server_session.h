@@ -110,6 +110,26 @@ inline std::string SanitizeHeaderValue(std::string value) {
   return value;
 }
 
+// The headers of every response, streamed or not, with the handler's own:
+// no sniffing, no referrer, and unless the handler says otherwise no cache
+// (answers carry TLP-marked data) and a Content-Security-Policy that lets
+// the answer load nothing and be framed by no page (the API's answers are
+// data; the browser UI's pages set their own).
+template <class Fields>
+void SetResponseHeaders(Fields& fields, std::vector<std::pair<std::string, std::string>>& extra) {
+  fields.set(http::field::server, "infrashare");
+  fields.set("X-Content-Type-Options", "nosniff");
+  fields.set("Referrer-Policy", "no-referrer");
+  bool has_cache_control = false, has_csp = false;
+  for (auto& [name, value] : extra) {
+    has_cache_control = has_cache_control || beast::iequals(name, "cache-control");
+    has_csp = has_csp || beast::iequals(name, "content-security-policy");
+    fields.insert(name, SanitizeHeaderValue(std::move(value)));
+  }
+  if (!has_cache_control) fields.set(http::field::cache_control, "no-store");
+  if (!has_csp) fields.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+}
+
 class Session;
 class SessionStreamWriter;
 

@@ -261,9 +261,10 @@ TEST_F(ServerStreamTest, WritesHeaderInitialTextAndEventsInOrderAsChunks) {
   RawStream client(port());
   std::string header = client.Header();
   EXPECT_TRUE(header.starts_with("HTTP/1.1 200 OK\r\n")) << header;
-  for (const char* line :
-       {"Content-Type: text/event-stream\r\n", "Cache-Control: no-store\r\n", "X-Accel-Buffering: no\r\n",
-        "Transfer-Encoding: chunked\r\n", "X-Stream: yes\r\n"})
+  for (const char* line : {"Content-Type: text/event-stream\r\n", "Cache-Control: no-store\r\n",
+                           "X-Accel-Buffering: no\r\n", "Transfer-Encoding: chunked\r\n", "X-Stream: yes\r\n",
+                           "X-Content-Type-Options: nosniff\r\n", "Referrer-Policy: no-referrer\r\n",
+                           "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n"})
     EXPECT_NE(header.find(line), std::string::npos) << line << " missing in " << header;
   EXPECT_EQ(header.find("Content-Length"), std::string::npos) << header;
 

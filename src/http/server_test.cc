@@ -233,6 +233,8 @@ TEST_F(ServerTest, SetsSafeDefaultHeadersAndStripsLineBreaks) {
   auto res = c.Request(http::verb::get, "/bad-header");
   EXPECT_EQ(Str(res["Cache-Control"]), "no-store");
   EXPECT_EQ(Str(res["X-Content-Type-Options"]), "nosniff");
+  EXPECT_EQ(Str(res["Referrer-Policy"]), "no-referrer");
+  EXPECT_EQ(Str(res["Content-Security-Policy"]), "default-src 'none'; frame-ancestors 'none'");
   EXPECT_EQ(Str(res["X-Test"]), "a  Set-Cookie: evil=1");
   EXPECT_EQ(Str(res["Set-Cookie"]), "");
 }

@@ -25,16 +25,9 @@ void Session::DoWriteStreamHeader(HttpResponse response) {
   auto& header = *st.header;
   header.version(version_);
   header.result(static_cast<unsigned>(response.status));
-  header.set(http::field::server, "infrashare");
   header.set(http::field::content_type, "text/event-stream");
-  header.set("X-Content-Type-Options", "nosniff");
   header.set("X-Accel-Buffering", "no");  // nginx and friends: pass each chunk on at once
-  bool has_cache_control = false;
-  for (auto& [name, value] : response.headers) {
-    has_cache_control = has_cache_control || beast::iequals(name, "cache-control");
-    header.insert(name, SanitizeHeaderValue(std::move(value)));
-  }
-  if (!has_cache_control) header.set(http::field::cache_control, "no-store");
+  SetResponseHeaders(header, response.headers);
   header.keep_alive(false);  // the connection ends with the stream
   header.chunked(true);
   st.serializer = std::make_unique<http::response_serializer<http::empty_body>>(header);
