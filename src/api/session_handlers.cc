@@ -31,6 +31,10 @@ HttpResponse SessionStarted(int status, const ApiCall& call, const SignedIn& s) 
 }  // namespace
 
 HttpResponse SignIn(const ApiCall& call) {
+  // Exactly JSON: a cross-site page may send a body without a type (or with
+  // a "simple" one) with no preflight, but never application/json.
+  if (!call.request.Header("content-type").starts_with("application/json"))
+    return ProblemResponse(Error{ErrorCode::kInvalidArgument, "the body must be application/json", ""});
   return WithJsonBody(call.request, [&](const Json& body) {
     auto s = call.services.sessions.SignIn(body);
     if (!s) return ProblemResponse(s.error());

@@ -20,15 +20,18 @@ std::optional<std::string> CookieValue(const HttpRequest& request, std::string_v
   // Repeated Cookie fields arrive joined with ", " (HttpRequest::headers).
   const std::string all = request.Header("cookie");
   std::string_view rest = all;
+  std::optional<std::string> found;
   while (!rest.empty()) {
     const size_t end = rest.find_first_of(";,");
     const std::string_view pair = Trim(rest.substr(0, end));
     rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
     const size_t eq = pair.find('=');
-    if (eq != std::string_view::npos && Trim(pair.substr(0, eq)) == name)
-      return std::string(Trim(pair.substr(eq + 1)));
+    if (eq != std::string_view::npos && Trim(pair.substr(0, eq)) == name) {
+      if (found) return std::string();
+      found = std::string(Trim(pair.substr(eq + 1)));
+    }
   }
-  return std::nullopt;
+  return found;
 }
 
 std::string SessionCookie(std::string_view value, std::chrono::seconds max_age, bool secure) {

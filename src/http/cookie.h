@@ -22,7 +22,9 @@ namespace infrashare {
 inline constexpr std::string_view kSessionCookie = "infrashare_session";
 inline constexpr std::string_view kCsrfHeader = "X-CSRF-Token";
 
-// The value of the cookie `name`, or nullopt when the request has none.
+// The value of the cookie `name`, or nullopt when the request has none; ""
+// when it carries the cookie more than once (one may have been planted by a
+// sibling site with a narrower Path, which the browser sends first).
 std::optional<std::string> CookieValue(const HttpRequest& request, std::string_view name);
 
 // The Set-Cookie value that stores the session `value` for `max_age`, or

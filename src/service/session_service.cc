@@ -39,6 +39,15 @@ Result<SignInState> ReadSignInState(ReadTx& tx, const std::string& name) {
   return s;
 }
 
+// kUnauthenticated saying when to try again while `lock` holds.
+Result<void> NotLocked(const std::optional<Timestamp>& lock, Timestamp now) {
+  if (!lock || *lock <= now) return {};
+  const auto minutes = std::chrono::ceil<std::chrono::minutes>(*lock - now).count();
+  return MakeError(ErrorCode::kUnauthenticated,
+                   fmt::format("too many failed sign-ins with this name: try again in {} minute{}", minutes,
+                               minutes == 1 ? "" : "s"));
+}
+
 // The same credential as verified: a concurrent change (a second use of one
 // setup code, a reset) makes the later sign-in fail.
 bool SameCredential(const std::optional<Credential>& a, const std::optional<Credential>& b) {
@@ -55,7 +64,11 @@ SessionService::SessionService(Store& store, const Clock& clock, RegistryService
 
 void SessionService::VerifyNothing(std::string_view password) {
   std::call_once(dummy_once_, [this] { dummy_hash_ = HashPassword(RandomHex(16)).value_or(""); });
-  (void)VerifyPassword(dummy_hash_, password);
+  // Without a dummy hash (no memory for it then), hashing costs the same.
+  if (dummy_hash_.empty())
+    (void)HashPassword(password);
+  else
+    (void)VerifyPassword(dummy_hash_, password);
 }
 
 Result<std::string> SessionService::IssueSetupCode(const Caller& caller, const std::string& principal_id,
@@ -100,12 +113,7 @@ Result<SignedIn> SessionService::SignIn(const Json& body) {
 
   const Timestamp now = clock_.Now();
   auto state = INFRASHARE_TRY(store_.Read([&](ReadTx& tx) { return ReadSignInState(tx, name); }));
-  if (state.lock && *state.lock > now) {
-    const auto minutes = std::chrono::ceil<std::chrono::minutes>(*state.lock - now).count();
-    return MakeError(ErrorCode::kUnauthenticated,
-                     fmt::format("too many failed sign-ins with this name: try again in {} minute{}", minutes,
-                                 minutes == 1 ? "" : "s"));
-  }
+  INFRASHARE_TRY(NotLocked(state.lock, now));
   const std::optional<Credential>& cred = state.credential;
   bool right = false;
   if (password) {
@@ -124,7 +132,7 @@ Result<SignedIn> SessionService::SignIn(const Json& body) {
     return WrongSignIn();
   }
   if (password) {
-    return StartSession(*state.principal, std::nullopt, "session.sign_in");
+    return StartSession(*state.principal, cred, std::nullopt, "session.sign_in");
   }
   // The code is right: the new password must meet the rules (no failure is
   // counted for a weak one).
@@ -132,12 +140,12 @@ Result<SignedIn> SessionService::SignIn(const Json& body) {
   auto hash = HashPassword(*new_password);
   if (!hash) return MakeError(ErrorCode::kUnavailable, "the password could not be hashed: try again");
   const Credential updated{.principal = name, .password_hash = std::move(*hash), .changed_at = now};
-  return StartSession(*state.principal, Replacement{.verified = cred, .credential = updated},
-                      "session.first_sign_in");
+  return StartSession(*state.principal, cred, updated, "session.first_sign_in");
 }
 
 Result<SignedIn> SessionService::StartSession(const Principal& principal,
-                                              const std::optional<Replacement>& replace,
+                                              const std::optional<Credential>& verified,
+                                              const std::optional<Credential>& replacement,
                                               std::string_view action) {
   const Timestamp now = clock_.Now();
   SignedIn out{.session_id = RandomHex(32),
@@ -151,11 +159,11 @@ Result<SignedIn> SessionService::StartSession(const Principal& principal,
                            .last_seen_at = now,
                            .expires_at = out.expires_at};
   INFRASHARE_TRY(store_.Write([&](WriteTx& tx) -> Result<void> {
-    if (replace) {
-      auto current = INFRASHARE_TRY(tx.GetCredential(principal.id));
-      if (!SameCredential(current, replace->verified)) return WrongSignIn();
+    auto current = INFRASHARE_TRY(tx.GetCredential(principal.id));
+    if (!SameCredential(current, verified)) return WrongSignIn();
+    if (replacement) {
       INFRASHARE_TRY(tx.RevokeWebSessions(principal.id, now));
-      INFRASHARE_TRY(tx.PutCredential(replace->credential));
+      INFRASHARE_TRY(tx.PutCredential(*replacement));
     }
     INFRASHARE_TRY(tx.InsertWebSession(session));
     return RecordChange(
@@ -260,17 +268,23 @@ Result<SignedIn> SessionService::ChangePassword(const Caller& caller, const Json
   const std::string next = INFRASHARE_TRY(in.String("new_password", kSecretLimits));
   INFRASHARE_TRY(in.Finish());
   const Principal& principal = *caller.principal;
-  auto cred = INFRASHARE_TRY(store_.Read([&](ReadTx& tx) { return tx.GetCredential(principal.id); }));
-  if (!cred || !cred->password_hash || !VerifyPassword(*cred->password_hash, current))
+  const Timestamp now = clock_.Now();
+  // A wrong current password counts as a failed sign-in (a stolen cookie
+  // must not give unlimited guesses), and the lock applies here too.
+  auto state = INFRASHARE_TRY(store_.Read([&](ReadTx& tx) { return ReadSignInState(tx, principal.id); }));
+  INFRASHARE_TRY(NotLocked(state.lock, now));
+  const std::optional<Credential>& cred = state.credential;
+  if (!cred || !cred->password_hash || !VerifyPassword(*cred->password_hash, current)) {
+    INFRASHARE_TRY(RecordFailure(principal.id, principal.organization, now));
     return InvalidArgument("current_password", "is not the password of this principal");
+  }
   INFRASHARE_TRY(CheckNewPassword(next, "new_password"));
   if (next == current) return InvalidArgument("new_password", "must differ from the current password");
   auto hash = HashPassword(next);
   if (!hash) return MakeError(ErrorCode::kUnavailable, "the password could not be hashed: try again");
   const Credential updated{
       .principal = principal.id, .password_hash = std::move(*hash), .changed_at = clock_.Now()};
-  return StartSession(principal, Replacement{.verified = cred, .credential = updated},
-                      "principal.password_change");
+  return StartSession(principal, cred, updated, "principal.password_change");
 }
 
 }  // namespace infrashare

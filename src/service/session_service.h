@@ -105,17 +105,13 @@ class SessionService {
   const SessionLimits& limits() const { return limits_; }
 
  private:
-  // A credential to store with a new session, in place of the one the
-  // sign-in verified (refused if it changed meanwhile: a second use of one
-  // setup code, a reset); the principal's other sessions end.
-  struct Replacement {
-    std::optional<Credential> verified;
-    Credential credential;
-  };
-  // A new session for `principal`, in one write with `replace`; the audit
-  // action names why.
-  Result<SignedIn> StartSession(const Principal& principal, const std::optional<Replacement>& replace,
-                                std::string_view action);
+  // A new session for `principal` whose sign-in checked `verified`, in one
+  // write that refuses it when the credential changed meanwhile (a second
+  // use of one setup code, a password change or reset during the check);
+  // with `replacement` stored in its place, ending the principal's other
+  // sessions. The audit action names why.
+  Result<SignedIn> StartSession(const Principal& principal, const std::optional<Credential>& verified,
+                                const std::optional<Credential>& replacement, std::string_view action);
   // Records a failed sign-in of `name` (a principal of `organization`, or
   // nullopt for no principal), locking the name at the limit.
   Result<void> RecordFailure(const std::string& name, const std::optional<std::string>& organization,

@@ -243,6 +243,24 @@ TEST_F(SessionServiceTest, SignInEventsAreSeenByTheOrganizationsAdminsAndNisc_Un
   EXPECT_EQ(nisc.back(), "session.sign_in_failed ") << "an unknown name is not stored";
 }
 
+TEST_F(SessionServiceTest, WrongCurrentPasswordsCountAsFailuresAndLockTheName) {
+  auto s = FirstSignIn();
+  ASSERT_TRUE(s);
+  auto as = services().sessions.Authenticate(s->session_id);
+  ASSERT_TRUE(as);
+  for (int i = 0; i < 10; ++i) {
+    auto r = services().sessions.ChangePassword(
+        as->caller, Json{{"current_password", "guess number " + std::to_string(i)}, {"new_password", "x"}});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().field, "current_password");
+  }
+  auto locked = services().sessions.ChangePassword(
+      as->caller, Json{{"current_password", kGoodPassword}, {"new_password", "a new long passphrase"}});
+  ASSERT_FALSE(locked) << "the right password is refused while locked";
+  EXPECT_NE(locked.error().message.find("try again in"), std::string::npos);
+  EXPECT_FALSE(SignIn("soc1", kGoodPassword));
+}
+
 TEST_F(SessionServiceTest, MalformedBodiesNameTheFieldAndChangeNothing) {
   const auto before = AuditActions().size();
   struct Case {

@@ -144,6 +144,11 @@ TEST_F(SignInTest, AChangeWithTheCookieButWithoutItsCsrfTokenIsRefusedAndChanges
             before);
 
   // Sign-out ends the session and deletes the cookie.
+  // A second session cookie (planted by a sibling site) makes neither count.
+  auto tossed = Cookie(session);
+  tossed["Cookie"] = std::string(kSessionCookie) + "=" + std::string(64, 'b') + "; " + tossed["Cookie"];
+  EXPECT_EQ(Send("GET", "/api/v1/session", "", tossed).status, 401);
+
   signout = Send("DELETE", "/api/v1/session", "", Cookie(session, csrf));
   EXPECT_EQ(signout.status, 204) << signout.body;
   EXPECT_NE(signout.Header("set-cookie").find("Max-Age=0"), std::string::npos);
@@ -224,6 +229,13 @@ TEST_F(SignInTest, BadBodiesAndBadCookiesGetClearErrors) {
     }
     EXPECT_EQ(r.Header("set-cookie"), "") << c.body;
   }
+  // Without a type (a cross-site page can send that with no preflight).
+  auto untyped =
+      Send("POST", "/api/v1/session", R"({"principal":"soc1","password":"x"})", {{"Content-Type", ""}});
+  EXPECT_EQ(untyped.status, 400) << untyped.body;
+  auto plain = Send("POST", "/api/v1/session", R"({"principal":"soc1","password":"x"})",
+                    {{"Content-Type", "text/plain"}});
+  EXPECT_EQ(plain.status, 400) << plain.body;
   for (const std::string& cookie : {std::string(64, 'a'), std::string("x"), std::string(5000, 'z')}) {
     auto r = Send("GET", "/api/v1/reports", "", Cookie(cookie));
     EXPECT_EQ(r.status, 401) << r.body;
