@@ -159,6 +159,7 @@ Result<SignedIn> SessionService::StartSession(const Principal& principal,
                            .last_seen_at = now,
                            .expires_at = out.expires_at};
   INFRASHARE_TRY(store_.Write([&](WriteTx& tx) -> Result<void> {
+    INFRASHARE_TRY(tx.ForgetWebSessions(now));
     auto current = INFRASHARE_TRY(tx.GetCredential(principal.id));
     if (!SameCredential(current, verified)) return WrongSignIn();
     if (replacement) {

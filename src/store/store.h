@@ -194,8 +194,10 @@ class WriteTx : public ReadTx {
   virtual Result<void> RevokeToken(const std::string& id, Timestamp at) = 0;
   // Sign-in. PutCredential inserts or replaces the principal's (kNotFound
   // for an unknown principal). TouchWebSession moves last_seen_at.
-  // RevokeWebSessions: every unrevoked session of the principal. A failure
-  // older than a lock's window may be forgotten (ForgetSignInFailures).
+  // RevokeWebSessions: every unrevoked session of the principal.
+  // ForgetSignInFailures drops failures before `before` and locks that
+  // ended before it; ForgetWebSessions drops sessions that expired or were
+  // revoked before it.
   virtual Result<void> PutCredential(const Credential& credential) = 0;
   virtual Result<void> InsertWebSession(const WebSession& session) = 0;
   virtual Result<void> TouchWebSession(const std::string& id_sha256, Timestamp at) = 0;
@@ -203,6 +205,7 @@ class WriteTx : public ReadTx {
   virtual Result<void> RevokeWebSessions(const std::string& principal, Timestamp at) = 0;
   virtual Result<void> AddSignInFailure(const std::string& name, Timestamp at) = 0;
   virtual Result<void> ForgetSignInFailures(Timestamp before) = 0;
+  virtual Result<void> ForgetWebSessions(Timestamp before) = 0;
   virtual Result<void> SetSignInLock(const std::string& name, Timestamp until) = 0;
 
   // Inserts a new report head; assigns and returns its seq. `grants` are the

@@ -275,6 +275,16 @@ TEST_P(StoreTest, CredentialsSessionsAndSignInFailures) {
   EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.CountSignInFailures("nobody", At(0)); }), 0);
   EXPECT_EQ(*ReadValue(store(), [](ReadTx& tx) { return tx.GetSignInLock("prn_a"); }), At(200));
   EXPECT_FALSE(*ReadValue(store(), [](ReadTx& tx) { return tx.GetSignInLock("nobody"); }));
+  // Ended locks and sessions are forgotten.
+  ASSERT_TRUE(store().Write([&](WriteTx& tx) -> Result<void> {
+    INFRASHARE_TRY(tx.InsertWebSession(session('d')));  // live until At(1000)
+    INFRASHARE_TRY(tx.ForgetSignInFailures(At(201)));
+    return tx.ForgetWebSessions(At(100));
+  }));
+  EXPECT_FALSE(*ReadValue(store(), [](ReadTx& tx) { return tx.GetSignInLock("prn_a"); }));
+  for (char c : {'a', 'b', 'c'})
+    EXPECT_FALSE(*ReadValue(store(), [&](ReadTx& tx) { return tx.GetWebSession(std::string(64, c)); })) << c;
+  EXPECT_TRUE(*ReadValue(store(), [](ReadTx& tx) { return tx.GetWebSession(std::string(64, 'd')); }));
 }
 
 TEST_P(StoreTest, MetaSetGetOverwrite) {

@@ -369,6 +369,7 @@ CREATE TABLE web_sessions (
   revoked_at INTEGER
 );
 CREATE INDEX web_sessions_by_principal ON web_sessions (principal);
+CREATE INDEX web_sessions_by_expiry ON web_sessions (expires_at);
 CREATE TABLE sign_in_failures (
   name TEXT NOT NULL,
   at INTEGER NOT NULL
@@ -379,6 +380,7 @@ CREATE TABLE sign_in_locks (
   name TEXT PRIMARY KEY,
   locked_until INTEGER NOT NULL
 );
+CREATE INDEX sign_in_locks_by_end ON sign_in_locks (locked_until);
 )sql";
 constexpr const char* kSchemaV5Postgres = R"sql(
 CREATE TABLE credentials (
@@ -398,6 +400,7 @@ CREATE TABLE web_sessions (
   revoked_at bigint
 );
 CREATE INDEX web_sessions_by_principal ON web_sessions (principal);
+CREATE INDEX web_sessions_by_expiry ON web_sessions (expires_at);
 CREATE TABLE sign_in_failures (
   name text COLLATE "C" NOT NULL,
   at bigint NOT NULL
@@ -408,6 +411,7 @@ CREATE TABLE sign_in_locks (
   name text COLLATE "C" PRIMARY KEY,
   locked_until bigint NOT NULL
 );
+CREATE INDEX sign_in_locks_by_end ON sign_in_locks (locked_until);
 )sql";
 
 const std::array kMigrations{

@@ -84,6 +84,7 @@ class SqlTx : public WriteTx {
   Result<void> RevokeWebSessions(const std::string& principal, Timestamp at) override;
   Result<void> AddSignInFailure(const std::string& name, Timestamp at) override;
   Result<void> ForgetSignInFailures(Timestamp before) override;
+  Result<void> ForgetWebSessions(Timestamp before) override;
   Result<void> SetSignInLock(const std::string& name, Timestamp until) override;
   Result<std::string> LastAuditHash() override;
   Result<void> AppendAudit(AuditEvent event) override;

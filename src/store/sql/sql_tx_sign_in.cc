@@ -125,8 +125,15 @@ Result<void> SqlTx::AddSignInFailure(const std::string& name, Timestamp at) {
 }
 
 Result<void> SqlTx::ForgetSignInFailures(Timestamp before) {
-  return session_.Run("DELETE FROM sign_in_failures WHERE at < $1", Params().Add(ToMicros(before)),
-                      "forget sign-in failures");
+  INFRASHARE_TRY(session_.Run("DELETE FROM sign_in_failures WHERE at < $1", Params().Add(ToMicros(before)),
+                              "forget sign-in failures"));
+  return session_.Run("DELETE FROM sign_in_locks WHERE locked_until < $1", Params().Add(ToMicros(before)),
+                      "forget sign-in locks");
+}
+
+Result<void> SqlTx::ForgetWebSessions(Timestamp before) {
+  return session_.Run("DELETE FROM web_sessions WHERE expires_at < $1 OR revoked_at < $1",
+                      Params().Add(ToMicros(before)), "forget web sessions");
 }
 
 Result<std::optional<Timestamp>> SqlTx::GetSignInLock(const std::string& name) {
