@@ -62,7 +62,7 @@ function(infrashare_use_pch target kind)
   endif()
 endfunction()
 
-# A test program's RepoRoot() (domain/severity/severity_testing.h): the
+# A test program's RepoRoot() (common/source_tree.h): the
 # source tree it was built from, in one generated file, so tests run from any
 # working directory and no other file names the checkout.
 function(infrashare_test_source_dir target)

@@ -3,8 +3,10 @@
 // its request and response bodies. AddRoutes binds each line to the http
 // Router; OpenApiDocument (api/openapi.h) is generated from the same lines.
 //
-// Authentication by the line: before a handler runs, the gate (BindRoute)
-// authenticates the request with AuthService and checks the line's Access —
+// Authentication by the line: before a handler runs, the gate
+// (route_gate.cc) authenticates the request — a bearer token with
+// AuthService, or the browser's session cookie with SessionService and the
+// CSRF check of http/cookie.h — and checks the line's Access —
 // kPublic: no check, the header is ignored; kToken: an authenticated caller
 // (401 otherwise); kRole: one of its roles too (403 otherwise). The refusals
 // are Caller::RequireAuthenticated / Caller::RequireAny, the same errors the

@@ -289,11 +289,13 @@ Json IssuedToken() {
 Json SignInIn() {
   return Object(
       {{"principal", Str(kIdLimits)}},
-      {{"password", Described(Str(1, kMaxPasswordBytes), "the password (not with setup_code)")},
-       {"setup_code", Described(Str(1, kMaxPasswordBytes), "a one-time setup code from an administrator")},
-       {"new_password", Described(Str(1, kMaxPasswordBytes),
-                                  "the password to set with setup_code: at least 12 characters, not a "
-                                  "common one")}});
+      {{"password", Described(Str(kPasswordFieldLimits), "the password (not with setup_code)")},
+       {"setup_code", Described(Str(kPasswordFieldLimits), "a one-time setup code from an administrator")},
+       {"new_password",
+        Described(Str(kPasswordFieldLimits),
+                  fmt::format("the password to set with setup_code: at least {} characters, not a "
+                              "common one",
+                              kMinPasswordLength))}});
 }
 
 Json Session() {
@@ -307,7 +309,7 @@ Json Session() {
 
 Json PasswordChangeIn() {
   return Object(
-      {{"current_password", Str(1, kMaxPasswordBytes)}, {"new_password", Str(1, kMaxPasswordBytes)}});
+      {{"current_password", Str(kPasswordFieldLimits)}, {"new_password", Str(kPasswordFieldLimits)}});
 }
 
 Json SetupCode() {

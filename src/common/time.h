@@ -25,6 +25,9 @@ std::optional<Timestamp> ParseRfc3339(std::string_view text);
 
 inline int64_t ToMicros(Timestamp t) { return t.time_since_epoch().count(); }
 inline Timestamp FromMicros(int64_t us) { return Timestamp(std::chrono::microseconds(us)); }
+inline std::optional<int64_t> ToMicros(const std::optional<Timestamp>& t) {
+  return t ? std::optional<int64_t>(ToMicros(*t)) : std::nullopt;
+}
 
 class Clock {
  public:

@@ -3,13 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <set>
 
 #include "common/crypto.h"
-#include "common/input_limits.h"
 #include "common/parse.h"
 #include "domain/alert/escalation.h"
-#include "domain/alert/limits.h"
 #include "domain/sharing/visibility.h"
 #include "service/alert_input.h"
 #include "service/alert_tx.h"

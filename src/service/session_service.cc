@@ -11,7 +11,6 @@ namespace infrashare {
 
 namespace {
 
-constexpr StringLimits kSecretLimits{.min = 1, .max = kMaxPasswordBytes};
 // A session's last_seen_at is written at most this often (a write a
 // minute, not one a request); the idle timeout is that much less exact.
 constexpr std::chrono::seconds kTouchEvery{60};
@@ -101,9 +100,9 @@ Result<std::string> SessionService::IssueSetupCode(const Caller& caller, const s
 Result<SignedIn> SessionService::SignIn(const Json& body) {
   ObjectReader in(body, "");
   const std::string name = INFRASHARE_TRY(in.String("principal", kIdLimits));
-  auto password = INFRASHARE_TRY(in.OptionalString("password", kSecretLimits));
-  auto code = INFRASHARE_TRY(in.OptionalString("setup_code", kSecretLimits));
-  auto new_password = INFRASHARE_TRY(in.OptionalString("new_password", kSecretLimits));
+  auto password = INFRASHARE_TRY(in.OptionalString("password", kPasswordFieldLimits));
+  auto code = INFRASHARE_TRY(in.OptionalString("setup_code", kPasswordFieldLimits));
+  auto new_password = INFRASHARE_TRY(in.OptionalString("new_password", kPasswordFieldLimits));
   INFRASHARE_TRY(in.Finish());
   if (password.has_value() == code.has_value())
     return InvalidArgument("password", "give either password, or setup_code with new_password");
@@ -180,9 +179,10 @@ Result<SignedIn> SessionService::StartSession(const Principal& principal,
 
 Result<void> SessionService::RecordFailure(const std::string& name,
                                            const std::optional<std::string>& organization, Timestamp now) {
-  // A name that is no principal's is not written down (it may be a password
-  // typed in the wrong field); the audit names the principal and its
-  // organization otherwise, so that the organization's admins see it.
+  // The audit never names a name that is no principal's (it may be a
+  // password typed in the wrong field; only the failure counter keeps it,
+  // for the lock's window); otherwise it names the principal and its
+  // organization, so that the organization's admins see it.
   const std::string target = organization ? name : "";
   const Json detail = organization ? Json{{"organization", *organization}} : Json{{"known", false}};
   return store_.Write([&](WriteTx& tx) -> Result<void> {
@@ -265,8 +265,8 @@ Result<void> SessionService::SignOut(const Caller& caller, std::string_view sess
 Result<SignedIn> SessionService::ChangePassword(const Caller& caller, const Json& body) {
   INFRASHARE_TRY(caller.RequireAuthenticated());
   ObjectReader in(body, "");
-  const std::string current = INFRASHARE_TRY(in.String("current_password", kSecretLimits));
-  const std::string next = INFRASHARE_TRY(in.String("new_password", kSecretLimits));
+  const std::string current = INFRASHARE_TRY(in.String("current_password", kPasswordFieldLimits));
+  const std::string next = INFRASHARE_TRY(in.String("new_password", kPasswordFieldLimits));
   INFRASHARE_TRY(in.Finish());
   const Principal& principal = *caller.principal;
   const Timestamp now = clock_.Now();

@@ -22,7 +22,6 @@
 #pragma once
 
 #include <chrono>
-#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>

@@ -18,7 +18,10 @@ constexpr int64_t kMaxInt = std::numeric_limits<int64_t>::max();
 constexpr StringLimits kAnyString{.min = 0, .max = size_t{1} << 30};
 constexpr StringLimits kId{.min = 1, .max = size_t{1} << 20};
 
-Json OptionalMicros(const std::optional<Timestamp>& t) { return t ? Json(ToMicros(*t)) : Json(nullptr); }
+Json OptionalMicros(const std::optional<Timestamp>& t) {
+  const auto us = ToMicros(t);
+  return us ? Json(*us) : Json(nullptr);
+}
 
 // A member that must be a JSON object (a document); marks it known.
 Result<Json> Document(ObjectReader& r, std::string_view key) {
@@ -105,13 +108,20 @@ Result<void> ImportCredential(sql::SqlTx& tx, ObjectReader& r) {
   c.principal = INFRASHARE_TRY(r.String("principal", kId));
   c.password_hash = INFRASHARE_TRY(r.OptionalString("password_hash", kAnyString));
   c.setup_code_sha256 = INFRASHARE_TRY(r.OptionalString("setup_code_sha256", kId));
-  const Json* expires = r.Raw("setup_code_expires_at");  // nullptr: absent or null
+  if (!r.Has("setup_code_expires_at"))
+    return InvalidArgument(r.PathOf("setup_code_expires_at"),
+                           "is required (null when there is no setup code)");
+  const Json* expires = r.Raw("setup_code_expires_at");  // nullptr: null
   if (expires != nullptr && !expires->is_number_integer())
     return InvalidArgument(r.PathOf("setup_code_expires_at"), "must be an integer or null");
+  if (c.setup_code_sha256.has_value() != (expires != nullptr))
+    return InvalidArgument(r.PathOf("setup_code_expires_at"), "is given exactly when setup_code_sha256 is");
   auto changed = INFRASHARE_TRY(r.Int("changed_at", 0, kMaxInt));
   INFRASHARE_TRY(r.Finish());
   if (expires != nullptr) c.setup_code_expires_at = FromMicros(expires->get<int64_t>());
   c.changed_at = FromMicros(changed);
+  if (INFRASHARE_TRY(tx.GetCredential(c.principal)))
+    return Conflict(fmt::format("the credential of '{}' already exists", c.principal), "principal");
   return tx.PutCredential(c);
 }
 

@@ -12,7 +12,7 @@
 //   tokens          {id, principal, secret_sha256, label, created_at,
 //                    revoked_at (null when not revoked)}             by id
 //   credentials     {principal, password_hash, setup_code_sha256,
-//                    setup_code_expires_at, changed_at (null: none)}
+//                    setup_code_expires_at (null: none), changed_at}
 //                                                              by principal
 //   reports         {seq, grants[], doc}                             by seq
 //   revisions       {report_id, number, doc}         by report_id, number

@@ -375,6 +375,25 @@ TEST_P(StoreTest, ImportRejectsBadRowsNamingTheField) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().field, "principal");
 
+  const Json credential{{"principal", "prn_ghost"},
+                        {"password_hash", nullptr},
+                        {"setup_code_sha256", std::string(64, 'c')},
+                        {"setup_code_expires_at", nullptr},
+                        {"changed_at", 1}};
+  r = import("credentials", credential);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().field, "credentials.setup_code_expires_at") << "a code never expiring";
+  Json without = credential;
+  without.erase("setup_code_expires_at");
+  r = import("credentials", without);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().field, "credentials.setup_code_expires_at");
+  Json ghost = credential;
+  ghost["setup_code_expires_at"] = 5;
+  r = import("credentials", ghost);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kNotFound) << "the principal must be there";
+
   r = import("alert_recipients", Json{{"alert_id", "alt_ghost"},
                                       {"ord", 0},
                                       {"doc", RecipientToJson(AlertRecipient{.organization = "org_a"})}});

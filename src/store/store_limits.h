@@ -3,7 +3,7 @@
 
 namespace infrashare {
 
-// ListReports, ListAlerts and the webhook lists never answer more than this
+// The report lists (ListReportTexts), ListAlerts and the webhook lists never answer more than this
 // many records in one page.
 inline constexpr int kMaxListLimit = 1000;
 // ListAudit / ListOutbox pages: small rows, read by verifiers and feeds.

@@ -1,4 +1,4 @@
-// The Store contract, part 2: reports, revisions and ListReports (every
+// The Store contract, part 2: reports, revisions and the report lists (every
 // filter, grant keys, cursor pages, text search). Every backend runs these
 // unchanged (store_test_suite.h).
 #include <algorithm>

@@ -12,11 +12,15 @@
 #include <string_view>
 
 #include "common/error.h"
+#include "common/json.h"
 
 namespace infrashare {
 
 inline constexpr size_t kMinPasswordLength = 12;
 inline constexpr size_t kMaxPasswordBytes = 1024;
+// What a password (or setup code) field of a request may hold at all; the
+// rules above are checked on new passwords only.
+inline constexpr StringLimits kPasswordFieldLimits{.min = 1, .max = kMaxPasswordBytes};
 
 // kInvalidArgument naming `field` and the rule broken; never echoes the
 // password.

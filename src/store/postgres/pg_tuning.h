@@ -53,7 +53,7 @@ inline constexpr int64_t kLogLockKey = 0x696e6672'61756474;
 // neither side ever blocks writing while the other is not reading.
 inline constexpr size_t kPipelineDepth = 512;
 
-// ListReports walks the caller's grant keys over windows of seq, newest
+// The report list (ListReportSeqs) walks the caller's grant keys over windows of seq, newest
 // first, doubling the window until a page is full (as the SQLite backend).
 inline constexpr int64_t kSeqWindowPerRow = 4;
 inline constexpr int64_t kMinSeqWindow = 256;

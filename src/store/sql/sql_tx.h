@@ -2,8 +2,8 @@
 // registry, principals, tokens, meta, the audit chain and the outbox, alerts
 // and their recipients, webhooks and their deliveries. A backend derives its
 // transaction from SqlTx and adds what truly differs: reports (text index,
-// list planning), export and import, and how it orders the logs across
-// processes (BeforeLogAccess).
+// list planning, a report kept with its seq on import) and how it orders the
+// logs across processes (BeforeLogAccess).
 //
 // Expected failures are answers, not failed statements (a failed statement
 // aborts a PostgreSQL transaction): inserts use ON CONFLICT DO NOTHING and

@@ -156,17 +156,17 @@ Result<void> SqlTx::InsertToken(const ApiToken& token) {
   // rather than a foreign-key error that aborts the transaction.
   auto principal = INFRASHARE_TRY(GetPrincipal(token.principal));
   if (!principal) return InvalidArgument("principal", fmt::format("unknown principal '{}'", token.principal));
-  auto r = INFRASHARE_TRY(session_.Exec(
-      "INSERT INTO tokens (id, principal, secret_sha256, label, created_at, revoked_at) "
-      "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
-      Params()
-          .Add(token.id)
-          .Add(token.principal)
-          .Add(token.secret_sha256)
-          .Add(token.label)
-          .Add(ToMicros(token.created_at))
-          .Add(token.revoked_at ? std::optional<int64_t>(ToMicros(*token.revoked_at)) : std::nullopt),
-      "insert token"));
+  auto r = INFRASHARE_TRY(
+      session_.Exec("INSERT INTO tokens (id, principal, secret_sha256, label, created_at, revoked_at) "
+                    "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+                    Params()
+                        .Add(token.id)
+                        .Add(token.principal)
+                        .Add(token.secret_sha256)
+                        .Add(token.label)
+                        .Add(ToMicros(token.created_at))
+                        .Add(ToMicros(token.revoked_at)),
+                    "insert token"));
   if (r.Affected() == 0) return Conflict(fmt::format("token '{}' already exists", token.id), "id");
   return {};
 }

@@ -8,10 +8,6 @@ namespace infrashare::sql {
 
 namespace {
 
-std::optional<int64_t> OptionalMicros(const std::optional<Timestamp>& t) {
-  return t ? std::optional<int64_t>(ToMicros(*t)) : std::nullopt;
-}
-
 std::optional<std::string> OptionalText(const Rows& rows, int i, int col) {
   if (rows.IsNull(i, col)) return std::nullopt;
   return std::string(rows.Text(i, col));
@@ -61,7 +57,7 @@ Result<void> SqlTx::PutCredential(const Credential& c) {
           .Add(c.principal)
           .Add(c.password_hash)
           .Add(c.setup_code_sha256)
-          .Add(OptionalMicros(c.setup_code_expires_at))
+          .Add(ToMicros(c.setup_code_expires_at))
           .Add(ToMicros(c.changed_at)),
       "store credential");
 }
@@ -91,7 +87,7 @@ Result<void> SqlTx::InsertWebSession(const WebSession& s) {
           .Add(ToMicros(s.created_at))
           .Add(ToMicros(s.last_seen_at))
           .Add(ToMicros(s.expires_at))
-          .Add(OptionalMicros(s.revoked_at)),
+          .Add(ToMicros(s.revoked_at)),
       "insert web session"));
   if (rows.Affected() == 0) return Conflict("the session already exists", "id");
   return {};

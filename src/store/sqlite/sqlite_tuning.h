@@ -40,7 +40,7 @@ inline constexpr int kCheckpointFrames = 1000;
 // one burst does not leave a huge file behind.
 inline constexpr const char* kWalSizeLimitPragma = "PRAGMA journal_size_limit = 67108864";
 
-// ListReports walks the caller's grant keys over windows of seq, newest
+// The report list (ListReportSeqs) walks the caller's grant keys over windows of seq, newest
 // first, doubling the window until a page is full. The first window is this
 // many times the page size (at least kMinSeqWindow): with ~80% of reports
 // visible to a member, one window usually fills the page.
