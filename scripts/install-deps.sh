@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what infrashare needs from Debian 12's packages, if missing
 # (postgresql: the server binaries; the tests start a cluster of their own,
-# scripts/pg-test-cluster.sh; nodejs and npm: the OpenAPI check's validator,
-# tests/openapi/, only when no `node` is on the PATH; clang-format and
-# clang-tidy-19: scripts/lint.sh, which the tests run on the last commit's
-# files — clang-tidy 14 cannot parse <expected>).
+# scripts/pg-test-cluster.sh; nodejs and npm: the browser UI's build, web/,
+# and the Node.js tests, only when no `node` is on the PATH; clang-format
+# and clang-tidy-19: scripts/lint.sh, which the tests run on the last
+# commit's files — clang-tidy 14 cannot parse <expected>).
+# With --test, also what only the tests need: Chromium for the browser
+# tests (tests/e2e/) and a Japanese font for their screenshots.
 set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config
@@ -15,6 +17,7 @@ packages=(
   clang-format clang-tidy-19
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
+if [ "${1:-}" = "--test" ]; then packages+=(chromium fonts-ipafont-gothic); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -6,7 +6,7 @@
 # that is stopped however the tests end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --test
 bash scripts/build.sh
 # clang-format and clang-tidy (.clang-format, .clang-tidy) on the C++ files
 # the last commit changed (scripts/lint.sh).
@@ -15,8 +15,10 @@ if git rev-parse -q --verify HEAD~1 >/dev/null 2>&1; then
 else
   echo "lint: no previous commit in this checkout; skipped"
 fi
-# The OpenAPI check's validator, exactly as locked (tests/openapi/package-lock.json).
+# The OpenAPI check's validator and the browser tests' driver, exactly as
+# locked (tests/openapi/, tests/e2e/ package-lock.json).
 (cd tests/openapi && npm ci --no-audit --no-fund --loglevel=error)
+(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 root="$PWD"
 pg_env="$root/build/pg-test-$$.env"
 trap 'bash "$root/scripts/pg-test-cluster.sh" stop "$pg_env"' EXIT

@@ -14,6 +14,47 @@ Result<Json> ReportJson(const Result<Report>& r) {
 
 const std::string& Id(const ApiCall& call) { return call.request.path_params.at("id"); }
 
+// At most this many audience organizations are named in a preview; the
+// count is always whole.
+constexpr size_t kPreviewAudienceNames = 50;
+
+Json OrganizationBrief(const Organization& o) {
+  return {
+      {"id", o.id}, {"name_ja", o.name_ja}, {"name_en", o.name_en}, {"kind", NameOf(kOrgKindNames, o.kind)}};
+}
+
+Json PreviewJson(const SubmissionPreview& p, const Registry& registry) {
+  Json recipients = Json::array();
+  auto add = [&](const std::vector<Delivery>& deliveries, std::string_view when) {
+    for (const Delivery& d : deliveries) {
+      const Organization* o = registry.FindOrganization(d.organization);
+      Json r = o ? OrganizationBrief(*o) : Json{{"id", d.organization}};
+      r["role"] = NameOf(kDeliveryRoleNames, d.role);
+      r["when"] = when;
+      recipients.push_back(std::move(r));
+    }
+  };
+  add(p.report.deliveries, "submit");
+  add(p.at_relay, "relay");
+  Json named = Json::array();
+  for (size_t i = 0; i < p.audience.size() && i < kPreviewAudienceNames; ++i)
+    named.push_back(OrganizationBrief(*p.audience[i]));
+  // The names of the organizations the response plan notifies (it names
+  // them by id), so that a form can show them.
+  Json names = Json::object();
+  if (p.report.assessment)
+    for (const ResponseAction& a : p.report.assessment->response_plan.actions)
+      for (const Recipient& r : a.notify)
+        if (const Organization* o = registry.FindOrganization(r.organization))
+          names[o->id] = {{"name_ja", o->name_ja}, {"name_en", o->name_en}};
+  return {{"assessment", p.report.assessment ? ToJson(*p.report.assessment) : Json(nullptr)},
+          {"names", std::move(names)},
+          {"released_at_submit", p.report.released},
+          {"source_hidden", p.report.anonymized},
+          {"recipients", std::move(recipients)},
+          {"audience", {{"count", p.audience.size()}, {"organizations", std::move(named)}}}};
+}
+
 }  // namespace
 
 HttpResponse SubmitReport(const ApiCall& call) {
@@ -22,6 +63,14 @@ HttpResponse SubmitReport(const ApiCall& call) {
     HttpResponse resp = Render(201, ReportJson(r));
     if (r) resp.headers.emplace_back("Location", "/api/v1/reports/" + r->id);
     return resp;
+  });
+}
+
+HttpResponse PreviewReport(const ApiCall& call) {
+  return WithJsonBody(call.request, [&](const Json& body) {
+    auto p = call.services.reports.PreviewSubmission(call.caller, body);
+    if (!p) return ProblemResponse(p.error());
+    return JsonResponse(200, PreviewJson(*p, *call.caller.registry).dump());
   });
 }
 

@@ -6,6 +6,7 @@
 namespace infrashare::api {
 
 HttpResponse SubmitReport(const ApiCall& call);
+HttpResponse PreviewReport(const ApiCall& call);
 HttpResponse ListReports(const ApiCall& call);
 HttpResponse GetReport(const ApiCall& call);
 HttpResponse ReviseReport(const ApiCall& call);

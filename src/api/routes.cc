@@ -59,6 +59,7 @@ constexpr ResponseSpec kOpenApiOk[] = {{200, s::kOpenApi}};
 constexpr ResponseSpec kReportCreated[] = {
     {201, s::kReport, "application/json", "Stored; Location names it"}};
 constexpr ResponseSpec kReportOk[] = {{200, s::kReport}};
+constexpr ResponseSpec kSubmissionPreviewOk[] = {{200, s::kSubmissionPreview}};
 constexpr ResponseSpec kReportPageOk[] = {{200, s::kReportPage}};
 constexpr ResponseSpec kRevisionsOk[] = {{200, s::kRevisionList}};
 constexpr ResponseSpec kSectorsOk[] = {{200, s::kSectorList}};
@@ -108,6 +109,10 @@ const ApiRoute kRoutes[] = {
 
   {"POST", "/api/v1/reports", A::WithRole(Role::kReporter), HANDLER(SubmitReport),
    "Submit a report (reporter role); the route decides its recipients", s::kReportSubmission, kReportCreated},
+  {"POST", "/api/v1/reports/preview", A::WithRole(Role::kReporter), HANDLER(PreviewReport),
+   "What submitting this report would do, storing nothing: its severity assessment and response plan, and who "
+   "would receive it (the route's trail, then the audience once released)", s::kReportSubmission,
+   kSubmissionPreviewOk},
   {"GET", "/api/v1/reports", A::Token(), HANDLER(ListReports),
    "List the reports the caller may see, newest first (filters: kind, sector, route, tlp, created_from, "
    "created_to, updated_since, q; cursor, limit)", "", kReportPageOk, kReportFilters},

@@ -197,6 +197,34 @@ Json Submission() {
   return j;
 }
 
+Json OrganizationBrief() {
+  return Object({{"id", Str()}, {"name_ja", Str()}, {"name_en", Str()}, {"kind", Enum(kOrgKindNames)}});
+}
+
+Json SubmissionPreview() {
+  Json recipient = With(OrganizationBrief(),
+                        {{"role", Enum(kDeliveryRoleNames)},
+                         {"when", Described(Enum({"submit", "relay"}),
+                                            "at submission, or when the relay releases the report")}},
+                        {});
+  return Object(
+      {{"assessment", Described({{"type", {"object", "null"}}},
+                                "as the report's `assessment` would be (level, reasons, response plan); null "
+                                "without impact facts")},
+       {"names", Described(AnyObject(),
+                           "organization id -> {name_ja, name_en}, for each organization the "
+                           "response plan notifies")},
+       {"released_at_submit", Described(Bool(), "false when a relay releases it (via_ceptoar, via_agency)")},
+       {"source_hidden",
+        Described(Bool(), "everyone but the submitter and the relay would see it anonymized")},
+       {"recipients", Described(Array(recipient), "the delivery trail the route makes, in order")},
+       {"audience",
+        Described(Object({{"count", Int(0, INT64_MAX)},
+                          {"organizations", Described(Array(OrganizationBrief()), "the first 50")}}),
+                  "the other organizations that would see it once released (TLP caps the "
+                  "audience)")}});
+}
+
 Json Update() {
   Json j = With(ContentIn(), {}, {{"note", Bytes(kNoteLimits)}});
   j.erase("required");
@@ -474,7 +502,10 @@ Json Problem() {
                  {"status", Int(400, 599)},
                  {"detail", Str()},
                  {"code", Str()}},
-                {{"field", Described(Str(), "the field at fault, as a JSON path (`indicators[2].value`)")}});
+                {{"field", Described(Str(), "the field at fault, as a JSON path (`indicators[2].value`)")},
+                 {"reason", Described(Str(),
+                                      "a stable key naming this kind of failure (`sign_in_locked`), for a "
+                                      "client to show in its own language")}});
 }
 
 }  // namespace
@@ -507,6 +538,7 @@ Json ComponentSchemas() {
       {kReportPage, PageOf(kReport)},
       {kRevisionList, ItemsOf("Revision")},
       {kReportSubmission, Submission()},
+      {kSubmissionPreview, SubmissionPreview()},
       {kReportUpdate, Update()},
       {kRelayRequest, Relay()},
       {"Sector", Sector()},

@@ -25,6 +25,7 @@ inline constexpr std::string_view kReportPage = "ReportPage";
 inline constexpr std::string_view kRevisionList = "RevisionList";
 inline constexpr std::string_view kReportSubmission = "ReportSubmission";
 inline constexpr std::string_view kReportUpdate = "ReportUpdate";
+inline constexpr std::string_view kSubmissionPreview = "SubmissionPreview";
 inline constexpr std::string_view kRelayRequest = "RelayRequest";
 inline constexpr std::string_view kSectorList = "SectorList";
 inline constexpr std::string_view kMinistryList = "MinistryList";

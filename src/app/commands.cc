@@ -16,6 +16,7 @@
 #include "common/crypto.h"
 #include "domain/registry/registry_file.h"
 #include "http/server.h"
+#include "http/static_site.h"
 #include "service/audit.h"
 #include "service/background_work.h"
 #include "service/services.h"
@@ -168,6 +169,20 @@ int RunServe(const Config& config) {
   AddRoutes(router, services,
             StreamLimits{.max_buffered_bytes = size_t(config.stream_buffer_bytes),
                          .heartbeat = std::chrono::milliseconds(config.stream_heartbeat_ms)});
+  std::optional<StaticSite> site;
+  {
+    auto loaded = StaticSite::Load(config.web_dir.empty() ? INFRASHARE_WEB_DIR : config.web_dir);
+    if (loaded) {
+      site = std::move(*loaded);
+      router.SetFallback("api", "The browser UI", [&site](const HttpRequest& r) { return site->Serve(r); });
+      spdlog::info("serving the browser UI: {} files, {} bytes", site->file_count(), site->total_bytes());
+    } else if (config.web_dir.empty()) {
+      spdlog::warn("no browser UI ({}): serving the API alone; build it with scripts/build.sh",
+                   loaded.error().message);
+    } else {
+      return Fail(loaded.error());
+    }
+  }
   UseBufferedAccessLog();
   HttpServer server(ServerOptions{.host = listen->first,
                                   .port = listen->second,
@@ -177,6 +192,7 @@ int RunServe(const Config& config) {
                     router);
   if (auto s = server.Start(); !s) return Fail(s.error());
   fmt::print("infrashare listening on http://{}:{}\n", listen->first, server.port());
+  if (site) fmt::print("browser UI: http://{}:{}/\n", listen->first, server.port());
   fmt::print("API: http://{}:{}/api/v1/openapi.json — get an administrator token with "
              "`infrashare init {}` (its last line)\n",
              listen->first, server.port(), DatabaseFlag(config.database()));

@@ -40,9 +40,11 @@ Result<void> LoadConfigFile(const std::string& path, Config& config) {
   auto where = [&](const toml::node& n) { return fmt::format("{}:{}", path, n.source().begin.line); };
   for (auto&& [section, node] : doc) {
     const toml::table* t = node.as_table();
-    if (!t || (section != "server" && section != "database" && section != "severity" && section != "hotline"))
-      return InvalidArgument("config", fmt::format("{}: {}: unknown section (server, database, severity, hotline)",
-                                                   where(node), section.str()));
+    if (!t || (section != "server" && section != "database" && section != "severity" &&
+               section != "hotline" && section != "web"))
+      return InvalidArgument("config",
+                             fmt::format("{}: {}: unknown section (server, database, severity, hotline, web)",
+                                         where(node), section.str()));
     for (auto&& [key, value] : *t) {
       const std::string name = fmt::format("{}.{}", section.str(), key.str());
       if (name == "server.listen" && value.is_string()) {
@@ -61,6 +63,8 @@ Result<void> LoadConfigFile(const std::string& path, Config& config) {
         config.severity_dir = value.as_string()->get();
       } else if (name == "severity.policy" && value.is_string()) {
         config.severity_policy = value.as_string()->get();
+      } else if (name == "web.dir" && value.is_string()) {
+        config.web_dir = value.as_string()->get();
       } else if (auto slot = HotlineSettingOf(config, name); slot && value.is_integer()) {
         const auto& [field, min, max] = *slot;
         const int64_t v = value.as_integer()->get();

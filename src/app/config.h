@@ -13,6 +13,8 @@
 //   [severity]
 //   dir = "data/severity"      # every *.toml there is loaded and validated
 //   policy = "plan4-draft"     # the one in force
+//   [web]
+//   dir = "web/dist"           # the built browser UI (default: the shipped one)
 //   [hotline]
 //   escalation_tick_ms = 1000    # how often deadlines are checked
 //   webhook_timeout_ms = 10000   # per POST (connect, send, answer)
@@ -40,6 +42,10 @@ struct Config {
   int worker_threads = 64;
   std::string severity_dir;     // default: the shipped data/severity
   std::string severity_policy = "plan4-draft";  // the policy in force
+  // The built browser UI (web/dist). Empty: the source tree's, served when
+  // it has been built (else the API alone, with a warning); a folder given
+  // here must hold a built UI or the server does not start.
+  std::string web_dir;
   int64_t escalation_tick_ms = 1000;
   int64_t webhook_timeout_ms = 10000;
   int64_t webhook_max_attempts = 12;

@@ -40,6 +40,8 @@ int main(int argc, char** argv) {
   std::string severity_flag, policy_flag;
   serve->add_option("--severity-dir", severity_flag, "Severity policies directory (default: the shipped data/severity)");
   serve->add_option("--policy", policy_flag, "The severity policy in force (default plan4-draft)");
+  std::string web_flag;
+  serve->add_option("--web", web_flag, "The built browser UI (default: the source tree's web/dist)");
 
   std::string facts_file, sector;
   std::string assess_policy = "plan4-draft";
@@ -114,6 +116,7 @@ int main(int argc, char** argv) {
     if (workers_flag > 0) config.worker_threads = workers_flag;
     if (!severity_flag.empty()) config.severity_dir = severity_flag;
     if (!policy_flag.empty()) config.severity_policy = policy_flag;
+    if (!web_flag.empty()) config.web_dir = web_flag;
     return RunServe(config);
   }
   if (*admin) {

@@ -31,6 +31,10 @@ struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;  // a sentence a person can act on
   std::string field;  // the field at fault, as a JSON pointer-ish path ("audience.sectors[2]"); may be empty
+  // A stable key naming this kind of failure ("sign_in_locked"), for a
+  // client to show in its own language (the browser UI's dictionaries); may
+  // be empty. Never changes once shipped; the message may.
+  std::string reason;
 };
 
 template <class T = void>
@@ -38,6 +42,11 @@ using Result = std::expected<T, Error>;
 
 inline std::unexpected<Error> MakeError(ErrorCode code, std::string message, std::string field = {}) {
   return std::unexpected<Error>(Error{code, std::move(message), std::move(field)});
+}
+// `error` with its Error::reason set.
+inline std::unexpected<Error> WithReason(std::unexpected<Error> error, std::string reason) {
+  error.error().reason = std::move(reason);
+  return error;
 }
 inline std::unexpected<Error> InvalidArgument(std::string field, std::string message) {
   return MakeError(ErrorCode::kInvalidArgument, std::move(message), std::move(field));

@@ -151,7 +151,7 @@ Result<const Json*> ObjectReader::Member(std::string_view key, bool required) {
   known_.emplace(key);
   auto it = value_.find(key);
   if (it == value_.end() || (it->is_null() && !required)) {
-    if (required) return InvalidArgument(PathOf(key), "is required");
+    if (required) return WithReason(InvalidArgument(PathOf(key), "is required"), "required");
     return nullptr;
   }
   return &*it;
@@ -166,9 +166,13 @@ Result<std::string> ReadString(const Json& value, const std::string& path, Strin
   if (!value.is_string()) return InvalidArgument(path, "must be a string");
   const auto& s = value.get_ref<const std::string&>();
   if (s.size() < limits.min)
-    return InvalidArgument(path, limits.min == 1 ? "must not be empty"
-                                                 : fmt::format("must be at least {} bytes long", limits.min));
-  if (s.size() > limits.max) return InvalidArgument(path, fmt::format("must be at most {} bytes long", limits.max));
+    return limits.min == 1
+               ? WithReason(InvalidArgument(path, "must not be empty"), "required")
+               : WithReason(InvalidArgument(path, fmt::format("must be at least {} bytes long", limits.min)),
+                            "too_short");
+  if (s.size() > limits.max)
+    return WithReason(InvalidArgument(path, fmt::format("must be at most {} bytes long", limits.max)),
+                      "too_long");
   return s;
 }
 
@@ -194,10 +198,13 @@ Result<bool> ObjectReader::Bool(std::string_view key, std::optional<bool> fallba
 Result<int64_t> ObjectReader::Int(std::string_view key, int64_t min, int64_t max, std::optional<int64_t> fallback) {
   auto m = INFRASHARE_TRY(Member(key, !fallback.has_value()));
   if (m == nullptr) return *fallback;
-  if (!(m)->is_number_integer()) return InvalidArgument(PathOf(key), "must be an integer");
+  if (!(m)->is_number_integer())
+    return WithReason(InvalidArgument(PathOf(key), "must be an integer"), "not_an_integer");
   const int64_t v =
       m->is_number_unsigned() && m->get<uint64_t>() > uint64_t(INT64_MAX) ? INT64_MAX : m->get<int64_t>();
-  if (v < min || v > max) return InvalidArgument(PathOf(key), fmt::format("must be between {} and {}", min, max));
+  if (v < min || v > max)
+    return WithReason(InvalidArgument(PathOf(key), fmt::format("must be between {} and {}", min, max)),
+                      "out_of_range");
   return v;
 }
 

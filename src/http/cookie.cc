@@ -45,9 +45,11 @@ bool ChangesState(std::string_view method) {
 
 Result<void> CheckCsrf(const HttpRequest& request, std::string_view expected) {
   if (expected.empty() || !ConstantTimeEquals(request.Header(kCsrfHeader), expected))
-    return MakeError(
-        ErrorCode::kForbidden,
-        fmt::format("a change made with the session cookie needs the {} header of the session", kCsrfHeader));
+    return WithReason(
+        MakeError(ErrorCode::kForbidden,
+                  fmt::format("a change made with the session cookie needs the {} header of the session",
+                              kCsrfHeader)),
+        "csrf_token_missing");
   return {};
 }
 

@@ -39,6 +39,7 @@ TEST(CookieTest, OnlyTheSessionsOwnTokenPassesTheCsrfCheck) {
     auto r = CheckCsrf(WithCookie("x", sent), token);
     ASSERT_FALSE(r) << sent;
     EXPECT_EQ(r.error().code, ErrorCode::kForbidden);
+    EXPECT_EQ(r.error().reason, "csrf_token_missing");
   }
   EXPECT_FALSE(CheckCsrf(WithCookie("x", ""), ""));
   EXPECT_FALSE(ChangesState("GET"));

@@ -32,7 +32,7 @@ std::string_view TitleFor(ErrorCode code) {
 
 // Renders the body shared by every problem response.
 HttpResponse Render(int status, std::string_view code, std::string_view title, std::string_view detail,
-                    std::string_view field) {
+                    std::string_view field, std::string_view reason = {}) {
   Json doc = {
       {"type", fmt::format("urn:infrashare:problem:{}", code)},
       {"title", title},
@@ -41,6 +41,7 @@ HttpResponse Render(int status, std::string_view code, std::string_view title, s
   };
   if (!field.empty()) doc["field"] = field;
   doc["code"] = code;
+  if (!reason.empty()) doc["reason"] = reason;
   return HttpResponse{.status = status,
                       .content_type = std::string(kProblemContentType),
                       .body = doc.dump(-1, ' ', false, Json::error_handler_t::replace)};
@@ -75,7 +76,8 @@ HttpResponse ProblemResponse(const Error& error) {
   HttpResponse response =
       Render(HttpStatusFor(error.code), ErrorCodeName(error.code), TitleFor(error.code),
              internal ? std::string_view("internal error") : std::string_view(error.message),
-             internal ? std::string_view() : std::string_view(error.field));
+             internal ? std::string_view() : std::string_view(error.field),
+             internal ? std::string_view() : std::string_view(error.reason));
   if (error.code == ErrorCode::kUnauthenticated) response.headers.emplace_back("WWW-Authenticate", "Bearer");
   if (error.code == ErrorCode::kUnavailable) response.headers.emplace_back("Retry-After", "1");
   return response;

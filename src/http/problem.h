@@ -7,9 +7,10 @@
 //   {"type": "urn:infrashare:problem:invalid_argument",
 //    "title": "Invalid argument", "status": 400,
 //    "detail": "must not be empty", "field": "title",
-//    "code": "invalid_argument"}
+//    "code": "invalid_argument", "reason": "password_too_short"}
 //
-// `field` appears only when the Error names one. For kInternal the detail is
+// `field` and `reason` (Error::reason, a stable key a client translates)
+// appear only when the Error has them. For kInternal the detail is
 // always "internal error": a bug's message is logged, never sent.
 //
 // Thread behaviour: pure functions.

@@ -32,9 +32,21 @@ TEST(ProblemTest, RendersRfc9457WithField) {
                            {"code", "invalid_argument"}}));
 }
 
+TEST(ProblemTest, CarriesTheReasonKeyWhenSet) {
+  Json body = Body(ProblemResponse(
+      WithReason(InvalidArgument("new_password", "too short"), "password_too_short").error()));
+  EXPECT_EQ(body["reason"], "password_too_short");
+  EXPECT_EQ(body["field"], "new_password");
+  // An internal error says nothing of itself, its reason included.
+  Json internal = Body(ProblemResponse(Error{ErrorCode::kInternal, "db file x", "f", "disk_full"}));
+  EXPECT_FALSE(internal.contains("reason"));
+  EXPECT_FALSE(internal.contains("field"));
+}
+
 TEST(ProblemTest, OmitsFieldWhenNotSet) {
   Json body = Body(ProblemResponse(Error{ErrorCode::kNotFound, "report not found", ""}));
   EXPECT_FALSE(body.contains("field"));
+  EXPECT_FALSE(body.contains("reason"));
   EXPECT_EQ(body["status"], 404);
   EXPECT_EQ(body["detail"], "report not found");
 }

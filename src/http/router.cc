@@ -72,6 +72,17 @@ void Router::Add(std::string method, std::string pattern, std::string summary, H
   entries_.push_back(std::move(entry));
 }
 
+void Router::SetFallback(std::string reserved, std::string summary, Handler handler) {
+  if (!handler) throw std::invalid_argument("fallback has no handler");
+  if (!fallback_route_.pattern.empty()) throw std::invalid_argument("fallback set twice");
+  reserved_segment_ = std::move(reserved);
+  fallback_route_ = {.method = "GET", .pattern = "/*", .summary = std::move(summary), .non_blocking = true};
+  Handler shared = std::move(handler);
+  fallback_entry_ = {
+      .handler = shared,
+      .try_now = [shared](const HttpRequest& r) -> std::optional<HttpResponse> { return shared(r); }};
+}
+
 HttpResponse Router::Dispatch(HttpRequest request) const {
   return DispatchWithRoute(std::move(request)).response;
 }
@@ -136,6 +147,8 @@ RouteMatch Router::Match(HttpRequest& request) const {
   }
   if (!best) {
     if (!allowed.empty()) return {.refusal = MethodNotAllowedResponse(allowed)};
+    if (!fallback_route_.pattern.empty() && request.method == "GET" && segments.front() != reserved_segment_)
+      return {.route = &fallback_route_};
     return {.refusal = ProblemResponse(Error{ErrorCode::kNotFound, "there is no endpoint at this path", ""})};
   }
 

@@ -100,6 +100,13 @@ class Router {
   HttpResponse Dispatch(HttpRequest request) const;
   DispatchResult DispatchWithRoute(HttpRequest request) const;
 
+  // The answer to a GET that no route matches and whose first path segment
+  // (decoded) is not `reserved` ("api": /api/… stays the API's, a 404
+  // problem): the browser UI's files and pages (http/static_site.h).
+  // `handler` must not block: it runs on the network thread. At most one
+  // fallback; start-up only.
+  void SetFallback(std::string reserved, std::string summary, Handler handler);
+
   const std::vector<RouteInfo>& routes() const { return routes_; }
 
  private:
@@ -113,11 +120,17 @@ class Router {
     NonBlockingHandler try_now;  // empty for a blocking route
   };
 
-  const Entry& EntryOf(const RouteInfo& route) const { return entries_[&route - routes_.data()]; }
+  const Entry& EntryOf(const RouteInfo& route) const {
+    return &route == &fallback_route_ ? fallback_entry_ : entries_[&route - routes_.data()];
+  }
 
   // routes_[i] and entries_[i] describe the same route.
   std::vector<RouteInfo> routes_;
   std::vector<Entry> entries_;
+  // SetFallback's; the pattern is empty while there is none.
+  std::string reserved_segment_;
+  RouteInfo fallback_route_;
+  Entry fallback_entry_;
 };
 
 }  // namespace infrashare

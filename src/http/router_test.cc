@@ -227,5 +227,34 @@ TEST(RouterTableTest, RejectsBadTables) {
   EXPECT_EQ(router.routes().size(), 1u);
 }
 
+TEST(RouterFallbackTest, AnswersUnmatchedGetsOutsideTheReservedSegmentOnly) {
+  Router router;
+  router.Add("GET", "/api/v1/reports", "List reports", Echo("list"));
+  router.Add("POST", "/ui-form", "A form", Echo("form"));
+  router.SetFallback("api", "The web UI", Echo("ui"));
+  // Unmatched GETs outside /api/ go to the UI, and the match names it.
+  for (const char* path : {"/", "/reports/r_1", "/assets/app.js", "/apix"}) {
+    HttpRequest request = Request("GET", path);
+    RouteMatch match = router.Match(request);
+    ASSERT_NE(match.route, nullptr) << path;
+    EXPECT_EQ(match.route->pattern, "/*");
+    EXPECT_TRUE(match.route->non_blocking);
+    auto answer = router.TryRunNonBlocking(match, request);
+    ASSERT_TRUE(answer.has_value()) << path;
+    EXPECT_EQ(Json::parse(answer->response.body)["route"], "ui");
+  }
+  // The API's own paths, however spelled, keep the API's 404; a route's
+  // path keeps its 405; other methods are not the UI's.
+  EXPECT_EQ(router.Dispatch(Request("GET", "/api/v1/nothing")).status, 404);
+  EXPECT_EQ(router.Dispatch(Request("GET", "/api")).status, 404);
+  EXPECT_EQ(router.Dispatch(Request("GET", "/%61pi/v1/nothing")).status, 404);
+  EXPECT_EQ(router.Dispatch(Request("GET", "/ui-form")).status, 405);
+  EXPECT_EQ(router.Dispatch(Request("POST", "/reports")).status, 404);
+  EXPECT_EQ(router.Dispatch(Request("DELETE", "/")).status, 404);
+  EXPECT_EQ(Json::parse(router.Dispatch(Request("GET", "/api/v1/reports")).body)["route"], "list");
+  EXPECT_THROW(router.SetFallback("api", "again", Echo("x")), std::invalid_argument);
+  EXPECT_EQ(router.routes().size(), 2u);  // the fallback is not a route of the API's table
+}
+
 }  // namespace
 }  // namespace infrashare

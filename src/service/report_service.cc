@@ -60,7 +60,7 @@ Result<void> ReportService::CheckContent(const ReportContent& c, const Registry&
   return ValidateAudience(c.audience, c.tlp, registry, "audience");
 }
 
-Result<Report> ReportService::Submit(const Caller& caller, const Json& body) {
+Result<Report> ReportService::NewReport(const Caller& caller, const Json& body) const {
   INFRASHARE_TRY(caller.Require(Role::kReporter));
   auto input = INFRASHARE_TRY(ParseSubmit(body));
   const Registry& registry = *caller.registry;
@@ -84,12 +84,35 @@ Result<Report> ReportService::Submit(const Caller& caller, const Json& body) {
   report.deliveries = std::move(route.deliveries);
   report.created_at = report.updated_at = now;
   INFRASHARE_TRY(Assess(report, registry));
+  return report;
+}
 
+Result<Report> ReportService::Submit(const Caller& caller, const Json& body) {
+  Report report = INFRASHARE_TRY(NewReport(caller, body));
   const PreparedReportChange prepared = PrepareReportChange(
-      nullptr, std::move(report), {.note = "submitted", .action = "report.submit", .event_type = "report.created"},
-      registry);
+      nullptr, std::move(report),
+      {.note = "submitted", .action = "report.submit", .event_type = "report.created"}, *caller.registry);
   INFRASHARE_TRY(store_.Write([&](WriteTx& tx) { return RecordReportChange(tx, caller, prepared); }));
   return prepared.head;
+}
+
+Result<SubmissionPreview> ReportService::PreviewSubmission(const Caller& caller, const Json& body) const {
+  SubmissionPreview preview{.report = INFRASHARE_TRY(NewReport(caller, body))};
+  const Registry& registry = *caller.registry;
+  // The report as it stands once released: relayed if its route has a relay.
+  Report released = preview.report;
+  if (!released.released) {
+    preview.at_relay = DeliveriesAtRelay(released, registry, released.created_at);
+    released.deliveries.insert(released.deliveries.end(), preview.at_relay.begin(), preview.at_relay.end());
+    released.released = true;
+  }
+  for (const Organization& o : registry.data().organizations) {
+    const bool on_trail =
+        o.id == released.submitter_org ||
+        std::ranges::any_of(released.deliveries, [&](const Delivery& d) { return d.organization == o.id; });
+    if (!on_trail && Visibility(&o, released, registry) != View::kNone) preview.audience.push_back(&o);
+  }
+  return preview;
 }
 
 Result<Report> ReportService::Relay(const Caller& caller, const std::string& id, const Json& body) {

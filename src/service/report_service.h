@@ -28,6 +28,16 @@ struct ReportPage {
   std::optional<std::string> next_cursor;  // absent on the last page
 };
 
+// What a submission would do, stored nowhere: the report as it would be
+// made (its assessment and response plan), and who would receive it.
+struct SubmissionPreview {
+  Report report;                   // as its submitter would see it
+  std::vector<Delivery> at_relay;  // added when the relay releases it (none on a direct route)
+  // The other organizations that would see it once released (the audience
+  // as TLP caps it), the trail and the submitter left out; in registry order.
+  std::vector<const Organization*> audience;
+};
+
 class ReportService {
  public:
   // `assessments` may be null (no severity assessment); it must outlive this.
@@ -36,6 +46,10 @@ class ReportService {
   // POST /reports. Needs the reporter role. Returns the report as the
   // submitter sees it.
   Result<Report> Submit(const Caller& caller, const Json& body);
+  // POST /reports/preview: what Submit would make of `body`, through the
+  // same parsing, checks, routing and assessment, with nothing stored.
+  // The same errors as Submit.
+  Result<SubmissionPreview> PreviewSubmission(const Caller& caller, const Json& body) const;
   // POST /reports/{id}/relay. Needs the relay role and an organization that
   // the route passes through; releases the report to NISC and its audience.
   Result<Report> Relay(const Caller& caller, const std::string& id, const Json& body);
@@ -48,6 +62,8 @@ class ReportService {
   Result<ReportPage> List(const Caller& caller, const std::vector<std::pair<std::string, std::string>>& query);
 
  private:
+  // The report a submission of `body` by `caller` makes, not yet stored.
+  Result<Report> NewReport(const Caller& caller, const Json& body) const;
   Result<void> CheckContent(const ReportContent& content, const Registry& registry) const;
   // Sets report.assessment from its facts (keeps an analyst's review).
   Result<void> Assess(Report& report, const Registry& registry) const;

@@ -15,6 +15,18 @@ class ReportServiceTest : public ServiceTest {
   Caller Reporter() { return As("power_a", {Role::kReporter}); }
   Caller Analyst() { return As("nisc", {Role::kAnalyst, Role::kDutyOfficer}); }
 
+  // A near miss through the power CEPTOAR, with the source hidden, for the
+  // power sector.
+  static Json AnonymousNearMissBody() {
+    return Json{{"kind", "near_miss"},
+                {"title", "Near miss"},
+                {"sectors", {"electric_power"}},
+                {"tlp", "amber"},
+                {"route", "via_ceptoar"},
+                {"anonymized", true},
+                {"audience", {{"sectors", {"electric_power"}}}}};
+  }
+
   std::vector<AlertRead> Alerts() {
     auto page = services().alerts.List(Analyst(), {});
     EXPECT_TRUE(page) << page.error().message;
@@ -53,17 +65,81 @@ TEST_F(ReportServiceTest, SubmitStoresTheTypedAssessmentAndRaisesItsResponseAler
   EXPECT_EQ(orgs, (std::vector<std::string>{"nisc", "meti", "eisac"}));
 }
 
+// What a submission would do, with nothing stored: the assessment, the
+// trail its route makes, and the audience once released.
+TEST_F(ReportServiceTest, APreviewAnswersTheAssessmentAndTheRecipientsAndStoresNothing) {
+  auto direct = services().reports.PreviewSubmission(Reporter(), OutageBody());
+  ASSERT_TRUE(direct) << direct.error().message;
+  ASSERT_TRUE(direct->report.assessment);
+  EXPECT_EQ(direct->report.assessment->level, 4);
+  EXPECT_FALSE(direct->report.assessment->response_plan.actions.empty());
+  EXPECT_TRUE(direct->report.released);
+  std::vector<std::pair<std::string, DeliveryRole>> trail;
+  for (const Delivery& d : direct->report.deliveries) trail.emplace_back(d.organization, d.role);
+  EXPECT_EQ(trail, (std::vector<std::pair<std::string, DeliveryRole>>{
+                       {"meti", DeliveryRole::kMinistry}, {"nisc", DeliveryRole::kCoordinationCenter}}));
+  EXPECT_TRUE(direct->at_relay.empty());
+  EXPECT_TRUE(direct->audience.empty());  // AMBER with no audience: the trail alone
+
+  Json relayed{{"kind", "near_miss"},
+               {"title", "Near miss"},
+               {"sectors", {"electric_power"}},
+               {"tlp", "amber"},
+               {"route", "via_ceptoar"},
+               {"anonymized", true},
+               {"audience", {{"sectors", {"electric_power"}}}}};
+  auto via = services().reports.PreviewSubmission(Reporter(), relayed);
+  ASSERT_TRUE(via) << via.error().message;
+  EXPECT_FALSE(via->report.released);
+  EXPECT_TRUE(via->report.anonymized);
+  ASSERT_EQ(via->report.deliveries.size(), 1u);
+  EXPECT_EQ(via->report.deliveries[0].organization, "eisac");
+  ASSERT_EQ(via->at_relay.size(), 1u);
+  EXPECT_EQ(via->at_relay[0].organization, "nisc");
+  std::vector<std::string> audience;
+  for (const Organization* o : via->audience) audience.push_back(o->id);
+  EXPECT_EQ(audience, std::vector<std::string>{"power_b"});  // not the submitter, not the trail, not gas
+
+  // GREEN to everyone: every other member.
+  relayed["tlp"] = "green";
+  relayed["audience"] = {{"everyone", true}};
+  auto green = services().reports.PreviewSubmission(Reporter(), relayed);
+  ASSERT_TRUE(green) << green.error().message;
+  audience.clear();
+  for (const Organization* o : green->audience) audience.push_back(o->id);
+  EXPECT_EQ(audience, (std::vector<std::string>{"meti", "jpcert", "npa", "power_b", "gas_c"}));
+
+  // Nothing stored, nothing raised.
+  auto page = services().reports.List(Analyst(), {});
+  ASSERT_TRUE(page) << page.error().message;
+  EXPECT_TRUE(page->items.empty());
+  EXPECT_TRUE(Alerts().empty());
+}
+
+TEST_F(ReportServiceTest, APreviewRefusesWhatSubmitRefuses) {
+  Json untitled = OutageBody();
+  untitled.erase("title");
+  auto missing = services().reports.PreviewSubmission(Reporter(), untitled);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().field, "title");
+  auto submitted = services().reports.Submit(Reporter(), untitled);
+  ASSERT_FALSE(submitted);
+  EXPECT_EQ(submitted.error().message, missing.error().message);
+
+  auto not_reporter = services().reports.PreviewSubmission(As("power_a", {Role::kAdmin}), OutageBody());
+  ASSERT_FALSE(not_reporter);
+  EXPECT_EQ(not_reporter.error().code, ErrorCode::kForbidden);
+  Json bad_route = OutageBody();
+  bad_route["route"] = "pigeon";
+  auto route = services().reports.PreviewSubmission(Reporter(), bad_route);
+  ASSERT_FALSE(route);
+  EXPECT_EQ(route.error().field, "route");
+}
+
 // A relay may keep or add anonymity, never lift what the submitter asked for,
 // and a refused relay changes nothing.
 TEST_F(ReportServiceTest, ARelayCannotLiftTheSubmittersAnonymity) {
-  Json body{{"kind", "near_miss"},
-            {"title", "Near miss"},
-            {"sectors", {"electric_power"}},
-            {"tlp", "amber"},
-            {"route", "via_ceptoar"},
-            {"anonymized", true},
-            {"audience", {{"sectors", {"electric_power"}}}}};
-  auto report = services().reports.Submit(Reporter(), body);
+  auto report = services().reports.Submit(Reporter(), AnonymousNearMissBody());
   ASSERT_TRUE(report) << report.error().message;
   const Caller relay = As("eisac", {Role::kRelay});
   auto lifted = services().reports.Relay(relay, report->id, Json{{"anonymized", false}});

@@ -16,11 +16,13 @@ namespace {
 constexpr std::chrono::seconds kTouchEvery{60};
 
 std::unexpected<Error> WrongSignIn() {
-  return MakeError(ErrorCode::kUnauthenticated, "the name, password or setup code is wrong");
+  return WithReason(MakeError(ErrorCode::kUnauthenticated, "the name, password or setup code is wrong"),
+                    "sign_in_wrong");
 }
 
 std::unexpected<Error> SessionEnded() {
-  return MakeError(ErrorCode::kUnauthenticated, "the session has ended: sign in again");
+  return WithReason(MakeError(ErrorCode::kUnauthenticated, "the session has ended: sign in again"),
+                    "session_ended");
 }
 
 // What a sign-in needs to read, in one snapshot.
@@ -42,9 +44,10 @@ Result<SignInState> ReadSignInState(ReadTx& tx, const std::string& name) {
 Result<void> NotLocked(const std::optional<Timestamp>& lock, Timestamp now) {
   if (!lock || *lock <= now) return {};
   const auto minutes = std::chrono::ceil<std::chrono::minutes>(*lock - now).count();
-  return MakeError(ErrorCode::kUnauthenticated,
-                   fmt::format("too many failed sign-ins with this name: try again in {} minute{}", minutes,
-                               minutes == 1 ? "" : "s"));
+  return WithReason(MakeError(ErrorCode::kUnauthenticated,
+                              fmt::format("too many failed sign-ins with this name: try again in {} minute{}",
+                                          minutes, minutes == 1 ? "" : "s")),
+                    "sign_in_locked");
 }
 
 // The same credential as verified: a concurrent change (a second use of one
@@ -277,7 +280,8 @@ Result<SignedIn> SessionService::ChangePassword(const Caller& caller, const Json
   const std::optional<Credential>& cred = state.credential;
   if (!cred || !cred->password_hash || !VerifyPassword(*cred->password_hash, current)) {
     INFRASHARE_TRY(RecordFailure(principal.id, principal.organization, now));
-    return InvalidArgument("current_password", "is not the password of this principal");
+    return WithReason(InvalidArgument("current_password", "is not the password of this principal"),
+                      "password_current_wrong");
   }
   INFRASHARE_TRY(CheckNewPassword(next, "new_password"));
   if (next == current) return InvalidArgument("new_password", "must differ from the current password");

@@ -9,13 +9,14 @@
 //
 // Prints one line per check and "N passed, M failed" last; exits non-zero
 // when any check failed.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { Validator } from "@seriousme/openapi-schema-validator";
+import { startServer } from "../support/server.mjs";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 
@@ -37,44 +38,12 @@ function check(ok, what, detail = "") {
   }
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), "infrashare-openapi-"));
-const init = spawnSync(binary, ["init", "--data", dataDir, "--registry", join(sourceDir, "data/registry/registry.toml")],
-                       { encoding: "utf8" });
-if (init.status !== 0) {
-  console.error(`infrashare init failed: ${init.stderr}`);
-  process.exit(1);
-}
-const adminToken = init.stdout.trim().split("\n").pop();
-
-const server = spawn(binary, ["serve", "--data", dataDir, "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "pipe"] });
-let serverErr = "";
-server.stderr.on("data", (d) => (serverErr += d));
-const base = await new Promise((resolve, reject) => {
-  let out = "";
-  const timer = setTimeout(() => reject(new Error(`server did not start: ${out} ${serverErr}`)), 30000);
-  server.stdout.on("data", (d) => {
-    out += d;
-    const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-    if (m) {
-      clearTimeout(timer);
-      resolve(m[1]);
-    }
-  });
-  server.on("exit", (code) => reject(new Error(`server exited (${code}): ${serverErr}`)));
-});
-
+const server = await startServer(binary, sourceDir);
+const { base, adminToken, call } = server;
+const workDir = mkdtempSync(join(tmpdir(), "infrashare-openapi-"));  // the document, the generated client
 function stop() {
-  server.kill("SIGTERM");
-  rmSync(dataDir, { recursive: true, force: true });
-}
-
-async function call(method, path, token, body) {
-  const headers = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await r.text();
-  return { status: r.status, type: r.headers.get("content-type") ?? "", json: text ? JSON.parse(text) : undefined };
+  server.stop();
+  rmSync(workDir, { recursive: true, force: true });
 }
 
 try {
@@ -94,7 +63,7 @@ try {
   // the document compiles against a use of it.
   const here = dirname(fileURLToPath(import.meta.url));
   const bin = (name) => join(here, "node_modules", ".bin", name);
-  const docFile = join(dataDir, "openapi.json");
+  const docFile = join(workDir, "openapi.json");
   writeFileSync(docFile, JSON.stringify(doc));
   const lint = spawnSync(bin("redocly"), ["lint", "--config", join(here, "redocly.yaml"), "--format", "json", docFile],
                          { encoding: "utf8", cwd: here });
@@ -107,10 +76,10 @@ try {
   check(totals !== undefined && totals.errors === 0 && totals.warnings === 0,
         "Redocly's recommended rules: 0 errors, 0 warnings",
         totals ? lint.stdout.slice(0, 4000) : `${lint.stdout} ${lint.stderr}`.slice(0, 4000));
-  const typesFile = join(dataDir, "infrashare.d.ts");
+  const typesFile = join(workDir, "infrashare.d.ts");
   const generated = spawnSync(bin("openapi-typescript"), [docFile, "--output", typesFile], { encoding: "utf8" });
   check(generated.status === 0, "openapi-typescript generates a client's types", generated.stderr);
-  const useFile = join(dataDir, "use.ts");
+  const useFile = join(workDir, "use.ts");
   writeFileSync(useFile, `import type { paths, operations } from "./infrashare";
 type Submit = paths["/api/v1/reports"]["post"]["requestBody"]["content"]["application/json"];
 const report: Submit = { kind: "service_outage", title: "t", sectors: ["electric_power"], tlp: "amber",
@@ -203,6 +172,15 @@ export { report, id, field };
   // Reports.
   const facts = { service: { state: "stopped", lost_percent: 60 }, outage: { elapsed_minutes: 200, expected_minutes: 600 },
                   affected: { people: 2000000 }, attack: { status: "ongoing" } };
+  // What a submission would do, with and without impact facts.
+  const preview = await expect("POST", "/api/v1/reports/preview", "/api/v1/reports/preview", soc,
+                               { kind: "near_miss", title: "Odd login", sectors: ["electric_power"], tlp: "green",
+                                 audience: { everyone: true }, route: "via_ceptoar", anonymized: true, facts }, 200);
+  check(preview?.assessment?.level >= 1 && preview?.recipients?.length >= 2 && preview?.source_hidden === true,
+        "the preview answers the level, the trail and the hidden source", JSON.stringify(preview).slice(0, 500));
+  await expect("POST", "/api/v1/reports/preview", "/api/v1/reports/preview", soc,
+               { kind: "precursor", title: "Scan", tlp: "amber", route: "direct" }, 200);
+  await expect("POST", "/api/v1/reports/preview", "/api/v1/reports/preview", soc, { kind: "precursor" }, 400);
   const report = await expect("POST", "/api/v1/reports", "/api/v1/reports", soc,
                               { kind: "service_outage", title: "Substation control lost", sectors: ["electric_power"],
                                 systems: ["ot"], tlp: "amber", audience: { sectors: ["electric_power"] },

@@ -65,4 +65,10 @@ status="$(curl -s -o "$tmp/principals.json" -w '%{http_code}' -H "Authorization:
 sectors="$(curl -fsS "http://127.0.0.1:$port/api/v1/registry/sectors")"
 count="$(printf '%s' "$sectors" | grep -o '"id"' | wc -l)"
 [ "$count" -ge 14 ] || { echo "expected the plan's 14 sectors, got $count: $sectors" >&2; exit 1; }
-echo "served on 127.0.0.1:$port with the plan's registry ($count sectors); administrator token accepted"
+# The browser UI is served at the root, and a page of it too.
+page="$(curl -fsS "http://127.0.0.1:$port/situation")"
+case "$page" in
+  *'<div id="app">'*) ;;
+  *) echo "no browser UI at /situation: $page" >&2; exit 1 ;;
+esac
+echo "served on 127.0.0.1:$port with the plan's registry ($count sectors) and the browser UI; administrator token accepted"

@@ -76,13 +76,18 @@ bool IsCommonPassword(std::string_view password) {
 
 Result<void> CheckNewPassword(std::string_view password, std::string_view field) {
   if (password.size() > kMaxPasswordBytes)
-    return InvalidArgument(std::string(field), fmt::format("must be at most {} bytes", kMaxPasswordBytes));
+    return WithReason(
+        InvalidArgument(std::string(field), fmt::format("must be at most {} bytes", kMaxPasswordBytes)),
+        "password_too_long");
   if (CodePoints(password) < kMinPasswordLength)
-    return InvalidArgument(std::string(field),
-                           fmt::format("must be at least {} characters", kMinPasswordLength));
+    return WithReason(InvalidArgument(std::string(field),
+                                      fmt::format("must be at least {} characters", kMinPasswordLength)),
+                      "password_too_short");
   if (IsCommonPassword(password))
-    return InvalidArgument(std::string(field),
-                           "is one of the most common passwords (or one padded or repeated): choose another");
+    return WithReason(
+        InvalidArgument(std::string(field),
+                        "is one of the most common passwords (or one padded or repeated): choose another"),
+        "password_common");
   return {};
 }
 

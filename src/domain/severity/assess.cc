@@ -77,6 +77,7 @@ class Evaluation {
     f.rule = r.id;
     f.viewpoint = r.viewpoint;
     f.meaning = r.meaning;
+    f.meaning_ja = r.meaning_ja;
     f.thresholds_for = ThresholdsFor(ri);
     f.level = r.levels[static_cast<size_t>(n - 1)];
     f.threshold = thresholds[static_cast<size_t>(n - 1)];
@@ -186,6 +187,7 @@ Json AssessmentToJson(const Assessment& a) {
         {"thresholds_for", f.thresholds_for.empty() ? std::string("default") : std::string(f.thresholds_for)},
         {"facts", std::move(facts)},
     };
+    if (!f.meaning_ja.empty()) rule["meaning_ja"] = std::string(f.meaning_ja);
     if (f.requires_level >= 0) {
       rule["requires_level"] = f.requires_level;
       rule["base_level"] = f.base_level;

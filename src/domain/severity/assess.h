@@ -74,6 +74,7 @@ struct FiredRule {
   std::string_view rule;       // rule id
   std::string_view viewpoint;  // viewpoint id
   std::string_view meaning;
+  std::string_view meaning_ja;      // may be empty
   std::string_view thresholds_for;  // the sector whose thresholds applied; empty = the defaults
   int level;
   int64_t threshold;   // the threshold of `level` that facts[0] reached
@@ -110,7 +111,8 @@ Assessment Assess(const ImpactFacts& facts, const Policy& policy, std::string_vi
 
 // {"policy": {"id", "version"}, "level", "level_name": {"ja", "en"},
 //  "viewpoints": [{"viewpoint", "level"}], "fired_rules": [{"rule",
-//  "viewpoint", "level", "meaning", "threshold", "thresholds_for", "facts":
+//  "viewpoint", "level", "meaning", "meaning_ja" (when the policy has it),
+//  "threshold", "thresholds_for", "facts":
 //  {name: value}, "requires_level", "base_level"}], "missing_facts": [...],
 //  "could_change_level": [...]}. Deterministic byte for byte (keys sorted).
 Json AssessmentToJson(const Assessment& assessment);

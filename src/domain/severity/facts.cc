@@ -188,8 +188,10 @@ Result<ImpactFacts> ParseFacts(const Json& json, std::string_view path) {
     INFRASHARE_TRY(ReadInt(o, "expected_minutes", kMaxFactMinutes, f.outage.expected_minutes));
     if (f.outage.elapsed_minutes && f.outage.expected_minutes &&
         *f.outage.expected_minutes < *f.outage.elapsed_minutes)
-      return InvalidArgument(o.PathOf("expected_minutes"),
-                             "is the expected total duration and must be at least elapsed_minutes");
+      return WithReason(
+          InvalidArgument(o.PathOf("expected_minutes"),
+                          "is the expected total duration and must be at least elapsed_minutes"),
+          "expected_before_elapsed");
     return {};
   }));
   INFRASHARE_TRY(ReadObject(r, "affected", [&](ObjectReader& a) -> Result<void> {

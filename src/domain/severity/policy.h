@@ -27,6 +27,7 @@
 //                                 # (those without requires_level) reach it
 //   applies_to = ["finance"]      # optional: only for these sectors
 //   meaning = "…"                 # what the rule says, for people
+//   meaning_ja = "…"              # the same in Japanese (optional; the UI shows it)
 //   [rules.stopped_minutes.sector_thresholds]
 //   electric_power = [10, 60, 360]   # replaces `thresholds` for that sector
 //   [[responses]]                 # one action, for the levels listed
@@ -36,6 +37,7 @@
 //   notify = ["coordination_center", "sector_ministry", "ceptoar_secretariats"]
 //   acknowledge = ["coordination_center"]   # a subset of notify
 //   meaning = "…"
+//   meaning_ja = "…"              # optional
 //
 // A rule fires at the highest of its levels whose threshold the fact reaches
 // (and its `when` holds); a viewpoint's level is the highest fired rule's on
@@ -129,6 +131,7 @@ struct Rule {
   std::optional<int> requires_level;
   std::vector<std::string_view> applies_to;  // interned sector ids; empty = every sector
   std::string_view meaning;                  // interned
+  std::string_view meaning_ja;               // interned; may be empty
   int line = 0;                              // of the [rules.id] table
 
   // The thresholds for `sector`: its own, or the default.
@@ -143,6 +146,7 @@ struct ResponseRule {
   std::vector<RecipientRole> notify;
   std::vector<RecipientRole> acknowledge;  // a subset of notify
   std::string meaning;
+  std::string meaning_ja;  // may be empty
   int line = 0;
 };
 

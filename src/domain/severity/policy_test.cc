@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "domain/registry/registry_file.h"
+#include "domain/severity/assess.h"
 #include "domain/severity/severity_testing.h"
 
 namespace infrashare {
@@ -113,7 +114,7 @@ meaning = "m"
 TEST(ParsePolicy, RejectsUnknownKeys) {
   EXPECT_EQ(ErrorOf(Replace(kGood, "meaning = \"long outages\"", "meaning = \"m\"\ncolour = 3")).message,
             "data/severity/x.toml:22: rules.outage.colour: unknown key (known keys: viewpoint, fact, levels, "
-            "thresholds, sector_thresholds, when, requires_level, applies_to, meaning)");
+            "thresholds, sector_thresholds, when, requires_level, applies_to, meaning, meaning_ja)");
   Error e = ErrorOf(Replace(kGood, "version = \"7\"", "version = \"7\"\nauthor = \"me\""));
   EXPECT_EQ(e.field, "author");
   EXPECT_TRUE(e.message.starts_with("data/severity/x.toml:3: author: unknown key")) << e.message;
@@ -235,6 +236,26 @@ TEST(ParsePolicy, ShippedPoliciesParse) {
           EXPECT_LT(rule->ThresholdsFor(strict)[i], logistics[i]) << p->id << " " << strict;
         }
   }
+}
+
+// The browser UI shows a rule's and an action's meaning in Japanese: the
+// shipped policies say each in both languages.
+TEST(ParsePolicy, ShippedPoliciesSayEveryMeaningInJapaneseToo) {
+  for (const Policy* p : {&Plan4(), &Nisc2018()}) {
+    for (const Rule& r : p->rules) {
+      EXPECT_FALSE(r.meaning.empty()) << p->id << " " << r.id;
+      EXPECT_FALSE(r.meaning_ja.empty()) << p->id << " " << r.id;
+    }
+    for (const ResponseRule& r : p->responses)
+      EXPECT_FALSE(r.meaning_ja.empty()) << p->id << " line " << r.line;
+  }
+  // And an assessment and its plan carry them.
+  ImpactFacts facts;
+  facts.safety.deaths = 1;
+  const Assessment a = Assess(facts, Plan4(), "electric_power");
+  const Json rendered = AssessmentToJson(a);
+  ASSERT_FALSE(rendered["fired_rules"].empty());
+  EXPECT_EQ(rendered["fired_rules"][0]["meaning_ja"], "死者が出た。");
 }
 
 TEST(ValidatePolicySectors, RejectsSectorsTheRegistryLacks) {

@@ -236,7 +236,7 @@ class Reader {
     t = INFRASHARE_TRY(Table(node, path));
     INFRASHARE_TRY(Keys(*t, path,
                         {"viewpoint", "fact", "levels", "thresholds", "sector_thresholds", "when",
-                         "requires_level", "applies_to", "meaning"}));
+                         "requires_level", "applies_to", "meaning", "meaning_ja"}));
     Rule r;
     r.id = InternName(id.str());
     r.line = LineOf(*t);
@@ -286,6 +286,8 @@ class Reader {
     r.applies_to = INFRASHARE_TRY(SectorList(*t, path));
     meaning = INFRASHARE_TRY(String(*t, path, "meaning", true));
     r.meaning = InternName(meaning);
+    meaning = INFRASHARE_TRY(String(*t, path, "meaning_ja", false));
+    if (!meaning.empty()) r.meaning_ja = InternName(meaning);
     return r;
   }
 
@@ -293,7 +295,8 @@ class Reader {
     const toml::table* t = nullptr;
     t = INFRASHARE_TRY(Table(node, path));
     INFRASHARE_TRY(
-        Keys(*t, path, {"levels", "channel", "deadline_minutes", "notify", "acknowledge", "meaning"}));
+        Keys(*t, path,
+             {"levels", "channel", "deadline_minutes", "notify", "acknowledge", "meaning", "meaning_ja"}));
     ResponseRule r;
     r.line = LineOf(*t);
     r.levels = INFRASHARE_TRY(Levels(*t, path, p.scale_min, p.scale_max));
@@ -313,6 +316,7 @@ class Reader {
             LineOf(*t->get("acknowledge")), Join(path, "acknowledge"),
             fmt::format("\"{}\" must acknowledge but is not in notify", NameOf(kRecipientRoleNames, role)));
     r.meaning = INFRASHARE_TRY(String(*t, path, "meaning", true));
+    r.meaning_ja = INFRASHARE_TRY(String(*t, path, "meaning_ja", false));
     return r;
   }
 

@@ -112,6 +112,7 @@ ResponsePlan PlanResponse(const Assessment& assessment, const Policy& policy,
     action.channel = rule.channel;
     action.deadline_minutes = rule.deadline_minutes;
     action.meaning = rule.meaning;
+    action.meaning_ja = rule.meaning_ja;
     for (RecipientRole role : rule.notify) resolver.Add(role, action);
     for (const Recipient& r : action.notify)
       if (std::ranges::find(rule.acknowledge, r.role) != rule.acknowledge.end())
@@ -130,11 +131,13 @@ Json ResponsePlanToJson(const ResponsePlan& plan) {
       notify.push_back({{"organization", r.organization},
                         {"role", std::string(NameOf(kRecipientRoleNames, r.role))},
                         {"sector", r.sector}});
-    actions.push_back({{"channel", std::string(NameOf(kChannelNames, a.channel))},
-                       {"deadline_minutes", a.deadline_minutes},
-                       {"notify", std::move(notify)},
-                       {"acknowledge", a.acknowledge},
-                       {"meaning", a.meaning}});
+    Json action = {{"channel", std::string(NameOf(kChannelNames, a.channel))},
+                   {"deadline_minutes", a.deadline_minutes},
+                   {"notify", std::move(notify)},
+                   {"acknowledge", a.acknowledge},
+                   {"meaning", a.meaning}};
+    if (!a.meaning_ja.empty()) action["meaning_ja"] = a.meaning_ja;
+    actions.push_back(std::move(action));
   }
   return {{"policy", {{"id", plan.policy_id}, {"version", plan.policy_version}}},
           {"level", plan.level},
@@ -179,6 +182,7 @@ Result<ResponseAction> ActionFromJson(const Json& j, const std::string& path) {
   }));
   a.acknowledge = INFRASHARE_TRY(in.StringList("acknowledge", kMaxPlanItems, {}, true));
   a.meaning = INFRASHARE_TRY(in.String("meaning"));
+  a.meaning_ja = INFRASHARE_TRY(in.OptionalString("meaning_ja")).value_or("");
   INFRASHARE_TRY(in.Finish());
   return a;
 }

@@ -50,6 +50,7 @@ struct ResponseAction {
   std::vector<std::string>
       acknowledge;  // organization ids that must acknowledge by the deadline (in notify order)
   std::string meaning;
+  std::string meaning_ja;  // may be empty
 };
 
 struct ResponsePlan {
@@ -64,7 +65,8 @@ ResponsePlan PlanResponse(const Assessment& assessment, const Policy& policy, co
 
 // {"policy": {"id", "version"}, "level", "actions": [{"channel",
 //  "deadline_minutes", "notify": [{"organization", "role", "sector"}],
-//  "acknowledge": [...], "meaning"}], "unresolved": [...]}. Deterministic.
+//  "acknowledge": [...], "meaning", "meaning_ja" (when the policy has it)}],
+//  "unresolved": [...]}. Deterministic.
 Json ResponsePlanToJson(const ResponsePlan& plan);
 // Reads what ResponsePlanToJson wrote; kInvalidArgument naming the field
 // (below `path`) otherwise.

@@ -1,0 +1,139 @@
+// Every main page in both languages: the first visit follows the browser's
+// language, a choice survives a reload, no text of the other language is
+// left on a page (but proper names and codes), axe-core finds no serious or
+// critical violation, and a screenshot of each is written for a person to
+// look at (build/e2e/screenshots/PAGE-LANG.png).
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { after, before, test } from "node:test";
+
+import { addPerson, launchBrowser, newPage, screenshot, signIn, startUiServer } from "./support/browser.mjs";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const pages = [
+  { name: "home", path: "/", heading: { ja: "ホーム", en: "Home" } },
+  { name: "report", path: "/reports/new", heading: { ja: "報告する", en: "File a report" } },
+  { name: "registry", path: "/registry", heading: { ja: "レジストリ", en: "Registry" } },
+  { name: "password", path: "/password", heading: { ja: "パスワード変更", en: "Change password" } },
+];
+// Latin words a Japanese page may show: the product, the plan's own
+// abbreviations, the time zone; and (added in before()) those inside the
+// Japanese names of the registry (proper names such as "ICT-ISAC").
+const latinAllowed = new Set([
+  "infrashare", "NISC", "CEPTOAR", "ISAC", "JST", "ID", "TLP", "CLEAR", "GREEN", "AMBER", "STRICT", "RED", "IT", "OT",
+  "IoT", "IoC", "Webhook", "ATM",
+]);
+const latinWords = (text) => text.match(/[A-Za-z][A-Za-z'-]+/g) ?? [];
+
+const personName = "当番 一郎";
+let server;
+let browser;
+
+before(async () => {
+  server = await startUiServer();
+  browser = await launchBrowser();
+  await addPerson(server, {
+    org: { id: "kanto_power", name_ja: "関東電力株式会社", name_en: "Kanto Power Co., Inc." },
+    id: "duty1", name: personName, roles: ["reporter", "admin"], password: "Kanto-duty-desk-night-3",
+  });
+  for (const list of ["sectors", "ministries", "ceptoars", "organizations"]) {
+    const r = await server.call("GET", `/api/v1/registry/${list}`, server.adminToken);
+    for (const entry of r.json.items) for (const w of latinWords(entry.name_ja)) latinAllowed.add(w);
+  }
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+// The page's visible text, without codes (<code>), the person's own name
+// and the names of the two languages on the switch.
+async function visibleText(page) {
+  return (await pageText(page)).replaceAll(personName, "");
+}
+
+function pageText(page) {
+  return page.evaluate(() => {
+    const clone = document.body.cloneNode(true);
+    clone.querySelectorAll("code, .lang, script, style, noscript").forEach((n) => n.remove());
+    document.body.appendChild(clone);
+    clone.style.position = "absolute";
+    const text = clone.innerText;
+    clone.remove();
+    return text;
+  });
+}
+
+async function axeViolations(page) {
+  await page.evaluate(axeSource);  // evaluated by the test, not a script of the page: CSP stays strict
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+test("the first visit follows the browser's language; Japanese otherwise", async () => {
+  for (const [locale, heading] of [["en-US", "Sign in"], ["ja-JP", "サインイン"], ["fr-FR", "サインイン"]]) {
+    const context = await browser.newContext({ locale });
+    const page = await context.newPage();
+    await page.goto(server.base + "/");
+    await page.getByRole("heading", { name: heading }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), heading === "Sign in" ? "en" : "ja");
+    await context.close();
+  }
+});
+
+test("every main page in Japanese: no English left but names and codes; accessible; screenshot", async () => {
+  const page = await newPage(browser, "ja");
+  await signIn(page, server.base, "duty1", "Kanto-duty-desk-night-3");
+  for (const p of pages) {
+    await page.goto(server.base + p.path);
+    await page.getByRole("heading", { name: p.heading.ja, exact: true }).waitFor();
+    if (p.name === "registry") await page.locator("table").nth(2).waitFor();
+    const english = latinWords(await visibleText(page)).filter((w) => !latinAllowed.has(w));
+    assert.deepEqual(english, [], `${p.name}: English left on the Japanese page`);
+    assert.deepEqual(await axeViolations(page), [], `${p.name} (ja)`);
+    await screenshot(page, `${p.name}-ja`);
+  }
+  await page.context().close();
+});
+
+test("switching to English is kept across a reload; every main page in English; accessible; screenshot", async () => {
+  const page = await newPage(browser, "ja");
+  await signIn(page, server.base, "duty1", "Kanto-duty-desk-night-3");
+  await page.getByRole("button", { name: "English" }).click();
+  await page.getByRole("heading", { name: "Home", exact: true }).waitFor();
+  await page.reload();
+  await page.getByRole("heading", { name: "Home", exact: true }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
+  for (const p of pages) {
+    await page.goto(server.base + p.path);
+    await page.getByRole("heading", { name: p.heading.en, exact: true }).waitFor();
+    if (p.name === "registry") await page.locator("table").nth(2).waitFor();
+    const japanese = (await visibleText(page)).match(/[\u3040-\u30ff\u4e00-\u9fff]+/g) ?? [];
+    assert.deepEqual(japanese, [], `${p.name}: Japanese left on the English page`);
+    assert.deepEqual(await axeViolations(page), [], `${p.name} (en)`);
+    await screenshot(page, `${p.name}-en`);
+  }
+  // Signed out, the sign-in page keeps the language too.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("heading", { name: "Sign in" }).waitFor();
+  assert.deepEqual(await axeViolations(page), [], "sign-in (en)");
+  await screenshot(page, "sign-in-en");
+  await page.context().close();
+});
+
+test("a path of no page shows a clean not-found page; an unknown API path stays a problem+json 404", async () => {
+  const page = await newPage(browser, "ja");
+  await signIn(page, server.base, "duty1", "Kanto-duty-desk-night-3");
+  await page.goto(server.base + "/no/such/page");
+  await page.getByRole("heading", { name: "ページが見つかりません" }).waitFor();
+  const api = await server.call("GET", "/api/v1/no-such-endpoint");
+  assert.equal(api.status, 404);
+  assert.equal(api.type, "application/problem+json");
+  const asset = await server.call("GET", "/assets/app-00000000.js");
+  assert.equal(asset.status, 404);
+  await page.context().close();
+});

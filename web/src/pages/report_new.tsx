@@ -1,0 +1,358 @@
+// 報告: the report form. While it is filled in, the check panel shows what
+// sending it would do — the expected severity with its reasons, the
+// response it triggers and who receives it — from POST
+// /api/v1/reports/preview (the same code as the submission, storing
+// nothing). The draft is kept in this browser until it is sent or the
+// person signs out. A server error appears beside the field it names.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { api, type Identity, type Items, type Problem } from '../api';
+import { AnyOf, OneOf, type Option } from '../components/choices';
+import { Field, FormAlert, Notice } from '../components/form';
+import { clearDraft, loadDraft, saveDraft } from '../drafts';
+import { errorText, problemOf } from '../errors';
+import { localName, useI18n, type MessageKey } from '../i18n';
+import { prefectures, regions } from '../data/prefectures';
+import {
+  emptyDraft,
+  indicatorTypes,
+  reportKinds,
+  routes,
+  submissionOf,
+  systemKinds,
+  tlps,
+  type FactsDraft,
+  type ReportDraft,
+} from './report_form';
+import { PreviewPanel, type SubmissionPreview } from './report_preview';
+
+interface Named {
+  id: string;
+  name_ja: string;
+  name_en: string;
+}
+interface Ceptoar extends Named {
+  sector: string;
+}
+interface Choices {
+  sectors: Named[];
+  ceptoars: Ceptoar[];
+  agencies: Named[];
+}
+
+const draftName = 'report';
+const previewDelayMs = 400;
+
+// Where the server's error for `field` goes: the first of these form parts
+// whose server path starts the error's field.
+const fieldHomes = [
+  'kind', 'title', 'text', 'sectors', 'services', 'systems', 'facts.service.state', 'facts.service.lost_percent',
+  'facts.outage.elapsed_minutes', 'facts.outage.expected_minutes', 'facts.affected.people',
+  'facts.affected.prefectures', 'facts.systems.normal', 'facts.systems.backup', 'facts.safety.injuries',
+  'facts.safety.deaths', 'facts.safety.evacuation', 'facts.attack.status', 'facts.data.kind', 'indicators', 'tlp',
+  'audience', 'route', 'ceptoar', 'agency', 'anonymized',
+];
+function homeOf(field: string | undefined): string | undefined {
+  if (!field) return undefined;
+  return fieldHomes.find((h) => field === h || field.startsWith(`${h}.`) || field.startsWith(`${h}[`));
+}
+
+export function ReportNew({ identity }: { identity: Identity }) {
+  const { t, lang } = useI18n();
+  const principal = identity.principal.id;
+  const [draft, setDraft] = useState<ReportDraft>(
+    () => loadDraft<ReportDraft>(draftName, principal) ?? emptyDraft(identity.organization),
+  );
+  const [choices, setChoices] = useState<Choices | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [sent, setSent] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [preview, setPreview] = useState<SubmissionPreview | null>(null);
+  const [previewProblem, setPreviewProblem] = useState<Problem | null>(null);
+  const [previewBusy, setPreviewBusy] = useState(false);
+  const previewSeq = useRef(0);
+
+  useEffect(() => {
+    Promise.all([
+      api<Items<Named>>('GET', '/api/v1/registry/sectors'),
+      api<Items<Ceptoar>>('GET', '/api/v1/registry/ceptoars'),
+      api<Items<Named>>('GET', '/api/v1/registry/organizations?kind=security_agency'),
+    ])
+      .then(([s, c, a]) => setChoices({ sectors: s.items, ceptoars: c.items, agencies: a.items }))
+      .catch((error) => setProblem(problemOf(error)));
+  }, []);
+
+  // Kept as typed; and the check panel asked again once typing pauses.
+  const body = useMemo(() => submissionOf(draft), [draft]);
+  useEffect(() => {
+    saveDraft(draftName, principal, draft);
+    const seq = ++previewSeq.current;
+    setPreviewBusy(true);
+    const timer = setTimeout(() => {
+      api<SubmissionPreview>('POST', '/api/v1/reports/preview', body)
+        .then((answer) => {
+          if (seq !== previewSeq.current) return;
+          setPreview(answer);
+          setPreviewProblem(null);
+        })
+        .catch((error) => {
+          if (seq !== previewSeq.current) return;
+          setPreviewProblem(problemOf(error));
+        })
+        .finally(() => seq === previewSeq.current && setPreviewBusy(false));
+    }, previewDelayMs);
+    return () => clearTimeout(timer);
+  }, [body]);
+
+  const update = (change: Partial<ReportDraft>) => {
+    setSent(null);
+    setDraft((d) => ({ ...d, ...change }));
+  };
+  const fact = (key: keyof FactsDraft) => (value: string) =>
+    setDraft((d) => ({ ...d, facts: { ...d.facts, [key]: value } }));
+  const errorAt = (home: string) => (problem && homeOf(problem.field) === home ? errorText(problem, t) : undefined);
+  const formProblem = problem && !homeOf(problem.field) ? problem : null;
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setProblem(null);
+    setBusy(true);
+    try {
+      const report = await api<{ id: string; assessment?: { level: number } }>('POST', '/api/v1/reports', body);
+      clearDraft(draftName, principal);
+      setDraft(emptyDraft(identity.organization));
+      setSent(
+        report.assessment
+          ? t('report.sent', { id: report.id, level: report.assessment.level })
+          : t('report.sentNoLevel', { id: report.id }),
+      );
+      window.scrollTo(0, 0);
+    } catch (error) {
+      const p = problemOf(error);
+      setProblem(p);
+      const home = homeOf(p.field);
+      if (home) document.getElementById(home)?.focus();
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function discard() {
+    clearDraft(draftName, principal);
+    setDraft(emptyDraft(identity.organization));
+    setProblem(null);
+  }
+
+  const options = (keys: readonly string[], prefix: string, withHelp?: string): Option[] =>
+    keys.map((k) => ({
+      value: k,
+      label: t(`${prefix}.${k}` as MessageKey),
+      help: withHelp ? t(`${withHelp}.${k}` as MessageKey) : undefined,
+    }));
+  const unknown = { value: '', label: t('fact.unknown') };
+  const named = (list: Named[]) => list.map((n) => ({ value: n.id, label: localName(n, lang) }));
+  const myCeptoars = (choices?.ceptoars ?? []).filter((c) => identity.organization?.ceptoars.includes(c.id));
+  const everyoneAllowed = draft.tlp === 'clear' || draft.tlp === 'green';
+
+  return (
+    <div class="report-layout">
+      <section class="report-form">
+        <h1>{t('report.title')}</h1>
+        <p class="help">{t('report.lead')}</p>
+        {sent && <Notice>{sent}</Notice>}
+        <FormAlert problem={formProblem} />
+        <form onSubmit={submit} noValidate>
+          <OneOf
+            name="kind"
+            legend={t('report.kind')}
+            options={options(reportKinds, 'kind', 'kindHelp')}
+            value={draft.kind}
+            onChange={(kind) => update({ kind })}
+            error={errorAt('kind')}
+          />
+          <Field id="title" label={t('report.titleField')} value={draft.title} onInput={(title) => update({ title })}
+            required error={errorAt('title')} />
+          <Field id="text" label={t('report.text')} value={draft.text} onInput={(text) => update({ text })}
+            multiline help={t('report.textHelp')} error={errorAt('text')} />
+          <AnyOf name="sectors" legend={t('report.sectors')} inline options={named(choices?.sectors ?? [])}
+            values={draft.sectors} onChange={(sectors) => update({ sectors })} error={errorAt('sectors')} />
+          <Field id="services" label={t('report.services')} value={draft.services}
+            onInput={(services) => update({ services })} help={t('report.servicesHelp')} error={errorAt('services')} />
+          <AnyOf name="systems" legend={t('report.systems')} inline options={options(systemKinds, 'system')}
+            values={draft.systems} onChange={(systems) => update({ systems })} error={errorAt('systems')} />
+
+          <fieldset class="group">
+            <legend>{t('report.impact')}</legend>
+            <p class="help">{t('report.impactHelp')}</p>
+            <OneOf name="facts.service.state" legend={t('fact.serviceState')} inline
+              options={[unknown, ...options(['normal', 'degraded', 'stopped'], 'fact.state')]}
+              value={draft.facts.state} onChange={fact('state')} error={errorAt('facts.service.state')} />
+            <div class="grid">
+              <Field id="facts.service.lost_percent" type="number" min={0} max={100} label={t('fact.lostPercent')}
+                value={draft.facts.lostPercent} onInput={fact('lostPercent')}
+                error={errorAt('facts.service.lost_percent')} />
+              <Field id="facts.affected.people" type="number" min={0} label={t('fact.people')}
+                value={draft.facts.people} onInput={fact('people')} error={errorAt('facts.affected.people')} />
+              <Field id="facts.outage.elapsed_minutes" type="number" min={0} step="any" label={t('fact.elapsedHours')}
+                value={draft.facts.elapsedHours} onInput={fact('elapsedHours')}
+                error={errorAt('facts.outage.elapsed_minutes')} />
+              <Field id="facts.outage.expected_minutes" type="number" min={0} step="any"
+                label={t('fact.expectedHours')} value={draft.facts.expectedHours} onInput={fact('expectedHours')}
+                error={errorAt('facts.outage.expected_minutes')} />
+            </div>
+            <PrefecturePicker
+              chosen={draft.facts.prefectures}
+              onChange={(codes) => setDraft((d) => ({ ...d, facts: { ...d.facts, prefectures: codes } }))}
+              error={errorAt('facts.affected.prefectures')}
+            />
+            <OneOf name="facts.systems.normal" legend={t('fact.normalSystems')} inline
+              options={[unknown, ...options(['unaffected', 'degraded', 'lost'], 'fact.impact')]}
+              value={draft.facts.normal} onChange={fact('normal')} error={errorAt('facts.systems.normal')} />
+            <OneOf name="facts.systems.backup" legend={t('fact.backupSystems')} inline
+              options={[unknown, ...options(['unaffected', 'degraded', 'lost'], 'fact.impact')]}
+              value={draft.facts.backup} onChange={fact('backup')} error={errorAt('facts.systems.backup')} />
+            <div class="grid">
+              <Field id="facts.safety.injuries" type="number" min={0} label={t('fact.injuries')}
+                value={draft.facts.injuries} onInput={fact('injuries')} error={errorAt('facts.safety.injuries')} />
+              <Field id="facts.safety.deaths" type="number" min={0} label={t('fact.deaths')}
+                value={draft.facts.deaths} onInput={fact('deaths')} error={errorAt('facts.safety.deaths')} />
+            </div>
+            <OneOf name="facts.safety.evacuation" legend={t('fact.evacuation')} inline
+              options={[unknown, ...options(['yes', 'no'], 'fact')]}
+              value={draft.facts.evacuation} onChange={fact('evacuation')} error={errorAt('facts.safety.evacuation')} />
+            <OneOf name="facts.attack.status" legend={t('fact.attack')} inline
+              options={[unknown, ...options(['none', 'contained', 'ongoing'], 'fact.attack')]}
+              value={draft.facts.attack} onChange={fact('attack')} error={errorAt('facts.attack.status')} />
+            <OneOf name="facts.data.kind" legend={t('fact.data')} inline
+              options={[unknown, ...options(['none', 'personal', 'proprietary', 'critical_system_data', 'core_credentials'], 'fact.data')]}
+              value={draft.facts.data} onChange={fact('data')} error={errorAt('facts.data.kind')} />
+          </fieldset>
+
+          <Indicators draft={draft} update={update} error={errorAt('indicators')} />
+
+          <OneOf name="tlp" legend={t('report.tlp')} options={options(tlps, 'tlp', 'tlpHelp')} value={draft.tlp}
+            onChange={(tlp) => update({ tlp, everyone: draft.everyone && (tlp === 'clear' || tlp === 'green') })}
+            error={errorAt('tlp')} />
+          <fieldset class={`group${errorAt('audience') ? ' field-invalid' : ''}`} id="audience">
+            <legend>{t('report.audience')}</legend>
+            <p class="help">{t('report.audienceHelp')}</p>
+            <label class={everyoneAllowed ? 'option' : 'option disabled'}>
+              <input type="checkbox" checked={draft.everyone} disabled={!everyoneAllowed}
+                onChange={(e) => update({ everyone: (e.currentTarget as HTMLInputElement).checked })} />
+              <span>{t('audience.everyone')}</span>
+            </label>
+            <AnyOf name="audience.sectors" legend={t('audience.sectors')} inline options={named(choices?.sectors ?? [])}
+              values={draft.audienceSectors} onChange={(audienceSectors) => update({ audienceSectors })} />
+            <AnyOf name="audience.ceptoars" legend={t('audience.ceptoars')} inline
+              options={named(choices?.ceptoars ?? [])} values={draft.audienceCeptoars}
+              onChange={(audienceCeptoars) => update({ audienceCeptoars })} />
+            {errorAt('audience') && <p class="field-error">{errorAt('audience')}</p>}
+          </fieldset>
+
+          <OneOf name="route" legend={t('report.route')} options={options(routes, 'route', 'routeHelp')}
+            value={draft.route}
+            onChange={(route) => update({ route, anonymized: route === 'direct' ? false : draft.anonymized })}
+            error={errorAt('route')}>
+            {draft.route === 'via_ceptoar' && myCeptoars.length > 1 && (
+              <OneOf name="ceptoar" legend={t('report.ceptoar')} inline options={named(myCeptoars)}
+                value={draft.ceptoar} onChange={(ceptoar) => update({ ceptoar })} error={errorAt('ceptoar')} />
+            )}
+            {draft.route === 'via_agency' && (
+              <OneOf name="agency" legend={t('report.agency')} inline options={named(choices?.agencies ?? [])}
+                value={draft.agency} onChange={(agency) => update({ agency })} error={errorAt('agency')} />
+            )}
+          </OneOf>
+          <div class={`single-choice${errorAt('anonymized') ? ' field-invalid' : ''}`}>
+            <label class={draft.route === 'direct' ? 'option disabled' : 'option'}>
+              <input id="anonymized" type="checkbox" checked={draft.anonymized} disabled={draft.route === 'direct'}
+                aria-describedby="anonymized-help"
+                onChange={(e) => update({ anonymized: (e.currentTarget as HTMLInputElement).checked })} />
+              <span>{t('report.anonymized')}</span>
+            </label>
+            <p class="help" id="anonymized-help">{t('report.anonymizedHelp')}</p>
+            {errorAt('anonymized') && <p class="field-error">{errorAt('anonymized')}</p>}
+          </div>
+
+          <div class="actions">
+            <button type="submit" class="primary" disabled={busy}>
+              {busy ? t('report.sending') : t('report.submit')}
+            </button>
+            <button type="button" class="secondary" onClick={discard}>
+              {t('report.discard')}
+            </button>
+          </div>
+        </form>
+      </section>
+      <PreviewPanel preview={preview} problem={previewProblem} busy={previewBusy} />
+    </div>
+  );
+}
+
+function PrefecturePicker(props: { chosen: number[]; onChange: (codes: number[]) => void; error?: string }) {
+  const { t, lang } = useI18n();
+  const toggle = (code: number, on: boolean) =>
+    props.onChange(on ? [...props.chosen, code].sort((a, b) => a - b) : props.chosen.filter((c) => c !== code));
+  return (
+    <fieldset class={`choices${props.error ? ' field-invalid' : ''}`} id="facts.affected.prefectures">
+      <legend>
+        {t('fact.prefectures')}{' '}
+        <span class="count">{t('fact.prefecturesChosen', { n: props.chosen.length })}</span>
+      </legend>
+      <details>
+        <summary>
+          {props.chosen.length
+            ? props.chosen.map((c) => (lang === 'ja' ? prefectures[c - 1].ja : prefectures[c - 1].en)).join(lang === 'ja' ? '、' : ', ')
+            : t('report.choose')}
+        </summary>
+        {regions.map(([ja, en, first, last]) => (
+          <div class="region" key={ja}>
+            <span class="region-name">{lang === 'ja' ? ja : en}</span>
+            {prefectures.slice(first - 1, last).map((p) => (
+              <label class="option" key={p.code}>
+                <input type="checkbox" checked={props.chosen.includes(p.code)}
+                  onChange={(e) => toggle(p.code, (e.currentTarget as HTMLInputElement).checked)} />
+                <span>{lang === 'ja' ? p.ja : p.en}</span>
+              </label>
+            ))}
+          </div>
+        ))}
+      </details>
+      {props.error && <p class="field-error">{props.error}</p>}
+    </fieldset>
+  );
+}
+
+function Indicators(props: { draft: ReportDraft; update: (c: Partial<ReportDraft>) => void; error?: string }) {
+  const { t } = useI18n();
+  const rows = props.draft.indicators;
+  const set = (i: number, change: Partial<{ type: string; value: string }>) =>
+    props.update({ indicators: rows.map((r, j) => (j === i ? { ...r, ...change } : r)) });
+  return (
+    <fieldset class={`group${props.error ? ' field-invalid' : ''}`} id="indicators">
+      <legend>{t('report.indicators')}</legend>
+      {rows.map((row, i) => (
+        <div class="indicator" key={i} role="group" aria-label={t('indicator.row', { n: i + 1 })}>
+          <label>
+            <span class="sr-only">{t('indicator.type')}</span>
+            <select value={row.type} onChange={(e) => set(i, { type: (e.currentTarget as HTMLSelectElement).value })}
+              aria-label={`${t('indicator.row', { n: i + 1 })}: ${t('indicator.type')}`}>
+              {indicatorTypes.map((type) => (
+                <option key={type} value={type}>
+                  {type}
+                </option>
+              ))}
+            </select>
+          </label>
+          <input type="text" value={row.value} aria-label={`${t('indicator.row', { n: i + 1 })}: ${t('indicator.value')}`}
+            onInput={(e) => set(i, { value: (e.currentTarget as HTMLInputElement).value })} />
+          <button type="button" class="secondary" onClick={() => props.update({ indicators: rows.filter((_, j) => j !== i) })}>
+            {t('indicator.remove')}
+          </button>
+        </div>
+      ))}
+      <button type="button" class="secondary" onClick={() => props.update({ indicators: [...rows, { type: 'ipv4-addr', value: '' }] })}>
+        {t('indicator.add')}
+      </button>
+      {props.error && <p class="field-error">{props.error}</p>}
+    </fieldset>
+  );
+}
