@@ -13,6 +13,7 @@ import { addPerson, launchBrowser, newPage, screenshot, signIn, startUiServer } 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const pages = [
   { name: "home", path: "/", heading: { ja: "ホーム", en: "Home" } },
+  { name: "situation", path: "/situation", heading: { ja: "状況表示", en: "Situation picture" } },
   { name: "report", path: "/reports/new", heading: { ja: "報告する", en: "File a report" } },
   { name: "registry", path: "/registry", heading: { ja: "レジストリ", en: "Registry" } },
   { name: "password", path: "/password", heading: { ja: "パスワード変更", en: "Change password" } },

@@ -12,6 +12,7 @@ import { NotFound } from './pages/not_found';
 import { ChangePassword } from './pages/password';
 import { Registry } from './pages/registry';
 import { ReportNew } from './pages/report_new';
+import { Situation } from './pages/situation';
 import { SignIn } from './pages/sign_in';
 
 export function App() {
@@ -86,6 +87,7 @@ export function App() {
           <main id="main">
             <Router>
               <Route path="/" component={Home} identity={identity} />
+              <Route path="/situation" component={Situation} />
               <Route path="/reports/new" component={ReportNew} identity={identity} />
               <Route path="/registry" component={Registry} />
               <Route path="/password" component={ChangePassword} onChanged={signedIn} />
@@ -121,6 +123,7 @@ function Header({ identity, onSignOut }: { identity: Identity | null; onSignOut:
         <nav aria-label={t('nav.main')}>
           <ul>
             {link('/', t('nav.home'))}
+            {link('/situation', t('nav.situation'))}
             {identity.principal.roles.includes('reporter') && link('/reports/new', t('nav.report'))}
             {link('/registry', t('nav.registry'))}
             {link('/password', t('nav.password'))}

@@ -37,7 +37,7 @@ export function startUiServer() {
 // An organization with one principal of `roles` who has exchanged a setup
 // code for `password` (through the API, as a browser would).
 export async function addPerson(server, { org, orgKind = "operator", sectors = ["electric_power"], id, name, roles, password }) {
-  if (org) {
+  if (org.name_ja) {  // else an organization of the registry
     const o = await server.call("POST", "/api/v1/admin/organizations", server.adminToken, {
       id: org.id, kind: orgKind, name_ja: org.name_ja, name_en: org.name_en, sectors,
     });
