@@ -6,14 +6,15 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { addPerson, launchBrowser, newPage, screenshot, signIn, startUiServer } from "./support/browser.mjs";
+import { addPerson, newPage, screenshot, signIn, uiWorld } from "./support/browser.mjs";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const pages = [
   { name: "home", path: "/", heading: { ja: "ホーム", en: "Home" } },
   { name: "situation", path: "/situation", heading: { ja: "状況表示", en: "Situation picture" } },
+  { name: "hotline", path: "/hotline", heading: { ja: "ホットライン", en: "Hotline" } },
   { name: "report", path: "/reports/new", heading: { ja: "報告する", en: "File a report" } },
   { name: "registry", path: "/registry", heading: { ja: "レジストリ", en: "Registry" } },
   { name: "password", path: "/password", heading: { ja: "パスワード変更", en: "Change password" } },
@@ -28,12 +29,8 @@ const latinAllowed = new Set([
 const latinWords = (text) => text.match(/[A-Za-z][A-Za-z'-]+/g) ?? [];
 
 const personName = "当番 一郎";
-let server;
-let browser;
 
-before(async () => {
-  server = await startUiServer();
-  browser = await launchBrowser();
+const world = uiWorld(async (server) => {
   await addPerson(server, {
     org: { id: "kanto_power", name_ja: "関東電力株式会社", name_en: "Kanto Power Co., Inc." },
     id: "duty1", name: personName, roles: ["reporter", "admin"], password: "Kanto-duty-desk-night-3",
@@ -42,11 +39,6 @@ before(async () => {
     const r = await server.call("GET", `/api/v1/registry/${list}`, server.adminToken);
     for (const entry of r.json.items) for (const w of latinWords(entry.name_ja)) latinAllowed.add(w);
   }
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
 });
 
 // The page's visible text, without codes (<code>), the person's own name
@@ -77,9 +69,9 @@ async function axeViolations(page) {
 
 test("the first visit follows the browser's language; Japanese otherwise", async () => {
   for (const [locale, heading] of [["en-US", "Sign in"], ["ja-JP", "サインイン"], ["fr-FR", "サインイン"]]) {
-    const context = await browser.newContext({ locale });
+    const context = await world.browser.newContext({ locale });
     const page = await context.newPage();
-    await page.goto(server.base + "/");
+    await page.goto(world.server.base + "/");
     await page.getByRole("heading", { name: heading }).waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.lang), heading === "Sign in" ? "en" : "ja");
     await context.close();
@@ -87,10 +79,10 @@ test("the first visit follows the browser's language; Japanese otherwise", async
 });
 
 test("every main page in Japanese: no English left but names and codes; accessible; screenshot", async () => {
-  const page = await newPage(browser, "ja");
-  await signIn(page, server.base, "duty1", "Kanto-duty-desk-night-3");
+  const page = await newPage(world.browser, "ja");
+  await signIn(page, world.server.base, "duty1", "Kanto-duty-desk-night-3");
   for (const p of pages) {
-    await page.goto(server.base + p.path);
+    await page.goto(world.server.base + p.path);
     await page.getByRole("heading", { name: p.heading.ja, exact: true }).waitFor();
     if (p.name === "registry") await page.locator("table").nth(2).waitFor();
     const english = latinWords(await visibleText(page)).filter((w) => !latinAllowed.has(w));
@@ -102,15 +94,15 @@ test("every main page in Japanese: no English left but names and codes; accessib
 });
 
 test("switching to English is kept across a reload; every main page in English; accessible; screenshot", async () => {
-  const page = await newPage(browser, "ja");
-  await signIn(page, server.base, "duty1", "Kanto-duty-desk-night-3");
+  const page = await newPage(world.browser, "ja");
+  await signIn(page, world.server.base, "duty1", "Kanto-duty-desk-night-3");
   await page.getByRole("button", { name: "English" }).click();
   await page.getByRole("heading", { name: "Home", exact: true }).waitFor();
   await page.reload();
   await page.getByRole("heading", { name: "Home", exact: true }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
   for (const p of pages) {
-    await page.goto(server.base + p.path);
+    await page.goto(world.server.base + p.path);
     await page.getByRole("heading", { name: p.heading.en, exact: true }).waitFor();
     if (p.name === "registry") await page.locator("table").nth(2).waitFor();
     const japanese = (await visibleText(page)).match(/[\u3040-\u30ff\u4e00-\u9fff]+/g) ?? [];
@@ -127,14 +119,14 @@ test("switching to English is kept across a reload; every main page in English; 
 });
 
 test("a path of no page shows a clean not-found page; an unknown API path stays a problem+json 404", async () => {
-  const page = await newPage(browser, "ja");
-  await signIn(page, server.base, "duty1", "Kanto-duty-desk-night-3");
-  await page.goto(server.base + "/no/such/page");
+  const page = await newPage(world.browser, "ja");
+  await signIn(page, world.server.base, "duty1", "Kanto-duty-desk-night-3");
+  await page.goto(world.server.base + "/no/such/page");
   await page.getByRole("heading", { name: "ページが見つかりません" }).waitFor();
-  const api = await server.call("GET", "/api/v1/no-such-endpoint");
+  const api = await world.server.call("GET", "/api/v1/no-such-endpoint");
   assert.equal(api.status, 404);
   assert.equal(api.type, "application/problem+json");
-  const asset = await server.call("GET", "/assets/app-00000000.js");
+  const asset = await world.server.call("GET", "/assets/app-00000000.js");
   assert.equal(asset.status, 404);
   await page.context().close();
 });

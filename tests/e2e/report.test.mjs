@@ -4,17 +4,13 @@
 // marked beside it; the sent report is stored; the draft survives a closed
 // tab and is gone after sign-out.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { addPerson, launchBrowser, newPage, screenshot, signIn, startUiServer } from "./support/browser.mjs";
+import { addPerson, newPage, screenshot, signIn, uiWorld } from "./support/browser.mjs";
 
-let server;
-let browser;
 let names;  // organization id -> Japanese name, from the registry
 
-before(async () => {
-  server = await startUiServer();
-  browser = await launchBrowser();
+const world = uiWorld(async (server) => {
   const kanto = { id: "kanto_power", name_ja: "関東電力株式会社", name_en: "Kanto Power" };
   await server.call("POST", "/api/v1/admin/organizations", server.adminToken, {
     id: kanto.id, kind: "operator", name_ja: kanto.name_ja, name_en: kanto.name_en,
@@ -28,19 +24,14 @@ before(async () => {
   names = Object.fromEntries(orgs.json.items.map((o) => [o.id, o.name_ja]));
 });
 
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
-
 async function openForm(page) {
-  await signIn(page, server.base, "soc", "Kanto-SOC-report-desk-1");
+  await signIn(page, world.server.base, "soc", "Kanto-SOC-report-desk-1");
   await page.getByRole("link", { name: "報告" }).click();
   await page.getByRole("heading", { name: "報告する" }).waitFor();
 }
 
 test("the check panel shows the level, the response and the recipients before sending", async () => {
-  const page = await newPage(browser, "ja");
+  const page = await newPage(world.browser, "ja");
   await openForm(page);
   await page.getByLabel("サービス障害").check();
   await page.getByLabel("件名").fill("変電所の制御システムが応答しない");
@@ -81,7 +72,7 @@ test("the check panel shows the level, the response and the recipients before se
 });
 
 test("a field the server refuses is marked beside it; once fixed the report is sent and stored", async () => {
-  const page = await newPage(browser, "ja");
+  const page = await newPage(world.browser, "ja");
   await openForm(page);
   await page.getByLabel("ヒヤリハット").check();
   await page.getByLabel("件名").fill("遠隔保守回線への不審な接続");
@@ -108,7 +99,7 @@ test("a field the server refuses is marked beside it; once fixed the report is s
 });
 
 test("a draft survives a closed tab and is gone after sign-out", async () => {
-  const page = await newPage(browser, "ja");
+  const page = await newPage(world.browser, "ja");
   await openForm(page);
   await page.getByLabel("件名").fill("書きかけの報告");
   await page.getByLabel("何が起きたか").fill("夜間に監視画面が固まった。");
@@ -117,7 +108,7 @@ test("a draft survives a closed tab and is gone after sign-out", async () => {
   await page.close();
 
   const again = await context.newPage();
-  await again.goto(server.base + "/reports/new");
+  await again.goto(world.server.base + "/reports/new");
   await again.getByRole("heading", { name: "報告する" }).waitFor();
   assert.equal(await again.getByLabel("件名").inputValue(), "書きかけの報告");
   assert.equal(await again.getByLabel("何が起きたか").inputValue(), "夜間に監視画面が固まった。");

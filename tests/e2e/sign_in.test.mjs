@@ -3,28 +3,18 @@
 // 10 failures, sign-out, a password change; the session cookie's flags, the
 // UI's Content-Security-Policy, and a forged change without the CSRF token.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { addPerson, launchBrowser, newPage, screenshot, signIn, startUiServer } from "./support/browser.mjs";
+import { addPerson, newPage, screenshot, signIn, uiWorld } from "./support/browser.mjs";
 
 const kanto = { id: "kanto_power", name_ja: "関東電力株式会社", name_en: "Kanto Power" };
-let server;
-let browser;
 
-before(async () => {
-  server = await startUiServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const world = uiWorld();
 
 test("first sign-in exchanges the setup code for a password and opens the page asked for", async () => {
-  const code = await addPerson(server, { org: kanto, id: "soc1", name: "SOC 当番 1", roles: ["reporter"] });
-  const page = await newPage(browser, "ja");
-  await page.goto(server.base + "/registry");
+  const code = await addPerson(world.server, { org: kanto, id: "soc1", name: "SOC 当番 1", roles: ["reporter"] });
+  const page = await newPage(world.browser, "ja");
+  await page.goto(world.server.base + "/registry");
   await page.getByRole("heading", { name: "サインイン" }).waitFor();
   await screenshot(page, "sign-in-ja");
 
@@ -51,16 +41,16 @@ test("first sign-in exchanges the setup code for a password and opens the page a
   assert.match(await page.locator("header").innerText(), /SOC 当番 1/);
 
   // The setup code was used once: it no longer signs in.
-  const again = await server.call("POST", "/api/v1/session", undefined,
+  const again = await world.server.call("POST", "/api/v1/session", undefined,
                                   { principal: "soc1", setup_code: code, new_password: "Another-long-pass-99" });
   assert.equal(again.status, 401);
   await page.context().close();
 });
 
 test("a wrong password is refused without saying which part was wrong; the right one signs in; sign-out ends it", async () => {
-  await addPerson(server, { org: kanto, id: "soc2", name: "SOC 当番 2", roles: ["reporter"], password: "Kanto-SOC-day-shift-42" });
-  const page = await newPage(browser, "ja");
-  await page.goto(server.base + "/");
+  await addPerson(world.server, { org: kanto, id: "soc2", name: "SOC 当番 2", roles: ["reporter"], password: "Kanto-SOC-day-shift-42" });
+  const page = await newPage(world.browser, "ja");
+  await page.goto(world.server.base + "/");
   await page.locator("#principal").fill("soc2");
   await page.locator("#password").fill("not-the-password-at-all");
   await page.locator("form button[type=submit]").click();
@@ -93,7 +83,7 @@ test("a wrong password is refused without saying which part was wrong; the right
   await page.getByRole("button", { name: "サインアウト" }).click();
   await page.getByRole("heading", { name: "サインイン" }).waitFor();
   // The old cookie, replayed, is refused.
-  const replay = await server.call("GET", "/api/v1/session", undefined, undefined,
+  const replay = await world.server.call("GET", "/api/v1/session", undefined, undefined,
                                    { cookie: `infrashare_session=${session.value}` });
   assert.equal(replay.status, 401);
   await page.reload();
@@ -102,9 +92,9 @@ test("a wrong password is refused without saying which part was wrong; the right
 });
 
 test("ten failed sign-ins lock the name, even for the right password, and the page says so", async () => {
-  await addPerson(server, { org: kanto, id: "soc3", name: "SOC 当番 3", roles: ["reporter"], password: "Kanto-SOC-weekend-duty-5" });
-  const page = await newPage(browser, "ja");
-  await page.goto(server.base + "/");
+  await addPerson(world.server, { org: kanto, id: "soc3", name: "SOC 当番 3", roles: ["reporter"], password: "Kanto-SOC-weekend-duty-5" });
+  const page = await newPage(world.browser, "ja");
+  await page.goto(world.server.base + "/");
   for (let i = 0; i < 10; i++) {
     await page.locator("#principal").fill("soc3");
     await page.locator("#password").fill(`wrong-guess-number-${i}`);
@@ -122,13 +112,13 @@ test("ten failed sign-ins lock the name, even for the right password, and the pa
 });
 
 test("the UI's pages carry a strict Content-Security-Policy; a change without the CSRF token is refused", async () => {
-  await addPerson(server, { org: kanto, id: "soc4", name: "SOC 当番 4", roles: ["reporter"], password: "Kanto-SOC-holiday-duty-8" });
-  const page = await newPage(browser, "en");
+  await addPerson(world.server, { org: kanto, id: "soc4", name: "SOC 当番 4", roles: ["reporter"], password: "Kanto-SOC-holiday-duty-8" });
+  const page = await newPage(world.browser, "en");
   const violations = [];
   page.on("console", (m) => {
     if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
   });
-  const response = await page.goto(server.base + "/registry");
+  const response = await page.goto(world.server.base + "/registry");
   const csp = response.headers()["content-security-policy"];
   assert.ok(csp.includes("default-src 'self'"), csp);
   assert.ok(csp.includes("frame-ancestors 'none'"), csp);
@@ -136,8 +126,8 @@ test("the UI's pages carry a strict Content-Security-Policy; a change without th
   assert.equal(response.headers()["x-content-type-options"], "nosniff");
   assert.equal(response.headers()["referrer-policy"], "no-referrer");
   assert.equal(response.headers()["cache-control"], "no-cache");
-  await signIn(page, server.base, "soc4", "Kanto-SOC-holiday-duty-8");
-  await page.goto(server.base + "/registry");
+  await signIn(page, world.server.base, "soc4", "Kanto-SOC-holiday-duty-8");
+  await page.goto(world.server.base + "/registry");
   await page.getByRole("heading", { name: "Registry" }).waitFor();
   assert.deepEqual(violations, []);
 
@@ -153,17 +143,17 @@ test("the UI's pages carry a strict Content-Security-Policy; a change without th
   assert.equal(forged.status, 403, JSON.stringify(forged.body));
   assert.equal(forged.body.reason, "csrf_token_missing");
   // Nothing changed: the old password still signs in.
-  const check = await server.call("POST", "/api/v1/session", undefined, { principal: "soc4", password: "Kanto-SOC-holiday-duty-8" });
+  const check = await world.server.call("POST", "/api/v1/session", undefined, { principal: "soc4", password: "Kanto-SOC-holiday-duty-8" });
   assert.equal(check.status, 201);
   await page.context().close();
 });
 
 test("a password change in the browser ends the other sessions and keeps this one", async () => {
-  await addPerson(server, { org: kanto, id: "soc5", name: "SOC 当番 5", roles: ["reporter"], password: "Kanto-SOC-first-pass-11" });
-  const other = await server.call("POST", "/api/v1/session", undefined, { principal: "soc5", password: "Kanto-SOC-first-pass-11" });
+  await addPerson(world.server, { org: kanto, id: "soc5", name: "SOC 当番 5", roles: ["reporter"], password: "Kanto-SOC-first-pass-11" });
+  const other = await world.server.call("POST", "/api/v1/session", undefined, { principal: "soc5", password: "Kanto-SOC-first-pass-11" });
   const otherCookie = other.headers.get("set-cookie").split(";")[0];
-  const page = await newPage(browser, "ja");
-  await signIn(page, server.base, "soc5", "Kanto-SOC-first-pass-11");
+  const page = await newPage(world.browser, "ja");
+  await signIn(page, world.server.base, "soc5", "Kanto-SOC-first-pass-11");
   await page.getByRole("link", { name: "パスワード変更" }).click();
   await page.getByRole("heading", { name: "パスワード変更" }).waitFor();
   await page.getByLabel("現在のパスワード").fill("wrong-current-password");
@@ -177,7 +167,7 @@ test("a password change in the browser ends the other sessions and keeps this on
   await page.getByRole("button", { name: "変更する" }).click();
   await page.getByRole("status").waitFor();
   assert.match(await page.getByRole("status").innerText(), /パスワードを変更しました/);
-  const ended = await server.call("GET", "/api/v1/session", undefined, undefined, { cookie: otherCookie });
+  const ended = await world.server.call("GET", "/api/v1/session", undefined, undefined, { cookie: otherCookie });
   assert.equal(ended.status, 401);
   // This browser stays signed in, with a new session.
   await page.reload();

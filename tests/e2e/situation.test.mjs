@@ -3,26 +3,22 @@
 // organization's page never shows the source of an anonymized report — not
 // in the page's text, nor in any answer or stream event the page received.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
-import { addPerson, launchBrowser, newPage, screenshot, signIn, startUiServer } from "./support/browser.mjs";
+import { addPerson, newPage, screenshot, signIn, uiWorld } from "./support/browser.mjs";
 
 const kanto = { id: "kanto_power", name_ja: "関東電力株式会社", name_en: "Kanto Power" };
 const chubu = { id: "chubu_power", name_ja: "中部電力株式会社", name_en: "Chubu Power" };
-let server;
-let browser;
 let socToken;
 let relayToken;
 
 async function tokenOf(principal) {
-  const r = await server.call("POST", `/api/v1/admin/principals/${principal}/tokens`, server.adminToken, {});
+  const r = await world.server.call("POST", `/api/v1/admin/principals/${principal}/tokens`, world.server.adminToken, {});
   assert.equal(r.status, 201, r.text);
   return r.json.token;
 }
 
-before(async () => {
-  server = await startUiServer();
-  browser = await launchBrowser();
+const world = uiWorld(async (server) => {
   const org = async (o, extra = {}) => {
     const r = await server.call("POST", "/api/v1/admin/organizations", server.adminToken, {
       id: o.id, kind: "operator", name_ja: o.name_ja, name_en: o.name_en, sectors: ["electric_power"], ...extra,
@@ -39,13 +35,8 @@ before(async () => {
   relayToken = await tokenOf("isac_relay");
 });
 
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
-
 async function openSituation(page, principal, password) {
-  await signIn(page, server.base, principal, password);
+  await signIn(page, world.server.base, principal, password);
   await page.getByRole("link", { name: "状況表示" }).click();
   await page.getByRole("heading", { name: "状況表示" }).waitFor();
   await page.getByRole("status").filter({ hasText: "ライブ更新中" }).waitFor();
@@ -53,9 +44,9 @@ async function openSituation(page, principal, password) {
 }
 
 test("a level 4 report appears on NISC's open situation picture without a reload, announced", async () => {
-  const page = await newPage(browser, "ja");
+  const page = await newPage(world.browser, "ja");
   await openSituation(page, "nisc_duty", "NISC-duty-officer-night-3");
-  const sent = await server.call("POST", "/api/v1/reports", socToken, {
+  const sent = await world.server.call("POST", "/api/v1/reports", socToken, {
     kind: "service_outage", title: "変電所の遠隔制御が停止", sectors: ["electric_power"], tlp: "amber", route: "direct",
     facts: { service: { state: "stopped" }, safety: { deaths: 1 } },
   });
@@ -79,7 +70,7 @@ test("a level 4 report appears on NISC's open situation picture without a reload
 });
 
 test("an anonymized report relayed by the CEPTOAR never shows its source to a third organization", async () => {
-  const page = await newPage(browser, "ja");
+  const page = await newPage(world.browser, "ja");
   // Everything the page receives: answers of the API, and the stream's events
   // (recorded by a wrapper the test installs before the page's own script).
   const answers = [];
@@ -100,13 +91,13 @@ test("an anonymized report relayed by the CEPTOAR never shows its source to a th
   });
   await openSituation(page, "chubu_soc", "Chubu-SOC-situation-2");
 
-  const sent = await server.call("POST", "/api/v1/reports", socToken, {
+  const sent = await world.server.call("POST", "/api/v1/reports", socToken, {
     kind: "near_miss", title: "遠隔保守回線への不審な接続（関東電力株式会社の保守網）",
     text: "Kanto Power の保守用 VPN に kanto_power 名義の不審なログイン。", sectors: ["electric_power"],
     tlp: "green", audience: { everyone: true }, route: "via_ceptoar", anonymized: true,
   });
   assert.equal(sent.status, 201, sent.text);
-  const relayed = await server.call("POST", `/api/v1/reports/${sent.json.id}/relay`, relayToken, {});
+  const relayed = await world.server.call("POST", `/api/v1/reports/${sent.json.id}/relay`, relayToken, {});
   assert.equal(relayed.status, 200, relayed.text);
 
   const row = page.locator(`tr[data-report="${sent.json.id}"]`);

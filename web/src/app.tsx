@@ -13,6 +13,8 @@ import { ChangePassword } from './pages/password';
 import { Registry } from './pages/registry';
 import { ReportNew } from './pages/report_new';
 import { Situation } from './pages/situation';
+import { Hotline } from './pages/hotline';
+import { PendingAlerts } from './components/pending_alerts';
 import { SignIn } from './pages/sign_in';
 
 export function App() {
@@ -85,9 +87,11 @@ export function App() {
           </>
         ) : (
           <main id="main">
+            <PendingAlerts organization={identity.principal.organization} />
             <Router>
               <Route path="/" component={Home} identity={identity} />
               <Route path="/situation" component={Situation} />
+              <Route path="/hotline" component={Hotline} identity={identity} />
               <Route path="/reports/new" component={ReportNew} identity={identity} />
               <Route path="/registry" component={Registry} />
               <Route path="/password" component={ChangePassword} onChanged={signedIn} />
@@ -124,6 +128,7 @@ function Header({ identity, onSignOut }: { identity: Identity | null; onSignOut:
           <ul>
             {link('/', t('nav.home'))}
             {link('/situation', t('nav.situation'))}
+            {link('/hotline', t('nav.hotline'))}
             {identity.principal.roles.includes('reporter') && link('/reports/new', t('nav.report'))}
             {link('/registry', t('nav.registry'))}
             {link('/password', t('nav.password'))}

@@ -5,6 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 
 import { startServer } from "../../support/server.mjs";
@@ -32,6 +33,24 @@ export async function launchBrowser() {
 // The real server with the built UI of this checkout (web/dist).
 export function startUiServer() {
   return startServer(binary, sourceDir, ["--web", join(sourceDir, "web/dist")]);
+}
+
+// One test file's world: a fresh server and a browser, started before its
+// tests (then `setup(server)`, e.g. to add the people) and stopped after.
+//   const world = uiWorld(async (server) => { ... });
+//   test("…", async () => { const page = await newPage(world.browser); … world.server.base … });
+export function uiWorld(setup = async () => {}) {
+  const world = { server: null, browser: null };
+  before(async () => {
+    world.server = await startUiServer();
+    world.browser = await launchBrowser();
+    await setup(world.server);
+  });
+  after(async () => {
+    await world.browser?.close();
+    world.server?.stop();
+  });
+  return world;
 }
 
 // An organization with one principal of `roles` who has exchanged a setup

@@ -10,6 +10,7 @@ import { FormAlert } from '../components/form';
 import { Time } from '../components/time';
 import { problemOf } from '../errors';
 import { localName, useI18n, type MessageKey } from '../i18n';
+import { tone } from '../sound';
 import { useEventStream } from '../live';
 import { useOrganizationNames } from '../organizations';
 import { levelOf, levels, type ReportPage, type ReportSummary } from '../reports';
@@ -50,18 +51,6 @@ function fits(r: ReportSummary, f: Filters, now: number): boolean {
   );
 }
 
-function tone(): void {
-  try {
-    const audio = new AudioContext();
-    const oscillator = audio.createOscillator();
-    oscillator.frequency.value = 880;
-    oscillator.connect(audio.destination);
-    oscillator.start();
-    oscillator.stop(audio.currentTime + 0.4);
-  } catch {
-    // no sound here; the banner says it
-  }
-}
 
 export function Situation() {
   const { t, lang } = useI18n();
@@ -120,7 +109,7 @@ export function Situation() {
     setFresh((m) => new Map(m).set(report.id, Date.now()));
     if (type === 'report.created' && levelOf(report) >= 4) {
       setAlarms((a) => [report, ...a.filter((x) => x.id !== report.id)]);
-      tone();
+      tone(880);
     }
   });
 
