@@ -4,13 +4,10 @@
 // critical violation, and a screenshot of each is written for a person to
 // look at (build/e2e/screenshots/PAGE-LANG.png).
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { test } from "node:test";
 
-import { addPerson, newPage, screenshot, signIn, uiWorld } from "./support/browser.mjs";
+import { addPerson, axeViolations, newPage, screenshot, signIn, uiWorld } from "./support/browser.mjs";
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const pages = [
   { name: "home", path: "/", heading: { ja: "ホーム", en: "Home" } },
   { name: "situation", path: "/situation", heading: { ja: "状況表示", en: "Situation picture" } },
@@ -59,13 +56,6 @@ function pageText(page) {
   });
 }
 
-async function axeViolations(page) {
-  await page.evaluate(axeSource);  // evaluated by the test, not a script of the page: CSP stays strict
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 test("the first visit follows the browser's language; Japanese otherwise", async () => {
   for (const [locale, heading] of [["en-US", "Sign in"], ["ja-JP", "サインイン"], ["fr-FR", "サインイン"]]) {

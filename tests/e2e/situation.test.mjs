@@ -110,7 +110,8 @@ test("an anonymized report relayed by the CEPTOAR never shows its source to a th
   const seen = [await page.evaluate(() => document.body.innerText), ...answers, ...streamed].join("\n");
   for (const name of [kanto.name_ja, kanto.name_en, kanto.id, "関東電力", "関東 SOC 当番", "kanto_soc"])
     assert.ok(!seen.includes(name), `the source "${name}" reached the third organization's page`);
-  assert.ok(seen.includes("[anonymized]"), "the scrubbed title is what it saw");
+  assert.ok(seen.includes("[anonymized]"), "the scrubbed title is what it received");
+  assert.match(await row.innerText(), /［匿名］/);  // and what it shows
   await screenshot(page, "situation-anonymized-ja");
   await page.context().close();
 });

@@ -2,6 +2,7 @@
 // the head, the recipient rows the caller may see (its own; every row for
 // the raiser and NISC, with a summary), and what the pages read off them.
 import { api } from './api';
+import type { Translate } from './i18n';
 
 export interface RecipientRow {
   organization: string;
@@ -52,4 +53,11 @@ export function listAlerts(): Promise<AlertPage> {
 // The alert an event is about, as the caller may see it now.
 export function alertIdOf(data: unknown): string | undefined {
   return (data as { alert?: { id?: string } }).alert?.id;
+}
+
+// An alert's title in the chosen language: a response alert's title is
+// made by the server from the report's level (in English), so the page
+// says it from the level instead; a person's title is shown as written.
+export function alertTitle(alert: Alert, t: Translate): string {
+  return alert.kind === 'response' && alert.level >= 0 ? t('alert.responseTitle', { level: alert.level }) : alert.title;
 }

@@ -13,6 +13,7 @@ import { ChangePassword } from './pages/password';
 import { Registry } from './pages/registry';
 import { ReportNew } from './pages/report_new';
 import { Situation } from './pages/situation';
+import { ReportView } from './pages/report_view';
 import { Hotline } from './pages/hotline';
 import { PendingAlerts } from './components/pending_alerts';
 import { SignIn } from './pages/sign_in';
@@ -93,6 +94,7 @@ export function App() {
               <Route path="/situation" component={Situation} />
               <Route path="/hotline" component={Hotline} identity={identity} />
               <Route path="/reports/new" component={ReportNew} identity={identity} />
+              <Route path="/reports/:id" component={ReportView} identity={identity} />
               <Route path="/registry" component={Registry} />
               <Route path="/password" component={ChangePassword} onChanged={signedIn} />
               <Route default component={NotFound} />

@@ -2,7 +2,8 @@
 // playwright-core (no browser download), with the flags this machine's
 // closed network needs; and what the tests share: the server under test, a
 // signed-in page, screenshots written for a person to look at.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before } from "node:test";
@@ -103,4 +104,15 @@ export async function screenshot(page, name) {
   const dir = join(outDir, "screenshots");
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+// axe-core's serious and critical violations on the page as it stands.
+export async function axeViolations(page) {
+  await page.evaluate(axeSource);  // evaluated by the test, not a script of the page: CSP stays strict
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }

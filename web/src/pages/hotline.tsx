@@ -5,7 +5,7 @@
 // stream. Duty officers and analysts raise alerts here too.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Identity, type Items, type Problem } from '../api';
-import { alertEvents, alertIdOf, listAlerts, waitingRow, type Alert } from '../alerts';
+import { alertEvents, alertIdOf, alertTitle, listAlerts, waitingRow, type Alert } from '../alerts';
 import { AnyOf, OneOf } from '../components/choices';
 import { Field, FormAlert, Notice, useFieldErrors } from '../components/form';
 import { Time } from '../components/time';
@@ -112,7 +112,7 @@ function AlertCard(props: {
       <header>
         <span class="alert-kind">{t(`alertKind.${alert.kind}` as MessageKey)}</span>
         {alert.level >= 0 && <span class={`level-badge level-${alert.level}`}>{t('situation.levelShort', { level: alert.level })}</span>}
-        <h3 id={`alert-${alert.id}`}>{alert.title}</h3>
+        <h3 id={`alert-${alert.id}`}>{alertTitle(alert, t)}</h3>
       </header>
       {alert.message && <p class="message">{alert.message}</p>}
       <p class="small muted">

@@ -1,6 +1,7 @@
 // The report form's check panel: what sending the form would do, as the
 // server's preview answered it (POST /api/v1/reports/preview).
 import type { Problem } from '../api';
+import { Reasons, type FiredRule } from '../components/reasons';
 import { errorText } from '../errors';
 import { localName, useI18n, type MessageKey } from '../i18n';
 
@@ -9,12 +10,6 @@ interface Brief {
   name_ja: string;
   name_en: string;
   kind: string;
-}
-interface FiredRule {
-  rule: string;
-  level: number;
-  meaning: string;
-  meaning_ja?: string;
 }
 interface PlanAction {
   channel: string;
@@ -72,14 +67,7 @@ export function PreviewPanel(props: { preview: SubmissionPreview | null; problem
                   })}
                 </p>
                 <h4>{t('preview.reasons')}</h4>
-                <ul class="reasons">
-                  {preview.assessment.automatic.fired_rules.map((r) => (
-                    <li key={r.rule}>
-                      <span class={`dot level-${r.level}`} aria-hidden="true" />
-                      {meaning(r)}
-                    </li>
-                  ))}
-                </ul>
+                <Reasons rules={preview.assessment.automatic.fired_rules} />
                 {preview.assessment.automatic.could_change_level.length > 0 && (
                   <p class="help">
                     {t('preview.couldChange', { n: preview.assessment.automatic.could_change_level.length })}

@@ -5,15 +5,16 @@
 // report of level 4 or 5 is announced in a banner that stays until it is
 // acknowledged on this page (and a tone, where the browser allows sound).
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, type Items, type Problem } from '../api';
+import { api, type Problem } from '../api';
 import { FormAlert } from '../components/form';
 import { Time } from '../components/time';
 import { problemOf } from '../errors';
 import { localName, useI18n, type MessageKey } from '../i18n';
 import { tone } from '../sound';
+import { useSectors } from '../sectors';
 import { useEventStream } from '../live';
 import { useOrganizationNames } from '../organizations';
-import { levelOf, levels, type ReportPage, type ReportSummary } from '../reports';
+import { levelOf, levels, shownText, type ReportPage, type ReportSummary } from '../reports';
 import { reportKinds, routes } from './report_form';
 
 interface Named {
@@ -58,13 +59,12 @@ export function Situation() {
   const [query, setQuery] = useState('');
   const [reports, setReports] = useState<ReportSummary[] | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
-  const [sectors, setSectors] = useState<Named[]>([]);
+  const sectors = useSectors();
   const [fresh, setFresh] = useState<Map<string, number>>(new Map());
   const [alarms, setAlarms] = useState<ReportSummary[]>([]);
   const [reloads, setReloads] = useState(0);
 
   useEffect(() => {
-    api<Items<Named>>('GET', '/api/v1/registry/sectors').then((s) => setSectors(s.items)).catch(() => {});
   }, []);
 
   useEffect(() => {
@@ -150,7 +150,7 @@ export function Situation() {
         <div class="alarm" role="alert">
           {alarms.map((r) => (
             <p key={r.id}>
-              <strong>{t('situation.alarm', { level: levelOf(r) })}</strong> {r.title}{' '}
+              <strong>{t('situation.alarm', { level: levelOf(r) })}</strong> {shownText(r.title, t)}{' '}
               <span class="muted-on-dark">({r.sectors.map(sectorName).join(lang === 'ja' ? '、' : ', ')})</span>
             </p>
           ))}
@@ -211,7 +211,7 @@ export function Situation() {
                 <td><Time iso={r.created_at} /></td>
                 <td><span class={`level-badge level-${Math.max(levelOf(r), 0)}`}>{levelLabel(levelOf(r))}</span></td>
                 <td>{t(`kind.${r.kind}` as MessageKey)}</td>
-                <td>{r.title}</td>
+                <td><a href={`/reports/${encodeURIComponent(r.id)}`}>{shownText(r.title, t)}</a></td>
                 <td>{r.sectors.map(sectorName).join(lang === 'ja' ? '、' : ', ')}</td>
                 <td>{nameOf(r.submitter_organization)}</td>
               </tr>
