@@ -14,6 +14,7 @@ const pages = [
   { name: "hotline", path: "/hotline", heading: { ja: "ホットライン", en: "Hotline" } },
   { name: "report", path: "/reports/new", heading: { ja: "報告する", en: "File a report" } },
   { name: "registry", path: "/registry", heading: { ja: "レジストリ", en: "Registry" } },
+  { name: "admin", path: "/admin", heading: { ja: "管理", en: "Administration" } },
   { name: "password", path: "/password", heading: { ja: "パスワード変更", en: "Change password" } },
 ];
 // Latin words a Japanese page may show: the product, the plan's own
@@ -21,7 +22,7 @@ const pages = [
 // Japanese names of the registry (proper names such as "ICT-ISAC").
 const latinAllowed = new Set([
   "infrashare", "NISC", "CEPTOAR", "ISAC", "JST", "ID", "TLP", "CLEAR", "GREEN", "AMBER", "STRICT", "RED", "IT", "OT",
-  "IoT", "IoC", "Webhook", "ATM",
+  "IoT", "IoC", "Webhook", "ATM", "API", "URL", "HTTPS",
 ]);
 const latinWords = (text) => text.match(/[A-Za-z][A-Za-z'-]+/g) ?? [];
 

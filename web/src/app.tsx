@@ -14,6 +14,8 @@ import { Registry } from './pages/registry';
 import { ReportNew } from './pages/report_new';
 import { Situation } from './pages/situation';
 import { ReportView } from './pages/report_view';
+import { Admin } from './pages/admin';
+import { Refusal } from './components/refusal';
 import { Hotline } from './pages/hotline';
 import { PendingAlerts } from './components/pending_alerts';
 import { SignIn } from './pages/sign_in';
@@ -93,7 +95,9 @@ export function App() {
               <Route path="/" component={Home} identity={identity} />
               <Route path="/situation" component={Situation} />
               <Route path="/hotline" component={Hotline} identity={identity} />
-              <Route path="/reports/new" component={ReportNew} identity={identity} />
+              <Route path="/reports/new" component={identity.principal.roles.includes('reporter') ? ReportNew : Refusal}
+                identity={identity} />
+              <Route path="/admin" component={Admin} identity={identity} />
               <Route path="/reports/:id" component={ReportView} identity={identity} />
               <Route path="/registry" component={Registry} />
               <Route path="/password" component={ChangePassword} onChanged={signedIn} />
@@ -133,6 +137,7 @@ function Header({ identity, onSignOut }: { identity: Identity | null; onSignOut:
             {link('/hotline', t('nav.hotline'))}
             {identity.principal.roles.includes('reporter') && link('/reports/new', t('nav.report'))}
             {link('/registry', t('nav.registry'))}
+            {identity.principal.roles.includes('admin') && link('/admin', t('nav.admin'))}
             {link('/password', t('nav.password'))}
           </ul>
         </nav>

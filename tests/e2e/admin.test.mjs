@@ -1,0 +1,50 @@
+// Administration in the browser: an organization's administrator adds a
+// person and gets the setup code shown once; the person signs in with it
+// for the first time; a page the role does not allow is a clean refusal.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { addPerson, axeViolations, newPage, screenshot, signIn, uiWorld } from "./support/browser.mjs";
+
+const kanto = { id: "kanto_power", name_ja: "関東電力株式会社", name_en: "Kanto Power" };
+const world = uiWorld(async (server) => {
+  await addPerson(server, { org: kanto, id: "kanto_admin", name: "関東 管理者", roles: ["admin"], password: "Kanto-admin-desk-key-1" });
+});
+
+test("an administrator adds a person, whose setup code works once; a reporter gets a clean refusal", async () => {
+  const admin = await newPage(world.browser, "ja");
+  await signIn(admin, world.server.base, "kanto_admin", "Kanto-admin-desk-key-1");
+  await admin.getByRole("link", { name: "管理" }).click();
+  await admin.getByRole("heading", { name: "管理", exact: true }).waitFor();
+  await admin.getByText("利用者を追加する").click();
+  await admin.getByLabel("ユーザーID").fill("kanto_night");
+  await admin.getByLabel("氏名・窓口名").fill("夜間当番");
+  await admin.getByRole("button", { name: "追加する" }).first().click();
+  const secret = admin.getByTestId("secret");
+  await secret.waitFor();
+  const code = await secret.innerText();
+  assert.match(code, /^\S{8,}$/);
+  await admin.locator('tr[data-principal="kanto_night"]').waitFor();
+  assert.deepEqual(await axeViolations(admin), []);
+  await screenshot(admin, "admin-added-ja");
+
+  // The new person, in another browser: first sign-in with the code.
+  const night = await newPage(world.browser, "ja");
+  await night.goto(world.server.base + "/");
+  await night.getByRole("button", { name: "初回サインイン（セットアップコードをお持ちの方）" }).click();
+  await night.getByLabel("ユーザーID").fill("kanto_night");
+  await night.getByLabel("セットアップコード").fill(code);
+  await night.getByLabel("新しいパスワード", { exact: true }).fill("Night-shift-of-Kanto-42");
+  await night.getByLabel("新しいパスワード（確認）").fill("Night-shift-of-Kanto-42");
+  await night.getByRole("button", { name: "パスワードを設定してサインイン" }).click();
+  await night.getByRole("heading", { name: "ホーム" }).waitFor();
+  // A reporter has no administration: no menu entry, and the page refuses cleanly.
+  assert.equal(await night.getByRole("link", { name: "管理" }).count(), 0);
+  await night.goto(world.server.base + "/admin");
+  await night.getByRole("heading", { name: "この画面を使う権限がありません" }).waitFor();
+  // And the server refuses what the page would have asked.
+  const forbidden = await night.evaluate(async () => (await fetch("/api/v1/admin/principals")).status);
+  assert.equal(forbidden, 403);
+  await admin.context().close();
+  await night.context().close();
+});

@@ -1,0 +1,265 @@
+// 管理 (admin role): the people of the organization — add one, give a setup
+// code for the first sign-in or a password reset, issue an API token — and
+// its webhooks. NISC's administrators also add organizations and manage
+// every organization's people. Secrets (codes, tokens, signing secrets) are
+// shown once, as the server answers them.
+import { useEffect, useState } from 'preact/hooks';
+import { api, type Identity, type Items, type Principal, type Problem } from '../api';
+import { AnyOf, OneOf } from '../components/choices';
+import { Field, FormAlert, Notice, useFieldErrors } from '../components/form';
+import { Refusal } from '../components/refusal';
+import { Time } from '../components/time';
+import { problemOf } from '../errors';
+import { localName, useI18n, type MessageKey } from '../i18n';
+import { useSectors } from '../sectors';
+
+const roles = ['reporter', 'analyst', 'relay', 'duty_officer', 'admin'];
+const orgKinds = ['operator', 'ceptoar_secretariat', 'ministry', 'security_agency', 'incident_agency',
+  'disaster_agency', 'crisis_office', 'vendor', 'other'];
+
+interface PrincipalRow extends Principal {
+  created_at: string;
+}
+interface Webhook {
+  id: string;
+  url: string;
+  active: boolean;
+  created_at: string;
+}
+
+// A secret the server showed once.
+interface Shown {
+  label: string;
+  value: string;
+}
+
+export function Admin({ identity }: { identity: Identity }) {
+  const { t } = useI18n();
+  const isNisc = identity.organization?.kind === 'coordination_center';
+  const [organization, setOrganization] = useState(identity.principal.organization);
+  const [principals, setPrincipals] = useState<PrincipalRow[]>([]);
+  const [webhooks, setWebhooks] = useState<Webhook[]>([]);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [shown, setShown] = useState<Shown | null>(null);
+  const [version, setVersion] = useState(0);
+
+  useEffect(() => {
+    if (!identity.principal.roles.includes('admin')) return;
+    api<Items<PrincipalRow>>('GET', `/api/v1/admin/principals?organization=${encodeURIComponent(organization)}`)
+      .then((p) => setPrincipals(p.items))
+      .catch((error) => setProblem(problemOf(error)));
+    api<Items<Webhook>>('GET', '/api/v1/webhooks')
+      .then((w) => setWebhooks(w.items))
+      .catch(() => {});
+  }, [organization, version]);
+
+  if (!identity.principal.roles.includes('admin')) return <Refusal />;
+
+  async function act(label: string, call: () => Promise<string>) {
+    setProblem(null);
+    setShown(null);
+    try {
+      setShown({ label, value: await call() });
+      setVersion((v) => v + 1);
+    } catch (error) {
+      setProblem(problemOf(error));
+    }
+  }
+  const setupCode = (id: string) =>
+    act(t('admin.setupCodeFor', { id }), async () =>
+      (await api<{ setup_code: string }>('POST', `/api/v1/admin/principals/${encodeURIComponent(id)}/setup-code`, {})).setup_code);
+  const token = (id: string) =>
+    act(t('admin.tokenFor', { id }), async () =>
+      (await api<{ token: string }>('POST', `/api/v1/admin/principals/${encodeURIComponent(id)}/tokens`, {})).token);
+
+  return (
+    <section class="admin">
+      <h1>{t('admin.title')}</h1>
+      {shown && (
+        <div class="alert alert-ok secret" role="status">
+          <p>{shown.label}</p>
+          <p><code data-testid="secret">{shown.value}</code></p>
+          <p class="small">{t('admin.shownOnce')}</p>
+        </div>
+      )}
+      <FormAlert problem={problem} />
+
+      <h2>{t('admin.principals')}</h2>
+      {isNisc && (
+        <Field id="admin-org" label={t('admin.organization')} value={organization} onInput={setOrganization} />
+      )}
+      <table data-testid="principals">
+        <thead>
+          <tr>
+            <th scope="col">{t('home.principal')}</th>
+            <th scope="col">{t('admin.name')}</th>
+            <th scope="col">{t('home.roles')}</th>
+            <th scope="col">{t('admin.created')}</th>
+            <th scope="col">{t('admin.actions')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {principals.map((p) => (
+            <tr key={p.id} data-principal={p.id}>
+              <td><code>{p.id}</code></td>
+              <td>{p.name}</td>
+              <td>{p.roles.map((r) => t(`role.${r}` as MessageKey)).join(', ')}</td>
+              <td><Time iso={p.created_at} /></td>
+              <td class="row-actions">
+                <button type="button" class="secondary" onClick={() => setupCode(p.id)}>{t('admin.issueSetupCode')}</button>
+                <button type="button" class="secondary" onClick={() => token(p.id)}>{t('admin.issueToken')}</button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <AddPrincipal organization={organization} onAdded={(id) => { setVersion((v) => v + 1); setupCode(id); }} />
+
+      <h2>{t('admin.webhooks')}</h2>
+      {webhooks.length === 0 ? (
+        <p class="muted">{t('admin.noWebhooks')}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">URL</th>
+              <th scope="col">{t('hotline.state')}</th>
+              <th scope="col">{t('admin.created')}</th>
+              <th scope="col">{t('admin.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {webhooks.map((w) => (
+              <tr key={w.id}>
+                <td><code>{w.url}</code></td>
+                <td>{w.active ? t('admin.active') : t('admin.disabled')}</td>
+                <td><Time iso={w.created_at} /></td>
+                <td>
+                  {w.active && (
+                    <button type="button" class="secondary"
+                      onClick={() => act(t('admin.webhookDisabled'), async () => {
+                        await api('DELETE', `/api/v1/webhooks/${encodeURIComponent(w.id)}`);
+                        return w.url;
+                      })}>
+                      {t('admin.disable')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <AddWebhook onAdded={(secret) => { setShown({ label: t('admin.webhookSecret'), value: secret }); setVersion((v) => v + 1); }} />
+      {isNisc && <AddOrganization />}
+    </section>
+  );
+}
+
+function AddPrincipal({ organization, onAdded }: { organization: string; onAdded: (id: string) => void }) {
+  const { t } = useI18n();
+  const [id, setId] = useState('');
+  const [name, setName] = useState('');
+  const [chosen, setChosen] = useState<string[]>(['reporter']);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const { fieldError, formProblem } = useFieldErrors(problem, ['id', 'name', 'roles']);
+  async function submit(event: Event) {
+    event.preventDefault();
+    setProblem(null);
+    try {
+      await api('POST', '/api/v1/admin/principals', { id, organization, name, roles: chosen });
+      onAdded(id);
+      setId('');
+      setName('');
+    } catch (error) {
+      setProblem(problemOf(error));
+    }
+  }
+  return (
+    <details class="action-box">
+      <summary>{t('admin.addPrincipal')}</summary>
+      <form onSubmit={submit} noValidate>
+        <FormAlert problem={formProblem} />
+        <Field id="new-principal-id" label={t('home.principal')} value={id} onInput={setId} required error={fieldError('id')} />
+        <Field id="new-principal-name" label={t('admin.name')} value={name} onInput={setName} required error={fieldError('name')} />
+        <AnyOf name="new-principal-roles" legend={t('home.roles')} inline values={chosen} onChange={setChosen}
+          options={roles.map((r) => ({ value: r, label: t(`role.${r}` as MessageKey) }))} error={fieldError('roles')} />
+        <p class="help">{t('admin.addPrincipalHelp')}</p>
+        <button type="submit" class="primary">{t('admin.add')}</button>
+      </form>
+    </details>
+  );
+}
+
+function AddWebhook({ onAdded }: { onAdded: (secret: string) => void }) {
+  const { t } = useI18n();
+  const [url, setUrl] = useState('');
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const { fieldError, formProblem } = useFieldErrors(problem, ['url']);
+  async function submit(event: Event) {
+    event.preventDefault();
+    setProblem(null);
+    try {
+      const w = await api<{ secret: string }>('POST', '/api/v1/webhooks', { url });
+      onAdded(w.secret);
+      setUrl('');
+    } catch (error) {
+      setProblem(problemOf(error));
+    }
+  }
+  return (
+    <details class="action-box">
+      <summary>{t('admin.addWebhook')}</summary>
+      <form onSubmit={submit} noValidate>
+        <FormAlert problem={formProblem} />
+        <Field id="webhook-url" type="url" label="URL" value={url} onInput={setUrl} required help={t('admin.webhookHelp')}
+          error={fieldError('url')} />
+        <button type="submit" class="primary">{t('admin.add')}</button>
+      </form>
+    </details>
+  );
+}
+
+function AddOrganization() {
+  const { t, lang } = useI18n();
+  const sectors = useSectors();
+  const [id, setId] = useState('');
+  const [kind, setKind] = useState('operator');
+  const [nameJa, setNameJa] = useState('');
+  const [nameEn, setNameEn] = useState('');
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [done, setDone] = useState('');
+  const { fieldError, formProblem } = useFieldErrors(problem, ['id', 'kind', 'name_ja', 'name_en', 'sectors']);
+  async function submit(event: Event) {
+    event.preventDefault();
+    setProblem(null);
+    setDone('');
+    try {
+      await api('POST', '/api/v1/admin/organizations', { id, kind, name_ja: nameJa, name_en: nameEn, sectors: chosen });
+      setDone(id);
+      setId('');
+      setNameJa('');
+      setNameEn('');
+    } catch (error) {
+      setProblem(problemOf(error));
+    }
+  }
+  return (
+    <details class="action-box">
+      <summary>{t('admin.addOrganization')}</summary>
+      <form onSubmit={submit} noValidate>
+        {done && <Notice>{t('admin.organizationAdded', { id: done })}</Notice>}
+        <FormAlert problem={formProblem} />
+        <Field id="org-id" label={t('registry.id')} value={id} onInput={setId} required error={fieldError('id')} />
+        <OneOf name="org-kind" legend={t('admin.kind')} inline value={kind} onChange={setKind}
+          options={orgKinds.map((k) => ({ value: k, label: t(`orgKind.${k}` as MessageKey) }))} error={fieldError('kind')} />
+        <Field id="org-name-ja" label={t('admin.nameJa')} value={nameJa} onInput={setNameJa} required error={fieldError('name_ja')} />
+        <Field id="org-name-en" label={t('admin.nameEn')} value={nameEn} onInput={setNameEn} required error={fieldError('name_en')} />
+        <AnyOf name="org-sectors" legend={t('registry.sectorsOf')} inline values={chosen} onChange={setChosen}
+          options={sectors.map((s) => ({ value: s.id, label: localName(s, lang) }))} error={fieldError('sectors')} />
+        <button type="submit" class="primary">{t('admin.add')}</button>
+      </form>
+    </details>
+  );
+}
