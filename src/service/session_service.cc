@@ -62,15 +62,33 @@ bool SameCredential(const std::optional<Credential>& a, const std::optional<Cred
 
 SessionService::SessionService(Store& store, const Clock& clock, RegistryService& registry,
                                SessionLimits limits)
-    : store_(store), clock_(clock), registry_(registry), limits_(limits) {}
+    : store_(store),
+      clock_(clock),
+      registry_(registry),
+      limits_(limits),
+      hashing_(std::clamp(limits.concurrent_hashes, 1, 1024)) {}
+
+std::optional<std::string> SessionService::Hash(std::string_view password) {
+  hashing_.acquire();
+  auto hash = HashPassword(password);
+  hashing_.release();
+  return hash;
+}
+
+bool SessionService::Verify(std::string_view hash, std::string_view password) {
+  hashing_.acquire();
+  const bool right = VerifyPassword(hash, password);
+  hashing_.release();
+  return right;
+}
 
 void SessionService::VerifyNothing(std::string_view password) {
-  std::call_once(dummy_once_, [this] { dummy_hash_ = HashPassword(RandomHex(16)).value_or(""); });
+  std::call_once(dummy_once_, [this] { dummy_hash_ = Hash(RandomHex(16)).value_or(""); });
   // Without a dummy hash (no memory for it then), hashing costs the same.
   if (dummy_hash_.empty())
-    (void)HashPassword(password);
+    (void)Hash(password);
   else
-    (void)VerifyPassword(dummy_hash_, password);
+    (void)Verify(dummy_hash_, password);
 }
 
 Result<std::string> SessionService::IssueSetupCode(const Caller& caller, const std::string& principal_id,
@@ -120,7 +138,7 @@ Result<SignedIn> SessionService::SignIn(const Json& body) {
   bool right = false;
   if (password) {
     if (cred && cred->password_hash && state.principal)
-      right = VerifyPassword(*cred->password_hash, *password);
+      right = Verify(*cred->password_hash, *password);
     else
       VerifyNothing(*password);
   } else {
@@ -139,7 +157,7 @@ Result<SignedIn> SessionService::SignIn(const Json& body) {
   // The code is right: the new password must meet the rules (no failure is
   // counted for a weak one).
   INFRASHARE_TRY(CheckNewPassword(*new_password, "new_password"));
-  auto hash = HashPassword(*new_password);
+  auto hash = Hash(*new_password);
   if (!hash) return MakeError(ErrorCode::kUnavailable, "the password could not be hashed: try again");
   const Credential updated{.principal = name, .password_hash = std::move(*hash), .changed_at = now};
   return StartSession(*state.principal, cred, updated, "session.first_sign_in");
@@ -278,14 +296,14 @@ Result<SignedIn> SessionService::ChangePassword(const Caller& caller, const Json
   auto state = INFRASHARE_TRY(store_.Read([&](ReadTx& tx) { return ReadSignInState(tx, principal.id); }));
   INFRASHARE_TRY(NotLocked(state.lock, now));
   const std::optional<Credential>& cred = state.credential;
-  if (!cred || !cred->password_hash || !VerifyPassword(*cred->password_hash, current)) {
+  if (!cred || !cred->password_hash || !Verify(*cred->password_hash, current)) {
     INFRASHARE_TRY(RecordFailure(principal.id, principal.organization, now));
     return WithReason(InvalidArgument("current_password", "is not the password of this principal"),
                       "password_current_wrong");
   }
   INFRASHARE_TRY(CheckNewPassword(next, "new_password"));
   if (next == current) return InvalidArgument("new_password", "must differ from the current password");
-  auto hash = HashPassword(next);
+  auto hash = Hash(next);
   if (!hash) return MakeError(ErrorCode::kUnavailable, "the password could not be hashed: try again");
   const Credential updated{
       .principal = principal.id, .password_hash = std::move(*hash), .changed_at = clock_.Now()};

@@ -21,11 +21,14 @@
 // Thread behaviour: thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <optional>
+#include <semaphore>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "common/error.h"
 #include "common/json.h"
@@ -43,6 +46,10 @@ struct SessionLimits {
   std::chrono::minutes window{15};
   std::chrono::minutes lock{15};
   std::chrono::hours setup_code_lifetime{72};
+  // Password hashes computed or verified at once (argon2id: about 0.1 s of
+  // a core and 64 MiB each); more wait on their worker thread, so that a
+  // burst of sign-ins leaves the other cores to everything else.
+  int concurrent_hashes = std::max(1, int(std::thread::hardware_concurrency() / 2));
 };
 
 // A new session: the cookie's value and the CSRF token (both shown once).
@@ -117,11 +124,15 @@ class SessionService {
                              Timestamp now);
   // A verification as slow as a real one, for names without a password.
   void VerifyNothing(std::string_view password);
+  // HashPassword and VerifyPassword, at most limits_.concurrent_hashes at once.
+  std::optional<std::string> Hash(std::string_view password);
+  bool Verify(std::string_view hash, std::string_view password);
 
   Store& store_;
   const Clock& clock_;
   RegistryService& registry_;
   const SessionLimits limits_;
+  std::counting_semaphore<1024> hashing_;
 
   std::once_flag dummy_once_;
   std::string dummy_hash_;  // set once under dummy_once_
