@@ -65,6 +65,13 @@ test("the secretariat relays it from its page; the analyst confirms the level; a
     assert.ok(!text.includes(english), `"${english}" on the Japanese page`);
   assert.match(text, /［匿名］/);
   await screenshot(nisc, "report-page-ja");
+
+  // An alert about the report, raised from its page, is listed there.
+  await nisc.getByText("この報告について警報を発出する").click();
+  await nisc.getByLabel("件名").fill("電力分野：制御網への侵入の試みに注意");
+  await nisc.getByRole("group", { name: "宛先の分野" }).getByLabel("電力").check();
+  await nisc.getByRole("button", { name: "発出する" }).click();
+  await nisc.getByRole("link", { name: "電力分野：制御網への侵入の試みに注意" }).waitFor();
   await nisc.context().close();
 
   // A third organization of the sector.

@@ -222,6 +222,8 @@ export const en: Record<MessageKey, string> = {
   'admin.nameEn': 'Name (English)',
   'admin.organizationAdded': 'Organization {id} added.',
 
+  'hotline.raiseAbout': 'Raise an alert about this report',
+
   'report.title': 'File a report',
   'report.lead': 'As you fill it in, the expected severity, the response it triggers and who will receive it appear in the check panel. The draft is saved in this browser as you type.',
   'report.kind': 'Kind of report',

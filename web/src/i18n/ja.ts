@@ -222,6 +222,8 @@ export const ja = {
   'admin.nameEn': '名称（英語）',
   'admin.organizationAdded': '組織 {id} を追加しました。',
 
+  'hotline.raiseAbout': 'この報告について警報を発出する',
+
   'report.title': '報告する',
   'report.lead': '入力に応じて、想定される深刻度・対応計画・届く先が確認欄に表示されます。下書きはこのブラウザに自動で保存されます。',
   'report.kind': '報告の種類',

@@ -218,7 +218,9 @@ interface Named {
   name_en: string;
 }
 
-function RaiseAlert({ onRaised }: { onRaised: (alert: Alert) => void }) {
+// Raising an alert (duty officers and analysts), about a report when
+// `reportId` is given.
+export function RaiseAlert({ onRaised, reportId }: { onRaised: (alert: Alert) => void; reportId?: string }) {
   const { t, lang } = useI18n();
   const [kind, setKind] = useState('early_warning');
   const [title, setTitle] = useState('');
@@ -244,7 +246,7 @@ function RaiseAlert({ onRaised }: { onRaised: (alert: Alert) => void }) {
       if (everyone) recipients.everyone = true;
       if (sectors.length) recipients.sectors = sectors;
       const created = await api<{ id: string }>('POST', '/api/v1/alerts', {
-        kind, title, message, recipients, ack_minutes: Number(ackMinutes),
+        kind, title, message, recipients, ack_minutes: Number(ackMinutes), ...(reportId ? { report_id: reportId } : {}),
       });
       onRaised(await api<Alert>('GET', `/api/v1/alerts/${encodeURIComponent(created.id)}`));
       setTitle('');
@@ -257,7 +259,7 @@ function RaiseAlert({ onRaised }: { onRaised: (alert: Alert) => void }) {
 
   return (
     <details class="raise">
-      <summary>{t('hotline.raise')}</summary>
+      <summary>{reportId ? t('hotline.raiseAbout') : t('hotline.raise')}</summary>
       {done && <Notice>{t('hotline.raised')}</Notice>}
       <FormAlert problem={formProblem} />
       <form onSubmit={submit} noValidate>

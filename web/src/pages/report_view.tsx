@@ -14,6 +14,7 @@ import { problemOf } from '../errors';
 import { localName, useI18n, type MessageKey } from '../i18n';
 import { useEventStream } from '../live';
 import { useOrganizationNames } from '../organizations';
+import { RaiseAlert } from './hotline';
 import { levelOf, revisionNote, shownText, type Report, type Revision } from '../reports';
 import { useSectors } from '../sectors';
 
@@ -63,6 +64,7 @@ export function ReportView({ identity, id }: { identity: Identity; id: string })
   const canRelay = roles.includes('relay') && report.relay_organization === org && !report.released;
   const canReview = roles.includes('analyst') && report.assessment !== undefined;
   const canRevise = roles.includes('reporter') && report.submitter_organization === org;
+  const canAlert = roles.includes('duty_officer') || roles.includes('analyst');
   const sep = lang === 'ja' ? '、' : ', ';
   const level = levelOf(report);
 
@@ -186,6 +188,7 @@ export function ReportView({ identity, id }: { identity: Identity; id: string })
       </ol>
 
       <h2>{t('view.alerts')}</h2>
+      {canAlert && <RaiseAlert reportId={report.id} onRaised={() => setVersion((v) => v + 1)} />}
       {alerts.length === 0 ? (
         <p class="muted">{t('view.noAlerts')}</p>
       ) : (
