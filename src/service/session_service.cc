@@ -82,6 +82,10 @@ bool SessionService::Verify(std::string_view hash, std::string_view password) {
   return right;
 }
 
+std::mutex& SessionService::GuessesOf(std::string_view name) {
+  return guesses_[std::hash<std::string_view>{}(name) % guesses_.size()];
+}
+
 void SessionService::VerifyNothing(std::string_view password) {
   std::call_once(dummy_once_, [this] { dummy_hash_ = Hash(RandomHex(16)).value_or(""); });
   // Without a dummy hash (no memory for it then), hashing costs the same.
@@ -131,6 +135,7 @@ Result<SignedIn> SessionService::SignIn(const Json& body) {
   if (password && new_password)
     return InvalidArgument("new_password", "is given with setup_code, or to PUT /api/v1/session/password");
 
+  std::unique_lock guessing(GuessesOf(name));
   const Timestamp now = clock_.Now();
   auto state = INFRASHARE_TRY(store_.Read([&](ReadTx& tx) { return ReadSignInState(tx, name); }));
   INFRASHARE_TRY(NotLocked(state.lock, now));
@@ -151,6 +156,7 @@ Result<SignedIn> SessionService::SignIn(const Json& body) {
         name, state.principal ? std::optional(state.principal->organization) : std::nullopt, now));
     return WrongSignIn();
   }
+  guessing.unlock();  // the guess is judged; what follows is no guess
   if (password) {
     return StartSession(*state.principal, cred, std::nullopt, "session.sign_in");
   }
@@ -293,6 +299,7 @@ Result<SignedIn> SessionService::ChangePassword(const Caller& caller, const Json
   const Timestamp now = clock_.Now();
   // A wrong current password counts as a failed sign-in (a stolen cookie
   // must not give unlimited guesses), and the lock applies here too.
+  std::unique_lock guessing(GuessesOf(principal.id));
   auto state = INFRASHARE_TRY(store_.Read([&](ReadTx& tx) { return ReadSignInState(tx, principal.id); }));
   INFRASHARE_TRY(NotLocked(state.lock, now));
   const std::optional<Credential>& cred = state.credential;
@@ -301,8 +308,11 @@ Result<SignedIn> SessionService::ChangePassword(const Caller& caller, const Json
     return WithReason(InvalidArgument("current_password", "is not the password of this principal"),
                       "password_current_wrong");
   }
+  guessing.unlock();
   INFRASHARE_TRY(CheckNewPassword(next, "new_password"));
-  if (next == current) return InvalidArgument("new_password", "must differ from the current password");
+  if (next == current)
+    return WithReason(InvalidArgument("new_password", "must differ from the current password"),
+                      "password_unchanged");
   auto hash = Hash(next);
   if (!hash) return MakeError(ErrorCode::kUnavailable, "the password could not be hashed: try again");
   const Credential updated{

@@ -10,7 +10,10 @@
 //
 // Brute force: SessionLimits::max_failures failed sign-ins for one name
 // within SessionLimits::window lock that name for SessionLimits::lock,
-// stored, whether or not the name exists. A failed sign-in never says
+// stored, whether or not the name exists. Guesses at one name are judged
+// one after another in a process (the lock is read after the one before
+// was counted), so parallel guesses do not overshoot the limit; several
+// processes on one database overshoot it by at most one guess each. A failed sign-in never says
 // whether the name exists, and costs the same time either way. Each
 // sign-in, failure, lock, sign-out, setup code and password change is an
 // audit event.
@@ -22,6 +25,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -133,6 +137,11 @@ class SessionService {
   RegistryService& registry_;
   const SessionLimits limits_;
   std::counting_semaphore<1024> hashing_;
+
+  // The names whose guesses are judged one after another: a mutex per
+  // stripe of names (a name's stripe is its hash's).
+  std::mutex& GuessesOf(std::string_view name);
+  std::array<std::mutex, 64> guesses_;
 
   std::once_flag dummy_once_;
   std::string dummy_hash_;  // set once under dummy_once_

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "common/crypto.h"
 #include "domain/registry/password_rules.h"
 #include "service/service_test_util.h"
@@ -141,6 +144,24 @@ TEST_F(SessionServiceTest, TenFailuresLockTheNameForFifteenMinutesAcrossARestart
   auto actions = AuditActions();
   EXPECT_EQ(std::count(actions.begin(), actions.end(), "session.sign_in_failed"), 20);
   EXPECT_EQ(std::count(actions.begin(), actions.end(), "session.lock"), 2);
+}
+
+// Thirty guesses at once: each is judged after the one before was counted,
+// so exactly ten are checked and counted before the lock refuses the rest.
+TEST_F(SessionServiceTest, ParallelGuessesDoNotOvershootTheLock) {
+  ASSERT_TRUE(FirstSignIn());
+  std::vector<std::thread> guessers;
+  std::atomic<int> refused_locked = 0;
+  for (int i = 0; i < 30; ++i)
+    guessers.emplace_back([&, i] {
+      auto r = SignIn("soc1", "wrong guess number " + std::to_string(i));
+      if (!r && r.error().reason == "sign_in_locked") ++refused_locked;
+    });
+  for (auto& g : guessers) g.join();
+  EXPECT_EQ(refused_locked.load(), 20);
+  auto actions = AuditActions();
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "session.sign_in_failed"), 10);
+  EXPECT_EQ(std::count(actions.begin(), actions.end(), "session.lock"), 1);
 }
 
 TEST_F(SessionServiceTest, SessionsEndAtSignOutIdleTimeoutLifetimeAndPasswordChange) {
