@@ -55,6 +55,8 @@ TEST(PasswordRulesTest, RefusesShortCommonPaddedAndRepeatedPasswords) {
   EXPECT_FALSE(CheckNewPassword("Password2024!", "p"));  // a common word padded to 13
   EXPECT_FALSE(CheckNewPassword("!!dragon123456", "p"));
   EXPECT_FALSE(CheckNewPassword("qwertyqwerty", "p"));     // repeated
+  EXPECT_FALSE(CheckNewPassword("qwertyqwerty1!", "p"));   // repeated, then padded
+  EXPECT_FALSE(CheckNewPassword("2024!MonkeyMonkey", "p"));
   EXPECT_FALSE(CheckNewPassword("123456789012345", "p"));  // a common number padded
   EXPECT_TRUE(CheckNewPassword(kGoodPassword, "p"));
   EXPECT_TRUE(CheckNewPassword("停電復旧手順を確認しました", "p"));  // 13 characters, 39 bytes

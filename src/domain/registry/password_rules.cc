@@ -55,22 +55,35 @@ size_t CodePoints(std::string_view s) {
       s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
+// Padding cut from either end before looking for a repeated common
+// password ("qwertyqwerty1!"): a few characters, so that a long run of
+// digits costs no more than a few hundred scans.
+constexpr size_t kRepeatPadding = 8;
+
+// `s` (lower case) is a common password written two or more times.
+bool IsRepeatedCommon(std::string_view s, const std::unordered_set<std::string>& common) {
+  for (size_t unit = 1; unit <= s.size() / 2 && unit <= kLongest; ++unit)
+    if (IsRepeated(s, unit) && common.contains(std::string(s.substr(0, unit)))) return true;
+  return false;
+}
+
 }  // namespace
 
 bool IsCommonPassword(std::string_view password) {
+  // As typed, and with digits and symbols cut from either end
+  // ("!!dragon2024", "123456789!!!", "qwertyqwerty1!").
   const auto& common = CommonPasswords();
   const std::string lower = Lower(password);
-  if (common.contains(lower)) return true;
-  for (size_t unit = 1; unit <= lower.size() / 2; ++unit)
-    if (IsRepeated(lower, unit) && common.contains(lower.substr(0, unit))) return true;
-  // Digits and symbols cut from either end ("!!dragon2024", "123456789!!!").
   const size_t n = lower.size();
   size_t front = 0, back = 0;
   while (front < n && IsPadding(lower[front])) ++front;
   while (back < n && IsPadding(lower[n - 1 - back])) ++back;
   for (size_t f = 0; f <= front && f < n; ++f)
-    for (size_t b = 0; b <= back && f + b < n; ++b)
-      if (n - f - b <= kLongest && common.contains(lower.substr(f, n - f - b))) return true;
+    for (size_t b = 0; b <= back && f + b < n; ++b) {
+      const std::string_view core = std::string_view(lower).substr(f, n - f - b);
+      if (core.size() <= kLongest && common.contains(std::string(core))) return true;
+      if (f <= kRepeatPadding && b <= kRepeatPadding && IsRepeatedCommon(core, common)) return true;
+    }
   return false;
 }
 
