@@ -39,7 +39,7 @@ test("the secretariat relays it from its page; the analyst confirms the level; a
   await isac.getByRole("link", { name: /制御網への侵入の試み/ }).click();
   await isac.getByRole("heading", { name: /制御網への侵入の試み/ }).waitFor();
   assert.match(await isac.locator("main").innerText(), /中継待ち/);
-  assert.equal(await isac.getByTestId("report-source").innerText(), kanto.name_ja);  // the relay knows the source
+  await isac.getByTestId("report-source").filter({ hasText: kanto.name_ja }).waitFor();  // the relay knows the source
   assert.equal(await isac.getByLabel("連絡元を匿名化する").isDisabled(), true);     // and cannot lift the anonymity
   await isac.getByRole("button", { name: "中継する" }).click();
   await isac.getByText("共有先へ公開済み").waitFor();
