@@ -118,6 +118,8 @@ export const en: Record<MessageKey, string> = {
   'hotline.title': 'Hotline',
   'hotline.waiting': 'Alerts waiting for your acknowledgement: {n}',
   'hotline.all': 'Alerts',
+  'hotline.others': 'Other alerts',
+  'hotline.noOthers': 'No other alerts.',
   'hotline.none': 'No alerts.',
   'hotline.raisedBy': 'Raised by {org}',
   'hotline.yourState': 'Your organization',

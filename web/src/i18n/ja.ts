@@ -118,6 +118,8 @@ export const ja = {
   'hotline.title': 'ホットライン',
   'hotline.waiting': '確認応答を待っている警報：{n} 件',
   'hotline.all': '警報の一覧',
+  'hotline.others': 'そのほかの警報',
+  'hotline.noOthers': 'そのほかの警報はありません。',
   'hotline.none': '警報はありません。',
   'hotline.raisedBy': '発出：{org}',
   'hotline.yourState': '貴組織の状態',

@@ -64,8 +64,8 @@ export function Hotline({ identity }: { identity: Identity }) {
       {waiting.map((a) => (
         <AlertCard key={a.id} alert={a} org={org} names={names} onChange={upsert} />
       ))}
-      <h2>{t('hotline.all')}</h2>
-      {others.length === 0 && <p>{t('hotline.none')}</p>}
+      <h2>{waiting.length > 0 ? t('hotline.others') : t('hotline.all')}</h2>
+      {others.length === 0 && <p>{waiting.length > 0 ? t('hotline.noOthers') : t('hotline.none')}</p>}
       {others.map((a) => (
         <AlertCard key={a.id} alert={a} org={org} names={names} onChange={upsert} />
       ))}
