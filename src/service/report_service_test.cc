@@ -81,13 +81,7 @@ TEST_F(ReportServiceTest, APreviewAnswersTheAssessmentAndTheRecipientsAndStoresN
   EXPECT_TRUE(direct->at_relay.empty());
   EXPECT_TRUE(direct->audience.empty());  // AMBER with no audience: the trail alone
 
-  Json relayed{{"kind", "near_miss"},
-               {"title", "Near miss"},
-               {"sectors", {"electric_power"}},
-               {"tlp", "amber"},
-               {"route", "via_ceptoar"},
-               {"anonymized", true},
-               {"audience", {{"sectors", {"electric_power"}}}}};
+  Json relayed = AnonymousNearMissBody();
   auto via = services().reports.PreviewSubmission(Reporter(), relayed);
   ASSERT_TRUE(via) << via.error().message;
   EXPECT_FALSE(via->report.released);

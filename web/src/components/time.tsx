@@ -9,7 +9,7 @@ const jst = new Intl.DateTimeFormat('sv-SE', {
   hour12: false,
 });
 
-export function formatJst(iso: string): string {
+function formatJst(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : `${jst.format(date)} JST`;
 }

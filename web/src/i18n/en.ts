@@ -367,7 +367,6 @@ export const en: Record<MessageKey, string> = {
   'channel.inbox': 'Inbox',
   'channel.email_digest': 'E-mail digest',
 
-  'error.title': 'Error',
   'error.network': 'The server cannot be reached. Check the network and try again.',
   'error.sign_in_wrong': 'The user ID, password or setup code is wrong.',
   'error.sign_in_locked': 'Too many failed sign-ins: this user ID is locked for a while. Wait about 15 minutes and try again.',
@@ -397,5 +396,4 @@ export const en: Record<MessageKey, string> = {
   'notFound.title': 'Page not found',
   'notFound.back': 'Back to home',
 
-  'time.jst': 'JST',
 };

@@ -367,7 +367,6 @@ export const ja = {
   'channel.inbox': '受信箱',
   'channel.email_digest': 'メールのまとめ',
 
-  'error.title': 'エラー',
   'error.network': 'サーバーに接続できません。ネットワークを確認して、もう一度お試しください。',
   'error.sign_in_wrong': 'ユーザーID、パスワード、またはセットアップコードが正しくありません。',
   'error.sign_in_locked': 'サインインの失敗が続いたため、このユーザーIDは一時的にロックされています。15分ほど待ってから、もう一度お試しください。',
@@ -397,7 +396,6 @@ export const ja = {
   'notFound.title': 'ページが見つかりません',
   'notFound.back': 'ホームへ戻る',
 
-  'time.jst': 'JST',
 } as const;
 
 export type MessageKey = keyof typeof ja;

@@ -8,13 +8,13 @@ import { api, type Identity, type Problem } from '../api';
 import { alertTitle, listAlerts, type Alert } from '../alerts';
 import { OneOf } from '../components/choices';
 import { Field, FormAlert, Notice, useFieldErrors } from '../components/form';
+import { RaiseAlert } from '../components/raise_alert';
 import { Reasons } from '../components/reasons';
 import { Time } from '../components/time';
 import { problemOf } from '../errors';
 import { localName, useI18n, type MessageKey } from '../i18n';
 import { useEventStream } from '../live';
 import { useOrganizationNames } from '../organizations';
-import { RaiseAlert } from './hotline';
 import { levelOf, revisionNote, shownText, type Report, type Revision } from '../reports';
 import { useSectors } from '../sectors';
 
