@@ -59,6 +59,13 @@ HttpResponse AddPrincipal(const ApiCall& call) {
   });
 }
 
+HttpResponse UpdatePrincipal(const ApiCall& call) {
+  return WithJsonBody(call.request, [&](const Json& body) {
+    auto p = call.services.registry.UpdatePrincipal(call.caller, call.request.path_params.at("id"), body);
+    return Render(200, p ? Result<Json>(ToJson(*p)) : std::unexpected(p.error()));
+  });
+}
+
 HttpResponse ListPrincipals(const ApiCall& call) {
   auto list = call.services.registry.ListPrincipals(call.caller, call.request.Query("organization"));
   if (!list) return ProblemResponse(list.error());

@@ -16,6 +16,7 @@ HttpResponse GetOrganization(const ApiCall& call);
 // Administration.
 HttpResponse AddOrganization(const ApiCall& call);
 HttpResponse AddPrincipal(const ApiCall& call);
+HttpResponse UpdatePrincipal(const ApiCall& call);
 HttpResponse ListPrincipals(const ApiCall& call);
 HttpResponse IssueToken(const ApiCall& call);
 HttpResponse RevokeToken(const ApiCall& call);

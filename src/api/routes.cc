@@ -70,6 +70,7 @@ constexpr ResponseSpec kOrganizationsOk[] = {{200, s::kOrganizationList}};
 constexpr ResponseSpec kOrganizationOk[] = {{200, s::kOrganization}};
 constexpr ResponseSpec kOrganizationCreated[] = {{201, s::kOrganization}};
 constexpr ResponseSpec kPrincipalCreated[] = {{201, s::kPrincipal}};
+constexpr ResponseSpec kPrincipalOk[] = {{200, s::kPrincipal}};
 constexpr ResponseSpec kPrincipalsOk[] = {{200, s::kPrincipalList}};
 constexpr ResponseSpec kTokenCreated[] = {{201, s::kIssuedToken}};
 constexpr ResponseSpec kNoContent[] = {{204, "", "", "Done"}};
@@ -143,6 +144,9 @@ const ApiRoute kRoutes[] = {
    "Add an organization (admin of NISC)", s::kOrganizationInput, kOrganizationCreated},
   {"POST", "/api/v1/admin/principals", A::WithRole(Role::kAdmin), HANDLER(AddPrincipal),
    "Add a principal with roles (admin)", s::kPrincipalInput, kPrincipalCreated},
+  {"PATCH", "/api/v1/admin/principals/{id}", A::WithRole(Role::kAdmin), HANDLER(UpdatePrincipal),
+   "Disable or enable a principal, or change its roles (admin); disabling ends its sessions and refuses its "
+   "tokens", s::kPrincipalUpdate, kPrincipalOk},
   {"GET", "/api/v1/admin/principals", A::WithRole(Role::kAdmin), HANDLER(ListPrincipals),
    "List principals (admin; filter: organization)", "", kPrincipalsOk, kPrincipalFilters},
   {"POST", "/api/v1/admin/principals/{id}/tokens", A::WithRole(Role::kAdmin), HANDLER(IssueToken),
@@ -158,6 +162,9 @@ const ApiRoute kRoutes[] = {
   {"DELETE", "/api/v1/session", A::Token(), HANDLER(SignOut), "Sign out (the session cookie)", "", kSignedOut},
   {"PUT", "/api/v1/session/password", A::Token(), HANDLER(ChangePassword),
    "Change one's own password", s::kPasswordChange, kSessionRenewed},
+  {"PUT", "/api/v1/session/language", A::Token(), HANDLER(SetLanguage),
+   "Choose one's own language for the browser UI (answered in the session's principal)", s::kLanguageChoice,
+   kPrincipalOk},
   {"GET", "/api/v1/admin/audit", A::WithRole(Role::kAdmin), HANDLER(ListAudit),
    "The audit trail, oldest first (admin; after, limit); what the caller's organization may not see is left "
    "out or has its source blanked", "", kAuditOk, kAuditRange},

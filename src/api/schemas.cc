@@ -59,6 +59,11 @@ Json Enum(std::initializer_list<const char*> values) {
   for (const char* v : values) list.push_back(v);
   return {{"type", "string"}, {"enum", std::move(list)}};
 }
+Json LanguageEnum() {
+  Json list = Json::array();
+  for (std::string_view v : kLanguages) list.push_back(v);
+  return {{"type", "string"}, {"enum", std::move(list)}};
+}
 
 // A closed object: `required` members, then `optional` ones; nothing else.
 Json Object(Members required, Members optional = {}) {
@@ -290,12 +295,22 @@ Json OrganizationIn() {
 }
 
 Json Principal() {
-  return Object({{"id", Str()},
-                 {"organization", Str()},
-                 {"name", Str()},
-                 {"roles", Array(Enum(kRoleNames))},
-                 {"created_at", DateTime()}});
+  return Object(
+      {{"id", Str()},
+       {"organization", Str()},
+       {"name", Str()},
+       {"roles", Array(Enum(kRoleNames))},
+       {"created_at", DateTime()}},
+      {{"disabled_at", Described(DateTime(), "when an administrator disabled it; absent when active")},
+       {"language", Described(LanguageEnum(), "the language the person chose; absent until then")}});
 }
+
+Json PrincipalUpdateIn() {
+  return Object({}, {{"disabled", Described(Bool(), "true disables, false enables")},
+                     {"roles", Array(Enum(kRoleNames), kMaxRoles)}});
+}
+
+Json LanguageIn() { return Object({{"language", LanguageEnum()}}); }
 
 Json PrincipalIn() {
   return Object({{"id", Str(kIdLimits)},
@@ -561,6 +576,8 @@ Json ComponentSchemas() {
       {kSignInRequest, SignInIn()},
       {kSession, Session()},
       {kPasswordChange, PasswordChangeIn()},
+      {kPrincipalUpdate, PrincipalUpdateIn()},
+      {kLanguageChoice, LanguageIn()},
       {kSetupCode, SetupCode()},
       {kSetupCodeRequest, Described(Object({}), "no options yet: {}")},
       {"AuditEvent", AuditEvent()},

@@ -67,6 +67,13 @@ HttpResponse ChangePassword(const ApiCall& call) {
   });
 }
 
+HttpResponse SetLanguage(const ApiCall& call) {
+  return WithJsonBody(call.request, [&](const Json& body) {
+    auto p = call.services.sessions.SetLanguage(call.caller, body);
+    return Render(200, p ? Result<Json>(ToJson(*p)) : std::unexpected(p.error()));
+  });
+}
+
 HttpResponse IssueSetupCode(const ApiCall& call) {
   return WithJsonBody(call.request, [&](const Json& body) {
     const std::string& id = call.request.path_params.at("id");

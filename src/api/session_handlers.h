@@ -11,6 +11,7 @@ HttpResponse SignIn(const ApiCall& call);
 HttpResponse WhoAmI(const ApiCall& call);
 HttpResponse SignOut(const ApiCall& call);
 HttpResponse ChangePassword(const ApiCall& call);
+HttpResponse SetLanguage(const ApiCall& call);
 HttpResponse IssueSetupCode(const ApiCall& call);
 
 }  // namespace infrashare::api

@@ -219,6 +219,10 @@ int RunAdmin(const std::string& database, const std::string& what, const Json& b
     auto p = services.registry.AddPrincipal(system, body);
     if (!p) return Fail(p.error());
     fmt::print("added principal {}\n", p->id);
+  } else if (what == "principal-update") {
+    auto p = services.registry.UpdatePrincipal(system, target, body);
+    if (!p) return Fail(p.error());
+    fmt::print("principal {}: {}\n", p->id, p->disabled_at ? "disabled" : "enabled");
   } else if (what == "principal-setup-code") {
     auto code = services.sessions.IssueSetupCode(system, target, body);
     if (!code) return Fail(code.error());

@@ -76,6 +76,11 @@ int main(int argc, char** argv) {
       "setup-code",
       "Issue a one-time setup code for the first sign-in, or a reset (printed once, on the last line)");
   principal_setup->add_option("--id", id)->required();
+  auto* principal_disable = principal_cmd->add_subcommand(
+      "disable", "Disable a principal: its sessions end, its tokens are refused, it cannot sign in");
+  principal_disable->add_option("--id", id)->required();
+  auto* principal_enable = principal_cmd->add_subcommand("enable", "Enable a disabled principal again");
+  principal_enable->add_option("--id", id)->required();
   auto* token = admin->add_subcommand("token", "API tokens")->require_subcommand(1);
   auto* token_issue = token->add_subcommand("issue", "Issue a token (printed once, on the last line)");
   token_issue->add_option("--principal", principal)->required();
@@ -129,6 +134,8 @@ int main(int argc, char** argv) {
       return RunAdmin(database, "principal-add",
                       Json{{"id", id}, {"organization", org_id}, {"name", name}, {"roles", roles}}, "");
     if (*principal_setup) return RunAdmin(database, "principal-setup-code", Json::object(), id);
+    if (*principal_disable) return RunAdmin(database, "principal-update", Json{{"disabled", true}}, id);
+    if (*principal_enable) return RunAdmin(database, "principal-update", Json{{"disabled", false}}, id);
     if (*token_issue)
       return RunAdmin(database, "token-issue", label.empty() ? Json::object() : Json{{"label", label}}, principal);
     if (*token_revoke) return RunAdmin(database, "token-revoke", Json::object(), token_id);

@@ -16,6 +16,12 @@ std::unexpected<Error> BadToken() {
 
 AuthService::AuthService(Store& store, RegistryService& registry) : store_(store), registry_(registry) {
   registry_.OnTokenRevoked([this](const std::string& id) { Forget(id); });
+  registry_.OnPrincipalChanged([this](const std::string& id) { ForgetPrincipal(id); });
+}
+
+void AuthService::ForgetPrincipal(const std::string& principal_id) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(cache_, [&](const auto& entry) { return entry.second.principal.id == principal_id; });
 }
 
 void AuthService::Forget(const std::string& token_id) {
@@ -57,13 +63,14 @@ std::optional<Result<Caller>> AuthService::Authenticate(std::string_view header,
   }
   if (!principal) {
     if (lookup == Lookup::kCacheOnly) return std::nullopt;
-    // The token and its principal, or nullopt for a token unknown or revoked.
+    // The token and its principal, or nullopt for a token unknown or
+    // revoked, or of a disabled principal.
     using Found = std::optional<std::pair<ApiToken, Principal>>;
     auto found = store_.Read([&](ReadTx& tx) -> Result<Found> {
       auto t = INFRASHARE_TRY(tx.GetToken(id));
       if (!t || t->revoked_at) return std::nullopt;
       auto p = INFRASHARE_TRY(tx.GetPrincipal(t->principal));
-      if (!p) return std::nullopt;
+      if (!p || p->disabled_at) return std::nullopt;
       return std::pair{std::move(*t), std::move(*p)};
     });
     if (!found) return std::unexpected(found.error());

@@ -35,7 +35,7 @@ class AuthService {
   AuthService(Store& store, RegistryService& registry);
 
   // An empty header gives an unauthenticated Caller; a malformed, unknown or
-  // revoked token is kUnauthenticated with the same message for each, so a
+  // revoked token, or one of a disabled principal, is kUnauthenticated with the same message for each, so a
   // caller cannot probe which tokens exist.
   Result<Caller> Authenticate(std::string_view authorization_header);
 
@@ -47,6 +47,8 @@ class AuthService {
   std::optional<Result<Caller>> AuthenticateCached(std::string_view authorization_header);
 
   void Forget(const std::string& token_id);
+  // Forgets every cached token of the principal.
+  void ForgetPrincipal(const std::string& principal_id);
 
  private:
   enum class Lookup { kCacheOrStore, kCacheOnly };

@@ -24,6 +24,19 @@ Result<void> CheckId(const std::string& id, const std::string& field) {
   return {};
 }
 
+// The member "roles": at least one role's name, each kept once.
+Result<std::vector<Role>> ReadRoles(ObjectReader& in) {
+  auto names = INFRASHARE_TRY(in.StringList("roles", kMaxRoles, kIdLimits, /*required=*/true));
+  std::vector<Role> roles;
+  for (size_t i = 0; i < names.size(); ++i) {
+    auto role = ParseName(kRoleNames, names[i]);
+    if (!role) return InvalidArgument(IndexPath("roles", i), AllowedNames(kRoleNames));
+    if (std::find(roles.begin(), roles.end(), *role) == roles.end()) roles.push_back(*role);
+  }
+  if (roles.empty()) return InvalidArgument("roles", "must name at least one role");
+  return roles;
+}
+
 template <class T>
 Result<T> Fail(const Error& e) {
   return std::unexpected(e);
@@ -228,15 +241,8 @@ Result<Principal> RegistryService::AddPrincipal(const Caller& caller, const Json
   if (!org) return Fail<Principal>(org.error());
   auto name = in.String("name", kNameLimits);
   if (!name) return Fail<Principal>(name.error());
-  auto roles = in.StringList("roles", kMaxRoles, kIdLimits, /*required=*/true);
-  if (!roles) return Fail<Principal>(roles.error());
+  p.roles = INFRASHARE_TRY(ReadRoles(in));
   if (auto f = in.Finish(); !f) return Fail<Principal>(f.error());
-  if (roles->empty()) return InvalidArgument("roles", "must name at least one role");
-  for (size_t i = 0; i < roles->size(); ++i) {
-    auto role = ParseName(kRoleNames, (*roles)[i]);
-    if (!role) return InvalidArgument(IndexPath("roles", i), AllowedNames(kRoleNames));
-    if (!p.HasRole(*role)) p.roles.push_back(*role);
-  }
   if (!Snapshot()->FindOrganization(*org))
     return InvalidArgument("organization", fmt::format("unknown organization '{}'", *org));
   if (auto r = caller.RequireAdminOf(*org); !r) return Fail<Principal>(r.error());
@@ -300,6 +306,56 @@ Result<IssuedToken> RegistryService::IssueToken(const Caller& caller, const std:
   });
   if (!r) return Fail<IssuedToken>(r.error());
   return issued;
+}
+
+Result<Principal> RegistryService::UpdatePrincipal(const Caller& caller, const std::string& principal_id,
+                                                   const Json& body) {
+  INFRASHARE_TRY(caller.Require(Role::kAdmin));
+  ObjectReader in(body, "");
+  std::optional<bool> disable;
+  if (in.Has("disabled")) disable = INFRASHARE_TRY(in.Bool("disabled"));
+  std::optional<std::vector<Role>> roles;
+  if (in.Has("roles")) roles = INFRASHARE_TRY(ReadRoles(in));
+  INFRASHARE_TRY(in.Finish());
+  if (!disable && !roles) return InvalidArgument("", "give disabled, roles or both");
+  const bool self = caller.principal->id == principal_id;
+  if (self && disable.value_or(false))
+    return InvalidArgument("disabled", "an administrator cannot disable its own principal");
+  if (self && roles && std::find(roles->begin(), roles->end(), Role::kAdmin) == roles->end())
+    return InvalidArgument("roles", "an administrator cannot take its own admin role");
+  const Timestamp now = clock_.Now();
+  Principal out;
+  INFRASHARE_TRY(store_.Write([&](WriteTx& tx) -> Result<void> {
+    auto p = INFRASHARE_TRY(tx.GetPrincipal(principal_id));
+    if (!p) return NotFound(fmt::format("principal '{}' not found", principal_id));
+    INFRASHARE_TRY(caller.RequireAdminOf(p->organization));
+    auto record = [&](std::string action, Json detail) {
+      detail["organization"] = p->organization;
+      return RecordChange(tx, caller.space,
+                          ChangeRecord{.at = now,
+                                       .actor = ChangeActor::Of(caller),
+                                       .action = std::move(action),
+                                       .target_kind = "principal",
+                                       .target_id = p->id,
+                                       .detail = std::move(detail)});
+    };
+    if (disable && *disable != p->disabled_at.has_value()) {
+      p->disabled_at = *disable ? std::optional(now) : std::nullopt;
+      if (*disable) INFRASHARE_TRY(tx.RevokeWebSessions(p->id, now));
+      INFRASHARE_TRY(record(*disable ? "principal.disable" : "principal.enable", Json::object()));
+    }
+    if (roles && *roles != p->roles) {
+      Json before = ToJson(*p)["roles"];
+      p->roles = *roles;
+      INFRASHARE_TRY(
+          record("principal.roles", Json{{"before", std::move(before)}, {"after", ToJson(*p)["roles"]}}));
+    }
+    INFRASHARE_TRY(tx.UpdatePrincipal(*p));
+    out = std::move(*p);
+    return {};
+  }));
+  if (on_principal_changed_) on_principal_changed_(principal_id);
+  return out;
 }
 
 Result<void> RegistryService::RevokeToken(const Caller& caller, const std::string& token_id) {

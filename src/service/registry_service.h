@@ -73,12 +73,22 @@ class RegistryService {
   // tokens: the organization's administrators, or the platform's. Listing
   // without `org`: every principal for the platform, one's own otherwise.
   Result<std::vector<Principal>> ListPrincipals(const Caller& caller, std::optional<std::string> org);
+  // {"disabled"?: bool, "roles"?: [names]}: the principal's organization's
+  // admins or the platform's. Disabling ends the principal's sessions and
+  // refuses its tokens (kept, for when it is enabled again); an admin can
+  // neither disable itself nor take its own admin role.
+  Result<Principal> UpdatePrincipal(const Caller& caller, const std::string& principal_id, const Json& body);
   Result<IssuedToken> IssueToken(const Caller& caller, const std::string& principal_id, const Json& body);
   Result<void> RevokeToken(const Caller& caller, const std::string& token_id);
 
   // Called after a token is revoked (the auth cache forgets it).
   // REQUIRES: set once, before serving.
   void OnTokenRevoked(std::function<void(const std::string& token_id)> fn) { on_token_revoked_ = std::move(fn); }
+  // Called after a principal was disabled or its roles changed (the auth
+  // cache forgets its tokens). REQUIRES: set once, before serving.
+  void OnPrincipalChanged(std::function<void(const std::string& principal_id)> fn) {
+    on_principal_changed_ = std::move(fn);
+  }
 
  private:
   Result<void> Reload();
@@ -87,6 +97,7 @@ class RegistryService {
   Store& store_;
   const Clock& clock_;
   std::function<void(const std::string&)> on_token_revoked_;
+  std::function<void(const std::string&)> on_principal_changed_;
 
   // State below is protected by mutex_.
   std::mutex mutex_;

@@ -20,6 +20,13 @@ std::unexpected<Error> WrongSignIn() {
                     "sign_in_wrong");
 }
 
+// Said only to a caller who gave the right password or code.
+std::unexpected<Error> PrincipalDisabled() {
+  return WithReason(MakeError(ErrorCode::kUnauthenticated,
+                              "this principal is disabled: ask your organization's administrator"),
+                    "principal_disabled");
+}
+
 std::unexpected<Error> SessionEnded() {
   return WithReason(MakeError(ErrorCode::kUnauthenticated, "the session has ended: sign in again"),
                     "session_ended");
@@ -188,6 +195,12 @@ Result<SignedIn> SessionService::StartSession(const Principal& principal,
     INFRASHARE_TRY(tx.ForgetWebSessions(now));
     auto current = INFRASHARE_TRY(tx.GetCredential(principal.id));
     if (!SameCredential(current, verified)) return WrongSignIn();
+    // Holds the credential until this write ends: a change made meanwhile
+    // by another process waits for it, or has made this one fail.
+    if (!current || !INFRASHARE_TRY(tx.HoldCredential(principal.id, current->changed_at)))
+      return WrongSignIn();
+    auto now_principal = INFRASHARE_TRY(tx.GetPrincipal(principal.id));
+    if (!now_principal || now_principal->disabled_at) return PrincipalDisabled();
     if (replacement) {
       INFRASHARE_TRY(tx.RevokeWebSessions(principal.id, now));
       INFRASHARE_TRY(tx.PutCredential(*replacement));
@@ -250,6 +263,7 @@ Result<SessionCaller> SessionService::Authenticate(std::string_view session_id) 
   if (!found) return SessionEnded();
   const WebSession& s = found->first;
   if (s.revoked_at || now >= s.expires_at || now - s.last_seen_at >= limits_.idle) return SessionEnded();
+  if (found->second.disabled_at) return SessionEnded();
   if (now - s.last_seen_at >= kTouchEvery)
     INFRASHARE_TRY(store_.Write([&](WriteTx& tx) { return tx.TouchWebSession(id_sha256, now); }));
   SessionCaller out;
@@ -269,6 +283,24 @@ Result<Identity> SessionService::WhoAmI(const Caller& caller, const std::optiona
     if (session.caller.principal->id != caller.principal->id) return SessionEnded();
     out.csrf_token = std::move(session.csrf_token);
   }
+  return out;
+}
+
+Result<Principal> SessionService::SetLanguage(const Caller& caller, const Json& body) {
+  INFRASHARE_TRY(caller.RequireAuthenticated());
+  ObjectReader in(body, "");
+  const std::string language = INFRASHARE_TRY(in.String("language", {1, 8}));
+  INFRASHARE_TRY(in.Finish());
+  if (!IsLanguage(language)) return InvalidArgument("language", "must be ja or en");
+  Principal out;
+  INFRASHARE_TRY(store_.Write([&](WriteTx& tx) -> Result<void> {
+    auto p = INFRASHARE_TRY(tx.GetPrincipal(caller.principal->id));
+    if (!p) return SessionEnded();
+    p->language = language;
+    INFRASHARE_TRY(tx.UpdatePrincipal(*p));
+    out = std::move(*p);
+    return {};
+  }));
   return out;
 }
 

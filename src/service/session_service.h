@@ -6,7 +6,9 @@
 // its SHA-256, with a CSRF token that every change made with the cookie
 // sends back (the api gate checks it). A session ends at sign-out, after
 // SessionLimits::idle without a request, after SessionLimits::lifetime, and
-// when its principal's password changes or is reset.
+// when its principal's password changes or is reset, or the principal is
+// disabled (RegistryService::UpdatePrincipal). A disabled principal's right
+// password is answered "disabled"; a wrong one as any wrong one.
 //
 // Brute force: SessionLimits::max_failures failed sign-ins for one name
 // within SessionLimits::window lock that name for SessionLimits::lock,
@@ -103,6 +105,9 @@ class SessionService {
   // The caller (authenticated by token or cookie); `session_id` is the
   // cookie's value when there is one.
   Result<Identity> WhoAmI(const Caller& caller, const std::optional<std::string>& session_id);
+
+  // {"language": "ja" | "en"}: the caller's own, answered in WhoAmI.
+  Result<Principal> SetLanguage(const Caller& caller, const Json& body);
 
   // Ends the session (the caller's own).
   Result<void> SignOut(const Caller& caller, std::string_view session_id);

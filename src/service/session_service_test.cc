@@ -311,5 +311,125 @@ TEST_F(SessionServiceTest, MalformedBodiesNameTheFieldAndChangeNothing) {
   EXPECT_FALSE(services().sessions.Authenticate(std::string(64, 'a')));
 }
 
+TEST_F(SessionServiceTest, DisablingAPrincipalEndsItsSessionsRefusesItsTokensAndItsSignIn) {
+  auto s = FirstSignIn();
+  ASSERT_TRUE(s);
+  const Caller system = SystemCaller(services().registry.Snapshot());
+  auto token = services().registry.IssueToken(system, "soc1", Json::object());
+  ASSERT_TRUE(token) << token.error().message;
+  ASSERT_TRUE(services().auth.Authenticate("Bearer " + token->secret_token)) << "cached now";
+
+  // Only the organization's admins (or the platform's) may; not by itself.
+  const Json disable{{"disabled", true}};
+  auto other = services().registry.UpdatePrincipal(As("power_b", {Role::kAdmin}), "soc1", disable);
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, ErrorCode::kForbidden);
+  EXPECT_FALSE(services().registry.UpdatePrincipal(As("power_a", {Role::kReporter}), "soc1", disable));
+  auto unknown = services().registry.UpdatePrincipal(As("power_a", {Role::kAdmin}), "nobody", disable);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(services().sessions.Authenticate(s->session_id)) << "nothing changed yet";
+
+  auto disabled = services().registry.UpdatePrincipal(As("power_a", {Role::kAdmin}), "soc1", disable);
+  ASSERT_TRUE(disabled) << disabled.error().message;
+  EXPECT_TRUE(disabled->disabled_at);
+  EXPECT_FALSE(services().sessions.Authenticate(s->session_id));
+  EXPECT_FALSE(services().auth.Authenticate("Bearer " + token->secret_token))
+      << "the cached token is forgotten at once";
+  auto right = SignIn("soc1", kGoodPassword);
+  ASSERT_FALSE(right);
+  EXPECT_EQ(right.error().reason, "principal_disabled") << "said only with the right password";
+  auto wrong = SignIn("soc1", "not the password at all");
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().reason, "sign_in_wrong");
+  const auto actions = AuditActions();
+  EXPECT_NE(std::ranges::find(actions, "principal.disable"), actions.end());
+
+  // Enabled again: the password and the token work again.
+  auto enabled =
+      services().registry.UpdatePrincipal(As("power_a", {Role::kAdmin}), "soc1", Json{{"disabled", false}});
+  ASSERT_TRUE(enabled) << enabled.error().message;
+  EXPECT_FALSE(enabled->disabled_at);
+  EXPECT_TRUE(SignIn("soc1", kGoodPassword));
+  EXPECT_TRUE(services().auth.Authenticate("Bearer " + token->secret_token));
+}
+
+TEST_F(SessionServiceTest, RolesChangeAndAnAdminCannotLockItselfOut) {
+  const Caller admin = As("power_a", {Role::kAdmin});
+  auto changed = services().registry.UpdatePrincipal(admin, "soc1", Json{{"roles", {"reporter", "analyst"}}});
+  ASSERT_TRUE(changed) << changed.error().message;
+  EXPECT_TRUE(changed->HasRole(Role::kAnalyst));
+  auto stored = store().Read([](ReadTx& tx) { return tx.GetPrincipal("soc1"); });
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_TRUE((*stored)->HasRole(Role::kAnalyst));
+
+  // The admin "power_a_user" as stored, acting on itself.
+  ASSERT_TRUE(services().registry.AddPrincipal(
+      SystemCaller(services().registry.Snapshot()),
+      Json{{"id", "power_a_user"}, {"organization", "power_a"}, {"name", "admin"}, {"roles", {"admin"}}}));
+  auto self_disable = services().registry.UpdatePrincipal(admin, "power_a_user", Json{{"disabled", true}});
+  ASSERT_FALSE(self_disable);
+  EXPECT_EQ(self_disable.error().field, "disabled");
+  auto self_demote =
+      services().registry.UpdatePrincipal(admin, "power_a_user", Json{{"roles", {"reporter"}}});
+  ASSERT_FALSE(self_demote);
+  EXPECT_EQ(self_demote.error().field, "roles");
+
+  struct Case {
+    Json body;
+    std::string field;
+  };
+  const Case cases[] = {
+      {Json::object(), ""},
+      {Json{{"disabled", "yes"}}, "disabled"},
+      {Json{{"roles", Json::array()}}, "roles"},
+      {Json{{"roles", {"king"}}}, "roles[0]"},
+      {Json{{"disabled", true}, {"name", "x"}}, "name"},
+  };
+  for (const auto& c : cases) {
+    auto r = services().registry.UpdatePrincipal(admin, "soc1", c.body);
+    ASSERT_FALSE(r) << c.body.dump();
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << c.body.dump();
+    EXPECT_EQ(r.error().field, c.field) << c.body.dump() << ": " << r.error().message;
+  }
+  stored = store().Read([](ReadTx& tx) { return tx.GetPrincipal("soc1"); });
+  ASSERT_TRUE(stored && *stored);
+  EXPECT_FALSE((*stored)->disabled_at) << "a refused change changed nothing";
+}
+
+TEST_F(SessionServiceTest, ThePersonsLanguageIsKeptAndAnsweredInWhoAmI) {
+  auto s = FirstSignIn();
+  ASSERT_TRUE(s);
+  auto as = services().sessions.Authenticate(s->session_id);
+  ASSERT_TRUE(as);
+  auto who = services().sessions.WhoAmI(as->caller, s->session_id);
+  ASSERT_TRUE(who);
+  EXPECT_FALSE(who->principal.language) << "nothing chosen yet";
+  auto bad = services().sessions.SetLanguage(as->caller, Json{{"language", "fr"}});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().field, "language");
+  ASSERT_TRUE(services().sessions.SetLanguage(as->caller, Json{{"language", "en"}}));
+  as = services().sessions.Authenticate(s->session_id);
+  ASSERT_TRUE(as);
+  who = services().sessions.WhoAmI(as->caller, s->session_id);
+  ASSERT_TRUE(who);
+  EXPECT_EQ(who->principal.language, "en");
+}
+
+TEST_F(SessionServiceTest, ASignInFailsWhenTheCredentialChangedSinceItWasChecked) {
+  auto s = FirstSignIn();
+  ASSERT_TRUE(s);
+  auto cred = store().Read([](ReadTx& tx) { return tx.GetCredential("soc1"); });
+  ASSERT_TRUE(cred && *cred);
+  auto held = store().Write([&](WriteTx& tx) { return tx.HoldCredential("soc1", (*cred)->changed_at); });
+  ASSERT_TRUE(held);
+  EXPECT_TRUE(*held);
+  clock().Advance(std::chrono::seconds(1));
+  ASSERT_TRUE(services().sessions.IssueSetupCode(As("power_a", {Role::kAdmin}), "soc1", Json::object()));
+  held = store().Write([&](WriteTx& tx) { return tx.HoldCredential("soc1", (*cred)->changed_at); });
+  ASSERT_TRUE(held);
+  EXPECT_FALSE(*held) << "the reset changed it";
+}
+
 }  // namespace
 }  // namespace infrashare::service_test

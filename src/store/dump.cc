@@ -68,7 +68,14 @@ Result<void> ImportPrincipal(sql::SqlTx& tx, ObjectReader& r) {
   auto name = INFRASHARE_TRY(r.String("name", kAnyString));
   auto roles = INFRASHARE_TRY(r.StringList("roles", 100, kId, /*required=*/true));
   auto created = INFRASHARE_TRY(r.Int("created_at", 0, kMaxInt));
+  const Json* disabled = r.Raw("disabled_at");  // nullptr: absent or null
+  if (disabled != nullptr && !disabled->is_number_integer())
+    return InvalidArgument(r.PathOf("disabled_at"), "must be an integer or null");
+  auto language = INFRASHARE_TRY(r.OptionalString("language", kId));
   if (auto f = r.Finish(); !f) return f;
+  if (language && !IsLanguage(*language)) return InvalidArgument(r.PathOf("language"), "must be ja or en");
+  if (disabled != nullptr) p.disabled_at = FromMicros(disabled->get<int64_t>());
+  p.language = std::move(language);
   p.id = std::move(id);
   p.organization = std::move(org);
   p.name = std::move(name);

@@ -190,6 +190,9 @@ class WriteTx : public ReadTx {
   virtual Result<void> UpsertGroup(const SharingGroup& group) = 0;
   virtual Result<void> UpsertOrganization(const Organization& org) = 0;
   virtual Result<void> InsertPrincipal(const Principal& principal) = 0;
+  // Replaces the principal's name, roles, disabled_at and language (by id;
+  // kNotFound for an unknown one). Its organization never changes.
+  virtual Result<void> UpdatePrincipal(const Principal& principal) = 0;
   virtual Result<void> InsertToken(const ApiToken& token) = 0;
   virtual Result<void> RevokeToken(const std::string& id, Timestamp at) = 0;
   // Sign-in. PutCredential inserts or replaces the principal's (kNotFound
@@ -199,6 +202,10 @@ class WriteTx : public ReadTx {
   // ended before it; ForgetWebSessions drops sessions that expired or were
   // revoked before it.
   virtual Result<void> PutCredential(const Credential& credential) = 0;
+  // Holds the principal's credential, changed at `changed_at`, until the
+  // write ends (a concurrent change from another process waits); false
+  // when it has changed since (or is gone).
+  virtual Result<bool> HoldCredential(const std::string& principal, Timestamp changed_at) = 0;
   virtual Result<void> InsertWebSession(const WebSession& session) = 0;
   virtual Result<void> TouchWebSession(const std::string& id_sha256, Timestamp at) = 0;
   virtual Result<void> RevokeWebSession(const std::string& id_sha256, Timestamp at) = 0;

@@ -154,6 +154,29 @@ TEST_P(StoreTest, PrincipalsInsertGetListAndConflict) {
   ASSERT_FALSE(dup);
   EXPECT_EQ(dup.error().code, ErrorCode::kConflict);
   EXPECT_EQ(dup.error().message, "principal 'prn_a' already exists");
+
+  // Disabled, roles and language change; the organization stays.
+  Principal changed = **p;
+  changed.organization = "org_elsewhere";
+  changed.roles = {Role::kAdmin};
+  changed.disabled_at = At(9);
+  changed.language = "en";
+  ASSERT_TRUE(store().Write([&](WriteTx& tx) { return tx.UpdatePrincipal(changed); }));
+  p = ReadValue(store(), [](ReadTx& tx) { return tx.GetPrincipal("prn_a"); });
+  ASSERT_TRUE(p && *p);
+  EXPECT_EQ((*p)->organization, "org_tepco");
+  EXPECT_EQ((*p)->roles, std::vector<Role>{Role::kAdmin});
+  EXPECT_EQ((*p)->disabled_at, At(9));
+  EXPECT_EQ((*p)->language, "en");
+  changed.disabled_at.reset();
+  ASSERT_TRUE(store().Write([&](WriteTx& tx) { return tx.UpdatePrincipal(changed); }));
+  p = ReadValue(store(), [](ReadTx& tx) { return tx.GetPrincipal("prn_a"); });
+  ASSERT_TRUE(p && *p);
+  EXPECT_FALSE((*p)->disabled_at);
+  changed.id = "prn_ghost";
+  auto ghost = store().Write([&](WriteTx& tx) { return tx.UpdatePrincipal(changed); });
+  ASSERT_FALSE(ghost);
+  EXPECT_EQ(ghost.error().code, ErrorCode::kNotFound);
 }
 
 TEST_P(StoreTest, TokensInsertGetRevoke) {
@@ -225,6 +248,16 @@ TEST_P(StoreTest, CredentialsSessionsAndSignInFailures) {
   EXPECT_FALSE((*cred)->setup_code_expires_at);
   EXPECT_EQ((*cred)->changed_at, At(2));
   EXPECT_FALSE(*ReadValue(store(), [](ReadTx& tx) { return tx.GetCredential("prn_b"); }));
+  // Held only as last changed.
+  auto held = store().Write([](WriteTx& tx) { return tx.HoldCredential("prn_a", At(2)); });
+  ASSERT_TRUE(held);
+  EXPECT_TRUE(*held);
+  held = store().Write([](WriteTx& tx) { return tx.HoldCredential("prn_a", At(1)); });
+  ASSERT_TRUE(held);
+  EXPECT_FALSE(*held);
+  held = store().Write([](WriteTx& tx) { return tx.HoldCredential("prn_b", At(2)); });
+  ASSERT_TRUE(held);
+  EXPECT_FALSE(*held);
 
   // Sessions: touched forward only, revoked one by one or all of a principal.
   auto session = [](char c) {

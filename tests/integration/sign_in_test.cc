@@ -27,6 +27,7 @@ class SignInTest : public ::testing::Test {
                              {"sectors", {"electric_power"}}});
     server->AddPrincipal("soc1", "power_a", {"reporter"}, "SOC desk");
     server->AddPrincipal("soc2", "power_a", {"reporter"}, "SOC desk 2");
+    soc4_token = server->AddPrincipal("soc4", "power_a", {"reporter"}, "SOC desk 4");
   }
   static void TearDownTestSuite() {
     delete server;
@@ -70,8 +71,10 @@ class SignInTest : public ::testing::Test {
   }
 
   static TestServer* server;
+  static std::string soc4_token;
 };
 TestServer* SignInTest::server = nullptr;
+std::string SignInTest::soc4_token;
 
 TEST_F(SignInTest, FirstSignInWithASetupCodeThenTheCookieActsForThePrincipal) {
   const std::string code = SetupCode("soc1");
@@ -263,6 +266,58 @@ TEST_F(SignInTest, TheCommandLineIssuesASetupCode) {
   auto r = Send("POST", "/api/v1/session",
                 Json{{"principal", "desk9"}, {"setup_code", code}, {"new_password", kPassword}}.dump());
   EXPECT_EQ(r.status, 201) << out << " / " << r.body;
+}
+
+TEST_F(SignInTest, ADisabledPrincipalsSessionAndTokenAreRefusedAndEnablingRestoresThem) {
+  const std::string code = SetupCode("soc4");
+  auto [session, csrf] = SignIn({{"principal", "soc4"}, {"setup_code", code}, {"new_password", kPassword}});
+  ASSERT_EQ(server->Call("GET", "/api/v1/session", soc4_token).status, 200);
+
+  // The person's language, chosen with the cookie (a change: CSRF token).
+  const std::string english = Json{{"language", "en"}}.dump();
+  EXPECT_EQ(Send("PUT", "/api/v1/session/language", english, Cookie(session)).status, 403);
+  auto chosen = Send("PUT", "/api/v1/session/language", english, Cookie(session, csrf));
+  ASSERT_EQ(chosen.status, 200) << chosen.body;
+  EXPECT_EQ(Send("GET", "/api/v1/session", "", Cookie(session)).JsonBody()->at("principal").at("language"),
+            "en");
+  auto french =
+      Send("PUT", "/api/v1/session/language", Json{{"language", "fr"}}.dump(), Cookie(session, csrf));
+  EXPECT_EQ(french.status, 400) << french.body;
+  EXPECT_EQ(french.JsonBody()->value("field", ""), "language");
+
+  // Another organization's admin may not; soc4's organization's may.
+  server->AddOrganization({{"id", "power_b"},
+                           {"kind", "operator"},
+                           {"name_ja", "乙電力"},
+                           {"name_en", "Otsu Electric"},
+                           {"sectors", {"electric_power"}}});
+  const std::string other_admin = server->AddPrincipal("admin_b", "power_b", {"admin"});
+  auto refused =
+      server->Call("PATCH", "/api/v1/admin/principals/soc4", other_admin, Json{{"disabled", true}});
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  EXPECT_EQ(Send("GET", "/api/v1/session", "", Cookie(session)).status, 200);
+  auto disabled =
+      server->Call("PATCH", "/api/v1/admin/principals/soc4", server->admin_token(), Json{{"disabled", true}});
+  ASSERT_EQ(disabled.status, 200) << disabled.body;
+  EXPECT_TRUE(disabled.json().contains("disabled_at"));
+
+  auto ended = Send("GET", "/api/v1/session", "", Cookie(session));
+  EXPECT_EQ(ended.status, 401) << ended.body;
+  EXPECT_EQ(ended.JsonBody()->value("reason", ""), "session_ended");
+  EXPECT_EQ(server->Call("GET", "/api/v1/reports", soc4_token).status, 401) << "its token, at once";
+  auto again = Send("POST", "/api/v1/session", Json{{"principal", "soc4"}, {"password", kPassword}}.dump());
+  EXPECT_EQ(again.status, 401) << again.body;
+  EXPECT_EQ(again.JsonBody()->value("reason", ""), "principal_disabled");
+
+  // Enabled again from the command line (another process): the password
+  // and the token work again.
+  std::vector<std::string> cli{"admin"};
+  for (const auto& a : server->DatabaseArgs()) cli.push_back(a);
+  cli.insert(cli.end(), {"principal", "enable", "--id", "soc4"});
+  auto [status, out] = server->RunCli(cli);
+  ASSERT_EQ(status, 0) << out;
+  SignIn({{"principal", "soc4"}, {"password", kPassword}});
+  EXPECT_EQ(server->Call("GET", "/api/v1/session", soc4_token).status, 200);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/enum_names.h"
@@ -21,12 +22,21 @@ inline constexpr std::array kRoleNames{
     EnumName<Role>{Role::kAdmin, "admin"},
 };
 
+// The languages a person may choose for the browser UI.
+inline constexpr std::array<std::string_view, 2> kLanguages{"ja", "en"};
+inline bool IsLanguage(std::string_view s) { return s == kLanguages[0] || s == kLanguages[1]; }
+
 struct Principal {
   std::string id;
   std::string organization;  // organization id
   std::string name;
   std::vector<Role> roles;
   Timestamp created_at;
+  // A disabled principal signs in no more, and its tokens and sessions are
+  // refused; an administrator may enable it again.
+  std::optional<Timestamp> disabled_at;
+  // The person's language (one of kLanguages); nullopt until chosen.
+  std::optional<std::string> language;
 
   bool HasRole(Role r) const {
     for (Role x : roles)

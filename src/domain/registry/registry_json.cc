@@ -165,11 +165,14 @@ Json TimeJson(Timestamp t, TimeForm form) {
 Json ToJson(const Principal& principal, TimeForm times) {
   Json roles = Json::array();
   for (Role r : principal.roles) roles.push_back(NameOf(kRoleNames, r));
-  return Json{{"id", principal.id},
-              {"organization", principal.organization},
-              {"name", principal.name},
-              {"roles", std::move(roles)},
-              {"created_at", TimeJson(principal.created_at, times)}};
+  Json j{{"id", principal.id},
+         {"organization", principal.organization},
+         {"name", principal.name},
+         {"roles", std::move(roles)},
+         {"created_at", TimeJson(principal.created_at, times)}};
+  if (principal.disabled_at) j["disabled_at"] = TimeJson(*principal.disabled_at, times);
+  if (principal.language) j["language"] = *principal.language;
+  return j;
 }
 
 Json ToJson(const ApiToken& token, TimeForm times) {

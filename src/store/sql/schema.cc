@@ -414,6 +414,13 @@ CREATE TABLE sign_in_locks (
 CREATE INDEX sign_in_locks_by_end ON sign_in_locks (locked_until);
 )sql";
 
+// Principals can be disabled, and keep the language the person chose.
+// Both dialects.
+constexpr const char* kSchemaV6 = R"sql(
+ALTER TABLE principals ADD COLUMN disabled_at BIGINT;
+ALTER TABLE principals ADD COLUMN language TEXT;
+)sql";
+
 const std::array kMigrations{
     Migration{1, "foundation: registry, principals, tokens, reports, revisions, audit, outbox",
               kSchemaV1Sqlite, kSchemaV1Postgres},
@@ -423,6 +430,7 @@ const std::array kMigrations{
     Migration{4, "audit events carry a space", kSchemaV4, kSchemaV4},
     Migration{5, "sign-in: credentials, web sessions, failed attempts and locks", kSchemaV5Sqlite,
               kSchemaV5Postgres},
+    Migration{6, "principals: disabled, language", kSchemaV6, kSchemaV6},
 };
 
 }  // namespace

@@ -75,9 +75,11 @@ class SqlTx : public WriteTx {
   Result<void> UpsertGroup(const SharingGroup& group) override;
   Result<void> UpsertOrganization(const Organization& org) override;
   Result<void> InsertPrincipal(const Principal& principal) override;
+  Result<void> UpdatePrincipal(const Principal& principal) override;
   Result<void> InsertToken(const ApiToken& token) override;
   Result<void> RevokeToken(const std::string& id, Timestamp at) override;
   Result<void> PutCredential(const Credential& credential) override;
+  Result<bool> HoldCredential(const std::string& principal, Timestamp changed_at) override;
   Result<void> InsertWebSession(const WebSession& session) override;
   Result<void> TouchWebSession(const std::string& id_sha256, Timestamp at) override;
   Result<void> RevokeWebSession(const std::string& id_sha256, Timestamp at) override;
@@ -165,7 +167,8 @@ inline constexpr std::string_view kAuditColumns =
     "seq, at, actor_principal, actor_org, action, target_kind, target_id, detail, prev_hash, hash, space";
 Result<AuditEvent> AuditEventFromRow(const Rows& rows, int i);
 // The same for principals and tokens.
-inline constexpr std::string_view kPrincipalColumns = "id, organization, name, roles, created_at";
+inline constexpr std::string_view kPrincipalColumns =
+    "id, organization, name, roles, created_at, disabled_at, language";
 Result<Principal> PrincipalFromRow(const Rows& rows, int i);
 inline constexpr std::string_view kTokenColumns =
     "id, principal, secret_sha256, label, created_at, revoked_at";

@@ -65,6 +65,8 @@ Result<Principal> PrincipalFromRow(const Rows& rows, int i) {
   p.organization = std::string(rows.Text(i, 1));
   p.name = std::string(rows.Text(i, 2));
   p.created_at = FromMicros(rows.Int(i, 4));
+  if (!rows.IsNull(i, 5)) p.disabled_at = FromMicros(rows.Int(i, 5));
+  if (!rows.IsNull(i, 6)) p.language = std::string(rows.Text(i, 6));
   const std::string what = fmt::format("stored principal '{}'", p.id);
   auto roles = INFRASHARE_TRY(stored::ParseStoredDocument(rows.Text(i, 3), what));
   if (!roles.is_array()) return Internal(what + " has unreadable roles");
@@ -131,16 +133,32 @@ Result<std::vector<Principal>> SqlTx::ListPrincipals(const std::optional<std::st
 
 Result<void> SqlTx::InsertPrincipal(const Principal& principal) {
   auto r = INFRASHARE_TRY(session_.Exec(
-      "INSERT INTO principals (id, organization, name, roles, created_at) VALUES ($1, $2, $3, $4, $5) "
-      "ON CONFLICT (id) DO NOTHING",
+      "INSERT INTO principals (id, organization, name, roles, created_at, disabled_at, language) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
       Params()
           .Add(principal.id)
           .Add(principal.organization)
           .Add(principal.name)
           .Add(RolesText(principal.roles))
-          .Add(ToMicros(principal.created_at)),
+          .Add(ToMicros(principal.created_at))
+          .Add(ToMicros(principal.disabled_at))
+          .Add(principal.language),
       "insert principal"));
   if (r.Affected() == 0) return Conflict(fmt::format("principal '{}' already exists", principal.id), "id");
+  return {};
+}
+
+Result<void> SqlTx::UpdatePrincipal(const Principal& principal) {
+  auto r = INFRASHARE_TRY(session_.Exec(
+      "UPDATE principals SET name = $1, roles = $2, disabled_at = $3, language = $4 WHERE id = $5",
+      Params()
+          .Add(principal.name)
+          .Add(RolesText(principal.roles))
+          .Add(ToMicros(principal.disabled_at))
+          .Add(principal.language)
+          .Add(principal.id),
+      "update principal"));
+  if (r.Affected() == 0) return NotFound(fmt::format("principal '{}' not found", principal.id));
   return {};
 }
 

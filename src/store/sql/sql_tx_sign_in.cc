@@ -62,6 +62,15 @@ Result<void> SqlTx::PutCredential(const Credential& c) {
       "store credential");
 }
 
+Result<bool> SqlTx::HoldCredential(const std::string& principal, Timestamp changed_at) {
+  // An update that changes nothing takes the row's lock (PostgreSQL), and
+  // an update waiting for that lock sees the changed row when it gets it.
+  auto r = INFRASHARE_TRY(
+      session_.Exec("UPDATE credentials SET changed_at = changed_at WHERE principal = $1 AND changed_at = $2",
+                    Params().Add(principal).Add(ToMicros(changed_at)), "hold credential"));
+  return r.Affected() > 0;
+}
+
 Result<std::optional<WebSession>> SqlTx::GetWebSession(const std::string& id_sha256) {
   auto rows = INFRASHARE_TRY(session_.Exec(kGetWebSessionSql, Params().Add(id_sha256), "get web session"));
   if (rows.empty()) return std::nullopt;
