@@ -1,6 +1,8 @@
 // Administration in the browser: an organization's administrator adds a
 // person and gets the setup code shown once; the person signs in with it
-// for the first time; a page the role does not allow is a clean refusal.
+// for the first time; a page the role does not allow is a clean refusal;
+// disabling a person ends their open session at its next request; a
+// person's language follows them to another browser.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
@@ -9,6 +11,7 @@ import { addPerson, axeViolations, newPage, screenshot, signIn, uiWorld } from "
 const kanto = { id: "kanto_power", name_ja: "関東電力株式会社", name_en: "Kanto Power" };
 const world = uiWorld(async (server) => {
   await addPerson(server, { org: kanto, id: "kanto_admin", name: "関東 管理者", roles: ["admin"], password: "Kanto-admin-desk-key-1" });
+  await addPerson(server, { org: kanto, id: "kanto_day", name: "日勤 当番", roles: ["reporter"], password: "Kanto-day-shift-desk-7" });
 });
 
 test("an administrator adds a person, whose setup code works once; a reporter gets a clean refusal", async () => {
@@ -47,4 +50,59 @@ test("an administrator adds a person, whose setup code works once; a reporter ge
   assert.equal(forbidden, 403);
   await admin.context().close();
   await night.context().close();
+});
+
+test("a disabled person's open session ends at its next request, and enabled again they sign in", async () => {
+  const day = await newPage(world.browser, "ja");
+  await signIn(day, world.server.base, "kanto_day", "Kanto-day-shift-desk-7");
+  await day.getByRole("heading", { name: "ホーム" }).waitFor();
+
+  const admin = await newPage(world.browser, "ja");
+  await signIn(admin, world.server.base, "kanto_admin", "Kanto-admin-desk-key-1");
+  await admin.goto(world.server.base + "/admin");
+  const row = admin.locator('tr[data-principal="kanto_day"]');
+  await row.waitFor();
+  // Not oneself: the administrator's own row offers no disabling.
+  assert.equal(await admin.locator('tr[data-principal="kanto_admin"]').getByRole("button", { name: "利用を停止する" }).count(), 0);
+  admin.once("dialog", (dialog) => dialog.accept());
+  await row.getByRole("button", { name: "利用を停止する" }).click();
+  await admin.getByText("kanto_day の利用を停止しました。").waitFor();
+  await row.getByText("停止中：").waitFor();
+  await screenshot(admin, "admin-disabled-ja");
+
+  // The person's page: the next request finds the session ended.
+  await day.getByRole("link", { name: "状況表示" }).click();
+  await day.getByText("セッションが終了しました。もう一度サインインしてください。").waitFor();
+  await day.locator("#principal").fill("kanto_day");
+  await day.locator("#password").fill("Kanto-day-shift-desk-7");
+  await day.locator("form button[type=submit]").click();
+  await day.getByText("このユーザーIDは利用が停止されています。組織の管理者に問い合わせてください。").waitFor();
+
+  await row.getByRole("button", { name: "利用を再開する" }).click();
+  await admin.getByText("kanto_day の利用を再開しました。").waitFor();
+  await day.locator("#password").fill("Kanto-day-shift-desk-7");
+  await day.locator("form button[type=submit]").click();
+  await day.locator("header nav").waitFor();
+  await admin.context().close();
+  await day.context().close();
+});
+
+test("a person's language follows them to another browser", async () => {
+  const first = await newPage(world.browser, "ja");
+  await signIn(first, world.server.base, "kanto_day", "Kanto-day-shift-desk-7");
+  // The choice is stored before the other browser asks.
+  const stored = first.waitForResponse((r) => r.url().endsWith("/api/v1/session/language"));
+  await first.getByRole("button", { name: "English" }).click();
+  await first.getByRole("heading", { name: "Home" }).waitFor();
+  assert.equal((await stored).status(), 200);
+  await first.context().close();
+
+  // Another browser whose own language is Japanese, nothing remembered.
+  const second = await newPage(world.browser, "ja");
+  await second.goto(world.server.base + "/");
+  await second.getByRole("heading", { name: "サインイン" }).waitFor();
+  await signIn(second, world.server.base, "kanto_day", "Kanto-day-shift-desk-7");
+  await second.getByRole("heading", { name: "Home" }).waitFor();
+  assert.equal(await second.evaluate(() => document.documentElement.lang), "en");
+  await second.context().close();
 });

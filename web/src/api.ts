@@ -77,6 +77,8 @@ export interface Principal {
   organization: string;
   name: string;
   roles: string[];
+  disabled_at?: string;
+  language?: string;
 }
 
 export interface Identity {

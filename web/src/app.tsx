@@ -22,6 +22,10 @@ import { SignIn } from './pages/sign_in';
 
 export function App() {
   const [lang, setLang] = useState<Lang>(initialLang);
+  // undefined while the first answer is awaited; null when signed out.
+  const [identity, setIdentity] = useState<Identity | null | undefined>(undefined);
+  const [ended, setEnded] = useState(false);
+  const signedInNow = !!identity;
   const i18n = useMemo<I18n>(
     () => ({
       lang,
@@ -29,22 +33,25 @@ export function App() {
       setLang: (next) => {
         rememberLang(next);
         setLang(next);
+        // Signed in, the choice follows the person to any browser.
+        if (signedInNow) api('PUT', '/api/v1/session/language', { language: next }).catch(() => {});
       },
     }),
-    [lang],
+    [lang, signedInNow],
   );
   useEffect(() => {
     document.documentElement.lang = lang;
   }, [lang]);
 
-  // undefined while the first answer is awaited; null when signed out.
-  const [identity, setIdentity] = useState<Identity | null | undefined>(undefined);
-  const [ended, setEnded] = useState(false);
-
   function signedIn(next: Identity) {
     setCsrfToken(next.csrf_token);
     setIdentity(next);
     setEnded(false);
+    const chosen = next.principal.language;
+    if (chosen === 'ja' || chosen === 'en') {
+      rememberLang(chosen);
+      setLang(chosen);
+    }
   }
   function signedOut(sessionEnded: boolean) {
     setCsrfToken(null);

@@ -1,7 +1,8 @@
 // The one home of the UI's languages: the current language, its
 // dictionary, and t() to look a text up. Japanese by default; the
 // browser's language decides the first visit; a choice is remembered
-// (localStorage) across reloads and sign-ins.
+// (localStorage) across reloads, and by the server for a signed-in person
+// (their language on any browser, applied at sign-in).
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import { en } from './en';

@@ -1,5 +1,6 @@
 // 管理 (admin role): the people of the organization — add one, give a setup
-// code for the first sign-in or a password reset, issue an API token — and
+// code for the first sign-in or a password reset, issue an API token,
+// change their roles, disable one (its sessions end at once) — and
 // its webhooks. NISC's administrators also add organizations and manage
 // every organization's people. Secrets (codes, tokens, signing secrets) are
 // shown once, as the server answers them.
@@ -41,6 +42,7 @@ export function Admin({ identity }: { identity: Identity }) {
   const [webhooks, setWebhooks] = useState<Webhook[]>([]);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [shown, setShown] = useState<Shown | null>(null);
+  const [notice, setNotice] = useState('');
   const [version, setVersion] = useState(0);
 
   useEffect(() => {
@@ -58,6 +60,7 @@ export function Admin({ identity }: { identity: Identity }) {
   async function act(label: string, call: () => Promise<string>) {
     setProblem(null);
     setShown(null);
+    setNotice('');
     try {
       setShown({ label, value: await call() });
       setVersion((v) => v + 1);
@@ -65,6 +68,24 @@ export function Admin({ identity }: { identity: Identity }) {
       setProblem(problemOf(error));
     }
   }
+  // A change of a principal (PATCH), said in a notice when done.
+  async function change(id: string, body: object, done: string) {
+    setProblem(null);
+    setShown(null);
+    setNotice('');
+    try {
+      await api('PATCH', `/api/v1/admin/principals/${encodeURIComponent(id)}`, body);
+      setNotice(done);
+      setVersion((v) => v + 1);
+    } catch (error) {
+      setProblem(problemOf(error));
+    }
+  }
+  const disable = (id: string) => {
+    if (window.confirm(t('admin.disableConfirm', { id }))) change(id, { disabled: true }, t('admin.principalDisabled', { id }));
+  };
+  const enable = (id: string) => change(id, { disabled: false }, t('admin.principalEnabled', { id }));
+  const self = identity.principal.id;
   const setupCode = (id: string) =>
     act(t('admin.setupCodeFor', { id }), async () =>
       (await api<{ setup_code: string }>('POST', `/api/v1/admin/principals/${encodeURIComponent(id)}/setup-code`, {})).setup_code);
@@ -82,6 +103,7 @@ export function Admin({ identity }: { identity: Identity }) {
           <p class="small">{t('admin.shownOnce')}</p>
         </div>
       )}
+      {notice && <Notice>{notice}</Notice>}
       <FormAlert problem={problem} />
 
       <h2>{t('admin.principals')}</h2>
@@ -94,20 +116,41 @@ export function Admin({ identity }: { identity: Identity }) {
             <th scope="col">{t('home.principal')}</th>
             <th scope="col">{t('admin.name')}</th>
             <th scope="col">{t('home.roles')}</th>
+            <th scope="col">{t('hotline.state')}</th>
             <th scope="col">{t('admin.created')}</th>
             <th scope="col">{t('admin.actions')}</th>
           </tr>
         </thead>
         <tbody>
           {principals.map((p) => (
-            <tr key={p.id} data-principal={p.id}>
+            <tr key={p.id} data-principal={p.id} class={p.disabled_at ? 'disabled-row' : undefined}>
               <td><code>{p.id}</code></td>
               <td>{p.name}</td>
-              <td>{p.roles.map((r) => t(`role.${r}` as MessageKey)).join(', ')}</td>
+              <td>
+                {p.roles.map((r) => t(`role.${r}` as MessageKey)).join(', ')}
+                {p.id !== self && (
+                  <EditRoles principal={p} onSave={(chosen) => change(p.id, { roles: chosen }, t('admin.rolesChanged', { id: p.id }))} />
+                )}
+              </td>
+              <td>
+                {p.disabled_at ? (
+                  <span class="state-disabled">{t('admin.principalDisabledSince')} <Time iso={p.disabled_at} /></span>
+                ) : (
+                  t('admin.active')
+                )}
+              </td>
               <td><Time iso={p.created_at} /></td>
-              <td class="row-actions">
+              <td>
+                <div class="row-actions">
                 <button type="button" class="secondary" onClick={() => setupCode(p.id)}>{t('admin.issueSetupCode')}</button>
                 <button type="button" class="secondary" onClick={() => token(p.id)}>{t('admin.issueToken')}</button>
+                {p.id !== self &&
+                  (p.disabled_at ? (
+                    <button type="button" class="secondary" onClick={() => enable(p.id)}>{t('admin.enablePrincipal')}</button>
+                  ) : (
+                    <button type="button" class="danger" onClick={() => disable(p.id)}>{t('admin.disablePrincipal')}</button>
+                  ))}
+                </div>
               </td>
             </tr>
           ))}
@@ -153,6 +196,20 @@ export function Admin({ identity }: { identity: Identity }) {
       <AddWebhook onAdded={(secret) => { setShown({ label: t('admin.webhookSecret'), value: secret }); setVersion((v) => v + 1); }} />
       {isNisc && <AddOrganization />}
     </section>
+  );
+}
+
+// The roles of one principal, changed in place.
+function EditRoles({ principal, onSave }: { principal: PrincipalRow; onSave: (roles: string[]) => void }) {
+  const { t } = useI18n();
+  const [chosen, setChosen] = useState<string[]>(principal.roles);
+  return (
+    <details class="inline-edit">
+      <summary>{t('admin.changeRoles')}</summary>
+      <AnyOf name={`roles-${principal.id}`} legend={t('admin.rolesOf', { id: principal.id })} values={chosen}
+        onChange={setChosen} options={roles.map((r) => ({ value: r, label: t(`role.${r}` as MessageKey) }))} />
+      <button type="button" class="primary" onClick={() => onSave(chosen)}>{t('admin.save')}</button>
+    </details>
   );
 }
 
