@@ -11,7 +11,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config
   libboost-dev libboost-system-dev nlohmann-json3-dev libsqlite3-dev sqlite3
-  libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libssl-dev libsodium-dev
+  libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libssl-dev libsodium-dev libutf8proc-dev
   libgtest-dev libgmock-dev libbenchmark-dev libpq-dev postgresql
   curl procps ccache
   clang-format clang-tidy-19

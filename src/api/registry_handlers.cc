@@ -31,12 +31,16 @@ HttpResponse ListCeptoars(const ApiCall& call) {
 HttpResponse ListGroups(const ApiCall& call) { return ItemsResponse(call.caller.registry->data().groups); }
 
 HttpResponse ListOrganizations(const ApiCall& call) {
-  auto list = call.services.registry.ListOrganizations(call.caller, call.request.Query("kind"),
-                                                       call.request.Query("sector"));
-  if (!list) return ProblemResponse(list.error());
+  const HttpRequest& r = call.request;
+  auto page = call.services.registry.ListOrganizations(
+      call.caller,
+      {.kind = r.Query("kind"), .sector = r.Query("sector"), .q = r.Query("q"), .limit = r.Query("limit")});
+  if (!page) return ProblemResponse(page.error());
   Json items = Json::array();
-  for (const Organization* o : *list) items.push_back(ToJson(*o));
-  return JsonResponse(200, Items(std::move(items)).dump());
+  for (const Organization* o : page->items) items.push_back(ToJson(*o));
+  Json body = Items(std::move(items));
+  body["total"] = page->total;
+  return JsonResponse(200, body.dump());
 }
 
 HttpResponse GetOrganization(const ApiCall& call) {

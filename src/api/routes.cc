@@ -38,6 +38,9 @@ constexpr QueryParam kPaging[] = {
 constexpr QueryParam kOrganizationFilters[] = {
     {"kind", "only organizations of this kind", s::OrgKindParam},
     {"sector", "only organizations in this sector", s::IdParam},
+    {"q", "a part of the id or of the name in either language (width, case and separators aside)",
+     s::TextQuery},
+    {"limit", "the first this many (default all); total counts every match", s::OrganizationLimit},
 };
 constexpr QueryParam kPrincipalFilters[] = {
     {"organization", "only this organization's principals (default: the platform's all, or one's own)",
@@ -66,7 +69,7 @@ constexpr ResponseSpec kSectorsOk[] = {{200, s::kSectorList}};
 constexpr ResponseSpec kMinistriesOk[] = {{200, s::kMinistryList}};
 constexpr ResponseSpec kCeptoarsOk[] = {{200, s::kCeptoarList}};
 constexpr ResponseSpec kGroupsOk[] = {{200, s::kGroupList}};
-constexpr ResponseSpec kOrganizationsOk[] = {{200, s::kOrganizationList}};
+constexpr ResponseSpec kOrganizationsOk[] = {{200, s::kOrganizationPage}};
 constexpr ResponseSpec kOrganizationOk[] = {{200, s::kOrganization}};
 constexpr ResponseSpec kOrganizationCreated[] = {{201, s::kOrganization}};
 constexpr ResponseSpec kPrincipalCreated[] = {{201, s::kPrincipal}};

@@ -18,6 +18,7 @@
 #include "domain/report/report.h"
 #include "domain/report/tlp.h"
 #include "service/audit_service.h"
+#include "service/registry_service.h"
 
 namespace infrashare::schema {
 namespace {
@@ -531,6 +532,7 @@ Json IdParam() { return Str(kIdLimits); }
 Json CursorParam() { return Str(); }
 Json PageLimit() { return Int(1, kMaxPageSize); }
 Json AuditLimit() { return Int(1, AuditService::kMaxPage); }
+Json OrganizationLimit() { return Int(1, kMaxOrganizationPage); }
 Json Sequence() { return Int(0, INT64_MAX); }
 Json DateTimeParam() { return DateTime(); }
 Json TextQuery() { return Str(0, kMaxTextQueryBytes); }
@@ -566,7 +568,9 @@ Json ComponentSchemas() {
       {"SharingGroup", Group()},
       {kGroupList, ItemsOf("SharingGroup")},
       {kOrganization, Organization()},
-      {kOrganizationList, ItemsOf(kOrganization)},
+      {kOrganizationPage,
+       Object({{"items", Array(Ref(kOrganization))},
+               {"total", Described({{"type", "integer"}, {"minimum", 0}}, "how many organizations match")}})},
       {kOrganizationInput, OrganizationIn()},
       {kPrincipal, Principal()},
       {kPrincipalList, ItemsOf(kPrincipal)},

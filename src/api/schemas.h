@@ -32,7 +32,7 @@ inline constexpr std::string_view kMinistryList = "MinistryList";
 inline constexpr std::string_view kCeptoarList = "CeptoarList";
 inline constexpr std::string_view kGroupList = "SharingGroupList";
 inline constexpr std::string_view kOrganization = "Organization";
-inline constexpr std::string_view kOrganizationList = "OrganizationList";
+inline constexpr std::string_view kOrganizationPage = "OrganizationPage";
 inline constexpr std::string_view kOrganizationInput = "OrganizationInput";
 inline constexpr std::string_view kPrincipal = "Principal";
 inline constexpr std::string_view kPrincipalList = "PrincipalList";
@@ -74,6 +74,7 @@ Json IdParam();        // a registry or record id
 Json CursorParam();    // a cursor this server issued
 Json PageLimit();      // 1..200
 Json AuditLimit();     // 1..AuditService::kMaxPage
+Json OrganizationLimit();  // 1..kMaxOrganizationPage
 Json Sequence();       // an integer >= 0
 Json DateTimeParam();  // RFC 3339
 Json TextQuery();      // free text, at most 200 bytes

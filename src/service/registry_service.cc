@@ -6,9 +6,11 @@
 
 #include "common/crypto.h"
 #include "common/input_limits.h"
+#include "common/parse.h"
 #include "domain/registry/limits.h"
 #include "domain/registry/registry_file.h"
 #include "domain/registry/registry_json.h"
+#include "domain/report/limits.h"
 #include "service/change_record.h"
 
 namespace infrashare {
@@ -105,19 +107,24 @@ std::vector<Ministry> RegistryService::Ministries() {
   return out;
 }
 
-Result<std::vector<const Organization*>> RegistryService::ListOrganizations(
-    const Caller& caller, const std::optional<std::string>& kind,
-    const std::optional<std::string>& sector) const {
+Result<OrganizationPage> RegistryService::ListOrganizations(const Caller& caller,
+                                                            const OrganizationQuery& query) const {
   std::optional<OrgKind> wanted;
-  if (kind) {
-    wanted = ParseName(kOrgKindNames, *kind);
+  if (query.kind) {
+    wanted = ParseName(kOrgKindNames, *query.kind);
     if (!wanted) return InvalidArgument("kind", AllowedNames(kOrgKindNames));
   }
-  std::vector<const Organization*> out;
-  for (const Organization& o : caller.registry->data().organizations) {
-    if (wanted && o.kind != *wanted) continue;
-    if (sector && std::ranges::find(o.sectors, *sector) == o.sectors.end()) continue;
-    out.push_back(&o);
+  if (query.q && query.q->size() > kMaxTextQueryBytes)
+    return InvalidArgument("q", fmt::format("must be at most {} bytes long", kMaxTextQueryBytes));
+  size_t limit = SIZE_MAX;
+  if (query.limit)
+    limit = size_t(INFRASHARE_TRY(ParseInteger(*query.limit, "limit", 1, kMaxOrganizationPage)));
+  OrganizationPage out;
+  for (const Organization* o : caller.registry->SearchOrganizations(query.q.value_or(""))) {
+    if (wanted && o->kind != *wanted) continue;
+    if (query.sector && std::ranges::find(o->sectors, *query.sector) == o->sectors.end()) continue;
+    if (out.items.size() < limit) out.items.push_back(o);
+    ++out.total;
   }
   return out;
 }

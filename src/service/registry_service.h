@@ -39,6 +39,18 @@ struct Ministry {
   std::vector<std::string> sectors;  // ids, in registry order
 };
 
+// A search of the organizations: each member as the query string gave it.
+struct OrganizationQuery {
+  std::optional<std::string> kind, sector, q, limit;
+};
+
+struct OrganizationPage {
+  std::vector<const Organization*> items;
+  size_t total = 0;  // how many match, of which items are the first
+};
+
+inline constexpr int kMaxOrganizationPage = 10000;
+
 class RegistryService {
  public:
   static constexpr std::chrono::seconds kVersionCheckInterval{2};
@@ -57,11 +69,11 @@ class RegistryService {
   std::vector<Ministry> Ministries();
 
   // The organizations of the caller's registry snapshot, in registry order,
-  // of `kind` (a name of kOrgKindNames) and in `sector` when given.
+  // of `kind` (a name of kOrgKindNames), in `sector` and matching `q`
+  // (Registry::SearchOrganizations) when given; the first `limit` of them
+  // (1 to kMaxOrganizationPage; all when absent) and how many match.
   // REQUIRES: the caller outlives the pointers (they point into its snapshot).
-  Result<std::vector<const Organization*>> ListOrganizations(const Caller& caller,
-                                                             const std::optional<std::string>& kind,
-                                                             const std::optional<std::string>& sector) const;
+  Result<OrganizationPage> ListOrganizations(const Caller& caller, const OrganizationQuery& query) const;
 
   // Stores the plan's registry (init). Validates it first.
   Result<void> Import(const RegistryData& data);

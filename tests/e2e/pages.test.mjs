@@ -75,7 +75,7 @@ test("every main page in Japanese: no English left but names and codes; accessib
   for (const p of pages) {
     await page.goto(world.server.base + p.path);
     await page.getByRole("heading", { name: p.heading.ja, exact: true }).waitFor();
-    if (p.name === "registry") await page.locator("table").nth(2).waitFor();
+    if (p.name === "registry") await page.locator("table").nth(3).waitFor();
     const english = latinWords(await visibleText(page)).filter((w) => !latinAllowed.has(w));
     assert.deepEqual(english, [], `${p.name}: English left on the Japanese page`);
     assert.deepEqual(await axeViolations(page), [], `${p.name} (ja)`);
@@ -95,7 +95,7 @@ test("switching to English is kept across a reload; every main page in English; 
   for (const p of pages) {
     await page.goto(world.server.base + p.path);
     await page.getByRole("heading", { name: p.heading.en, exact: true }).waitFor();
-    if (p.name === "registry") await page.locator("table").nth(2).waitFor();
+    if (p.name === "registry") await page.locator("table").nth(3).waitFor();
     const japanese = (await visibleText(page)).match(/[\u3040-\u30ff\u4e00-\u9fff]+/g) ?? [];
     assert.deepEqual(japanese, [], `${p.name}: Japanese left on the English page`);
     assert.deepEqual(await axeViolations(page), [], `${p.name} (en)`);
@@ -112,6 +112,7 @@ test("switching to English is kept across a reload; every main page in English; 
 test("a path of no page shows a clean not-found page; an unknown API path stays a problem+json 404", async () => {
   const page = await newPage(world.browser, "ja");
   await signIn(page, world.server.base, "duty1", "Kanto-duty-desk-night-3");
+  await page.getByRole("button", { name: "日本語" }).click();  // the person may have chosen English before
   await page.goto(world.server.base + "/no/such/page");
   await page.getByRole("heading", { name: "ページが見つかりません" }).waitFor();
   const api = await world.server.call("GET", "/api/v1/no-such-endpoint");
@@ -119,5 +120,22 @@ test("a path of no page shows a clean not-found page; an unknown API path stays 
   assert.equal(api.type, "application/problem+json");
   const asset = await world.server.call("GET", "/assets/app-00000000.js");
   assert.equal(asset.status, 404);
+  await page.context().close();
+});
+
+test("the registry's organizations are searched by the server as one types, width and case aside", async () => {
+  const page = await newPage(world.browser, "ja");
+  await signIn(page, world.server.base, "duty1", "Kanto-duty-desk-night-3");
+  await page.getByRole("button", { name: "日本語" }).click();
+  await page.goto(world.server.base + "/registry");
+  const organizations = page.getByRole("table", { name: "組織", exact: true });
+  await organizations.waitFor();
+  const asked = page.waitForResponse((r) => r.url().includes("/api/v1/registry/organizations?") && r.url().includes("q="));
+  await page.getByLabel("検索").fill("ＫＡＮＴＯ　ｐｏｗｅｒ");
+  assert.equal((await asked).status(), 200);
+  await organizations.getByRole("cell", { name: "関東電力株式会社" }).waitFor();
+  assert.equal(await organizations.locator("tbody tr").count(), 1);
+  await page.getByLabel("検索").fill("該当しない組織名");
+  await page.getByText("該当するものはありません。").last().waitFor();
   await page.context().close();
 });

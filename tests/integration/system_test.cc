@@ -9,23 +9,23 @@ namespace {
 
 class SystemTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server_ = new TestServer(); }
+  static void SetUpTestSuite() { server = new TestServer(); }
   static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
+    delete server;
+    server = nullptr;
   }
-  static TestServer* server_;
+  static TestServer* server;
 };
-TestServer* SystemTest::server_ = nullptr;
+TestServer* SystemTest::server = nullptr;
 
 TEST_F(SystemTest, HealthzAnswersOk) {
-  auto r = server_->Call("GET", "/healthz");
+  auto r = server->Call("GET", "/healthz");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.json()["status"], "ok");
 }
 
 TEST_F(SystemTest, OpenApiDescribesEveryEndpoint) {
-  auto doc = server_->Call("GET", "/api/v1/openapi.json").json();
+  auto doc = server->Call("GET", "/api/v1/openapi.json").json();
   ASSERT_TRUE(doc.contains("paths"));
   for (auto [path, method] : {std::pair{"/api/v1/reports", "post"}, {"/api/v1/reports", "get"},
                               {"/api/v1/reports/{id}", "get"}, {"/api/v1/reports/{id}", "patch"},
@@ -36,7 +36,7 @@ TEST_F(SystemTest, OpenApiDescribesEveryEndpoint) {
 }
 
 TEST_F(SystemTest, RegistryHasThePlansSectorsAndCeptoarsInBothLanguages) {
-  auto sectors = server_->Call("GET", "/api/v1/registry/sectors").json()["items"];
+  auto sectors = server->Call("GET", "/api/v1/registry/sectors").json()["items"];
   ASSERT_EQ(sectors.size(), 14u);
   bool power = false;
   for (const auto& s : sectors) {
@@ -49,47 +49,80 @@ TEST_F(SystemTest, RegistryHasThePlansSectorsAndCeptoarsInBothLanguages) {
     }
   }
   EXPECT_TRUE(power);
-  auto ceptoars = server_->Call("GET", "/api/v1/registry/ceptoars").json()["items"];
+  auto ceptoars = server->Call("GET", "/api/v1/registry/ceptoars").json()["items"];
   EXPECT_EQ(ceptoars.size(), 19u);
-  auto ministries = server_->Call("GET", "/api/v1/registry/ministries").json()["items"];
+  auto ministries = server->Call("GET", "/api/v1/registry/ministries").json()["items"];
   EXPECT_EQ(ministries.size(), 5u);
 }
 
 TEST_F(SystemTest, OrganizationsNeedAToken) {
-  EXPECT_EQ(server_->Call("GET", "/api/v1/registry/organizations").status, 401);
-  auto r = server_->Call("GET", "/api/v1/registry/organizations?kind=ministry", server_->admin_token());
+  EXPECT_EQ(server->Call("GET", "/api/v1/registry/organizations").status, 401);
+  auto r = server->Call("GET", "/api/v1/registry/organizations?kind=ministry", server->admin_token());
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.json()["items"].size(), 5u);
+  EXPECT_EQ(r.json()["total"], 5);
+}
+
+TEST_F(SystemTest, OrganizationsAreSearchedByPartOfANameAndCutToALimit) {
+  // "経済産業省" searched as a person might type a part of it, in full width
+  // or with a space; the English name in another case.
+  for (const std::string q : {"%E7%B5%8C%E6%B8%88", "METI", "economy%2C%20trade", "Economy,Trade"}) {
+    auto r = server->Call("GET", "/api/v1/registry/organizations?q=" + q, server->admin_token());
+    ASSERT_EQ(r.status, 200) << r.body;
+    const Json body = r.json();
+    bool meti = false;
+    for (const auto& o : body["items"]) meti = meti || o["id"] == "meti";
+    EXPECT_TRUE(meti) << q << ": " << r.body;
+  }
+  auto all = server->Call("GET", "/api/v1/registry/organizations", server->admin_token()).json();
+  auto cut = server->Call("GET", "/api/v1/registry/organizations?limit=3", server->admin_token()).json();
+  ASSERT_EQ(cut["items"].size(), 3u);
+  EXPECT_EQ(cut["total"], all["items"].size());
+  EXPECT_EQ(cut["items"][0]["id"], all["items"][0]["id"]);
+  auto none = server->Call("GET", "/api/v1/registry/organizations?q=zzzz-nothing", server->admin_token());
+  EXPECT_EQ(none.json()["items"].size(), 0u);
+  EXPECT_EQ(none.json()["total"], 0);
+  for (const std::string& bad : std::vector<std::string>{"limit=0", "limit=x", "limit=10001", "kind=planet",
+                                                         "q=" + std::string(201, 'a')}) {
+    auto r = server->Call("GET", "/api/v1/registry/organizations?" + bad, server->admin_token());
+    EXPECT_EQ(r.status, 400) << bad << ": " << r.body;
+    EXPECT_EQ(r.json()["field"], bad.substr(0, bad.find('='))) << bad;
+  }
 }
 
 TEST_F(SystemTest, RevokedTokenStopsWorkingAtOnce) {
-  server_->AddOrganization({{"id", "sys_op"}, {"kind", "operator"}, {"name_ja", "試験社"}, {"name_en", "Test Co"},
-                            {"sectors", {"gas"}}});
-  auto issued = server_->Call("POST", "/api/v1/admin/principals", server_->admin_token(),
-                              Json{{"id", "sys_user"}, {"organization", "sys_op"}, {"name", "U"}, {"roles", {"reporter"}}});
+  server->AddOrganization({{"id", "sys_op"},
+                           {"kind", "operator"},
+                           {"name_ja", "試験社"},
+                           {"name_en", "Test Co"},
+                           {"sectors", {"gas"}}});
+  auto issued = server->Call(
+      "POST", "/api/v1/admin/principals", server->admin_token(),
+      Json{{"id", "sys_user"}, {"organization", "sys_op"}, {"name", "U"}, {"roles", {"reporter"}}});
   ASSERT_EQ(issued.status, 201) << issued.body;
-  auto token = server_->Call("POST", "/api/v1/admin/principals/sys_user/tokens", server_->admin_token(),
-                             Json{{"label", "t"}});
+  auto token = server->Call("POST", "/api/v1/admin/principals/sys_user/tokens", server->admin_token(),
+                            Json{{"label", "t"}});
   ASSERT_EQ(token.status, 201) << token.body;
   const std::string secret = token.json()["token"];
-  EXPECT_EQ(server_->Call("GET", "/api/v1/reports", secret).status, 200);
-  auto revoke = server_->Call("DELETE", "/api/v1/admin/tokens/" + token.json()["id"].get<std::string>(),
-                              server_->admin_token());
+  EXPECT_EQ(server->Call("GET", "/api/v1/reports", secret).status, 200);
+  auto revoke = server->Call("DELETE", "/api/v1/admin/tokens/" + token.json()["id"].get<std::string>(),
+                             server->admin_token());
   EXPECT_EQ(revoke.status, 204);
-  auto after = server_->Call("GET", "/api/v1/reports", secret);
+  auto after = server->Call("GET", "/api/v1/reports", secret);
   EXPECT_EQ(after.status, 401);
   EXPECT_EQ(after.content_type, "application/problem+json");
   // A second revocation is a conflict and changes nothing.
-  EXPECT_EQ(server_->Call("DELETE", "/api/v1/admin/tokens/" + token.json()["id"].get<std::string>(),
-                          server_->admin_token())
+  EXPECT_EQ(server
+                ->Call("DELETE", "/api/v1/admin/tokens/" + token.json()["id"].get<std::string>(),
+                       server->admin_token())
                 .status,
             409);
 }
 
 TEST_F(SystemTest, AdminEndpointsNeedTheAdminRole) {
-  const std::string reporter = server_->AddPrincipal("sys_reporter", "nisc", {"reporter"});
-  auto r = server_->Call("POST", "/api/v1/admin/organizations", reporter,
-                         Json{{"id", "x1"}, {"kind", "operator"}, {"name_ja", "x"}, {"name_en", "x"}});
+  const std::string reporter = server->AddPrincipal("sys_reporter", "nisc", {"reporter"});
+  auto r = server->Call("POST", "/api/v1/admin/organizations", reporter,
+                        Json{{"id", "x1"}, {"kind", "operator"}, {"name_ja", "x"}, {"name_en", "x"}});
   EXPECT_EQ(r.status, 403);
   EXPECT_EQ(r.json()["detail"], "this action needs the 'admin' role");
 }
@@ -98,44 +131,51 @@ TEST_F(SystemTest, AdminEndpointsNeedTheAdminRole) {
 // the registry, and other organizations' principals and tokens, are the
 // platform's (NISC's administrators).
 TEST_F(SystemTest, AnOrganizationsAdminCannotReachBeyondItsOrganization) {
-  server_->AddOrganization({{"id", "sys_adm_op"}, {"kind", "operator"}, {"name_ja", "甲"}, {"name_en", "Op"},
-                            {"sectors", {"gas"}}});
-  const std::string op_admin = server_->AddPrincipal("sys_adm_op_admin", "sys_adm_op", {"admin"});
-  const auto before = server_->Call("GET", "/api/v1/admin/principals", server_->admin_token()).json()["items"].size();
+  server->AddOrganization({{"id", "sys_adm_op"},
+                           {"kind", "operator"},
+                           {"name_ja", "甲"},
+                           {"name_en", "Op"},
+                           {"sectors", {"gas"}}});
+  const std::string op_admin = server->AddPrincipal("sys_adm_op_admin", "sys_adm_op", {"admin"});
+  const auto before =
+      server->Call("GET", "/api/v1/admin/principals", server->admin_token()).json()["items"].size();
 
-  auto org = server_->Call("POST", "/api/v1/admin/organizations", op_admin,
-                           Json{{"id", "x2"}, {"kind", "operator"}, {"name_ja", "x"}, {"name_en", "x"}});
+  auto org = server->Call("POST", "/api/v1/admin/organizations", op_admin,
+                          Json{{"id", "x2"}, {"kind", "operator"}, {"name_ja", "x"}, {"name_en", "x"}});
   EXPECT_EQ(org.status, 403) << org.body;
-  auto into_nisc = server_->Call("POST", "/api/v1/admin/principals", op_admin,
-                                 Json{{"id", "mole"}, {"organization", "nisc"}, {"name", "m"}, {"roles", {"admin"}}});
+  auto into_nisc =
+      server->Call("POST", "/api/v1/admin/principals", op_admin,
+                   Json{{"id", "mole"}, {"organization", "nisc"}, {"name", "m"}, {"roles", {"admin"}}});
   EXPECT_EQ(into_nisc.status, 403) << into_nisc.body;
-  auto nisc_token = server_->Call("POST", "/api/v1/admin/principals/admin/tokens", op_admin, Json::object());
+  auto nisc_token = server->Call("POST", "/api/v1/admin/principals/admin/tokens", op_admin, Json::object());
   EXPECT_EQ(nisc_token.status, 403) << nisc_token.body;
-  EXPECT_EQ(server_->Call("GET", "/api/v1/admin/principals?organization=nisc", op_admin).status, 403);
+  EXPECT_EQ(server->Call("GET", "/api/v1/admin/principals?organization=nisc", op_admin).status, 403);
 
   // Its own organization: yes.
-  auto own = server_->Call("POST", "/api/v1/admin/principals", op_admin,
-                           Json{{"id", "sys_adm_desk"}, {"organization", "sys_adm_op"}, {"name", "desk"}, {"roles", {"reporter"}}});
+  auto own = server->Call(
+      "POST", "/api/v1/admin/principals", op_admin,
+      Json{
+          {"id", "sys_adm_desk"}, {"organization", "sys_adm_op"}, {"name", "desk"}, {"roles", {"reporter"}}});
   EXPECT_EQ(own.status, 201) << own.body;
-  auto token = server_->Call("POST", "/api/v1/admin/principals/sys_adm_desk/tokens", op_admin, Json::object());
+  auto token = server->Call("POST", "/api/v1/admin/principals/sys_adm_desk/tokens", op_admin, Json::object());
   EXPECT_EQ(token.status, 201) << token.body;
-  auto mine = server_->Call("GET", "/api/v1/admin/principals", op_admin);
+  auto mine = server->Call("GET", "/api/v1/admin/principals", op_admin);
   ASSERT_EQ(mine.status, 200) << mine.body;
   for (const auto& p : Json(mine.json()["items"])) EXPECT_EQ(p["organization"], "sys_adm_op") << mine.body;
-  EXPECT_EQ(server_->Call("GET", "/api/v1/admin/principals", server_->admin_token()).json()["items"].size(),
+  EXPECT_EQ(server->Call("GET", "/api/v1/admin/principals", server->admin_token()).json()["items"].size(),
             before + 1);
 }
 
 TEST_F(SystemTest, AuditVerifyFindsTheFirstBrokenLink) {
   std::vector<std::string> verify{"audit", "verify"};
-  for (auto& a : server_->DatabaseArgs()) verify.push_back(a);
-  auto ok = server_->RunCli(verify);
+  for (auto& a : server->DatabaseArgs()) verify.push_back(a);
+  auto ok = server->RunCli(verify);
   EXPECT_EQ(ok.first, 0) << ok.second;
   EXPECT_NE(ok.second.find("the chain is intact"), std::string::npos) << ok.second;
 
   // Alter the third event behind the server's back.
-  server_->ExecSql("UPDATE audit SET action = 'forged' WHERE seq = 3");
-  auto broken = server_->RunCli(verify);
+  server->ExecSql("UPDATE audit SET action = 'forged' WHERE seq = 3");
+  auto broken = server->RunCli(verify);
   EXPECT_EQ(broken.first, 1);
   EXPECT_NE(broken.second.find("BROKEN at event 3"), std::string::npos) << broken.second;
 }

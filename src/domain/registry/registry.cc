@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/text_fold.h"
+
 namespace infrashare {
 namespace {
 
@@ -27,6 +29,19 @@ Registry::Registry(RegistryData data) : data_(std::move(data)) {
   Index(data_.ceptoars, ceptoars_);
   Index(data_.groups, groups_);
   Index(data_.organizations, organizations_);
+  organization_keys_.reserve(data_.organizations.size());
+  for (const auto& org : data_.organizations)
+    organization_keys_.push_back(FoldText(org.id, Separators::kDrop) + "\n" +
+                                 FoldText(org.name_ja, Separators::kDrop) + "\n" +
+                                 FoldText(org.name_en, Separators::kDrop));
+}
+
+std::vector<const Organization*> Registry::SearchOrganizations(std::string_view query) const {
+  const std::string folded = FoldText(query, Separators::kDrop);
+  std::vector<const Organization*> out;
+  for (size_t i = 0; i < data_.organizations.size(); ++i)
+    if (ContainsFolded(organization_keys_[i], folded)) out.push_back(&data_.organizations[i]);
+  return out;
 }
 
 const Sector* Registry::FindSector(std::string_view id) const { return Find(data_.sectors, sectors_, id); }

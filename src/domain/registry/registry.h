@@ -111,10 +111,15 @@ class Registry {
   std::vector<const Ceptoar*> CeptoarsRunBy(std::string_view org_id) const;
   // The NISC organization (the one coordination_center), or nullptr.
   const Organization* CoordinationCenter() const;
+  // The organizations whose id, Japanese or English name contains `query`,
+  // compared as FoldText with Separators::kDrop compares them (width, case
+  // and separators aside), in registry order; every one for an empty query.
+  std::vector<const Organization*> SearchOrganizations(std::string_view query) const;
 
  private:
   RegistryData data_;
   std::map<std::string, size_t, std::less<>> sectors_, ceptoars_, groups_, organizations_;
+  std::vector<std::string> organization_keys_;  // folded id and names, by index in data_.organizations
 };
 
 }  // namespace infrashare

@@ -93,5 +93,19 @@ TEST(Registry, PointersStayValidWhileTheRegistryLives) {
   EXPECT_EQ(gas, &registry.data().sectors[0]);
 }
 
+TEST(Registry, SearchesOrganizationsByIdAndEitherNameAsPeopleWriteThem) {
+  auto registry = Shipped();
+  for (const char* query : {"jpcert", "ＪＰＣＥＲＴ", "JPCERT/CC", "jpcertcc", "コーディネーション",
+                            "coordination center", "Coordination-Center"}) {
+    auto found = Ids(registry->SearchOrganizations(query));
+    EXPECT_NE(std::ranges::find(found, "jpcert"), found.end()) << query;
+  }
+  EXPECT_TRUE(registry->SearchOrganizations("no such organization anywhere").empty());
+  EXPECT_EQ(registry->SearchOrganizations("").size(), registry->data().organizations.size());
+  // A query never matches across the id and a name.
+  const Organization& first = registry->data().organizations.front();
+  EXPECT_TRUE(registry->SearchOrganizations(first.id + first.name_ja).empty());
+}
+
 }  // namespace
 }  // namespace infrashare

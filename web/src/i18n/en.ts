@@ -18,7 +18,8 @@ export const en: Record<MessageKey, string> = {
   'nav.signOut': 'Sign out',
 
   'signIn.title': 'Sign in',
-  'signIn.lead': 'The information sharing platform of critical infrastructure operators, CEPTOARs, ministries and NISC.',
+  'signIn.lead':
+      'The information sharing platform of critical infrastructure operators, CEPTOARs, ministries and NISC.',
   'signIn.principal': 'User ID',
   'signIn.password': 'Password',
   'signIn.submit': 'Sign in',
@@ -76,6 +77,8 @@ export const en: Record<MessageKey, string> = {
   'registry.secretariat': 'Secretariat',
   'registry.members': 'Members',
   'registry.furtherRecipients': 'Further recipients',
+  'registry.organizations': 'Organizations',
+  'registry.narrowDown': 'The first 50 of {total} matches. Type part of a name or ID to narrow them down.',
   'registry.none': 'Nothing matches.',
   'registry.count': '{shown} of {total}',
 
@@ -171,7 +174,8 @@ export const en: Record<MessageKey, string> = {
   'view.alerts': 'Alerts about this report',
   'view.noAlerts': 'No alert about this report.',
   'view.relay': 'Relay',
-  'view.relayHelp': 'Once checked and relayed, NISC and the audience receive it. Anonymity the reporter asked for cannot be lifted.',
+  'view.relayHelp':
+      'Once checked and relayed, NISC and the audience receive it. Anonymity the reporter asked for cannot be lifted.',
   'view.note': 'Note (optional)',
   'view.relayButton': 'Relay',
   'view.review': 'Confirm or override the severity',
@@ -193,7 +197,8 @@ export const en: Record<MessageKey, string> = {
   'mark.anonymized': '[anonymized]',
 
   'refusal.title': 'Your role does not allow this page',
-  'refusal.text': 'Your role does not allow what this page does. Ask your organization\'s administrator if you need it.',
+  'refusal.text':
+      'Your role does not allow what this page does. Ask your organization\'s administrator if you need it.',
   'nav.admin': 'Administration',
   'admin.title': 'Administration',
   'admin.principals': 'People of the organization',
@@ -237,7 +242,8 @@ export const en: Record<MessageKey, string> = {
   'hotline.raiseAbout': 'Raise an alert about this report',
 
   'report.title': 'File a report',
-  'report.lead': 'As you fill it in, the expected severity, the response it triggers and who will receive it appear in the check panel. The draft is saved in this browser as you type.',
+  'report.lead':
+      'As you fill it in, the expected severity, the response it triggers and who will receive it appear in the check panel. The draft is saved in this browser as you type.',
   'report.kind': 'Kind of report',
   'report.titleField': 'Title',
   'report.text': 'What happened',
@@ -247,16 +253,19 @@ export const en: Record<MessageKey, string> = {
   'report.servicesHelp': 'Separate them with commas (e.g. power transmission, ATM).',
   'report.systems': 'Systems affected',
   'report.impact': 'Impact',
-  'report.impactHelp': 'Leave what you do not know as "Unknown" or empty. You can update it as you learn more.',
+  'report.impactHelp':
+      'Leave what you do not know as "Unknown" or empty. You can update it as you learn more.',
   'report.indicators': 'Indicators (IoC)',
   'report.tlp': 'Sharing limit (TLP)',
   'report.audience': 'Audience',
-  'report.audienceHelp': 'TLP caps the audience. "Every member" is allowed with TLP:CLEAR and TLP:GREEN only.',
+  'report.audienceHelp':
+      'TLP caps the audience. "Every member" is allowed with TLP:CLEAR and TLP:GREEN only.',
   'report.route': 'Route',
   'report.ceptoar': 'Through which CEPTOAR',
   'report.agency': 'Through which agency',
   'report.anonymized': 'Hide our name (anonymize the source)',
-  'report.anonymizedHelp': 'Only the secretariat or agency it passes through learns who you are. Not available on the direct route.',
+  'report.anonymizedHelp':
+      'Only the secretariat or agency it passes through learns who you are. Not available on the direct route.',
   'report.submit': 'Send',
   'report.sending': 'Sending…',
   'report.sent': 'Report sent ({id}, level {level}).',
@@ -332,7 +341,8 @@ export const en: Record<MessageKey, string> = {
   'tlp.red': 'TLP:RED',
   'tlpHelp.clear': 'Recipients can spread this to the world; there is no limit on disclosure.',
   'tlpHelp.green': 'Recipients can spread this within their community, not publicly.',
-  'tlpHelp.amber': 'Recipients can share this only on a need-to-know basis within their organization and its clients.',
+  'tlpHelp.amber':
+      'Recipients can share this only on a need-to-know basis within their organization and its clients.',
   'tlpHelp.amber+strict': 'Recipients can share this only within their organization.',
   'tlpHelp.red': 'For the eyes and ears of individual recipients only; no further disclosure.',
 
@@ -344,7 +354,8 @@ export const en: Record<MessageKey, string> = {
   'route.via_ceptoar': 'Through the CEPTOAR secretariat',
   'route.via_agency': 'Through a security agency',
   'routeHelp.direct': 'The sector ministry and NISC receive it at once.',
-  'routeHelp.via_ceptoar': 'NISC and the audience receive it once the secretariat has checked and relayed it.',
+  'routeHelp.via_ceptoar':
+      'NISC and the audience receive it once the secretariat has checked and relayed it.',
   'routeHelp.via_agency': 'NISC and the audience receive it once the agency has checked and relayed it.',
 
   'preview.title': 'Before you send',
@@ -362,7 +373,8 @@ export const en: Record<MessageKey, string> = {
   'preview.audience': 'Organizations that can read it once released: {count}',
   'preview.audienceMore': 'and {n} more',
   'preview.audienceNone': 'Nobody beyond these recipients.',
-  'preview.sourceHidden': 'Everyone but the relaying secretariat or agency receives it with your name hidden.',
+  'preview.sourceHidden':
+      'Everyone but the relaying secretariat or agency receives it with your name hidden.',
   'preview.incomplete': 'Keep filling in the form to see the check here.',
   'preview.updating': 'Updating…',
 
@@ -379,12 +391,14 @@ export const en: Record<MessageKey, string> = {
 
   'error.network': 'The server cannot be reached. Check the network and try again.',
   'error.sign_in_wrong': 'The user ID, password or setup code is wrong.',
-  'error.sign_in_locked': 'Too many failed sign-ins: this user ID is locked for a while. Wait about 15 minutes and try again.',
+  'error.sign_in_locked':
+      'Too many failed sign-ins: this user ID is locked for a while. Wait about 15 minutes and try again.',
   'error.session_ended': 'Your session has ended. Please sign in again.',
   'error.principal_disabled': 'This user ID is disabled. Please ask your organization\'s administrator.',
   'error.password_too_short': 'Use at least {min} characters.',
   'error.password_too_long': 'Too long.',
-  'error.password_common': 'This is one of the most common passwords (or one repeated or padded with digits): choose another.',
+  'error.password_common':
+      'This is one of the most common passwords (or one repeated or padded with digits): choose another.',
   'error.password_unchanged': 'Choose a password different from the current one.',
   'error.password_current_wrong': 'The current password is wrong.',
   'error.csrf_token_missing': 'This page has expired. Reload it and try again.',
@@ -392,7 +406,8 @@ export const en: Record<MessageKey, string> = {
   'error.too_long': 'Too long.',
   'error.out_of_range': 'Out of the allowed range.',
   'error.not_an_integer': 'Enter a whole number.',
-  'error.expected_before_elapsed': 'The expected time to recover must be at least the time since the effect began.',
+  'error.expected_before_elapsed':
+      'The expected time to recover must be at least the time since the effect began.',
   'error.required': 'Required.',
   'error.invalid_argument': 'Please check what you entered.',
   'error.unauthenticated': 'Please sign in.',

@@ -76,6 +76,8 @@ export const ja = {
   'registry.secretariat': '事務局',
   'registry.members': '構成員数',
   'registry.furtherRecipients': '情報提供先',
+  'registry.organizations': '組織',
+  'registry.narrowDown': '該当する {total} 件のうち先頭の 50 件です。名称や ID の一部で絞り込んでください。',
   'registry.none': '該当するものはありません。',
   'registry.count': '{shown} / {total} 件',
 
@@ -171,7 +173,8 @@ export const ja = {
   'view.alerts': 'この報告に関する警報',
   'view.noAlerts': 'この報告に関する警報はありません。',
   'view.relay': '中継する',
-  'view.relayHelp': '確認のうえ中継すると、NISC と共有先に届きます。連絡元の匿名化は、報告者が求めた場合は外せません。',
+  'view.relayHelp':
+      '確認のうえ中継すると、NISC と共有先に届きます。連絡元の匿名化は、報告者が求めた場合は外せません。',
   'view.note': 'メモ（任意）',
   'view.relayButton': '中継する',
   'view.review': '深刻度を確認・変更する',
@@ -193,7 +196,8 @@ export const ja = {
   'mark.anonymized': '［匿名］',
 
   'refusal.title': 'この画面を使う権限がありません',
-  'refusal.text': 'あなたの権限では、この画面の操作はできません。必要な場合は、組織の管理者に依頼してください。',
+  'refusal.text':
+      'あなたの権限では、この画面の操作はできません。必要な場合は、組織の管理者に依頼してください。',
   'nav.admin': '管理',
   'admin.title': '管理',
   'admin.principals': '組織の利用者',
@@ -211,7 +215,8 @@ export const ja = {
   'admin.add': '追加する',
   'admin.disablePrincipal': '利用を停止する',
   'admin.enablePrincipal': '利用を再開する',
-  'admin.disableConfirm': '{id} の利用を停止しますか？ サインイン中のセッションはすぐに終了し、API トークンも使えなくなります。',
+  'admin.disableConfirm':
+      '{id} の利用を停止しますか？ サインイン中のセッションはすぐに終了し、API トークンも使えなくなります。',
   'admin.principalDisabled': '{id} の利用を停止しました。',
   'admin.principalEnabled': '{id} の利用を再開しました。',
   'admin.principalDisabledSince': '停止中：',
@@ -237,7 +242,8 @@ export const ja = {
   'hotline.raiseAbout': 'この報告について警報を発出する',
 
   'report.title': '報告する',
-  'report.lead': '入力に応じて、想定される深刻度・対応計画・届く先が確認欄に表示されます。下書きはこのブラウザに自動で保存されます。',
+  'report.lead':
+      '入力に応じて、想定される深刻度・対応計画・届く先が確認欄に表示されます。下書きはこのブラウザに自動で保存されます。',
   'report.kind': '報告の種類',
   'report.titleField': '件名',
   'report.text': '何が起きたか',
@@ -251,12 +257,14 @@ export const ja = {
   'report.indicators': '痕跡情報（IoC）',
   'report.tlp': '共有の範囲（TLP）',
   'report.audience': '共有先',
-  'report.audienceHelp': 'TLP が共有先の上限を決めます。「すべての会員」は TLP:CLEAR と TLP:GREEN のときだけ選べます。',
+  'report.audienceHelp':
+      'TLP が共有先の上限を決めます。「すべての会員」は TLP:CLEAR と TLP:GREEN のときだけ選べます。',
   'report.route': '連絡の経路',
   'report.ceptoar': '経由する CEPTOAR',
   'report.agency': '経由する機関',
   'report.anonymized': '連絡元を匿名化する',
-  'report.anonymizedHelp': '経由する事務局・機関のほかには、貴組織の名前は伝わりません。直接の連絡では選べません。',
+  'report.anonymizedHelp':
+      '経由する事務局・機関のほかには、貴組織の名前は伝わりません。直接の連絡では選べません。',
   'report.submit': '送信する',
   'report.sending': '送信しています…',
   'report.sent': '報告を送信しました（{id}、レベル {level}）。',
@@ -379,12 +387,14 @@ export const ja = {
 
   'error.network': 'サーバーに接続できません。ネットワークを確認して、もう一度お試しください。',
   'error.sign_in_wrong': 'ユーザーID、パスワード、またはセットアップコードが正しくありません。',
-  'error.sign_in_locked': 'サインインの失敗が続いたため、このユーザーIDは一時的にロックされています。15分ほど待ってから、もう一度お試しください。',
+  'error.sign_in_locked':
+      'サインインの失敗が続いたため、このユーザーIDは一時的にロックされています。15分ほど待ってから、もう一度お試しください。',
   'error.session_ended': 'セッションが終了しました。もう一度サインインしてください。',
   'error.principal_disabled': 'このユーザーIDは利用が停止されています。組織の管理者に問い合わせてください。',
   'error.password_too_short': '{min}文字以上にしてください。',
   'error.password_too_long': '長すぎます。',
-  'error.password_common': 'よく使われるパスワード（またはその繰り返しや数字を足しただけのもの）は使えません。',
+  'error.password_common':
+      'よく使われるパスワード（またはその繰り返しや数字を足しただけのもの）は使えません。',
   'error.password_unchanged': '現在のパスワードと異なるものにしてください。',
   'error.password_current_wrong': '現在のパスワードが正しくありません。',
   'error.csrf_token_missing': 'ページの有効期限が切れました。再読み込みしてから、もう一度操作してください。',

@@ -1,12 +1,14 @@
 // The plan's registry: the sectors with their ministries, the ministries,
-// and the CEPTOARs with their secretariats and figures; one search box
-// filters all three (names in either language, ids).
+// the CEPTOARs with their secretariats and figures, and the organizations;
+// one search box filters them all (names in either language, ids). The
+// first three are small and filtered here; the organizations (thousands in
+// the national deployment) are searched by the server, a page at a time.
 import type { ComponentChild } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Items, type Problem } from '../api';
 import { FormAlert } from '../components/form';
 import { problemOf } from '../errors';
-import { localName, useI18n, type Lang } from '../i18n';
+import { localName, useI18n, type Lang, type MessageKey } from '../i18n';
 
 interface Named {
   id: string;
@@ -30,6 +32,15 @@ interface Ceptoar extends Named {
   members: Figure;
   further_recipients: Figure;
 }
+
+interface Organization extends Named {
+  kind: string;
+  sectors: string[];
+}
+interface OrganizationPage extends Items<Organization> {
+  total: number;
+}
+const organizationPage = 50;
 
 interface RegistryData {
   sectors: Sector[];
@@ -126,7 +137,45 @@ export function Registry() {
           [t('registry.furtherRecipients'), (c) => figure(c.further_recipients)],
         ]}
       />
+      <Organizations query={query} sectors={data.sectors} />
     </section>
+  );
+}
+
+// The organizations matching the query, asked of the server once typing
+// pauses: the first page of them and how many match in all.
+function Organizations({ query, sectors }: { query: string; sectors: Named[] }) {
+  const { t, lang } = useI18n();
+  const [page, setPage] = useState<OrganizationPage | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  useEffect(() => {
+    let current = true;
+    const timer = setTimeout(() => {
+      const q = query.trim();
+      api<OrganizationPage>('GET', `/api/v1/registry/organizations?limit=${organizationPage}${q ? `&q=${encodeURIComponent(q)}` : ''}`)
+        .then((p) => current && (setPage(p), setProblem(null)))
+        .catch((error) => current && setProblem(problemOf(error)));
+    }, 250);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [query]);
+  if (problem) return <FormAlert problem={problem} />;
+  if (!page) return null;
+  return (
+    <RegistryTable
+      title={t('registry.organizations')}
+      total={page.total}
+      rows={page.items}
+      more={page.total > page.items.length ? t('registry.narrowDown', { total: page.total }) : undefined}
+      columns={[
+        [t('registry.name'), (o) => localName(o, lang)],
+        [t('registry.id'), (o) => <code>{o.id}</code>],
+        [t('admin.kind'), (o) => t(`orgKind.${o.kind}` as MessageKey)],
+        [t('registry.sectorsOf'), (o) => o.sectors.map((id) => nameOf(sectors, id, lang)).join(lang === 'ja' ? '、' : ', ')],
+      ]}
+    />
   );
 }
 
@@ -136,6 +185,7 @@ function RegistryTable<T extends Named>(props: {
   total: number;
   rows: T[];
   columns: [string, (row: T) => ComponentChild][];
+  more?: string;  // said below the rows when they are not all that match
 }) {
   const { t } = useI18n();
   return (
@@ -147,7 +197,7 @@ function RegistryTable<T extends Named>(props: {
       {props.rows.length === 0 ? (
         <p>{t('registry.none')}</p>
       ) : (
-        <table>
+        <table aria-label={props.title}>
           <thead>
             <tr>
               {props.columns.map(([header]) => (
@@ -168,6 +218,7 @@ function RegistryTable<T extends Named>(props: {
           </tbody>
         </table>
       )}
+      {props.more && <p class="muted">{props.more}</p>}
     </>
   );
 }
