@@ -119,3 +119,32 @@ test("a draft survives a closed tab and is gone after sign-out", async () => {
   assert.deepEqual(drafts, []);
   await context.close();
 });
+
+test("a TLP:RED report goes to organizations named through the search, and to no sector", async () => {
+  const page = await newPage(world.browser, "ja");
+  await openForm(page);
+  await page.getByLabel("ヒヤリハット").check();
+  await page.getByLabel("件名").fill("特定の一社にだけ伝える接続試行");
+  await page.getByLabel("所管省庁と NISC へ直接").check();
+  await page.getByRole("group", { name: "共有の範囲（TLP）" }).getByLabel(/^TLP:RED/).check();
+  // Sectors, CEPTOARs and groups are not for RED: unchecked and disabled.
+  const sectorBox = page.locator('[id="audience.sectors"]').getByLabel("電力");
+  assert.equal(await sectorBox.isChecked(), false);
+  assert.equal(await sectorBox.isDisabled(), true);
+
+  await page.getByLabel("組織を名称・ID で探す").fill("ｃｈｕｂｕ");
+  await page.getByRole("button", { name: "中部電力株式会社 を追加" }).click();
+  const chosen = page.locator('[id="audience.organizations"] ul.chosen');
+  await chosen.getByText("中部電力株式会社").waitFor();
+  await page.locator("aside.report-preview").getByText("公開後に閲覧できる組織：1").waitFor();
+  await page.getByRole("button", { name: "送信する" }).click();
+  await page.getByRole("status").filter({ hasText: "報告を送信しました" }).waitFor();
+  const stored = await page.evaluate(async () =>
+    (await (await fetch("/api/v1/reports?q=" + encodeURIComponent("接続試行"))).json()).items);
+  assert.equal(stored.length, 1);
+  const report = await page.evaluate(async (id) => (await fetch(`/api/v1/reports/${id}`)).json(), stored[0].id);
+  assert.equal(report.tlp, "red");
+  assert.deepEqual(report.audience.organizations, ["chubu_power"]);
+  assert.deepEqual(report.audience.sectors, []);
+  await page.context().close();
+});

@@ -41,6 +41,9 @@ test("the secretariat relays it from its page; the analyst confirms the level; a
   assert.match(await isac.locator("main").innerText(), /中継待ち/);
   await isac.getByTestId("report-source").filter({ hasText: kanto.name_ja }).waitFor();  // the relay knows the source
   assert.equal(await isac.getByLabel("連絡元を匿名化する").isDisabled(), true);     // and cannot lift the anonymity
+  // The audience the source chose, which the secretariat may widen within the TLP.
+  assert.equal(await isac.locator("#relay-audience").getByLabel("すべての会員").isChecked(), true);
+  await screenshot(isac, "report-relay-ja");
   await isac.getByRole("button", { name: "中継する" }).click();
   await isac.getByText("共有先へ公開済み").waitFor();
   assert.deepEqual(await axeViolations(isac), []);

@@ -1,3 +1,4 @@
+import type { AudienceDraft } from './audience';
 import type { FiredRule } from './components/reasons';
 import type { Translate } from './i18n';
 
@@ -21,6 +22,7 @@ export interface ReportSummary {
 // One report in full, as the caller may see it.
 export interface Report extends ReportSummary {
   text: string;
+  audience?: Partial<AudienceDraft>;
   services: string[];
   systems: string[];
   indicators: { type: string; value: string }[];

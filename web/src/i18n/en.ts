@@ -259,7 +259,7 @@ export const en: Record<MessageKey, string> = {
   'report.tlp': 'Sharing limit (TLP)',
   'report.audience': 'Audience',
   'report.audienceHelp':
-      'TLP caps the audience. "Every member" is allowed with TLP:CLEAR and TLP:GREEN only.',
+      'TLP caps the audience. "Every member" is allowed with TLP:CLEAR and TLP:GREEN only; with TLP:AMBER+STRICT and TLP:RED, name the organizations.',
   'report.route': 'Route',
   'report.ceptoar': 'Through which CEPTOAR',
   'report.agency': 'Through which agency',
@@ -349,6 +349,12 @@ export const en: Record<MessageKey, string> = {
   'audience.everyone': 'Every member',
   'audience.sectors': 'Every organization of a sector',
   'audience.ceptoars': 'Members of a CEPTOAR',
+  'audience.groups': 'Members of a sharing group',
+  'audience.organizations': 'Named organizations',
+  'audience.findOrganization': 'Find an organization by name or ID',
+  'audience.add': 'Add {name}',
+  'audience.remove': 'Remove {name} from the audience',
+  'audience.removeShort': 'Remove',
 
   'route.direct': 'Directly to the ministry and NISC',
   'route.via_ceptoar': 'Through the CEPTOAR secretariat',

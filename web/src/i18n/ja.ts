@@ -258,7 +258,7 @@ export const ja = {
   'report.tlp': '共有の範囲（TLP）',
   'report.audience': '共有先',
   'report.audienceHelp':
-      'TLP が共有先の上限を決めます。「すべての会員」は TLP:CLEAR と TLP:GREEN のときだけ選べます。',
+      'TLP が共有先の上限を決めます。「すべての会員」は TLP:CLEAR と TLP:GREEN のときだけ選べます。TLP:AMBER+STRICT と TLP:RED では組織を個別に指定してください。',
   'report.route': '連絡の経路',
   'report.ceptoar': '経由する CEPTOAR',
   'report.agency': '経由する機関',
@@ -347,6 +347,12 @@ export const ja = {
   'audience.everyone': 'すべての会員',
   'audience.sectors': '分野の全組織',
   'audience.ceptoars': 'CEPTOAR の構成員',
+  'audience.groups': '情報共有グループの構成員',
+  'audience.organizations': '指定した組織',
+  'audience.findOrganization': '組織を名称・ID で探す',
+  'audience.add': '{name} を追加',
+  'audience.remove': '{name} を共有先から外す',
+  'audience.removeShort': '外す',
 
   'route.direct': '所管省庁と NISC へ直接',
   'route.via_ceptoar': 'CEPTOAR 事務局を経由',

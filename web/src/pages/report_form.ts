@@ -2,6 +2,7 @@
 // and the submission body the API takes (ReportSubmission in
 // /api/v1/openapi.json). Pure: no view, no request.
 import type { Organization } from '../api';
+import { audienceBody, noAudience, type AudienceDraft } from '../audience';
 
 export interface FactsDraft {
   state: string;
@@ -34,9 +35,7 @@ export interface ReportDraft {
   facts: FactsDraft;
   indicators: IndicatorDraft[];
   tlp: string;
-  everyone: boolean;
-  audienceSectors: string[];
-  audienceCeptoars: string[];
+  audience: AudienceDraft;
   route: string;
   ceptoar: string;
   agency: string;
@@ -72,9 +71,7 @@ export function emptyDraft(organization: Organization | null): ReportDraft {
     },
     indicators: [],
     tlp: 'amber',
-    everyone: false,
-    audienceSectors: [...sectors],
-    audienceCeptoars: [],
+    audience: { ...noAudience, sectors: [...sectors] },
     route: ceptoars.length > 0 ? 'via_ceptoar' : 'direct',
     ceptoar: ceptoars.length === 1 ? ceptoars[0] : '',
     agency: '',
@@ -117,10 +114,6 @@ export function factsOf(d: ReportDraft): Record<string, unknown> {
 }
 
 export function submissionOf(d: ReportDraft): Record<string, unknown> {
-  const audience: Record<string, unknown> = {};
-  if (d.everyone) audience.everyone = true;
-  if (d.audienceSectors.length) audience.sectors = d.audienceSectors;
-  if (d.audienceCeptoars.length) audience.ceptoars = d.audienceCeptoars;
   const body: Record<string, unknown> = {
     kind: d.kind,
     title: d.title,
@@ -131,7 +124,7 @@ export function submissionOf(d: ReportDraft): Record<string, unknown> {
     facts: factsOf(d),
     indicators: d.indicators.map((i) => ({ type: i.type, value: i.value.trim() })),
     tlp: d.tlp,
-    audience,
+    audience: audienceBody(d.audience ?? noAudience),
     route: d.route,
     anonymized: d.anonymized,
   };

@@ -6,6 +6,8 @@
 // person signs out. A server error appears beside the field it names.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, type Identity, type Items, type Problem } from '../api';
+import { fitAudience } from '../audience';
+import { AudienceFields } from '../components/audience';
 import { AnyOf, OneOf, type Option } from '../components/choices';
 import { Field, FormAlert, Notice } from '../components/form';
 import { clearDraft, loadDraft, saveDraft } from '../drafts';
@@ -56,11 +58,17 @@ function homeOf(field: string | undefined): string | undefined {
   return fieldHomes.find((h) => field === h || field.startsWith(`${h}.`) || field.startsWith(`${h}[`));
 }
 
+// A draft kept by an earlier version of this form lacks what was added
+// since: the empty draft's values fill it.
+function withDefaults(saved: Partial<ReportDraft> | null, empty: ReportDraft): ReportDraft {
+  return saved ? { ...empty, ...saved } : empty;
+}
+
 export function ReportNew({ identity }: { identity: Identity }) {
   const { t, lang } = useI18n();
   const principal = identity.principal.id;
   const [draft, setDraft] = useState<ReportDraft>(
-    () => loadDraft<ReportDraft>(draftName, principal) ?? emptyDraft(identity.organization),
+    () => withDefaults(loadDraft<Partial<ReportDraft>>(draftName, principal), emptyDraft(identity.organization)),
   );
   const [choices, setChoices] = useState<Choices | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -151,7 +159,6 @@ export function ReportNew({ identity }: { identity: Identity }) {
   const unknown = { value: '', label: t('fact.unknown') };
   const named = (list: Named[]) => list.map((n) => ({ value: n.id, label: localName(n, lang) }));
   const myCeptoars = (choices?.ceptoars ?? []).filter((c) => identity.organization?.ceptoars.includes(c.id));
-  const everyoneAllowed = draft.tlp === 'clear' || draft.tlp === 'green';
 
   return (
     <div class="report-layout">
@@ -230,23 +237,11 @@ export function ReportNew({ identity }: { identity: Identity }) {
           <Indicators draft={draft} update={update} error={errorAt('indicators')} />
 
           <OneOf name="tlp" legend={t('report.tlp')} options={options(tlps, 'tlp', 'tlpHelp')} value={draft.tlp}
-            onChange={(tlp) => update({ tlp, everyone: draft.everyone && (tlp === 'clear' || tlp === 'green') })}
+            onChange={(tlp) => update({ tlp, audience: fitAudience(draft.audience, tlp) })}
             error={errorAt('tlp')} />
-          <fieldset class={`group${errorAt('audience') ? ' field-invalid' : ''}`} id="audience">
-            <legend>{t('report.audience')}</legend>
-            <p class="help">{t('report.audienceHelp')}</p>
-            <label class={everyoneAllowed ? 'option' : 'option disabled'}>
-              <input type="checkbox" checked={draft.everyone} disabled={!everyoneAllowed}
-                onChange={(e) => update({ everyone: (e.currentTarget as HTMLInputElement).checked })} />
-              <span>{t('audience.everyone')}</span>
-            </label>
-            <AnyOf name="audience.sectors" legend={t('audience.sectors')} inline options={named(choices?.sectors ?? [])}
-              values={draft.audienceSectors} onChange={(audienceSectors) => update({ audienceSectors })} />
-            <AnyOf name="audience.ceptoars" legend={t('audience.ceptoars')} inline
-              options={named(choices?.ceptoars ?? [])} values={draft.audienceCeptoars}
-              onChange={(audienceCeptoars) => update({ audienceCeptoars })} />
-            {errorAt('audience') && <p class="field-error">{errorAt('audience')}</p>}
-          </fieldset>
+          <AudienceFields id="audience" value={draft.audience} onChange={(audience) => update({ audience })}
+            tlp={draft.tlp} sectors={choices?.sectors ?? []} ceptoars={choices?.ceptoars ?? []}
+            error={errorAt('audience')} />
 
           <OneOf name="route" legend={t('report.route')} options={options(routes, 'route', 'routeHelp')}
             value={draft.route}

@@ -4,8 +4,10 @@
 // allows here — relay (the secretariat or agency it goes through), confirm
 // or override the severity (analysts), revise (the submitter).
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Identity, type Problem } from '../api';
+import { api, type Identity, type Items, type Problem } from '../api';
+import { audienceBody, audienceDraftOf } from '../audience';
 import { alertTitle, listAlerts, type Alert } from '../alerts';
+import { AudienceFields, type Named } from '../components/audience';
 import { OneOf } from '../components/choices';
 import { Field, FormAlert, Notice, useFieldErrors } from '../components/form';
 import { RaiseAlert } from '../components/raise_alert';
@@ -206,13 +208,29 @@ export function ReportView({ identity, id }: { identity: Identity; id: string })
 
 function RelayForm({ report, onDone }: { report: Report; onDone: () => void }) {
   const { t } = useI18n();
+  const sectors = useSectors();
+  const [ceptoars, setCeptoars] = useState<Named[]>([]);
   const [anonymized, setAnonymized] = useState(report.anonymized);
+  const [audience, setAudience] = useState(() => audienceDraftOf(report.audience));
   const [note, setNote] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
+  const { fieldError, formProblem } = useFieldErrors(problem, ['audience', 'note']);
+  useEffect(() => {
+    api<Items<Named>>('GET', '/api/v1/registry/ceptoars')
+      .then((c) => setCeptoars(c.items))
+      .catch(() => {});
+  }, []);
+  // TLP:RED is never relayed onward: its audience stays as the source chose.
+  const widenable = report.tlp !== 'red';
   async function submit(event: Event) {
     event.preventDefault();
+    setProblem(null);
+    const body: Record<string, unknown> = { anonymized, note };
+    const chosen = audienceBody(audience);
+    if (widenable && JSON.stringify(chosen) !== JSON.stringify(audienceBody(audienceDraftOf(report.audience))))
+      body.audience = chosen;
     try {
-      await api('POST', `/api/v1/reports/${encodeURIComponent(report.id)}/relay`, { anonymized, note });
+      await api('POST', `/api/v1/reports/${encodeURIComponent(report.id)}/relay`, body);
       onDone();
     } catch (error) {
       setProblem(problemOf(error));
@@ -222,13 +240,17 @@ function RelayForm({ report, onDone }: { report: Report; onDone: () => void }) {
     <form class="action-box" onSubmit={submit} noValidate>
       <h2>{t('view.relay')}</h2>
       <p class="help">{t('view.relayHelp')}</p>
-      <FormAlert problem={problem} />
+      <FormAlert problem={formProblem} />
       <label class="option">
         <input type="checkbox" checked={anonymized} disabled={report.anonymized}
           onChange={(e) => setAnonymized((e.currentTarget as HTMLInputElement).checked)} />
         <span>{t('report.anonymized')}</span>
       </label>
-      <Field id="relay-note" label={t('view.note')} value={note} onInput={setNote} />
+      {widenable && (
+        <AudienceFields id="relay-audience" value={audience} onChange={setAudience} tlp={report.tlp}
+          sectors={sectors} ceptoars={ceptoars} error={fieldError('audience')} />
+      )}
+      <Field id="relay-note" label={t('view.note')} value={note} onInput={setNote} error={fieldError('note')} />
       <button type="submit" class="primary">{t('view.relayButton')}</button>
     </form>
   );
