@@ -95,3 +95,31 @@ test("the secretariat relays it from its page; the analyst confirms the level; a
     assert.ok(!seen.includes(name), `the source "${name}" reached the third organization's page`);
   await other.context().close();
 });
+
+test("the submitter revises the impact as it grows: the facts it changed, kept what the form does not ask, assessed again", async () => {
+  const soc = await newPage(world.browser, "ja");
+  await signIn(soc, world.server.base, "kanto_soc", "Kanto-SOC-report-page-1");
+  await soc.goto(`${world.server.base}/reports/${reportId}`);
+  await soc.getByRole("heading", { name: /制御網への侵入の試み/ }).waitFor();
+  const before = await soc.evaluate(async (id) => (await fetch(`/api/v1/reports/${id}`)).json(), reportId);
+  await soc.getByText("報告を更新する（新しい版）").click();
+  // The form starts from the stored facts.
+  const state = soc.getByRole("group", { name: "サービスの状態" });
+  assert.equal(await state.getByLabel("低下している").isChecked(), true);
+  assert.equal(await soc.getByLabel("影響が始まってからの時間（時間）").inputValue(), "1.5");
+  await state.getByLabel("停止している").check();
+  await soc.getByLabel("影響が始まってからの時間（時間）").fill("6");
+  await soc.getByLabel("影響を受けた利用者・人数").fill("1200000");
+  await soc.locator("#revise-note").fill("停止範囲が拡大");
+  await screenshot(soc, "report-revise-ja");
+  await soc.getByRole("button", { name: "更新する" }).click();
+  await soc.getByText("停止範囲が拡大").waitFor();  // the revision's note in the list
+  const after = await soc.evaluate(async (id) => (await fetch(`/api/v1/reports/${id}`)).json(), reportId);
+  assert.equal(after.revision, before.revision + 1);
+  assert.equal(after.facts.service.state, "stopped");
+  assert.equal(after.facts.outage.elapsed_minutes, 360);
+  assert.equal(after.facts.affected.people, 1200000);
+  assert.equal(after.facts.attack.status, "ongoing");  // untouched, kept
+  assert.ok(after.assessment.level >= before.assessment.level, JSON.stringify(after.assessment));
+  await soc.context().close();
+});

@@ -23,6 +23,7 @@ export interface ReportSummary {
 export interface Report extends ReportSummary {
   text: string;
   audience?: Partial<AudienceDraft>;
+  facts?: Record<string, Record<string, unknown>>;
   services: string[];
   systems: string[];
   indicators: { type: string; value: string }[];

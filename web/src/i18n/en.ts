@@ -185,6 +185,7 @@ export const en: Record<MessageKey, string> = {
   'view.action.override': 'Change the level',
   'view.reviewButton': 'Record',
   'view.revise': 'Revise the report (a new revision)',
+  'view.reviseHelp': 'Add what you have learned and bring the impact up to date. The severity is assessed again with each revision.',
   'view.reviseButton': 'Revise',
 
   'alert.responseTitle': 'Response to a level {level} report',

@@ -184,6 +184,7 @@ export const ja = {
   'view.action.override': 'レベルを変更する',
   'view.reviewButton': '記録する',
   'view.revise': '報告を更新する（新しい版）',
+  'view.reviseHelp': '分かったことを書き足し、影響の状況を更新してください。深刻度は更新のたびに評価し直されます。',
   'view.reviseButton': '更新する',
 
   'alert.responseTitle': '深刻度レベル {level} の報告：対応の発動',

@@ -93,8 +93,7 @@ function prune(object: Record<string, unknown>): Record<string, unknown> | undef
   return kept.length ? Object.fromEntries(kept) : undefined;
 }
 
-export function factsOf(d: ReportDraft): Record<string, unknown> {
-  const f = d.facts;
+export function factsOf(f: FactsDraft, systems: string[]): Record<string, unknown> {
   const yesNo = (v: string) => (v === '' ? undefined : v === 'yes');
   return (
     prune({
@@ -104,7 +103,7 @@ export function factsOf(d: ReportDraft): Record<string, unknown> {
       systems: prune({
         normal: f.normal || undefined,
         backup: f.backup || undefined,
-        kinds: d.systems.length ? d.systems : undefined,
+        kinds: systems.length ? systems : undefined,
       }),
       safety: prune({ injuries: numberOf(f.injuries), deaths: numberOf(f.deaths), evacuation: yesNo(f.evacuation) }),
       attack: prune({ status: f.attack || undefined }),
@@ -121,7 +120,7 @@ export function submissionOf(d: ReportDraft): Record<string, unknown> {
     sectors: d.sectors,
     services: d.services.split(/[,、，]/).map((s) => s.trim()).filter(Boolean),
     systems: d.systems,
-    facts: factsOf(d),
+    facts: factsOf(d.facts, d.systems),
     indicators: d.indicators.map((i) => ({ type: i.type, value: i.value.trim() })),
     tlp: d.tlp,
     audience: audienceBody(d.audience ?? noAudience),
@@ -131,4 +130,54 @@ export function submissionOf(d: ReportDraft): Record<string, unknown> {
   if (d.route === 'via_ceptoar' && d.ceptoar) body.ceptoar = d.ceptoar;
   if (d.route === 'via_agency' && d.agency) body.agency = d.agency;
   return body;
+}
+
+type FactGroups = Record<string, Record<string, unknown>>;
+
+// The facts of a stored report as the form holds them (hours from minutes,
+// numbers as text, yes/no from true/false); what the form does not ask is
+// left to revisedFacts, which keeps it.
+export function factsDraftOf(facts: FactGroups | undefined): FactsDraft {
+  const at = (group: string, key: string) => facts?.[group]?.[key];
+  const text = (v: unknown, scale = 1) => (typeof v === 'number' ? String(v / scale) : '');
+  const name = (v: unknown) => (typeof v === 'string' ? v : '');
+  const evacuation = at('safety', 'evacuation');
+  const prefectures = at('affected', 'prefectures');
+  return {
+    state: name(at('service', 'state')),
+    lostPercent: text(at('service', 'lost_percent')),
+    elapsedHours: text(at('outage', 'elapsed_minutes'), 60),
+    expectedHours: text(at('outage', 'expected_minutes'), 60),
+    people: text(at('affected', 'people')),
+    prefectures: Array.isArray(prefectures) ? prefectures.filter((c): c is number => typeof c === 'number') : [],
+    normal: name(at('systems', 'normal')),
+    backup: name(at('systems', 'backup')),
+    injuries: text(at('safety', 'injuries')),
+    deaths: text(at('safety', 'deaths')),
+    evacuation: evacuation === true ? 'yes' : evacuation === false ? 'no' : '',
+    attack: name(at('attack', 'status')),
+    data: name(at('data', 'kind')),
+  };
+}
+
+// The facts the form asks, by group and key.
+const formFacts: [string, string][] = [
+  ['service', 'state'], ['service', 'lost_percent'], ['outage', 'elapsed_minutes'], ['outage', 'expected_minutes'],
+  ['affected', 'people'], ['affected', 'prefectures'], ['systems', 'normal'], ['systems', 'backup'],
+  ['systems', 'kinds'], ['safety', 'injuries'], ['safety', 'deaths'], ['safety', 'evacuation'],
+  ['attack', 'status'], ['data', 'kind'],
+];
+
+// A stored report's facts with what the form asks replaced by the draft
+// (a fact made unknown is removed) and every other fact kept as it was.
+export function revisedFacts(original: FactGroups | undefined, f: FactsDraft, systems: string[]): FactGroups {
+  const out: FactGroups = {};
+  for (const [group, value] of Object.entries(original ?? {}))
+    out[group] = value && typeof value === 'object' && !Array.isArray(value) ? { ...value } : value;
+  for (const [group, key] of formFacts) if (out[group]) delete out[group][key];
+  for (const [group, value] of Object.entries(factsOf(f, systems) as FactGroups))
+    out[group] = { ...(out[group] ?? {}), ...value };
+  for (const [group, value] of Object.entries(out))
+    if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0) delete out[group];
+  return out;
 }

@@ -13,7 +13,6 @@ import { Field, FormAlert, Notice } from '../components/form';
 import { clearDraft, loadDraft, saveDraft } from '../drafts';
 import { errorText, problemOf } from '../errors';
 import { localName, useI18n, type MessageKey } from '../i18n';
-import { prefectures, regions } from '../data/prefectures';
 import {
   emptyDraft,
   indicatorTypes,
@@ -22,10 +21,10 @@ import {
   submissionOf,
   systemKinds,
   tlps,
-  type FactsDraft,
   type ReportDraft,
 } from './report_form';
 import { PreviewPanel, type SubmissionPreview } from './report_preview';
+import { ImpactFields } from '../components/impact_fields';
 
 interface Named {
   id: string;
@@ -115,8 +114,6 @@ export function ReportNew({ identity }: { identity: Identity }) {
     setSent(null);
     setDraft((d) => ({ ...d, ...change }));
   };
-  const fact = (key: keyof FactsDraft) => (value: string) =>
-    setDraft((d) => ({ ...d, facts: { ...d.facts, [key]: value } }));
   const errorAt = (home: string) => (problem && homeOf(problem.field) === home ? errorText(problem, t) : undefined);
   const formProblem = problem && !homeOf(problem.field) ? problem : null;
 
@@ -156,7 +153,6 @@ export function ReportNew({ identity }: { identity: Identity }) {
       label: t(`${prefix}.${k}` as MessageKey),
       help: withHelp ? t(`${withHelp}.${k}` as MessageKey) : undefined,
     }));
-  const unknown = { value: '', label: t('fact.unknown') };
   const named = (list: Named[]) => list.map((n) => ({ value: n.id, label: localName(n, lang) }));
   const myCeptoars = (choices?.ceptoars ?? []).filter((c) => identity.organization?.ceptoars.includes(c.id));
 
@@ -187,52 +183,7 @@ export function ReportNew({ identity }: { identity: Identity }) {
           <AnyOf name="systems" legend={t('report.systems')} inline options={options(systemKinds, 'system')}
             values={draft.systems} onChange={(systems) => update({ systems })} error={errorAt('systems')} />
 
-          <fieldset class="group">
-            <legend>{t('report.impact')}</legend>
-            <p class="help">{t('report.impactHelp')}</p>
-            <OneOf name="facts.service.state" legend={t('fact.serviceState')} inline
-              options={[unknown, ...options(['normal', 'degraded', 'stopped'], 'fact.state')]}
-              value={draft.facts.state} onChange={fact('state')} error={errorAt('facts.service.state')} />
-            <div class="grid">
-              <Field id="facts.service.lost_percent" type="number" min={0} max={100} label={t('fact.lostPercent')}
-                value={draft.facts.lostPercent} onInput={fact('lostPercent')}
-                error={errorAt('facts.service.lost_percent')} />
-              <Field id="facts.affected.people" type="number" min={0} label={t('fact.people')}
-                value={draft.facts.people} onInput={fact('people')} error={errorAt('facts.affected.people')} />
-              <Field id="facts.outage.elapsed_minutes" type="number" min={0} step="any" label={t('fact.elapsedHours')}
-                value={draft.facts.elapsedHours} onInput={fact('elapsedHours')}
-                error={errorAt('facts.outage.elapsed_minutes')} />
-              <Field id="facts.outage.expected_minutes" type="number" min={0} step="any"
-                label={t('fact.expectedHours')} value={draft.facts.expectedHours} onInput={fact('expectedHours')}
-                error={errorAt('facts.outage.expected_minutes')} />
-            </div>
-            <PrefecturePicker
-              chosen={draft.facts.prefectures}
-              onChange={(codes) => setDraft((d) => ({ ...d, facts: { ...d.facts, prefectures: codes } }))}
-              error={errorAt('facts.affected.prefectures')}
-            />
-            <OneOf name="facts.systems.normal" legend={t('fact.normalSystems')} inline
-              options={[unknown, ...options(['unaffected', 'degraded', 'lost'], 'fact.impact')]}
-              value={draft.facts.normal} onChange={fact('normal')} error={errorAt('facts.systems.normal')} />
-            <OneOf name="facts.systems.backup" legend={t('fact.backupSystems')} inline
-              options={[unknown, ...options(['unaffected', 'degraded', 'lost'], 'fact.impact')]}
-              value={draft.facts.backup} onChange={fact('backup')} error={errorAt('facts.systems.backup')} />
-            <div class="grid">
-              <Field id="facts.safety.injuries" type="number" min={0} label={t('fact.injuries')}
-                value={draft.facts.injuries} onInput={fact('injuries')} error={errorAt('facts.safety.injuries')} />
-              <Field id="facts.safety.deaths" type="number" min={0} label={t('fact.deaths')}
-                value={draft.facts.deaths} onInput={fact('deaths')} error={errorAt('facts.safety.deaths')} />
-            </div>
-            <OneOf name="facts.safety.evacuation" legend={t('fact.evacuation')} inline
-              options={[unknown, ...options(['yes', 'no'], 'fact')]}
-              value={draft.facts.evacuation} onChange={fact('evacuation')} error={errorAt('facts.safety.evacuation')} />
-            <OneOf name="facts.attack.status" legend={t('fact.attack')} inline
-              options={[unknown, ...options(['none', 'contained', 'ongoing'], 'fact.attack')]}
-              value={draft.facts.attack} onChange={fact('attack')} error={errorAt('facts.attack.status')} />
-            <OneOf name="facts.data.kind" legend={t('fact.data')} inline
-              options={[unknown, ...options(['none', 'personal', 'proprietary', 'critical_system_data', 'core_credentials'], 'fact.data')]}
-              value={draft.facts.data} onChange={fact('data')} error={errorAt('facts.data.kind')} />
-          </fieldset>
+          <ImpactFields facts={draft.facts} onChange={(facts) => setDraft((d) => ({ ...d, facts }))} errorAt={errorAt} />
 
           <Indicators draft={draft} update={update} error={errorAt('indicators')} />
 
@@ -279,40 +230,6 @@ export function ReportNew({ identity }: { identity: Identity }) {
       </section>
       <PreviewPanel preview={preview} problem={previewProblem} busy={previewBusy} />
     </div>
-  );
-}
-
-function PrefecturePicker(props: { chosen: number[]; onChange: (codes: number[]) => void; error?: string }) {
-  const { t, lang } = useI18n();
-  const toggle = (code: number, on: boolean) =>
-    props.onChange(on ? [...props.chosen, code].sort((a, b) => a - b) : props.chosen.filter((c) => c !== code));
-  return (
-    <fieldset class={`choices${props.error ? ' field-invalid' : ''}`} id="facts.affected.prefectures">
-      <legend>
-        {t('fact.prefectures')}{' '}
-        <span class="count">{t('fact.prefecturesChosen', { n: props.chosen.length })}</span>
-      </legend>
-      <details>
-        <summary>
-          {props.chosen.length
-            ? props.chosen.map((c) => (lang === 'ja' ? prefectures[c - 1].ja : prefectures[c - 1].en)).join(lang === 'ja' ? '、' : ', ')
-            : t('report.choose')}
-        </summary>
-        {regions.map(([ja, en, first, last]) => (
-          <div class="region" key={ja}>
-            <span class="region-name">{lang === 'ja' ? ja : en}</span>
-            {prefectures.slice(first - 1, last).map((p) => (
-              <label class="option" key={p.code}>
-                <input type="checkbox" checked={props.chosen.includes(p.code)}
-                  onChange={(e) => toggle(p.code, (e.currentTarget as HTMLInputElement).checked)} />
-                <span>{lang === 'ja' ? p.ja : p.en}</span>
-              </label>
-            ))}
-          </div>
-        ))}
-      </details>
-      {props.error && <p class="field-error">{props.error}</p>}
-    </fieldset>
   );
 }
 

@@ -9,16 +9,18 @@ import { audienceBody, audienceDraftOf } from '../audience';
 import { alertTitle, listAlerts, type Alert } from '../alerts';
 import { AudienceFields, type Named } from '../components/audience';
 import { OneOf } from '../components/choices';
+import { ImpactFields } from '../components/impact_fields';
 import { Field, FormAlert, Notice, useFieldErrors } from '../components/form';
 import { RaiseAlert } from '../components/raise_alert';
 import { Reasons } from '../components/reasons';
 import { Time } from '../components/time';
-import { problemOf } from '../errors';
+import { errorText, problemOf } from '../errors';
 import { localName, useI18n, type MessageKey } from '../i18n';
 import { useEventStream } from '../live';
 import { useOrganizationNames } from '../organizations';
 import { levelOf, revisionNote, shownText, type Report, type Revision } from '../reports';
 import { useSectors } from '../sectors';
+import { factsDraftOf, revisedFacts } from './report_form';
 
 export function ReportView({ identity, id }: { identity: Identity; id: string }) {
   const { t, lang } = useI18n();
@@ -300,27 +302,39 @@ function ReviseForm({ report, onDone }: { report: Report; onDone: () => void }) 
   const { t } = useI18n();
   const [title, setTitle] = useState(report.title);
   const [text, setText] = useState(report.text);
+  const [facts, setFacts] = useState(() => factsDraftOf(report.facts));
   const [note, setNote] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
   const { fieldError, formProblem } = useFieldErrors(problem, ['title', 'text', 'note']);
+  // A server error on a fact is shown beside it.
+  const factError = (home: string) =>
+    problem?.field === home || problem?.field?.startsWith(`${home}[`) ? errorText(problem, t) : undefined;
   async function submit(event: Event) {
     event.preventDefault();
     setProblem(null);
+    const body: Record<string, unknown> = { note };
+    if (title !== report.title) body.title = title;
+    if (text !== report.text) body.text = text;
+    const revised = revisedFacts(report.facts, facts, report.systems);
+    if (JSON.stringify(revised) !== JSON.stringify(report.facts ?? {})) body.facts = revised;
     try {
-      await api('PATCH', `/api/v1/reports/${encodeURIComponent(report.id)}`, { title, text, note });
+      await api('PATCH', `/api/v1/reports/${encodeURIComponent(report.id)}`, body);
       setNote('');
       onDone();
     } catch (error) {
       setProblem(problemOf(error));
     }
   }
+  const factProblem = formProblem && problem?.field?.startsWith('facts.') ? null : formProblem;
   return (
     <details class="action-box">
       <summary>{t('view.revise')}</summary>
       <form onSubmit={submit} noValidate>
-        <FormAlert problem={formProblem} />
+        <p class="help">{t('view.reviseHelp')}</p>
+        <FormAlert problem={factProblem} />
         <Field id="revise-title" label={t('report.titleField')} value={title} onInput={setTitle} error={fieldError('title')} />
         <Field id="revise-text" label={t('report.text')} value={text} onInput={setText} multiline error={fieldError('text')} />
+        <ImpactFields facts={facts} onChange={setFacts} errorAt={factError} />
         <Field id="revise-note" label={t('view.note')} value={note} onInput={setNote} error={fieldError('note')} />
         <button type="submit" class="primary">{t('view.reviseButton')}</button>
       </form>
