@@ -9,8 +9,11 @@
 // Thread behaviour: pure; thread-safe.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace infrashare {
 
@@ -23,5 +26,18 @@ std::string FoldText(std::string_view utf8, Separators separators = Separators::
 inline bool ContainsFolded(std::string_view folded_text, std::string_view folded_query) {
   return folded_text.find(folded_query) != std::string_view::npos;
 }
+
+// Where in `text` any of `terms` occurs when both are compared as a person
+// reads them: each code point in its compatibility decomposition, case
+// folded, default-ignorable code points, spaces, punctuation and symbols
+// left out — so that "Kanto-Power", "ＫＡＮＴＯ　ＰＯＷＥＲ", "kantopower"
+// and, for the term "kanto-power.co.jp", "mail.KANTO-POWER.CO.JP" are found.
+// Answers byte ranges [begin, end) of `text`, each from the start of the
+// first code point of a match to the end of its last, sorted, overlapping
+// ones merged. Terms that fold to fewer than `min_folded_bytes` bytes are
+// ignored (too short to find safely). Text that is not valid UTF-8 is
+// compared byte for byte where it is not.
+std::vector<std::pair<size_t, size_t>> FindFolded(std::string_view text, std::span<const std::string> terms,
+                                                  size_t min_folded_bytes = 3);
 
 }  // namespace infrashare

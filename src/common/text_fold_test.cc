@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace infrashare {
 namespace {
 
@@ -35,6 +38,39 @@ TEST(FoldTextTest, ContainsFoldedMatchesPartsAndTheEmptyQuery) {
   EXPECT_TRUE(ContainsFolded(text, FoldText("関東 電力", Separators::kDrop)));
   EXPECT_TRUE(ContainsFolded(text, ""));
   EXPECT_FALSE(ContainsFolded(text, FoldText("九州", Separators::kDrop)));
+}
+
+// The original text of each range FindFolded answers.
+std::vector<std::string> Found(std::string_view text, std::vector<std::string> terms) {
+  std::vector<std::string> out;
+  for (const auto& [begin, end] : FindFolded(text, terms)) out.emplace_back(text.substr(begin, end - begin));
+  return out;
+}
+
+TEST(FindFoldedTest, FindsANameWrittenAnyWayAPersonMight) {
+  const std::vector<std::string> name{"Kanto-Power"};
+  EXPECT_EQ(Found("Near miss at KANTO POWER plant", name), std::vector<std::string>{"KANTO POWER"});
+  EXPECT_EQ(Found("ＫＡＮＴＯ－ＰＯＷＥＲの設備", name), std::vector<std::string>{"ＫＡＮＴＯ－ＰＯＷＥＲ"});
+  EXPECT_EQ(Found("kantopower", name), std::vector<std::string>{"kantopower"});
+  EXPECT_EQ(Found("mail.kanto-power.co.jp", {"kanto-power.co.jp"}),
+            std::vector<std::string>{"kanto-power.co.jp"});
+  EXPECT_EQ(Found("ｶﾞｽ事業者", {"ガス"}), std::vector<std::string>{"ｶﾞｽ"})
+      << "half-width with its voiced mark";
+  EXPECT_EQ(Found("関東・電力の変電所", {"関東電力"}), std::vector<std::string>{"関東・電力"});
+  EXPECT_EQ(Found("03-1234-5678 まで", {"0312345678"}), std::vector<std::string>{"03-1234-5678"});
+  EXPECT_TRUE(Found("Kanto region", name).empty());
+}
+
+TEST(FindFoldedTest, MergesOverlapsSkipsShortTermsAndKeepsBadBytes) {
+  EXPECT_EQ(Found("abc-def", {"abcd", "cdef"}), std::vector<std::string>{"abc-def"});
+  EXPECT_TRUE(Found("a b", {"ab"}).empty()) << "shorter than 3 bytes folded";
+  EXPECT_EQ(Found("x\xff"
+                  "kanto\xfe",
+                  {"kanto"}),
+            std::vector<std::string>{"kanto"});
+  EXPECT_TRUE(Found("", {"kanto"}).empty());
+  EXPECT_TRUE(Found("kanto", {}).empty());
+  EXPECT_TRUE(Found("kanto", {"---"}).empty()) << "a term of separators only";
 }
 
 }  // namespace

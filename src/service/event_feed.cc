@@ -177,7 +177,7 @@ Result<std::vector<std::unique_ptr<StreamEvent>>> EventFeed::After(int64_t after
       if (e.type.starts_with("report.")) {
         auto report = INFRASHARE_TRY(tx.GetReport(e.space, e.record_id));
         std::vector<std::string> terms;
-        if (report && report->anonymized) terms = SourceTerms(tx, *report, *registry);
+        if (report && report->anonymized) terms = INFRASHARE_TRY(SourceTerms(tx, *report, *registry));
         out.push_back(std::make_unique<ReportEvent>(std::move(e), space_, registry, std::move(report),
                                                     std::move(terms)));
         continue;

@@ -5,40 +5,46 @@
 #include "common/crypto.h"
 #include "domain/report/report_json.h"
 #include "domain/sharing/route.h"
+#include "domain/sharing/source_identity.h"
 #include "domain/sharing/visibility.h"
 #include "service/report_input.h"
 #include "service/report_tx.h"
+#include "store/search_match.h"
 #include "store/stored_document.h"
 
 namespace infrashare {
 
-std::vector<std::string> SourceTerms(ReadTx& tx, const Report& report, const Registry& registry) {
-  std::vector<std::string> terms{report.submitter_org, report.submitter_principal};
-  if (const Organization* org = registry.FindOrganization(report.submitter_org)) {
-    terms.push_back(org->name_ja);
-    terms.push_back(org->name_en);
-  }
-  if (auto p = tx.GetPrincipal(report.submitter_principal); p && *p) terms.push_back((*p)->name);
-  std::erase_if(terms, [](const std::string& t) { return t.size() < 3; });  // too short to scrub safely
-  return terms;
+Result<std::vector<std::string>> SourceTerms(ReadTx& tx, const Report& report, const Registry& registry) {
+  std::vector<Principal> people = INFRASHARE_TRY(tx.ListPrincipals(report.submitter_org));
+  // The submitter, should it have moved to another organization since.
+  if (std::ranges::none_of(people, [&](const Principal& p) { return p.id == report.submitter_principal; }))
+    if (auto p = INFRASHARE_TRY(tx.GetPrincipal(report.submitter_principal))) people.push_back(std::move(*p));
+  return SourceIdentity(report.submitter_org, registry.FindOrganization(report.submitter_org), people);
 }
 
 namespace {
 
-// One row of a page as the caller may see it (nullopt: not at all). The rule
+// One row of a page as the caller may see it (nullopt: not at all, or not
+// matching the search `words` in the text this caller is shown). The rule
 // is asked about the members it reads, parsed alone; a report seen in full
 // is its stored document (the report's ToJson text) as it is; only a view
 // that changes the report is decoded, presented and encoded again.
 Result<std::optional<std::string>> PageItem(ReadTx& tx, const Caller& caller,
-                                            std::span<const std::string> viewer_keys, ReportRowText& row) {
+                                            std::span<const std::string> viewer_keys, ReportRowText& row,
+                                            const std::optional<std::string>& words) {
   auto sharing = INFRASHARE_TRY(stored::ReportSharingFromStored(row.seq, row.doc));
   const View view = Visibility(caller.organization, viewer_keys, sharing);
   if (view == View::kNone)
     return std::nullopt;  // the store's key filter and the rule must agree; the rule wins
   if (view == View::kFull) return std::move(row.doc);
   auto report = INFRASHARE_TRY(stored::ReportFromStored(row.seq, row.doc));
-  const auto terms = SourceTerms(tx, report, *caller.registry);
-  return ToJson(Present(std::move(report), view, terms)).dump();
+  const auto terms = INFRASHARE_TRY(SourceTerms(tx, report, *caller.registry));
+  Report shown = Present(std::move(report), view, terms);
+  // The index holds the text as submitted: a search matches only what this
+  // viewer is shown (a source's name must find nothing).
+  if (words && !INFRASHARE_TRY(SearchMatches(*words, shown.content.title, shown.content.text)))
+    return std::nullopt;
+  return ToJson(shown).dump();
 }
 
 }  // namespace
@@ -170,7 +176,7 @@ Result<Report> ReportService::Get(const Caller& caller, const std::string& id) {
   INFRASHARE_TRY(caller.RequireAuthenticated());
   return store_.Read([&](ReadTx& tx) -> Result<Report> {
     auto loaded = INFRASHARE_TRY(LoadVisibleReport(tx, caller, id));
-    const auto terms = SourceTerms(tx, loaded.first, *caller.registry);
+    const auto terms = INFRASHARE_TRY(SourceTerms(tx, loaded.first, *caller.registry));
     return Present(std::move(loaded.first), loaded.second, terms);
   });
 }
@@ -180,7 +186,7 @@ Result<std::vector<Revision>> ReportService::Revisions(const Caller& caller, con
   return store_.Read([&](ReadTx& tx) -> Result<std::vector<Revision>> {
     auto loaded = INFRASHARE_TRY(LoadVisibleReport(tx, caller, id));
     auto revisions = INFRASHARE_TRY(tx.ListRevisions(id));
-    const auto terms = SourceTerms(tx, loaded.first, *caller.registry);
+    const auto terms = INFRASHARE_TRY(SourceTerms(tx, loaded.first, *caller.registry));
     std::vector<Revision> out;
     for (auto& rev : revisions) out.push_back(Present(std::move(rev), loaded.first, loaded.second, terms));
     return out;
@@ -198,7 +204,7 @@ Result<ReportPage> ReportService::List(const Caller& caller,
     ReportPage page;
     if (rows.size() == size_t(query.limit)) page.next_cursor = std::to_string(rows.back().seq);
     for (auto& row : rows) {
-      auto item = INFRASHARE_TRY(PageItem(tx, caller, query.grant_keys, row));
+      auto item = INFRASHARE_TRY(PageItem(tx, caller, query.grant_keys, row, query.text));
       if (item) page.items.push_back(std::move(*item));
     }
     return page;

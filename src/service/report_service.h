@@ -73,8 +73,9 @@ class ReportService {
   const AssessmentService* assessments_;
 };
 
-// The terms that name a report's source (organization id and names,
-// principal id and name), scrubbed from views that hide it.
-std::vector<std::string> SourceTerms(ReadTx& tx, const Report& report, const Registry& registry);
+// The terms that name a report's source (domain/sharing/source_identity.h:
+// its organization's names, contacts and every principal), scrubbed from
+// views that hide it.
+Result<std::vector<std::string>> SourceTerms(ReadTx& tx, const Report& report, const Registry& registry);
 
 }  // namespace infrashare

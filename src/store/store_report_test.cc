@@ -7,6 +7,7 @@
 
 #include "domain/report/report_json.h"
 #include "domain/sharing/visibility.h"
+#include "store/search_match.h"
 #include "store/store_test_suite.h"
 #include "store/store_test_util.h"
 #include "store/stored_document.h"
@@ -110,6 +111,43 @@ TEST_P(StoreTest, ReportInsertGetUpdateAndRevisions) {
   EXPECT_TRUE(List(store(), q)->empty());
   q.sector = "gas";
   EXPECT_EQ(List(store(), q)->size(), 1u);
+}
+
+// SearchMatches (the in-memory judge a reader uses on the text it shows)
+// and the index agree, word for word.
+TEST_P(StoreTest, SearchMatchesAgreesWithTheIndex) {
+  const std::vector<std::pair<std::string, std::string>> texts{{"大規模停電", "Substation fault"},
+                                                               {"停電の予兆", "Kanto Power grid"},
+                                                               {"Relay trip", "制御システムの異常"},
+                                                               {"電", "x"},
+                                                               {"malware", "HMI malware at night"},
+                                                               {"Near miss", "[anonymized] staff"},
+                                                               {"ＫＡＮＴＯ", "power"},
+                                                               {"O'Brien's notes", "e-mail: a@b.jp"}};
+  ASSERT_TRUE(store().Write([&](WriteTx& tx) -> Result<void> {
+    for (size_t i = 0; i < texts.size(); ++i)
+      INFRASHARE_TRY(tx.InsertReport(
+          MakeReport({.id = "rpt_" + std::to_string(i), .title = texts[i].first, .text = texts[i].second}),
+          {"members"}));
+    return {};
+  }));
+  for (const char* words : {"停電", "大規模", "電", "kanto", "KANTO power", "malware night", "anonymized",
+                            "制御", "trip relay", "O'Brien", "a@b.jp", "€", "power grid", "grid power"}) {
+    ReportQuery q;
+    q.grant_keys = {"members"};
+    q.text = words;
+    auto listed = List(store(), q);
+    ASSERT_TRUE(listed) << listed.error().message;
+    std::set<std::string> indexed;
+    for (const auto& r : *listed) indexed.insert(r.id);
+    std::set<std::string> judged;
+    for (size_t i = 0; i < texts.size(); ++i) {
+      auto m = SearchMatches(words, texts[i].first, texts[i].second);
+      ASSERT_TRUE(m) << m.error().message;
+      if (*m) judged.insert("rpt_" + std::to_string(i));
+    }
+    EXPECT_EQ(indexed, judged) << words;
+  }
 }
 
 TEST_P(StoreTest, SeveralUpdatesInOneWriteLeaveTheLastText) {

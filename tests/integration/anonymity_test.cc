@@ -2,12 +2,28 @@
 // principal and their names never appear in anything another organization
 // receives — answers, errors, search results, revisions, the registry's
 // report-related views — nor in the server's log.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <cctype>
 
 #include "integration/test_server.h"
 
 namespace infrashare::testing {
 namespace {
+
+// A query string value, percent-encoded (every byte but letters and digits).
+std::string UrlEncode(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c)) {
+      out += char(c);
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
 
 TEST(AnonymityTest, TheSourceOfAnAnonymizedReportNeverLeaks) {
   TestServer server;
@@ -82,6 +98,83 @@ TEST(AnonymityTest, TheSourceOfAnAnonymizedReportNeverLeaks) {
   const std::string log = server.Log();
   EXPECT_FALSE(log.empty());
   for (const auto& secret : secrets) EXPECT_EQ(log.find(secret), std::string::npos) << secret << " in the log";
+}
+
+// Search is no oracle for the source: another organization that searches
+// for the source's name, in any spelling, or for a person of the source,
+// finds nothing, while a word of the report finds it; the text it receives
+// names the source in no spelling. The submitter finds its own report by
+// its own name.
+TEST(AnonymityTest, SearchFindsNothingByTheSourceAndNoSpellingOfItIsShown) {
+  TestServer server;
+  server.AddOrganization(
+      {{"id", "kanto_grid"},
+       {"kind", "operator"},
+       {"name_ja", "関東送電株式会社"},
+       {"name_en", "Kanto Grid Co., Inc."},
+       {"sectors", {"electric_power"}},
+       {"ceptoars", {"electricity_ceptoar"}},
+       {"contacts",
+        {{{"name", "夜間 当番"}, {"email", "soc@kanto-grid.example.jp"}, {"phone", "03-1234-5678"}}}}});
+  server.AddOrganization({{"id", "peer_grid"},
+                          {"kind", "operator"},
+                          {"name_ja", "同業送電"},
+                          {"name_en", "Peer Grid"},
+                          {"sectors", {"electric_power"}}});
+  const std::string reporter = server.AddPrincipal("kg_soc", "kanto_grid", {"reporter"}, "Hanako Sato");
+  const std::string lead = server.AddPrincipal("kg_lead", "kanto_grid", {"reporter"}, "Jiro Tanaka");
+  auto submitted = server.Call(
+      "POST", "/api/v1/reports", reporter,
+      Json{{"kind", "near_miss"},
+           {"title", "ＫＡＮＴＯ－ＧＲＩＤ 変電所で不審な通信"},
+           {"text",
+            "関東送電 の保守端末 (kanto grid) から malware。連絡先 soc@kanto-grid.example.jp / 03-1234-5678"},
+           {"sectors", {"electric_power"}},
+           {"indicators", {{{"type", "domain-name"}, {"value", "mail.kanto-grid.example.jp"}}}},
+           {"tlp", "green"},
+           {"audience", {{"everyone", true}}},
+           {"route", "via_ceptoar"},
+           {"anonymized", true}});
+  ASSERT_EQ(submitted.status, 201) << submitted.body;
+  const std::string id = submitted.json()["id"];
+  // A second person of the source writes revision 2; then the relay.
+  ASSERT_EQ(server
+                .Call("PATCH", "/api/v1/reports/" + id, lead,
+                      Json{{"text", "Jiro Tanaka (kg_lead): 関東送電の malware は隔離済み"},
+                           {"note", "Jiro Tanaka が更新"}})
+                .status,
+            200);
+  ASSERT_EQ(server
+                .Call("POST", "/api/v1/reports/" + id + "/relay", server.TokenFor("electricity_isac"),
+                      Json::object())
+                .status,
+            200);
+
+  // What the source's identity looks like in any spelling, as a search and
+  // as a substring of what is received.
+  const std::vector<std::string> searches{
+      "kanto_grid", "関東送電", "関東送電株式会社", "Kanto Grid", "KANTO GRID", "kanto-grid",  "ｋａｎｔｏ",
+      "Hanako",     "Jiro",     "Tanaka",           "kg_lead",    "kg_soc",     "03-1234-5678"};
+  const std::vector<std::string> spellings{"kanto",  "ＫＡＮＴＯ", "関東送電", "Hanako",   "Jiro",
+                                           "Tanaka", "kg_lead",    "kg_soc",   "1234-5678"};
+  for (const std::string org : {"peer_grid", "nisc", "meti"}) {
+    const std::string token = server.TokenFor(org);
+    for (const auto& q : searches) {
+      auto r = server.Call("GET", "/api/v1/reports?q=" + UrlEncode(q), token);
+      ASSERT_EQ(r.status, 200) << r.body;
+      EXPECT_EQ(r.json()["items"].size(), 0u) << org << " found the report by '" << q << "'";
+    }
+    auto found = server.Call("GET", "/api/v1/reports?q=malware", token);
+    ASSERT_EQ(found.json()["items"].size(), 1u) << org << ": " << found.body;
+    std::string received = found.body + server.Call("GET", "/api/v1/reports/" + id, token).body +
+                           server.Call("GET", "/api/v1/reports/" + id + "/revisions", token).body;
+    for (const auto& s : spellings)
+      EXPECT_EQ(received.find(s), std::string::npos) << org << " received " << s;
+    EXPECT_NE(received.find("[anonymized]"), std::string::npos);
+  }
+  // The submitter's organization finds it by its own name.
+  auto own = server.Call("GET", "/api/v1/reports?q=" + UrlEncode("関東送電"), lead);
+  EXPECT_EQ(own.json()["items"].size(), 1u) << own.body;
 }
 
 }  // namespace

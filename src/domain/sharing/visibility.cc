@@ -1,7 +1,8 @@
 #include "domain/sharing/visibility.h"
 
 #include <algorithm>
-#include <cctype>
+
+#include "common/text_fold.h"
 
 namespace infrashare {
 
@@ -19,29 +20,20 @@ void SortUnique(std::vector<std::string>& keys) {
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
 }
 
-// Case-insensitive (ASCII) replacement of every occurrence of `term`.
-void Scrub(std::string& s, std::string_view term) {
-  if (term.empty() || s.size() < term.size()) return;
-  auto lower = [](unsigned char c) { return std::tolower(c); };
-  std::string out;
-  size_t i = 0;
-  bool changed = false;
-  while (i < s.size()) {
-    if (i + term.size() <= s.size() &&
-        std::equal(term.begin(), term.end(), s.begin() + i,
-                   [&](char a, char b) { return lower(a) == lower(b); })) {
-      out += kAnonymizedMark;
-      i += term.size();
-      changed = true;
-    } else {
-      out += s[i++];
-    }
-  }
-  if (changed) s = std::move(out);
-}
-
+// Every occurrence of a term, as FindFolded finds it, replaced by the mark.
 void ScrubAll(std::string& s, std::span<const std::string> terms) {
-  for (const auto& t : terms) Scrub(s, t);
+  const auto found = FindFolded(s, terms);
+  if (found.empty()) return;
+  std::string out;
+  out.reserve(s.size());
+  size_t at = 0;
+  for (const auto& [begin, end] : found) {
+    out.append(s, at, begin - at);
+    out += kAnonymizedMark;
+    at = end;
+  }
+  out.append(s, at, std::string::npos);
+  s = std::move(out);
 }
 
 void ScrubJson(Json& j, std::span<const std::string> terms) {

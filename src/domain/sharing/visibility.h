@@ -55,8 +55,10 @@ View Visibility(const Organization* viewer, std::span<const std::string> viewer_
 
 // The report as `view` allows: for kSourceHidden the submitter organization
 // and principal are removed, and every occurrence of `source_terms` (the
-// submitter's ids and names) in title, text, services, indicators and facts
-// is replaced by "[anonymized]".
+// source's identity: SourceIdentity()) in title, text, services,
+// indicators, facts and revision notes is replaced by "[anonymized]" —
+// found as a person reads them (common/text_fold.h FindFolded: width,
+// case and separators aside).
 // REQUIRES: view != kNone.
 Report Present(Report report, View view, std::span<const std::string> source_terms);
 Revision Present(Revision revision, const Report& head, View view, std::span<const std::string> source_terms);

@@ -117,6 +117,30 @@ TEST_F(VisibilityTest, PresentScrubsTheSourceEverywhere) {
   EXPECT_TRUE(shown.content.audience.organizations.empty());
 }
 
+TEST_F(VisibilityTest, PresentScrubsWidthCaseAndSeparatorVariantsAndRevisionNotes) {
+  Report r = Submit(Route::kViaCeptoar, Tlp::kGreen, {.everyone = true}, true);
+  r.content.title = "ＫＡＮＴＯ－ＰＯＷＥＲで障害";
+  r.content.text = "kanto power の担当 Jiro Tanaka (mail.kanto-power.co.jp)";
+  r.content.services = {"Kanto-Power 送電"};
+  r.content.indicators = {{.type = "domain-name", .value = "mail.KANTO-POWER.co.jp"}};
+  const std::vector<std::string> terms{"Kanto Power", "kanto-power.co.jp", "Jiro Tanaka"};
+  Report shown = Present(r, View::kSourceHidden, terms);
+  EXPECT_EQ(shown.content.title, "[anonymized]で障害");
+  EXPECT_EQ(shown.content.text, "[anonymized] の担当 [anonymized] (mail.[anonymized])");
+  EXPECT_EQ(shown.content.services, std::vector<std::string>{"[anonymized] 送電"});
+  EXPECT_EQ(shown.content.indicators[0].value, "mail.[anonymized]");
+
+  Revision rev{.report_id = r.id,
+               .number = 2,
+               .content = r.content,
+               .author_org = r.submitter_org,
+               .note = "Jiro Tanaka が追記"};
+  Revision shown_rev = Present(rev, r, View::kSourceHidden, terms);
+  EXPECT_EQ(shown_rev.note, "[anonymized] が追記");
+  EXPECT_TRUE(shown_rev.author_org.empty());
+  EXPECT_EQ(shown_rev.content.title, "[anonymized]で障害");
+}
+
 TEST_F(VisibilityTest, CrimeReportReachesIncidentAgencies) {
   Report r = Submit(Route::kDirect, Tlp::kRed, {}, false, ReportKind::kCrimeReport);
   EXPECT_EQ(ViewOf("npa", r), View::kFull);

@@ -166,12 +166,19 @@ Result<std::optional<SearchCondition>> MakeSearchCondition(std::string_view word
       continue;
     }
     std::string pattern = "% ";
+    std::string needle = " ";
     for (size_t i = 0; i < tokens.size(); ++i) {
-      if (i) pattern += ' ';
+      if (i) {
+        pattern += ' ';
+        needle += ' ';
+      }
       AppendLikeEscaped(pattern, tokens[i]);
+      needle += tokens[i];
     }
     pattern += phrase.prefix ? "%" : " %";
+    if (!phrase.prefix) needle += ' ';
     cond.patterns.push_back(std::move(pattern));
+    cond.needles.push_back(std::move(needle));
     for (size_t i = 0; i < tokens.size(); ++i) {
       const auto& t = tokens[i];
       if (t.size() > kMaxTermBytes) continue;
@@ -182,6 +189,12 @@ Result<std::optional<SearchCondition>> MakeSearchCondition(std::string_view word
   }
   if (!tsquery.empty()) cond.tsquery = std::move(tsquery);
   return std::optional<SearchCondition>(std::move(cond));
+}
+
+bool Meets(const SearchDocument& doc, const SearchCondition& cond) {
+  if (cond.matches_nothing) return false;
+  return std::ranges::all_of(cond.needles,
+                             [&](const std::string& n) { return doc.search.find(n) != std::string::npos; });
 }
 
 }  // namespace infrashare::postgres

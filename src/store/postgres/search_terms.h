@@ -42,6 +42,7 @@ struct SearchDocument {
 
 struct SearchCondition {
   std::vector<std::string> patterns;   // LIKE patterns; every one must match `search`
+  std::vector<std::string> needles;    // the same, unescaped: each a substring `search` must hold
   std::optional<std::string> tsquery;  // candidates (`terms @@`); nullopt: none usable
   // A phrase with no token at all ("€" is no token for unicode61) matches
   // no report, in FTS5 and here.
@@ -56,5 +57,9 @@ Result<SearchDocument> MakeSearchDocument(std::string_view title, std::string_vi
 // nullopt when `words` holds nothing searchable: no text condition at all
 // (as FtsMatchExpression).
 Result<std::optional<SearchCondition>> MakeSearchCondition(std::string_view words);
+
+// Whether `doc` (MakeSearchDocument's) meets `cond`: what the LIKE
+// patterns decide, decided in memory.
+bool Meets(const SearchDocument& doc, const SearchCondition& cond);
 
 }  // namespace infrashare::postgres
