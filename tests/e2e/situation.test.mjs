@@ -114,5 +114,19 @@ test("an anonymized report relayed by the CEPTOAR never shows its source to a th
   assert.ok(seen.includes("[anonymized]"), "the scrubbed title is what it received");
   assert.match(await row.innerText(), /［匿名］/);  // and what it shows
   await screenshot(page, "situation-anonymized-ja");
+
+  // Searching for the source, in any spelling, finds nothing; a word of the
+  // report finds it.
+  const search = async (words) => {
+    const answered = page.waitForResponse((r) => r.url().includes("/api/v1/reports?") && r.url().includes("q="));
+    await page.locator("#situation-q").fill(words);
+    await page.getByRole("button", { name: "検索", exact: true }).click();
+    return (await (await answered).json()).items.length;
+  };
+  for (const words of ["関東電力", "ＫＡＮＴＯ　ＰＯＷＥＲ", "kanto-power", "kanto_power"])
+    assert.equal(await search(words), 0, `found by "${words}"`);
+  await page.getByText("条件に合う報告はありません。").waitFor();
+  assert.equal(await search("保守用"), 1);
+  await page.locator(`tr[data-report="${sent.json.id}"]`).waitFor();
   await page.context().close();
 });
