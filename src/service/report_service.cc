@@ -188,7 +188,10 @@ Result<std::vector<Revision>> ReportService::Revisions(const Caller& caller, con
     auto revisions = INFRASHARE_TRY(tx.ListRevisions(id));
     const auto terms = INFRASHARE_TRY(SourceTerms(tx, loaded.first, *caller.registry));
     std::vector<Revision> out;
-    for (auto& rev : revisions) out.push_back(Present(std::move(rev), loaded.first, loaded.second, terms));
+    for (auto& rev : revisions) {
+      const View view = RevisionVisibility(caller.organization, rev, loaded.first, *caller.registry);
+      if (view != View::kNone) out.push_back(Present(std::move(rev), loaded.first, view, terms));
+    }
     return out;
   });
 }

@@ -227,5 +227,41 @@ TEST_F(ReportServiceTest, OnlyTheSubmitterRevisesAndOnlyARelayRelays) {
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 }
 
+TEST_F(ReportServiceTest, ARevisionIsSeenUnderItsOwnMarkingNotALaterOne) {
+  // TLP:RED for power_b alone, then released to every member as GREEN.
+  auto report = services().reports.Submit(
+      Reporter(), Json{{"kind", "attack_info"},
+                       {"title", "Red title"},
+                       {"text", "the red text"},
+                       {"sectors", {"electric_power"}},
+                       {"tlp", "red"},
+                       {"route", "direct"},
+                       {"audience", {{"organizations", {"power_b"}}}}});
+  ASSERT_TRUE(report) << report.error().message;
+  auto revised = services().reports.Update(
+      Reporter(), report->id,
+      Json{{"title", "Green title"}, {"text", "the green text"}, {"tlp", "green"}, {"audience", {{"everyone", true}}}});
+  ASSERT_TRUE(revised) << revised.error().message;
+
+  auto numbers = [&](const Caller& c) {
+    auto revisions = services().reports.Revisions(c, report->id);
+    EXPECT_TRUE(revisions) << revisions.error().message;
+    std::vector<int> out;
+    std::string text;
+    for (const auto& r : revisions ? *revisions : std::vector<Revision>{}) {
+      out.push_back(r.number);
+      text += r.content.title + r.content.text;
+    }
+    if (std::ranges::find(out, 1) == out.end()) {
+      EXPECT_EQ(text.find("red"), std::string::npos) << text;
+    }
+    return out;
+  };
+  EXPECT_EQ(numbers(As("gas_c", {Role::kReporter})), std::vector<int>{2}) << "a member: the green revision only";
+  EXPECT_EQ(numbers(As("power_b", {Role::kReporter})), (std::vector<int>{1, 2})) << "named in the red one";
+  EXPECT_EQ(numbers(Reporter()), (std::vector<int>{1, 2}));
+  EXPECT_EQ(numbers(As("meti", {Role::kAnalyst})), (std::vector<int>{1, 2})) << "on the delivery trail";
+}
+
 }  // namespace
 }  // namespace infrashare

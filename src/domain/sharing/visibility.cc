@@ -126,6 +126,14 @@ View Visibility(const Organization* viewer, std::span<const std::string> viewer_
   return View::kNone;
 }
 
+View RevisionVisibility(const Organization* viewer, const Revision& revision, const Report& head,
+                        const Registry& registry) {
+  Report as_then = head;
+  as_then.content.tlp = revision.content.tlp;
+  as_then.content.audience = revision.content.audience;
+  return Visibility(viewer, as_then, registry);
+}
+
 Report Present(Report report, View view, std::span<const std::string> source_terms) {
   if (view != View::kSourceHidden) return report;
   report.submitter_org.clear();

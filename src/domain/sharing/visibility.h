@@ -53,6 +53,12 @@ View Visibility(const Organization* viewer, const Report& report, const Registry
 // ViewerKeys(viewer, registry) (sorted, as ViewerKeys returns them).
 View Visibility(const Organization* viewer, std::span<const std::string> viewer_keys, const Report& report);
 
+// A revision of the report `head`: seen under its own marking and audience,
+// as if it were the head (a later downgrade releases the new text, never
+// the old); kNone: leave it out.
+View RevisionVisibility(const Organization* viewer, const Revision& revision, const Report& head,
+                        const Registry& registry);
+
 // The report as `view` allows: for kSourceHidden the submitter organization
 // and principal are removed, and every occurrence of `source_terms` (the
 // source's identity: SourceIdentity()) in title, text, services,
