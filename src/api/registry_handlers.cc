@@ -2,6 +2,7 @@
 
 #include "api/handler_support.h"
 #include "domain/registry/registry_json.h"
+#include "domain/sharing/visibility.h"
 
 namespace infrashare::api {
 namespace {
@@ -11,6 +12,18 @@ HttpResponse ItemsResponse(const std::vector<T>& list) {
   Json items = Json::array();
   for (const auto& x : list) items.push_back(ToJson(x));
   return JsonResponse(200, Items(std::move(items)).dump());
+}
+
+// An organization as the caller may read it: its contacts' e-mail and phone
+// only where ContactsVisible says so.
+Json OrganizationJson(const ApiCall& call, const Organization& o) {
+  Json j = ToJson(o);
+  if (!ContactsVisible(call.caller.organization, o, *call.caller.registry))
+    for (auto& c : j["contacts"]) {
+      c.erase("email");
+      c.erase("phone");
+    }
+  return j;
 }
 
 }  // namespace
@@ -37,7 +50,7 @@ HttpResponse ListOrganizations(const ApiCall& call) {
       {.kind = r.Query("kind"), .sector = r.Query("sector"), .q = r.Query("q"), .limit = r.Query("limit")});
   if (!page) return ProblemResponse(page.error());
   Json items = Json::array();
-  for (const Organization* o : page->items) items.push_back(ToJson(*o));
+  for (const Organization* o : page->items) items.push_back(OrganizationJson(call, *o));
   Json body = Items(std::move(items));
   body["total"] = page->total;
   return JsonResponse(200, body.dump());
@@ -46,7 +59,7 @@ HttpResponse ListOrganizations(const ApiCall& call) {
 HttpResponse GetOrganization(const ApiCall& call) {
   const Organization* o = call.caller.registry->FindOrganization(call.request.path_params.at("id"));
   if (!o) return ProblemResponse(Error{ErrorCode::kNotFound, "organization not found", ""});
-  return JsonResponse(200, ToJson(*o).dump());
+  return JsonResponse(200, OrganizationJson(call, *o).dump());
 }
 
 HttpResponse AddOrganization(const ApiCall& call) {

@@ -270,15 +270,20 @@ Json Ceptoar() {
 Json Group() { return Object({{"id", Str()}, {"name_ja", Str()}, {"name_en", Str()}, {"nda", Bool()}}); }
 
 Json Organization() {
-  return Object({{"id", Str()},
-                 {"kind", Enum(kOrgKindNames)},
-                 {"name_ja", Str()},
-                 {"name_en", Str()},
-                 {"sectors", Strings()},
-                 {"ceptoars", Strings()},
-                 {"groups", Strings()},
-                 {"contacts",
-                  Array(Object({{"name", Str()}, {"email", Str()}, {"phone", Str()}, {"backup", Bool()}}))}});
+  return Object(
+      {{"id", Str()},
+       {"kind", Enum(kOrgKindNames)},
+       {"name_ja", Str()},
+       {"name_en", Str()},
+       {"sectors", Strings()},
+       {"ceptoars", Strings()},
+       {"groups", Strings()},
+       {"aliases", Described(Strings(), "other names it goes by")},
+       {"domains", Described(Strings(), "its internet domains")},
+       {"contacts",
+        Described(Array(Object({{"name", Str()}, {"backup", Bool()}}, {{"email", Str()}, {"phone", Str()}})),
+                  "e-mail and phone for the organization itself, NISC, the ministry of one of its "
+                  "sectors and the secretariat of one of its CEPTOARs; names for others")}});
 }
 
 Json OrganizationIn() {
@@ -290,6 +295,10 @@ Json OrganizationIn() {
                 {{"sectors", ids},
                  {"ceptoars", ids},
                  {"groups", ids},
+                 {"aliases", Described(Array(Str(1, kNameLimits.max), kMaxAliases),
+                                       "other names it goes by: hidden with its name in anonymized reports")},
+                 {"domains", Described(Array(Str(kDomainLimits), kMaxDomains),
+                                       "its internet domains, lower case: hidden in anonymized reports")},
                  {"contacts", Array(Object({{"name", Str(kNameLimits)}},
                                            {{"email", Str(kEmailLimits)}, {"phone", Str(kPhoneLimits)}}),
                                     kMaxContacts)}});

@@ -183,6 +183,10 @@ Result<Organization> RegistryService::AddOrganization(const Caller& caller, cons
   if (!ceptoars) return Fail<Organization>(ceptoars.error());
   auto groups = in.StringList("groups", kMaxOrganizationLinks, kIdLimits);
   if (!groups) return Fail<Organization>(groups.error());
+  org.aliases = INFRASHARE_TRY(in.StringList("aliases", kMaxAliases, {1, kNameLimits.max}));
+  org.domains = INFRASHARE_TRY(in.StringList("domains", kMaxDomains, kDomainLimits));
+  for (size_t i = 0; i < org.domains.size(); ++i)
+    INFRASHARE_TRY(CheckDomainName(org.domains[i], IndexPath("domains", i)));
   if (const Json* contacts = in.Raw("contacts")) {
     if (!contacts->is_array() || contacts->size() > kMaxContacts)
       return InvalidArgument("contacts",

@@ -114,6 +114,8 @@ TEST(AnonymityTest, SearchFindsNothingByTheSourceAndNoSpellingOfItIsShown) {
        {"name_en", "Kanto Grid Co., Inc."},
        {"sectors", {"electric_power"}},
        {"ceptoars", {"electricity_ceptoar"}},
+       {"aliases", {"関送グリッド"}},
+       {"domains", {"kg-net.example.jp"}},
        {"contacts",
         {{{"name", "夜間 当番"}, {"email", "soc@kanto-grid.example.jp"}, {"phone", "03-1234-5678"}}}}});
   server.AddOrganization({{"id", "peer_grid"},
@@ -130,7 +132,10 @@ TEST(AnonymityTest, SearchFindsNothingByTheSourceAndNoSpellingOfItIsShown) {
            {"text",
             "関東送電 の保守端末 (kanto grid) から malware。連絡先 soc@kanto-grid.example.jp / 03-1234-5678"},
            {"sectors", {"electric_power"}},
-           {"indicators", {{{"type", "domain-name"}, {"value", "mail.kanto-grid.example.jp"}}}},
+           {"indicators",
+            {{{"type", "domain-name"}, {"value", "mail.kanto-grid.example.jp"}},
+             {{"type", "url"}, {"value", "https://vpn.KG-NET.example.jp/login"}}}},
+           {"services", {"関送グリッド 送電"}},
            {"tlp", "green"},
            {"audience", {{"everyone", true}}},
            {"route", "via_ceptoar"},
@@ -155,8 +160,9 @@ TEST(AnonymityTest, SearchFindsNothingByTheSourceAndNoSpellingOfItIsShown) {
   const std::vector<std::string> searches{
       "kanto_grid", "関東送電", "関東送電株式会社", "Kanto Grid", "KANTO GRID", "kanto-grid",  "ｋａｎｔｏ",
       "Hanako",     "Jiro",     "Tanaka",           "kg_lead",    "kg_soc",     "03-1234-5678"};
-  const std::vector<std::string> spellings{"kanto",  "ＫＡＮＴＯ", "関東送電", "Hanako",   "Jiro",
-                                           "Tanaka", "kg_lead",    "kg_soc",   "1234-5678"};
+  const std::vector<std::string> spellings{"kanto",     "ＫＡＮＴＯ", "関東送電", "Hanako",
+                                           "Jiro",      "Tanaka",     "kg_lead",  "kg_soc",
+                                           "1234-5678", "関送",       "KG-NET",   "kg-net"};
   for (const std::string org : {"peer_grid", "nisc", "meti"}) {
     const std::string token = server.TokenFor(org);
     for (const auto& q : searches) {

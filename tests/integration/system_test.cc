@@ -63,6 +63,69 @@ TEST_F(SystemTest, OrganizationsNeedAToken) {
   EXPECT_EQ(r.json()["total"], 5);
 }
 
+TEST_F(SystemTest, AnOrganizationsContactsAreReadOnlyByThoseWhoMustCallIt) {
+  server->AddOrganization(
+      {{"id", "contact_op"},
+       {"kind", "operator"},
+       {"name_ja", "連絡電力"},
+       {"name_en", "Contact Power"},
+       {"sectors", {"electric_power"}},
+       {"ceptoars", {"electricity_ceptoar"}},
+       {"contacts",
+        {{{"name", "夜間 当番"}, {"email", "night@contact.example.jp"}, {"phone", "03-0000-1111"}}}}});
+  server->AddOrganization({{"id", "contact_peer"},
+                           {"kind", "operator"},
+                           {"name_ja", "他社"},
+                           {"name_en", "Other Co"},
+                           {"sectors", {"gas"}}});
+  auto read = [&](const std::string& token) {
+    auto one = server->Call("GET", "/api/v1/registry/organizations/contact_op", token);
+    EXPECT_EQ(one.status, 200) << one.body;
+    auto listed = server->Call("GET", "/api/v1/registry/organizations?q=contact_op", token);
+    EXPECT_EQ(listed.status, 200) << listed.body;
+    return one.body + listed.body;
+  };
+  for (const std::string org : {"contact_op", "nisc", "meti", "electricity_isac"}) {
+    const std::string seen = read(server->TokenFor(org));
+    EXPECT_NE(seen.find("night@contact.example.jp"), std::string::npos) << org;
+    EXPECT_NE(seen.find("03-0000-1111"), std::string::npos) << org;
+  }
+  for (const std::string org : {"contact_peer", "jpcert"}) {
+    const std::string seen = read(server->TokenFor(org));
+    EXPECT_NE(seen.find("夜間 当番"), std::string::npos) << org << ": the name is there";
+    EXPECT_EQ(seen.find("night@contact.example.jp"), std::string::npos) << org;
+    EXPECT_EQ(seen.find("03-0000-1111"), std::string::npos) << org;
+  }
+}
+
+TEST_F(SystemTest, AnOrganizationsAliasesAndDomainsAreCheckedAndSearchable) {
+  auto bad = server->Call("POST", "/api/v1/admin/organizations", server->admin_token(),
+                          Json{{"id", "alias_op"},
+                               {"kind", "operator"},
+                               {"name_ja", "別名電力"},
+                               {"name_en", "Alias Power"},
+                               {"domains", {"alias-power.jp", "Not_A_Domain"}}});
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(bad.json()["field"], "domains[1]");
+  EXPECT_EQ(server->Call("GET", "/api/v1/registry/organizations/alias_op", server->admin_token()).status, 404)
+      << "nothing was added";
+  auto good = server->Call("POST", "/api/v1/admin/organizations", server->admin_token(),
+                           Json{{"id", "alias_op"},
+                                {"kind", "operator"},
+                                {"name_ja", "別名電力"},
+                                {"name_en", "Alias Power"},
+                                {"aliases", {"ベツデン"}},
+                                {"domains", {"alias-power.jp"}}});
+  ASSERT_EQ(good.status, 201) << good.body;
+  const Json found =
+      server
+          ->Call("GET", "/api/v1/registry/organizations?q=%E3%83%99%E3%83%84%E3%83%87%E3%83%B3",
+                 server->admin_token())
+          .json();
+  ASSERT_EQ(found["items"].size(), 1u) << found.dump();
+  EXPECT_EQ(found["items"][0]["domains"], Json::array({"alias-power.jp"}));
+}
+
 TEST_F(SystemTest, OrganizationsAreSearchedByPartOfANameAndCutToALimit) {
   // "経済産業省" searched as a person might type a part of it, in full width
   // or with a space; the English name in another case.

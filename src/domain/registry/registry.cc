@@ -30,10 +30,12 @@ Registry::Registry(RegistryData data) : data_(std::move(data)) {
   Index(data_.groups, groups_);
   Index(data_.organizations, organizations_);
   organization_keys_.reserve(data_.organizations.size());
-  for (const auto& org : data_.organizations)
-    organization_keys_.push_back(FoldText(org.id, Separators::kDrop) + "\n" +
-                                 FoldText(org.name_ja, Separators::kDrop) + "\n" +
-                                 FoldText(org.name_en, Separators::kDrop));
+  for (const auto& org : data_.organizations) {
+    std::string key = FoldText(org.id, Separators::kDrop) + "\n" + FoldText(org.name_ja, Separators::kDrop) +
+                      "\n" + FoldText(org.name_en, Separators::kDrop);
+    for (const auto& alias : org.aliases) key += "\n" + FoldText(alias, Separators::kDrop);
+    organization_keys_.push_back(std::move(key));
+  }
 }
 
 std::vector<const Organization*> Registry::SearchOrganizations(std::string_view query) const {

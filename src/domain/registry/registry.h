@@ -85,6 +85,8 @@ struct Organization {
   std::vector<std::string> sectors;   // sector ids it belongs to
   std::vector<std::string> ceptoars;  // CEPTOAR ids it is a member of
   std::vector<std::string> groups;    // sharing group ids it is a member of
+  std::vector<std::string> aliases;   // other names it goes by (a short or former name, a brand)
+  std::vector<std::string> domains;   // its internet domains ("kanto-power.co.jp"), lower case
   std::vector<Contact> contacts;
 };
 
@@ -111,7 +113,7 @@ class Registry {
   std::vector<const Ceptoar*> CeptoarsRunBy(std::string_view org_id) const;
   // The NISC organization (the one coordination_center), or nullptr.
   const Organization* CoordinationCenter() const;
-  // The organizations whose id, Japanese or English name contains `query`,
+  // The organizations whose id, Japanese or English name or an alias contains `query`,
   // compared as FoldText with Separators::kDrop compares them (width, case
   // and separators aside), in registry order; every one for an empty query.
   std::vector<const Organization*> SearchOrganizations(std::string_view query) const;

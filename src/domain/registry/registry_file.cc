@@ -290,6 +290,8 @@ Result<Organization> ReadOrganization(FileContext& ctx, const toml::table& table
   o.sectors = INFRASHARE_TRY(r.StringList("sectors", /*required=*/false));
   o.ceptoars = INFRASHARE_TRY(r.StringList("ceptoars", /*required=*/false));
   o.groups = INFRASHARE_TRY(r.StringList("groups", /*required=*/false));
+  o.aliases = INFRASHARE_TRY(r.StringList("aliases", /*required=*/false));
+  o.domains = INFRASHARE_TRY(r.StringList("domains", /*required=*/false));
   std::vector<const toml::table*> contacts;
   contacts = INFRASHARE_TRY(r.Tables("contacts"));
   for (size_t i = 0; i < contacts.size(); ++i) {

@@ -82,7 +82,8 @@ Json ToJson(const Organization& o) {
   return Json{{"id", o.id},           {"kind", NameOf(kOrgKindNames, o.kind)},
               {"name_ja", o.name_ja}, {"name_en", o.name_en},
               {"sectors", o.sectors}, {"ceptoars", o.ceptoars},
-              {"groups", o.groups},   {"contacts", std::move(contacts)}};
+              {"groups", o.groups},   {"aliases", o.aliases},
+              {"domains", o.domains}, {"contacts", std::move(contacts)}};
 }
 
 Result<Sector> SectorFromJson(const Json& json) {
@@ -139,6 +140,8 @@ Result<Organization> OrganizationFromJson(const Json& json) {
   o.sectors = INFRASHARE_TRY(r.StringList("sectors", kMaxListItems, kIdLimits));
   o.ceptoars = INFRASHARE_TRY(r.StringList("ceptoars", kMaxListItems, kIdLimits));
   o.groups = INFRASHARE_TRY(r.StringList("groups", kMaxListItems, kIdLimits));
+  o.aliases = INFRASHARE_TRY(r.StringList("aliases", kMaxAliases, kNameLimits));
+  o.domains = INFRASHARE_TRY(r.StringList("domains", kMaxDomains, kDomainLimits));
   if (const Json* contacts = r.Raw("contacts")) {
     const std::string path = r.PathOf("contacts");
     if (!contacts->is_array()) return InvalidArgument(path, "must be an array of objects");

@@ -66,17 +66,21 @@ TEST(RegistryJson, OrganizationShape) {
                  .kind = OrgKind::kCoordinationCenter,
                  .name_ja = "内閣サイバーセキュリティセンター",
                  .name_en = "NISC",
+                 .aliases = {"内閣サイバー"},
+                 .domains = {"nisc.go.jp"},
                  .contacts = {Contact{.name = "Duty officer", .email = "duty@example.jp"},
                               Contact{.name = "Deputy", .phone = "+81-3-0000-0000", .backup = true}}};
   const Json expected = Json::parse(R"({
     "id": "nisc", "kind": "coordination_center", "name_ja": "内閣サイバーセキュリティセンター", "name_en": "NISC",
-    "sectors": [], "ceptoars": [], "groups": [],
+    "sectors": [], "ceptoars": [], "groups": [], "aliases": ["内閣サイバー"], "domains": ["nisc.go.jp"],
     "contacts": [{"name": "Duty officer", "email": "duty@example.jp", "phone": "", "backup": false},
                  {"name": "Deputy", "email": "", "phone": "+81-3-0000-0000", "backup": true}]})");
   EXPECT_EQ(ToJson(o), expected);
   auto back = OrganizationFromJson(expected);
   ASSERT_TRUE(back) << back.error().message;
   ASSERT_EQ(back->contacts.size(), 2u);
+  EXPECT_EQ(back->aliases, std::vector<std::string>{"内閣サイバー"});
+  EXPECT_EQ(back->domains, std::vector<std::string>{"nisc.go.jp"});
   EXPECT_TRUE(back->contacts[1].backup);
   EXPECT_FALSE(back->contacts[0].backup);
 }

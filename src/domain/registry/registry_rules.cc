@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/json.h"
+#include "domain/registry/limits.h"
 
 namespace infrashare {
 namespace {
@@ -113,6 +114,28 @@ Result<void> CheckFigure(const Figure& figure, const std::string& key, std::stri
 
 }  // namespace
 
+Result<void> CheckDomainName(std::string_view name, const std::string& path) {
+  if (name.empty() || name.size() > kDomainLimits.max)
+    return InvalidArgument(path,
+                           fmt::format("must be a domain name of 1 to {} characters", kDomainLimits.max));
+  size_t label = 0;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    if (c == '.') {
+      if (label == 0 || name[i - 1] == '-')
+        return InvalidArgument(path, "has an empty label or one ending in '-'");
+      label = 0;
+      continue;
+    }
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '-' && label > 0);
+    if (!ok || ++label > 63)
+      return InvalidArgument(path, "must be lower-case letters, digits, '-' and '.', labels of at most 63");
+  }
+  if (label == 0 || name.back() == '-') return InvalidArgument(path, "must not end in '.' or '-'");
+  if (name.find('.') == std::string_view::npos) return InvalidArgument(path, "must have at least two labels");
+  return {};
+}
+
 Result<void> ValidateRegistry(const RegistryData& data) {
   REGISTRY_INDEX(sectors, IndexIds(data.sectors, "sectors", "sector"));
   REGISTRY_INDEX(orgs, IndexIds(data.organizations, "organizations", "organization"));
@@ -129,6 +152,12 @@ Result<void> ValidateRegistry(const RegistryData& data) {
     REGISTRY_CHECK(CheckRefs(o.sectors, sectors, JoinPath(key, "sectors"), entity, "sector"));
     REGISTRY_CHECK(CheckRefs(o.ceptoars, ceptoars, JoinPath(key, "ceptoars"), entity, "CEPTOAR"));
     REGISTRY_CHECK(CheckRefs(o.groups, groups, JoinPath(key, "groups"), entity, "group"));
+    for (size_t j = 0; j < o.domains.size(); ++j)
+      REGISTRY_CHECK(CheckDomainName(o.domains[j], IndexPath(JoinPath(key, "domains"), j)));
+    for (size_t j = 0; j < o.aliases.size(); ++j)
+      if (o.aliases[j].empty())
+        return InvalidArgument(IndexPath(JoinPath(key, "aliases"), j),
+                               fmt::format("{}: an empty alias", entity));
     for (size_t j = 0; j < o.contacts.size(); ++j) {
       const Contact& c = o.contacts[j];
       const std::string contact_key = IndexPath(JoinPath(key, "contacts"), j);

@@ -5,10 +5,17 @@
 // Thread behaviour: a pure function of its argument; safe from any thread.
 #pragma once
 
+#include <string>
+#include <string_view>
+
 #include "common/error.h"
 #include "domain/registry/registry.h"
 
 namespace infrashare {
+
+// A domain name an organization declares: lower-case letters, digits and
+// '-' in labels of 1 to 63, at least two labels ("kanto-power.co.jp").
+Result<void> CheckDomainName(std::string_view name, const std::string& path);
 
 // Checks the rules of a registry:
 //   - ids are 1-64 lowercase letters, digits, '_' or '-' (starting with a

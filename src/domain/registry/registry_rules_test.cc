@@ -129,5 +129,17 @@ TEST(ValidateRegistry, NeedsACoordinationCenter) {
       "none");
 }
 
+TEST(CheckDomainNameTest, TakesLowerCaseNamesOfTwoLabelsOrMore) {
+  for (const char* ok : {"kanto-power.co.jp", "a.jp", "x1.example.com"})
+    EXPECT_TRUE(CheckDomainName(ok, "d")) << ok;
+  for (const char* bad :
+       {"", "jp", "Kanto.jp", "a..jp", ".a.jp", "a.jp.", "-a.jp", "a-.jp", "a_b.jp", "a b.jp", "ａ.jp"}) {
+    auto r = CheckDomainName(bad, "domains[0]");
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().field, "domains[0]") << bad;
+  }
+  EXPECT_FALSE(CheckDomainName(std::string(64, 'a') + ".jp", "d")) << "a label of 64";
+}
+
 }  // namespace
 }  // namespace infrashare

@@ -62,10 +62,13 @@ std::vector<std::string> SourceIdentity(std::string_view org_id, const Organizat
                                         std::span<const Principal> principals) {
   std::vector<std::string> out{std::string(org_id)};
   if (org != nullptr) {
-    for (const std::string* name : {&org->name_ja, &org->name_en}) {
+    std::vector<const std::string*> names{&org->name_ja, &org->name_en};
+    for (const auto& alias : org->aliases) names.push_back(&alias);
+    for (const std::string* name : names) {
       out.push_back(*name);
       out.push_back(WithoutLegalForm(*name));
     }
+    out.insert(out.end(), org->domains.begin(), org->domains.end());
     for (const Contact& c : org->contacts) {
       out.push_back(c.name);
       out.push_back(c.email);

@@ -3,9 +3,10 @@
 // report (visibility.h Present() replaces each by "[anonymized]", found as
 // a person reads them: width, case and separators aside). One place decides
 // the set:
-//   * the organization's id, its Japanese and English names, each also
-//     without its legal form ("関東電力株式会社" → "関東電力", "Kanto Power
-//     Co., Inc." → "Kanto Power");
+//   * the organization's id, its Japanese and English names and its
+//     declared aliases, each also without its legal form ("関東電力株式会社"
+//     → "関東電力", "Kanto Power Co., Inc." → "Kanto Power"), and its
+//     declared internet domains (also inside a host name: "mail.<domain>");
 //   * its hotline contacts: names, e-mail addresses, phone numbers;
 //   * every principal of the organization: id and name (a second person of
 //     the source may write a revision).

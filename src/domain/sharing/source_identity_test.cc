@@ -22,14 +22,18 @@ TEST(SourceIdentityTest, NamesWithoutTheirLegalForm) {
 }
 
 TEST(SourceIdentityTest, HoldsTheOrganizationItsContactsAndEveryPrincipal) {
-  Organization org{.id = "kanto_power",
-                   .name_ja = "関東電力株式会社",
-                   .name_en = "Kanto Power Co., Inc.",
-                   .contacts = {{.name = "夜間 当番", .email = "soc@kanto-power.example.jp", .phone = "03-1234-5678"}}};
+  Organization org{
+      .id = "kanto_power",
+      .name_ja = "関東電力株式会社",
+      .name_en = "Kanto Power Co., Inc.",
+      .aliases = {"関電東", "KPC Ltd."},
+      .domains = {"kanto-power.co.jp"},
+      .contacts = {{.name = "夜間 当番", .email = "soc@kanto-power.example.jp", .phone = "03-1234-5678"}}};
   const std::vector<Principal> people{{.id = "kp_soc", .name = "Hanako Sato"}, {.id = "kp_lead", .name = "Jiro Tanaka"}};
   const auto terms = SourceIdentity("kanto_power", &org, people);
-  for (const char* t : {"kanto_power", "関東電力株式会社", "関東電力", "Kanto Power Co., Inc.", "Kanto Power", "夜間 当番",
-                        "soc@kanto-power.example.jp", "03-1234-5678", "kp_soc", "Hanako Sato", "kp_lead", "Jiro Tanaka"})
+  for (const char* t : {"kanto_power", "関東電力株式会社", "関東電力", "Kanto Power Co., Inc.", "Kanto Power",
+                        "夜間 当番", "soc@kanto-power.example.jp", "03-1234-5678", "kp_soc", "Hanako Sato",
+                        "kp_lead", "Jiro Tanaka", "関電東", "KPC Ltd.", "KPC", "kanto-power.co.jp"})
     EXPECT_TRUE(Has(terms, t)) << t;
   EXPECT_TRUE(std::ranges::is_sorted(terms));
   EXPECT_TRUE(std::ranges::none_of(terms, [](const std::string& t) { return t.empty(); }));

@@ -126,6 +126,19 @@ View Visibility(const Organization* viewer, std::span<const std::string> viewer_
   return View::kNone;
 }
 
+bool ContactsVisible(const Organization* viewer, const Organization& org, const Registry& registry) {
+  if (viewer == nullptr) return false;
+  if (viewer->id == org.id || viewer->kind == OrgKind::kCoordinationCenter) return true;
+  for (const auto& sector_id : org.sectors)
+    if (const Sector* sector = registry.FindSector(sector_id); sector && sector->ministry == viewer->id)
+      return true;
+  for (const auto& ceptoar_id : org.ceptoars)
+    if (const Ceptoar* c = registry.FindCeptoar(ceptoar_id);
+        c && std::ranges::find(c->secretariats, viewer->id) != c->secretariats.end())
+      return true;
+  return false;
+}
+
 View RevisionVisibility(const Organization* viewer, const Revision& revision, const Report& head,
                         const Registry& registry) {
   Report as_then = head;

@@ -71,6 +71,12 @@ Revision Present(Revision revision, const Report& head, View view, std::span<con
 
 inline constexpr std::string_view kAnonymizedMark = "[anonymized]";
 
+// Organizations. Every member may read the registry, but an organization's
+// hotline contacts' e-mail addresses and phone numbers only: the
+// organization itself, NISC, the ministry of one of its sectors and the
+// secretariat of one of its CEPTOARs. Others read the contacts' names.
+bool ContactsVisible(const Organization* viewer, const Organization& org, const Registry& registry);
+
 // Alerts. The organization that raised an alert and NISC (the coordination
 // center, which watches every acknowledgement) see all of it; a recipient
 // organization (named, or added by escalation) sees the alert and its own

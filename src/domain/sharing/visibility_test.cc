@@ -141,6 +141,18 @@ TEST_F(VisibilityTest, PresentScrubsWidthCaseAndSeparatorVariantsAndRevisionNote
   EXPECT_EQ(shown_rev.content.title, "[anonymized]で障害");
 }
 
+TEST_F(VisibilityTest, ContactsAreForTheOrganizationNiscItsMinistryAndItsSecretariat) {
+  const Organization& power_a = *Org("power_a");
+  for (const char* may : {"power_a", "nisc", "meti", "eisac"})
+    EXPECT_TRUE(ContactsVisible(Org(may), power_a, registry_)) << may;
+  for (const char* may_not : {"power_b", "gas_c", "jpcert", "npa"})
+    EXPECT_FALSE(ContactsVisible(Org(may_not), power_a, registry_)) << may_not;
+  EXPECT_FALSE(ContactsVisible(nullptr, power_a, registry_));
+  // power_b is in no CEPTOAR: its secretariat is nobody's.
+  EXPECT_FALSE(ContactsVisible(Org("eisac"), *Org("power_b"), registry_));
+  EXPECT_TRUE(ContactsVisible(Org("meti"), *Org("power_b"), registry_));
+}
+
 TEST_F(VisibilityTest, CrimeReportReachesIncidentAgencies) {
   Report r = Submit(Route::kDirect, Tlp::kRed, {}, false, ReportKind::kCrimeReport);
   EXPECT_EQ(ViewOf("npa", r), View::kFull);

@@ -185,7 +185,8 @@ export const en: Record<MessageKey, string> = {
   'view.action.override': 'Change the level',
   'view.reviewButton': 'Record',
   'view.revise': 'Revise the report (a new revision)',
-  'view.reviseHelp': 'Add what you have learned and bring the impact up to date. The severity is assessed again with each revision.',
+  'view.reviseHelp':
+      'Add what you have learned and bring the impact up to date. The severity is assessed again with each revision.',
   'view.reviseButton': 'Revise',
 
   'alert.responseTitle': 'Response to a level {level} report',
@@ -238,6 +239,11 @@ export const en: Record<MessageKey, string> = {
   'admin.kind': 'Kind of organization',
   'admin.nameJa': 'Name (Japanese)',
   'admin.nameEn': 'Name (English)',
+  'admin.aliases': 'Other names (optional, comma-separated)',
+  'admin.aliasesHelp': 'Short or former names. Hidden like its name in anonymized reports.',
+  'admin.domains': 'Domains (optional, comma-separated)',
+  'admin.domainsHelp':
+      'E.g. kanto-power.co.jp (lower case). Hidden in anonymized reports, also inside addresses and URLs.',
   'admin.organizationAdded': 'Organization {id} added.',
 
   'hotline.raiseAbout': 'Raise an alert about this report',

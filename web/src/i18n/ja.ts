@@ -184,7 +184,8 @@ export const ja = {
   'view.action.override': 'レベルを変更する',
   'view.reviewButton': '記録する',
   'view.revise': '報告を更新する（新しい版）',
-  'view.reviseHelp': '分かったことを書き足し、影響の状況を更新してください。深刻度は更新のたびに評価し直されます。',
+  'view.reviseHelp':
+      '分かったことを書き足し、影響の状況を更新してください。深刻度は更新のたびに評価し直されます。',
   'view.reviseButton': '更新する',
 
   'alert.responseTitle': '深刻度レベル {level} の報告：対応の発動',
@@ -238,6 +239,11 @@ export const ja = {
   'admin.kind': '組織の種類',
   'admin.nameJa': '名称（日本語）',
   'admin.nameEn': '名称（英語）',
+  'admin.aliases': '別名（任意、カンマ区切り）',
+  'admin.aliasesHelp': '略称や旧社名など。匿名化した報告では、名称と同じく伏せられます。',
+  'admin.domains': 'ドメイン（任意、カンマ区切り）',
+  'admin.domainsHelp':
+      '例：kanto-power.co.jp（小文字）。匿名化した報告では、メールアドレスや URL の中でも伏せられます。',
   'admin.organizationAdded': '組織 {id} を追加しました。',
 
   'hotline.raiseAbout': 'この報告について警報を発出する',

@@ -285,19 +285,26 @@ function AddOrganization() {
   const [nameJa, setNameJa] = useState('');
   const [nameEn, setNameEn] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
+  const [aliases, setAliases] = useState('');
+  const [domains, setDomains] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
   const [done, setDone] = useState('');
-  const { fieldError, formProblem } = useFieldErrors(problem, ['id', 'kind', 'name_ja', 'name_en', 'sectors']);
+  const { fieldError, formProblem } = useFieldErrors(problem, ['id', 'kind', 'name_ja', 'name_en', 'sectors', 'aliases', 'domains']);
+  const list = (text: string) => text.split(/[,、，\n]/).map((s) => s.trim()).filter(Boolean);
   async function submit(event: Event) {
     event.preventDefault();
     setProblem(null);
     setDone('');
     try {
-      await api('POST', '/api/v1/admin/organizations', { id, kind, name_ja: nameJa, name_en: nameEn, sectors: chosen });
+      await api('POST', '/api/v1/admin/organizations', {
+        id, kind, name_ja: nameJa, name_en: nameEn, sectors: chosen, aliases: list(aliases), domains: list(domains),
+      });
       setDone(id);
       setId('');
       setNameJa('');
       setNameEn('');
+      setAliases('');
+      setDomains('');
     } catch (error) {
       setProblem(problemOf(error));
     }
@@ -315,6 +322,10 @@ function AddOrganization() {
         <Field id="org-name-en" label={t('admin.nameEn')} value={nameEn} onInput={setNameEn} required error={fieldError('name_en')} />
         <AnyOf name="org-sectors" legend={t('registry.sectorsOf')} inline values={chosen} onChange={setChosen}
           options={sectors.map((s) => ({ value: s.id, label: localName(s, lang) }))} error={fieldError('sectors')} />
+        <Field id="org-aliases" label={t('admin.aliases')} value={aliases} onInput={setAliases}
+          help={t('admin.aliasesHelp')} error={fieldError('aliases')} />
+        <Field id="org-domains" label={t('admin.domains')} value={domains} onInput={setDomains}
+          help={t('admin.domainsHelp')} error={fieldError('domains')} />
         <button type="submit" class="primary">{t('admin.add')}</button>
       </form>
     </details>
