@@ -39,6 +39,12 @@ Result<void> Caller::RequireAdminOf(std::string_view org) const {
   return Forbidden("an administrator may administer only its own organization");
 }
 
+Result<void> Caller::RequireAdminOfRecord(std::string_view org, const std::unexpected<Error>& missing) const {
+  INFRASHARE_TRY(Require(Role::kAdmin));
+  if (RequireAdminOf(org)) return {};
+  return missing;
+}
+
 Caller SystemCaller(std::shared_ptr<const Registry> registry) {
   Caller c;
   Principal p;

@@ -38,6 +38,12 @@ struct Caller {
   // An organization's own administration (its principals, tokens and
   // webhooks): its admins, or the platform's.
   Result<void> RequireAdminOf(std::string_view organization) const;
+  // The same for a record of `organization` found by its id (a principal, a
+  // token): to an administrator of another organization it answers
+  // `missing`, as for an id that does not exist, so that no answer tells
+  // which ids exist elsewhere.
+  Result<void> RequireAdminOfRecord(std::string_view organization,
+                                    const std::unexpected<Error>& missing) const;
 };
 
 // The command line acts as the platform itself (whoever can run it can read

@@ -303,9 +303,10 @@ Result<IssuedToken> RegistryService::IssueToken(const Caller& caller, const std:
                           .created_at = clock_.Now()};
   issued.secret_token = issued.token.id + "." + secret;
   auto r = store_.Write([&](WriteTx& tx) -> Result<void> {
+    const auto missing = NotFound(fmt::format("principal '{}' not found", principal_id));
     auto p = INFRASHARE_TRY(tx.GetPrincipal(principal_id));
-    if (!p) return NotFound(fmt::format("principal '{}' not found", principal_id));
-    if (auto a = caller.RequireAdminOf(p->organization); !a) return a;
+    if (!p) return missing;
+    INFRASHARE_TRY(caller.RequireAdminOfRecord(p->organization, missing));
     if (auto w = tx.InsertToken(issued.token); !w) return w;
     return RecordChange(tx, caller.space,
                         ChangeRecord{.at = issued.token.created_at,
@@ -337,9 +338,10 @@ Result<Principal> RegistryService::UpdatePrincipal(const Caller& caller, const s
   const Timestamp now = clock_.Now();
   Principal out;
   INFRASHARE_TRY(store_.Write([&](WriteTx& tx) -> Result<void> {
+    const auto missing = NotFound(fmt::format("principal '{}' not found", principal_id));
     auto p = INFRASHARE_TRY(tx.GetPrincipal(principal_id));
-    if (!p) return NotFound(fmt::format("principal '{}' not found", principal_id));
-    INFRASHARE_TRY(caller.RequireAdminOf(p->organization));
+    if (!p) return missing;
+    INFRASHARE_TRY(caller.RequireAdminOfRecord(p->organization, missing));
     auto record = [&](std::string action, Json detail) {
       detail["organization"] = p->organization;
       return RecordChange(tx, caller.space,
@@ -372,10 +374,11 @@ Result<Principal> RegistryService::UpdatePrincipal(const Caller& caller, const s
 Result<void> RegistryService::RevokeToken(const Caller& caller, const std::string& token_id) {
   if (auto r = caller.Require(Role::kAdmin); !r) return r;
   auto r = store_.Write([&](WriteTx& tx) -> Result<void> {
+    const auto missing = NotFound(fmt::format("token '{}' not found", token_id));
     auto t = INFRASHARE_TRY(tx.GetToken(token_id));
-    if (!t) return NotFound(fmt::format("token '{}' not found", token_id));
+    if (!t) return missing;
     auto owner = INFRASHARE_TRY(tx.GetPrincipal(t->principal));
-    if (auto a = caller.RequireAdminOf(owner ? (owner)->organization : ""); !a) return a;
+    INFRASHARE_TRY(caller.RequireAdminOfRecord(owner ? owner->organization : "", missing));
     if ((t)->revoked_at) return Conflict(fmt::format("token '{}' is already revoked", token_id));
     const Timestamp now = clock_.Now();
     if (auto w = tx.RevokeToken(token_id, now); !w) return w;

@@ -109,9 +109,10 @@ Result<std::string> SessionService::IssueSetupCode(const Caller& caller, const s
   const std::string code = RandomHex(10);
   const Timestamp now = clock_.Now();
   INFRASHARE_TRY(store_.Write([&](WriteTx& tx) -> Result<void> {
+    const auto missing = NotFound(fmt::format("principal '{}' not found", principal_id));
     auto p = INFRASHARE_TRY(tx.GetPrincipal(principal_id));
-    if (!p) return NotFound(fmt::format("principal '{}' not found", principal_id));
-    INFRASHARE_TRY(caller.RequireAdminOf(p->organization));
+    if (!p) return missing;
+    INFRASHARE_TRY(caller.RequireAdminOfRecord(p->organization, missing));
     INFRASHARE_TRY(tx.PutCredential(Credential{.principal = principal_id,
                                                .password_hash = std::nullopt,
                                                .setup_code_sha256 = Sha256Hex(code),

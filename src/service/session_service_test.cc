@@ -225,7 +225,8 @@ TEST_F(SessionServiceTest, AResetByAnAdminEndsSessionsAndOnlyAdminsOfTheOrganiza
   auto other_admin =
       services().sessions.IssueSetupCode(As("power_b", {Role::kAdmin}), "soc1", Json::object());
   ASSERT_FALSE(other_admin);
-  EXPECT_EQ(other_admin.error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(other_admin.error().code, ErrorCode::kNotFound) << "as for an unknown principal";
+  EXPECT_EQ(other_admin.error().message, "principal 'soc1' not found");
   EXPECT_FALSE(services().sessions.IssueSetupCode(As("power_a", {Role::kReporter}), "soc1", Json::object()));
   EXPECT_FALSE(services().sessions.IssueSetupCode(As("power_a", {Role::kAdmin}), "nobody", Json::object()));
 
@@ -323,7 +324,7 @@ TEST_F(SessionServiceTest, DisablingAPrincipalEndsItsSessionsRefusesItsTokensAnd
   const Json disable{{"disabled", true}};
   auto other = services().registry.UpdatePrincipal(As("power_b", {Role::kAdmin}), "soc1", disable);
   ASSERT_FALSE(other);
-  EXPECT_EQ(other.error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(other.error().code, ErrorCode::kNotFound) << "as for an unknown principal";
   EXPECT_FALSE(services().registry.UpdatePrincipal(As("power_a", {Role::kReporter}), "soc1", disable));
   auto unknown = services().registry.UpdatePrincipal(As("power_a", {Role::kAdmin}), "nobody", disable);
   ASSERT_FALSE(unknown);

@@ -210,8 +210,23 @@ TEST_F(SystemTest, AnOrganizationsAdminCannotReachBeyondItsOrganization) {
       server->Call("POST", "/api/v1/admin/principals", op_admin,
                    Json{{"id", "mole"}, {"organization", "nisc"}, {"name", "m"}, {"roles", {"admin"}}});
   EXPECT_EQ(into_nisc.status, 403) << into_nisc.body;
+  // Another organization's principal is answered as an unknown one: no
+  // answer tells which ids exist elsewhere.
   auto nisc_token = server->Call("POST", "/api/v1/admin/principals/admin/tokens", op_admin, Json::object());
-  EXPECT_EQ(nisc_token.status, 403) << nisc_token.body;
+  auto ghost_token =
+      server->Call("POST", "/api/v1/admin/principals/admin_ghost/tokens", op_admin, Json::object());
+  EXPECT_EQ(nisc_token.status, 404) << nisc_token.body;
+  EXPECT_EQ(ghost_token.status, 404) << ghost_token.body;
+  auto same_shape = [](std::string body, const std::string& id) {
+    return body.replace(body.find(id), id.size(), "ID");
+  };
+  EXPECT_EQ(same_shape(nisc_token.body, "'admin'"), same_shape(ghost_token.body, "'admin_ghost'"));
+  for (const std::string path : {"/api/v1/admin/principals/admin/setup-code"}) {
+    auto r = server->Call("POST", path, op_admin, Json::object());
+    EXPECT_EQ(r.status, 404) << path << ": " << r.body;
+  }
+  auto patch = server->Call("PATCH", "/api/v1/admin/principals/admin", op_admin, Json{{"disabled", true}});
+  EXPECT_EQ(patch.status, 404) << patch.body;
   EXPECT_EQ(server->Call("GET", "/api/v1/admin/principals?organization=nisc", op_admin).status, 403);
 
   // Its own organization: yes.
