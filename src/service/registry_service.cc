@@ -308,13 +308,14 @@ Result<IssuedToken> RegistryService::IssueToken(const Caller& caller, const std:
     if (!p) return missing;
     INFRASHARE_TRY(caller.RequireAdminOfRecord(p->organization, missing));
     if (auto w = tx.InsertToken(issued.token); !w) return w;
-    return RecordChange(tx, caller.space,
-                        ChangeRecord{.at = issued.token.created_at,
-                                     .actor = ChangeActor::Of(caller),
-                                     .action = "token.issue",
-                                     .target_kind = "token",
-                                     .target_id = issued.token.id,
-                                     .detail = {{"principal", principal_id}}});
+    return RecordChange(
+        tx, caller.space,
+        ChangeRecord{.at = issued.token.created_at,
+                     .actor = ChangeActor::Of(caller),
+                     .action = "token.issue",
+                     .target_kind = "token",
+                     .target_id = issued.token.id,
+                     .detail = {{"principal", principal_id}, {"organization", p->organization}}});
   });
   if (!r) return Fail<IssuedToken>(r.error());
   return issued;
@@ -387,7 +388,9 @@ Result<void> RegistryService::RevokeToken(const Caller& caller, const std::strin
                                      .actor = ChangeActor::Of(caller),
                                      .action = "token.revoke",
                                      .target_kind = "token",
-                                     .target_id = token_id});
+                                     .target_id = token_id,
+                                     .detail = {{"principal", t->principal},
+                                                {"organization", owner ? owner->organization : ""}}});
   });
   if (r && on_token_revoked_) on_token_revoked_(token_id);
   return r;
