@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdlib>
-#include <memory>
 
 namespace infrashare {
 
@@ -120,27 +118,6 @@ std::vector<std::pair<size_t, size_t>> FindFolded(std::string_view text, std::sp
   return merged;
 }
 
-std::string FoldText(std::string_view utf8, Separators separators) {
-  if (utf8.empty()) return {};
-  utf8proc_uint8_t* mapped = nullptr;
-  const auto options = utf8proc_option_t(UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
-                                         UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
-  const utf8proc_ssize_t n =
-      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()), utf8proc_ssize_t(utf8.size()),
-                   &mapped, options);
-  if (n < 0) return std::string(utf8);
-  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(mapped, &std::free);
-  if (separators == Separators::kKeep) return std::string(reinterpret_cast<const char*>(mapped), size_t(n));
-  std::string out;
-  out.reserve(size_t(n));
-  for (utf8proc_ssize_t i = 0; i < n;) {
-    utf8proc_int32_t c = 0;
-    const utf8proc_ssize_t len = utf8proc_iterate(mapped + i, n - i, &c);
-    if (len <= 0) break;  // utf8proc_map's answer is valid UTF-8
-    if (!IsSeparator(c)) out.append(reinterpret_cast<const char*>(mapped + i), size_t(len));
-    i += len;
-  }
-  return out;
-}
+std::string FoldText(std::string_view utf8) { return FoldByCodePoint(utf8).text; }
 
 }  // namespace infrashare

@@ -1,10 +1,11 @@
-// Text compared as a person means it. FoldText maps a UTF-8 string to the
-// form two spellings of one name share: Unicode NFKC with case folding and
-// the default-ignorable code points removed (utf8proc's NFKC_Casefold), so
-// that full-width "ＫＡＮＴＯ", "KANTO" and "kanto" are one, and half-width
-// "ｶﾝﾄｳ" is "カントウ". With Separators::kDrop, spaces, punctuation and
-// symbols are removed too ("Kanto-Power", "kanto power" and "KantoPower"
-// are one). Text that is not valid UTF-8 is answered as it is.
+// Text compared as a person reads it. FoldText maps a UTF-8 string to the
+// form every spelling of one name shares: each code point in its Unicode
+// compatibility decomposition, case folded, with default-ignorable code
+// points, spaces, punctuation and symbols left out — so that "ＫＡＮＴＯ－
+// ＰＯＷＥＲ", "Kanto Power" and "kantopower" are one, and half-width "ｶﾞｽ"
+// is "ガス" (decomposed). Bytes that are not UTF-8 are kept as they are.
+// The registry's search and the scrubbing of an anonymized report's source
+// (FindFolded) compare in this one form.
 //
 // Thread behaviour: pure; thread-safe.
 #pragma once
@@ -17,21 +18,17 @@
 
 namespace infrashare {
 
-enum class Separators { kKeep, kDrop };
+std::string FoldText(std::string_view utf8);
 
-std::string FoldText(std::string_view utf8, Separators separators = Separators::kKeep);
-
-// Whether `folded_text` contains `folded_query` (both FoldText's answers
-// with the same Separators); an empty query is contained in every text.
+// Whether `folded_text` contains `folded_query` (both FoldText's answers);
+// an empty query is contained in every text.
 inline bool ContainsFolded(std::string_view folded_text, std::string_view folded_query) {
   return folded_text.find(folded_query) != std::string_view::npos;
 }
 
-// Where in `text` any of `terms` occurs when both are compared as a person
-// reads them: each code point in its compatibility decomposition, case
-// folded, default-ignorable code points, spaces, punctuation and symbols
-// left out — so that "Kanto-Power", "ＫＡＮＴＯ　ＰＯＷＥＲ", "kantopower"
-// and, for the term "kanto-power.co.jp", "mail.KANTO-POWER.CO.JP" are found.
+// Where in `text` any of `terms` occurs, both compared as FoldText folds
+// them: "Kanto-Power", "ＫＡＮＴＯ　ＰＯＷＥＲ" and "kantopower" are found,
+// and for the term "kanto-power.co.jp", inside "mail.KANTO-POWER.CO.JP".
 // Answers byte ranges [begin, end) of `text`, each from the start of the
 // first code point of a match to the end of its last, sorted, overlapping
 // ones merged. Terms that fold to fewer than `min_folded_bytes` bytes are

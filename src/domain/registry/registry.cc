@@ -31,15 +31,14 @@ Registry::Registry(RegistryData data) : data_(std::move(data)) {
   Index(data_.organizations, organizations_);
   organization_keys_.reserve(data_.organizations.size());
   for (const auto& org : data_.organizations) {
-    std::string key = FoldText(org.id, Separators::kDrop) + "\n" + FoldText(org.name_ja, Separators::kDrop) +
-                      "\n" + FoldText(org.name_en, Separators::kDrop);
-    for (const auto& alias : org.aliases) key += "\n" + FoldText(alias, Separators::kDrop);
+    std::string key = FoldText(org.id) + "\n" + FoldText(org.name_ja) + "\n" + FoldText(org.name_en);
+    for (const auto& alias : org.aliases) key += "\n" + FoldText(alias);
     organization_keys_.push_back(std::move(key));
   }
 }
 
 std::vector<const Organization*> Registry::SearchOrganizations(std::string_view query) const {
-  const std::string folded = FoldText(query, Separators::kDrop);
+  const std::string folded = FoldText(query);
   std::vector<const Organization*> out;
   for (size_t i = 0; i < data_.organizations.size(); ++i)
     if (ContainsFolded(organization_keys_[i], folded)) out.push_back(&data_.organizations[i]);

@@ -114,7 +114,7 @@ class Registry {
   // The NISC organization (the one coordination_center), or nullptr.
   const Organization* CoordinationCenter() const;
   // The organizations whose id, Japanese or English name or an alias contains `query`,
-  // compared as FoldText with Separators::kDrop compares them (width, case
+  // compared as FoldText compares them (width, case
   // and separators aside), in registry order; every one for an empty query.
   std::vector<const Organization*> SearchOrganizations(std::string_view query) const;
 
