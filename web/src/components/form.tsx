@@ -1,8 +1,9 @@
 // Form parts every page uses: a labelled field with its help and the
 // server's error beside it, and the alert a form shows above itself.
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import type { Problem } from '../api';
-import { errorText, minPasswordLength, showDetail } from '../errors';
+import { errorText, minPasswordLength, problemOf, showDetail } from '../errors';
 import { useI18n } from '../i18n';
 
 interface FieldProps {
@@ -139,4 +140,20 @@ export function useFieldErrors(problem: Problem | null, fields: string[]) {
     fieldError: (field: string) => (onField && problem.field === field ? errorText(problem, t) : undefined),
     formProblem: onField ? null : problem,
   };
+}
+
+// A form that sends: `submit` (its onSubmit) clears the last problem, runs
+// `send` and keeps the problem the server answered, if any.
+export function useSubmit(send: () => Promise<void>) {
+  const [problem, setProblem] = useState<Problem | null>(null);
+  async function submit(event: Event) {
+    event.preventDefault();
+    setProblem(null);
+    try {
+      await send();
+    } catch (error) {
+      setProblem(problemOf(error));
+    }
+  }
+  return { problem, submit };
 }

@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Identity, type Items, type Principal, type Problem } from '../api';
 import { AnyOf, OneOf } from '../components/choices';
-import { Field, FormAlert, Notice, useFieldErrors } from '../components/form';
+import { Field, FormAlert, Notice, useFieldErrors, useSubmit } from '../components/form';
 import { Refusal } from '../components/refusal';
 import { Time } from '../components/time';
 import { problemOf } from '../errors';
@@ -218,20 +218,13 @@ function AddPrincipal({ organization, onAdded }: { organization: string; onAdded
   const [id, setId] = useState('');
   const [name, setName] = useState('');
   const [chosen, setChosen] = useState<string[]>(['reporter']);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const { problem, submit } = useSubmit(async () => {
+    await api('POST', '/api/v1/admin/principals', { id, organization, name, roles: chosen });
+    onAdded(id);
+    setId('');
+    setName('');
+  });
   const { fieldError, formProblem } = useFieldErrors(problem, ['id', 'name', 'roles']);
-  async function submit(event: Event) {
-    event.preventDefault();
-    setProblem(null);
-    try {
-      await api('POST', '/api/v1/admin/principals', { id, organization, name, roles: chosen });
-      onAdded(id);
-      setId('');
-      setName('');
-    } catch (error) {
-      setProblem(problemOf(error));
-    }
-  }
   return (
     <details class="action-box">
       <summary>{t('admin.addPrincipal')}</summary>
@@ -251,19 +244,12 @@ function AddPrincipal({ organization, onAdded }: { organization: string; onAdded
 function AddWebhook({ onAdded }: { onAdded: (secret: string) => void }) {
   const { t } = useI18n();
   const [url, setUrl] = useState('');
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const { problem, submit } = useSubmit(async () => {
+    const w = await api<{ secret: string }>('POST', '/api/v1/webhooks', { url });
+    onAdded(w.secret);
+    setUrl('');
+  });
   const { fieldError, formProblem } = useFieldErrors(problem, ['url']);
-  async function submit(event: Event) {
-    event.preventDefault();
-    setProblem(null);
-    try {
-      const w = await api<{ secret: string }>('POST', '/api/v1/webhooks', { url });
-      onAdded(w.secret);
-      setUrl('');
-    } catch (error) {
-      setProblem(problemOf(error));
-    }
-  }
   return (
     <details class="action-box">
       <summary>{t('admin.addWebhook')}</summary>
@@ -287,28 +273,21 @@ function AddOrganization() {
   const [chosen, setChosen] = useState<string[]>([]);
   const [aliases, setAliases] = useState('');
   const [domains, setDomains] = useState('');
-  const [problem, setProblem] = useState<Problem | null>(null);
   const [done, setDone] = useState('');
-  const { fieldError, formProblem } = useFieldErrors(problem, ['id', 'kind', 'name_ja', 'name_en', 'sectors', 'aliases', 'domains']);
   const list = (text: string) => text.split(/[,、，\n]/).map((s) => s.trim()).filter(Boolean);
-  async function submit(event: Event) {
-    event.preventDefault();
-    setProblem(null);
+  const { problem, submit } = useSubmit(async () => {
     setDone('');
-    try {
-      await api('POST', '/api/v1/admin/organizations', {
-        id, kind, name_ja: nameJa, name_en: nameEn, sectors: chosen, aliases: list(aliases), domains: list(domains),
-      });
-      setDone(id);
-      setId('');
-      setNameJa('');
-      setNameEn('');
-      setAliases('');
-      setDomains('');
-    } catch (error) {
-      setProblem(problemOf(error));
-    }
-  }
+    await api('POST', '/api/v1/admin/organizations', {
+      id, kind, name_ja: nameJa, name_en: nameEn, sectors: chosen, aliases: list(aliases), domains: list(domains),
+    });
+    setDone(id);
+    setId('');
+    setNameJa('');
+    setNameEn('');
+    setAliases('');
+    setDomains('');
+  });
+  const { fieldError, formProblem } = useFieldErrors(problem, ['id', 'kind', 'name_ja', 'name_en', 'sectors', 'aliases', 'domains']);
   return (
     <details class="action-box">
       <summary>{t('admin.addOrganization')}</summary>

@@ -10,7 +10,7 @@ import { alertTitle, listAlerts, type Alert } from '../alerts';
 import { AudienceFields, type Named } from '../components/audience';
 import { OneOf } from '../components/choices';
 import { ImpactFields } from '../components/impact_fields';
-import { Field, FormAlert, Notice, useFieldErrors } from '../components/form';
+import { Field, FormAlert, Notice, useFieldErrors, useSubmit } from '../components/form';
 import { RaiseAlert } from '../components/raise_alert';
 import { Reasons } from '../components/reasons';
 import { Time } from '../components/time';
@@ -215,8 +215,6 @@ function RelayForm({ report, onDone }: { report: Report; onDone: () => void }) {
   const [anonymized, setAnonymized] = useState(report.anonymized);
   const [audience, setAudience] = useState(() => audienceDraftOf(report.audience));
   const [note, setNote] = useState('');
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const { fieldError, formProblem } = useFieldErrors(problem, ['audience', 'note']);
   useEffect(() => {
     api<Items<Named>>('GET', '/api/v1/registry/ceptoars')
       .then((c) => setCeptoars(c.items))
@@ -224,20 +222,15 @@ function RelayForm({ report, onDone }: { report: Report; onDone: () => void }) {
   }, []);
   // TLP:RED is never relayed onward: its audience stays as the source chose.
   const widenable = report.tlp !== 'red';
-  async function submit(event: Event) {
-    event.preventDefault();
-    setProblem(null);
+  const { problem, submit } = useSubmit(async () => {
     const body: Record<string, unknown> = { anonymized, note };
     const chosen = audienceBody(audience);
     if (widenable && JSON.stringify(chosen) !== JSON.stringify(audienceBody(audienceDraftOf(report.audience))))
       body.audience = chosen;
-    try {
-      await api('POST', `/api/v1/reports/${encodeURIComponent(report.id)}/relay`, body);
-      onDone();
-    } catch (error) {
-      setProblem(problemOf(error));
-    }
-  }
+    await api('POST', `/api/v1/reports/${encodeURIComponent(report.id)}/relay`, body);
+    onDone();
+  });
+  const { fieldError, formProblem } = useFieldErrors(problem, ['audience', 'note']);
   return (
     <form class="action-box" onSubmit={submit} noValidate>
       <h2>{t('view.relay')}</h2>
@@ -263,23 +256,16 @@ function ReviewForm({ report, onDone }: { report: Report; onDone: () => void }) 
   const [action, setAction] = useState('confirm');
   const [level, setLevel] = useState(String(report.assessment?.level ?? 0));
   const [justification, setJustification] = useState('');
-  const [problem, setProblem] = useState<Problem | null>(null);
   const [done, setDone] = useState(false);
+  const { problem, submit } = useSubmit(async () => {
+    const body: Record<string, unknown> = { action, justification };
+    if (action === 'override') body.level = Number(level);
+    await api('POST', `/api/v1/reports/${encodeURIComponent(report.id)}/assessment`, body);
+    setDone(true);
+    setJustification('');
+    onDone();
+  });
   const { fieldError, formProblem } = useFieldErrors(problem, ['justification', 'level']);
-  async function submit(event: Event) {
-    event.preventDefault();
-    setProblem(null);
-    try {
-      const body: Record<string, unknown> = { action, justification };
-      if (action === 'override') body.level = Number(level);
-      await api('POST', `/api/v1/reports/${encodeURIComponent(report.id)}/assessment`, body);
-      setDone(true);
-      setJustification('');
-      onDone();
-    } catch (error) {
-      setProblem(problemOf(error));
-    }
-  }
   return (
     <form class="action-box" onSubmit={submit} noValidate>
       <h2>{t('view.review')}</h2>
@@ -304,27 +290,20 @@ function ReviseForm({ report, onDone }: { report: Report; onDone: () => void }) 
   const [text, setText] = useState(report.text);
   const [facts, setFacts] = useState(() => factsDraftOf(report.facts));
   const [note, setNote] = useState('');
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const { fieldError, formProblem } = useFieldErrors(problem, ['title', 'text', 'note']);
-  // A server error on a fact is shown beside it.
-  const factError = (home: string) =>
-    problem?.field === home || problem?.field?.startsWith(`${home}[`) ? errorText(problem, t) : undefined;
-  async function submit(event: Event) {
-    event.preventDefault();
-    setProblem(null);
+  const { problem, submit } = useSubmit(async () => {
     const body: Record<string, unknown> = { note };
     if (title !== report.title) body.title = title;
     if (text !== report.text) body.text = text;
     const revised = revisedFacts(report.facts, facts, report.systems);
     if (JSON.stringify(revised) !== JSON.stringify(report.facts ?? {})) body.facts = revised;
-    try {
-      await api('PATCH', `/api/v1/reports/${encodeURIComponent(report.id)}`, body);
-      setNote('');
-      onDone();
-    } catch (error) {
-      setProblem(problemOf(error));
-    }
-  }
+    await api('PATCH', `/api/v1/reports/${encodeURIComponent(report.id)}`, body);
+    setNote('');
+    onDone();
+  });
+  const { fieldError, formProblem } = useFieldErrors(problem, ['title', 'text', 'note']);
+  // A server error on a fact is shown beside it.
+  const factError = (home: string) =>
+    problem?.field === home || problem?.field?.startsWith(`${home}[`) ? errorText(problem, t) : undefined;
   const factProblem = formProblem && problem?.field?.startsWith('facts.') ? null : formProblem;
   return (
     <details class="action-box">
