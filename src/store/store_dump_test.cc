@@ -67,6 +67,14 @@ void Fill(Store& store) {
       if (auto r = tx.InsertPrincipal({id, "org_tepco", "山田 太郎", {Role::kReporter, Role::kAdmin}, At(1)});
           !r)
         return r;
+    // One disabled, with the language its person chose.
+    if (auto r = tx.UpdatePrincipal({.id = "prn_b",
+                                     .name = "山田 太郎",
+                                     .roles = {Role::kReporter},
+                                     .disabled_at = At(6),
+                                     .language = "en"});
+        !r)
+      return r;
     if (auto r = tx.InsertToken({"tok_1", "prn_a", std::string(64, 'a'), "ci", At(2), std::nullopt}); !r)
       return r;
     if (auto r = tx.InsertToken({"tok_2", "prn_b", std::string(64, 'b'), "", At(3), At(4)}); !r) return r;
@@ -365,6 +373,16 @@ TEST_P(StoreTest, ImportRejectsBadRowsNamingTheField) {
                                 {"created_at", 1}});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().field, "principals.roles");
+  const Json principal{
+      {"id", "prn_z"}, {"organization", "org_x"}, {"name", "Z"}, {"roles", {"reporter"}}, {"created_at", 1}};
+  for (const auto& [key, value] :
+       {std::pair{"language", Json("fr")}, std::pair{"disabled_at", Json("soon")}}) {
+    Json bad = principal;
+    bad[key] = value;
+    r = import("principals", bad);
+    ASSERT_FALSE(r) << key;
+    EXPECT_EQ(r.error().field, std::string("principals.") + key);
+  }
 
   r = import("tokens", Json{{"id", "tok"},
                             {"principal", "prn_ghost"},
