@@ -37,8 +37,11 @@ int RunAssess(const std::string& facts_file, const std::string& registry_file, c
 int RunAuditVerify(const std::string& database);
 
 // export: every table of `database` as JSON lines into out_file (store/dump.h
-// rows; the first line is a header); prints each table's rows and hash.
-int RunExport(const std::string& database, const std::string& out_file);
+// rows; the first line is a header); prints each table's rows and hash. The
+// file is readable by its owner only (mode 0600). Webhooks' signing secrets
+// only with `include_secrets`; without, the webhooks are written disabled
+// (dump::WebhookRowWithoutSecret).
+int RunExport(const std::string& database, const std::string& out_file, bool include_secrets);
 
 // import: the rows of in_file into `database`, which must be empty (a new
 // data directory, or a PostgreSQL database without infrashare's tables or

@@ -11,6 +11,12 @@
 // mean equal rows in equal order, whatever the backend.
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
 
@@ -167,16 +173,36 @@ int FailPartial(const Error& e, const std::string& database) {
 
 }  // namespace
 
-int RunExport(const std::string& database, const std::string& out_file) {
+int RunExport(const std::string& database, const std::string& out_file, bool include_secrets) {
   auto store = OpenStore(database, {.create = false, .pool_size = 2});
   if (!store) return Fail(store.error());
-  std::ofstream out(out_file, std::ios::binary | std::ios::trunc);
-  if (!out) return Fail(Error{ErrorCode::kInvalidArgument, fmt::format("cannot write {}", out_file), "out"});
+  // Written beside out_file under a name of its own, created 0600 (mkstemp),
+  // and renamed over out_file when whole: no one else may read a dump, and a
+  // failed export leaves no half file behind.
+  std::string temp = out_file + ".XXXXXX";
+  const int fd = ::mkstemp(temp.data());
+  if (fd < 0)
+    return Fail(Error{ErrorCode::kInvalidArgument,
+                      fmt::format("cannot write {}: {}", out_file, std::strerror(errno)), "out"});
+  ::close(fd);
+  auto fail = [&](Error e) {
+    std::remove(temp.c_str());
+    return Fail(e);
+  };
+  std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+  if (!out) return fail(Error{ErrorCode::kInvalidArgument, fmt::format("cannot write {}", out_file), "out"});
   out << Canonical(Json{{"format", kFormat}, {"version", kVersion}}) << '\n';
+  const Timestamp now = SystemClock().Now();
+  int64_t webhooks = 0;
   // Streams the rows to the file as they are read: a read runs once.
   auto summary = (*store)->Read([&](ReadTx& tx) -> Result<Summary> {
     Summary seen;
-    INFRASHARE_TRY(tx.ExportRows([&](std::string_view table, const Json& row) -> Result<void> {
+    INFRASHARE_TRY(tx.ExportRows([&](std::string_view table, const Json& read) -> Result<void> {
+      Json row = read;
+      if (table == "webhooks" && !include_secrets) {
+        row = INFRASHARE_TRY(dump::WebhookRowWithoutSecret(read, now));
+        ++webhooks;
+      }
       seen.Add(table, row);
       out << Canonical(Json{{"table", table}, {"row", row}}) << '\n';
       if (!out) return Unavailable(fmt::format("cannot write {}", out_file));
@@ -184,12 +210,20 @@ int RunExport(const std::string& database, const std::string& out_file) {
     }));
     return seen;
   });
-  if (!summary) return Fail(summary.error());
+  if (!summary) return fail(summary.error());
   out << Canonical(Json{{"summary", summary->ToJson()}}) << '\n';
   out.close();
-  if (!out) return Fail(Error{ErrorCode::kUnavailable, fmt::format("cannot write {}", out_file), "out"});
+  if (!out) return fail(Error{ErrorCode::kUnavailable, fmt::format("cannot write {}", out_file), "out"});
+  if (std::rename(temp.c_str(), out_file.c_str()) != 0)
+    return fail(Error{ErrorCode::kUnavailable,
+                      fmt::format("cannot write {}: {}", out_file, std::strerror(errno)), "out"});
   PrintSummary(*summary);
-  fmt::print("exported {} to {}\n", DescribeDatabase(database), out_file);
+  fmt::print("exported {} to {} (readable by its owner only)\n", DescribeDatabase(database), out_file);
+  if (webhooks > 0)
+    fmt::print(
+        "{} webhooks were written without their signing secrets and disabled: an import brings them back "
+        "disabled, to be registered again (--include-secrets keeps the secrets and the webhooks active)\n",
+        webhooks);
   return 0;
 }
 

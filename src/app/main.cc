@@ -96,7 +96,10 @@ int main(int argc, char** argv) {
   std::string dump_file, from, to;
   auto* export_cmd = app.add_subcommand("export", "Write every table as JSON lines (for import or migrate)");
   add_database(export_cmd);
-  export_cmd->add_option("--out", dump_file, "The dump file to write")->required();
+  export_cmd->add_option("--out", dump_file, "The dump file to write (mode 0600)")->required();
+  bool include_secrets = false;
+  export_cmd->add_flag("--include-secrets", include_secrets,
+                       "Keep webhooks' signing secrets (without: the webhooks are exported disabled)");
   auto* import_cmd = app.add_subcommand("import", "Load a dump file into a new, empty database and check it");
   add_database(import_cmd);
   import_cmd->add_option("--in", dump_file, "The dump file to read")->required();
@@ -141,7 +144,7 @@ int main(int argc, char** argv) {
     if (*token_revoke) return RunAdmin(database, "token-revoke", Json::object(), token_id);
   }
   if (*verify) return RunAuditVerify(database);
-  if (*export_cmd) return RunExport(database, dump_file);
+  if (*export_cmd) return RunExport(database, dump_file, include_secrets);
   if (*import_cmd) return RunImport(dump_file, database);
   if (*migrate) return RunMigrate(from, to);
   if (*assess) return RunAssess(facts_file, registry_file, severity_flag, assess_policy, sector);

@@ -289,6 +289,17 @@ Json AlertRecipientRow(std::string_view alert_id, int64_t ord, Json doc) {
 
 Json WebhookDeliveryRow(int64_t id, Json doc) { return Json{{"id", id}, {"doc", std::move(doc)}}; }
 
+Result<Json> WebhookRowWithoutSecret(const Json& row, Timestamp now) {
+  if (!row.is_object() || !row.contains("doc")) return InvalidArgument("webhooks", "not a webhook row");
+  auto webhook = INFRASHARE_TRY(WebhookFromJson(row["doc"]));
+  webhook.secret.clear();
+  if (webhook.active) {
+    webhook.active = false;
+    webhook.disabled_at = now;
+  }
+  return DocumentRow(webhook.id, WebhookToJson(webhook, /*with_secret=*/false));
+}
+
 namespace {
 
 Result<Json> Document(const sql::Rows& rows, int i, int col, std::string_view table) {

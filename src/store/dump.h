@@ -64,6 +64,12 @@ Json AlertRow(int64_t seq, Json doc);
 Json AlertRecipientRow(std::string_view alert_id, int64_t ord, Json doc);
 Json WebhookDeliveryRow(int64_t id, Json doc);
 
+// A `webhooks` row for a dump without secrets: the signing secret left out
+// and the webhook disabled at `now` (an imported webhook without its secret
+// could not sign; its organization registers it again). Fails on a row that
+// is not a stored webhook.
+Result<Json> WebhookRowWithoutSecret(const Json& row, Timestamp now);
+
 // One table of the dump: the SELECT that reads it in its canonical order
 // ({order}: sql::Dialect::InsertionOrder), how a row of that becomes a dump
 // row, and how a dump row is stored.

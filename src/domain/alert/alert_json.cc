@@ -331,7 +331,7 @@ Json WebhookToJson(const Webhook& w, bool with_secret) {
          {"created_by", w.created_by},
          {"created_at", FormatRfc3339(w.created_at)},
          {"disabled_at", OptionalTime(w.disabled_at)}};
-  if (with_secret) j["secret"] = w.secret;
+  if (with_secret && !w.secret.empty()) j["secret"] = w.secret;  // none: imported without it
   return j;
 }
 

@@ -45,7 +45,8 @@ Result<Alert> AlertFromJson(const Json& json);
 Result<void> CheckRecipientsDistinct(const Alert& alert);
 
 // The secret only when `with_secret` (the store's document, the answer to
-// registering); WebhookFromJson takes an absent secret as "".
+// registering) and there is one (a webhook imported from a dump without
+// secrets has none); WebhookFromJson takes an absent secret as "".
 Json WebhookToJson(const Webhook& webhook, bool with_secret);
 Result<Webhook> WebhookFromJson(const Json& json);
 
