@@ -1188,8 +1188,10 @@ int RunBench(const BenchOptions& options) {
   std::vector<Server> servers;
   for (int i = 0; i < options.servers; ++i) {
     const uint16_t port = ServerProcess::FreePort();
-    std::vector<std::string> argv = {options.binary, "serve", "--data", options.setup_dir, "--listen",
-                                     fmt::format("127.0.0.1:{}", port)};
+    // The webhook receivers listen on loopback.
+    std::vector<std::string> argv = {options.binary,    "serve",      "--data",
+                                     options.setup_dir, "--listen",   fmt::format("127.0.0.1:{}", port),
+                                     "--webhook-allow", "127.0.0.0/8"};
     if (!options.config.empty()) {
       argv.push_back("--config");
       argv.push_back(options.config);

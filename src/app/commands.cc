@@ -152,7 +152,10 @@ int RunServe(const Config& config) {
     if (!loaded) return Fail(loaded.error());
     policies = std::move(*loaded);
   }
-  Services services(**store, clock, std::move(policies), config.severity_policy);
+  auto webhook_addresses = WebhookAddressPolicy::Make(config.webhook_allow);
+  if (!webhook_addresses) return Fail(webhook_addresses.error());
+  Services services(**store, clock, std::move(policies), config.severity_policy,
+                    std::move(*webhook_addresses));
   if (auto l = services.registry.Load(); !l) return Fail(l.error());
   RaiseOpenFileLimit();
   BackgroundWork background(

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <optional>
 
+#include "hotline/webhook_address.h"
+
 namespace infrashare {
 
 namespace {
@@ -65,6 +67,16 @@ Result<void> LoadConfigFile(const std::string& path, Config& config) {
         config.severity_policy = value.as_string()->get();
       } else if (name == "web.dir" && value.is_string()) {
         config.web_dir = value.as_string()->get();
+      } else if (name == "hotline.webhook_allow" && value.is_array()) {
+        config.webhook_allow.clear();
+        for (const toml::node& entry : *value.as_array()) {
+          if (!entry.is_string())
+            return InvalidArgument("config",
+                                   fmt::format("{}: {}: each entry must be a string", where(entry), name));
+          config.webhook_allow.push_back(entry.as_string()->get());
+        }
+        if (auto p = WebhookAddressPolicy::Make(config.webhook_allow); !p)
+          return InvalidArgument("config", fmt::format("{}: {}: {}", where(value), name, p.error().message));
       } else if (auto slot = HotlineSettingOf(config, name); slot && value.is_integer()) {
         const auto& [field, min, max] = *slot;
         const int64_t v = value.as_integer()->get();

@@ -23,9 +23,11 @@
 //   webhook_retry_cap_ms = 900000
 //   stream_buffer_bytes = 1048576  # per stream client; a slower client is cut off
 //   stream_heartbeat_ms = 15000
+//   webhook_allow = ["10.20.0.0/16"]  # beyond the public internet (hotline/webhook_address.h)
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/error.h"
 
@@ -53,6 +55,9 @@ struct Config {
   int64_t webhook_retry_cap_ms = 15 * 60 * 1000;
   int64_t stream_buffer_bytes = int64_t{1} << 20;
   int64_t stream_heartbeat_ms = 15000;
+  // Networks webhooks may reach besides the public internet: intranets, or
+  // loopback for tests (WebhookAddressPolicy::Make's forms).
+  std::vector<std::string> webhook_allow;
 };
 
 // Reads `path` over `config`. Errors name the file, line and key.

@@ -42,6 +42,11 @@ int main(int argc, char** argv) {
   serve->add_option("--policy", policy_flag, "The severity policy in force (default plan4-draft)");
   std::string web_flag;
   serve->add_option("--web", web_flag, "The built browser UI (default: the source tree's web/dist)");
+  std::vector<std::string> webhook_allow_flag;
+  serve->add_option(
+      "--webhook-allow", webhook_allow_flag,
+      "A network webhooks may reach besides the public internet, e.g. 10.20.0.0/16 (repeatable; "
+      "config [hotline] webhook_allow)");
 
   std::string facts_file, sector;
   std::string assess_policy = "plan4-draft";
@@ -125,6 +130,8 @@ int main(int argc, char** argv) {
     if (!severity_flag.empty()) config.severity_dir = severity_flag;
     if (!policy_flag.empty()) config.severity_policy = policy_flag;
     if (!web_flag.empty()) config.web_dir = web_flag;
+    config.webhook_allow.insert(config.webhook_allow.end(), webhook_allow_flag.begin(),
+                                webhook_allow_flag.end());
     return RunServe(config);
   }
   if (*admin) {

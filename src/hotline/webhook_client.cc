@@ -99,6 +99,7 @@ class WebhookClient::Core {
 
   asio::io_context& io() { return ioc_; }
   ssl::context& tls() { return tls_; }
+  const WebhookAddressPolicy& addresses() const { return options_.addresses; }
 
  private:
   void Stop();
@@ -144,7 +145,7 @@ class WebhookClient::Core::Exchange : public std::enable_shared_from_this<Exchan
   void Run();
   void DoResolve();
   void OnResolve(beast::error_code ec, tcp::resolver::results_type results);
-  void DoConnect(const tcp::resolver::results_type& results);
+  void DoConnect(const std::vector<tcp::endpoint>& endpoints);
   void OnConnect(beast::error_code ec, const tcp::endpoint& endpoint);
   void DoHandshake();
   void OnHandshake(beast::error_code ec);
@@ -245,11 +246,26 @@ void WebhookClient::Core::Exchange::DoResolve() {
 void WebhookClient::Core::Exchange::OnResolve(beast::error_code ec, tcp::resolver::results_type results) {
   if (Interrupted()) return;
   if (ec) return Finish(0, fmt::format("could not resolve {}: {}", url_.host, Describe(ec)));
-  DoConnect(results);
+  // Only the permitted addresses, judged now that they are known (a name
+  // that resolved outward yesterday may resolve inward today).
+  std::vector<tcp::endpoint> permitted;
+  std::optional<std::string_view> refusal;
+  for (const auto& entry : results) {
+    const auto why = core_.addresses().Refusal(entry.endpoint().address());
+    if (!why) {
+      permitted.push_back(entry.endpoint());
+    } else if (!refusal) {
+      refusal = why;
+    }
+  }
+  if (permitted.empty())
+    return Finish(0, fmt::format("{} may not be reached: {} address{}", url_.host, refusal.value_or("no"),
+                                 refusal ? "" : "es"));
+  DoConnect(permitted);
 }
 
-void WebhookClient::Core::Exchange::DoConnect(const tcp::resolver::results_type& results) {
-  Lowest().async_connect(results, beast::bind_front_handler(&Exchange::OnConnect, shared_from_this()));
+void WebhookClient::Core::Exchange::DoConnect(const std::vector<tcp::endpoint>& endpoints) {
+  Lowest().async_connect(endpoints, beast::bind_front_handler(&Exchange::OnConnect, shared_from_this()));
 }
 
 void WebhookClient::Core::Exchange::OnConnect(beast::error_code ec, const tcp::endpoint&) {

@@ -7,6 +7,10 @@
 //  - One connection per POST (`Connection: close`): webhook receivers are
 //    many and each sees few requests, so keep-alive would buy little and
 //    would tie a slow receiver's connection state to others.
+//  - Only addresses that Options::addresses permits are connected to: a host
+//    that resolves to none of them fails ("... may not be reached: loopback")
+//    without a packet sent to it. Redirects are not followed (a 3xx is the
+//    answer).
 //  - `timeout` covers the whole exchange: resolving the host (asynchronous
 //    resolver; "localhost" and IP literals included), connecting, the TLS
 //    handshake, sending, and reading the answer's header. A slow or hanging
@@ -41,6 +45,8 @@
 #include <utility>
 #include <vector>
 
+#include "hotline/webhook_address.h"
+
 namespace infrashare {
 
 // The most of an answer's body that is read before the connection is closed.
@@ -73,6 +79,9 @@ class WebhookClient {
   struct Options {
     int threads = 2;              // network threads; `done` runs on them too
     size_t max_in_flight = 1024;  // posts on the network at once (sockets)
+    // The addresses a post may connect to (webhook_address.h), asked of
+    // every address the host resolves to; by default the public internet.
+    WebhookAddressPolicy addresses;
   };
 
   explicit WebhookClient(Options options);

@@ -128,6 +128,13 @@ WebhookAnswer PostAndWait(WebhookClient& client, WebhookPost post) {
   return future.get();
 }
 
+// `options` with loopback allowed: the test receivers listen there.
+WebhookClient::Options OnLoopback(WebhookClient::Options options) {
+  const std::vector<std::string> loopback{"127.0.0.0/8", "::1"};
+  options.addresses = WebhookAddressPolicy::Make(loopback).value();
+  return options;
+}
+
 // A port with no listener: bound once, then released.
 uint16_t FreePort() {
   asio::io_context ioc;
@@ -171,7 +178,7 @@ class Tally {
 
 TEST(WebhookClientTest, Posts2xxWithItsHeadersAndBody) {
   TestReceiver receiver(TestReceiver::Mode::kAnswer, 200);
-  WebhookClient client({});
+  WebhookClient client(OnLoopback({}));
   const WebhookAnswer answer = PostAndWait(
       client, {.url = receiver.Url("/hook?x=1"),
                .body = R"({"event_id":7})",
@@ -192,7 +199,7 @@ TEST(WebhookClientTest, Posts2xxWithItsHeadersAndBody) {
 
 TEST(WebhookClientTest, Reports500AsStatus) {
   TestReceiver receiver(TestReceiver::Mode::kAnswer, 500);
-  WebhookClient client({});
+  WebhookClient client(OnLoopback({}));
   const WebhookAnswer answer = PostAndWait(client, {.url = receiver.Url(), .body = "{}"});
   EXPECT_EQ(answer.status, 500);
   EXPECT_EQ(answer.error, "");
@@ -200,7 +207,7 @@ TEST(WebhookClientTest, Reports500AsStatus) {
 
 TEST(WebhookClientTest, ReportsStatusOfAnAnswerWithAHugeBody) {
   TestReceiver receiver(TestReceiver::Mode::kAnswer, 202, 4 * kMaxWebhookAnswerBody);
-  WebhookClient client({});
+  WebhookClient client(OnLoopback({}));
   const WebhookAnswer answer = PostAndWait(client, {.url = receiver.Url(), .body = "{}"});
   EXPECT_EQ(answer.status, 202);
   EXPECT_EQ(answer.error, "");
@@ -208,7 +215,7 @@ TEST(WebhookClientTest, ReportsStatusOfAnAnswerWithAHugeBody) {
 
 TEST(WebhookClientTest, ResolvesLocalhost) {
   TestReceiver receiver(TestReceiver::Mode::kAnswer, 204, 0);
-  WebhookClient client({});
+  WebhookClient client(OnLoopback({}));
   const WebhookAnswer answer =
       PostAndWait(client, {.url = fmt::format("http://localhost:{}/in", receiver.port()), .body = "{}"});
   EXPECT_EQ(answer.status, 204);
@@ -217,7 +224,7 @@ TEST(WebhookClientTest, ResolvesLocalhost) {
 
 TEST(WebhookClientTest, NamesConnectionRefused) {
   const uint16_t port = FreePort();
-  WebhookClient client({});
+  WebhookClient client(OnLoopback({}));
   const WebhookAnswer answer =
       PostAndWait(client, {.url = fmt::format("http://127.0.0.1:{}/", port), .body = "{}"});
   EXPECT_EQ(answer.status, 0);
@@ -226,7 +233,7 @@ TEST(WebhookClientTest, NamesConnectionRefused) {
 
 TEST(WebhookClientTest, NamesAConnectionClosedWithoutAnswer) {
   TestReceiver receiver(TestReceiver::Mode::kClose);
-  WebhookClient client({});
+  WebhookClient client(OnLoopback({}));
   const WebhookAnswer answer = PostAndWait(client, {.url = receiver.Url(), .body = "{}"});
   EXPECT_EQ(answer.status, 0);
   EXPECT_EQ(answer.error, fmt::format("connection closed by 127.0.0.1:{} before an answer", receiver.port()));
@@ -234,7 +241,7 @@ TEST(WebhookClientTest, NamesAConnectionClosedWithoutAnswer) {
 
 TEST(WebhookClientTest, HttpsToAPlainHttpReceiverFailsTheHandshake) {
   TestReceiver receiver(TestReceiver::Mode::kAnswer);
-  WebhookClient client({});
+  WebhookClient client(OnLoopback({}));
   const WebhookAnswer answer =
       PostAndWait(client, {.url = fmt::format("https://127.0.0.1:{}/", receiver.port()), .body = "{}"});
   EXPECT_EQ(answer.status, 0);
@@ -243,7 +250,7 @@ TEST(WebhookClientTest, HttpsToAPlainHttpReceiverFailsTheHandshake) {
 
 TEST(WebhookClientTest, RefusesBadUrlsAndHeadersWithoutSending) {
   TestReceiver receiver(TestReceiver::Mode::kAnswer);
-  WebhookClient client({});
+  WebhookClient client(OnLoopback({}));
   EXPECT_EQ(PostAndWait(client, {.url = "ftp://example.org/"}).error,
             "bad URL: must start with http:// or https://");
   EXPECT_EQ(PostAndWait(client, {.url = receiver.Url(), .headers = {{"X-A\r\nX-B", "1"}}}).error,
@@ -255,7 +262,7 @@ TEST(WebhookClientTest, RefusesBadUrlsAndHeadersWithoutSending) {
 
 TEST(WebhookClientTest, TimesOutInMilliseconds) {
   TestReceiver hanging(TestReceiver::Mode::kHang);
-  WebhookClient client({});
+  WebhookClient client(OnLoopback({}));
   const WebhookAnswer answer =
       PostAndWait(client, {.url = hanging.Url(), .body = "{}", .timeout = milliseconds(250)});
   EXPECT_EQ(answer.status, 0);
@@ -266,7 +273,7 @@ TEST(WebhookClientTest, TimesOutInMilliseconds) {
 TEST(WebhookClientTest, HangingReceiverTimesOutWithoutDelayingOthers) {
   TestReceiver hanging(TestReceiver::Mode::kHang);
   TestReceiver healthy(TestReceiver::Mode::kAnswer, 200);
-  WebhookClient client({.threads = 1});  // one thread: waiting must not hold it
+  WebhookClient client(OnLoopback({.threads = 1}));  // one thread: waiting must not hold it
   const auto start = Clock::now();
   std::promise<WebhookAnswer> slow_answer;
   auto slow = slow_answer.get_future();
@@ -294,7 +301,7 @@ TEST(WebhookClientTest, ThousandPostsEachAnsweredOnce) {
   constexpr size_t kPosts = 1000;
   constexpr size_t kMaxInFlight = 64;
   TestReceiver receiver(TestReceiver::Mode::kAnswer, 200);
-  WebhookClient client({.threads = 2, .max_in_flight = kMaxInFlight});
+  WebhookClient client(OnLoopback({.threads = 2, .max_in_flight = kMaxInFlight}));
   Tally tally(kPosts);
   for (size_t i = 0; i < kPosts; ++i)
     client.Post({.url = receiver.Url(), .body = fmt::format(R"({{"n":{}}})", i)}, tally.Callback(i));
@@ -319,7 +326,7 @@ TEST(WebhookClientTest, DestructorAnswersEveryPostOnce) {
   TestReceiver hanging(TestReceiver::Mode::kHang);
   Tally tally(kPosts);
   std::optional<WebhookClient> client;
-  client.emplace(WebhookClient::Options{.threads = 2, .max_in_flight = 5});
+  client.emplace(OnLoopback({.threads = 2, .max_in_flight = 5}));
   for (size_t i = 0; i < kPosts; ++i)
     client->Post({.url = hanging.Url(), .body = "{}", .timeout = std::chrono::minutes(1)}, tally.Callback(i));
   const auto start = Clock::now();
@@ -345,7 +352,7 @@ TEST(WebhookClientTest, PostFromCallbackWhileStoppingIsAnsweredAtOnce) {
   std::atomic<int> second{0};
   std::string second_error;
   {
-    WebhookClient client({});
+    WebhookClient client(OnLoopback({}));
     client.Post({.url = hanging.Url(), .timeout = std::chrono::minutes(1)}, [&](WebhookAnswer) {
       client.Post({.url = hanging.Url()}, [&](WebhookAnswer a) {
         second_error = a.error;
@@ -358,6 +365,27 @@ TEST(WebhookClientTest, PostFromCallbackWhileStoppingIsAnsweredAtOnce) {
   }
   EXPECT_EQ(second.load(), 1);
   EXPECT_EQ(second_error, "client stopped");
+}
+
+TEST(WebhookClientTest, ByDefaultConnectsToNoLoopbackAddressByLiteralOrByName) {
+  TestReceiver receiver(TestReceiver::Mode::kAnswer, 200);
+  WebhookClient client({});
+  for (const std::string host : {"127.0.0.1", "localhost", "[::ffff:127.0.0.1]"}) {
+    const WebhookAnswer answer =
+        PostAndWait(client, {.url = fmt::format("http://{}:{}/", host, receiver.port()), .body = "{}"});
+    EXPECT_EQ(answer.status, 0) << host;
+    EXPECT_THAT(answer.error, ::testing::HasSubstr("may not be reached: loopback address")) << host;
+  }
+  EXPECT_EQ(receiver.accepted(), 0) << "a refused address was connected to";
+}
+
+TEST(WebhookClientTest, ConnectsToAnAddressTheAllowListAdmits) {
+  TestReceiver receiver(TestReceiver::Mode::kAnswer, 202);
+  const std::vector<std::string> one{"127.0.0.1/32"};
+  WebhookClient client({.addresses = WebhookAddressPolicy::Make(one).value()});
+  const WebhookAnswer answer = PostAndWait(client, {.url = receiver.Url(), .body = "{}"});
+  EXPECT_EQ(answer.status, 202) << answer.error;
+  EXPECT_EQ(receiver.accepted(), 1);
 }
 
 }  // namespace

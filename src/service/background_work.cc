@@ -3,13 +3,24 @@
 #include <spdlog/spdlog.h>
 
 namespace infrashare {
+namespace {
+
+// Webhooks are delivered by the rule they were registered by.
+WebhookDispatcher::Options DeliveredAsRegistered(WebhookDispatcher::Options options,
+                                                 const Services& services) {
+  options.addresses = services.webhooks.addresses();
+  return options;
+}
+
+}  // namespace
 
 BackgroundWork::BackgroundWork(Services& services, BackgroundWorkOptions options)
     : services_(services),
       options_(options),
       feed_(services.store, services.registry, &services.alerts),
       hub_(feed_, options.stream),
-      webhooks_(services.store, services.clock, feed_, services.alerts, options.webhooks) {}
+      webhooks_(services.store, services.clock, feed_, services.alerts,
+                DeliveredAsRegistered(options.webhooks, services)) {}
 
 BackgroundWork::~BackgroundWork() { Stop(); }
 

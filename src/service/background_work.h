@@ -25,7 +25,7 @@ namespace infrashare {
 
 struct BackgroundWorkOptions {
   StreamHub::Options stream;
-  WebhookDispatcher::Options webhooks;
+  WebhookDispatcher::Options webhooks;  // its `addresses`: the services' webhooks.addresses()
   std::chrono::milliseconds escalation_tick{1000};
   int escalation_batch = 200;
 };

@@ -27,8 +27,9 @@ namespace infrashare {
 struct Services {
   // Without policies there is no severity assessment: only for commands that
   // never take reports (init, admin). `serve` always loads them.
+  // `webhook_addresses`: where webhooks may be registered and delivered to.
   Services(Store& store_in, const Clock& clock_in, std::vector<Policy> policies = {},
-           std::string active_policy = "")
+           std::string active_policy = "", WebhookAddressPolicy webhook_addresses = {})
       : store(store_in),
         clock(clock_in),
         registry(store, clock),
@@ -40,7 +41,7 @@ struct Services {
         reports(store, clock, assessments.get()),
         audit(store),
         alerts(store, clock, registry),
-        webhooks(store, clock),
+        webhooks(store, clock, std::move(webhook_addresses)),
         health(store) {}
 
   Store& store;

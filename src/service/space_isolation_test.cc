@@ -228,7 +228,8 @@ TEST_F(SpaceIsolationTest, EachDispatcherDeliversOnlyItsSpace) {
   EventFeed live_feed(store(), services().registry, nullptr);
   EventFeed drill_feed(store(), services().registry, nullptr, Exercise());
   const WebhookDispatcher::Options options{.poll = std::chrono::milliseconds(20),
-                                           .timeout = std::chrono::milliseconds(500)};
+                                           .timeout = std::chrono::milliseconds(500),
+                                           .addresses = services().webhooks.addresses()};
   // Started after the exercise's events: a first start begins at the newest
   // event, so the drill dispatcher's cursor is moved back to deliver them.
   WebhookDispatcher live(store(), clock(), live_feed, services().alerts, options);

@@ -14,6 +14,8 @@ namespace infrashare {
 namespace {
 
 constexpr std::string_view kVersionKey = "webhooks.version";
+// A delivery log's text for every attempt that got no HTTP answer.
+constexpr std::string_view kNoAnswer = "no HTTP answer from the endpoint (the server's log has the reason)";
 // The cursor while the space has no active webhook: the fan-out parks it
 // once instead of moving it past every event, and the registration that
 // ends the wait sets it to the newest event (ResumeParkedWebhookCursor).
@@ -72,7 +74,8 @@ WebhookDispatcher::WebhookDispatcher(Store& store, const Clock& clock, EventFeed
 WebhookDispatcher::~WebhookDispatcher() { Stop(); }
 
 Result<void> WebhookDispatcher::Start() {
-  client_ = std::make_unique<WebhookClient>(WebhookClient::Options{.max_in_flight = options_.max_in_flight});
+  client_ = std::make_unique<WebhookClient>(
+      WebhookClient::Options{.max_in_flight = options_.max_in_flight, .addresses = options_.addresses});
   // A first start begins at the newest event: webhooks registered later
   // receive what happens after they were registered.
   auto w = store_.Write([&](WriteTx& tx) -> Result<void> {
@@ -314,6 +317,14 @@ Result<void> WebhookDispatcher::SendStep() {
                                  {"Infrashare-Signature", SignWebhook(hook.secret, unix_now, d.body)}},
                      .timeout = options_.timeout};
     client_->Post(std::move(post), [this, d = std::move(d), hook](WebhookAnswer answer) mutable {
+      // Without an HTTP answer the log says the same whatever the reason
+      // (refused, no route, timeout, TLS, an address the rule refuses): the
+      // difference would map the network behind a URL for whoever chose
+      // it. The reason goes to the server's log.
+      if (answer.status == 0) {
+        spdlog::info("webhook {} delivery {}: {}", hook.id, d.id, answer.error);
+        answer.error = std::string(kNoAnswer);
+      }
       Finish(std::move(d), hook, answer.status, std::move(answer.error));
     });
   }

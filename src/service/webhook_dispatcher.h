@@ -25,6 +25,7 @@
 #include "domain/alert/webhook.h"
 #include "domain/space/space.h"
 #include "hotline/retry_policy.h"
+#include "hotline/webhook_address.h"
 #include "service/alert_service.h"
 #include "service/event_feed.h"
 #include "store/store.h"
@@ -54,6 +55,7 @@ class WebhookDispatcher {
     int send_batch = 512;
     size_t max_in_flight = 1024;
     int per_webhook_in_flight = 8;
+    WebhookAddressPolicy addresses;  // where posts may connect
   };
 
   // Delivers the events of `feed`'s space.

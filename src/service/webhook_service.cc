@@ -29,14 +29,19 @@ Result<void> AuditWebhook(WriteTx& tx, const Caller& caller, std::string_view ac
 
 // --- WebhookService ---------------------------------------------------------
 
-WebhookService::WebhookService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+WebhookService::WebhookService(Store& store, const Clock& clock, WebhookAddressPolicy addresses)
+    : store_(store), clock_(clock), addresses_(std::move(addresses)) {}
 
 Result<Webhook> WebhookService::Register(const Caller& caller, const Json& body) {
   INFRASHARE_TRY(caller.RequireAdminOf(caller.principal ? caller.principal->organization : ""));
   ObjectReader r(body, "");
   auto url = INFRASHARE_TRY(r.String("url", kWebhookUrlLimits));
   INFRASHARE_TRY(r.Finish());
-  INFRASHARE_TRY(ParseWebhookUrl(url));
+  const WebhookUrl parsed = INFRASHARE_TRY(ParseWebhookUrl(url));
+  if (auto refusal = addresses_.RefusalOfHost(parsed.host))
+    return InvalidArgument("url", fmt::format("{} is a {} address: webhooks reach public addresses only (an "
+                                              "installation admits others with [hotline] webhook_allow)",
+                                              parsed.host, *refusal));
 
   Webhook webhook{.id = NewId("whk"),
                   .organization = caller.organization->id,

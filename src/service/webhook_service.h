@@ -18,6 +18,7 @@
 #include "common/error.h"
 #include "common/json.h"
 #include "domain/alert/webhook.h"
+#include "hotline/webhook_address.h"
 #include "service/caller.h"
 #include "store/store.h"
 
@@ -28,10 +29,13 @@ class WebhookService {
   static constexpr int kMaxWebhooksPerOrganization = 20;
   static constexpr int kMaxPage = 200;
 
-  WebhookService(Store& store, const Clock& clock);
+  // `addresses`: where webhooks may lead (hotline/webhook_address.h); the
+  // dispatcher delivers by the same rule.
+  WebhookService(Store& store, const Clock& clock, WebhookAddressPolicy addresses = {});
 
   // POST /webhooks {"url"}: admin role. Returns the webhook with its secret
-  // (shown only here). Errors: a URL that is not http(s) (field "url").
+  // (shown only here). Errors: a URL that is not http(s), or whose host is
+  // an address `addresses` refuses (field "url").
   Result<Webhook> Register(const Caller& caller, const Json& body);
   // GET /webhooks: the caller's organization's webhooks (no secrets).
   Result<std::vector<Webhook>> List(const Caller& caller);
@@ -43,12 +47,16 @@ class WebhookService {
       const Caller& caller, const std::string& id,
       const std::vector<std::pair<std::string, std::string>>& query);
 
+  // The rule this service registers by; the dispatcher delivers by it.
+  const WebhookAddressPolicy& addresses() const { return addresses_; }
+
  private:
   // The caller's organization's webhook `id`; others' answer as missing.
   Result<Webhook> Own(ReadTx& tx, const Caller& caller, const std::string& id);
 
   Store& store_;
   const Clock& clock_;
+  const WebhookAddressPolicy addresses_;
 };
 
 }  // namespace infrashare

@@ -28,6 +28,7 @@ webhook_timeout_ms = 1000
 webhook_retry_base_ms = 100
 webhook_retry_cap_ms = 500
 webhook_max_attempts = 100
+webhook_allow = ["127.0.0.0/8"]
 )toml");
   server.AddOrganization({{"id", "dur_power"}, {"kind", "operator"}, {"name_ja", "耐久電力"},
                           {"name_en", "Durable Power"}, {"sectors", {"electric_power"}}});

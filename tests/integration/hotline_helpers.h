@@ -22,6 +22,7 @@ webhook_retry_base_ms = 100
 webhook_retry_cap_ms = 400
 webhook_max_attempts = 50
 stream_heartbeat_ms = 1000
+webhook_allow = ["127.0.0.0/8"]
 )toml";
 
 // The next event of `type` on `stream` (other types are skipped), within

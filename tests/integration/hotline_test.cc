@@ -15,6 +15,7 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <chrono>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -421,11 +422,13 @@ TEST_F(HotlineTest, WebhooksAreSignedRetriedUntilAcceptedAndLogged) {
     auto l = server_->Call("GET", "/api/v1/webhooks/" + failing["id"].get<std::string>() + "/deliveries", b_admin);
     return Json(l.json()["items"])[0]["state"] == "delivered";
   }, 15s));
-  // The hanging receiver's timeouts are visible to its organization.
+  // The hanging receiver's failed attempts are visible to its organization
+  // (why, in the server's log: the text is the same for every failure
+  // without an HTTP answer).
   EXPECT_TRUE(Eventually([&] {
     auto l = server_->Call("GET", "/api/v1/webhooks/" + hanging["id"].get<std::string>() + "/deliveries", gas_admin);
     Json items = l.json()["items"];
-    return !items.empty() && items[0]["last_error"].get<std::string>().find("timeout") != std::string::npos;
+    return !items.empty() && items[0]["last_error"].get<std::string>().starts_with("no HTTP answer");
   }, 15s));
   EXPECT_TRUE(Eventually([&] {
     const Json alert = GetAlert(id, nisc_);
@@ -621,6 +624,82 @@ TEST(HotlineSlowConsumerTest, ASlowClientIsCutOffAndResumes) {
     if (m->event == "alert.raised") after.insert(Json::parse(m->data)["alert"]["id"]);
   EXPECT_FALSE(after.empty());
   EXPECT_TRUE(after.contains(ids.back()));
+}
+
+// A webhook cannot make the server probe its own network: the special
+// address classes are refused when registered, and every failure without an
+// HTTP answer reads the same in the delivery log, whatever its cause.
+TEST(WebhookAddressTest, RegisteringAnInwardAddressIsRefusedByDefault) {
+  TestServer server;  // no [hotline] webhook_allow
+  const std::string admin = server.AddPrincipal("wa_admin", "nisc", {"admin"});
+  const std::vector<std::pair<std::string, std::string>> refused{
+      {"http://127.0.0.1:8080/x", "loopback"}, {"http://[::1]:22/", "loopback"},
+      {"http://localhost:5432/", "loopback"},  {"http://[::ffff:127.0.0.1]/", "loopback"},
+      {"http://0.0.0.0:5432/", "unspecified"}, {"http://169.254.169.254/latest/meta-data", "link-local"},
+      {"http://[fe80::1]/", "link-local"},     {"http://10.1.2.3/", "private"},
+      {"https://192.168.0.1/", "private"},     {"http://172.20.0.1:9200/", "private"},
+      {"http://[fd00::1]/", "private"},        {"http://224.0.0.251:5353/", "multicast"},
+      {"http://255.255.255.255/", "reserved"},
+  };
+  for (const auto& [url, kind] : refused) {
+    auto r = server.Call("POST", "/api/v1/webhooks", admin, Json{{"url", url}});
+    EXPECT_EQ(r.status, 400) << url << " -> " << r.body;
+    EXPECT_EQ(r.json()["field"], "url") << r.body;
+    EXPECT_NE(r.json()["detail"].get<std::string>().find("is a " + kind + " address"), std::string::npos)
+        << r.body;
+  }
+  EXPECT_EQ(server.Call("GET", "/api/v1/webhooks", admin).json()["items"].size(), 0u)
+      << "a refused URL was kept";
+  // A host name is judged when it is resolved, at each delivery.
+  auto named =
+      server.Call("POST", "/api/v1/webhooks", admin, Json{{"url", "https://hooks.example.invalid/in"}});
+  ASSERT_EQ(named.status, 201) << named.body;
+  EXPECT_EQ(server.Call("DELETE", "/api/v1/webhooks/" + named.json()["id"].get<std::string>(), admin).status,
+            200);
+}
+
+TEST(WebhookAddressTest, TheServerRefusesToStartWithABadAllowList) {
+  TestServer server;
+  server.Terminate();
+  const std::string config = server.data_dir() + "/bad-allow.toml";
+  std::ofstream(config) << "[hotline]\nwebhook_allow = [\"10.0.0.0/8\", \"intranet\"]\n";
+  std::vector<std::string> args{"serve"};
+  for (auto& a : server.DatabaseArgs()) args.push_back(a);
+  args.insert(args.end(), {"--listen", "127.0.0.1:0", "--config", config});
+  auto [code, out] = server.RunCli(args);
+  EXPECT_NE(code, 0);
+  EXPECT_NE(out.find("bad-allow.toml:2: hotline.webhook_allow: \"intranet\""), std::string::npos) << out;
+}
+
+TEST_F(HotlineTest, EveryFailureWithoutAnHttpAnswerReadsTheSameInTheLog) {
+  WebhookReceiver receiver;
+  receiver.SetBehaviour("/hanging", {.mode = WebhookReceiver::Mode::kHang});
+  const std::string admin = server_->AddPrincipal("hl_power_admin", "hl_power", {"admin"});
+  const uint16_t closed = ServerProcess::FreePort();  // nothing listens: refused at once
+  std::vector<std::string> hooks;
+  for (const std::string& url : {fmt::format("http://127.0.0.1:{}/", closed), receiver.Url("/hanging")}) {
+    auto r = server_->Call("POST", "/api/v1/webhooks", admin, Json{{"url", url}});
+    ASSERT_EQ(r.status, 201) << r.body;
+    hooks.push_back(r.json()["id"]);
+  }
+  RaiseAlert({{"organizations", {"hl_power"}}});
+  std::map<std::string, std::string> errors;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        for (const auto& hook : hooks) {
+          Json items =
+              server_->Call("GET", "/api/v1/webhooks/" + hook + "/deliveries", admin).json()["items"];
+          if (items.empty() || items[0]["attempts"].get<int>() < 1) return false;
+          errors[hook] = items[0]["last_error"];
+        }
+        return true;
+      },
+      15s));
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[hooks[0]], errors[hooks[1]]) << "a refused connection and a timeout can be told apart";
+  EXPECT_TRUE(errors[hooks[0]].starts_with("no HTTP answer")) << errors[hooks[0]];
+  // The operator's log keeps the reason.
+  EXPECT_NE(server_->Log().find("connection refused"), std::string::npos);
 }
 
 }  // namespace

@@ -89,7 +89,7 @@ std::set<std::string> ExpectedTrail(const Case& c) {
 }
 
 TEST(VisibilityMatrixTest, EveryViewerSeesExactlyWhatTheRuleAllowsByEveryRoute) {
-  TestServer server;
+  TestServer server("[hotline]\nwebhook_allow = [\"127.0.0.0/8\"]\n");  // the receiver listens on loopback
   auto add = [&](std::string id, std::string kind, Json sectors, Json ceptoars, Json groups) {
     server.AddOrganization({{"id", id}, {"kind", kind}, {"name_ja", id + "社"}, {"name_en", id + " Corp"},
                             {"sectors", sectors}, {"ceptoars", ceptoars}, {"groups", groups}});
