@@ -212,7 +212,8 @@ export { report, id, field };
   await expect("GET", "/api/v1/webhooks", "/api/v1/webhooks", soc, undefined, 200);
   await expect("POST", "/api/v1/webhooks", "/api/v1/webhooks", soc, { url: "ftp://127.0.0.1/x" }, 400);
   // A receiver on a loopback port nobody listens on: deliveries fail and are logged.
-  const hook = await expect("POST", "/api/v1/webhooks", "/api/v1/webhooks", soc, { url: "http://127.0.0.1:9/hook" }, 201);
+  await expect("POST", "/api/v1/webhooks", "/api/v1/webhooks", soc, { url: "http://127.0.0.1:9/hook" }, 400);
+  const hook = await expect("POST", "/api/v1/webhooks", "/api/v1/webhooks", soc, { url: "https://hooks.example.invalid/in" }, 201);
   await expect("GET", "/api/v1/webhooks/{id}/deliveries", `/api/v1/webhooks/${hook?.id}/deliveries`, soc, undefined, 200);
   await expect("DELETE", "/api/v1/webhooks/{id}", `/api/v1/webhooks/${hook?.id}`, soc, undefined, 200);
   await expect("DELETE", "/api/v1/admin/tokens/{id}", `/api/v1/admin/tokens/${issued?.id}`, adminToken, undefined, 204);
