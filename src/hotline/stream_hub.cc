@@ -83,6 +83,19 @@ uint64_t StreamHub::Attach(std::string organization, int64_t position, std::shar
 
 void StreamHub::Detach(uint64_t id) { Drop({id}); }
 
+void StreamHub::End(uint64_t id, std::string_view final_text) {
+  std::shared_ptr<Subscription> sub;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = subs_.find(id); it != subs_.end()) sub = it->second;
+  }
+  if (!sub) return;
+  Drop({id});
+  // The dispatcher may hold the subscription in a copy of its list: the
+  // sink, once closed, takes no more text from it.
+  sub->sink->Close(final_text);
+}
+
 void StreamHub::Drop(const std::vector<uint64_t>& ids) {
   std::lock_guard lock(mutex_);
   for (uint64_t id : ids) {

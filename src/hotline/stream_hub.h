@@ -120,6 +120,9 @@ class StreamHub {
   // Adds a subscription of `organization` at `position`. Returns its id.
   uint64_t Attach(std::string organization, int64_t position, std::shared_ptr<StreamSink> sink);
   void Detach(uint64_t id);
+  // Detaches the subscription and closes its connection, `final_text` last
+  // (nothing when it is already gone). No event is sent to it after.
+  void End(uint64_t id, std::string_view final_text);
 
   size_t subscriptions() const;
 

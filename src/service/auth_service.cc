@@ -12,7 +12,27 @@ std::unexpected<Error> BadToken() {
   return MakeError(ErrorCode::kUnauthenticated, "the bearer token is not valid (malformed, unknown or revoked)");
 }
 
+// The token and its principal, or nullopt for a token unknown or revoked,
+// or of a disabled principal.
+using Standing = std::optional<std::pair<ApiToken, Principal>>;
+Result<Standing> StandingToken(ReadTx& tx, const std::string& id) {
+  auto t = INFRASHARE_TRY(tx.GetToken(id));
+  if (!t || t->revoked_at) return std::nullopt;
+  auto p = INFRASHARE_TRY(tx.GetPrincipal(t->principal));
+  if (!p || p->disabled_at) return std::nullopt;
+  return std::pair{std::move(*t), std::move(*p)};
+}
+
 }  // namespace
+
+Result<bool> AuthService::Stands(ReadTx& tx, const std::string& token_id) {
+  return INFRASHARE_TRY(StandingToken(tx, token_id)).has_value();
+}
+
+void AuthService::ForgetAll() {
+  std::lock_guard lock(mutex_);
+  cache_.clear();
+}
 
 AuthService::AuthService(Store& store, RegistryService& registry) : store_(store), registry_(registry) {
   registry_.OnTokenRevoked([this](const std::string& id) { Forget(id); });
@@ -63,16 +83,7 @@ std::optional<Result<Caller>> AuthService::Authenticate(std::string_view header,
   }
   if (!principal) {
     if (lookup == Lookup::kCacheOnly) return std::nullopt;
-    // The token and its principal, or nullopt for a token unknown or
-    // revoked, or of a disabled principal.
-    using Found = std::optional<std::pair<ApiToken, Principal>>;
-    auto found = store_.Read([&](ReadTx& tx) -> Result<Found> {
-      auto t = INFRASHARE_TRY(tx.GetToken(id));
-      if (!t || t->revoked_at) return std::nullopt;
-      auto p = INFRASHARE_TRY(tx.GetPrincipal(t->principal));
-      if (!p || p->disabled_at) return std::nullopt;
-      return std::pair{std::move(*t), std::move(*p)};
-    });
+    auto found = store_.Read([&](ReadTx& tx) { return StandingToken(tx, id); });
     if (!found) return std::unexpected(found.error());
     if (!*found || !ConstantTimeEquals((*found)->first.secret_sha256, secret_hash)) return BadToken();
     const ApiToken* stored = &(*found)->first;
@@ -84,6 +95,7 @@ std::optional<Result<Caller>> AuthService::Authenticate(std::string_view header,
   caller.organization = caller.registry->FindOrganization(principal->organization);
   if (caller.organization == nullptr) return BadToken();
   caller.principal = std::move(principal);
+  caller.credential = CredentialRef{.kind = CredentialRef::Kind::kToken, .id = id};
   return caller;
 }
 

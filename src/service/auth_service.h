@@ -2,7 +2,9 @@
 // a Caller. Tokens are stored only as SHA-256 of their secret; a verified
 // token is cached for kCacheTtl so that the ingest path does not read the
 // database on every request. A revocation in this process takes effect at
-// once; one made by another process within kCacheTtl.
+// once; one made by another process (a server beside it, the command line)
+// when the serving process's CredentialWatch sees it (ForgetAll, within its
+// poll), and at the latest after kCacheTtl.
 //
 // AuthenticateCached is the same answer for a caller that must not block (a
 // handler on the server's network thread): it uses only the cache and the
@@ -49,6 +51,12 @@ class AuthService {
   void Forget(const std::string& token_id);
   // Forgets every cached token of the principal.
   void ForgetPrincipal(const std::string& principal_id);
+  // Forgets every cached token (another process revoked something).
+  void ForgetAll();
+
+  // Whether the token `token_id` still stands: known, not revoked, of an
+  // enabled principal. The rule Authenticate applies.
+  static Result<bool> Stands(ReadTx& tx, const std::string& token_id);
 
  private:
   enum class Lookup { kCacheOrStore, kCacheOnly };

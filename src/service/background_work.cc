@@ -20,13 +20,15 @@ BackgroundWork::BackgroundWork(Services& services, BackgroundWorkOptions options
       feed_(services.store, services.registry, &services.alerts),
       hub_(feed_, options.stream),
       webhooks_(services.store, services.clock, feed_, services.alerts,
-                DeliveredAsRegistered(options.webhooks, services)) {}
+                DeliveredAsRegistered(options.webhooks, services)),
+      credentials_(services, options.credentials) {}
 
 BackgroundWork::~BackgroundWork() { Stop(); }
 
 Result<void> BackgroundWork::Start() {
   if (auto r = hub_.Start(); !r) return r;
   if (auto r = webhooks_.Start(); !r) return r;
+  if (auto r = credentials_.Start(); !r) return r;
   outbox_wakeups_ = services_.store.OnOutboxAppended([this] {
     hub_.Wake();
     webhooks_.Wake();
@@ -44,6 +46,7 @@ void BackgroundWork::Stop() {
   wake_.notify_all();
   outbox_wakeups_.Reset();
   if (escalation_.joinable()) escalation_.join();
+  credentials_.Stop();  // before the hub: it ends streams there
   webhooks_.Stop();
   hub_.Stop();
 }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 
 #include "common/error.h"
 #include "domain/registry/principal.h"
@@ -17,8 +18,19 @@
 
 namespace infrashare {
 
+// What an authenticated caller proved who it is with: an API token (its id)
+// or a browser session (the SHA-256 of its id). What it opens (an event
+// stream) ends when that ends (service/credential_watch.h).
+struct CredentialRef {
+  enum class Kind { kToken, kSession };
+  Kind kind = Kind::kToken;
+  std::string id;
+  bool operator==(const CredentialRef&) const = default;
+};
+
 struct Caller {
   std::optional<Principal> principal;         // nullopt: unauthenticated
+  std::optional<CredentialRef> credential;    // nullopt: unauthenticated, or the command line
   std::shared_ptr<const Registry> registry;   // never null
   const Organization* organization = nullptr; // in `registry`; nullptr when unauthenticated
   Space space;  // the space every read and write of this caller is in (live by default)

@@ -89,6 +89,20 @@ std::shared_ptr<const Registry> RegistryService::Snapshot() {
   return snapshot_;
 }
 
+Result<void> RegistryService::Refresh() {
+  auto stored = INFRASHARE_TRY(store_.Read([](ReadTx& tx) -> Result<std::string> {
+    return INFRASHARE_TRY(tx.GetMeta(kVersionKey)).value_or("");
+  }));
+  {
+    std::lock_guard lock(mutex_);
+    if (stored == version_) {
+      checked_at_ = std::chrono::steady_clock::now();
+      return {};
+    }
+  }
+  return Reload();
+}
+
 std::shared_ptr<const Registry> RegistryService::CachedSnapshot() {
   std::lock_guard lock(mutex_);
   if (std::chrono::steady_clock::now() - checked_at_ < kVersionCheckInterval) return snapshot_;

@@ -4,7 +4,8 @@
 //
 // Changes made by another process on the same database (the command line
 // beside a serving process) are noticed through the stored registry version,
-// checked at most every kVersionCheckInterval.
+// checked at every poll of the serving process's CredentialWatch (Refresh),
+// and otherwise at most every kVersionCheckInterval.
 //
 // Thread behaviour: thread-safe. Snapshot() is cheap (a shared_ptr copy
 // under a mutex); writers go through the store's serialized writer.
@@ -63,6 +64,11 @@ class RegistryService {
   // Snapshot() when it needs no store read; nullptr when the version check is
   // due (then call Snapshot() where blocking is allowed). Never blocks.
   std::shared_ptr<const Registry> CachedSnapshot();
+  // The version check now, whether due or not: reloads when another process
+  // (the command line, a server beside this one) changed the registry. The
+  // serving process's CredentialWatch calls it at every poll, so that such a
+  // change shows at once rather than after kVersionCheckInterval.
+  Result<void> Refresh();
 
   // The ministries of the current snapshot, each with its sectors, in
   // registry order. Public: needs no caller.

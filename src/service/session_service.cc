@@ -249,22 +249,34 @@ Result<void> SessionService::RecordFailure(const std::string& name,
   });
 }
 
+namespace {
+
+// The session and its principal while the session stands at `now`: not
+// revoked, not past its lifetime, of an enabled principal (idleness aside);
+// nullopt otherwise.
+using StandingSession = std::optional<std::pair<WebSession, Principal>>;
+Result<StandingSession> Standing(ReadTx& tx, const std::string& id_sha256, Timestamp now) {
+  auto s = INFRASHARE_TRY(tx.GetWebSession(id_sha256));
+  if (!s || s->revoked_at || now >= s->expires_at) return std::nullopt;
+  auto p = INFRASHARE_TRY(tx.GetPrincipal(s->principal));
+  if (!p || p->disabled_at) return std::nullopt;
+  return std::pair{std::move(*s), std::move(*p)};
+}
+
+}  // namespace
+
+Result<bool> SessionService::Stands(ReadTx& tx, const std::string& id_sha256, Timestamp now) {
+  return INFRASHARE_TRY(Standing(tx, id_sha256, now)).has_value();
+}
+
 Result<SessionCaller> SessionService::Authenticate(std::string_view session_id) {
   if (session_id.size() != 64) return SessionEnded();
   const std::string id_sha256 = Sha256Hex(session_id);
-  using Found = std::optional<std::pair<WebSession, Principal>>;
-  auto found = INFRASHARE_TRY(store_.Read([&](ReadTx& tx) -> Result<Found> {
-    auto s = INFRASHARE_TRY(tx.GetWebSession(id_sha256));
-    if (!s) return std::nullopt;
-    auto p = INFRASHARE_TRY(tx.GetPrincipal(s->principal));
-    if (!p) return std::nullopt;
-    return std::pair{std::move(*s), std::move(*p)};
-  }));
   const Timestamp now = clock_.Now();
+  auto found = INFRASHARE_TRY(store_.Read([&](ReadTx& tx) { return Standing(tx, id_sha256, now); }));
   if (!found) return SessionEnded();
   const WebSession& s = found->first;
-  if (s.revoked_at || now >= s.expires_at || now - s.last_seen_at >= limits_.idle) return SessionEnded();
-  if (found->second.disabled_at) return SessionEnded();
+  if (now - s.last_seen_at >= limits_.idle) return SessionEnded();
   if (now - s.last_seen_at >= kTouchEvery)
     INFRASHARE_TRY(store_.Write([&](WriteTx& tx) { return tx.TouchWebSession(id_sha256, now); }));
   SessionCaller out;
@@ -272,6 +284,7 @@ Result<SessionCaller> SessionService::Authenticate(std::string_view session_id) 
   out.caller.organization = out.caller.registry->FindOrganization(found->second.organization);
   if (out.caller.organization == nullptr) return SessionEnded();
   out.caller.principal = std::move(found->second);
+  out.caller.credential = CredentialRef{.kind = CredentialRef::Kind::kSession, .id = id_sha256};
   out.csrf_token = s.csrf_token;
   return out;
 }

@@ -102,6 +102,11 @@ class SessionService {
   // has ended: sign in again" for an unknown, revoked, idle or expired one.
   Result<SessionCaller> Authenticate(std::string_view session_id);
 
+  // Whether the session (by the SHA-256 of its id) still stands at `now`:
+  // not revoked or signed out, within its lifetime, of an enabled principal.
+  // Idleness does not count: an event stream open on the session is use.
+  static Result<bool> Stands(ReadTx& tx, const std::string& id_sha256, Timestamp now);
+
   // The caller (authenticated by token or cookie); `session_id` is the
   // cookie's value when there is one.
   Result<Identity> WhoAmI(const Caller& caller, const std::optional<std::string>& session_id);

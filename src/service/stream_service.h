@@ -8,8 +8,11 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -19,10 +22,17 @@
 
 namespace infrashare {
 
-// Where one caller's stream starts.
+// Where one caller's stream starts, and what it was opened with.
 struct StreamStart {
   std::string organization;
   int64_t position = 0;  // the last event id passed; events after it follow
+  std::optional<CredentialRef> credential;
+};
+
+// An open stream of this process and the credential it was opened with.
+struct OpenStream {
+  uint64_t id = 0;
+  CredentialRef credential;
 };
 
 class StreamService {
@@ -45,8 +55,17 @@ class StreamService {
   uint64_t Attach(const StreamStart& start, std::shared_ptr<StreamSink> sink) const;
   void Detach(uint64_t id) const;
 
+  // The streams open in this process that were opened with a credential.
+  std::vector<OpenStream> OpenStreams() const;
+  // Ends the stream `id` because its credential ended (revoked, signed out,
+  // its principal disabled): the client reads an `error` event with reason
+  // "credential_ended" last. Its EventSource reconnects and is refused.
+  void EndForCredential(uint64_t id) const;
+
  private:
   std::atomic<StreamHub*> hub_{nullptr};
+  mutable std::mutex mutex_;
+  mutable std::unordered_map<uint64_t, CredentialRef> open_;  // guarded by mutex_
 };
 
 }  // namespace infrashare

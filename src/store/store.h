@@ -41,6 +41,10 @@
 
 namespace infrashare {
 
+// The meta key counted up by every transaction that revokes a token or a
+// browser session or changes a principal (WriteTx::RevokeToken, ...).
+inline constexpr char kCredentialsVersionKey[] = "credentials.version";
+
 // A filtered, paginated list of report heads, newest first (by seq).
 struct ReportQuery {
   Space space;
@@ -194,6 +198,9 @@ class WriteTx : public ReadTx {
   // kNotFound for an unknown one). Its organization never changes.
   virtual Result<void> UpdatePrincipal(const Principal& principal) = 0;
   virtual Result<void> InsertToken(const ApiToken& token) = 0;
+  // RevokeToken, UpdatePrincipal and RevokeWebSession(s) also count up the
+  // meta value kCredentialsVersionKey in the same transaction: every process
+  // watches it to end what a credential opened (service/credential_watch.h).
   virtual Result<void> RevokeToken(const std::string& id, Timestamp at) = 0;
   // Sign-in. PutCredential inserts or replaces the principal's (kNotFound
   // for an unknown principal). TouchWebSession moves last_seen_at.

@@ -320,6 +320,36 @@ TEST_P(StoreTest, CredentialsSessionsAndSignInFailures) {
   EXPECT_TRUE(*ReadValue(store(), [](ReadTx& tx) { return tx.GetWebSession(std::string(64, 'd')); }));
 }
 
+TEST_P(StoreTest, EveryRevocationAndPrincipalChangeCountsUpTheCredentialsVersion) {
+  auto version = [&] {
+    auto v = ReadValue(store(), [](ReadTx& tx) { return tx.GetMeta(kCredentialsVersionKey); });
+    return v && *v ? **v : std::string("none");
+  };
+  EXPECT_EQ(version(), "none");
+  ASSERT_TRUE(store().Write([](WriteTx& tx) -> Result<void> {
+    INFRASHARE_TRY(tx.InsertPrincipal(SamplePrincipal("prn_a", "org_tepco")));
+    return tx.InsertToken({.id = "tok_a", .principal = "prn_a", .secret_sha256 = "h", .created_at = At(1)});
+  }));
+  EXPECT_EQ(version(), "none") << "adding is no revocation";
+  ASSERT_TRUE(store().Write([](WriteTx& tx) { return tx.RevokeToken("tok_a", At(2)); }));
+  EXPECT_EQ(version(), "1");
+  ASSERT_TRUE(store().Write([](WriteTx& tx) { return tx.RevokeWebSession(std::string(64, 'a'), At(3)); }));
+  EXPECT_EQ(version(), "2");
+  ASSERT_TRUE(store().Write([](WriteTx& tx) { return tx.RevokeWebSessions("prn_a", At(4)); }));
+  EXPECT_EQ(version(), "3");
+  auto p = SamplePrincipal("prn_a", "org_tepco");
+  p.disabled_at = At(5);
+  ASSERT_TRUE(store().Write([&](WriteTx& tx) { return tx.UpdatePrincipal(p); }));
+  EXPECT_EQ(version(), "4");
+  // A write that fails counts nothing.
+  auto failed = store().Write([](WriteTx& tx) -> Result<void> {
+    INFRASHARE_TRY(tx.RevokeToken("tok_a", At(6)));
+    return Conflict("rolled back");
+  });
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(version(), "4");
+}
+
 TEST_P(StoreTest, MetaSetGetOverwrite) {
   ASSERT_TRUE(store().Write([](WriteTx& tx) { return tx.SetMeta("registry_version", "v1"); }));
   ASSERT_TRUE(store().Write([](WriteTx& tx) { return tx.SetMeta("registry_version", "v2"); }));

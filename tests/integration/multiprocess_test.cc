@@ -114,6 +114,24 @@ TEST_F(MultiProcessTest, WhatOneProcessCommitsReachesTheStreamsOfAnotherPromptly
   std::printf("report on B -> stream on A: %.1f ms\n", Millis(latency));
 }
 
+TEST_F(MultiProcessTest, ARevocationThroughOneProcessEndsTheTokensStreamOnAnotherWithinASecond) {
+  if (!TestServer::OnPostgres()) GTEST_SKIP() << "runs on PostgreSQL (INFRASHARE_TEST_DATABASE=postgres)";
+  const std::string token = a_->AddPrincipal("mp_power_soc", "mp_power", {"reporter"});
+  SseClient on_b = StreamAt(b_->port(), token);
+  ASSERT_EQ(a_->CallAt(b_->port(), "GET", "/api/v1/reports", token).status, 200);  // cached on B
+  const std::string id = token.substr(0, token.find('.'));
+  ASSERT_EQ(a_->Call("DELETE", "/api/v1/admin/tokens/" + id, a_->admin_token()).status, 204);
+  const auto revoked = SteadyClock::now();
+  while (!on_b.closed() && SteadyClock::now() - revoked < 3s) (void)on_b.Next(100ms);
+  const auto ended = SteadyClock::now() - revoked;
+  EXPECT_TRUE(on_b.closed()) << "B kept the revoked token's stream open";
+  EXPECT_LT(ended, 1s) << Millis(ended) << " ms";
+  std::printf("revoked through A -> stream on B ended: %.1f ms\n", Millis(ended));
+  // B refuses the token too, before its token cache would have expired.
+  EXPECT_EQ(a_->CallAt(b_->port(), "GET", "/api/v1/reports", token).status, 401);
+  EXPECT_EQ(a_->CallAt(b_->port(), "GET", "/api/v1/reports", power_).status, 200);
+}
+
 TEST_F(MultiProcessTest, KillingAProcessMidStreamLosesAndRepeatsNothingElsewhere) {
   if (!TestServer::OnPostgres()) GTEST_SKIP() << "runs on PostgreSQL (INFRASHARE_TEST_DATABASE=postgres)";
   WebhookReceiver receiver;

@@ -129,6 +129,49 @@ TEST_F(SignInTest, FirstSignInWithASetupCodeThenTheCookieActsForThePrincipal) {
   EXPECT_TRUE(seen) << "the report's event on the cookie's stream";
 }
 
+// Reads `stream` until it ends or `within` passes; the reason of its last
+// `error` event ("" when none) and whether it ended.
+std::pair<bool, std::string> EndOf(SseClient& stream, std::chrono::milliseconds within) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  std::string reason;
+  while (!stream.closed() && std::chrono::steady_clock::now() < deadline) {
+    auto m = stream.Next(std::chrono::milliseconds(100));
+    if (m && m->event == "error") reason = Json::parse(m->data).value("reason", "");
+  }
+  return {stream.closed(), reason};
+}
+
+TEST_F(SignInTest, SigningOutOrChangingThePasswordEndsTheSessionsStreams) {
+  server->AddPrincipal("soc7", "power_a", {"reporter"});
+  auto [first, first_csrf] =
+      SignIn({{"principal", "soc7"}, {"setup_code", SetupCode("soc7")}, {"new_password", kPassword}});
+  auto [second, second_csrf] = SignIn({{"principal", "soc7"}, {"password", kPassword}});
+  auto open = [&](const std::string& session) {
+    auto s = SseClient::Connect(server->port(), "/api/v1/stream", Cookie(session));
+    EXPECT_TRUE(s) << s.error().message;
+    EXPECT_EQ(s->status(), 200) << s->body();
+    return std::move(*s);
+  };
+  SseClient a = open(first), b = open(second);
+
+  ASSERT_EQ(Send("DELETE", "/api/v1/session", "", Cookie(first, first_csrf)).status, 204);
+  auto [ended, reason] = EndOf(a, std::chrono::seconds(1));
+  EXPECT_TRUE(ended) << "the signed-out session's stream stayed open a second";
+  EXPECT_EQ(reason, "credential_ended");
+  EXPECT_FALSE(EndOf(b, std::chrono::milliseconds(600)).first) << "the other session's stream was ended";
+
+  // A password change ends every session of the principal but the one it
+  // answers with.
+  auto changed =
+      Send("PUT", "/api/v1/session/password",
+           Json{{"current_password", kPassword}, {"new_password", std::string(kPassword) + " 2"}}.dump(),
+           Cookie(second, second_csrf));
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  auto [ended_b, reason_b] = EndOf(b, std::chrono::seconds(1));
+  EXPECT_TRUE(ended_b);
+  EXPECT_EQ(reason_b, "credential_ended");
+}
+
 TEST_F(SignInTest, AChangeWithTheCookieButWithoutItsCsrfTokenIsRefusedAndChangesNothing) {
   const std::string code = SetupCode("soc2");
   auto [session, csrf] = SignIn({{"principal", "soc2"}, {"setup_code", code}, {"new_password", kPassword}});

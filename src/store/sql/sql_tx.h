@@ -154,6 +154,9 @@ class SqlTx : public WriteTx {
   // id) is there.
   Result<int64_t> InsertDeliveryRow(const WebhookDelivery& delivery);
 
+  // Counts up kCredentialsVersionKey (store.h): after every revocation.
+  Result<void> CredentialsChanged();
+
   // Moves `table`'s key sequence past a key given on import (dialect).
   Result<void> AdvanceSequence(std::string_view table, std::string_view column);
 

@@ -159,7 +159,7 @@ Result<void> SqlTx::UpdatePrincipal(const Principal& principal) {
           .Add(principal.id),
       "update principal"));
   if (r.Affected() == 0) return NotFound(fmt::format("principal '{}' not found", principal.id));
-  return {};
+  return CredentialsChanged();
 }
 
 Result<std::optional<ApiToken>> SqlTx::GetToken(const std::string& id) {
@@ -195,7 +195,14 @@ Result<void> SqlTx::RevokeToken(const std::string& id, Timestamp at) {
       INFRASHARE_TRY(session_.Exec("UPDATE tokens SET revoked_at = coalesce(revoked_at, $1) WHERE id = $2",
                                    Params().Add(ToMicros(at)).Add(id), "revoke token"));
   if (r.Affected() == 0) return NotFound(fmt::format("token '{}' not found", id));
-  return {};
+  return CredentialsChanged();
+}
+
+Result<void> SqlTx::CredentialsChanged() {
+  return session_.Run(
+      "INSERT INTO meta (key, value) VALUES ($1, '1') ON CONFLICT (key) DO UPDATE SET value = "
+      "CAST(CAST(meta.value AS BIGINT) + 1 AS TEXT)",
+      Params().Add(std::string(kCredentialsVersionKey)), "count credential changes");
 }
 
 Result<std::optional<std::string>> SqlTx::GetMeta(const std::string& key) {

@@ -108,13 +108,17 @@ Result<void> SqlTx::TouchWebSession(const std::string& id_sha256, Timestamp at) 
 }
 
 Result<void> SqlTx::RevokeWebSession(const std::string& id_sha256, Timestamp at) {
-  return session_.Run("UPDATE web_sessions SET revoked_at = $2 WHERE id_sha256 = $1 AND revoked_at IS NULL",
-                      Params().Add(id_sha256).Add(ToMicros(at)), "revoke web session");
+  INFRASHARE_TRY(
+      session_.Run("UPDATE web_sessions SET revoked_at = $2 WHERE id_sha256 = $1 AND revoked_at IS NULL",
+                   Params().Add(id_sha256).Add(ToMicros(at)), "revoke web session"));
+  return CredentialsChanged();
 }
 
 Result<void> SqlTx::RevokeWebSessions(const std::string& principal, Timestamp at) {
-  return session_.Run("UPDATE web_sessions SET revoked_at = $2 WHERE principal = $1 AND revoked_at IS NULL",
-                      Params().Add(principal).Add(ToMicros(at)), "revoke web sessions");
+  INFRASHARE_TRY(
+      session_.Run("UPDATE web_sessions SET revoked_at = $2 WHERE principal = $1 AND revoked_at IS NULL",
+                   Params().Add(principal).Add(ToMicros(at)), "revoke web sessions"));
+  return CredentialsChanged();
 }
 
 Result<int64_t> SqlTx::CountSignInFailures(const std::string& name, Timestamp since) {
