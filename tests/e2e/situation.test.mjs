@@ -130,3 +130,19 @@ test("an anonymized report relayed by the CEPTOAR never shows its source to a th
   await page.locator(`tr[data-report="${sent.json.id}"]`).waitFor();
   await page.context().close();
 });
+
+test("disabling a person ends the open picture's live updates at once and the page says the session ended", async () => {
+  await addPerson(world.server, { org: chubu, id: "chubu_night", name: "中部 夜間当番", roles: ["reporter"], password: "Chubu-SOC-night-shift-5" });
+  const page = await newPage(world.browser, "ja");
+  await openSituation(page, "chubu_night", "Chubu-SOC-night-shift-5");
+  const disabled = await world.server.call("PATCH", "/api/v1/admin/principals/chubu_night", world.server.adminToken, { disabled: true });
+  assert.equal(disabled.status, 200, disabled.text);
+  const since = Date.now();
+  // No click, no reload: the stream's end tells the page.
+  await page.getByRole("alert").filter({ hasText: "セッションが終了しました" }).waitFor({ timeout: 5000 });
+  assert.ok(Date.now() - since < 5000);
+  await page.getByLabel("パスワード").waitFor();  // the sign-in form, in place of the picture
+  assert.equal(await page.evaluate(() => window.__sameDocument), true);  // no reload happened
+  await screenshot(page, "situation-session-ended-ja");
+  await page.context().close();
+});

@@ -6,6 +6,8 @@
 // data parsed.
 import { useEffect, useRef, useState } from 'preact/hooks';
 
+import { api } from './api';
+
 export type LiveState = 'connecting' | 'live' | 'down';
 type Listener = (type: string, data: unknown) => void;
 
@@ -39,6 +41,24 @@ function open() {
   // A closed source (refused, session ended) does not retry; one that is
   // reconnecting does, and says so by its readyState.
   source.onerror = () => setState(source?.readyState === EventSource.CLOSED ? 'down' : 'connecting');
+  // The server's own last word ("event: error" with a reason), not a
+  // connection error: when the session (or token) the stream was opened with
+  // ended — signed out elsewhere, a password change, the person disabled —
+  // reconnecting is pointless. Asking who we are lets the application see
+  // the session end and say so (api.ts whenSessionEnds).
+  source.addEventListener('error', (event) => {
+    if (!(event instanceof MessageEvent)) return;
+    let reason = '';
+    try {
+      reason = (JSON.parse(event.data) as { reason?: string }).reason ?? '';
+    } catch {
+      return;
+    }
+    if (reason !== 'credential_ended') return;
+    source?.close();
+    setState('down');
+    api('GET', '/api/v1/session').catch(() => {});
+  });
   listeners.forEach((_, type) => listen(type));
 }
 
