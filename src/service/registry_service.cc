@@ -26,6 +26,27 @@ Result<void> CheckId(const std::string& id, const std::string& field) {
   return {};
 }
 
+// Principal ids are one namespace across the platform (people sign in by
+// them), so an organization's administrator names its principals in its
+// own part of it, "<organization>.<name>": then no answer to adding one
+// (201, or 409 for an id taken) tells which ids exist in another
+// organization. The platform's administrators may also give ids outside
+// every organization's part (e.g. "duty-officer-1"), never one in another's.
+Result<void> CheckPrincipalNamespace(const Caller& caller, const Registry& registry, const std::string& id,
+                                     const std::string& organization) {
+  const std::string own = organization + ".";
+  if (id.starts_with(own) && id.size() > own.size()) return {};
+  if (!caller.RequirePlatformAdmin())
+    return InvalidArgument("id", fmt::format("must begin with '{}' (the part of the user IDs that is {}'s), "
+                                             "e.g. '{}soc1'",
+                                             own, organization, own));
+  for (const auto& other : registry.data().organizations)
+    if (other.id != organization && id.starts_with(other.id + "."))
+      return InvalidArgument("id",
+                             fmt::format("user IDs that begin with '{}.' are {}'s", other.id, other.id));
+  return {};
+}
+
 // The member "roles": at least one role's name, each kept once.
 Result<std::vector<Role>> ReadRoles(ObjectReader& in) {
   auto names = INFRASHARE_TRY(in.StringList("roles", kMaxRoles, kIdLimits, /*required=*/true));
@@ -271,6 +292,7 @@ Result<Principal> RegistryService::AddPrincipal(const Caller& caller, const Json
   if (!Snapshot()->FindOrganization(*org))
     return InvalidArgument("organization", fmt::format("unknown organization '{}'", *org));
   if (auto r = caller.RequireAdminOf(*org); !r) return Fail<Principal>(r.error());
+  INFRASHARE_TRY(CheckPrincipalNamespace(caller, *Snapshot(), *id, *org));
   p.id = *id;
   p.organization = *org;
   p.name = *name;

@@ -1,7 +1,7 @@
 // Administration in the browser: an organization's administrator adds a
 // person and gets the setup code shown once; the person signs in with it
 // for the first time; a page the role does not allow is a clean refusal;
-// disabling a person ends their open session at its next request; a
+// disabling a person ends their open session at once; a
 // person's language follows them to another browser.
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -20,14 +20,16 @@ test("an administrator adds a person, whose setup code works once; a reporter ge
   await admin.getByRole("link", { name: "管理" }).click();
   await admin.getByRole("heading", { name: "管理", exact: true }).waitFor();
   await admin.getByText("利用者を追加する").click();
-  await admin.getByLabel("ユーザーID").fill("kanto_night");
+  // The organization's part of the user IDs is filled in; the name goes after it.
+  assert.equal(await admin.getByLabel("ユーザーID").inputValue(), "kanto_power.");
+  await admin.getByLabel("ユーザーID").fill("kanto_power.night");
   await admin.getByLabel("氏名・窓口名").fill("夜間当番");
   await admin.getByRole("button", { name: "追加する" }).first().click();
   const secret = admin.getByTestId("secret");
   await secret.waitFor();
   const code = await secret.innerText();
   assert.match(code, /^\S{8,}$/);
-  await admin.locator('tr[data-principal="kanto_night"]').waitFor();
+  await admin.locator('tr[data-principal="kanto_power.night"]').waitFor();
   assert.deepEqual(await axeViolations(admin), []);
   await screenshot(admin, "admin-added-ja");
 
@@ -35,7 +37,7 @@ test("an administrator adds a person, whose setup code works once; a reporter ge
   const night = await newPage(world.browser, "ja");
   await night.goto(world.server.base + "/");
   await night.getByRole("button", { name: "初回サインイン（セットアップコードをお持ちの方）" }).click();
-  await night.getByLabel("ユーザーID").fill("kanto_night");
+  await night.getByLabel("ユーザーID").fill("kanto_power.night");
   await night.getByLabel("セットアップコード").fill(code);
   await night.getByLabel("新しいパスワード", { exact: true }).fill("Night-shift-of-Kanto-42");
   await night.getByLabel("新しいパスワード（確認）").fill("Night-shift-of-Kanto-42");
@@ -52,7 +54,7 @@ test("an administrator adds a person, whose setup code works once; a reporter ge
   await night.context().close();
 });
 
-test("a disabled person's open session ends at its next request, and enabled again they sign in", async () => {
+test("a disabled person's open session ends at once, and enabled again they sign in", async () => {
   const day = await newPage(world.browser, "ja");
   await signIn(day, world.server.base, "kanto_day", "Kanto-day-shift-desk-7");
   await day.getByRole("heading", { name: "ホーム" }).waitFor();
@@ -70,8 +72,8 @@ test("a disabled person's open session ends at its next request, and enabled aga
   await row.getByText("停止中：").waitFor();
   await screenshot(admin, "admin-disabled-ja");
 
-  // The person's page: the next request finds the session ended.
-  await day.getByRole("link", { name: "状況表示" }).click();
+  // The person's open page learns at once, without a request of its own:
+  // the event stream of its session ends, and the page asks.
   await day.getByText("セッションが終了しました。もう一度サインインしてください。").waitFor();
   await day.locator("#principal").fill("kanto_day");
   await day.locator("#password").fill("Kanto-day-shift-desk-7");

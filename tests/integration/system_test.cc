@@ -229,13 +229,31 @@ TEST_F(SystemTest, AnOrganizationsAdminCannotReachBeyondItsOrganization) {
   EXPECT_EQ(patch.status, 404) << patch.body;
   EXPECT_EQ(server->Call("GET", "/api/v1/admin/principals?organization=nisc", op_admin).status, 403);
 
-  // Its own organization: yes.
-  auto own = server->Call(
-      "POST", "/api/v1/admin/principals", op_admin,
-      Json{
-          {"id", "sys_adm_desk"}, {"organization", "sys_adm_op"}, {"name", "desk"}, {"roles", {"reporter"}}});
+  // Adding a principal: its id is in the organization's own part of the
+  // namespace, so an id taken elsewhere ("admin", NISC's) is answered as a
+  // free one outside it, never 409.
+  auto add = [&](const std::string& token, const std::string& id, const std::string& org = "sys_adm_op") {
+    return server->Call("POST", "/api/v1/admin/principals", token,
+                        Json{{"id", id}, {"organization", org}, {"name", "desk"}, {"roles", {"reporter"}}});
+  };
+  auto taken = add(op_admin, "admin");
+  auto free = add(op_admin, "admin_ghost");
+  EXPECT_EQ(taken.status, 400) << taken.body;
+  EXPECT_EQ(free.status, 400) << free.body;
+  EXPECT_EQ(taken.json()["field"], "id");
+  EXPECT_EQ(taken.json()["detail"], free.json()["detail"]);
+  EXPECT_EQ(add(op_admin, "sys_adm_op.").status, 400);
+  EXPECT_EQ(add(op_admin, "nisc.mole").status, 400);
+  // The platform's administrators never name into another's part either.
+  auto misplaced = add(server->admin_token(), "sys_adm_op.intruder", "nisc");
+  EXPECT_EQ(misplaced.status, 400) << misplaced.body;
+  EXPECT_NE(misplaced.json()["detail"].get<std::string>().find("'sys_adm_op.'"), std::string::npos);
+  // Its own organization: yes; twice: 409, about its own principal.
+  auto own = add(op_admin, "sys_adm_op.desk");
   EXPECT_EQ(own.status, 201) << own.body;
-  auto token = server->Call("POST", "/api/v1/admin/principals/sys_adm_desk/tokens", op_admin, Json::object());
+  EXPECT_EQ(add(op_admin, "sys_adm_op.desk").status, 409);
+  auto token =
+      server->Call("POST", "/api/v1/admin/principals/sys_adm_op.desk/tokens", op_admin, Json::object());
   EXPECT_EQ(token.status, 201) << token.body;
   auto mine = server->Call("GET", "/api/v1/admin/principals", op_admin);
   ASSERT_EQ(mine.status, 200) << mine.body;

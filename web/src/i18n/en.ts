@@ -215,6 +215,7 @@ export const en: Record<MessageKey, string> = {
   'admin.shownOnce': 'This is shown once. Hand it to the person by a safe way.',
   'admin.addPrincipal': 'Add a person',
   'admin.addPrincipalHelp': 'Once added, the setup code for the first sign-in is shown.',
+  'admin.principalIdHelp': 'Your organization\'s user IDs begin with “{prefix}”, e.g. {prefix}soc1.',
   'admin.add': 'Add',
   'admin.disablePrincipal': 'Disable',
   'admin.enablePrincipal': 'Enable again',

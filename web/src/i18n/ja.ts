@@ -214,6 +214,7 @@ export const ja = {
   'admin.shownOnce': 'この値は一度しか表示されません。安全な方法で本人に渡してください。',
   'admin.addPrincipal': '利用者を追加する',
   'admin.addPrincipalHelp': '追加すると、初回サインイン用のセットアップコードが表示されます。',
+  'admin.principalIdHelp': 'この組織のユーザーIDは「{prefix}」で始まります（例: {prefix}soc1）。',
   'admin.add': '追加する',
   'admin.disablePrincipal': '利用を停止する',
   'admin.enablePrincipal': '利用を再開する',

@@ -215,13 +215,15 @@ function EditRoles({ principal, onSave }: { principal: PrincipalRow; onSave: (ro
 
 function AddPrincipal({ organization, onAdded }: { organization: string; onAdded: (id: string) => void }) {
   const { t } = useI18n();
-  const [id, setId] = useState('');
+  // The organization's part of the user IDs (the server refuses others).
+  const prefix = `${organization}.`;
+  const [id, setId] = useState(prefix);
   const [name, setName] = useState('');
   const [chosen, setChosen] = useState<string[]>(['reporter']);
   const { problem, submit } = useSubmit(async () => {
     await api('POST', '/api/v1/admin/principals', { id, organization, name, roles: chosen });
     onAdded(id);
-    setId('');
+    setId(prefix);
     setName('');
   });
   const { fieldError, formProblem } = useFieldErrors(problem, ['id', 'name', 'roles']);
@@ -230,7 +232,8 @@ function AddPrincipal({ organization, onAdded }: { organization: string; onAdded
       <summary>{t('admin.addPrincipal')}</summary>
       <form onSubmit={submit} noValidate>
         <FormAlert problem={formProblem} />
-        <Field id="new-principal-id" label={t('home.principal')} value={id} onInput={setId} required error={fieldError('id')} />
+        <Field id="new-principal-id" label={t('home.principal')} value={id} onInput={setId} required
+          help={t('admin.principalIdHelp', { prefix })} error={fieldError('id')} />
         <Field id="new-principal-name" label={t('admin.name')} value={name} onInput={setName} required error={fieldError('name')} />
         <AnyOf name="new-principal-roles" legend={t('home.roles')} inline values={chosen} onChange={setChosen}
           options={roles.map((r) => ({ value: r, label: t(`role.${r}` as MessageKey) }))} error={fieldError('roles')} />
