@@ -52,7 +52,8 @@ Json PreviewJson(const SubmissionPreview& p, const Registry& registry) {
           {"released_at_submit", p.report.released},
           {"source_hidden", p.report.anonymized},
           {"recipients", std::move(recipients)},
-          {"audience", {{"count", p.audience.size()}, {"organizations", std::move(named)}}}};
+          {"audience", {{"count", p.audience.size()}, {"organizations", std::move(named)}}},
+          {"as_others_see", ToJson(p.as_others_see)}};
 }
 
 }  // namespace
@@ -82,6 +83,10 @@ HttpResponse ListReports(const ApiCall& call) {
 
 HttpResponse GetReport(const ApiCall& call) {
   return Render(200, ReportJson(call.services.reports.Get(call.caller, Id(call))));
+}
+
+HttpResponse ReportAsOthersSee(const ApiCall& call) {
+  return Render(200, ReportJson(call.services.reports.AsOthersSee(call.caller, Id(call))));
 }
 
 HttpResponse ReviseReport(const ApiCall& call) {

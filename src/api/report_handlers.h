@@ -12,5 +12,6 @@ HttpResponse GetReport(const ApiCall& call);
 HttpResponse ReviseReport(const ApiCall& call);
 HttpResponse RelayReport(const ApiCall& call);
 HttpResponse ListRevisions(const ApiCall& call);
+HttpResponse ReportAsOthersSee(const ApiCall& call);
 
 }  // namespace infrashare::api

@@ -129,6 +129,10 @@ const ApiRoute kRoutes[] = {
    kReportOk},
   {"GET", "/api/v1/reports/{id}/revisions", A::Token(), HANDLER(ListRevisions),
    "Every revision of a report, oldest first", "", kRevisionsOk},
+  {"GET", "/api/v1/reports/{id}/as-others-see", A::Token(), HANDLER(ReportAsOthersSee),
+   "The report as the organizations of its audience are shown it (its source scrubbed when anonymized): for "
+   "its submitter or relay to check, also before the relay releases it; never more than the caller may see",
+   "", kReportOk},
 
   {"GET", "/api/v1/registry/sectors", A::Public(), HANDLER(ListSectors),
    "The CI sectors, in Japanese and English, with their ministry", "", kSectorsOk},

@@ -228,7 +228,12 @@ Json SubmissionPreview() {
         Described(Object({{"count", Int(0, INT64_MAX)},
                           {"organizations", Described(Array(OrganizationBrief()), "the first 50")}}),
                   "the other organizations that would see it once released (TLP caps the "
-                  "audience)")}});
+                  "audience)")},
+       {"as_others_see",
+        Described(
+            Ref(kReport),
+            "the report as those organizations would be shown it: when anonymized, everything that names "
+            "the source (names, aliases, domains, contacts, people) replaced by [anonymized]")}});
 }
 
 Json Update() {

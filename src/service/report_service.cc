@@ -118,6 +118,9 @@ Result<SubmissionPreview> ReportService::PreviewSubmission(const Caller& caller,
         std::ranges::any_of(released.deliveries, [&](const Delivery& d) { return d.organization == o.id; });
     if (!on_trail && Visibility(&o, released, registry) != View::kNone) preview.audience.push_back(&o);
   }
+  const auto terms =
+      INFRASHARE_TRY(store_.Read([&](ReadTx& tx) { return SourceTerms(tx, preview.report, registry); }));
+  preview.as_others_see = Present(released, OutsiderView(released), terms);
   return preview;
 }
 
@@ -178,6 +181,18 @@ Result<Report> ReportService::Get(const Caller& caller, const std::string& id) {
     auto loaded = INFRASHARE_TRY(LoadVisibleReport(tx, caller, id));
     const auto terms = INFRASHARE_TRY(SourceTerms(tx, loaded.first, *caller.registry));
     return Present(std::move(loaded.first), loaded.second, terms);
+  });
+}
+
+View OutsiderView(const Report& report) { return report.anonymized ? View::kSourceHidden : View::kFull; }
+
+Result<Report> ReportService::AsOthersSee(const Caller& caller, const std::string& id) {
+  INFRASHARE_TRY(caller.RequireAuthenticated());
+  return store_.Read([&](ReadTx& tx) -> Result<Report> {
+    auto [report, view] = INFRASHARE_TRY(LoadVisibleReport(tx, caller, id));
+    const View shown = std::min(view, OutsiderView(report));  // kSourceHidden < kFull
+    const auto terms = INFRASHARE_TRY(SourceTerms(tx, report, *caller.registry));
+    return Present(std::move(report), shown, terms);
   });
 }
 

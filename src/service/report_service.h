@@ -36,7 +36,14 @@ struct SubmissionPreview {
   // The other organizations that would see it once released (the audience
   // as TLP caps it), the trail and the submitter left out; in registry order.
   std::vector<const Organization*> audience;
+  // The released report as those organizations would be shown it:
+  // OutsiderView (its source scrubbed when it is anonymized).
+  Report as_others_see;
 };
+
+// How an organization of a report's audience that is neither its source nor
+// on its trail is shown it: without its source when it is anonymized.
+View OutsiderView(const Report& report);
 
 class ReportService {
  public:
@@ -58,6 +65,10 @@ class ReportService {
   Result<Report> Update(const Caller& caller, const std::string& id, const Json& body);
 
   Result<Report> Get(const Caller& caller, const std::string& id);
+  // GET /reports/{id}/as-others-see: the report as OutsiderView shows it,
+  // for its submitter or relay to check what the audience receives (before
+  // a relay releases it, too); never more than the caller itself may see.
+  Result<Report> AsOthersSee(const Caller& caller, const std::string& id);
   Result<std::vector<Revision>> Revisions(const Caller& caller, const std::string& id);
   Result<ReportPage> List(const Caller& caller, const std::vector<std::pair<std::string, std::string>>& query);
 

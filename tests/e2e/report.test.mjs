@@ -62,6 +62,13 @@ test("the check panel shows the level, the response and the recipients before se
   // Hiding our name says so; the direct route cannot hide it.
   await page.getByLabel("連絡元を匿名化する").check();
   await panel.getByText("中継する事務局・機関のほかには、連絡元を伏せて届きます。").waitFor();
+  // And shows what the others will read: our name, in the title, hidden.
+  await page.getByLabel("件名").fill("関東電力 の変電所の制御システムが応答しない");
+  await page.waitForFunction(() =>
+    document.querySelector("[data-testid=as-others-see]")?.textContent.includes("［匿名］ の変電所"));
+  assert.ok(!(await page.getByTestId("as-others-see").innerText()).includes("関東電力"));
+  await page.getByTestId("as-others-see").scrollIntoViewIfNeeded();
+  await screenshot(page, "report-anonymized-preview-ja");
   await page.getByLabel("所管省庁と NISC へ直接").check();
   assert.equal(await page.getByLabel("連絡元を匿名化する").isDisabled(), true);
   assert.equal(await page.getByLabel("連絡元を匿名化する").isChecked(), false);

@@ -61,6 +61,7 @@ TEST(AnonymityTest, TheSourceOfAnAnonymizedReportNeverLeaks) {
     const std::string token = server.TokenFor(org);
     server.Call("GET", "/api/v1/reports/" + id, token);
     server.Call("GET", "/api/v1/reports/" + id + "/revisions", token);
+    server.Call("GET", "/api/v1/reports/" + id + "/as-others-see", token);
     server.Call("GET", "/api/v1/reports", token);
     server.Call("GET", "/api/v1/reports?q=malware", token);
     server.Call("GET", "/api/v1/reports?q=Whistleblower", token);
@@ -92,6 +93,31 @@ TEST(AnonymityTest, TheSourceOfAnAnonymizedReportNeverLeaks) {
   EXPECT_NE(server.Call("GET", "/api/v1/reports/" + id, reporter).body.find("hidden_power"), std::string::npos);
   EXPECT_NE(server.Call("GET", "/api/v1/reports/" + id, server.TokenFor("electricity_isac")).body.find("hidden_power"),
             std::string::npos);
+  // And they can see exactly what the others are shown.
+  const Json peer_sees = server.Call("GET", "/api/v1/reports/" + id, server.TokenFor("peer_power")).json();
+  for (const std::string& who : {reporter, server.TokenFor("electricity_isac")}) {
+    auto outside = server.Call("GET", "/api/v1/reports/" + id + "/as-others-see", who);
+    ASSERT_EQ(outside.status, 200) << outside.body;
+    EXPECT_EQ(outside.json(), peer_sees);
+    for (const auto& secret : secrets) EXPECT_EQ(outside.body.find(secret), std::string::npos) << secret;
+  }
+  // Before submitting, too: the preview shows the text as the audience would
+  // receive it.
+  auto preview = server.Call("POST", "/api/v1/reports/preview", reporter,
+                             Json{{"kind", "near_miss"},
+                                  {"title", "Second near miss at Secretive Power KK"},
+                                  {"text", "Taro Whistleblower of 秘匿電力株式会社 saw it again"},
+                                  {"sectors", {"electric_power"}},
+                                  {"tlp", "green"},
+                                  {"audience", {{"everyone", true}}},
+                                  {"route", "via_ceptoar"},
+                                  {"anonymized", true}});
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  const Json shown = preview.json()["as_others_see"];
+  EXPECT_EQ(shown["title"], "Second near miss at [anonymized]");
+  EXPECT_EQ(shown["text"], "[anonymized] of [anonymized] saw it again");
+  for (const auto& secret : secrets) EXPECT_EQ(shown.dump().find(secret), std::string::npos) << secret;
+  EXPECT_EQ(server.Call("GET", "/api/v1/reports/rpt_nonexistent/as-others-see", reporter).status, 404);
 
   // Nothing in the log names the source.
   server.Terminate();

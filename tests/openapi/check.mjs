@@ -193,6 +193,7 @@ export { report, id, field };
   await expect("GET", "/api/v1/reports/{id}", reportPath, adminToken, undefined, 200);
   await expect("PATCH", "/api/v1/reports/{id}", reportPath, soc, { title: "Substation control lost (update)" }, 200);
   await expect("GET", "/api/v1/reports/{id}/revisions", `${reportPath}/revisions`, soc, undefined, 200);
+  await expect("GET", "/api/v1/reports/{id}/as-others-see", `${reportPath}/as-others-see`, soc, undefined, 200);
   await expect("POST", "/api/v1/reports/{id}/assessment", `${reportPath}/assessment`, adminToken,
                { action: "confirm", justification: "checked" }, 200);
   await expect("POST", "/api/v1/assess", "/api/v1/assess", soc, { facts }, 200);

@@ -389,6 +389,7 @@ export const en: Record<MessageKey, string> = {
   'preview.audienceNone': 'Nobody beyond these recipients.',
   'preview.sourceHidden':
       'Everyone but the relaying secretariat or agency receives it with your name hidden.',
+  'preview.asOthersSee': 'What the other organizations receive',
   'preview.incomplete': 'Keep filling in the form to see the check here.',
   'preview.updating': 'Updating…',
 

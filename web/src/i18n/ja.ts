@@ -385,6 +385,7 @@ export const ja = {
   'preview.audienceMore': 'ほか {n} 組織',
   'preview.audienceNone': '届く先のほかには公開されません。',
   'preview.sourceHidden': '中継する事務局・機関のほかには、連絡元を伏せて届きます。',
+  'preview.asOthersSee': '他の組織に届く内容',
   'preview.incomplete': '入力を続けると、ここに確認内容が表示されます。',
   'preview.updating': '更新中…',
 

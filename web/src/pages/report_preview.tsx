@@ -4,6 +4,7 @@ import type { Problem } from '../api';
 import { Reasons, type FiredRule } from '../components/reasons';
 import { errorText } from '../errors';
 import { localName, useI18n, type MessageKey } from '../i18n';
+import { shownText } from '../reports';
 
 interface Brief {
   id: string;
@@ -34,6 +35,8 @@ export interface SubmissionPreview {
   source_hidden: boolean;
   recipients: (Brief & { role: string; when: 'submit' | 'relay' })[];
   audience: { count: number; organizations: Brief[] };
+  // The report as the audience would be shown it (the source scrubbed).
+  as_others_see: { title: string; text?: string; services?: string[] };
 }
 
 const audienceShown = 8;
@@ -93,7 +96,21 @@ export function PreviewPanel(props: { preview: SubmissionPreview | null; problem
             )}
 
             <h3>{t('preview.recipients')}</h3>
-            {preview.source_hidden && <p class="notice-inline">{t('preview.sourceHidden')}</p>}
+            {preview.source_hidden && (
+              <>
+                <p class="notice-inline">{t('preview.sourceHidden')}</p>
+                <h4>{t('preview.asOthersSee')}</h4>
+                <div class="as-others-see" data-testid="as-others-see">
+                  <p><strong>{shownText(preview.as_others_see.title, t)}</strong></p>
+                  {preview.as_others_see.text && <p class="small">{shownText(preview.as_others_see.text, t)}</p>}
+                  {(preview.as_others_see.services ?? []).length > 0 && (
+                    <p class="small muted">
+                      {(preview.as_others_see.services ?? []).map((x) => shownText(x, t)).join(sep)}
+                    </p>
+                  )}
+                </div>
+              </>
+            )}
             <ul class="recipients" data-testid="preview-recipients">
               {preview.recipients.map((r) => (
                 <li key={`${r.id}-${r.when}`}>
