@@ -86,7 +86,8 @@ HttpResponse GetReport(const ApiCall& call) {
 }
 
 HttpResponse ReportAsOthersSee(const ApiCall& call) {
-  return Render(200, ReportJson(call.services.reports.AsOthersSee(call.caller, Id(call))));
+  return Render(200,
+                ReportJson(call.services.reports.AsOthersSee(call.caller, Id(call), call.request.query)));
 }
 
 HttpResponse ReviseReport(const ApiCall& call) {

@@ -42,6 +42,9 @@ constexpr QueryParam kOrganizationFilters[] = {
      s::TextQuery},
     {"limit", "the first this many (default all); total counts every match", s::OrganizationLimit},
 };
+constexpr QueryParam kAsOthersSee[] = {
+    {"anonymized", "true: as if anonymized (a relay about to hide the source)", s::BoolParam},
+};
 constexpr QueryParam kPrincipalFilters[] = {
     {"organization", "only this organization's principals (default: the platform's all, or one's own)",
      s::IdParam},
@@ -132,7 +135,7 @@ const ApiRoute kRoutes[] = {
   {"GET", "/api/v1/reports/{id}/as-others-see", A::Token(), HANDLER(ReportAsOthersSee),
    "The report as the organizations of its audience are shown it (its source scrubbed when anonymized): for "
    "its submitter or relay to check, also before the relay releases it; never more than the caller may see",
-   "", kReportOk},
+   "", kReportOk, kAsOthersSee},
 
   {"GET", "/api/v1/registry/sectors", A::Public(), HANDLER(ListSectors),
    "The CI sectors, in Japanese and English, with their ministry", "", kSectorsOk},

@@ -550,6 +550,7 @@ Json OrganizationLimit() { return Int(1, kMaxOrganizationPage); }
 Json Sequence() { return Int(0, INT64_MAX); }
 Json DateTimeParam() { return DateTime(); }
 Json TextQuery() { return Str(0, kMaxTextQueryBytes); }
+Json BoolParam() { return Enum({"true", "false"}); }
 Json ReportKindParam() { return Enum(kReportKindNames); }
 Json RouteParam() { return Enum(kRouteNames); }
 Json TlpParam() { return Enum(kTlpNames); }

@@ -78,6 +78,7 @@ Json OrganizationLimit();  // 1..kMaxOrganizationPage
 Json Sequence();       // an integer >= 0
 Json DateTimeParam();  // RFC 3339
 Json TextQuery();      // free text, at most 200 bytes
+Json BoolParam();      // "true" or "false"
 Json ReportKindParam();
 Json RouteParam();
 Json TlpParam();

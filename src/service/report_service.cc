@@ -186,11 +186,20 @@ Result<Report> ReportService::Get(const Caller& caller, const std::string& id) {
 
 View OutsiderView(const Report& report) { return report.anonymized ? View::kSourceHidden : View::kFull; }
 
-Result<Report> ReportService::AsOthersSee(const Caller& caller, const std::string& id) {
+Result<Report> ReportService::AsOthersSee(const Caller& caller, const std::string& id,
+                                          const std::vector<std::pair<std::string, std::string>>& query) {
   INFRASHARE_TRY(caller.RequireAuthenticated());
+  bool as_anonymized = false;
+  for (const auto& [name, value] : query) {
+    if (name != "anonymized") return InvalidArgument(name, "is not a known query parameter (anonymized)");
+    if (value != "true" && value != "false") return InvalidArgument(name, "must be true or false");
+    as_anonymized = value == "true";
+  }
   return store_.Read([&](ReadTx& tx) -> Result<Report> {
     auto [report, view] = INFRASHARE_TRY(LoadVisibleReport(tx, caller, id));
-    const View shown = std::min(view, OutsiderView(report));  // kSourceHidden < kFull
+    // Only ever less: kSourceHidden < kFull.
+    View shown = std::min(view, OutsiderView(report));
+    if (as_anonymized) shown = std::min(shown, View::kSourceHidden);
     const auto terms = INFRASHARE_TRY(SourceTerms(tx, report, *caller.registry));
     return Present(std::move(report), shown, terms);
   });

@@ -68,7 +68,10 @@ class ReportService {
   // GET /reports/{id}/as-others-see: the report as OutsiderView shows it,
   // for its submitter or relay to check what the audience receives (before
   // a relay releases it, too); never more than the caller itself may see.
-  Result<Report> AsOthersSee(const Caller& caller, const std::string& id);
+  // Query: anonymized=true shows it as if anonymized (a relay that is about
+  // to hide the source). Errors: kInvalidArgument naming the parameter.
+  Result<Report> AsOthersSee(const Caller& caller, const std::string& id,
+                             const std::vector<std::pair<std::string, std::string>>& query);
   Result<std::vector<Revision>> Revisions(const Caller& caller, const std::string& id);
   Result<ReportPage> List(const Caller& caller, const std::vector<std::pair<std::string, std::string>>& query);
 

@@ -43,6 +43,11 @@ test("the secretariat relays it from its page; the analyst confirms the level; a
   assert.equal(await isac.getByLabel("連絡元を匿名化する").isDisabled(), true);     // and cannot lift the anonymity
   // The audience the source chose, which the secretariat may widen within the TLP.
   assert.equal(await isac.locator("#relay-audience").getByLabel("すべての会員").isChecked(), true);
+  // What the others will read, the source's names hidden.
+  const outside = isac.getByTestId("as-others-see");
+  await outside.filter({ hasText: "制御網への侵入の試み（［匿名］）" }).waitFor();
+  assert.match(await outside.innerText(), /［匿名］ の保守端末から不審な通信/);
+  assert.ok(!(await outside.innerText()).includes("関東電力"));
   await screenshot(isac, "report-relay-ja");
   await isac.getByRole("button", { name: "中継する" }).click();
   await isac.getByText("共有先へ公開済み").waitFor();

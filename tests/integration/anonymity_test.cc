@@ -118,6 +118,26 @@ TEST(AnonymityTest, TheSourceOfAnAnonymizedReportNeverLeaks) {
   EXPECT_EQ(shown["text"], "[anonymized] of [anonymized] saw it again");
   for (const auto& secret : secrets) EXPECT_EQ(shown.dump().find(secret), std::string::npos) << secret;
   EXPECT_EQ(server.Call("GET", "/api/v1/reports/rpt_nonexistent/as-others-see", reporter).status, 404);
+  for (const std::string query : {"?anonymized=maybe", "?anonymized=", "?colour=red"})
+    EXPECT_EQ(server.Call("GET", "/api/v1/reports/" + id + "/as-others-see" + query, reporter).status, 400)
+        << query;
+
+  // A report not anonymized: the others read its source, unless a relay is
+  // about to hide it (anonymized=true shows that, and never less hidden).
+  auto open = server.Call("POST", "/api/v1/reports", reporter,
+                          Json{{"kind", "near_miss"},
+                               {"title", "Open near miss at Secretive Power KK"},
+                               {"sectors", {"electric_power"}},
+                               {"tlp", "green"},
+                               {"audience", {{"everyone", true}}},
+                               {"route", "via_ceptoar"}});
+  ASSERT_EQ(open.status, 201) << open.body;
+  const std::string open_path = "/api/v1/reports/" + open.json()["id"].get<std::string>() + "/as-others-see";
+  EXPECT_EQ(server.Call("GET", open_path, reporter).json()["title"], "Open near miss at Secretive Power KK");
+  EXPECT_EQ(server.Call("GET", open_path + "?anonymized=true", reporter).json()["title"],
+            "Open near miss at [anonymized]");
+  EXPECT_EQ(server.Call("GET", "/api/v1/reports/" + id + "/as-others-see?anonymized=false", reporter).json(),
+            peer_sees);
 
   // Nothing in the log names the source.
   server.Terminate();

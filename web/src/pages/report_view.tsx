@@ -245,9 +245,32 @@ function RelayForm({ report, onDone }: { report: Report; onDone: () => void }) {
         <AudienceFields id="relay-audience" value={audience} onChange={setAudience} tlp={report.tlp}
           sectors={sectors} ceptoars={ceptoars} error={fieldError('audience')} />
       )}
+      {anonymized && <AsOthersSee report={report} />}
       <Field id="relay-note" label={t('view.note')} value={note} onInput={setNote} error={fieldError('note')} />
       <button type="submit" class="primary">{t('view.relayButton')}</button>
     </form>
+  );
+}
+
+// What the audience will read once the report is relayed with its source
+// hidden, as the server scrubs it (GET …/as-others-see?anonymized=true).
+function AsOthersSee({ report }: { report: Report }) {
+  const { t } = useI18n();
+  const [shown, setShown] = useState<Report | null>(null);
+  useEffect(() => {
+    api<Report>('GET', `/api/v1/reports/${encodeURIComponent(report.id)}/as-others-see?anonymized=true`)
+      .then(setShown)
+      .catch(() => setShown(null));
+  }, [report.id, report.revision]);
+  if (!shown) return null;
+  return (
+    <>
+      <h3>{t('preview.asOthersSee')}</h3>
+      <div class="as-others-see" data-testid="as-others-see">
+        <p><strong>{shownText(shown.title, t)}</strong></p>
+        {shown.text && <p class="small">{shownText(shown.text, t)}</p>}
+      </div>
+    </>
   );
 }
 
