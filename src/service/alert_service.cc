@@ -124,8 +124,9 @@ Result<AlertRead> AlertService::Get(const Caller& caller, const std::string& id)
     const AlertView view = AlertVisibility(caller.organization, *alert);
     if (view == AlertView::kNone) return NotFound("alert not found");
     auto show_report = INFRASHARE_TRY(ReportVisibleTo(tx, *alert, caller.organization, *caller.registry));
-    return AlertRead{.alert = PresentAlert(std::move(*alert), view, caller.organization->id, show_report),
-                     .every_recipient = view == AlertView::kFull};
+    return AlertRead{
+        .alert = PresentAlert(std::move(*alert), view, *caller.organization, *caller.registry, show_report),
+        .every_recipient = view == AlertView::kFull};
   }));
   std::vector<AlertRecipient>& recipients = read.alert.recipients;
 
@@ -178,9 +179,9 @@ Result<AlertPage> AlertService::List(const Caller& caller,
       const AlertView view = AlertVisibility(caller.organization, a);
       if (view == AlertView::kNone) continue;  // cannot happen with q.organization; kept as the rule
       auto show_report = INFRASHARE_TRY(ReportVisibleTo(tx, a, caller.organization, *caller.registry));
-      page.items.push_back(
-          AlertRead{.alert = PresentAlert(std::move(a), view, caller.organization->id, show_report),
-                    .every_recipient = view == AlertView::kFull});
+      page.items.push_back(AlertRead{
+          .alert = PresentAlert(std::move(a), view, *caller.organization, *caller.registry, show_report),
+          .every_recipient = view == AlertView::kFull});
     }
     return page;
   });

@@ -92,10 +92,23 @@ class AlertEvent final : public StreamEvent {
     // the report it names: rendered once per variant (an alert to every
     // organization renders thousands of times). Rows are passed on as stored.
     std::string& head = head_json_[show_report ? 1 : 0];
-    if (head.empty()) head = AlertHeadToJson(PresentAlert(*head_, view, organization, show_report)).dump();
+    if (head.empty())
+      head = AlertHeadToJson(PresentAlert(*head_, view, *org, *registry_, show_report)).dump();
     if (type_json_.empty()) type_json_ = Json(event_.type).dump();
-    const std::string_view recipient =
-        row != nullptr ? std::string_view(row->json) : std::string_view("null");
+    // A row is passed on as stored, but another organization's to a viewer
+    // that may not read its contacts (the raiser, about a recipient's event).
+    std::string shown_row;
+    if (row != nullptr && row->organization != organization) {
+      const Organization* of = registry_->FindOrganization(row->organization);
+      if (of == nullptr || !ContactsVisible(org, *of, *registry_)) {
+        auto parsed = RecipientFromJson(Json::parse(row->json, nullptr, /*allow_exceptions=*/false));
+        if (!parsed) return std::nullopt;  // a stored row this version cannot read: not shown half
+        shown_row = RecipientJsonText(PresentRecipient(std::move(*parsed), *org, *registry_));
+      }
+    }
+    const std::string_view recipient = !shown_row.empty() ? std::string_view(shown_row)
+                                       : row != nullptr   ? std::string_view(row->json)
+                                                          : std::string_view("null");
     const bool summary = view == AlertView::kFull && !subject_event;
     if (summary && summary_json_.empty()) {
       std::vector<DeliveryState> states;

@@ -626,6 +626,53 @@ TEST(HotlineSlowConsumerTest, ASlowClientIsCutOffAndResumes) {
   EXPECT_TRUE(after.contains(ids.back()));
 }
 
+// The raiser of an alert reads each recipient's hotline contacts only where
+// the registry lets it (ContactsVisible): a security agency alerting an
+// operator sees the names of its contacts, not their e-mail addresses and
+// phones — in the alert, its list and its stream alike; NISC sees them all.
+TEST_F(HotlineTest, ARaiserReadsRecipientsContactsOnlyWhereTheRegistryLetsIt) {
+  server_->AddOrganization(
+      {{"id", "hl_water"},
+       {"kind", "operator"},
+       {"name_ja", "水道丙"},
+       {"name_en", "Water C"},
+       {"sectors", {"water"}},
+       {"contacts",
+        {{{"name", "Water SOC desk"}, {"email", "soc@water-c.example.jp"}, {"phone", "+81-3-5555-0101"}}}}});
+  const std::string agency = server_->TokenFor("jpcert");
+  SseClient agency_stream = Stream(agency);
+  auto raised = server_->Call("POST", "/api/v1/alerts", agency,
+                              Json{{"kind", "early_warning"},
+                                   {"title", "Exploited VPN appliance"},
+                                   {"message", "Patch tonight."},
+                                   {"ack_minutes", 30},
+                                   {"recipients", {{"organizations", {"hl_water"}}}}});
+  ASSERT_EQ(raised.status, 201) << raised.body;
+  const std::string id = raised.json()["id"];
+  ASSERT_EQ(
+      server_->Call("POST", "/api/v1/alerts/" + id + "/ack", server_->TokenFor("hl_water"), Json::object())
+          .status,
+      200);
+  const Json* as_agency = nullptr;
+  const Json alert_for_agency = GetAlert(id, agency);
+  as_agency = Row(alert_for_agency, "hl_water");
+  ASSERT_NE(as_agency, nullptr);
+  EXPECT_EQ((*as_agency)["contacts"], Json::array({"Water SOC desk"}));
+  const Json listed = server_->Call("GET", "/api/v1/alerts", agency).json();
+  EXPECT_EQ(listed.dump().find("soc@water-c"), std::string::npos) << listed.dump();
+  auto acked = NextOf(agency_stream, "alert.acknowledged", 10s);
+  ASSERT_TRUE(acked);
+  EXPECT_EQ(acked->data.find("soc@water-c"), std::string::npos) << acked->data;
+  EXPECT_EQ(acked->data.find("5555"), std::string::npos) << acked->data;
+  EXPECT_NE(acked->data.find("Water SOC desk"), std::string::npos) << acked->data;
+  // NISC, and the organization itself, read them whole.
+  const Json for_nisc = GetAlert(id, nisc_);
+  EXPECT_EQ((*Row(for_nisc, "hl_water"))["contacts"][0],
+            "Water SOC desk <soc@water-c.example.jp>, +81-3-5555-0101");
+  const Json for_water = GetAlert(id, server_->TokenFor("hl_water"));
+  EXPECT_EQ((*Row(for_water, "hl_water"))["contacts"], (*Row(for_nisc, "hl_water"))["contacts"]);
+}
+
 // A webhook cannot make the server probe its own network: the special
 // address classes are refused when registered, and every failure without an
 // HTTP answer reads the same in the delivery log, whatever its cause.

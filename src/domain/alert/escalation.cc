@@ -1,7 +1,6 @@
 #include "domain/alert/escalation.h"
 
 namespace infrashare {
-namespace {
 
 std::string DescribeContact(const Contact& c) {
   std::string out = c.name;
@@ -9,8 +8,6 @@ std::string DescribeContact(const Contact& c) {
   if (!c.phone.empty()) out += (c.email.empty() ? " " : ", ") + c.phone;
   return out;
 }
-
-}  // namespace
 
 std::vector<std::string> HotlineContacts(const Organization& organization, bool backup) {
   std::vector<std::string> out;

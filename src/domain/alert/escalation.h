@@ -38,7 +38,9 @@ struct EscalationStep {
 EscalationStep NextEscalation(const AlertRecipient& due, const std::function<bool(std::string_view)>& on_alert,
                               const Registry& registry);
 
-// "name <email>, phone" for each primary (backup = false) or backup contact.
+// "name <email>, phone" (what a recipient row's contacts hold).
+std::string DescribeContact(const Contact& contact);
+// DescribeContact of each primary (backup = false) or backup contact.
 std::vector<std::string> HotlineContacts(const Organization& organization, bool backup);
 
 }  // namespace infrashare

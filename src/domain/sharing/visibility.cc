@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/text_fold.h"
+#include "domain/alert/escalation.h"
 
 namespace infrashare {
 
@@ -175,11 +176,36 @@ AlertView AlertVisibility(const Organization* viewer, const Alert& alert) {
   return AlertView::kNone;
 }
 
-Alert PresentAlert(Alert alert, AlertView view, std::string_view viewer_org, bool show_report) {
+Alert PresentAlert(Alert alert, AlertView view, const Organization& viewer, const Registry& registry,
+                   bool show_report) {
   if (view == AlertView::kOwnRow)
-    std::erase_if(alert.recipients, [&](const AlertRecipient& r) { return r.organization != viewer_org; });
+    std::erase_if(alert.recipients, [&](const AlertRecipient& r) { return r.organization != viewer.id; });
+  for (auto& row : alert.recipients) row = PresentRecipient(std::move(row), viewer, registry);
   if (!show_report) alert.report_id.clear();
   return alert;
+}
+
+AlertRecipient PresentRecipient(AlertRecipient row, const Organization& viewer, const Registry& registry) {
+  const Organization* org = registry.FindOrganization(row.organization);
+  if (org != nullptr && ContactsVisible(&viewer, *org, registry)) return row;
+  for (std::string& contact : row.contacts) {
+    // The registry's contact that the row describes, by its name; one changed
+    // since (or of an organization gone) by what precedes its e-mail address
+    // and phone number.
+    const Contact* known = nullptr;
+    if (org != nullptr)
+      for (const Contact& c : org->contacts)
+        if (DescribeContact(c) == contact) known = &c;
+    if (known != nullptr) {
+      contact = known->name;
+      continue;
+    }
+    contact = contact.substr(0, contact.find(" <"));
+    while (!contact.empty() &&
+           std::string_view("0123456789+-() ,.").find(contact.back()) != std::string_view::npos)
+      contact.pop_back();
+  }
+  return row;
 }
 
 }  // namespace infrashare

@@ -93,8 +93,15 @@ enum class AlertView {
 
 AlertView AlertVisibility(const Organization* viewer, const Alert& alert);
 
-// The alert as `view` allows `viewer_org`: kOwnRow keeps only its row;
-// `show_report` false empties report_id. REQUIRES: view != kNone.
-Alert PresentAlert(Alert alert, AlertView view, std::string_view viewer_org, bool show_report);
+// The alert as `view` allows `viewer`: kOwnRow keeps only its row;
+// `show_report` false empties report_id; every row as PresentRecipient
+// shows it. REQUIRES: view != kNone.
+Alert PresentAlert(Alert alert, AlertView view, const Organization& viewer, const Registry& registry,
+                   bool show_report);
+// A recipient row as `viewer` is shown it: the hotline contacts of an
+// organization whose contacts it may not read (ContactsVisible) by their
+// names alone — the raiser of an alert is not thereby entitled to every
+// recipient's e-mail addresses and phone numbers.
+AlertRecipient PresentRecipient(AlertRecipient row, const Organization& viewer, const Registry& registry);
 
 }  // namespace infrashare

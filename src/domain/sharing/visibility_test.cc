@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
+#include "domain/alert/escalation.h"
 #include "domain/sharing/route.h"
 #include "domain/sharing/sharing_test_registry.h"
 
@@ -212,13 +215,48 @@ TEST(AlertVisibilityTest, RaiserAndNiscSeeAllRecipientsSeeTheirRowOthersNothing)
   EXPECT_EQ(AlertVisibility(org("meti"), alert), AlertView::kNone);
   EXPECT_EQ(AlertVisibility(nullptr, alert), AlertView::kNone);
 
-  const Alert own = PresentAlert(alert, AlertView::kOwnRow, "power_a", /*show_report=*/false);
+  const Alert own = PresentAlert(alert, AlertView::kOwnRow, *org("power_a"), registry, /*show_report=*/false);
   ASSERT_EQ(own.recipients.size(), 1u);
   EXPECT_EQ(own.recipients[0].organization, "power_a");
   EXPECT_EQ(own.report_id, "");
-  const Alert full = PresentAlert(alert, AlertView::kFull, "nisc", /*show_report=*/true);
+  const Alert full = PresentAlert(alert, AlertView::kFull, *org("nisc"), registry, /*show_report=*/true);
   EXPECT_EQ(full.recipients.size(), 2u);
   EXPECT_EQ(full.report_id, "rpt_1");
+}
+
+TEST(AlertVisibilityTest, ARaiserReadsTheContactsOfARecipientOnlyWhereTheRegistryLetsIt) {
+  RegistryData data = testing::SharingTestRegistryData();
+  for (auto& o : data.organizations)
+    o.contacts = {{.name = o.id + " desk", .email = "soc@" + o.id + ".example.jp", .phone = "03-0000-0000"}};
+  const Registry registry(std::move(data));
+  auto row = [&](const std::string& id) {
+    return AlertRecipient{.organization = id,
+                          .contacts = HotlineContacts(*registry.FindOrganization(id), /*backup=*/false)};
+  };
+  Alert alert{
+      .id = "alt_3", .raised_by_org = "eisac", .recipients = {row("power_a"), row("power_b"), row("gas_c")}};
+  // A contact changed in the registry since the alert: its name still shows.
+  alert.recipients[2].contacts.push_back("Night Desk <night@gas_c.example.jp>, +81 3-1111-2222");
+  auto contacts_seen_by = [&](std::string_view viewer) {
+    std::map<std::string, std::vector<std::string>> seen;
+    for (const auto& r :
+         PresentAlert(alert, AlertView::kFull, *registry.FindOrganization(viewer), registry, true).recipients)
+      seen[r.organization] = r.contacts;
+    return seen;
+  };
+  // The CEPTOAR's secretariat reads its member's contacts, not the others'.
+  auto by_eisac = contacts_seen_by("eisac");
+  EXPECT_EQ(by_eisac["power_a"], row("power_a").contacts);
+  EXPECT_EQ(by_eisac["power_b"], std::vector<std::string>{"power_b desk"});
+  EXPECT_EQ(by_eisac["gas_c"], (std::vector<std::string>{"gas_c desk", "Night Desk"}));
+  // NISC reads every one; a security agency none.
+  auto by_nisc = contacts_seen_by("nisc");
+  EXPECT_EQ(by_nisc["power_b"], row("power_b").contacts);
+  for (const auto& [org, contacts] : contacts_seen_by("jpcert"))
+    for (const auto& c : contacts) EXPECT_EQ(c.find('@'), std::string::npos) << org << ": " << c;
+  // A recipient reads its own.
+  auto own = PresentAlert(alert, AlertView::kOwnRow, *registry.FindOrganization("gas_c"), registry, true);
+  EXPECT_EQ(own.recipients[0].contacts, alert.recipients[2].contacts);
 }
 
 TEST(AlertVisibilityTest, ASystemRaisedAlertHasNoRaiserToSeeIt) {
