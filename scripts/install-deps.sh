@@ -6,7 +6,8 @@
 # and clang-tidy-19: scripts/lint.sh, which the tests run on the last
 # commit's files — clang-tidy 14 cannot parse <expected>).
 # With --test, also what only the tests need: Chromium for the browser
-# tests (tests/e2e/) and a Japanese font for their screenshots.
+# tests (tests/e2e/), a Japanese font for their screenshots, and clang 19
+# with its sanitizer and libFuzzer runtimes (scripts/fuzz.sh).
 set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config
@@ -17,7 +18,7 @@ packages=(
   clang-format clang-tidy-19
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
-if [ "${1:-}" = "--test" ]; then packages+=(chromium fonts-ipafont-gothic); fi
+if [ "${1:-}" = "--test" ]; then packages+=(chromium fonts-ipafont-gothic clang-19 libclang-rt-19-dev); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -103,8 +103,11 @@ for f in "${files[@]}"; do
       ;;
   esac
 done
+if [[ ${#units[@]} -eq 0 ]]; then
+  if [[ $status -ne 0 ]]; then echo "lint: findings above" >&2; else echo "lint: clean"; fi
+  exit "$status"
+fi
 mapfile -t units < <(printf '%s\n' "${units[@]}" | sort -u)
-if [[ ${#units[@]} -eq 0 ]]; then exit "$status"; fi
 
 # Findings in the changed headers count; those in other headers do not.
 header_filter='^$'

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The second README command: install what is missing, build, run every test
 # (unit, store on SQLite and PostgreSQL, integration against the real server
-# on loopback, the OpenAPI document and real answers against a validator).
+# on loopback, the OpenAPI document and real answers against a validator,
+# the browser UI in Chromium, and each fuzz target for a few seconds).
 # The PostgreSQL tests run on a throwaway cluster (scripts/pg-test-cluster.sh)
 # that is stopped however the tests end.
 set -euo pipefail
@@ -15,6 +16,9 @@ if git rev-parse -q --verify HEAD~1 >/dev/null 2>&1; then
 else
   echo "lint: no previous commit in this checkout; skipped"
 fi
+# Every parser of outside input under libFuzzer with AddressSanitizer and
+# UBSan, briefly (scripts/fuzz.sh: a build of its own in build-fuzz/).
+bash scripts/fuzz.sh 10
 # The OpenAPI check's validator and the browser tests' driver, exactly as
 # locked (tests/openapi/, tests/e2e/ package-lock.json).
 (cd tests/openapi && npm ci --no-audit --no-fund --loglevel=error)
