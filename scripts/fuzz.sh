@@ -17,11 +17,7 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(json_body query webhook_url toml dump_row)
 root="$PWD"
 build="$root/build-fuzz"
-flags="-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINFRASHARE_FUZZ=ON \
-  -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 \
-  -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" >/dev/null
-cmake --build "$build" --target "${targets[@]/#/fuzz_}"
+bash scripts/sanitizer-build.sh "${targets[@]/#/fuzz_}"
 mkdir -p "$build/crashes"
 for t in "${targets[@]}"; do
   corpus="$build/corpus/$t"

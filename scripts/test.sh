@@ -19,6 +19,8 @@ fi
 # Every parser of outside input under libFuzzer with AddressSanitizer and
 # UBSan, briefly (scripts/fuzz.sh: a build of its own in build-fuzz/).
 bash scripts/fuzz.sh 10
+# The bad-input tests against the server built with the same sanitizers.
+bash scripts/sanitize.sh
 # The OpenAPI check's validator and the browser tests' driver, exactly as
 # locked (tests/openapi/, tests/e2e/ package-lock.json).
 (cd tests/openapi && npm ci --no-audit --no-fund --loglevel=error)

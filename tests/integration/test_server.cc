@@ -23,6 +23,13 @@ Json Reply::json() const {
 
 namespace {
 
+// The binary under test: this build's, or INFRASHARE_TEST_BINARY (the
+// sanitizer build of scripts/sanitize.sh).
+std::string Binary() {
+  const char* other = std::getenv("INFRASHARE_TEST_BINARY");
+  return other != nullptr && *other != '\0' ? std::string(other) : std::string(INFRASHARE_BINARY);
+}
+
 std::string MakeTempDir() {
   std::string pattern = (std::filesystem::temp_directory_path() / "infrashare-it-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
@@ -76,7 +83,7 @@ TestServer::TestServer(std::string config_toml) {
     config_path_ = data_dir_ + "/server.toml";
     std::ofstream(config_path_) << config_toml;
   }
-  std::vector<std::string> init_args{INFRASHARE_BINARY, "init"};
+  std::vector<std::string> init_args{Binary(), "init"};
   for (auto& a : DatabaseArgs()) init_args.push_back(a);
   init_args.insert(init_args.end(),
                    {"--registry", infrashare::testing::RepoRoot() + "/data/registry/registry.toml"});
@@ -115,7 +122,7 @@ void TestServer::ExecSql(const std::string& sql) {
 }
 
 std::vector<std::string> TestServer::ServeArgs(uint16_t port) const {
-  std::vector<std::string> args{INFRASHARE_BINARY, "serve"};
+  std::vector<std::string> args{Binary(), "serve"};
   for (auto& a : DatabaseArgs()) args.push_back(a);
   args.insert(args.end(), {"--listen", fmt::format("127.0.0.1:{}", port), "--workers", "16"});
   if (!config_path_.empty()) args.insert(args.end(), {"--config", config_path_});
@@ -211,7 +218,7 @@ std::string TestServer::TokenFor(const std::string& org) {
 }
 
 std::pair<int, std::string> TestServer::RunCli(const std::vector<std::string>& args) {
-  std::vector<std::string> argv{INFRASHARE_BINARY};
+  std::vector<std::string> argv{Binary()};
   argv.insert(argv.end(), args.begin(), args.end());
   auto r = RunToCompletion(argv);
   if (!r) return {-1, r.error().message};

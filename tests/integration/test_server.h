@@ -11,6 +11,9 @@
 // INFRASHARE_TEST_PG the constructor throws "skipped: …" (ctest reports the
 // test as skipped), or, when env CI is set, a plain failure.
 //
+// The binary is this build's, or the one env INFRASHARE_TEST_BINARY names
+// (scripts/sanitize.sh runs the bad-input tests against a sanitizer build).
+//
 // StartAnother starts a further `serve` process on the same database (the
 // multi-process tests: several stateless processes on one PostgreSQL);
 // CallAt talks to it.
