@@ -69,6 +69,14 @@ test("the check panel shows the level, the response and the recipients before se
   assert.ok(!(await page.getByTestId("as-others-see").innerText()).includes("関東電力"));
   await page.getByTestId("as-others-see").scrollIntoViewIfNeeded();
   await screenshot(page, "report-anonymized-preview-ja");
+  // The same in English: the mark in English, the form as it was.
+  await page.getByRole("button", { name: "English" }).click();
+  await page.getByRole("heading", { name: "What the other organizations receive" }).waitFor();
+  assert.match(await page.getByTestId("as-others-see").innerText(), /\[anonymized\] の変電所/);
+  await page.getByTestId("as-others-see").scrollIntoViewIfNeeded();
+  await screenshot(page, "report-anonymized-preview-en");
+  await page.getByRole("button", { name: "日本語" }).click();
+  await page.getByRole("heading", { name: "報告する" }).waitFor();
   await page.getByLabel("所管省庁と NISC へ直接").check();
   assert.equal(await page.getByLabel("連絡元を匿名化する").isDisabled(), true);
   assert.equal(await page.getByLabel("連絡元を匿名化する").isChecked(), false);
