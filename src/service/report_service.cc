@@ -118,8 +118,11 @@ Result<SubmissionPreview> ReportService::PreviewSubmission(const Caller& caller,
         std::ranges::any_of(released.deliveries, [&](const Delivery& d) { return d.organization == o.id; });
     if (!on_trail && Visibility(&o, released, registry) != View::kNone) preview.audience.push_back(&o);
   }
-  const auto terms =
-      INFRASHARE_TRY(store_.Read([&](ReadTx& tx) { return SourceTerms(tx, preview.report, registry); }));
+  // The source's terms only when there is a source to hide (they cost a read).
+  std::vector<std::string> terms;
+  if (OutsiderView(released) != View::kFull)
+    terms =
+        INFRASHARE_TRY(store_.Read([&](ReadTx& tx) { return SourceTerms(tx, preview.report, registry); }));
   preview.as_others_see = Present(released, OutsiderView(released), terms);
   return preview;
 }
